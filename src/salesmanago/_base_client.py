@@ -1,0 +1,419 @@
+"""Everything a client decides without doing I/O, and the two thin I/O loops.
+
+:class:`BaseClient` builds requests (auth fields, owner, JSON), decides about
+retries (which failures, how long to wait) and turns responses into results or
+errors. :class:`SyncAPIClient` and :class:`AsyncAPIClient` only send, sleep
+and close.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, Final, TypeVar
+
+import anyio
+import httpx
+
+from . import _auth, _converter
+from ._calls import Call, Page
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    InvalidResponseError,
+    RateLimitError,
+    ResponseValidationError,
+    error_class_for_messages,
+    error_class_for_status,
+)
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "BaseClient",
+    "SyncAPIClient",
+]
+
+T = TypeVar("T")
+
+log: Final = logging.getLogger("salesmanago")
+
+DEFAULT_ENDPOINT: Final = "https://app2.salesmanago.pl"
+DEFAULT_TIMEOUT: Final = 30.0
+DEFAULT_MAX_RETRIES: Final = 2
+INITIAL_RETRY_DELAY: Final = 0.5
+MAX_RETRY_DELAY: Final = 8.0
+RETRYABLE_STATUSES: Final = frozenset({408, 429}) | frozenset(range(500, 600))
+
+_PLATFORM_HOST: Final = re.compile(r"^(?:www|app\d*|pilot)\.salesmanago\.(?:pl|com)$", re.I)
+_HEADERS: Final = {
+    "Accept": "application/json, application/json",
+    "Content-Type": "application/json;charset=UTF-8",
+    "User-Agent": f"salesmanago-py/{__version__}",
+}
+_ENV = {
+    "client_id": "SALESMANAGO_CLIENT_ID",
+    "api_secret": "SALESMANAGO_API_SECRET",
+    "owner": "SALESMANAGO_OWNER",
+    "endpoint": "SALESMANAGO_ENDPOINT",
+}
+# Failures after which the request cannot have reached the platform.
+_NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def resolve_setting(name: str, value: str | None, *, required: bool = True) -> str | None:
+    """``value``, else its ``SALESMANAGO_*`` variable, else a clear ConfigurationError."""
+    if value is None:
+        value = os.environ.get(_ENV[name]) or None
+    if value is None and required:
+        raise ConfigurationError(
+            f"missing {name}: pass {name}=... or set the {_ENV[name]} environment variable"
+        )
+    return value
+
+
+def normalize_endpoint(endpoint: str) -> str:
+    """The base URL for an endpoint setting.
+
+    Accepts a platform host (``app3.salesmanago.pl``, ``www.salesmanago.com``) or
+    any ``http(s)://`` URL (e.g. an emulator); a trailing ``/`` or ``/api`` is dropped.
+    """
+    text = endpoint.strip().rstrip("/")
+    if text.endswith("/api"):
+        text = text[: -len("/api")]
+    if "://" not in text:
+        if not _PLATFORM_HOST.match(text):
+            raise ConfigurationError(
+                f"endpoint {endpoint!r} is neither a SALESmanago host "
+                "(www|app1|app2|app3...salesmanago.pl|com) nor an http(s):// URL"
+            )
+        text = "https://" + text
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise ConfigurationError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"endpoint {endpoint!r} must be an http(s):// URL with a host")
+    return text
+
+
+def retry_delay(attempt: int, retry_after: float | None) -> float:
+    """Seconds before retry number ``attempt + 1``: ``Retry-After`` if given (capped at
+    60 s), else 0.5·2ⁿ s capped at 8 s, with up to 25 % jitter taken off."""
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), 60.0)
+    delay = min(INITIAL_RETRY_DELAY * 2**attempt, MAX_RETRY_DELAY)
+    return float(delay * (1 - 0.25 * random.random()))
+
+
+def parse_retry_after(response: httpx.Response) -> float | None:
+    """The ``Retry-After`` header in seconds (delta-seconds or an HTTP date), if any."""
+    raw = response.headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+class BaseClient:
+    """Request building, retry decisions and response reading, shared by both clients."""
+
+    def __init__(
+        self,
+        *,
+        credentials: _auth.Credentials,
+        base_url: str,
+        timeout: float,
+        max_retries: int,
+    ) -> None:
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        if timeout <= 0:
+            raise ConfigurationError("timeout must be a positive number of seconds")
+        self._credentials = credentials
+        self._base_url = base_url
+        self.timeout = timeout
+        self.max_retries = max_retries
+
+    @property
+    def owner(self) -> str:
+        """The platform user in whose name calls run."""
+        return self._credentials.owner
+
+    @property
+    def base_url(self) -> str:
+        """The account's endpoint, without ``/api``."""
+        return self._base_url
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(client_id={self._credentials.client_id!r}, "
+            f"owner={self.owner!r}, endpoint={self._base_url!r})"
+        )
+
+    # request building -------------------------------------------------------------
+
+    def build_request(self, call: Call[Any]) -> httpx.Request:
+        """The HTTP request for one attempt of ``call`` (a fresh ``requestTime``)."""
+        payload = self._credentials.auth_fields(_auth.now_ms())
+        if call.endpoint.send_owner:
+            payload["owner"] = self._credentials.owner
+        payload.update(call.body)
+        return httpx.Request(
+            "POST",
+            self._base_url + call.endpoint.path,
+            headers=_HEADERS,
+            content=_converter.dumps(payload),
+            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
+        )
+
+    # retry decisions --------------------------------------------------------------
+
+    def delay_after_error(self, call: Call[Any], exc: httpx.TransportError, attempt: int) -> float:
+        """Seconds to wait before retrying after a transport failure; raises when final."""
+        path = call.endpoint.path
+        sent = not isinstance(exc, _NOT_SENT)
+        may_have_landed = sent and not call.endpoint.idempotent
+        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        retryable = not may_have_landed
+        log.warning(
+            "POST %s failed: %s (attempt %d of %d)",
+            path,
+            type(exc).__name__,
+            attempt + 1,
+            self.max_retries + 1,
+        )
+        if retryable and attempt < self.max_retries:
+            return retry_delay(attempt, None)
+        text = (
+            "timed out" if kind is APITimeoutError else f"connection failed ({type(exc).__name__})"
+        )
+        raise kind(text, endpoint=path, may_have_landed=may_have_landed) from exc
+
+    def delay_after_response(
+        self, call: Call[Any], response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying this response, or ``None`` to keep it."""
+        if response.status_code not in RETRYABLE_STATUSES or attempt >= self.max_retries:
+            return None
+        if not call.endpoint.idempotent:
+            return None
+        return retry_delay(attempt, parse_retry_after(response))
+
+    # response reading ---------------------------------------------------------------
+
+    def read_response(self, call: Call[T], response: httpx.Response) -> T:
+        """The call's result from a final response, or the matching error."""
+        path = call.endpoint.path
+        status = response.status_code
+        body: object
+        try:
+            body = _converter.loads(response.content)
+        except ValueError:
+            body = response.text
+        if status >= 400:
+            message = f"HTTP {status}"
+            if isinstance(body, Mapping) and isinstance(body.get("message"), list):
+                message += ": " + " | ".join(str(m) for m in body["message"])
+            if status == 429:
+                raise RateLimitError(
+                    message,
+                    endpoint=path,
+                    response=response,
+                    body=body,
+                    retry_after=parse_retry_after(response),
+                )
+            raise error_class_for_status(status)(
+                message, endpoint=path, response=response, body=body
+            )
+        if not isinstance(body, Mapping) or not isinstance(body.get("success"), bool):
+            snippet = body if isinstance(body, str) else type(body).__name__
+            raise InvalidResponseError(
+                f"HTTP {status} with a body that is not the API's JSON envelope: {snippet!s:.200}",
+                endpoint=path,
+                response=response,
+                body=body,
+            )
+        if not body["success"] and not (call.partial_key and body.get(call.partial_key)):
+            raw = body.get("message")
+            messages = [str(m) for m in raw] if isinstance(raw, list) else [str(raw or "")]
+            values = body.get("values")
+            raise error_class_for_messages(messages)(
+                messages,
+                endpoint=path,
+                response=response,
+                body=body,
+                values=values if isinstance(values, Mapping) else None,
+            )
+        try:
+            return call.parse(body)
+        except (_converter.WireFormatError, KeyError, TypeError, ValueError) as exc:
+            raise ResponseValidationError(
+                f"unexpected response: {exc}", endpoint=path, response=response, body=body
+            ) from exc
+
+    def _log_response(
+        self, call: Call[Any], response: httpx.Response, attempt: int, t0: float
+    ) -> None:
+        log.debug(
+            "POST %s -> %d (attempt %d, %.1f ms)",
+            call.endpoint.path,
+            response.status_code,
+            attempt + 1,
+            (time.perf_counter() - t0) * 1000,
+        )
+
+
+class SyncAPIClient(BaseClient):
+    """The blocking I/O half: send, sleep, close."""
+
+    def __init__(
+        self,
+        *,
+        credentials: _auth.Credentials,
+        base_url: str,
+        timeout: float,
+        max_retries: int,
+        http_client: httpx.Client | None,
+        sleep: Callable[[float], None] | None,
+    ) -> None:
+        super().__init__(
+            credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client()
+        self._sleep = sleep if sleep is not None else time.sleep
+
+    def execute(self, call: Call[T]) -> T:
+        """Send ``call`` with the retry policy and return its result."""
+        attempt = 0
+        while True:
+            t0 = time.perf_counter()
+            try:
+                response = self._http.send(self.build_request(call))
+            except httpx.TransportError as exc:
+                self._sleep(self.delay_after_error(call, exc, attempt))
+                attempt += 1
+                continue
+            self._log_response(call, response, attempt, t0)
+            delay = self.delay_after_response(call, response, attempt)
+            if delay is None:
+                return self.read_response(call, response)
+            self._sleep(delay)
+            attempt += 1
+
+    def execute_all(self, calls: Sequence[Call[T]]) -> list[T]:
+        """Send several calls one after another; results in the calls' order."""
+        return [self.execute(call) for call in calls]
+
+    def iterate(self, call: Call[Page[T]] | None) -> Iterator[T]:
+        """Yield the items of every page, fetching the next page when needed."""
+        while call is not None:
+            page = self.execute(call)
+            yield from page.items
+            call = page.next
+
+    def close(self) -> None:
+        """Close the HTTP connection pool (when the client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+
+AsyncSleep = Callable[[float], Awaitable[None]]
+
+
+class AsyncAPIClient(BaseClient):
+    """The asynchronous I/O half: send, sleep, close."""
+
+    #: How many requests of one multi-request operation run at the same time.
+    concurrency: int = 4
+
+    def __init__(
+        self,
+        *,
+        credentials: _auth.Credentials,
+        base_url: str,
+        timeout: float,
+        max_retries: int,
+        http_client: httpx.AsyncClient | None,
+        sleep: AsyncSleep | None,
+    ) -> None:
+        super().__init__(
+            credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
+
+    async def execute(self, call: Call[T]) -> T:
+        """Send ``call`` with the retry policy and return its result."""
+        attempt = 0
+        while True:
+            t0 = time.perf_counter()
+            try:
+                response = await self._http.send(self.build_request(call))
+            except httpx.TransportError as exc:
+                await self._sleep(self.delay_after_error(call, exc, attempt))
+                attempt += 1
+                continue
+            self._log_response(call, response, attempt, t0)
+            delay = self.delay_after_response(call, response, attempt)
+            if delay is None:
+                return self.read_response(call, response)
+            await self._sleep(delay)
+            attempt += 1
+
+    async def execute_all(self, calls: Sequence[Call[T]]) -> list[T]:
+        """Send several calls, up to :attr:`concurrency` at a time; results in order.
+
+        The first failure cancels the calls still running and is raised.
+        """
+        results: list[Any] = [None] * len(calls)
+        failures: list[Exception] = []
+        limiter = anyio.CapacityLimiter(self.concurrency)
+
+        async with anyio.create_task_group() as tg:
+
+            async def run(index: int, call: Call[T]) -> None:
+                try:
+                    async with limiter:
+                        results[index] = await self.execute(call)
+                except Exception as exc:
+                    failures.append(exc)
+                    tg.cancel_scope.cancel()
+
+            for index, call in enumerate(calls):
+                tg.start_soon(run, index, call)
+        if failures:
+            raise failures[0]
+        return results
+
+    async def iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:
+        """Yield the items of every page, fetching the next page when needed."""
+        while call is not None:
+            page = await self.execute(call)
+            for item in page.items:
+                yield item
+            call = page.next
+
+    async def close(self) -> None:
+        """Close the HTTP connection pool (when the client created it)."""
+        if self._owns_http:
+            await self._http.aclose()

@@ -1,0 +1,211 @@
+"""The two clients: :class:`SalesManago` (blocking) and :class:`AsyncSalesManago`."""
+
+from __future__ import annotations
+
+import copy
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from . import _auth
+from ._base_client import (
+    DEFAULT_ENDPOINT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    AsyncSleep,
+    BaseClient,
+    SyncAPIClient,
+    normalize_endpoint,
+    resolve_setting,
+)
+from ._validation import check_email
+from .errors import ConfigurationError, ValidationError
+from .resources.contacts import AsyncContacts, Contacts
+from .resources.optin import AsyncOptIn, OptIn
+from .resources.tags import AsyncTags, Tags
+from .resources.users import AsyncUsers, Users
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["AsyncSalesManago", "SalesManago"]
+
+C = TypeVar("C", bound=BaseClient)
+
+
+def _settings(
+    client_id: str | None,
+    api_secret: str | None,
+    owner: str | None,
+    endpoint: str | None,
+    api_key: str | None,
+) -> dict[str, Any]:
+    """Resolve arguments and ``SALESMANAGO_*`` fallbacks into client settings."""
+    cid = resolve_setting("client_id", client_id)
+    secret = resolve_setting("api_secret", api_secret)
+    who = resolve_setting("owner", owner)
+    if cid is None or secret is None or who is None:  # pragma: no cover - required=True
+        raise ConfigurationError("missing credentials")
+    try:
+        who = check_email(who, "owner")
+    except ValidationError as exc:
+        raise ConfigurationError(f"owner must be the e-mail of a platform user: {exc}") from None
+    configured = resolve_setting("endpoint", endpoint, required=False)
+    base = normalize_endpoint(configured or DEFAULT_ENDPOINT)
+    key = api_key if api_key is not None else _auth.random_api_key()
+    credentials = _auth.Credentials(client_id=cid, api_secret=secret, owner=who, api_key=key)
+    return {"credentials": credentials, "base_url": base}
+
+
+def _with_options(client: C, timeout: float | None, max_retries: int | None) -> C:
+    clone = copy.copy(client)
+    clone._owns_http = False  # type: ignore[attr-defined]  # the original closes the pool
+    if timeout is not None:
+        if timeout <= 0:
+            raise ConfigurationError("timeout must be a positive number of seconds")
+        clone.timeout = timeout
+    if max_retries is not None:
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        clone.max_retries = max_retries
+    clone._bind_resources()  # type: ignore[attr-defined]
+    return clone
+
+
+class SalesManago(SyncAPIClient):
+    """A blocking client for the SALESmanago API.
+
+    Every argument is keyword-only. ``client_id``, ``api_secret``, ``owner`` and
+    ``endpoint`` fall back to ``SALESMANAGO_CLIENT_ID``, ``SALESMANAGO_API_SECRET``,
+    ``SALESMANAGO_OWNER`` and ``SALESMANAGO_ENDPOINT``; a value missing from both
+    raises :class:`~salesmanago.errors.ConfigurationError`.
+
+    Args:
+        client_id: the account's client id (Settings → Integration).
+        api_secret: the account's API secret; never sent, never printed.
+        owner: e-mail of the platform user in whose name calls run.
+        endpoint: the account's server (``app2.salesmanago.pl`` ...) or any
+            ``http(s)://`` URL (e.g. an emulator). Default ``https://app2.salesmanago.pl``.
+        api_key: the random string that salts the signature; random per client
+            if not given.
+        timeout: seconds per HTTP attempt (default 30).
+        max_retries: retries after a retryable failure (default 2).
+        http_client: an ``httpx.Client`` to send with (e.g. one on the emulator's
+            transport); the caller keeps ownership of it.
+        sleep: how to wait between retries (tests inject a recorder).
+    """
+
+    contacts: Contacts
+    tags: Tags
+    optin: OptIn
+    users: Users
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        api_secret: str | None = None,
+        owner: str | None = None,
+        endpoint: str | None = None,
+        api_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        super().__init__(
+            **_settings(client_id, api_secret, owner, endpoint, api_key),
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+        )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        self.contacts = Contacts(self)
+        self.tags = Tags(self)
+        self.optin = OptIn(self)
+        self.users = Users(self)
+
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> SalesManago:
+        """A client like this one with other per-call settings; shares the connection pool."""
+        return _with_options(self, timeout, max_retries)
+
+    def __enter__(self) -> SalesManago:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncSalesManago(AsyncAPIClient):
+    """An asynchronous client for the SALESmanago API (see :class:`SalesManago`).
+
+    ``http_client`` is an ``httpx.AsyncClient``; ``sleep`` an async callable.
+    Multi-request operations (lists over 50 keys, batch upserts) send up to
+    :attr:`concurrency` requests at a time.
+    """
+
+    contacts: AsyncContacts
+    tags: AsyncTags
+    optin: AsyncOptIn
+    users: AsyncUsers
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        api_secret: str | None = None,
+        owner: str | None = None,
+        endpoint: str | None = None,
+        api_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: AsyncSleep | None = None,
+    ) -> None:
+        super().__init__(
+            **_settings(client_id, api_secret, owner, endpoint, api_key),
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+        )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        self.contacts = AsyncContacts(self)
+        self.tags = AsyncTags(self)
+        self.optin = AsyncOptIn(self)
+        self.users = AsyncUsers(self)
+
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> AsyncSalesManago:
+        """A client like this one with other per-call settings; shares the connection pool."""
+        return _with_options(self, timeout, max_retries)
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool (when the client created it)."""
+        await self.close()
+
+    async def __aenter__(self) -> AsyncSalesManago:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

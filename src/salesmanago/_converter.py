@@ -1,0 +1,270 @@
+"""The one cattrs converter between models and the wire (protocol §4, §5).
+
+* attrs field names are snake_case; the wire is camelCase. A field's metadata
+  may rename it (``wire``), nest it in a sub-object (``group``: the upsert
+  family's ``contact{...}``), or give it its own hooks (``structure`` /
+  ``unstructure``).
+* Request side: fields left at their default (``None``, empty) are not sent,
+  so an update changes only what the caller set.
+* Timestamps travel as integer milliseconds and become aware UTC datetimes.
+* Money is :class:`~decimal.Decimal` both ways; JSON numbers are parsed with
+  ``parse_float=Decimal`` and written digit for digit (see :func:`dumps`).
+* Unknown response keys are ignored (the platform adds fields); a missing
+  required key or a mistyped value raises, and :func:`structure` turns that into
+  readable paths for :class:`~salesmanago.errors.ResponseValidationError`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+__all__ = [
+    "WireFormatError",
+    "converter",
+    "dumps",
+    "from_ms",
+    "loads",
+    "structure",
+    "to_ms",
+    "unstructure",
+    "wire",
+]
+
+T = TypeVar("T")
+
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class WireFormatError(ValueError):
+    """A response value could not be read into its model; ``paths`` says where."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        super().__init__("; ".join(paths))
+
+
+def wire(
+    *,
+    name: str | None = None,
+    group: str | None = None,
+    structure: Callable[[Any], Any] | None = None,
+    unstructure: Callable[[Any], Any] | None = None,
+) -> dict[str, object]:
+    """Field metadata for a wire key that is not the plain camelCase of the field."""
+    meta: dict[str, object] = {}
+    if name is not None:
+        meta["wire"] = name
+    if group is not None:
+        meta["group"] = group
+    if structure is not None:
+        meta["structure"] = structure
+    if unstructure is not None:
+        meta["unstructure"] = unstructure
+    return meta
+
+
+def camel(name: str) -> str:
+    """``external_id`` -> ``externalId``."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def to_ms(value: datetime) -> int:
+    """An aware datetime as integer milliseconds since the epoch."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must be timezone-aware")
+    return (value - EPOCH) // timedelta(milliseconds=1)
+
+
+def from_ms(value: object) -> datetime:
+    """Milliseconds since the epoch (int, float, Decimal or numeric string) -> aware UTC."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise TypeError(f"expected milliseconds since the epoch, got {type(value).__name__}")
+    try:
+        ms = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"expected milliseconds since the epoch, got {value!r}") from exc
+    return EPOCH + timedelta(milliseconds=int(ms))
+
+
+def _to_decimal(value: object, _type: object = None) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("expected a number, got a boolean")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, str)):
+        try:
+            return Decimal(value)
+        except InvalidOperation as exc:
+            raise ValueError(f"expected a number, got {value!r}") from exc
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _field_hook(hook: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    def structure_field(value: Any, _type: Any) -> Any:
+        return hook(value)
+
+    return structure_field
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter()
+    conv.register_unstructure_hook(datetime, to_ms)
+    conv.register_structure_hook(datetime, lambda v, _: from_ms(v))
+    conv.register_unstructure_hook(date, lambda d: d.strftime("%Y%m%d"))
+    conv.register_unstructure_hook(Decimal, lambda d: d)
+    conv.register_structure_hook(Decimal, _to_decimal)
+
+    def _str(value: object, _type: object) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return str(value)
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+
+    def _int(value: object, _type: object) -> int:
+        if isinstance(value, bool):
+            raise TypeError("expected an integer, got a boolean")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, (Decimal, float)) and value == int(value):
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise TypeError(f"expected an integer, got {value!r}")
+
+    def _bool(value: object, _type: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        raise TypeError(f"expected a boolean, got {type(value).__name__}")
+
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(bool, _bool)
+
+    def _enum_structure(value: object, cls: type[Enum]) -> Enum:
+        return cls(value)
+
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Enum), _enum_structure
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
+    )
+
+    def unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+        overrides: dict[str, Any] = {}
+        groups: dict[str, str] = {}
+        for field in attrs.fields(cls):
+            key = field.metadata.get("wire", camel(field.name))
+            hook = field.metadata.get("unstructure")
+            overrides[field.name] = override(rename=key, omit_if_default=True, unstruct_hook=hook)
+            if "group" in field.metadata:
+                groups[key] = field.metadata["group"]
+        flat = make_dict_unstructure_fn(cls, conv, **overrides)
+        if not groups:
+            return flat
+
+        def nested(obj: Any) -> dict[str, Any]:
+            out = flat(obj)
+            for key, group in groups.items():
+                if key in out:
+                    out.setdefault(group, {})[key] = out.pop(key)
+            return out
+
+        return nested
+
+    def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        overrides: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            key = field.metadata.get("wire", camel(field.name))
+            hook = field.metadata.get("structure")
+            if hook is not None:
+                overrides[field.name] = override(rename=key, struct_hook=_field_hook(hook))
+            else:
+                overrides[field.name] = override(rename=key)
+        fn = make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=True, **overrides)
+
+        def structure_with_nulls(data: Any, cl: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+            # The platform sends null for absent optional values: treat a null like
+            # a missing key, so the field's default (None, empty) applies.
+            return fn({k: v for k, v in data.items() if v is not None}, cl)
+
+        return structure_with_nulls
+
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    conv.register_structure_hook_factory(attrs.has, structure_factory)
+    return conv
+
+
+converter: Final = _make_converter()
+
+
+def unstructure(obj: object) -> Any:
+    """A model as wire JSON values (camelCase keys, ms, Decimal kept for :func:`dumps`)."""
+    return converter.unstructure(obj)
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Wire JSON values as a model; failures raise :class:`WireFormatError` with paths."""
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:
+        if isinstance(exc, (cattrs.BaseValidationError)):
+            raise WireFormatError(cattrs.transform_error(exc, path="response")) from exc
+        raise WireFormatError([f"response: {exc}"]) from exc
+
+
+_DECIMAL_TOKEN: Final = "\x00" + secrets.token_hex(8) + ":"
+# How the token reads inside JSON text (json escapes the NUL as \u0000).
+_ESCAPED_TOKEN: Final = json.dumps(_DECIMAL_TOKEN)[1:-1]
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot send the non-finite number {value}")
+        return f"{_DECIMAL_TOKEN}{value:f}\x00"
+    if isinstance(value, (tuple, frozenset, set)):
+        return list(value)
+    raise TypeError(f"cannot send a value of type {type(value).__name__} as JSON")
+
+
+def dumps(payload: Mapping[str, object]) -> bytes:
+    """JSON bytes; a Decimal is written as a JSON number with exactly its digits."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    if _ESCAPED_TOKEN in text:
+        text = _unwrap_decimals(text)
+    return text.encode("utf-8")
+
+
+def _unwrap_decimals(text: str) -> str:
+    token = _ESCAPED_TOKEN
+    out: list[str] = []
+    pos = 0
+    while (start := text.find('"' + token, pos)) != -1:
+        end = text.index('\\u0000"', start + 1 + len(token))
+        out.append(text[pos:start])
+        out.append(text[start + 1 + len(token) : end])
+        pos = end + len('\\u0000"')
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def loads(content: bytes) -> Any:
+    """Parse a response body; JSON fractions become Decimal (exact money)."""
+    return json.loads(content, parse_float=Decimal)

@@ -1,0 +1,117 @@
+"""Client-side checks, run before anything is sent.
+
+Each check raises :class:`~salesmanago.errors.ValidationError` naming the wire
+field (with its path, e.g. ``upsertDetails[3].contact.email``) and the rule.
+Nothing is ever shortened to fit: a value over a limit is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence, Sized
+from datetime import datetime
+from typing import Final
+
+from .errors import ValidationError
+
+__all__ = [
+    "MAX_EMAIL_LENGTH",
+    "MAX_LOCAL_PART_LENGTH",
+    "MAX_TAG_LENGTH",
+    "check_aware",
+    "check_count",
+    "check_email",
+    "check_length",
+    "check_tags",
+]
+
+MAX_EMAIL_LENGTH: Final = 254
+MAX_LOCAL_PART_LENGTH: Final = 64
+MAX_TAG_LENGTH: Final = 255
+
+# RFC 822/5322 dot-atom local part and a DNS host name with a letter TLD.
+_ATEXT: Final = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LOCAL: Final = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
+_LABEL: Final = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
+_DOMAIN: Final = re.compile(rf"(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
+
+
+def check_email(value: object, field: str) -> str:
+    """An e-mail address as the platform accepts it (protocol §3.4), white space trimmed."""
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be a string holding an e-mail address")
+    email = value.strip()
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise ValidationError(
+            field, f"must be at most {MAX_EMAIL_LENGTH} characters (got {len(email)})"
+        )
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain:
+        raise ValidationError(field, f"must be an e-mail address (got {email!r})")
+    if len(local) > MAX_LOCAL_PART_LENGTH:
+        raise ValidationError(
+            field,
+            f"must have at most {MAX_LOCAL_PART_LENGTH} characters before '@' (got {len(local)})",
+        )
+    if not _LOCAL.fullmatch(local):
+        raise ValidationError(field, f"has an invalid part before '@' (got {email!r})")
+    if not _DOMAIN.fullmatch(domain):
+        raise ValidationError(field, f"has an invalid domain (got {email!r})")
+    return email
+
+
+def check_tags(tags: Iterable[str], field: str) -> list[str]:
+    """Tag names: non-empty, at most 255 characters, no comma (the platform splits on it)."""
+    out: list[str] = []
+    for index, tag in enumerate(tags):
+        where = f"{field}[{index}]"
+        if not isinstance(tag, str):
+            raise ValidationError(where, "must be a string")
+        name = tag.strip()
+        if not name:
+            raise ValidationError(where, "must not be empty")
+        if "," in name:
+            raise ValidationError(
+                where, "must not contain ',' (the platform splits tags on commas); pass each tag"
+            )
+        if len(name) > MAX_TAG_LENGTH:
+            raise ValidationError(
+                where, f"must be at most {MAX_TAG_LENGTH} characters (got {len(name)})"
+            )
+        out.append(name)
+    return out
+
+
+def check_length(value: str | None, field: str, maximum: int, minimum: int = 0) -> None:
+    """A text's length in characters (not bytes) within ``minimum..maximum``."""
+    if value is None:
+        return
+    if len(value) > maximum:
+        raise ValidationError(field, f"must be at most {maximum} characters (got {len(value)})")
+    if len(value) < minimum:
+        raise ValidationError(field, f"must be at least {minimum} characters (got {len(value)})")
+
+
+def check_count(items: Sized, field: str, maximum: int, minimum: int = 0) -> None:
+    """A list's size within ``minimum..maximum``."""
+    if len(items) > maximum:
+        raise ValidationError(field, f"must hold at most {maximum} items (got {len(items)})")
+    if len(items) < minimum:
+        raise ValidationError(field, f"must hold at least {minimum} item(s) (got {len(items)})")
+
+
+def check_aware(value: datetime | None, field: str) -> None:
+    """A datetime must carry its time zone: the platform counts in UTC milliseconds."""
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValidationError(field, "must be a timezone-aware datetime")
+
+
+def check_positive(value: int, field: str) -> None:
+    """A size or count that must be 1 or more."""
+    if value < 1:
+        raise ValidationError(field, f"must be 1 or more (got {value})")
+
+
+def unique_in_order(values: Sequence[str]) -> list[str]:
+    """The values without repeats, first occurrence kept."""
+    return list(dict.fromkeys(values))

@@ -1,0 +1,243 @@
+"""The SDK's error tree.
+
+```
+SalesManagoError
+├── ConfigurationError          a client cannot be built (missing credential, bad endpoint)
+├── ValidationError             a value breaks a rule; raised before anything is sent
+├── APIConnectionError          no usable HTTP answer (connection refused, reset, ...)
+│   └── APITimeoutError         the answer did not come in time
+└── APIError                    the platform answered, and the answer is a failure
+    ├── APIStatusError          HTTP 4xx / 5xx
+    │   ├── BadRequestError         400
+    │   ├── EndpointNotFoundError   404
+    │   ├── RateLimitError          429 (``retry_after``)
+    │   └── InternalServerError     5xx
+    ├── InvalidResponseError    the body is not a JSON envelope
+    ├── ResponseValidationError the envelope lacks what the method needs
+    └── RequestFailedError      ``success: false``; ``messages`` holds the platform's texts
+        ├── AuthenticationError     "Not authenticated", "Api key not specified", ...
+        ├── NotFoundError           "... not found"
+        ├── AlreadyExistsError      "... already exists"
+        └── InvalidFieldError       "Field '...' ..." (the platform refused a value)
+```
+
+No exception text ever contains the API secret or the request signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AlreadyExistsError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "EndpointNotFoundError",
+    "InternalServerError",
+    "InvalidFieldError",
+    "InvalidResponseError",
+    "NotFoundError",
+    "RateLimitError",
+    "RequestFailedError",
+    "ResponseValidationError",
+    "SalesManagoError",
+    "ValidationError",
+    "error_class_for_messages",
+    "error_class_for_status",
+]
+
+
+class SalesManagoError(Exception):
+    """Root of every error this library raises."""
+
+
+class ConfigurationError(SalesManagoError, ValueError):
+    """The client cannot be built: a credential is missing or a setting is invalid."""
+
+
+class ValidationError(SalesManagoError, ValueError):
+    """A value breaks a rule of the platform; nothing was sent.
+
+    Attributes:
+        field: the wire name of the offending field, dotted for nesting
+            (``contact.email``, ``upsertDetails[3].tags[0]``).
+        rule: the rule that was broken, as a phrase (``must be at most 1024 characters``).
+    """
+
+    def __init__(self, field: str, rule: str) -> None:
+        self.field = field
+        self.rule = rule
+        super().__init__(f"Field '{field}' {rule}")
+
+
+class APIConnectionError(SalesManagoError):
+    """No usable HTTP answer came back.
+
+    Attributes:
+        endpoint: the API path that was called.
+        may_have_landed: ``True`` when the request may have reached the platform
+            and been applied (the connection broke after it was sent). A write that
+            is not idempotent is then not repeated automatically.
+    """
+
+    def __init__(self, message: str, *, endpoint: str, may_have_landed: bool) -> None:
+        self.endpoint = endpoint
+        self.may_have_landed = may_have_landed
+        if may_have_landed:
+            message += "; the request may have been applied by the platform, so it was not repeated"
+        super().__init__(f"{endpoint}: {message}")
+
+
+class APITimeoutError(APIConnectionError):
+    """The platform did not answer in time."""
+
+
+class APIError(SalesManagoError):
+    """The platform answered, and the answer is a failure.
+
+    Attributes:
+        endpoint: the API path that was called.
+        status_code: the HTTP status of the answer.
+        body: the parsed JSON body, or the raw text when it is not JSON.
+        response: the raw :class:`httpx.Response`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str,
+        response: httpx.Response,
+        body: object,
+    ) -> None:
+        self.endpoint = endpoint
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        super().__init__(f"{endpoint}: {message}")
+
+
+class APIStatusError(APIError):
+    """The platform (or a gateway before it) answered with HTTP 4xx or 5xx."""
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the platform could not read the request."""
+
+
+class EndpointNotFoundError(APIStatusError):
+    """HTTP 404: no such API method at this endpoint."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests.
+
+    Attributes:
+        retry_after: seconds the platform asked to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str,
+        response: httpx.Response,
+        body: object,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, response=response, body=body)
+        self.retry_after = retry_after
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx: the platform failed."""
+
+
+class InvalidResponseError(APIError):
+    """The body is not the JSON envelope the legacy API always sends (protocol §3.1)."""
+
+
+class ResponseValidationError(APIError):
+    """The envelope says success but lacks or mistypes what the method needs."""
+
+
+class RequestFailedError(APIError):
+    """``success: false``: the platform refused the request (protocol §3.2).
+
+    Attributes:
+        messages: the platform's ``message`` list, as sent.
+        values: the optional ``values`` object naming offending values.
+    """
+
+    def __init__(
+        self,
+        messages: Sequence[str],
+        *,
+        endpoint: str,
+        response: httpx.Response,
+        body: object,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        self.messages: tuple[str, ...] = tuple(messages)
+        self.values = values
+        text = " | ".join(self.messages) or "the platform answered success: false with no message"
+        super().__init__(text, endpoint=endpoint, response=response, body=body)
+
+
+class AuthenticationError(RequestFailedError):
+    """The credentials or the owner were refused (protocol §3.3)."""
+
+
+class NotFoundError(RequestFailedError):
+    """The contact (or other object) the request names does not exist."""
+
+
+class AlreadyExistsError(RequestFailedError):
+    """The object the request would create exists already."""
+
+
+class InvalidFieldError(RequestFailedError):
+    """The platform refused a field's value."""
+
+
+_AUTH_TEXTS = (
+    "not authenticated",
+    "user not authenticated",
+    "api key not specified",
+    "token not specified",
+    "not authorized",
+    "authorization failed",
+    "invalid account",
+)
+
+
+def error_class_for_messages(messages: Sequence[str]) -> type[RequestFailedError]:
+    """Pick the most specific :class:`RequestFailedError` for the platform's texts."""
+    lowered = [m.lower() for m in messages]
+    if any(m.startswith(_AUTH_TEXTS) for m in lowered):
+        return AuthenticationError
+    if any("not found" in m or "does not exist" in m for m in lowered):
+        return NotFoundError
+    if any("already exists" in m or "already registered" in m for m in lowered):
+        return AlreadyExistsError
+    if any(m.startswith("field '") for m in lowered):
+        return InvalidFieldError
+    return RequestFailedError
+
+
+def error_class_for_status(status_code: int) -> type[APIStatusError]:
+    """The :class:`APIStatusError` subclass for an HTTP status (RateLimitError aside)."""
+    if status_code == 400:
+        return BadRequestError
+    if status_code == 404:
+        return EndpointNotFoundError
+    if status_code >= 500:
+        return InternalServerError
+    return APIStatusError

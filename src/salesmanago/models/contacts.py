@@ -1,0 +1,284 @@
+"""Contact models: what a contact write sends and what contact reads return (protocol §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from .._converter import wire
+
+__all__ = [
+    "Address",
+    "BatchUpsertItem",
+    "BatchUpsertResult",
+    "ConsentDetail",
+    "Contact",
+    "ContactBasic",
+    "ContactChange",
+    "ContactState",
+    "ContactTag",
+    "ContactUpsert",
+    "DictionaryProperty",
+    "DictionaryPropertyType",
+    "DoubleOptIn",
+    "UpsertResult",
+]
+
+
+class ContactState(str, Enum):
+    """The contact's business relation (semantics S2.5); new contacts are PROSPECT."""
+
+    CUSTOMER = "CUSTOMER"
+    PROSPECT = "PROSPECT"
+    PARTNER = "PARTNER"
+    OTHER = "OTHER"
+    UNKNOWN = "UNKNOWN"
+
+
+class DictionaryPropertyType(str, Enum):
+    """The type of a dictionary detail (semantics S6.2)."""
+
+    NUMBER = "NUMBER"
+    DATE = "DATE"
+
+
+def _properties_to_wire(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
+def _properties_from_wire(value: Any) -> dict[str, str]:
+    """Responses carry details as ``[{name, value}]`` (protocol §5.3)."""
+    if isinstance(value, Mapping):
+        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list of {{name, value}}, got {type(value).__name__}")
+    out: dict[str, str] = {}
+    for item in value:
+        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+            raise TypeError(f"expected {{name, value}}, got {item!r}")
+        raw = item.get("value")
+        out[item["name"]] = "" if raw is None else str(raw)
+    return out
+
+
+def _frozen_dict(value: Mapping[str, str] | None) -> dict[str, str]:
+    return dict(value or {})
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A postal address (``address`` in requests and responses)."""
+
+    street_address: str | None = None
+    zip_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ConsentDetail:
+    """A named consent given or withdrawn with a write (semantics S10.1).
+
+    The consent must already exist in the account.
+    """
+
+    consent_name: str
+    consent_accept: bool
+    agreement_date: datetime | None = None
+    ip: str | None = None
+    opt_out: bool | None = None
+    consent_description_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DictionaryProperty:
+    """A typed detail from the account's dictionary (semantics S6.2)."""
+
+    name: str
+    type: DictionaryPropertyType
+    value: str
+
+
+@attrs.frozen(kw_only=True)
+class DoubleOptIn:
+    """Ask the platform to send its double-opt-in e-mail after the write."""
+
+    email_id: str | None = attrs.field(default=None, metadata=wire(name="doubleOptInEmailId"))
+    language: str | None = attrs.field(default=None, metadata=wire(name="doubleOptInLanguage"))
+    template_id: str | None = attrs.field(
+        default=None, metadata=wire(name="apiDoubleOptInEmailTemplateId")
+    )
+    account_id: str | None = attrs.field(
+        default=None, metadata=wire(name="apiDoubleOptInEmailAccountId")
+    )
+    subject: str | None = attrs.field(
+        default=None, metadata=wire(name="apiDoubleOptInEmailSubject")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ContactUpsert:
+    """One contact write: insert, upsert, update, or an item of a batch upsert.
+
+    ``email`` names the contact. Every other field is sent only when set, so an
+    update changes exactly the fields given (semantics S2.2). ``properties``
+    are standard details (S6.1) and ``birthday`` travels as ``yyyyMMdd``.
+    """
+
+    email: str = attrs.field(metadata=wire(group="contact"))
+    name: str | None = attrs.field(default=None, metadata=wire(group="contact"))
+    phone: str | None = attrs.field(default=None, metadata=wire(group="contact"))
+    fax: str | None = attrs.field(default=None, metadata=wire(group="contact"))
+    company: str | None = attrs.field(default=None, metadata=wire(group="contact"))
+    external_id: str | None = attrs.field(default=None, metadata=wire(group="contact"))
+    state: ContactState | None = attrs.field(default=None, metadata=wire(group="contact"))
+    address: Address | None = attrs.field(default=None, metadata=wire(group="contact"))
+    birthday: date | None = None
+    province: str | None = None
+    lang: str | None = None
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    remove_tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    tag_scoring: bool | None = None
+    properties: Mapping[str, str] = attrs.field(
+        factory=dict,
+        converter=_frozen_dict,
+        metadata=wire(unstructure=_properties_to_wire),
+    )
+    dictionary_properties: tuple[DictionaryProperty, ...] = attrs.field(default=(), converter=tuple)
+    force_opt_in: bool | None = None
+    force_opt_out: bool | None = None
+    force_phone_opt_in: bool | None = None
+    force_phone_opt_out: bool | None = None
+    new_email: str | None = None
+    consent_details: tuple[ConsentDetail, ...] = attrs.field(default=(), converter=tuple)
+    double_opt_in: DoubleOptIn | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UpsertResult:
+    """What insert, upsert and update return."""
+
+    contact_id: str
+    external_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BatchUpsertItem:
+    """The outcome of one item of a batch upsert, in input order.
+
+    Exactly one of ``contact_id`` and ``errors`` is set.
+    """
+
+    email: str
+    contact_id: str | None = None
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the platform applied this item."""
+        return self.contact_id is not None
+
+
+@attrs.frozen(kw_only=True)
+class BatchUpsertResult:
+    """All items of a batch upsert, in input order, with per-item failures."""
+
+    items: tuple[BatchUpsertItem, ...]
+
+    @property
+    def contact_ids(self) -> dict[str, str]:
+        """E-mail -> contact id for every applied item."""
+        return {i.email: i.contact_id for i in self.items if i.contact_id is not None}
+
+    @property
+    def failed(self) -> tuple[BatchUpsertItem, ...]:
+        """The items the platform did not apply."""
+        return tuple(i for i in self.items if i.contact_id is None)
+
+
+@attrs.frozen(kw_only=True)
+class ContactTag:
+    """A tag on a contact, with its own scoring (semantics S4.2)."""
+
+    tag: str
+    tag_name: str | None = None
+    score: int = 0
+    created_on: datetime | None = None
+    tag_with_score: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ContactBasic:
+    """A contact's basic data (``contact/basic``, ``basicById``; protocol §5.3)."""
+
+    contact_id: str
+    email: str
+    name: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    score: int = 0
+    state: str | None = None
+    opted_out: bool = False
+    opted_out_phone: bool = False
+    deleted: bool = False
+    invalid: bool = False
+    company: str | None = None
+    external_id: str | None = None
+    address: Address | None = None
+    birthday_year: int | None = None
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    created_on: datetime | None = None
+    modified_on: datetime | None = None
+    last_visit: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """A contact's full data (``contact/list``, ``listById``; protocol §5.3).
+
+    ``properties`` are the standard details, read back as strings (S6.1).
+    """
+
+    contact_id: str = attrs.field(metadata=wire(name="id"))
+    email: str
+    name: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    score: int = 0
+    state: str | None = None
+    opted_out: bool = False
+    opted_out_phone: bool = False
+    deleted: bool = False
+    invalid: bool = False
+    company: str | None = None
+    external_id: str | None = None
+    address: Address | None = None
+    province: str | None = None
+    birthday_year: int | None = None
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    main_owner: str | None = attrs.field(default=None, metadata=wire(name="mainContactOwner"))
+    tags: tuple[ContactTag, ...] = attrs.field(default=(), metadata=wire(name="contactTags"))
+    properties: Mapping[str, str] = attrs.field(
+        factory=dict, metadata=wire(structure=_properties_from_wire)
+    )
+    created_on: datetime | None = None
+    modified_on: datetime | None = None
+
+    @property
+    def tag_names(self) -> tuple[str, ...]:
+        """The contact's tag names."""
+        return tuple(t.tag for t in self.tags)
+
+
+@attrs.frozen(kw_only=True)
+class ContactChange:
+    """A contact created or modified in a time range: its id and e-mail."""
+
+    contact_id: str = attrs.field(metadata=wire(name="id"))
+    email: str

@@ -1,0 +1,500 @@
+"""Contacts: insert, upsert, update, delete, look-ups, listings, batch upsert (protocol §6).
+
+The module-level ``*_call`` functions build every request and read every
+answer; :class:`Contacts` and :class:`AsyncContacts` only send them.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import re
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from .. import _converter
+from .._calls import Call, Endpoint, Envelope, Page, chunked
+from .._validation import (
+    check_aware,
+    check_count,
+    check_email,
+    check_positive,
+    check_tags,
+)
+from ..errors import ValidationError
+from ..models.common import Addressee
+from ..models.contacts import (
+    BatchUpsertItem,
+    BatchUpsertResult,
+    Contact,
+    ContactBasic,
+    ContactChange,
+    ContactUpsert,
+    UpsertResult,
+)
+from ._base import AsyncAPIResource, SyncAPIResource
+
+__all__ = ["AsyncContacts", "Contacts"]
+
+INSERT: Final = Endpoint("/api/contact/insert", idempotent=False)
+UPSERT: Final = Endpoint("/api/contact/upsert", idempotent=True)
+UPDATE: Final = Endpoint("/api/contact/update", idempotent=True)
+DELETE: Final = Endpoint("/api/contact/delete", idempotent=True)
+HAS_CONTACT: Final = Endpoint("/api/contact/hasContact", idempotent=True)
+BASIC: Final = Endpoint("/api/contact/basic", idempotent=True)
+BASIC_BY_ID: Final = Endpoint("/api/contact/basicById", idempotent=True)
+LIST: Final = Endpoint("/api/contact/list", idempotent=True)
+LIST_BY_ID: Final = Endpoint("/api/contact/listById", idempotent=True)
+LIST_ALL: Final = Endpoint("/api/contact/listAll", idempotent=True)
+LIST_ALL_BY_ID: Final = Endpoint("/api/contact/listAllById", idempotent=True)
+BATCH_UPSERT: Final = Endpoint("/api/contact/batchupsert", idempotent=True)
+CREATED: Final = Endpoint("/api/contact/createdContacts", idempotent=True)
+MODIFIED: Final = Endpoint("/api/contact/modifiedContacts", idempotent=True)
+PAGINATED_MODIFIED: Final = Endpoint("/api/contact/paginatedModifiedContacts", idempotent=True)
+SET_MAIN_OWNER: Final = Endpoint("/api/contact/setMainOwner", idempotent=True)
+STOP_MONITORING: Final = Endpoint("/api/contact/stopMonitoring", idempotent=True)
+RESTORE_MONITORING: Final = Endpoint("/api/contact/restoreMonitoring", idempotent=True)
+
+#: The platform's limit on keys per ``list`` / ``listById`` call (protocol §3.4).
+LIST_LIMIT: Final = 50
+#: Items per batch upsert request: the official plugin's package size.
+BATCH_UPSERT_CHUNK: Final = 400
+#: The largest batch upsert request the SDK sends (the emulator's documented cap).
+BATCH_UPSERT_MAX: Final = 1000
+#: Largest page of ``paginatedModifiedContacts``.
+PAGE_SIZE_MAX: Final = 1000
+#: The number of the first page of paginated listings.
+FIRST_PAGE: Final = 0
+
+
+# request building ----------------------------------------------------------------
+
+
+def _upsert_body(item: ContactUpsert, prefix: str = "") -> dict[str, Any]:
+    """The wire body of one contact write, checked first."""
+    check_email(item.email, f"{prefix}contact.email")
+    if item.new_email is not None:
+        check_email(item.new_email, f"{prefix}newEmail")
+    check_tags(item.tags, f"{prefix}tags")
+    check_tags(item.remove_tags, f"{prefix}removeTags")
+    if item.force_opt_in and item.force_opt_out:
+        raise ValidationError(f"{prefix}forceOptIn", "cannot be set together with forceOptOut")
+    if item.force_phone_opt_in and item.force_phone_opt_out:
+        raise ValidationError(
+            f"{prefix}forcePhoneOptIn", "cannot be set together with forcePhoneOptOut"
+        )
+    for name in item.properties:
+        if not name.strip():
+            raise ValidationError(f"{prefix}properties", "must not have an empty detail name")
+    for index, consent in enumerate(item.consent_details):
+        check_aware(consent.agreement_date, f"{prefix}consentDetails[{index}].agreementDate")
+    body: dict[str, Any] = _converter.unstructure(item)
+    body["contact"]["email"] = item.email.strip()
+    if item.double_opt_in is not None:
+        body.update(body.pop("doubleOptIn"))
+        body["useApiDoubleOptIn"] = True
+    return body
+
+
+def _upsert_result(envelope: Envelope) -> UpsertResult:
+    return _converter.structure(envelope, UpsertResult)
+
+
+def insert_call(item: ContactUpsert) -> Call[UpsertResult]:
+    """Create a contact; fails with AlreadyExistsError for a live e-mail (S2.2)."""
+    return Call(INSERT, _upsert_body(item), _upsert_result)
+
+
+def upsert_call(item: ContactUpsert) -> Call[UpsertResult]:
+    """Create or update the contact with this e-mail (S2.2)."""
+    return Call(UPSERT, _upsert_body(item), _upsert_result)
+
+
+def update_call(item: ContactUpsert) -> Call[UpsertResult]:
+    """Change the fields set on ``item`` of the existing contact ``item.email``."""
+    body = _upsert_body(item)
+    email = body["contact"].pop("email")
+    if not body["contact"]:
+        del body["contact"]
+    return Call(UPDATE, {"email": email, **body}, _upsert_result)
+
+
+def delete_call(email: str, permanently: bool) -> Call[None]:
+    """Delete a contact: soft (restorable until 02:00, S3.1) or permanently (S3.3)."""
+    body: dict[str, Any] = {"email": check_email(email, "email")}
+    if permanently:
+        body["permanently"] = True
+    return Call(DELETE, body, lambda _: None)
+
+
+def has_contact_call(email: str) -> Call[str | None]:
+    """The live contact's id, or ``None`` (also for a soft-deleted contact, S3.1)."""
+
+    def parse(envelope: Envelope) -> str | None:
+        if not isinstance(envelope.get("result"), bool):
+            raise TypeError("result: expected a boolean")
+        contact_id = envelope.get("contactId")
+        return str(contact_id) if envelope["result"] and contact_id else None
+
+    return Call(HAS_CONTACT, {"email": check_email(email, "email")}, parse)
+
+
+def _parse_basic(envelope: Envelope) -> list[ContactBasic]:
+    return _converter.structure(envelope.get("contacts") or [], list[ContactBasic])
+
+
+def _parse_full(envelope: Envelope) -> list[Contact]:
+    return _converter.structure(envelope.get("contacts") or [], list[Contact])
+
+
+def _key_chunks(keys: Sequence[str], field: str, emails: bool) -> list[Sequence[str]]:
+    if isinstance(keys, str):
+        raise ValidationError(field, "must be a list of values, not a single string")
+    checked = [
+        check_email(k, f"{field}[{i}]") if emails else _check_id(k, f"{field}[{i}]")
+        for i, k in enumerate(keys)
+    ]
+    return chunked(checked, LIST_LIMIT)
+
+
+def _check_id(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(field, "must be a non-empty contact id")
+    return value.strip()
+
+
+def basic_calls(keys: Sequence[str], by_id: bool) -> list[Call[list[ContactBasic]]]:
+    """Basic data of contacts by e-mail or id, in chunks of 50."""
+    field = "id" if by_id else "email"
+    endpoint = BASIC_BY_ID if by_id else BASIC
+    return [
+        Call(endpoint, {field: list(chunk)}, _parse_basic)
+        for chunk in _key_chunks(keys, field, emails=not by_id)
+    ]
+
+
+def list_calls(keys: Sequence[str], by_id: bool, any_owner: bool) -> list[Call[list[Contact]]]:
+    """Full data of contacts by e-mail or id, in chunks of 50 (S1.7 decides whose)."""
+    field = "contactId" if by_id else "email"
+    if by_id:
+        endpoint = LIST_ALL_BY_ID if any_owner else LIST_BY_ID
+    else:
+        endpoint = LIST_ALL if any_owner else LIST
+    return [
+        Call(endpoint, {field: list(chunk)}, _parse_full)
+        for chunk in _key_chunks(keys, field, emails=not by_id)
+    ]
+
+
+def merge_in_order(keys: Sequence[str], pages: Sequence[Sequence[Any]], by_id: bool) -> list[Any]:
+    """Merge chunked answers back into the order of ``keys``; unknown keys are skipped."""
+    found: dict[str, Any] = {}
+    for page in pages:
+        for contact in page:
+            key = contact.contact_id if by_id else contact.email.strip().lower()
+            found.setdefault(key, contact)
+    out: list[Any] = []
+    seen: set[str] = set()
+    for key in keys:
+        norm = key.strip() if by_id else key.strip().lower()
+        if norm in found and norm not in seen:
+            seen.add(norm)
+            out.append(found[norm])
+    return out
+
+
+_ITEM_REF: Final = re.compile(r"upsertDetails\[(\d+)\]")
+
+
+def batch_upsert_calls(
+    items: Sequence[ContactUpsert], chunk_size: int
+) -> list[Call[list[BatchUpsertItem]]]:
+    """Batch upserts of at most ``chunk_size`` items each; results map back to items."""
+    check_positive(chunk_size, "chunk_size")
+    if chunk_size > BATCH_UPSERT_MAX:
+        raise ValidationError("chunk_size", f"must be at most {BATCH_UPSERT_MAX}")
+    calls: list[Call[list[BatchUpsertItem]]] = []
+    for start in range(0, len(items), chunk_size):
+        chunk = items[start : start + chunk_size]
+        bodies = [
+            _upsert_body(item, f"upsertDetails[{start + i}].") for i, item in enumerate(chunk)
+        ]
+        emails = [item.email.strip() for item in chunk]
+        calls.append(
+            Call(
+                BATCH_UPSERT,
+                {"upsertDetails": bodies},
+                functools.partial(_batch_items, emails=emails),
+                partial_key="contactIds",
+            )
+        )
+    return calls
+
+
+def _batch_items(envelope: Envelope, *, emails: Sequence[str]) -> list[BatchUpsertItem]:
+    """Each item's outcome: its id from ``contactIds``, or the texts naming it."""
+    raw_ids = envelope.get("contactIds") or {}
+    if not isinstance(raw_ids, Mapping):
+        raise TypeError("contactIds: expected an object of e-mail -> id")
+    ids = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
+    errors: dict[int, list[str]] = {}
+    failures = envelope.get("failures")
+    if isinstance(failures, Mapping):
+        lowered = [e.lower() for e in emails]
+        for key, texts in failures.items():
+            key = str(key)
+            texts = [str(t) for t in texts] if isinstance(texts, list) else [str(texts)]
+            if key.isdigit():
+                index = int(key)
+            elif key.strip().lower() in lowered:
+                index = lowered.index(key.strip().lower())
+            else:
+                continue
+            errors.setdefault(index, []).extend(texts)
+    for text in envelope.get("message") or []:
+        if (match := _ITEM_REF.search(str(text))) is not None:
+            errors.setdefault(int(match.group(1)), []).append(str(text))
+    items = []
+    for index, email in enumerate(emails):
+        contact_id = ids.get(email.lower())
+        if contact_id is not None and index not in errors:
+            items.append(BatchUpsertItem(email=email, contact_id=contact_id))
+        else:
+            texts = errors.get(index) or ["the platform returned no contact id for this item"]
+            items.append(BatchUpsertItem(email=email, errors=tuple(texts)))
+    return items
+
+
+def changes_call(start: datetime, end: datetime, created: bool) -> Call[list[ContactChange]]:
+    """Contacts created (or modified) between ``start`` and ``end``."""
+    body = _range_body(start, end)
+    key = "createdContacts" if created else "modifiedContacts"
+    return Call(
+        CREATED if created else MODIFIED,
+        body,
+        lambda e: _converter.structure(e.get(key) or [], list[ContactChange]),
+    )
+
+
+def _range_body(start: datetime, end: datetime) -> dict[str, Any]:
+    check_aware(start, "from")
+    check_aware(end, "to")
+    if end < start:
+        raise ValidationError("to", "must not be before 'from'")
+    return {"from": _converter.to_ms(start), "to": _converter.to_ms(end)}
+
+
+def modified_page_call(
+    start: datetime, end: datetime, page_size: int, page: int = FIRST_PAGE
+) -> Call[Page[ContactChange]]:
+    """One page of ``paginatedModifiedContacts``, linked to the next."""
+    check_positive(page_size, "size")
+    if page_size > PAGE_SIZE_MAX:
+        raise ValidationError("size", f"must be at most {PAGE_SIZE_MAX} (got {page_size})")
+    body = {**_range_body(start, end), "page": page, "size": page_size}
+
+    def parse(envelope: Envelope) -> Page[ContactChange]:
+        items = _converter.structure(envelope.get("modifiedContacts") or [], list[ContactChange])
+        more = envelope.get("hasMore")
+        if not isinstance(more, bool):
+            raise TypeError("hasMore: expected a boolean")
+        following = modified_page_call(start, end, page_size, page + 1) if more and items else None
+        return Page(items=items, next=following)
+
+    return Call(PAGINATED_MODIFIED, body, parse)
+
+
+def set_main_owner_call(email: str, new_owner: str) -> Call[None]:
+    """Make ``new_owner`` (a user of the account) the contact's main owner (S1.4)."""
+    body = {
+        "contact": check_email(email, "contact"),
+        "newOwner": check_email(new_owner, "newOwner"),
+    }
+    return Call(SET_MAIN_OWNER, body, lambda _: None)
+
+
+def monitoring_call(contacts: Sequence[str | Addressee], stop: bool) -> Call[None]:
+    """Stop or restore visit monitoring (S2.8) for e-mails or addressees."""
+    check_count(contacts, "contacts", maximum=10_000, minimum=1)
+    addressees = [
+        Addressee.email(check_email(c, f"contacts[{i}]")) if isinstance(c, str) else c
+        for i, c in enumerate(contacts)
+    ]
+    body = {"contacts": _converter.unstructure(addressees)}
+    return Call(STOP_MONITORING if stop else RESTORE_MONITORING, body, lambda _: None)
+
+
+# resources -----------------------------------------------------------------------
+
+
+class Contacts(SyncAPIResource):
+    """Contact writes and reads (protocol §6; semantics S2, S3)."""
+
+    def insert(self, contact: ContactUpsert) -> UpsertResult:
+        """Create a contact. A live e-mail raises AlreadyExistsError; a soft-deleted one
+        is restored with the new data (S3.2). Not retried once it may have landed."""
+        return self._client.execute(insert_call(contact))
+
+    def upsert(self, contact: ContactUpsert) -> UpsertResult:
+        """Create the contact, or update the one with this e-mail (same id, S2.2)."""
+        return self._client.execute(upsert_call(contact))
+
+    def update(self, contact: ContactUpsert) -> UpsertResult:
+        """Change only the fields set on ``contact`` of the existing contact
+        ``contact.email``; ``new_email`` moves it to another address."""
+        return self._client.execute(update_call(contact))
+
+    def delete(self, email: str, *, permanently: bool = False) -> None:
+        """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
+        ``permanently=True`` (S3.3)."""
+        self._client.execute(delete_call(email, permanently))
+
+    def has_contact(self, email: str) -> str | None:
+        """The id of the live contact with this e-mail, or ``None``."""
+        return self._client.execute(has_contact_call(email))
+
+    def basic(self, emails: Sequence[str]) -> builtins.list[ContactBasic]:
+        """Basic data by e-mail, in the order asked; unknown e-mails are left out."""
+        pages = self._client.execute_all(basic_calls(emails, by_id=False))
+        return merge_in_order(emails, pages, by_id=False)
+
+    def basic_by_id(self, contact_ids: Sequence[str]) -> builtins.list[ContactBasic]:
+        """Basic data by contact id, in the order asked; unknown ids are left out."""
+        pages = self._client.execute_all(basic_calls(contact_ids, by_id=True))
+        return merge_in_order(contact_ids, pages, by_id=True)
+
+    def list(self, emails: Sequence[str], *, any_owner: bool = False) -> builtins.list[Contact]:
+        """Full data by e-mail (50 per request, merged in input order). Only contacts
+        the client's owner owns, unless ``any_owner`` (S1.7)."""
+        pages = self._client.execute_all(list_calls(emails, by_id=False, any_owner=any_owner))
+        return merge_in_order(emails, pages, by_id=False)
+
+    def list_by_id(
+        self, contact_ids: Sequence[str], *, any_owner: bool = False
+    ) -> builtins.list[Contact]:
+        """Full data by contact id (50 per request, merged in input order)."""
+        pages = self._client.execute_all(list_calls(contact_ids, by_id=True, any_owner=any_owner))
+        return merge_in_order(contact_ids, pages, by_id=True)
+
+    def batch_upsert(
+        self, contacts: Sequence[ContactUpsert], *, chunk_size: int = BATCH_UPSERT_CHUNK
+    ) -> BatchUpsertResult:
+        """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
+        reported in input order, failures included."""
+        pages = self._client.execute_all(batch_upsert_calls(contacts, chunk_size))
+        return BatchUpsertResult(items=tuple(item for page in pages for item in page))
+
+    def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+        """Contacts created between ``start`` and ``end``."""
+        return self._client.execute(changes_call(start, end, created=True))
+
+    def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+        """Contacts modified between ``start`` and ``end`` (one request)."""
+        return self._client.execute(changes_call(start, end, created=False))
+
+    def iter_modified(
+        self, start: datetime, end: datetime, *, page_size: int = PAGE_SIZE_MAX
+    ) -> Iterator[ContactChange]:
+        """Every contact modified between ``start`` and ``end``, page by page."""
+        return self._client.iterate(modified_page_call(start, end, page_size))
+
+    def set_main_owner(self, email: str, new_owner: str) -> None:
+        """Make ``new_owner`` the contact's main owner (S1.4)."""
+        self._client.execute(set_main_owner_call(email, new_owner))
+
+    def stop_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+        """Record no more visits for these contacts (S2.8)."""
+        self._client.execute(monitoring_call(contacts, stop=True))
+
+    def restore_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+        """Record visits again for these contacts (S2.8)."""
+        self._client.execute(monitoring_call(contacts, stop=False))
+
+
+class AsyncContacts(AsyncAPIResource):
+    """Contact writes and reads (protocol §6; semantics S2, S3)."""
+
+    async def insert(self, contact: ContactUpsert) -> UpsertResult:
+        """Create a contact. A live e-mail raises AlreadyExistsError; a soft-deleted one
+        is restored with the new data (S3.2). Not retried once it may have landed."""
+        return await self._client.execute(insert_call(contact))
+
+    async def upsert(self, contact: ContactUpsert) -> UpsertResult:
+        """Create the contact, or update the one with this e-mail (same id, S2.2)."""
+        return await self._client.execute(upsert_call(contact))
+
+    async def update(self, contact: ContactUpsert) -> UpsertResult:
+        """Change only the fields set on ``contact`` of the existing contact
+        ``contact.email``; ``new_email`` moves it to another address."""
+        return await self._client.execute(update_call(contact))
+
+    async def delete(self, email: str, *, permanently: bool = False) -> None:
+        """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
+        ``permanently=True`` (S3.3)."""
+        await self._client.execute(delete_call(email, permanently))
+
+    async def has_contact(self, email: str) -> str | None:
+        """The id of the live contact with this e-mail, or ``None``."""
+        return await self._client.execute(has_contact_call(email))
+
+    async def basic(self, emails: Sequence[str]) -> builtins.list[ContactBasic]:
+        """Basic data by e-mail, in the order asked; unknown e-mails are left out."""
+        pages = await self._client.execute_all(basic_calls(emails, by_id=False))
+        return merge_in_order(emails, pages, by_id=False)
+
+    async def basic_by_id(self, contact_ids: Sequence[str]) -> builtins.list[ContactBasic]:
+        """Basic data by contact id, in the order asked; unknown ids are left out."""
+        pages = await self._client.execute_all(basic_calls(contact_ids, by_id=True))
+        return merge_in_order(contact_ids, pages, by_id=True)
+
+    async def list(
+        self, emails: Sequence[str], *, any_owner: bool = False
+    ) -> builtins.list[Contact]:
+        """Full data by e-mail (50 per request, concurrently, merged in input order).
+        Only contacts the client's owner owns, unless ``any_owner`` (S1.7)."""
+        pages = await self._client.execute_all(list_calls(emails, by_id=False, any_owner=any_owner))
+        return merge_in_order(emails, pages, by_id=False)
+
+    async def list_by_id(
+        self, contact_ids: Sequence[str], *, any_owner: bool = False
+    ) -> builtins.list[Contact]:
+        """Full data by contact id (50 per request, merged in input order)."""
+        pages = await self._client.execute_all(
+            list_calls(contact_ids, by_id=True, any_owner=any_owner)
+        )
+        return merge_in_order(contact_ids, pages, by_id=True)
+
+    async def batch_upsert(
+        self, contacts: Sequence[ContactUpsert], *, chunk_size: int = BATCH_UPSERT_CHUNK
+    ) -> BatchUpsertResult:
+        """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
+        reported in input order, failures included."""
+        pages = await self._client.execute_all(batch_upsert_calls(contacts, chunk_size))
+        return BatchUpsertResult(items=tuple(item for page in pages for item in page))
+
+    async def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+        """Contacts created between ``start`` and ``end``."""
+        return await self._client.execute(changes_call(start, end, created=True))
+
+    async def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+        """Contacts modified between ``start`` and ``end`` (one request)."""
+        return await self._client.execute(changes_call(start, end, created=False))
+
+    def iter_modified(
+        self, start: datetime, end: datetime, *, page_size: int = PAGE_SIZE_MAX
+    ) -> AsyncIterator[ContactChange]:
+        """Every contact modified between ``start`` and ``end``, page by page."""
+        return self._client.iterate(modified_page_call(start, end, page_size))
+
+    async def set_main_owner(self, email: str, new_owner: str) -> None:
+        """Make ``new_owner`` the contact's main owner (S1.4)."""
+        await self._client.execute(set_main_owner_call(email, new_owner))
+
+    async def stop_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+        """Record no more visits for these contacts (S2.8)."""
+        await self._client.execute(monitoring_call(contacts, stop=True))
+
+    async def restore_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+        """Record visits again for these contacts (S2.8)."""
+        await self._client.execute(monitoring_call(contacts, stop=False))
