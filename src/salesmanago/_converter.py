@@ -97,6 +97,13 @@ def from_ms(value: object) -> datetime:
     return EPOCH + timedelta(milliseconds=int(ms))
 
 
+def _date_from_wire(value: object) -> date:
+    """``yyyyMMdd`` (the request form of a birthday) -> date."""
+    if not isinstance(value, str) or len(value) != 8 or not value.isdigit():
+        raise ValueError(f"expected a yyyyMMdd date, got {value!r}")
+    return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+
+
 def _to_decimal(value: object, _type: object = None) -> Decimal:
     if isinstance(value, bool):
         raise TypeError("expected a number, got a boolean")
@@ -123,7 +130,8 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
     conv.register_unstructure_hook(datetime, to_ms)
     conv.register_structure_hook(datetime, lambda v, _: from_ms(v))
-    conv.register_unstructure_hook(date, lambda d: d.strftime("%Y%m%d"))
+    conv.register_unstructure_hook(date, lambda d: f"{d.year:04d}{d.month:02d}{d.day:02d}")
+    conv.register_structure_hook(date, lambda v, _: _date_from_wire(v))
     conv.register_unstructure_hook(Decimal, lambda d: d)
     conv.register_structure_hook(Decimal, _to_decimal)
 
@@ -188,6 +196,7 @@ def _make_converter() -> cattrs.Converter:
 
     def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         overrides: dict[str, Any] = {}
+        groups: set[str] = set()
         for field in attrs.fields(cls):
             key = field.metadata.get("wire", camel(field.name))
             hook = field.metadata.get("structure")
@@ -195,14 +204,21 @@ def _make_converter() -> cattrs.Converter:
                 overrides[field.name] = override(rename=key, struct_hook=_field_hook(hook))
             else:
                 overrides[field.name] = override(rename=key)
+            if "group" in field.metadata:
+                groups.add(field.metadata["group"])
         fn = make_dict_structure_fn(cls, conv, _cattrs_detailed_validation=True, **overrides)
 
         def structure_with_nulls(data: Any, cl: Any) -> Any:
             if not isinstance(data, Mapping):
                 raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+            flat = dict(data)
+            for group in groups:
+                nested = flat.pop(group, None)
+                if isinstance(nested, Mapping):
+                    flat.update(nested)
             # The platform sends null for absent optional values: treat a null like
             # a missing key, so the field's default (None, empty) applies.
-            return fn({k: v for k, v in data.items() if v is not None}, cl)
+            return fn({k: v for k, v in flat.items() if v is not None}, cl)
 
         return structure_with_nulls
 
