@@ -21,6 +21,14 @@ import httpx
 
 from . import _auth, _converter
 from ._calls import Call, Page
+from ._jobs import (
+    Job,
+    JobPage,
+    download_call,
+    job_status_call,
+    next_poll_delay,
+    resolve_file_url,
+)
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -32,6 +40,7 @@ from .errors import (
     error_class_for_messages,
     error_class_for_status,
 )
+from .models.exports import ExportFile, JobStatus
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -269,6 +278,57 @@ class BaseClient:
                 f"unexpected response: {exc}", endpoint=path, response=response, body=body
             ) from exc
 
+    # file downloads (export jobs) ---------------------------------------------------
+
+    def build_download(self, url: str) -> httpx.Request:
+        """A plain GET of an export file (no auth fields: the URL is the job's own)."""
+        return httpx.Request(
+            "GET",
+            url,
+            headers={"Accept": "*/*", "User-Agent": _HEADERS["User-Agent"]},
+            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
+        )
+
+    def read_download(self, call: Call[None], response: httpx.Response) -> bytes:
+        """The file's bytes, or the matching :class:`APIStatusError` for HTTP >= 400."""
+        if response.status_code >= 400:
+            message = f"HTTP {response.status_code} downloading the export file"
+            if response.status_code == 429:
+                raise RateLimitError(
+                    message,
+                    endpoint=call.endpoint.path,
+                    response=response,
+                    body=response.text,
+                    retry_after=parse_retry_after(response),
+                )
+            raise error_class_for_status(response.status_code)(
+                message, endpoint=call.endpoint.path, response=response, body=response.text
+            )
+        return response.content
+
+    def file_url(self, status: JobStatus) -> str:
+        """The absolute URL of a finished job's file."""
+        if status.file_url is None:
+            raise ValueError(f"job {status.request_id} has no file yet")
+        return resolve_file_url(self._base_url, status.file_url)
+
+    def read_job_file(self, job: Job[T], status: JobStatus, response: httpx.Response) -> T:
+        """The job's result from its downloaded file, or the matching error."""
+        url = self.file_url(status)
+        call = download_call(url)
+        file = ExportFile(
+            request_id=status.request_id, url=url, content=self.read_download(call, response)
+        )
+        try:
+            return job.read(file)
+        except (_converter.WireFormatError, KeyError, TypeError, ValueError) as exc:
+            raise ResponseValidationError(
+                f"unexpected export file: {exc}",
+                endpoint=call.endpoint.path,
+                response=response,
+                body=None,
+            ) from exc
+
     def _log_response(
         self, call: Call[Any], response: httpx.Response, attempt: int, t0: float
     ) -> None:
@@ -329,6 +389,48 @@ class SyncAPIClient(BaseClient):
             page = self.execute(call)
             yield from page.items
             call = page.next
+
+    def download(self, url: str) -> bytes:
+        """GET a file (an export's ``fileUrl``) with the retry policy; its bytes."""
+        return self.read_download(download_call(url), self._fetch(url))
+
+    def _fetch(self, url: str) -> httpx.Response:
+        call = download_call(url)
+        attempt = 0
+        while True:
+            try:
+                response = self._http.send(self.build_download(url))
+            except httpx.TransportError as exc:
+                self._sleep(self.delay_after_error(call, exc, attempt))
+                attempt += 1
+                continue
+            delay = self.delay_after_response(call, response, attempt)
+            if delay is None:
+                return response
+            self._sleep(delay)
+            attempt += 1
+
+    def run_job(self, job: Job[T]) -> T:
+        """Start an asynchronous job, poll its status until its file is ready (or
+        raise ExportTimeoutError at the deadline), download and read the file."""
+        started = time.monotonic()
+        request_id = self.execute(job.start)
+        slept = 0.0
+        attempt = 0
+        while not (status := self.execute(job_status_call(request_id))).done:
+            elapsed = max(time.monotonic() - started, slept)
+            delay = next_poll_delay(job, status, attempt, elapsed)
+            self._sleep(delay)
+            slept += delay
+            attempt += 1
+        return self.read_job_file(job, status, self._fetch(self.file_url(status)))
+
+    def iterate_jobs(self, job: Job[JobPage[T]] | None) -> Iterator[T]:
+        """Yield the items of every page of a paged export, one job per page."""
+        while job is not None:
+            page = self.run_job(job)
+            yield from page.items
+            job = page.next
 
     def close(self) -> None:
         """Close the HTTP connection pool (when the client created it)."""
@@ -412,6 +514,50 @@ class AsyncAPIClient(BaseClient):
             for item in page.items:
                 yield item
             call = page.next
+
+    async def download(self, url: str) -> bytes:
+        """GET a file (an export's ``fileUrl``) with the retry policy; its bytes."""
+        return self.read_download(download_call(url), await self._fetch(url))
+
+    async def _fetch(self, url: str) -> httpx.Response:
+        call = download_call(url)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.send(self.build_download(url))
+            except httpx.TransportError as exc:
+                await self._sleep(self.delay_after_error(call, exc, attempt))
+                attempt += 1
+                continue
+            delay = self.delay_after_response(call, response, attempt)
+            if delay is None:
+                return response
+            await self._sleep(delay)
+            attempt += 1
+
+    async def run_job(self, job: Job[T]) -> T:
+        """Start an asynchronous job, poll its status until its file is ready (or
+        raise ExportTimeoutError at the deadline), download and read the file."""
+        started = time.monotonic()
+        request_id = await self.execute(job.start)
+        slept = 0.0
+        attempt = 0
+        while not (status := await self.execute(job_status_call(request_id))).done:
+            elapsed = max(time.monotonic() - started, slept)
+            delay = next_poll_delay(job, status, attempt, elapsed)
+            await self._sleep(delay)
+            slept += delay
+            attempt += 1
+        response = await self._fetch(self.file_url(status))
+        return self.read_job_file(job, status, response)
+
+    async def iterate_jobs(self, job: Job[JobPage[T]] | None) -> AsyncIterator[T]:
+        """Yield the items of every page of a paged export, one job per page."""
+        while job is not None:
+            page = await self.run_job(job)
+            for item in page.items:
+                yield item
+            job = page.next
 
     async def close(self) -> None:
         """Close the HTTP connection pool (when the client created it)."""

@@ -22,9 +22,18 @@ from ._base_client import (
 )
 from ._validation import check_email
 from .errors import ConfigurationError, ValidationError
+from .resources.activity import Activity, AsyncActivity
+from .resources.campaigns import AsyncCampaigns, Campaigns
 from .resources.contacts import AsyncContacts, Contacts
+from .resources.coupons import AsyncCoupons, Coupons
+from .resources.events import AsyncEvents, Events
+from .resources.exports import AsyncExports, Exports
+from .resources.funnels import AsyncFunnels, Funnels
+from .resources.notes import AsyncNotes, Notes
 from .resources.optin import AsyncOptIn, OptIn
+from .resources.scoring import AsyncScoring, Scoring
 from .resources.tags import AsyncTags, Tags
+from .resources.tasks import AsyncTasks, Tasks
 from .resources.users import AsyncUsers, Users
 
 if TYPE_CHECKING:
@@ -101,6 +110,15 @@ class SalesManago(SyncAPIClient):
     tags: Tags
     optin: OptIn
     users: Users
+    events: Events
+    coupons: Coupons
+    notes: Notes
+    tasks: Tasks
+    funnels: Funnels
+    campaigns: Campaigns
+    scoring: Scoring
+    exports: Exports
+    activity: Activity
 
     def __init__(
         self,
@@ -129,6 +147,15 @@ class SalesManago(SyncAPIClient):
         self.tags = Tags(self)
         self.optin = OptIn(self)
         self.users = Users(self)
+        self.events = Events(self)
+        self.coupons = Coupons(self)
+        self.notes = Notes(self)
+        self.tasks = Tasks(self)
+        self.funnels = Funnels(self)
+        self.campaigns = Campaigns(self)
+        self.scoring = Scoring(self)
+        self.exports = Exports(self)
+        self.activity = Activity(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -160,6 +187,15 @@ class AsyncSalesManago(AsyncAPIClient):
     tags: AsyncTags
     optin: AsyncOptIn
     users: AsyncUsers
+    events: AsyncEvents
+    coupons: AsyncCoupons
+    notes: AsyncNotes
+    tasks: AsyncTasks
+    funnels: AsyncFunnels
+    campaigns: AsyncCampaigns
+    scoring: AsyncScoring
+    exports: AsyncExports
+    activity: AsyncActivity
 
     def __init__(
         self,
@@ -188,6 +224,15 @@ class AsyncSalesManago(AsyncAPIClient):
         self.tags = AsyncTags(self)
         self.optin = AsyncOptIn(self)
         self.users = AsyncUsers(self)
+        self.events = AsyncEvents(self)
+        self.coupons = AsyncCoupons(self)
+        self.notes = AsyncNotes(self)
+        self.tasks = AsyncTasks(self)
+        self.funnels = AsyncFunnels(self)
+        self.campaigns = AsyncCampaigns(self)
+        self.scoring = AsyncScoring(self)
+        self.exports = AsyncExports(self)
+        self.activity = AsyncActivity(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None

@@ -4,6 +4,7 @@
 SalesManagoError
 ├── ConfigurationError          a client cannot be built (missing credential, bad endpoint)
 ├── ValidationError             a value breaks a rule; raised before anything is sent
+├── ExportTimeoutError          an export job did not finish before its deadline
 ├── APIConnectionError          no usable HTTP answer (connection refused, reset, ...)
 │   └── APITimeoutError         the answer did not come in time
 └── APIError                    the platform answered, and the answer is a failure
@@ -18,6 +19,7 @@ SalesManagoError
         ├── AuthenticationError     "Not authenticated", "Api key not specified", ...
         ├── NotFoundError           "... not found"
         ├── AlreadyExistsError      "... already exists"
+        ├── CouponError             a coupon text: used, expired, unknown ...
         └── InvalidFieldError       "Field '...' ..." (the platform refused a value)
 ```
 
@@ -39,7 +41,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "CouponError",
     "EndpointNotFoundError",
+    "ExportTimeoutError",
     "InternalServerError",
     "InvalidFieldError",
     "InvalidResponseError",
@@ -75,6 +79,28 @@ class ValidationError(SalesManagoError, ValueError):
         self.field = field
         self.rule = rule
         super().__init__(f"Field '{field}' {rule}")
+
+
+class ExportTimeoutError(SalesManagoError):
+    """An asynchronous export job did not deliver its file before the deadline.
+
+    The job keeps running on the platform; its file can still be fetched later
+    with the same ``request_id`` (protocol §6, ``/api/job/status``).
+
+    Attributes:
+        request_id: the job's ``requestId``, as a string (protocol §13.18).
+        deadline: the seconds the SDK waited for it.
+        messages: the platform's last progress texts.
+    """
+
+    def __init__(self, request_id: str, deadline: float, messages: Sequence[str] = ()) -> None:
+        self.request_id = request_id
+        self.deadline = deadline
+        self.messages: tuple[str, ...] = tuple(messages)
+        text = f"export job {request_id} did not finish within {deadline:g} s"
+        if self.messages:
+            text += " (last status: " + " | ".join(self.messages) + ")"
+        super().__init__(text)
 
 
 class APIConnectionError(SalesManagoError):
@@ -203,6 +229,10 @@ class AlreadyExistsError(RequestFailedError):
     """The object the request would create exists already."""
 
 
+class CouponError(RequestFailedError):
+    """The platform refused a coupon: used already, expired or unknown (semantics S8.2)."""
+
+
 class InvalidFieldError(RequestFailedError):
     """The platform refused a field's value."""
 
@@ -223,6 +253,8 @@ def error_class_for_messages(messages: Sequence[str]) -> type[RequestFailedError
     lowered = [m.lower() for m in messages]
     if any(m.startswith(_AUTH_TEXTS) for m in lowered):
         return AuthenticationError
+    if any("coupon" in m for m in lowered):
+        return CouponError
     if any("not found" in m or "does not exist" in m for m in lowered):
         return NotFoundError
     if any("already exists" in m or "already registered" in m for m in lowered):

@@ -1,5 +1,6 @@
 """Data models of the SALESmanago API, as frozen attrs classes."""
 
+from .activity import RecentActivity
 from .common import Addressee, AddresseeType
 from .contacts import (
     Address,
@@ -17,24 +18,54 @@ from .contacts import (
     DoubleOptIn,
     UpsertResult,
 )
+from .coupons import ContactCoupon
+from .events import (
+    BatchEventItem,
+    BatchEventResult,
+    ContactExtEvent,
+    EventForContact,
+    ExternalEvent,
+    ExternalEventType,
+)
+from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
+from .funnels import ContactFunnel, FunnelStage
+from .notes import ContactNote
 from .tags import TagCount
+from .tasks import ContactTask, TaskReminder
 
 __all__ = [
     "Address",
     "Addressee",
     "AddresseeType",
+    "BatchEventItem",
+    "BatchEventResult",
     "BatchUpsertItem",
     "BatchUpsertResult",
     "ConsentDetail",
     "Contact",
     "ContactBasic",
     "ContactChange",
+    "ContactCoupon",
+    "ContactExtEvent",
+    "ContactFunnel",
+    "ContactNote",
     "ContactState",
     "ContactTag",
+    "ContactTask",
     "ContactUpsert",
     "DictionaryProperty",
     "DictionaryPropertyType",
     "DoubleOptIn",
+    "EventForContact",
+    "ExportDataType",
+    "ExportFile",
+    "ExportedContact",
+    "ExternalEvent",
+    "ExternalEventType",
+    "FunnelStage",
+    "JobStatus",
+    "RecentActivity",
     "TagCount",
+    "TaskReminder",
     "UpsertResult",
 ]

@@ -10,6 +10,11 @@ from typing import Any
 import attrs
 
 from .._converter import wire
+from .coupons import ContactCoupon
+from .events import ContactExtEvent
+from .funnels import ContactFunnel
+from .notes import ContactNote
+from .tasks import ContactTask
 
 __all__ = [
     "Address",
@@ -242,6 +247,9 @@ class Contact:
     """A contact's full data (``contact/list``, ``listById``; protocol §5.3).
 
     ``properties`` are the standard details, read back as strings (S6.1).
+    ``ext_events``, ``notes``, ``tasks``, ``coupons`` and ``funnels`` are the card's
+    ``contactExtEvents``, ``contactNotes``, ``contactTasks``, ``coupons`` and
+    ``contactFunnels`` (S2.3), read tolerantly: only their ids are required.
     """
 
     contact_id: str = attrs.field(metadata=wire(name="id"))
@@ -269,6 +277,15 @@ class Contact:
     )
     created_on: datetime | None = None
     modified_on: datetime | None = None
+    ext_events: tuple[ContactExtEvent, ...] = attrs.field(
+        default=(), metadata=wire(name="contactExtEvents")
+    )
+    notes: tuple[ContactNote, ...] = attrs.field(default=(), metadata=wire(name="contactNotes"))
+    tasks: tuple[ContactTask, ...] = attrs.field(default=(), metadata=wire(name="contactTasks"))
+    coupons: tuple[ContactCoupon, ...] = ()
+    funnels: tuple[ContactFunnel, ...] = attrs.field(
+        default=(), metadata=wire(name="contactFunnels")
+    )
 
     @property
     def tag_names(self) -> tuple[str, ...]:

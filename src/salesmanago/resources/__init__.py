@@ -1,17 +1,44 @@
 """API areas: each module holds a sync resource and its async twin."""
 
+from .activity import Activity, AsyncActivity
+from .campaigns import AsyncCampaigns, Campaigns
 from .contacts import AsyncContacts, Contacts
+from .coupons import AsyncCoupons, Coupons
+from .events import AsyncEvents, Events
+from .exports import AsyncExports, Exports
+from .funnels import AsyncFunnels, Funnels
+from .notes import AsyncNotes, Notes
 from .optin import AsyncOptIn, OptIn
+from .scoring import AsyncScoring, Scoring
 from .tags import AsyncTags, Tags
+from .tasks import AsyncTasks, Tasks
 from .users import AsyncUsers, Users
 
 __all__ = [
+    "Activity",
+    "AsyncActivity",
+    "AsyncCampaigns",
     "AsyncContacts",
+    "AsyncCoupons",
+    "AsyncEvents",
+    "AsyncExports",
+    "AsyncFunnels",
+    "AsyncNotes",
     "AsyncOptIn",
+    "AsyncScoring",
     "AsyncTags",
+    "AsyncTasks",
     "AsyncUsers",
+    "Campaigns",
     "Contacts",
+    "Coupons",
+    "Events",
+    "Exports",
+    "Funnels",
+    "Notes",
     "OptIn",
+    "Scoring",
     "Tags",
+    "Tasks",
     "Users",
 ]

@@ -1,0 +1,99 @@
+"""Marketing campaigns ("marketing actions" with a group and stages; semantics S13).
+
+The platform's public API has no campaign endpoint (protocol §8.3, §13.17). A
+campaign with a unique name, a group and ordered stages is what a sales funnel
+is, so :class:`Campaigns` sends exactly the funnel calls (``/api/funnel/add``,
+``addContact``, ``delete``, ``count``): a campaign is a funnel on the platform
+and shows up among the funnels. Start and end dates (S13.1) cannot be sent:
+the funnel endpoints have no field for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..models.common import Addressee
+from ..models.funnels import FunnelStage
+from ._base import AsyncAPIResource, SyncAPIResource
+from .funnels import add_call, add_contacts_call, count_call, delete_call
+
+__all__ = ["AsyncCampaigns", "Campaigns"]
+
+
+class Campaigns(SyncAPIResource):
+    """Marketing campaigns, sent as sales funnels (the same wire calls; S13)."""
+
+    def create(
+        self,
+        name: str,
+        *,
+        stages: Sequence[str | FunnelStage],
+        group: str | None = None,
+        pot_value: Decimal | int | None = None,
+    ) -> None:
+        """Create the campaign ``name`` (unique: a second one with this name fails,
+        S13.1) in ``group`` (the account's default group when omitted) with its
+        ``stages`` (``/api/funnel/add``)."""
+        self._client.execute(add_call(name, stages, group, pot_value))
+
+    def add_contacts(
+        self,
+        campaign: str,
+        stage: str,
+        contacts: Sequence[str | Addressee],
+        *,
+        pot_value: Decimal | int | None = None,
+        modify: bool | None = None,
+    ) -> dict[str, bool]:
+        """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
+        returns contact id -> added."""
+        return self._client.execute(add_contacts_call(campaign, stage, contacts, pot_value, modify))
+
+    def delete(self, campaign: str, stage: str | None = None) -> None:
+        """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
+        self._client.execute(delete_call(campaign, stage))
+
+    def count(self, campaign: str, stage: str | None = None) -> int:
+        """How many contacts take part in the campaign, or are at its ``stage``."""
+        return self._client.execute(count_call(campaign, stage))
+
+
+class AsyncCampaigns(AsyncAPIResource):
+    """Marketing campaigns, sent as sales funnels (the same wire calls; S13)."""
+
+    async def create(
+        self,
+        name: str,
+        *,
+        stages: Sequence[str | FunnelStage],
+        group: str | None = None,
+        pot_value: Decimal | int | None = None,
+    ) -> None:
+        """Create the campaign ``name`` (unique: a second one with this name fails,
+        S13.1) in ``group`` (the account's default group when omitted) with its
+        ``stages`` (``/api/funnel/add``)."""
+        await self._client.execute(add_call(name, stages, group, pot_value))
+
+    async def add_contacts(
+        self,
+        campaign: str,
+        stage: str,
+        contacts: Sequence[str | Addressee],
+        *,
+        pot_value: Decimal | int | None = None,
+        modify: bool | None = None,
+    ) -> dict[str, bool]:
+        """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
+        returns contact id -> added."""
+        return await self._client.execute(
+            add_contacts_call(campaign, stage, contacts, pot_value, modify)
+        )
+
+    async def delete(self, campaign: str, stage: str | None = None) -> None:
+        """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
+        await self._client.execute(delete_call(campaign, stage))
+
+    async def count(self, campaign: str, stage: str | None = None) -> int:
+        """How many contacts take part in the campaign, or are at its ``stage``."""
+        return await self._client.execute(count_call(campaign, stage))

@@ -1,0 +1,317 @@
+"""External events: add, batch add, update, delete (protocol §5.5, §8.1; semantics S7).
+
+The module-level ``*_call`` functions build every request and read every
+answer; :class:`Events` and :class:`AsyncEvents` only send them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+from .. import _converter
+from .._calls import Call, Endpoint, Envelope
+from .._validation import check_aware, check_count, check_length, check_positive
+from ..errors import ValidationError
+from ..models.events import (
+    MAX_DETAILS,
+    BatchEventItem,
+    BatchEventResult,
+    EventForContact,
+    ExternalEvent,
+)
+from ._base import AsyncAPIResource, SyncAPIResource
+from ._keys import contact_key
+
+__all__ = ["AsyncEvents", "Events"]
+
+# Adding an event is not idempotent: a repeat would add a second event (unless it
+# carries an externalId, S7.4), so it is retried only when it certainly never left.
+ADD: Final = Endpoint("/api/v2/contact/addContactExtEvent", idempotent=False)
+BATCH_ADD: Final = Endpoint("/api/contact/batchAddContactExtEvent", idempotent=False)
+UPDATE: Final = Endpoint("/api/v2/contact/updateContactExtEvent", idempotent=True)
+DELETE: Final = Endpoint("/api/v2/contact/deleteContactExtEvent", idempotent=True)
+
+#: The most events ``batchAddContactExtEvent`` takes in one request (protocol §3.4).
+BATCH_MAX: Final = 1000
+
+#: Field limits in characters (protocol §3.4; semantics S7.5).
+MAX_DESCRIPTION: Final = 2048
+MAX_PRODUCTS: Final = 512
+MAX_FIELD: Final = 255
+MAX_VALUE_CHARS: Final = 22
+MAX_VALUE_INTEGER_DIGITS: Final = 19
+MAX_VALUE_FRACTION_DIGITS: Final = 2
+
+
+# request building ----------------------------------------------------------------
+
+
+def check_value(value: Decimal | None, field: str) -> None:
+    """A money value: finite, ≤ 19 digits before and ≤ 2 after the point, ≤ 22 characters.
+
+    The digits are taken as given (``Decimal("1.500")`` has three after the point
+    and is refused): the value travels with exactly its digits, never rounded.
+    """
+    if value is None:
+        return
+    if not value.is_finite():
+        raise ValidationError(field, f"must be a finite number (got {value})")
+    text = f"{value:f}"
+    integer, _, fraction = text.lstrip("-").partition(".")
+    if len(integer) > MAX_VALUE_INTEGER_DIGITS:
+        raise ValidationError(
+            field,
+            f"must have at most {MAX_VALUE_INTEGER_DIGITS} digits before the decimal point "
+            f"(got {len(integer)})",
+        )
+    if len(fraction) > MAX_VALUE_FRACTION_DIGITS:
+        raise ValidationError(
+            field,
+            f"must have at most {MAX_VALUE_FRACTION_DIGITS} digits after the decimal point "
+            f"(got {len(fraction)} in {text})",
+        )
+    if len(text) > MAX_VALUE_CHARS:
+        raise ValidationError(
+            field, f"must be at most {MAX_VALUE_CHARS} characters (got {len(text)})"
+        )
+
+
+def event_body(event: ExternalEvent, prefix: str = "contactEvent") -> dict[str, Any]:
+    """The wire ``contactEvent`` object, every limit checked first (S7.5)."""
+    if not isinstance(event, ExternalEvent):
+        raise ValidationError(prefix, "must be an ExternalEvent")
+    if event.date is None:
+        raise ValidationError(f"{prefix}.date", "is required")
+    check_aware(event.date, f"{prefix}.date")
+    check_length(event.description, f"{prefix}.description", MAX_DESCRIPTION)
+    check_length(event.products, f"{prefix}.products", MAX_PRODUCTS)
+    check_length(event.location, f"{prefix}.location", MAX_FIELD)
+    check_length(event.external_id, f"{prefix}.externalId", MAX_FIELD)
+    check_length(event.shop_domain, f"{prefix}.shopDomain", MAX_FIELD)
+    check_count(event.details, f"{prefix}.details", MAX_DETAILS)
+    for number, detail in enumerate(event.details, start=1):
+        if not isinstance(detail, str):
+            raise ValidationError(f"{prefix}.detail{number}", "must be a string")
+        check_length(detail, f"{prefix}.detail{number}", MAX_FIELD)
+    check_value(event.value, f"{prefix}.value")
+    body: dict[str, Any] = _converter.unstructure(event)
+    body.pop("details", None)
+    for number, detail in enumerate(event.details, start=1):
+        body[f"detail{number}"] = detail
+    return body
+
+
+def _check_id(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(field, "must be a non-empty id")
+    return value.strip()
+
+
+def _event_id(envelope: Envelope) -> str:
+    value = envelope.get("eventId")
+    if not isinstance(value, str) or not value:
+        raise TypeError("eventId: expected a non-empty string")
+    return value
+
+
+def add_call(
+    event: ExternalEvent,
+    email: str | None,
+    contact_id: str | None,
+    force_opt_in: bool | None,
+) -> Call[str]:
+    """Add one event to a contact, creating the contact when it does not exist (S7.6)."""
+    body: dict[str, Any] = contact_key(email, contact_id)
+    if force_opt_in is not None:
+        body["forceOptIn"] = force_opt_in
+    body["contactEvent"] = event_body(event)
+    return Call(ADD, body, _event_id)
+
+
+def update_call(event_id: str, event: ExternalEvent) -> Call[str]:
+    """Replace the fields of the event ``event_id`` with those of ``event``."""
+    body = {"eventId": _check_id(event_id, "contactEvent.eventId"), **event_body(event)}
+    return Call(UPDATE, {"contactEvent": body}, _event_id)
+
+
+def delete_call(event_id: str | None, external_id: str | None) -> Call[None]:
+    """Delete an event by its id or by the caller's external id (exactly one)."""
+    if (event_id is None) == (external_id is None):
+        raise ValidationError("eventId", "give exactly one of event_id and external_id")
+    if event_id is not None:
+        body = {"eventId": _check_id(event_id, "eventId")}
+    else:
+        body = {"externalId": _check_id(external_id, "externalId")}
+        check_length(body["externalId"], "externalId", MAX_FIELD)
+    return Call(DELETE, body, lambda _: None)
+
+
+BatchInput = tuple[str, ExternalEvent] | EventForContact
+
+
+def _batch_item(item: BatchInput, index: int) -> tuple[str, dict[str, Any]]:
+    """The key naming the item's contact and its wire object ``{email|contactId, contactEvent}``.
+
+    In a ``(key, event)`` pair, a key holding ``@`` is an e-mail, any other a contact id.
+    """
+    prefix = f"events[{index}]."
+    if isinstance(item, EventForContact):
+        email, contact_id, event = item.email, item.contact_id, item.event
+    elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        key, event = item
+        email, contact_id = (key, None) if "@" in key else (None, key)
+    else:
+        raise ValidationError(
+            f"events[{index}]",
+            "must be an EventForContact or an (e-mail or contact id, event) pair",
+        )
+    wire_key = contact_key(email, contact_id, prefix)
+    body = {**wire_key, "contactEvent": event_body(event, f"{prefix}contactEvent")}
+    return next(iter(wire_key.values())), body
+
+
+def batch_calls(items: Sequence[BatchInput], chunk_size: int) -> list[Call[BatchEventResult]]:
+    """Batch adds of at most ``chunk_size`` events each (1–1000 per request, §3.4).
+
+    Each call's result covers its own items; :func:`merge_batches` joins them.
+    """
+    if isinstance(items, (str, Mapping)):
+        raise ValidationError("events", "must be a list of events for contacts")
+    check_positive(chunk_size, "chunk_size")
+    if chunk_size > BATCH_MAX:
+        raise ValidationError("chunk_size", f"must be at most {BATCH_MAX} (got {chunk_size})")
+    if not items:
+        raise ValidationError("events", "must hold at least 1 item (got 0)")
+    prepared = [_batch_item(item, index) for index, item in enumerate(items)]
+    events = [item.event if isinstance(item, EventForContact) else item[1] for item in items]
+    calls: list[Call[BatchEventResult]] = []
+    for start in range(0, len(prepared), chunk_size):
+        chunk = prepared[start : start + chunk_size]
+        parse = functools.partial(
+            _batch_result,
+            keys=[key for key, _ in chunk],
+            events=events[start : start + chunk_size],
+        )
+        calls.append(
+            Call(
+                BATCH_ADD,
+                {"events": [body for _, body in chunk]},
+                parse,
+                partial_key="failedContacts",
+            )
+        )
+    return calls
+
+
+def _batch_result(
+    envelope: Envelope, *, keys: Sequence[str], events: Sequence[ExternalEvent]
+) -> BatchEventResult:
+    """Each item's outcome: failed when its contact is listed in ``failedContacts``."""
+    raw = envelope.get("failedContacts") or []
+    if not isinstance(raw, list):
+        raise TypeError("failedContacts: expected a list")
+    failed = {str(f).strip().lower() for f in raw}
+    items = tuple(
+        BatchEventItem(contact=key, event=event, ok=key.strip().lower() not in failed)
+        for key, event in zip(keys, events, strict=True)
+    )
+    created = envelope.get("createdAmount")
+    failed_amount = envelope.get("failedAmount")
+    return BatchEventResult(
+        items=items,
+        created_amount=_amount(created, sum(i.ok for i in items), "createdAmount"),
+        failed_amount=_amount(failed_amount, len(items) - sum(i.ok for i in items), "failedAmount"),
+    )
+
+
+def _amount(value: object, default: int, key: str) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value):
+        raise TypeError(f"{key}: expected an integer")
+    return int(value)
+
+
+def merge_batches(results: Sequence[BatchEventResult]) -> BatchEventResult:
+    """One result for every chunk: items in input order, totals summed."""
+    return BatchEventResult(
+        items=tuple(item for r in results for item in r.items),
+        created_amount=sum(r.created_amount for r in results),
+        failed_amount=sum(r.failed_amount for r in results),
+    )
+
+
+# resources -----------------------------------------------------------------------
+
+
+class Events(SyncAPIResource):
+    """External events of contacts: purchases, carts, visits … (semantics S7)."""
+
+    def add(
+        self,
+        event: ExternalEvent,
+        *,
+        email: str | None = None,
+        contact_id: str | None = None,
+        force_opt_in: bool | None = None,
+    ) -> str:
+        """Add ``event`` to the contact named by ``email`` or ``contact_id``; returns the
+        event's id. A missing contact is created (S7.6); an ``external_id`` the contact
+        already has updates that event instead (S7.4). Not retried once it may have
+        landed."""
+        return self._client.execute(add_call(event, email, contact_id, force_opt_in))
+
+    def add_batch(
+        self, items: Sequence[BatchInput], *, chunk_size: int = BATCH_MAX
+    ) -> BatchEventResult:
+        """Add many events, ``chunk_size`` (≤ 1000) per request. ``items`` are
+        :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
+        item's outcome comes back in input order (S7.2). Not retried once it may have
+        landed."""
+        return merge_batches(self._client.execute_all(batch_calls(items, chunk_size)))
+
+    def update(self, event_id: str, event: ExternalEvent) -> str:
+        """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
+        return self._client.execute(update_call(event_id, event))
+
+    def delete(self, event_id: str | None = None, *, external_id: str | None = None) -> None:
+        """Delete an event by its id or by its external id."""
+        self._client.execute(delete_call(event_id, external_id))
+
+
+class AsyncEvents(AsyncAPIResource):
+    """External events of contacts: purchases, carts, visits … (semantics S7)."""
+
+    async def add(
+        self,
+        event: ExternalEvent,
+        *,
+        email: str | None = None,
+        contact_id: str | None = None,
+        force_opt_in: bool | None = None,
+    ) -> str:
+        """Add ``event`` to the contact named by ``email`` or ``contact_id``; returns the
+        event's id. A missing contact is created (S7.6); an ``external_id`` the contact
+        already has updates that event instead (S7.4). Not retried once it may have
+        landed."""
+        return await self._client.execute(add_call(event, email, contact_id, force_opt_in))
+
+    async def add_batch(
+        self, items: Sequence[BatchInput], *, chunk_size: int = BATCH_MAX
+    ) -> BatchEventResult:
+        """Add many events, ``chunk_size`` (≤ 1000) per request, concurrently. ``items``
+        are :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
+        item's outcome comes back in input order (S7.2). Not retried once it may have
+        landed."""
+        return merge_batches(await self._client.execute_all(batch_calls(items, chunk_size)))
+
+    async def update(self, event_id: str, event: ExternalEvent) -> str:
+        """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
+        return await self._client.execute(update_call(event_id, event))
+
+    async def delete(self, event_id: str | None = None, *, external_id: str | None = None) -> None:
+        """Delete an event by its id or by its external id."""
+        await self._client.execute(delete_call(event_id, external_id))

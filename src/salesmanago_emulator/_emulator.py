@@ -1,0 +1,185 @@
+"""The :class:`Emulator`: accounts, clock, lock, call log, and ready SDK clients.
+
+```python
+from salesmanago_emulator import Emulator
+
+emu = Emulator()
+emu.add_account(client_id="c1", api_secret="s1", users=["owner@example.com"])
+with emu.client() as sm:          # a salesmanago.SalesManago wired to the emulator
+    sm.contacts.upsert(...)
+```
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Final
+
+import httpx
+
+from ._router import CallRecord, Router
+from .clock import Clock, SystemClock
+from .state.account import Account
+from .transport import EmulatorTransport
+
+if TYPE_CHECKING:
+    from salesmanago import AsyncSalesManago, SalesManago
+
+__all__ = ["DEFAULT_CALL_LOG_SIZE", "EMULATOR_ENDPOINT", "Emulator"]
+
+EMULATOR_ENDPOINT: Final = "http://salesmanago.emulator"
+"""The endpoint the clients of :meth:`Emulator.client` use (the host is never resolved)."""
+DEFAULT_CALL_LOG_SIZE: Final = 10_000
+"""How many calls the log keeps by default; older ones are dropped first."""
+
+
+class Emulator:
+    """An in-process SALESmanago platform: isolated accounts behind one transport.
+
+    Every request through :meth:`transport` (and every method of this object)
+    runs under one re-entrant lock, so clients in several threads see the
+    requests one at a time. Code that works on an :class:`Account` directly
+    while requests are running in other threads should hold :attr:`lock`.
+
+    ``clock`` defaults to the system clock; pass a
+    :class:`~salesmanago_emulator.clock.FrozenClock` to move time by hand
+    (S3.4). ``call_log_size`` bounds :attr:`calls` (oldest dropped first).
+    """
+
+    def __init__(
+        self, clock: Clock | None = None, *, call_log_size: int = DEFAULT_CALL_LOG_SIZE
+    ) -> None:
+        """An emulator with no accounts yet."""
+        if call_log_size < 0:
+            raise ValueError(f"call_log_size must be zero or positive, got {call_log_size}")
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._lock = threading.RLock()
+        self._accounts: dict[str, Account] = {}
+        self._calls: deque[CallRecord] = deque(maxlen=call_log_size)
+        self._router = Router(self._accounts, self._clock, self._lock, self._calls)
+
+    @property
+    def clock(self) -> Clock:
+        """The clock every account and the call log read (kept by :meth:`reset`)."""
+        return self._clock
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every request holds; take it to touch accounts while requests run."""
+        return self._lock
+
+    def add_account(
+        self,
+        *,
+        client_id: str,
+        api_secret: str,
+        users: Iterable[str],
+        timezone: str = "Europe/Warsaw",
+    ) -> Account:
+        """Create an account with these credentials and users (the valid ``owner`` values).
+
+        Raises ``ValueError`` if ``client_id`` is taken or empty, or if no user is given.
+        """
+        if not isinstance(client_id, str) or not client_id:
+            raise ValueError("client_id must be a non-empty string")
+        if not isinstance(api_secret, str) or not api_secret:
+            raise ValueError("api_secret must be a non-empty string")
+        user_list = [users] if isinstance(users, str) else list(users)
+        if not user_list:
+            raise ValueError("an account needs at least one user (owner e-mail)")
+        with self._lock:
+            if client_id in self._accounts:
+                raise ValueError(f"an account with client_id {client_id!r} already exists")
+            account = Account(
+                client_id, api_secret, user_list, timezone=timezone, clock=self._clock
+            )
+            self._accounts[client_id] = account
+            return account
+
+    def account(self, client_id: str) -> Account:
+        """The account with this client id; ``KeyError`` naming the known ones otherwise."""
+        with self._lock:
+            try:
+                return self._accounts[client_id]
+            except KeyError:
+                known = ", ".join(repr(c) for c in self._accounts) or "none"
+                raise KeyError(
+                    f"no emulator account with client_id {client_id!r} (known: {known})"
+                ) from None
+
+    @property
+    def accounts(self) -> list[Account]:
+        """Every account, in the order they were added."""
+        with self._lock:
+            return list(self._accounts.values())
+
+    def transport(self) -> EmulatorTransport:
+        """An httpx transport (sync and async) answered by this emulator."""
+        return EmulatorTransport(self._router)
+
+    @property
+    def calls(self) -> list[CallRecord]:
+        """The call log, oldest first (a snapshot; at most ``call_log_size`` entries)."""
+        with self._lock:
+            return list(self._calls)
+
+    def clear_calls(self) -> None:
+        """Empty the call log."""
+        with self._lock:
+            self._calls.clear()
+
+    def reset(self) -> None:
+        """Drop every account and the call log; keep the clock."""
+        with self._lock:
+            self._accounts.clear()
+            self._calls.clear()
+
+    def _credentials(self, client_id: str | None, owner: str | None) -> tuple[str, str, str]:
+        with self._lock:
+            if client_id is None:
+                if not self._accounts:
+                    raise LookupError("the emulator has no account yet: call add_account() first")
+                account = next(iter(self._accounts.values()))
+            else:
+                account = self.account(client_id)
+            return (
+                account.client_id,
+                account.api_secret,
+                owner if owner is not None else account.users[0],
+            )
+
+    def client(
+        self, client_id: str | None = None, owner: str | None = None, **options: Any
+    ) -> SalesManago:
+        """A ``salesmanago.SalesManago`` talking to this emulator.
+
+        ``client_id`` defaults to the first account added, ``owner`` to that
+        account's first user; ``max_retries`` defaults to 0. Other keyword
+        arguments go to the client's constructor.
+        """
+        from salesmanago import SalesManago
+
+        options.setdefault("max_retries", 0)
+        options.setdefault("endpoint", EMULATOR_ENDPOINT)
+        if "http_client" not in options:
+            options["http_client"] = httpx.Client(transport=self.transport())
+        account_id, secret, user = self._credentials(client_id, owner)
+        return SalesManago(client_id=account_id, api_secret=secret, owner=user, **options)
+
+    def async_client(
+        self, client_id: str | None = None, owner: str | None = None, **options: Any
+    ) -> AsyncSalesManago:
+        """A ``salesmanago.AsyncSalesManago`` talking to this emulator (see :meth:`client`)."""
+        from salesmanago import AsyncSalesManago
+
+        options.setdefault("max_retries", 0)
+        options.setdefault("endpoint", EMULATOR_ENDPOINT)
+        if "http_client" not in options:
+            options["http_client"] = httpx.AsyncClient(transport=self.transport())
+        account_id, secret, user = self._credentials(client_id, owner)
+        return AsyncSalesManago(client_id=account_id, api_secret=secret, owner=user, **options)
+
+    def __repr__(self) -> str:
+        return f"<Emulator accounts={list(self._accounts)} clock={self._clock!r}>"

@@ -1,0 +1,267 @@
+"""The route table, the authentication check, and errors turned into envelopes.
+
+:meth:`Router.handle` takes a method, a path and a raw body and answers a
+status code and a JSON body, in this order (protocol §11.1, §11.2):
+
+1. a method other than ``POST`` -> HTTP 405;
+2. a path no route serves -> HTTP 404, ``Path <path> is not implemented by the emulator``;
+3. a body that is not a JSON object -> HTTP 400;
+4. ``clientId`` unknown -> ``Not authenticated``; ``apiKey`` missing ->
+   ``Api key not specified``; ``sha`` not SHA1(apiKey + clientId + apiSecret)
+   -> ``Not authenticated``; ``requestTime`` missing or not a number ->
+   ``Field 'requestTime' ...``; for owner-bound routes ``owner`` missing ->
+   ``Not authenticated, not owner specified``, not a user of the account ->
+   ``Not authenticated, invalid owner``;
+5. the handler: its result in ``{"success": true, "message": [], ...}``, or a
+   domain error as ``{"success": false, "message": [...], "values": {...}}``.
+
+Every logical outcome is HTTP 200. An unexpected exception in a handler is
+logged and answered with HTTP 500 ``Internal emulator error``, never with a
+traceback. Every request is recorded in the call log with ``sha`` masked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+from collections import deque
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from .errors import (
+    API_KEY_NOT_SPECIFIED,
+    INVALID_OWNER,
+    NOT_AUTHENTICATED,
+    OWNER_NOT_SPECIFIED,
+    RULE_REQUIRED,
+    AuthenticationFailed,
+    EmulatorError,
+    InvalidField,
+    MalformedRequest,
+    NotImplementedByEmulator,
+)
+from .routes import ALL_ROUTES
+from .routes._base import RequestContext, Route
+
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .state.account import Account
+
+__all__ = ["CallRecord", "RouteInfo", "Router", "routes"]
+
+_LOG: Final = logging.getLogger("salesmanago_emulator")
+
+# Wire texts of the HTTP edge (grade D).
+TEXT_NOT_IMPLEMENTED: Final = "Path {path} is not implemented by the emulator"
+TEXT_METHOD_NOT_ALLOWED: Final = "Method {method} is not allowed: the API takes POST requests only"
+TEXT_NOT_JSON: Final = "Request body is not valid JSON"
+TEXT_NOT_OBJECT: Final = "Request body must be a JSON object"
+TEXT_INTERNAL: Final = "Internal emulator error"
+RULE_REQUEST_TIME: Final = (
+    "must be a UNIX timestamp in seconds or milliseconds (a number or a numeric string)"
+)
+MASK: Final = "***"
+"""What replaces ``sha`` (and any ``apiSecret``) in the call log."""
+_SECRET_KEYS: Final = ("sha", "apiSecret")
+
+
+@attrs.frozen(kw_only=True)
+class RouteInfo:
+    """One row of the coverage table: a served path and what it does."""
+
+    path: str
+    area: str
+    owner_required: bool
+    description: str
+
+
+def routes() -> list[RouteInfo]:
+    """The coverage table, generated from the route table, sorted by path."""
+    return sorted(
+        (
+            RouteInfo(
+                path=r.path,
+                area=r.area,
+                owner_required=r.owner_required,
+                description=r.description,
+            )
+            for r in ALL_ROUTES
+        ),
+        key=lambda info: info.path,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CallRecord:
+    """One request the emulator answered, as the call log keeps it.
+
+    ``request`` is the decoded JSON body with ``sha`` (and any ``apiSecret``)
+    replaced by ``"***"``, or ``None`` when the body was not a JSON object
+    (or never read: 404, 405). ``response`` is the JSON body answered. Both are
+    the emulator's own objects: treat them as read-only.
+    """
+
+    method: str
+    path: str
+    request: Mapping[str, Any] | None
+    status: int
+    response: Mapping[str, Any]
+    at: datetime
+
+    @property
+    def success(self) -> bool:
+        """The envelope's ``success`` flag (``False`` for HTTP errors)."""
+        return self.response.get("success") is True
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"))
+
+
+def _mask(body: dict[str, Any]) -> dict[str, Any]:
+    """A shallow copy of ``body`` with secrets masked, at the top level and one level down."""
+    masked = body.copy()
+    for key, value in body.items():
+        if key in _SECRET_KEYS:
+            masked[key] = MASK
+        elif type(value) is dict and ("sha" in value or "apiSecret" in value):
+            inner = value.copy()
+            for secret in _SECRET_KEYS:
+                if secret in inner:
+                    inner[secret] = MASK
+            masked[key] = inner
+    return masked
+
+
+def _failure(messages: list[str], values: Mapping[str, object] | None = None) -> dict[str, Any]:
+    envelope: dict[str, Any] = {"success": False, "message": messages}
+    if values:
+        envelope["values"] = dict(values)
+    return envelope
+
+
+def _check_request_time(body: Mapping[str, Any]) -> None:
+    value = body.get("requestTime")
+    if value is None:
+        raise InvalidField("requestTime", RULE_REQUIRED)
+    if isinstance(value, bool):
+        raise InvalidField("requestTime", RULE_REQUEST_TIME)
+    if isinstance(value, int):
+        return
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text.replace(".", "", 1)
+        if text and digits.isascii() and digits.isdigit():
+            return
+    raise InvalidField("requestTime", RULE_REQUEST_TIME)
+
+
+class Router:
+    """Answers raw requests against the emulator's accounts.
+
+    Shares the emulator's account registry, clock, lock and call log; every
+    request runs under the lock, so concurrent clients see one request at a
+    time.
+    """
+
+    def __init__(
+        self,
+        accounts: Mapping[str, Account],
+        clock: Clock,
+        lock: threading.RLock,
+        calls: deque[CallRecord],
+    ) -> None:
+        """Serve ``accounts`` (by client id), timing calls with ``clock``."""
+        self._accounts = accounts
+        self._clock = clock
+        self._lock = lock
+        self._calls = calls
+        self._routes: dict[str, Route] = {route.path: route for route in ALL_ROUTES}
+
+    def handle(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        """Answer one request: the HTTP status and the JSON body."""
+        with self._lock:
+            now = self._clock.now()
+            status, request, response = self._dispatch(method, path, body, now)
+            self._calls.append(
+                CallRecord(
+                    method=method,
+                    path=path,
+                    request=request,
+                    status=status,
+                    response=response,
+                    at=now,
+                )
+            )
+        return status, _ENCODER.encode(response).encode()
+
+    def _dispatch(
+        self, method: str, path: str, raw: bytes, now: datetime
+    ) -> tuple[int, dict[str, Any] | None, dict[str, Any]]:
+        if method != "POST":
+            return 405, None, _failure([TEXT_METHOD_NOT_ALLOWED.format(method=method)])
+        route = self._routes.get(path)
+        if route is None:
+            return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
+        try:
+            body = _DECODER.decode(raw.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError included
+            return 400, None, _failure([TEXT_NOT_JSON])
+        if not isinstance(body, dict):
+            return 400, None, _failure([TEXT_NOT_OBJECT])
+        logged = _mask(body)
+        try:
+            context = self._authenticate(route, body, now)
+            result = route.handler(context, body)
+        except EmulatorError as error:
+            return 200, logged, _failure(list(error.messages), error.values)
+        except NotImplementedByEmulator as error:
+            return 404, logged, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
+        except MalformedRequest as error:
+            return 400, logged, _failure([error.message])
+        except Exception:
+            _LOG.exception("salesmanago_emulator: unexpected error answering %s", path)
+            return 500, logged, _failure([TEXT_INTERNAL])
+        return 200, logged, {"success": True, "message": [], **result}
+
+    def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:
+        client_id = body.get("clientId")
+        if not isinstance(client_id, str):
+            raise AuthenticationFailed(NOT_AUTHENTICATED)
+        account = self._accounts.get(client_id)
+        if account is None:
+            raise AuthenticationFailed(NOT_AUTHENTICATED)
+        api_key = body.get("apiKey")
+        if not isinstance(api_key, str) or not api_key:
+            raise AuthenticationFailed(API_KEY_NOT_SPECIFIED)
+        sha = body.get("sha")
+        expected = hashlib.sha1(
+            (api_key + client_id + account.api_secret).encode(), usedforsecurity=False
+        ).hexdigest()
+        if not isinstance(sha, str) or not hmac.compare_digest(sha, expected):
+            raise AuthenticationFailed(NOT_AUTHENTICATED)
+        _check_request_time(body)
+        owner = body.get("owner")
+        if owner is None and route.accepts_user:
+            owner = body.get("user")
+        if isinstance(owner, str) and not owner.strip():
+            owner = None
+        if owner is None:
+            if route.owner_required:
+                raise AuthenticationFailed(OWNER_NOT_SPECIFIED)
+            return RequestContext(account, None, now)
+        if not isinstance(owner, str) or not account.is_user(owner):
+            raise AuthenticationFailed(INVALID_OWNER)
+        return RequestContext(account, owner.strip().lower(), now)

@@ -1,0 +1,84 @@
+"""Time for the emulator: the real clock, or a frozen one tests move by hand.
+
+Every instant the emulator stores comes from a :class:`Clock` and is a
+timezone-aware ``datetime`` in UTC. Nothing in the emulator reads the system
+time directly, so a test can reach "02:00 tomorrow" (semantics S3.4) by
+advancing a :class:`FrozenClock` instead of waiting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol, runtime_checkable
+
+__all__ = ["Clock", "FrozenClock", "SystemClock"]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Anything that tells the current time."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        return datetime.now(timezone.utc)
+
+    def __repr__(self) -> str:
+        return "SystemClock()"
+
+
+def _aware_utc(when: datetime, what: str) -> datetime:
+    if not isinstance(when, datetime):
+        raise TypeError(f"{what} must be a datetime, got {type(when).__name__}")
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(
+            f"{what} must be timezone-aware (the emulator keeps every instant in UTC); "
+            f"got naive {when.isoformat()}"
+        )
+    return when.astimezone(timezone.utc)
+
+
+class FrozenClock:
+    """A clock that stands still until told to move.
+
+    ``FrozenClock(datetime(2026, 3, 28, 23, 59, tzinfo=ZoneInfo("Europe/Warsaw")))``
+    starts at that instant; :meth:`advance` moves it forward and :meth:`set`
+    puts it anywhere. The time given may be in any zone; :meth:`now` answers
+    in UTC.
+    """
+
+    __slots__ = ("_now",)
+
+    def __init__(self, start: datetime) -> None:
+        """Start at ``start`` (timezone-aware; a naive datetime is a ValueError)."""
+        self._now = _aware_utc(start, "FrozenClock start")
+
+    def now(self) -> datetime:
+        """The frozen instant, in UTC."""
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move forward by ``delta`` (zero or positive) and return the new instant."""
+        if not isinstance(delta, timedelta):
+            raise TypeError(f"advance() takes a timedelta, got {type(delta).__name__}")
+        if delta < timedelta(0):
+            raise ValueError(
+                f"FrozenClock only moves forward with advance(); got {delta}. "
+                "Use set() to jump to an earlier instant on purpose."
+            )
+        self._now = self._now + delta
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jump to ``when`` (timezone-aware; earlier instants are allowed)."""
+        self._now = _aware_utc(when, "FrozenClock.set() argument")
+
+    def __repr__(self) -> str:
+        return f"FrozenClock({self._now.isoformat()})"

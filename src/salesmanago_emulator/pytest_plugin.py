@@ -1,0 +1,183 @@
+"""pytest fixtures for testing code that talks to SALESmanago, against the emulator.
+
+Installed with the package (entry point ``pytest11``: ``salesmanago``), so the
+fixtures are there with no ``conftest.py``:
+
+* ``salesmanago_emulator`` -- a fresh :class:`~salesmanago_emulator.Emulator`
+  per test, with a :class:`~salesmanago_emulator.FrozenClock` and one account;
+* ``salesmanago_client`` -- ``salesmanago_emulator.client()``, closed after the test;
+* ``async_salesmanago_client`` -- ``salesmanago_emulator.async_client()``,
+  closed after the test (needs pytest-asyncio or anyio's pytest plugin).
+
+Defaults: the clock stands at :data:`DEFAULT_NOW` (2026-01-15 10:00 UTC, a
+Thursday, 11:00 in Warsaw) and the account is :data:`DEFAULT_ACCOUNT`
+(client id ``emulator-client``, secret ``emulator-secret``, one user
+``owner@example.com``, time zone Europe/Warsaw). The ``salesmanago`` marker
+changes them::
+
+    @pytest.mark.salesmanago(
+        now="2026-03-28T23:59:00+01:00",
+        accounts=[{"client_id": "a", "api_secret": "s", "users": ["me@example.com"]}],
+    )
+    def test_purge(salesmanago_emulator): ...
+
+``now`` is a timezone-aware ``datetime`` or ISO-8601 string (a naive one is
+refused: say which zone you mean). ``accounts`` is a list of dicts with keys
+``client_id``, ``api_secret``, ``users`` and optionally ``timezone``; it
+replaces the default account, and the clients use the first one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+
+import pytest
+
+from ._emulator import Emulator
+from .clock import FrozenClock
+
+if TYPE_CHECKING:
+    from salesmanago import AsyncSalesManago, SalesManago
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _async_fixture(function: _F) -> _F:
+    """``pytest_asyncio.fixture`` if installed (strict and auto modes), else ``pytest.fixture``."""
+    try:
+        import pytest_asyncio
+    except ImportError:  # pragma: no cover - anyio's plugin handles async fixtures then
+        return cast(_F, pytest.fixture(function))
+    return cast(_F, pytest_asyncio.fixture(function))
+
+
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "DEFAULT_NOW",
+    "async_salesmanago_client",
+    "pytest_configure",
+    "salesmanago_client",
+    "salesmanago_emulator",
+]
+
+DEFAULT_NOW: Final = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
+"""Where the fixture's clock stands unless the marker says ``now=``."""
+DEFAULT_ACCOUNT: Final[Mapping[str, Any]] = {
+    "client_id": "emulator-client",
+    "api_secret": "emulator-secret",
+    "users": ("owner@example.com",),
+    "timezone": "Europe/Warsaw",
+}
+"""The account the fixture creates unless the marker says ``accounts=``."""
+
+_MARKER: Final = "salesmanago"
+_MARKER_ARGS: Final = frozenset({"now", "accounts"})
+_ACCOUNT_KEYS: Final = frozenset({"client_id", "api_secret", "users", "timezone"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``salesmanago`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "salesmanago(now=None, accounts=None): configure the salesmanago_emulator fixture: "
+        "now = aware datetime or ISO-8601 string for its FrozenClock; accounts = list of "
+        "{client_id, api_secret, users, timezone} dicts replacing the default account.",
+    )
+
+
+def _parse_now(value: object) -> datetime:
+    if value is None:
+        return DEFAULT_NOW
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise pytest.UsageError(
+                f"@pytest.mark.salesmanago(now=...): not an ISO-8601 date-time: {value!r}"
+            ) from None
+    if not isinstance(value, datetime):
+        raise pytest.UsageError(
+            "@pytest.mark.salesmanago(now=...) takes a datetime or an ISO-8601 string, "
+            f"got {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise pytest.UsageError(
+            f"@pytest.mark.salesmanago(now=...) must be timezone-aware, got {value.isoformat()}; "
+            "add a zone, e.g. '+00:00' or tzinfo=ZoneInfo('Europe/Warsaw')"
+        )
+    return value
+
+
+def _parse_accounts(value: object) -> list[Mapping[str, Any]]:
+    if value is None:
+        return [DEFAULT_ACCOUNT]
+    if not isinstance(value, Sequence) or isinstance(value, str) or not value:
+        raise pytest.UsageError(
+            "@pytest.mark.salesmanago(accounts=...) takes a non-empty list of dicts"
+        )
+    accounts: list[Mapping[str, Any]] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise pytest.UsageError(
+                f"@pytest.mark.salesmanago(accounts=...): item {index} is not a dict"
+            )
+        unknown = set(item) - _ACCOUNT_KEYS
+        missing = {"client_id", "api_secret", "users"} - set(item)
+        if unknown or missing:
+            raise pytest.UsageError(
+                f"@pytest.mark.salesmanago(accounts=...): item {index}: "
+                f"unknown keys {sorted(unknown)}, missing keys {sorted(missing)}"
+            )
+        accounts.append(item)
+    return accounts
+
+
+def _options(request: pytest.FixtureRequest) -> tuple[datetime, list[Mapping[str, Any]]]:
+    marker = request.node.get_closest_marker(_MARKER)
+    if marker is None:
+        return DEFAULT_NOW, [DEFAULT_ACCOUNT]
+    if marker.args:
+        raise pytest.UsageError("@pytest.mark.salesmanago takes keyword arguments only")
+    unknown = set(marker.kwargs) - _MARKER_ARGS
+    if unknown:
+        raise pytest.UsageError(f"@pytest.mark.salesmanago: unknown arguments {sorted(unknown)}")
+    return _parse_now(marker.kwargs.get("now")), _parse_accounts(marker.kwargs.get("accounts"))
+
+
+@pytest.fixture
+def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator:
+    """A fresh emulator with a FrozenClock and its account(s), per the ``salesmanago`` marker."""
+    now, accounts = _options(request)
+    emulator = Emulator(clock=FrozenClock(now))
+    for account in accounts:
+        emulator.add_account(
+            client_id=account["client_id"],
+            api_secret=account["api_secret"],
+            users=account["users"],
+            timezone=account.get("timezone", "Europe/Warsaw"),
+        )
+    return emulator
+
+
+@pytest.fixture
+def salesmanago_client(salesmanago_emulator: Emulator) -> Iterator[SalesManago]:
+    """A ``salesmanago.SalesManago`` on the emulator (first account, first user)."""
+    client = salesmanago_emulator.client()
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@_async_fixture
+async def async_salesmanago_client(
+    salesmanago_emulator: Emulator,
+) -> AsyncIterator[AsyncSalesManago]:
+    """A ``salesmanago.AsyncSalesManago`` on the emulator (first account, first user)."""
+    client = salesmanago_emulator.async_client()
+    try:
+        yield client
+    finally:
+        await client.close()

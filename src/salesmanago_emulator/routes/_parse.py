@@ -1,0 +1,346 @@
+"""Typed accessors for JSON request bodies.
+
+Every accessor reads one key of a decoded JSON object and either returns a
+value of the promised Python type or raises
+:class:`~salesmanago_emulator.errors.InvalidField` naming the wire field
+(dotted, with indexes: ``contact.email``, ``upsertDetails[3].tags``) and the
+rule it breaks. A handler that reads its body only through these never sees
+a value of the wrong type, so a malformed request becomes ``success: false``
+naming the field and never an internal error.
+
+``prefix`` is the dotted path of the object being read, ending in a dot
+(``"upsertDetails[3]."``), or ``""`` for the top level.
+
+Dates (protocol §13.2): millisecond integers, numeric strings and ISO-8601
+strings are accepted; a number below 10^11 is read as seconds, a larger one as
+milliseconds. A naive ISO-8601 string is read as UTC.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, Final
+
+from ..errors import (
+    RULE_INTEGER,
+    RULE_NOT_EMPTY,
+    RULE_REQUIRED,
+    RULE_STRING,
+    InvalidField,
+    LimitExceeded,
+)
+
+__all__ = [
+    "RULE_BOOLEAN",
+    "RULE_DATE_VALUE",
+    "RULE_LIST",
+    "RULE_LIST_OF_OBJECTS",
+    "RULE_LIST_OF_STRINGS",
+    "RULE_MAX",
+    "RULE_MIN",
+    "RULE_OBJECT",
+    "RULE_STRING_OR_LIST",
+    "RULE_STRING_OR_NUMBER",
+    "SECONDS_LIMIT",
+    "Body",
+    "item_prefix",
+    "opt_bool",
+    "opt_date",
+    "opt_int",
+    "opt_list",
+    "opt_object",
+    "opt_str",
+    "opt_str_list",
+    "opt_str_map",
+    "opt_tags",
+    "req_bool",
+    "req_date",
+    "req_int",
+    "req_list",
+    "req_object",
+    "req_str",
+    "req_str_list",
+    "to_ms",
+]
+
+Body = Mapping[str, Any]
+"""A decoded JSON object."""
+
+# Rule phrases this module adds to those in ``errors.py`` (same "Field '<f>' <rule>" shape).
+RULE_BOOLEAN: Final = "must be a boolean"
+RULE_MIN: Final = "must be at least {minimum}"
+RULE_OBJECT: Final = "must be an object"
+RULE_LIST: Final = "must be a list"
+RULE_LIST_OF_STRINGS: Final = "must be a list of strings"
+RULE_LIST_OF_OBJECTS: Final = "must be a list of objects"
+RULE_STRING_OR_LIST: Final = "must be a list of strings or a comma-separated string"
+RULE_STRING_OR_NUMBER: Final = "must be a string or a number"
+RULE_MAX: Final = "must be at most {maximum}"
+RULE_DATE_VALUE: Final = (
+    "must be a timestamp in milliseconds or seconds, a numeric string or an ISO-8601 date-time"
+)
+
+SECONDS_LIMIT: Final = 10**11
+"""Numeric timestamps below this are seconds, the others milliseconds (protocol §13.2)."""
+
+_MISSING: Final = object()
+_NUMERIC: Final = re.compile(r"[+-]?\d+(?:\.\d*)?", re.ASCII)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MS: Final = timedelta(milliseconds=1)
+
+
+def item_prefix(prefix: str, key: str, index: int) -> str:
+    """The prefix of item ``index`` of list ``key``: ``"upsertDetails[3]."``."""
+    return f"{prefix}{key}[{index}]."
+
+
+def _get(body: Body, key: str) -> Any:
+    value = body.get(key, _MISSING)
+    return _MISSING if value is None else value
+
+
+# --- strings ---------------------------------------------------------------------
+
+
+def req_str(body: Body, key: str, prefix: str = "") -> str:
+    """A required non-empty string (white space only counts as empty)."""
+    value = _get(body, key)
+    if value is _MISSING:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    if not isinstance(value, str):
+        raise InvalidField(prefix + key, RULE_STRING)
+    if not value.strip():
+        raise InvalidField(prefix + key, RULE_NOT_EMPTY)
+    return value
+
+
+def opt_str(body: Body, key: str, prefix: str = "") -> str | None:
+    """An optional string; ``None`` when absent or ``null``."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, str):
+        raise InvalidField(prefix + key, RULE_STRING)
+    return value
+
+
+def _str_items(value: Any, field: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise InvalidField(field, RULE_LIST_OF_STRINGS)
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise InvalidField(f"{field}[{index}]", RULE_STRING)
+    return tuple(value)
+
+
+def req_str_list(
+    body: Body, key: str, prefix: str = "", *, limit: int | None = None
+) -> tuple[str, ...]:
+    """A required list of strings (may be empty), at most ``limit`` items."""
+    value = _get(body, key)
+    if value is _MISSING:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    items = _str_items(value, prefix + key)
+    if limit is not None and len(items) > limit:
+        raise LimitExceeded(prefix + key, limit)
+    return items
+
+
+def opt_str_list(body: Body, key: str, prefix: str = "") -> tuple[str, ...] | None:
+    """An optional list of strings; ``None`` when absent or ``null``."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    return _str_items(value, prefix + key)
+
+
+def opt_tags(body: Body, key: str, prefix: str = "") -> tuple[str, ...] | None:
+    """Tag names: a list of strings, or one comma-separated string (protocol §5.2)."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if not isinstance(value, list):
+        raise InvalidField(prefix + key, RULE_STRING_OR_LIST)
+    return _str_items(value, prefix + key)
+
+
+def opt_str_map(body: Body, key: str, prefix: str = "") -> dict[str, str] | None:
+    """An object name -> string value; numbers and booleans become strings (``"true"``).
+
+    Any other value (``null``, an object, a list) is refused naming
+    ``key.name``, so the caller learns which detail was wrong.
+    """
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidField(prefix + key, RULE_OBJECT)
+    out: dict[str, str] = {}
+    for name, item in value.items():
+        if isinstance(item, str):
+            out[name] = item
+        elif isinstance(item, bool):
+            out[name] = "true" if item else "false"
+        elif isinstance(item, int) or (isinstance(item, float) and math.isfinite(item)):
+            out[name] = str(item)
+        else:
+            raise InvalidField(f"{prefix}{key}.{name}", RULE_STRING_OR_NUMBER)
+    return out
+
+
+# --- booleans and numbers ------------------------------------------------------
+
+
+def opt_bool(body: Body, key: str, prefix: str = "") -> bool | None:
+    """An optional boolean; ``None`` when absent or ``null``. Strings are refused."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, bool):
+        raise InvalidField(prefix + key, RULE_BOOLEAN)
+    return value
+
+
+def req_bool(body: Body, key: str, prefix: str = "") -> bool:
+    """A required boolean."""
+    value = opt_bool(body, key, prefix)
+    if value is None:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    return value
+
+
+def _as_int(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise InvalidField(field, RULE_INTEGER)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        if digits.isascii() and digits.isdigit():
+            return int(text)
+    raise InvalidField(field, RULE_INTEGER)
+
+
+def opt_int(body: Body, key: str, prefix: str = "", *, minimum: int | None = None) -> int | None:
+    """An optional integer (JSON integer or a string of digits), at least ``minimum``."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    number = _as_int(value, prefix + key)
+    if minimum is not None and number < minimum:
+        raise InvalidField(prefix + key, RULE_MIN.format(minimum=minimum))
+    return number
+
+
+def req_int(body: Body, key: str, prefix: str = "", *, minimum: int | None = None) -> int:
+    """A required integer (JSON integer or a string of digits), at least ``minimum``."""
+    number = opt_int(body, key, prefix, minimum=minimum)
+    if number is None:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    return number
+
+
+# --- containers ------------------------------------------------------------------
+
+
+def opt_object(body: Body, key: str, prefix: str = "") -> Body | None:
+    """An optional JSON object; ``None`` when absent or ``null``."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidField(prefix + key, RULE_OBJECT)
+    return value
+
+
+def req_object(body: Body, key: str, prefix: str = "") -> Body:
+    """A required JSON object."""
+    value = opt_object(body, key, prefix)
+    if value is None:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    return value
+
+
+def opt_list(body: Body, key: str, prefix: str = "") -> list[Body] | None:
+    """An optional list of JSON objects; ``None`` when absent or ``null``."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, list):
+        raise InvalidField(prefix + key, RULE_LIST_OF_OBJECTS)
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise InvalidField(f"{prefix}{key}[{index}]", RULE_OBJECT)
+    return value
+
+
+def req_list(body: Body, key: str, prefix: str = "", *, limit: int | None = None) -> list[Body]:
+    """A required list of JSON objects (may be empty), at most ``limit`` items."""
+    items = opt_list(body, key, prefix)
+    if items is None:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    if limit is not None and len(items) > limit:
+        raise LimitExceeded(prefix + key, limit)
+    return items
+
+
+# --- dates -----------------------------------------------------------------------
+
+
+def _from_number(number: float) -> datetime:
+    seconds = number if abs(number) < SECONDS_LIMIT else number / 1000
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+def _as_date(value: Any, field: str) -> datetime:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                raise ValueError
+            return _from_number(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if _NUMERIC.fullmatch(text):
+                return _from_number(float(text))
+            if text.endswith(("Z", "z")):
+                text = text[:-1] + "+00:00"
+            parsed = datetime.fromisoformat(text)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)
+            return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        pass
+    raise InvalidField(field, RULE_DATE_VALUE)
+
+
+def opt_date(body: Body, key: str, prefix: str = "") -> datetime | None:
+    """An optional instant (aware, UTC); see the module docstring for the accepted forms."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    return _as_date(value, prefix + key)
+
+
+def req_date(body: Body, key: str, prefix: str = "") -> datetime:
+    """A required instant (aware, UTC)."""
+    value = opt_date(body, key, prefix)
+    if value is None:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    return value
+
+
+def to_ms(when: datetime | None) -> int | None:
+    """An instant as integer milliseconds since the epoch (the wire form), or ``None``."""
+    if when is None:
+        return None
+    return (when - _EPOCH) // _MS

@@ -1,0 +1,177 @@
+"""Reading an insert / update / upsert body (or one ``upsertDetails`` item) into a write.
+
+Wire keys (protocol §5.1, §5.2): ``contact{email, name, phone, fax, company,
+externalId, state, address{streetAddress, zipCode, city, country}}`` and, at
+the same level as ``contact``: ``tags``, ``removeTags`` (a list, or one
+comma-separated string), ``tagScoring``, ``properties`` (object name ->
+value), ``dictionaryProperties`` ([{name, type, value}]), ``birthday``
+(``yyyyMMdd`` or ``MMdd``), ``province``, ``lang``, ``forceOptIn``,
+``forceOptOut``, ``forcePhoneOptIn``, ``forcePhoneOptOut``, ``newEmail``,
+``consentDetails`` ([{consentName, consentAccept, agreementDate, ip, optOut,
+consentDescriptionId}]).
+
+Other keys (``async``, ``useApiDoubleOptIn`` and its template fields,
+``loyaltyProgram``, ``internalIntegration``, ``fireEvents`` ...) are accepted
+and ignored. Type errors name the wire field; value rules (e-mail syntax,
+states, tags, consents) are the account's to check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ..errors import RULE_REQUIRED, RULE_STRING, InvalidField
+from ..state.contacts import Birthday, ConsentDetail, ContactWrite, DictionaryProperty
+from ._parse import (
+    RULE_STRING_OR_NUMBER,
+    Body,
+    item_prefix,
+    opt_bool,
+    opt_date,
+    opt_int,
+    opt_list,
+    opt_object,
+    opt_str,
+    opt_str_map,
+    opt_tags,
+    req_bool,
+    req_str,
+)
+
+__all__ = ["read_write"]
+
+
+def _scalar_text(body: Body, key: str, prefix: str) -> str:
+    value = body.get(key)
+    if value is None:
+        raise InvalidField(prefix + key, RULE_REQUIRED)
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, bool) and (
+        isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    ):
+        return str(value)
+    raise InvalidField(prefix + key, RULE_STRING_OR_NUMBER)
+
+
+def _dictionary(body: Body, prefix: str) -> tuple[DictionaryProperty, ...] | None:
+    items = opt_list(body, "dictionaryProperties", prefix)
+    if items is None:
+        return None
+    out = []
+    for index, item in enumerate(items):
+        where = item_prefix(prefix, "dictionaryProperties", index)
+        out.append(
+            DictionaryProperty(
+                name=req_str(item, "name", where),
+                type=req_str(item, "type", where),
+                value=_scalar_text(item, "value", where),
+            )
+        )
+    return tuple(out)
+
+
+def _consents(body: Body, prefix: str) -> tuple[ConsentDetail, ...] | None:
+    items = opt_list(body, "consentDetails", prefix)
+    if items is None:
+        return None
+    out = []
+    for index, item in enumerate(items):
+        where = item_prefix(prefix, "consentDetails", index)
+        out.append(
+            ConsentDetail(
+                name=req_str(item, "consentName", where),
+                accept=req_bool(item, "consentAccept", where),
+                agreement_date=opt_date(item, "agreementDate", where),
+                ip=opt_str(item, "ip", where),
+                opt_out=bool(opt_bool(item, "optOut", where)),
+                description_id=opt_int(item, "consentDescriptionId", where),
+            )
+        )
+    return tuple(out)
+
+
+# Wire key -> ContactWrite field, for the string fields of "contact", "contact.address"
+# and the top level, and the boolean flags of the top level.
+_CONTACT_STRINGS: Final = {
+    "email": "email",
+    "name": "name",
+    "phone": "phone",
+    "fax": "fax",
+    "company": "company",
+    "externalId": "external_id",
+    "state": "state",
+}
+_ADDRESS_STRINGS: Final = {
+    "streetAddress": "street_address",
+    "zipCode": "zip_code",
+    "city": "city",
+    "country": "country",
+}
+_TOP_STRINGS: Final = {"province": "province", "lang": "lang", "newEmail": "new_email"}
+_TOP_FLAGS: Final = {
+    "tagScoring": "tag_scoring",
+    "forceOptIn": "force_opt_in",
+    "forceOptOut": "force_opt_out",
+    "forcePhoneOptIn": "force_phone_opt_in",
+    "forcePhoneOptOut": "force_phone_opt_out",
+}
+
+
+def _strings(obj: Body, fields: Mapping[str, str], prefix: str, out: dict[str, Any]) -> None:
+    for key, value in obj.items():
+        attr = fields.get(key)
+        if attr is None or value is None:
+            continue
+        if not isinstance(value, str):
+            raise InvalidField(prefix + key, RULE_STRING)
+        out[attr] = value
+
+
+def read_write(
+    body: Body, prefix: str = "", *, email_fallback: bool = False, lang: str | None = None
+) -> ContactWrite:
+    """The :class:`ContactWrite` a body (or a batch item at ``prefix``) asks for.
+
+    ``email_fallback``: take a top-level ``email`` when ``contact.email`` is
+    absent (some clients send it there on upsert, protocol §13.3). ``lang``:
+    the batch-level language, used when the item sets none.
+
+    Only the keys present are visited (a request carries a handful of the
+    two dozen possible ones), which keeps this cheap on the hot path.
+    """
+    fields: dict[str, Any] = {}
+    contact = opt_object(body, "contact", prefix)
+    if contact is not None:
+        cp = f"{prefix}contact."
+        _strings(contact, _CONTACT_STRINGS, cp, fields)
+        address = opt_object(contact, "address", cp)
+        if address is not None:
+            _strings(address, _ADDRESS_STRINGS, f"{cp}address.", fields)
+    _strings(body, _TOP_STRINGS, prefix, fields)
+    for key, flag in _TOP_FLAGS.items():
+        if key in body:
+            fields[flag] = opt_bool(body, key, prefix)
+    if "tags" in body:
+        fields["tags"] = opt_tags(body, "tags", prefix)
+    if "removeTags" in body:
+        fields["remove_tags"] = opt_tags(body, "removeTags", prefix)
+    if "properties" in body:
+        fields["properties"] = opt_str_map(body, "properties", prefix)
+    if "dictionaryProperties" in body:
+        fields["dictionary_properties"] = _dictionary(body, prefix)
+    if "consentDetails" in body:
+        fields["consent_details"] = _consents(body, prefix)
+    if "birthday" in body:
+        text = opt_str(body, "birthday", prefix)
+        if text is not None and text.strip():
+            fields["birthday"] = Birthday.parse(text, f"{prefix}birthday")
+    if "email" not in fields and email_fallback:
+        email = opt_str(body, "email", prefix)
+        if email is not None:
+            fields["email"] = email
+    if lang is not None and "lang" not in fields:
+        fields["lang"] = lang
+    return ContactWrite(**fields)

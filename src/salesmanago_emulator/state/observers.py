@@ -1,0 +1,30 @@
+"""Hooks for areas that must follow contact changes (companies, funnels, ...).
+
+Company scoring (S4.4) follows every change of a contact's score, company and
+deletion; funnel counts drop soft-deleted contacts. Such areas subclass
+:class:`ContactObserver` and register with
+:meth:`~salesmanago_emulator.state.account.Account.add_observer`. The account
+calls the hooks after a change is complete; they must not raise.
+"""
+
+from __future__ import annotations
+
+from .contacts import ContactRecord
+
+__all__ = ["ContactObserver"]
+
+
+class ContactObserver:
+    """No-op base: override the hooks you need."""
+
+    def contact_saved(self, record: ContactRecord, *, created: bool) -> None:
+        """A live card was created (``created``) or changed, restored included."""
+
+    def contact_deleted(self, record: ContactRecord) -> None:
+        """A card was soft-deleted: it stays readable but counts nowhere (S3.1)."""
+
+    def contact_restored(self, record: ContactRecord) -> None:
+        """A soft-deleted card was restored (S3.2); :meth:`contact_saved` follows."""
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        """A card is gone for good: permanent delete, forget me, or the nightly purge."""

@@ -1,0 +1,249 @@
+"""Checking a :class:`~salesmanago_emulator.state.contacts.ContactWrite` as a whole.
+
+:func:`prepare_write` validates and normalises every field of one write and
+returns a :class:`PreparedWrite`, or raises the first
+:class:`~salesmanago_emulator.errors.InvalidField`. Nothing is changed here:
+the account applies a prepared write only once it has passed every check, so
+a bad write never leaves a card half-changed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Final, NamedTuple
+
+from ..errors import (
+    RULE_AWARE,
+    RULE_CONSENT_ACCEPT_AND_OPT_OUT,
+    RULE_DATE,
+    RULE_FORCE_BOTH,
+    RULE_NOT_EMPTY,
+    RULE_NUMBER,
+    RULE_ONE_OF,
+    RULE_REQUIRED,
+    RULE_STRING,
+    RULE_TAG_ADDED_AND_REMOVED,
+    RULE_UNKNOWN_CONSENT,
+    InvalidField,
+)
+from .contacts import CONTACT_STATES, DICTIONARY_TYPES, ConsentState, ContactWrite
+from .normalize import normalize_tags, validate_email
+
+__all__ = ["PreparedWrite", "check_tag_conflict", "prepare_write"]
+
+# ContactWrite field -> (record attribute, wire name under "contact." or top level).
+_SCALARS: Final = (
+    ("name", "contact.name"),
+    ("phone", "contact.phone"),
+    ("fax", "contact.fax"),
+    ("company", "contact.company"),
+    ("external_id", "contact.externalId"),
+    ("street_address", "contact.address.streetAddress"),
+    ("zip_code", "contact.address.zipCode"),
+    ("city", "contact.address.city"),
+    ("country", "contact.address.country"),
+    ("province", "province"),
+    ("lang", "lang"),
+)
+# Short, highly repeated values are interned to save memory at a million contacts.
+_INTERNED: Final = frozenset({"country", "province", "lang", "city"})
+_DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+class PreparedWrite(NamedTuple):
+    """A write that passed every check, its values in stored form.
+
+    ``email_opted_out`` / ``phone_opted_out`` are the statuses the write asks
+    for (``None``: leave as is). ``consents`` maps the account's spelling of a
+    consent name to its new state.
+    """
+
+    email: str | None
+    new_email: str | None
+    scalars: tuple[tuple[str, object], ...]
+    tags: tuple[str, ...]
+    remove_tags: tuple[str, ...]
+    tag_scoring: bool
+    properties: tuple[tuple[str, str], ...]
+    dictionary_properties: tuple[tuple[str, str, str], ...]
+    consents: tuple[tuple[str, ConsentState], ...]
+    email_opted_out: bool | None
+    phone_opted_out: bool | None
+
+
+def check_tag_conflict(add: list[str], remove: list[str], field: str) -> None:
+    """Refuse a request that adds and removes the same (normalised) tag."""
+    if add and remove:
+        added = set(add)
+        for tag in remove:
+            if tag in added:
+                raise InvalidField(field, RULE_TAG_ADDED_AND_REMOVED.format(tag=tag))
+
+
+def _aware(value: datetime | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidField(field, RULE_AWARE)
+    return value.astimezone(timezone.utc)
+
+
+def _check_dictionary_value(kind: str, value: str, field: str) -> None:
+    if kind == "NUMBER":
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise InvalidField(field, RULE_NUMBER.format(value=value))
+        return
+    match = _DATE_RE.fullmatch(value)
+    if match is not None:
+        try:
+            date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise InvalidField(field, RULE_DATE.format(value=value)) from None
+        return
+    if not (value.isascii() and value.isdigit()):
+        raise InvalidField(field, RULE_DATE.format(value=value))
+
+
+def _email_status(write: ContactWrite, prefix: str) -> bool | None:
+    if not (write.force_opt_in or write.force_opt_out or write.consent_details):
+        return None
+    if write.force_opt_in and write.force_opt_out:
+        raise InvalidField(f"{prefix}forceOptIn", RULE_FORCE_BOTH.format(other="forceOptOut"))
+    withdrawn = any(c.opt_out for c in write.consent_details or ())
+    accepted = any(c.accept for c in write.consent_details or ())
+    if write.force_opt_out or withdrawn:
+        return True
+    if write.force_opt_in or accepted:
+        return False
+    return None
+
+
+def _phone_status(write: ContactWrite, prefix: str) -> bool | None:
+    if write.force_phone_opt_in and write.force_phone_opt_out:
+        raise InvalidField(
+            f"{prefix}forcePhoneOptIn", RULE_FORCE_BOTH.format(other="forcePhoneOptOut")
+        )
+    if write.force_phone_opt_out:
+        return True
+    if write.force_phone_opt_in:
+        return False
+    return None
+
+
+def prepare_write(
+    write: ContactWrite,
+    *,
+    prefix: str,
+    consents: Mapping[str, str],
+    require_email: bool,
+    now: datetime,
+) -> PreparedWrite:
+    """Validate ``write`` and return it in stored form.
+
+    ``prefix`` goes before every field name in errors (``""`` or
+    ``"upsertDetails[3]."``); ``consents`` maps lower-cased consent names of
+    the account to their spelling; ``require_email`` refuses a write without
+    ``contact.email`` (insert, upsert: a card cannot exist without one, S2.1).
+    """
+    email = None
+    if write.email is not None:
+        email = validate_email(write.email, f"{prefix}contact.email")
+    elif require_email:
+        raise InvalidField(f"{prefix}contact.email", RULE_REQUIRED)
+    new_email = None
+    if write.new_email is not None:
+        new_email = validate_email(write.new_email, f"{prefix}newEmail")
+
+    scalars: list[tuple[str, object]] = []
+    for attr, wire in _SCALARS:
+        value = getattr(write, attr)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InvalidField(f"{prefix}{wire}", RULE_STRING)
+        scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
+    if write.state is not None:
+        state = write.state.strip().upper() if isinstance(write.state, str) else None
+        if state not in CONTACT_STATES:
+            raise InvalidField(
+                f"{prefix}contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
+            )
+        scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
+    if write.birthday is not None:
+        scalars.append(("birthday", write.birthday))
+
+    tags = normalize_tags(write.tags, f"{prefix}tags") if write.tags else []
+    remove = normalize_tags(write.remove_tags, f"{prefix}removeTags") if write.remove_tags else []
+    check_tag_conflict(tags, remove, f"{prefix}removeTags")
+
+    properties: list[tuple[str, str]] = []
+    for name, value in (write.properties or {}).items():
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidField(f"{prefix}properties", RULE_NOT_EMPTY)
+        if not isinstance(value, str):
+            raise InvalidField(f"{prefix}properties.{name}", RULE_STRING)
+        properties.append((sys.intern(name), value))
+
+    dictionary: list[tuple[str, str, str]] = []
+    for index, item in enumerate(write.dictionary_properties or ()):
+        where = f"{prefix}dictionaryProperties[{index}]"
+        if not isinstance(item.name, str) or not item.name.strip():
+            raise InvalidField(f"{where}.name", RULE_NOT_EMPTY)
+        kind = item.type.strip().upper() if isinstance(item.type, str) else ""
+        if kind not in DICTIONARY_TYPES:
+            raise InvalidField(
+                f"{where}.type", RULE_ONE_OF.format(choices=", ".join(DICTIONARY_TYPES))
+            )
+        if not isinstance(item.value, str):
+            raise InvalidField(f"{where}.value", RULE_STRING)
+        value = item.value.strip()
+        _check_dictionary_value(kind, value, f"{where}.value")
+        dictionary.append(
+            (sys.intern(item.name), DICTIONARY_TYPES[DICTIONARY_TYPES.index(kind)], value)
+        )
+
+    states: list[tuple[str, ConsentState]] = []
+    for index, detail in enumerate(write.consent_details or ()):
+        where = f"{prefix}consentDetails[{index}]"
+        known = consents.get(detail.name.strip().lower()) if isinstance(detail.name, str) else None
+        if known is None:
+            raise InvalidField(f"{where}.consentName", RULE_UNKNOWN_CONSENT)
+        if detail.accept and detail.opt_out:
+            raise InvalidField(f"{where}.optOut", RULE_CONSENT_ACCEPT_AND_OPT_OUT)
+        when = _aware(detail.agreement_date, f"{where}.agreementDate")
+        if detail.accept:
+            status, when = "CONFIRMED", when or now
+        elif detail.opt_out:
+            status, when = "WITHDRAWN", when or now
+        else:
+            status = "UNCONFIRMED"
+        states.append(
+            (
+                known,
+                ConsentState(
+                    status=status, date=when, ip=detail.ip, description_id=detail.description_id
+                ),
+            )
+        )
+
+    return PreparedWrite(
+        email=email,
+        new_email=new_email,
+        scalars=tuple(scalars),
+        tags=tuple(tags),
+        remove_tags=tuple(remove),
+        tag_scoring=bool(write.tag_scoring),
+        properties=tuple(properties),
+        dictionary_properties=tuple(dictionary),
+        consents=tuple(states),
+        email_opted_out=_email_status(write, prefix),
+        phone_opted_out=_phone_status(write, prefix),
+    )

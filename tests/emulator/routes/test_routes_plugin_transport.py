@@ -1,0 +1,230 @@
+"""The pytest plugin (fixtures, marker), the transport (sync and async), the Emulator
+object's helpers, and the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW_MS, URL, Api, sha
+
+from salesmanago_emulator import Emulator, FrozenClock, RouteInfo, SystemClock, routes
+from salesmanago_emulator.__main__ import main
+from salesmanago_emulator.pytest_plugin import DEFAULT_NOW, _parse_accounts, _parse_now
+
+# --- fixtures and marker ----------------------------------------------------------------
+
+
+def test_default_fixture(salesmanago_emulator: Emulator) -> None:
+    """Default: FrozenClock at 2026-01-15T10:00Z, account emulator-client / owner@example.com."""
+    assert salesmanago_emulator.clock.now() == datetime(2026, 1, 15, 10, tzinfo=timezone.utc)
+    assert isinstance(salesmanago_emulator.clock, FrozenClock)
+    account = salesmanago_emulator.account("emulator-client")
+    assert account.api_secret == "emulator-secret"
+    assert account.users == ("owner@example.com",)
+    assert account.timezone == ZoneInfo("Europe/Warsaw")
+
+
+def test_fixture_is_fresh_per_test_first(salesmanago_emulator: Emulator) -> None:
+    salesmanago_emulator.add_account(client_id="extra", api_secret="s", users=["a@example.com"])
+
+
+def test_fixture_is_fresh_per_test_second(salesmanago_emulator: Emulator) -> None:
+    assert [a.client_id for a in salesmanago_emulator.accounts] == ["emulator-client"]
+
+
+@pytest.mark.salesmanago(now="2026-03-28T23:59:00+01:00")
+def test_marker_now_iso_string(salesmanago_emulator: Emulator) -> None:
+    assert salesmanago_emulator.clock.now() == datetime(2026, 3, 28, 22, 59, tzinfo=timezone.utc)
+
+
+@pytest.mark.salesmanago(
+    now=datetime(2026, 6, 1, 12, tzinfo=ZoneInfo("Europe/Warsaw")),
+    accounts=[
+        {"client_id": "shop", "api_secret": "s1", "users": ["a@shop.pl", "b@shop.pl"]},
+        {"client_id": "crm", "api_secret": "s2", "users": ["c@crm.pl"], "timezone": "UTC"},
+    ],
+)
+def test_marker_accounts_and_datetime(salesmanago_emulator: Emulator) -> None:
+    assert salesmanago_emulator.clock.now() == datetime(2026, 6, 1, 10, tzinfo=timezone.utc)
+    assert [a.client_id for a in salesmanago_emulator.accounts] == ["shop", "crm"]
+    assert salesmanago_emulator.account("crm").timezone == ZoneInfo("UTC")
+
+
+@pytest.mark.salesmanago(
+    accounts=[{"client_id": "shop", "api_secret": "s1", "users": ["a@shop.pl", "b@shop.pl"]}]
+)
+def test_client_fixture_uses_first_account_and_user(
+    salesmanago_emulator: Emulator, salesmanago_client: object
+) -> None:
+    from salesmanago import ContactUpsert, SalesManago
+
+    assert isinstance(salesmanago_client, SalesManago)
+    result = salesmanago_client.contacts.upsert(ContactUpsert(email="x@example.com"))
+    record = salesmanago_emulator.account("shop").find_live(result.contact_id)
+    assert record.main_owner == "a@shop.pl"
+    assert salesmanago_client.users.list() == ["a@shop.pl", "b@shop.pl"]
+
+
+async def test_async_client_fixture(
+    salesmanago_emulator: Emulator, async_salesmanago_client: object
+) -> None:
+    from salesmanago import AsyncSalesManago, ContactUpsert
+
+    assert isinstance(async_salesmanago_client, AsyncSalesManago)
+    result = await async_salesmanago_client.contacts.upsert(ContactUpsert(email="a@example.com"))
+    assert await async_salesmanago_client.contacts.has_contact("a@example.com") == (
+        result.contact_id
+    )
+    assert salesmanago_emulator.calls[-1].path == "/api/contact/hasContact"
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("2026-01-15T10:00:00", "must be timezone-aware"),
+        (datetime(2026, 1, 15), "must be timezone-aware"),
+        ("tomorrow", "not an ISO-8601 date-time"),
+        (1768471200, "takes a datetime or an ISO-8601 string"),
+    ],
+)
+def test_marker_now_errors(value: object, error: str) -> None:
+    with pytest.raises(pytest.UsageError, match=error):
+        _parse_now(value)
+
+
+def test_marker_now_default_and_z() -> None:
+    assert _parse_now(None) == DEFAULT_NOW
+    assert _parse_now("2026-01-15T10:00:00Z") == DEFAULT_NOW
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ([], "non-empty list"),
+        ("acc", "non-empty list"),
+        (["acc"], "item 0 is not a dict"),
+        ([{"client_id": "a", "api_secret": "s"}], r"missing keys \['users'\]"),
+        (
+            [{"client_id": "a", "api_secret": "s", "users": [], "tz": "UTC"}],
+            r"unknown keys \['tz'\]",
+        ),
+    ],
+)
+def test_marker_accounts_errors(value: object, error: str) -> None:
+    with pytest.raises(pytest.UsageError, match=error):
+        _parse_accounts(value)
+
+
+# --- the Emulator object -------------------------------------------------------------------
+
+
+def test_emulator_defaults_and_errors() -> None:
+    emu = Emulator()
+    assert isinstance(emu.clock, SystemClock)
+    with pytest.raises(LookupError, match="add_account"):
+        emu.client()
+    emu.add_account(client_id="c", api_secret="s", users=["u@example.com"])
+    with pytest.raises(ValueError, match="already exists"):
+        emu.add_account(client_id="c", api_secret="s", users=["u@example.com"])
+    with pytest.raises(ValueError, match="at least one user"):
+        emu.add_account(client_id="d", api_secret="s", users=[])
+    with pytest.raises(KeyError, match="known: 'c'"):
+        emu.account("nope")
+    with pytest.raises(ValueError, match="call_log_size"):
+        Emulator(call_log_size=-1)
+
+
+def test_client_with_explicit_account_owner_and_options() -> None:
+    emu = Emulator(clock=FrozenClock(DEFAULT_NOW))
+    emu.add_account(client_id="one", api_secret="s1", users=["a@example.com"])
+    emu.add_account(client_id="two", api_secret="s2", users=["b@example.com", "c@example.com"])
+    with emu.client("two", owner="c@example.com", timeout=5.0) as client:
+        assert client.users.list() == ["b@example.com", "c@example.com"]
+    call = emu.calls[-1]
+    assert call.request is not None
+    assert call.request["clientId"] == "two"
+    assert call.request["owner"] == "c@example.com"
+    assert call.request["sha"] == "***"
+
+
+# --- the transport ------------------------------------------------------------------------
+
+
+def _body() -> bytes:
+    return json.dumps(
+        {
+            "clientId": A_ID,
+            "apiKey": "k",
+            "requestTime": NOW_MS,
+            "sha": sha("k", A_ID, A_SECRET),
+            "owner": A_OWNER,
+        }
+    ).encode()
+
+
+async def test_async_transport_raw(emu: Emulator) -> None:
+    async with httpx.AsyncClient(transport=emu.transport()) as http:
+        response = await http.post(f"{URL}/api/user/listByClient", content=_body())
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert response.json()["users"][0] == A_OWNER
+
+
+def test_sync_and_async_share_state(emu: Emulator, api: Api) -> None:
+    import asyncio
+
+    contact_id = api.upsert("shared@example.com")
+
+    async def look() -> object:
+        async with httpx.AsyncClient(transport=emu.transport()) as http:
+            body = json.loads(_body())
+            body["email"] = "shared@example.com"
+            response = await http.post(f"{URL}/api/contact/hasContact", json=body)
+            return response.json()["contactId"]
+
+    assert asyncio.run(look()) == contact_id
+
+
+# --- coverage table and command line -------------------------------------------------------
+
+
+def test_routes_table_is_generated_and_complete() -> None:
+    table = routes()
+    assert all(isinstance(info, RouteInfo) for info in table)
+    paths = [info.path for info in table]
+    assert paths == sorted(paths)
+    assert {
+        "/api/contact/insert",
+        "/api/contact/batchupsert",
+        "/api/contact/paginatedModifiedContacts",
+        "/api/contact/tags",
+        "/api/v2/contact/tags",
+        "/api/user/listByClient",
+    } <= set(paths)
+    owner_free = {info.path for info in table if not info.owner_required}
+    assert {
+        "/api/contact/optin",
+        "/api/contact/optout",
+        "/api/contact/phoneoptin",
+        "/api/contact/phoneoptout",
+    } <= owner_free
+    assert "/api/contact/upsert" not in owner_free
+    assert all(info.description and "``" not in info.description for info in table)
+
+
+def test_cli_routes_help_serve_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes"]) == 0
+    out = capsys.readouterr().out
+    assert "/api/contact/upsert" in out
+    assert f"{len(routes())} routes" in out
+    assert main([]) == 0
+    assert "usage: salesmanago-emulator" in capsys.readouterr().out
+    assert main(["serve"]) == 2
+    assert "not available yet" in capsys.readouterr().err
+    assert main(["frobnicate"]) == 2
+    assert "unknown command 'frobnicate'" in capsys.readouterr().err

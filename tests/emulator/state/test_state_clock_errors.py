@@ -1,0 +1,71 @@
+"""Clock (S3.4) and domain error texts (architecture: emulator wire texts)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from salesmanago_emulator import errors
+from salesmanago_emulator.clock import Clock, FrozenClock, SystemClock
+
+
+def test_s3_4_frozen_clock_stands_still_until_advanced() -> None:
+    clock = FrozenClock(datetime(2026, 3, 28, 23, 59, tzinfo=ZoneInfo("Europe/Warsaw")))
+    first = clock.now()
+    assert clock.now() == first
+    assert first.tzinfo is timezone.utc
+    assert first == datetime(2026, 3, 28, 22, 59, tzinfo=timezone.utc)
+    assert clock.advance(timedelta(minutes=2)) == first + timedelta(minutes=2)
+    assert clock.now() == first + timedelta(minutes=2)
+
+
+def test_s3_4_frozen_clock_refuses_naive_and_backward_advance() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        FrozenClock(datetime(2026, 1, 1))
+    clock = FrozenClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    with pytest.raises(ValueError, match="only moves forward"):
+        clock.advance(timedelta(seconds=-1))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        clock.set(datetime(2026, 1, 2))
+    clock.set(datetime(2025, 1, 1, 12, tzinfo=ZoneInfo("Europe/Warsaw")))
+    assert clock.now() == datetime(2025, 1, 1, 11, tzinfo=timezone.utc)
+
+
+def test_s3_4_system_clock_is_aware_utc_and_both_satisfy_protocol() -> None:
+    now = SystemClock().now()
+    assert now.tzinfo is timezone.utc
+    assert isinstance(SystemClock(), Clock)
+    assert isinstance(FrozenClock(now), Clock)
+
+
+def test_s1_3_auth_texts_are_the_platform_texts() -> None:
+    assert errors.NOT_AUTHENTICATED == "Not authenticated"
+    assert errors.API_KEY_NOT_SPECIFIED == "Api key not specified"
+    assert errors.OWNER_NOT_SPECIFIED == "Not authenticated, not owner specified"
+    assert errors.INVALID_OWNER == "Not authenticated, invalid owner"
+    err = errors.AuthenticationFailed(errors.INVALID_OWNER)
+    assert err.messages == ["Not authenticated, invalid owner"]
+    assert err.values is None
+
+
+def test_s2_2_error_texts_follow_the_architecture_table() -> None:
+    assert str(errors.ContactNotFound("a@b.pl")) == "Contact not found: a@b.pl"
+    assert str(errors.ContactAlreadyExists("a@b.pl")) == "Contact with email a@b.pl already exists"
+    invalid = errors.InvalidField("contact.email", "must be a valid e-mail address")
+    assert invalid.messages == ["Field 'contact.email' must be a valid e-mail address"]
+    assert invalid.values == {"field": "contact.email"}
+    limit = errors.LimitExceeded("upsertDetails", 1000)
+    assert isinstance(limit, errors.InvalidField)
+    assert limit.messages == ["Field 'upsertDetails' must hold at most 1000 items"]
+    several = errors.EmulatorError(["one", "two"])
+    assert str(several) == "one; two"
+    assert isinstance(errors.ReadOnlyOwner("a@b.pl", "c@d.pl"), errors.Conflict)
+
+
+def test_edge_errors_are_not_domain_errors() -> None:
+    assert not issubclass(errors.NotImplementedByEmulator, errors.EmulatorError)
+    assert not issubclass(errors.MalformedRequest, errors.EmulatorError)
+    assert errors.NotImplementedByEmulator("/api/x").path == "/api/x"
+    assert errors.MalformedRequest("bad json").message == "bad json"

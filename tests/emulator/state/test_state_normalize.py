@@ -1,0 +1,142 @@
+"""E-mail (S2.1, protocol §3.4) and tag (S5.1) normalisation, with property tests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salesmanago_emulator.errors import InvalidField
+from salesmanago_emulator.state import normalize_email, normalize_tags, validate_email
+
+ALLOWED_TAG = re.compile(r"[A-Z0-9_.\-]+")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("żółty kot!", ["ZOLTY_KOT_"]),
+        ("Łódź", ["LODZ"]),
+        ("a,b", ["A", "B"]),
+        (" vip , Vip ", ["VIP"]),
+        ("Äpfel", ["APFEL"]),
+        ("Straße", ["STRASSE"]),
+        ("Ørsted Æble Œuvre Þór Đak", ["ORSTED_AEBLE_OEUVRE_THOR_DAK"]),
+        ("a#b$c&d*e\"f'g", ["A_B_C_D_E_F_G"]),
+        ("tag-1.x_y", ["TAG-1.X_Y"]),
+        ("a,,b", ["A", "B"]),
+        ("😀", ["_"]),
+    ],
+)
+def test_s5_1_tag_normalisation(raw: str, expected: list[str]) -> None:
+    assert normalize_tags([raw], "tags") == expected
+
+
+def test_s5_1_tags_deduplicated_in_first_order_and_interned() -> None:
+    tags = normalize_tags(["b", "a", "B", "c,a"], "tags")
+    assert tags == ["B", "A", "C"]
+    again = normalize_tags(["b"], "tags")
+    assert again[0] is tags[0]
+
+
+@pytest.mark.parametrize("raw", ["", "   ", ",", " , "])
+def test_s5_1_value_yielding_no_tag_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidField) as info:
+        normalize_tags(["ok", raw], "tags")
+    assert info.value.field == "tags[1]"
+    assert info.value.messages == ["Field 'tags[1]' must not be empty"]
+
+
+def test_s5_1_tag_longer_than_255_is_refused_not_truncated() -> None:
+    assert normalize_tags(["x" * 255], "tags") == ["X" * 255]
+    with pytest.raises(InvalidField, match=r"tags\[0\]' must be at most 255"):
+        normalize_tags(["x" * 256], "tags")
+
+
+@given(st.lists(st.text(max_size=40), max_size=5))
+def test_s5_1_property_normalised_tags_are_fixed_points(values: list[str]) -> None:
+    try:
+        tags = normalize_tags(values, "tags")
+    except InvalidField:
+        return
+    for tag in tags:
+        assert ALLOWED_TAG.fullmatch(tag)
+        assert normalize_tags([tag], "tags") == [tag]
+    assert len(set(tags)) == len(tags)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a@b.pl",
+        "  Jan.Kowalski+promo@Example.COM ",
+        "o'brien@mail.example.co.uk",
+        "x_y-z@sub-domain.example.org",
+        ("a" * 64) + "@example.com",
+    ],
+)
+def test_s2_1_valid_emails_are_normalised(raw: str) -> None:
+    assert validate_email(raw, "contact.email") == raw.strip().lower()
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule"),
+    [
+        (None, "must be a string"),
+        (42, "must be a string"),
+        ("   ", "must not be empty"),
+        ("plainaddress", "must be a valid e-mail address"),
+        ("a@@b.pl", "must be a valid e-mail address"),
+        ("a@b@c.pl", "must be a valid e-mail address"),
+        (".a@b.pl", "must be a valid e-mail address"),
+        ("a..b@b.pl", "must be a valid e-mail address"),
+        ("a.@b.pl", "must be a valid e-mail address"),
+        ("a b@b.pl", "must be a valid e-mail address"),
+        ("a@localhost", "must be a valid e-mail address"),
+        ("a@-b.pl", "must be a valid e-mail address"),
+        ("a@b-.pl", "must be a valid e-mail address"),
+        ("a@b.p", "must be a valid e-mail address"),
+        ("a@b.p1", "must be a valid e-mail address"),
+        ("a@b..pl", "must be a valid e-mail address"),
+        ("ż@b.pl", "must be a valid e-mail address"),
+        (("a" * 65) + "@example.com", "must have at most 64 characters before '@' (got 65)"),
+    ],
+)
+def test_protocol_3_4_invalid_emails_name_field_and_rule(raw: object, rule: str) -> None:
+    with pytest.raises(InvalidField) as info:
+        validate_email(raw, "upsertDetails[2].contact.email")
+    assert info.value.field == "upsertDetails[2].contact.email"
+    assert info.value.messages[0].startswith("Field 'upsertDetails[2].contact.email' ")
+    assert rule in info.value.rule
+
+
+def test_protocol_3_4_email_over_254_characters_is_refused() -> None:
+    email = "a@" + ("b" * 62 + ".") * 4 + "pl"
+    assert len(email) == 256
+    with pytest.raises(InvalidField, match="must be at most 254 characters long"):
+        validate_email(email, "contact.email")
+
+
+_ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
+_atoms = st.text(alphabet=_ATEXT, min_size=1, max_size=10)
+_locals = st.lists(_atoms, min_size=1, max_size=4).map(".".join).filter(lambda s: len(s) <= 64)
+_labels = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9-]{0,8}[A-Za-z0-9])?", fullmatch=True)
+_tlds = st.from_regex(r"[A-Za-z]{2,6}", fullmatch=True)
+_domains = st.builds(
+    lambda labels, tld: ".".join([*labels, tld]), st.lists(_labels, min_size=1, max_size=3), _tlds
+)
+_emails = st.builds(lambda local, domain: f"{local}@{domain}", _locals, _domains)
+
+
+@given(_emails, st.sampled_from(["", " ", "\t", "  \n"]), st.booleans())
+def test_s2_1_property_email_normalisation_ignores_case_and_space(
+    email: str, pad: str, upper: bool
+) -> None:
+    variant = pad + (email.upper() if upper else email) + pad
+    normalised = validate_email(variant, "contact.email")
+    assert normalised == validate_email(email, "contact.email")
+    assert normalised == normalize_email(email)
+    assert validate_email(normalised, "contact.email") == normalised
+    assert normalised == normalised.strip().lower()

@@ -1,0 +1,317 @@
+"""External events (semantics S7; protocol §5.5, §8.1), sync and async."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from salesmanago import (
+    APIConnectionError,
+    EventForContact,
+    ExternalEvent,
+    ExternalEventType,
+    ValidationError,
+)
+
+ADD = "/api/v2/contact/addContactExtEvent"
+BATCH = "/api/contact/batchAddContactExtEvent"
+UPDATE = "/api/v2/contact/updateContactExtEvent"
+DELETE = "/api/v2/contact/deleteContactExtEvent"
+
+WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+WHEN_MS = 1714564800000
+
+
+def purchase(**fields: object) -> ExternalEvent:
+    return ExternalEvent(date=WHEN, event_type=ExternalEventType.PURCHASE, **fields)  # type: ignore[arg-type]
+
+
+def test_event_types_cover_both_documented_lists() -> None:
+    """Protocol §5.5: the 25 documented types and the 11 newer ones."""
+    names = {t.value for t in ExternalEventType}
+    assert len(names) == 36
+    assert {"PURCHASE", "CART", "REPEATED_LOAN", "PACKED", "ENGAGEMENT", "SENT_COMPLETE"} <= names
+
+
+def test_add_sends_the_event_and_returns_its_id(api, platform) -> None:
+    """S7.1: every field on the wire; products joined with ','; details as detailN."""
+    platform.reply(ADD, {"eventId": "ev-1"})
+    event = purchase(
+        description="order 17",
+        products=["p1", "p2"],
+        location="shop_pl",
+        value=Decimal("123.40"),
+        details=["pl", "PLN"],
+        external_id="order-17",
+        shop_domain="shop.example.com",
+    )
+    assert api("events.add", event, email="Jan@Example.com ", force_opt_in=True) == "ev-1"
+    assert platform.body(ADD) == {
+        "owner": "owner@shop.example.com",
+        "email": "Jan@Example.com",
+        "forceOptIn": True,
+        "contactEvent": {
+            "date": WHEN_MS,
+            "contactExtEventType": "PURCHASE",
+            "description": "order 17",
+            "products": "p1,p2",
+            "location": "shop_pl",
+            "value": Decimal("123.40"),
+            "detail1": "pl",
+            "detail2": "PLN",
+            "externalId": "order-17",
+            "shopDomain": "shop.example.com",
+        },
+    }
+
+
+def test_add_by_contact_id_sends_only_what_is_set(api, platform) -> None:
+    platform.reply(ADD, {"eventId": "ev-2"})
+    assert api("events.add", purchase(products="a,b"), contact_id="c-1") == "ev-2"
+    assert platform.body(ADD) == {
+        "owner": "owner@shop.example.com",
+        "contactId": "c-1",
+        "contactEvent": {"date": WHEN_MS, "contactExtEventType": "PURCHASE", "products": "a,b"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "wire"),
+    [
+        (Decimal("10.00"), b'"value":10.00'),
+        (Decimal("0.01"), b'"value":0.01'),
+        (Decimal("1234567890123456789.99"), b'"value":1234567890123456789.99'),
+        (Decimal("-5.5"), b'"value":-5.5'),
+        (42, b'"value":42'),
+        ("19.90", b'"value":19.90'),
+    ],
+)
+def test_value_travels_with_exactly_its_digits(api, platform, value, wire) -> None:
+    """S6.3/S7.1: money is exact, a JSON number with the Decimal's own digits."""
+    platform.reply(ADD, {"eventId": "ev"})
+    api("events.add", purchase(value=value), email="a@example.com")
+    assert wire in platform.posts(ADD)[0].content
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "rule"),
+    [
+        ({"description": "x" * 2049}, "contactEvent.description", "at most 2048"),
+        ({"products": "p" * 513}, "contactEvent.products", "at most 512"),
+        ({"location": "l" * 256}, "contactEvent.location", "at most 255"),
+        ({"external_id": "e" * 256}, "contactEvent.externalId", "at most 255"),
+        ({"shop_domain": "d" * 256}, "contactEvent.shopDomain", "at most 255"),
+        ({"details": ["ok", "d" * 256]}, "contactEvent.detail2", "at most 255"),
+        ({"details": ["d"] * 21}, "contactEvent.details", "at most 20"),
+        ({"value": Decimal("12345678901234567890")}, "contactEvent.value", "19 digits before"),
+        ({"value": Decimal("1.500")}, "contactEvent.value", "2 digits after"),
+        ({"value": Decimal("NaN")}, "contactEvent.value", "finite"),
+    ],
+)
+def test_field_limits_are_refused_before_sending(api, platform, fields, field, rule) -> None:
+    """S7.5: limits refused with the field named, never truncated; nothing sent."""
+    with pytest.raises(ValidationError) as info:
+        api("events.add", purchase(**fields), email="a@example.com")
+    assert info.value.field == field
+    assert rule in info.value.rule
+    assert platform.requests == []
+
+
+def test_limits_count_characters_not_bytes(api, platform) -> None:
+    """S7.5: 2048 two-byte characters fit the 2048-character description."""
+    platform.reply(ADD, {"eventId": "ev"})
+    api("events.add", purchase(description="ż" * 2048, location="ł" * 255), email="a@example.com")
+    assert platform.body(ADD)["contactEvent"]["description"] == "ż" * 2048
+
+
+def test_model_refuses_floats_and_comma_in_product_ids() -> None:
+    with pytest.raises(ValidationError) as info:
+        purchase(value=1.1)
+    assert info.value.field == "contactEvent.value"
+    with pytest.raises(ValidationError) as info:
+        purchase(products=["a", "b,c"])
+    assert info.value.field == "contactEvent.products[1]"
+
+
+def test_add_needs_exactly_one_contact_key_and_an_aware_date(api, platform) -> None:
+    with pytest.raises(ValidationError, match="exactly one"):
+        api("events.add", purchase())
+    with pytest.raises(ValidationError, match="exactly one"):
+        api("events.add", purchase(), email="a@example.com", contact_id="c")
+    naive = ExternalEvent(date=datetime(2024, 1, 1), event_type=ExternalEventType.CART)
+    with pytest.raises(ValidationError) as info:
+        api("events.add", naive, email="a@example.com")
+    assert info.value.field == "contactEvent.date"
+    assert platform.requests == []
+
+
+def test_add_is_not_repeated_once_it_may_have_landed(api, platform) -> None:
+    """Adding an event is not idempotent: a read timeout is not retried."""
+
+    def timeout(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    platform.reply(ADD, timeout)
+    with pytest.raises(APIConnectionError) as info:
+        api("events.add", purchase(), email="a@example.com")
+    assert info.value.may_have_landed
+    assert len(platform.posts(ADD)) == 1
+
+
+def test_update_sends_event_id_inside_contact_event(api, platform) -> None:
+    platform.reply(UPDATE, {"eventId": "ev-9"})
+    assert api("events.update", "ev-9", purchase(value=Decimal("5.00"))) == "ev-9"
+    assert platform.body(UPDATE) == {
+        "owner": "owner@shop.example.com",
+        "contactEvent": {
+            "eventId": "ev-9",
+            "date": WHEN_MS,
+            "contactExtEventType": "PURCHASE",
+            "value": Decimal("5.00"),
+        },
+    }
+
+
+def test_delete_by_event_id_or_external_id(api, platform) -> None:
+    platform.reply(DELETE, {"result": "deleted"})
+    assert api("events.delete", "ev-1") is None
+    assert api("events.delete", external_id="order-17") is None
+    assert platform.bodies(DELETE) == [
+        {"owner": "owner@shop.example.com", "eventId": "ev-1"},
+        {"owner": "owner@shop.example.com", "externalId": "order-17"},
+    ]
+    with pytest.raises(ValidationError, match="exactly one"):
+        api("events.delete")
+    with pytest.raises(ValidationError, match="exactly one"):
+        api("events.delete", "ev-1", external_id="x")
+
+
+def test_batch_sends_pairs_and_models_and_reports_each_input(api, platform) -> None:
+    """S7.2: failedContacts marks the items of the contacts it names; totals are kept."""
+    platform.reply(
+        BATCH,
+        {"failedContacts": ["bad@example.com"], "createdAmount": 2, "failedAmount": 1},
+    )
+    items = [
+        ("ok@example.com", purchase()),
+        EventForContact(event=purchase(value=Decimal("1.10")), contact_id="c-7"),
+        ("Bad@Example.com", purchase()),
+    ]
+    result = api("events.add_batch", items)
+    assert platform.body(BATCH) == {
+        "owner": "owner@shop.example.com",
+        "events": [
+            {
+                "email": "ok@example.com",
+                "contactEvent": {"date": WHEN_MS, "contactExtEventType": "PURCHASE"},
+            },
+            {
+                "contactId": "c-7",
+                "contactEvent": {
+                    "date": WHEN_MS,
+                    "contactExtEventType": "PURCHASE",
+                    "value": Decimal("1.10"),
+                },
+            },
+            {
+                "email": "Bad@Example.com",
+                "contactEvent": {"date": WHEN_MS, "contactExtEventType": "PURCHASE"},
+            },
+        ],
+    }
+    assert [(i.contact, i.ok) for i in result.items] == [
+        ("ok@example.com", True),
+        ("c-7", True),
+        ("Bad@Example.com", False),
+    ]
+    assert result.items[1].event.value == Decimal("1.10")
+    assert (result.created_amount, result.failed_amount) == (2, 1)
+    assert [i.contact for i in result.failed] == ["Bad@Example.com"]
+
+
+def batch_answer(failing: set[str]):
+    """A platform reply failing the events of the contacts in ``failing``."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        events = json.loads(request.content)["events"]
+        keys = [e.get("email") or e.get("contactId") for e in events]
+        failed = [k for k in keys if k in failing]
+        return httpx.Response(
+            200,
+            json={
+                "success": True,
+                "message": [],
+                "failedContacts": failed,
+                "createdAmount": len(keys) - len(failed),
+                "failedAmount": len(failed),
+            },
+        )
+
+    return answer
+
+
+def test_batch_splits_into_requests_of_at_most_1000(api, platform) -> None:
+    """Protocol §3.4: 1–1000 events per request; larger lists are split, results merged."""
+    platform.reply(BATCH, batch_answer({"c3", "c1001"}))
+    items = [(f"c{i}", purchase()) for i in range(1002)]
+    result = api("events.add_batch", items)
+    assert sorted(len(b["events"]) for b in platform.bodies(BATCH)) == [2, 1000]
+    assert [i.contact for i in result.items] == [f"c{i}" for i in range(1002)]
+    assert [i.contact for i in result.failed] == ["c3", "c1001"]
+    assert (result.created_amount, result.failed_amount) == (1000, 2)
+
+
+def test_batch_small_chunks_keep_input_order(api, platform) -> None:
+    platform.reply(BATCH, batch_answer({"id-4"}))
+    items = [(f"id-{i}", purchase()) for i in range(5)]
+    result = api("events.add_batch", items, chunk_size=2)
+    assert sorted(len(b["events"]) for b in platform.bodies(BATCH)) == [1, 2, 2]
+    assert [(i.contact, i.ok) for i in result.items] == [
+        ("id-0", True),
+        ("id-1", True),
+        ("id-2", True),
+        ("id-3", True),
+        ("id-4", False),
+    ]
+    assert (result.created_amount, result.failed_amount) == (4, 1)
+
+
+def test_batch_with_every_item_failing_is_reported_not_raised(api, platform) -> None:
+    """success: false with failedContacts still gives each input's outcome."""
+    platform.reply(
+        BATCH,
+        httpx.Response(
+            200,
+            json={
+                "success": False,
+                "message": ["failed"],
+                "failedContacts": ["a@example.com"],
+                "createdAmount": 0,
+                "failedAmount": 1,
+            },
+        ),
+    )
+    result = api("events.add_batch", [("a@example.com", purchase())])
+    assert [i.ok for i in result.items] == [False]
+
+
+@pytest.mark.parametrize(
+    ("items", "kwargs", "field"),
+    [
+        ([], {}, "events"),
+        ([("a@example.com", purchase())], {"chunk_size": 1001}, "chunk_size"),
+        ([("a@example.com", purchase())], {"chunk_size": 0}, "chunk_size"),
+        ([("ok@example.com", purchase()), ("not an@email", purchase())], {}, "events[1].email"),
+        ([("c", purchase(location="x" * 256))], {}, "events[0].contactEvent.location"),
+        (["nonsense"], {}, "events[0]"),
+    ],
+)
+def test_batch_validation_names_the_item(api, platform, items, kwargs, field) -> None:
+    with pytest.raises(ValidationError) as info:
+        api("events.add_batch", items, **kwargs)
+    assert info.value.field == field
+    assert platform.requests == []

@@ -1,0 +1,113 @@
+"""Company scoring and coworkers from ``contact/basic`` (semantics S4), sync and async."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from salesmanago import ValidationError
+
+BASIC = "/api/contact/basic"
+
+
+def people_answer(people: dict[str, dict[str, object]]):
+    """A ``contact/basic`` reply answering, in its own order, the asked e-mails it knows."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked = json.loads(request.content)["email"]
+        found = [
+            {"contactId": f"id-{e.lower()}", "email": e.lower(), **people[e.lower()]}
+            for e in reversed(asked)
+            if e.lower() in people
+        ]
+        return httpx.Response(200, json={"success": True, "message": [], "contacts": found})
+
+    return answer
+
+
+def test_company_scoring_sums_persons_in_chunks_of_50_ignoring_deleted(api, platform) -> None:
+    """S4.4: company scoring = sum of its persons' scores; soft-deleted ones don't count."""
+    emails = [f"p{i}@acme.example.com" for i in range(120)]
+    people = {e: {"score": i} for i, e in enumerate(emails)}
+    people["p7@acme.example.com"]["deleted"] = True
+    people["p100@acme.example.com"]["deleted"] = True
+    platform.reply(BASIC, people_answer(people))
+    total = api("scoring.company_scoring", [*emails, "unknown@acme.example.com", emails[3]])
+    assert total == sum(range(120)) - 7 - 100
+    assert sorted(len(b["email"]) for b in platform.bodies(BASIC)) == [21, 50, 50]
+
+
+def test_company_scoring_can_keep_one_company(api, platform) -> None:
+    """S4.3: company names compare case-insensitively after trimming."""
+    platform.reply(
+        BASIC,
+        people_answer(
+            {
+                "a@x.example.com": {"score": 10, "company": "ACME "},
+                "b@x.example.com": {"score": 5, "company": "acme"},
+                "c@x.example.com": {"score": 99, "company": "Other"},
+            }
+        ),
+    )
+    emails = ["a@x.example.com", "b@x.example.com", "c@x.example.com"]
+    assert api("scoring.company_scoring", emails, company=" Acme") == 15
+    assert api("scoring.company_scoring", emails) == 114
+
+
+def test_company_scoring_of_nobody_is_zero_and_sends_nothing(api, platform) -> None:
+    assert api("scoring.company_scoring", []) == 0
+    assert platform.requests == []
+
+
+def test_coworkers_share_the_company_field(api, platform) -> None:
+    """S4.3: coworkers are the other (live) contacts of the same company."""
+    platform.reply(
+        BASIC,
+        people_answer(
+            {
+                "me@acme.example.com": {"company": " Acme Sp. z o.o."},
+                "ann@acme.example.com": {"company": "ACME SP. Z O.O.", "score": 3},
+                "bob@acme.example.com": {"company": "Acme Sp. z o.o.", "deleted": True},
+                "eve@other.example.com": {"company": "Other"},
+                "zed@acme.example.com": {"company": "acme sp. z o.o."},
+            }
+        ),
+    )
+    found = api(
+        "scoring.coworkers",
+        "me@acme.example.com",
+        among=[
+            "zed@acme.example.com",
+            "eve@other.example.com",
+            "bob@acme.example.com",
+            "me@acme.example.com",
+            "ann@acme.example.com",
+            "ghost@acme.example.com",
+        ],
+    )
+    assert [c.email for c in found] == ["zed@acme.example.com", "ann@acme.example.com"]
+    assert found[1].score == 3
+
+
+def test_no_company_means_no_coworkers(api, platform) -> None:
+    platform.reply(
+        BASIC,
+        people_answer(
+            {
+                "me@acme.example.com": {},
+                "ann@acme.example.com": {"company": ""},
+            }
+        ),
+    )
+    assert api("scoring.coworkers", "me@acme.example.com", among=["ann@acme.example.com"]) == []
+
+
+def test_coworkers_need_candidates_as_a_list(api, platform) -> None:
+    with pytest.raises(ValidationError) as info:
+        api("scoring.coworkers", "me@acme.example.com", among="ann@acme.example.com")
+    assert info.value.field == "among"
+    with pytest.raises(TypeError):
+        api("scoring.coworkers", "me@acme.example.com")
+    assert platform.requests == []
