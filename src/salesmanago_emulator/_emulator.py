@@ -135,6 +135,7 @@ class Emulator:
         with self._lock:
             self._accounts.clear()
             self._calls.clear()
+            self._router.forget_credentials()
 
     def _credentials(self, client_id: str | None, owner: str | None) -> tuple[str, str, str]:
         with self._lock:

@@ -30,7 +30,7 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
@@ -69,6 +69,7 @@ RULE_REQUEST_TIME: Final = (
 MASK: Final = "***"
 """What replaces ``sha`` (and any ``apiSecret``) in the call log."""
 _SECRET_KEYS: Final = ("sha", "apiSecret")
+_VERIFIED_CACHE_SIZE: Final = 1024
 
 
 @attrs.frozen(kw_only=True)
@@ -97,8 +98,7 @@ def routes() -> list[RouteInfo]:
     )
 
 
-@attrs.frozen(kw_only=True)
-class CallRecord:
+class CallRecord(NamedTuple):
     """One request the emulator answered, as the call log keeps it.
 
     ``request`` is the decoded JSON body with ``sha`` (and any ``apiSecret``)
@@ -108,11 +108,17 @@ class CallRecord:
     """
 
     method: str
+    """The HTTP method."""
     path: str
+    """The URL path from ``/api/`` on."""
     request: Mapping[str, Any] | None
+    """The decoded request body, secrets masked."""
     status: int
+    """The HTTP status answered."""
     response: Mapping[str, Any]
+    """The JSON body answered."""
     at: datetime
+    """When the call was answered (the emulator's clock)."""
 
     @property
     def success(self) -> bool:
@@ -129,18 +135,20 @@ _ENCODER: Final = json.JSONEncoder(separators=(",", ":"))
 
 
 def _mask(body: dict[str, Any]) -> dict[str, Any]:
-    """A shallow copy of ``body`` with secrets masked, at the top level and one level down."""
-    masked = body.copy()
-    for key, value in body.items():
-        if key in _SECRET_KEYS:
-            masked[key] = MASK
-        elif type(value) is dict and ("sha" in value or "apiSecret" in value):
-            inner = value.copy()
-            for secret in _SECRET_KEYS:
-                if secret in inner:
-                    inner[secret] = MASK
-            masked[key] = inner
-    return masked
+    """Mask secrets in ``body`` in place (top level and one level down); returns it.
+
+    The body is the router's own freshly decoded object, and the handler is done
+    with it, so masking in place costs no copy.
+    """
+    for key in _SECRET_KEYS:
+        if key in body:
+            body[key] = MASK
+    for value in body.values():
+        if type(value) is dict and ("sha" in value or "apiSecret" in value):
+            for key in _SECRET_KEYS:
+                if key in value:
+                    value[key] = MASK
+    return body
 
 
 def _failure(messages: list[str], values: Mapping[str, object] | None = None) -> dict[str, Any]:
@@ -189,23 +197,28 @@ class Router:
         self._lock = lock
         self._calls = calls
         self._routes: dict[str, Route] = {route.path: route for route in ALL_ROUTES}
+        # (clientId, apiKey, sha) triples already verified, and for which account:
+        # clients usually reuse one apiKey, so the SHA1 is computed once.
+        self._verified: dict[tuple[str, str, str], Account] = {}
+
+    def forget_credentials(self) -> None:
+        """Drop the cache of verified signatures (after accounts were removed)."""
+        with self._lock:
+            self._verified.clear()
 
     def handle(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
         """Answer one request: the HTTP status and the JSON body."""
         with self._lock:
             now = self._clock.now()
             status, request, response = self._dispatch(method, path, body, now)
-            self._calls.append(
-                CallRecord(
-                    method=method,
-                    path=path,
-                    request=request,
-                    status=status,
-                    response=response,
-                    at=now,
-                )
-            )
-        return status, _ENCODER.encode(response).encode()
+            try:
+                data = _ENCODER.encode(response).encode()
+            except (TypeError, ValueError):
+                _LOG.exception("salesmanago_emulator: unserialisable answer to %s", path)
+                status, response = 500, _failure([TEXT_INTERNAL])
+                data = _ENCODER.encode(response).encode()
+            self._calls.append(CallRecord(method, path, request, status, response, now))
+        return status, data
 
     def _dispatch(
         self, method: str, path: str, raw: bytes, now: datetime
@@ -217,41 +230,52 @@ class Router:
             return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
         try:
             body = _DECODER.decode(raw.decode("utf-8"))
-        except ValueError:  # UnicodeDecodeError and JSONDecodeError included
+        except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
             return 400, None, _failure([TEXT_NOT_JSON])
         if not isinstance(body, dict):
             return 400, None, _failure([TEXT_NOT_OBJECT])
-        logged = _mask(body)
         try:
             context = self._authenticate(route, body, now)
             result = route.handler(context, body)
         except EmulatorError as error:
-            return 200, logged, _failure(list(error.messages), error.values)
+            return 200, _mask(body), _failure(list(error.messages), error.values)
         except NotImplementedByEmulator as error:
-            return 404, logged, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
+            return 404, _mask(body), _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
         except MalformedRequest as error:
-            return 400, logged, _failure([error.message])
+            return 400, _mask(body), _failure([error.message])
         except Exception:
             _LOG.exception("salesmanago_emulator: unexpected error answering %s", path)
-            return 500, logged, _failure([TEXT_INTERNAL])
-        return 200, logged, {"success": True, "message": [], **result}
+            return 500, _mask(body), _failure([TEXT_INTERNAL])
+        return 200, _mask(body), {"success": True, "message": [], **result}
 
-    def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:
+    def _account(self, body: dict[str, Any]) -> Account:
+        """The account whose credentials the body carries (clientId, apiKey, sha)."""
         client_id = body.get("clientId")
+        api_key = body.get("apiKey")
+        sha = body.get("sha")
+        if type(client_id) is str and type(api_key) is str and type(sha) is str:
+            cached = self._verified.get((client_id, api_key, sha))
+            if cached is not None and self._accounts.get(client_id) is cached:
+                return cached
         if not isinstance(client_id, str):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         account = self._accounts.get(client_id)
         if account is None:
             raise AuthenticationFailed(NOT_AUTHENTICATED)
-        api_key = body.get("apiKey")
         if not isinstance(api_key, str) or not api_key:
             raise AuthenticationFailed(API_KEY_NOT_SPECIFIED)
-        sha = body.get("sha")
         expected = hashlib.sha1(
             (api_key + client_id + account.api_secret).encode(), usedforsecurity=False
         ).hexdigest()
         if not isinstance(sha, str) or not hmac.compare_digest(sha, expected):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
+        if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+            self._verified.clear()
+        self._verified[(client_id, api_key, sha)] = account
+        return account
+
+    def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:
+        account = self._account(body)
         _check_request_time(body)
         owner = body.get("owner")
         if owner is None and route.accepts_user:

@@ -303,3 +303,20 @@ def test_call_log_is_bounded_and_clearable(api: Api) -> None:
     ]
     small.clear_calls()
     assert small.calls == []
+
+
+def test_deeply_nested_body_is_400(api: Api) -> None:
+    response = api.send("contact/upsert", b"[" * 200_000 + b"]" * 200_000)
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "message": ["Request body is not valid JSON"]}
+
+
+def test_unserialisable_answer_is_500(
+    emu: Emulator, api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(contact_routes, "_ids", lambda record: {"contactId": object()})
+    with caplog.at_level(logging.ERROR, logger="salesmanago_emulator"):
+        response = api.send("contact/upsert", api.body(contact={"email": "a@example.com"}))
+    assert response.status_code == 500
+    assert response.json() == {"success": False, "message": ["Internal emulator error"]}
+    assert emu.calls[-1].status == 500

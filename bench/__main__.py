@@ -1,0 +1,37 @@
+"""Run the benchmarks and print each ratio against its target.
+
+    python -m bench            # full sizes (1 000 000 contacts for scale and memory)
+    python -m bench --quick    # smaller sizes, for a smoke run
+
+Every ratio compares two things measured in the same process, one right after
+the other, so the machine's speed cancels out. Targets come from the issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import contacts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark; exit 1 when a ratio misses its target."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--only", action="append", help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    results = contacts.run(quick=args.quick, only=set(args.only or ()))
+    missed = 0
+    print(f"{'benchmark':<16} {'ratio':>10} {'target':>10}  detail")
+    for r in results:
+        ok = r.ratio <= r.target if r.lower_is_better else r.ratio >= r.target
+        missed += not ok
+        op = "<=" if r.lower_is_better else ">="
+        flag = "ok" if ok else "MISSED"
+        print(f"{r.name:<16} {r.ratio:>10.3f} {op + ' ' + str(r.target):>10}  {flag}: {r.detail}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
