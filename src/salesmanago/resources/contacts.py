@@ -74,10 +74,9 @@ FIRST_PAGE: Final = 0
 def _upsert_body(item: ContactUpsert, prefix: str = "") -> dict[str, Any]:
     """The wire body of one contact write, checked first."""
     check_email(item.email, f"{prefix}contact.email")
-    if item.new_email is not None:
-        check_email(item.new_email, f"{prefix}newEmail")
-    check_tags(item.tags, f"{prefix}tags")
-    check_tags(item.remove_tags, f"{prefix}removeTags")
+    new_email = None if item.new_email is None else check_email(item.new_email, f"{prefix}newEmail")
+    tags = check_tags(item.tags, f"{prefix}tags")
+    remove_tags = check_tags(item.remove_tags, f"{prefix}removeTags")
     if item.force_opt_in and item.force_opt_out:
         raise ValidationError(f"{prefix}forceOptIn", "cannot be set together with forceOptOut")
     if item.force_phone_opt_in and item.force_phone_opt_out:
@@ -91,6 +90,13 @@ def _upsert_body(item: ContactUpsert, prefix: str = "") -> dict[str, Any]:
         check_aware(consent.agreement_date, f"{prefix}consentDetails[{index}].agreementDate")
     body: dict[str, Any] = _converter.unstructure(item)
     body["contact"]["email"] = item.email.strip()
+    # send the values as checked (white space trimmed), like tags.manage does
+    if new_email is not None:
+        body["newEmail"] = new_email
+    if tags:
+        body["tags"] = tags
+    if remove_tags:
+        body["removeTags"] = remove_tags
     if item.double_opt_in is not None:
         body.update(body.pop("doubleOptIn"))
         body["useApiDoubleOptIn"] = True

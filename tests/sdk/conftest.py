@@ -1,0 +1,71 @@
+"""Fixtures of the SDK tests: a scripted fake platform and a sync or async client on it.
+
+``client`` (and ``make_client`` for other settings) is parametrised over
+``"sync"`` and ``"async"``: every test that takes it runs against both clients.
+Waits between retries go to ``slept`` instead of the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from sdk_fake_platform import API_KEY, API_SECRET, CLIENT_ID, ENDPOINT, OWNER, AnyClient, FakeServer
+
+from salesmanago import AsyncSalesManago, SalesManago
+
+
+@pytest.fixture
+def server() -> FakeServer:
+    """The scripted fake platform the clients talk to."""
+    return FakeServer()
+
+
+@pytest.fixture
+def slept() -> list[float]:
+    """Every wait a client asked its injected sleep for (nothing really sleeps)."""
+    return []
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Which client a test runs against."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_client(mode: str, server: FakeServer, slept: list[float]) -> Callable[..., AnyClient]:
+    """Build a client of the test's mode on ``server``; keyword arguments override
+    the account's settings (``max_retries=0``, ``api_key=...``)."""
+
+    def make(**overrides: Any) -> AnyClient:
+        settings: dict[str, Any] = {
+            "client_id": CLIENT_ID,
+            "api_secret": API_SECRET,
+            "owner": OWNER,
+            "endpoint": ENDPOINT,
+            "api_key": API_KEY,
+            **overrides,
+        }
+        transport = httpx.MockTransport(server)
+        if mode == "sync":
+            return SalesManago(
+                **settings, http_client=httpx.Client(transport=transport), sleep=slept.append
+            )
+
+        async def sleep(seconds: float) -> None:
+            slept.append(seconds)
+
+        return AsyncSalesManago(
+            **settings, http_client=httpx.AsyncClient(transport=transport), sleep=sleep
+        )
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: Callable[..., AnyClient]) -> AnyClient:
+    """A client of the test's mode with the default settings (2 retries)."""
+    return make_client()

@@ -1,0 +1,130 @@
+"""Authentication fields (protocol §2.1, §2.2; S1.1) and secrecy: the API secret and
+the ``sha`` never show in a repr, a str, an exception or a log record."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+import traceback
+from collections.abc import Callable
+
+import httpx
+import pytest
+from sdk_fake_platform import (
+    API_KEY,
+    API_SECRET,
+    CLIENT_ID,
+    OWNER,
+    SHA,
+    AnyClient,
+    FakeServer,
+    call,
+    failed,
+    ok,
+)
+
+from salesmanago import ContactUpsert, SalesManagoError
+from salesmanago._auth import Credentials, compute_sha
+
+ANN = ContactUpsert(email="ann@example.com")
+
+
+def test_sha_matches_the_protocol_test_vector() -> None:
+    """Protocol §2.2: SHA1(apiKey + clientId + apiSecret), lower-case hex."""
+    sha = compute_sha("your-api-key-123", "your-client-id-123", "your-api-secret-123")
+    assert sha == "34e3fdc3b06a31900998225a26bad512e6942897"
+
+
+async def test_request_carries_the_signature_not_the_secret(
+    client: AnyClient, server: FakeServer
+) -> None:
+    """S1.1: every call carries clientId, apiKey, requestTime (integer ms, now) and
+    the sha; the secret itself is never sent."""
+    server.on("/api/user/listByClient", ok(users=[OWNER]))
+    before = time.time_ns() // 1_000_000
+    await call(client, "users.list")
+    after = time.time_ns() // 1_000_000
+
+    payload = server.payloads()[0]
+    assert payload["clientId"] == CLIENT_ID
+    assert payload["apiKey"] == API_KEY
+    assert payload["sha"] == compute_sha(API_KEY, CLIENT_ID, API_SECRET)
+    assert type(payload["requestTime"]) is int
+    assert before <= payload["requestTime"] <= after
+    assert API_SECRET.encode() not in server.requests[0].content
+    assert API_SECRET not in str(server.requests[0].headers)
+
+
+def test_credentials_hide_the_secret_and_the_sha() -> None:
+    """The credentials object prints its public parts only and cannot be pickled."""
+    credentials = Credentials(
+        client_id=CLIENT_ID, api_secret=API_SECRET, owner=OWNER, api_key=API_KEY
+    )
+    for text in (repr(credentials), str(credentials), f"{credentials}"):
+        assert CLIENT_ID in text
+        assert API_SECRET not in text
+        assert SHA not in text
+    with pytest.raises(TypeError):
+        pickle.dumps(credentials)
+
+
+def test_client_repr_hides_the_secret_and_the_sha(client: AnyClient) -> None:
+    """The client's repr and str name the account, never its secret or signature."""
+    for obj in (client, client._credentials, client.with_options(max_retries=0)):
+        for text in (repr(obj), str(obj)):
+            assert API_SECRET not in text
+            assert SHA not in text
+    assert CLIENT_ID in repr(client)
+
+
+async def test_no_secret_in_errors_or_debug_logs(
+    make_client: Callable[..., AnyClient],
+    server: FakeServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A run with retries, refusals, timeouts and bad answers, logged at DEBUG:
+    neither the secret nor the sha appears in any record, nor in any raised
+    exception's str, repr or formatted traceback."""
+    client = make_client(max_retries=1)
+    server.on(
+        "/api/contact/upsert",
+        httpx.Response(500, text="oops"),
+        ok(contactId="c-1"),
+        httpx.ReadTimeout("slow"),
+        httpx.ReadTimeout("slow"),
+        httpx.ConnectError("refused"),
+        httpx.ConnectError("refused"),
+        failed("Not authenticated"),
+        httpx.Response(429, headers={"Retry-After": "1"}),
+        httpx.Response(429, headers={"Retry-After": "1"}),
+        httpx.Response(200, text="<html>"),
+        ok(),
+    )
+    server.on("/api/contact/insert", httpx.ReadTimeout("slow"))
+    errors: list[BaseException] = []
+    with caplog.at_level(logging.DEBUG):
+        assert (await call(client, "contacts.upsert", ANN)).contact_id == "c-1"
+        for method in ["contacts.upsert"] * 6 + ["contacts.insert"]:
+            with pytest.raises(SalesManagoError) as caught:
+                await call(client, method, ANN)
+            errors.append(caught.value)
+
+    assert len(errors) == 7
+    assert {type(e).__name__ for e in errors} >= {
+        "APITimeoutError",
+        "APIConnectionError",
+        "AuthenticationError",
+        "RateLimitError",
+        "InvalidResponseError",
+        "ResponseValidationError",
+    }
+    assert caplog.records, "the run logs its attempts"
+    assert any(r.levelno == logging.DEBUG for r in caplog.records)
+    logged = caplog.text + "".join(f"{r.getMessage()}{r.args!r}" for r in caplog.records)
+    texts = [logged]
+    for error in errors:
+        texts += [str(error), repr(error), "".join(traceback.format_exception(error))]
+    for text in texts:
+        assert API_SECRET not in text
+        assert SHA not in text
