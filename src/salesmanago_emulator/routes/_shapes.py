@@ -9,14 +9,25 @@ a mutable object with the stored state.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 from ..state.contacts import ContactRecord
 from ._parse import to_ms
 
-__all__ = ["EMPTY_AREAS", "basic_contact", "full_contact", "id_and_email"]
+if TYPE_CHECKING:
+    from ..state.account import Account
 
-EMPTY_AREAS: Final = (
+__all__ = [
+    "CARD_LISTS",
+    "CardSection",
+    "basic_contact",
+    "card_section",
+    "full_contact",
+    "id_and_email",
+]
+
+CARD_LISTS: Final = (
     "contactVisits",
     "contactEvents",
     "emailMessages",
@@ -28,7 +39,30 @@ EMPTY_AREAS: Final = (
     "coupons",
     "smsMessages",
 )
-"""Lists of the full shape whose areas the emulator does not model yet: always ``[]``."""
+"""The lists of the full shape; one without a registered :func:`card_section` is ``[]``."""
+
+CardSection = Callable[["Account", ContactRecord], list[dict[str, Any]]]
+"""Renders one list of the full shape for a card: account and record in, wire items out."""
+
+_SECTIONS: dict[str, CardSection] = {}
+
+
+def card_section(key: str) -> Callable[[CardSection], CardSection]:
+    """Register the renderer of the full shape's list ``key`` (one of :data:`CARD_LISTS`).
+
+    Area route modules use it so the full contact shows their data
+    (``contactExtEvents``, ``coupons``, ``contactNotes``, ...).
+    """
+    if key not in CARD_LISTS:
+        raise ValueError(f"{key!r} is not a list of the full contact shape")
+
+    def register(render: CardSection) -> CardSection:
+        if key in _SECTIONS:
+            raise ValueError(f"the card section {key!r} is registered twice")
+        _SECTIONS[key] = render
+        return render
+
+    return register
 
 
 def _birthday(record: ContactRecord) -> tuple[str | None, str | None, str | None]:
@@ -57,8 +91,11 @@ def _has_address(record: ContactRecord) -> bool:
     )
 
 
-def basic_contact(record: ContactRecord) -> dict[str, Any]:
-    """The basic shape; ``address`` is ``null`` when no address field is set."""
+def basic_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
+    """The basic shape; ``address`` is ``null`` when no address field is set.
+
+    ``account`` is unused: the signature matches :func:`full_contact`.
+    """
     year, month, day = _birthday(record)
     return {
         "contactId": record.id,
@@ -84,7 +121,7 @@ def basic_contact(record: ContactRecord) -> dict[str, Any]:
     }
 
 
-def full_contact(record: ContactRecord) -> dict[str, Any]:
+def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
     """The full shape: key ``id`` (not ``contactId``), tags, details, main owner.
 
     ``address`` is always an object here (its fields ``null`` when unset);
@@ -131,8 +168,9 @@ def full_contact(record: ContactRecord) -> dict[str, Any]:
         "createdOn": to_ms(record.created_on),
         "lastVisit": to_ms(record.last_visit),
     }
-    for area in EMPTY_AREAS:
-        contact[area] = []
+    for key in CARD_LISTS:
+        render = _SECTIONS.get(key)
+        contact[key] = render(account, record) if render is not None else []
     return contact
 
 

@@ -45,7 +45,7 @@ def _answer(
     ctx: RequestContext,
     body: Body,
     key: str,
-    shape: Callable[[ContactRecord], dict[str, Any]],
+    shape: Callable[[Account, ContactRecord], dict[str, Any]],
     *,
     limit: int | None = None,
     own_only: bool = False,
@@ -55,7 +55,7 @@ def _answer(
     if own_only:
         owner = ctx.owner
         records = [r for r in records if ctx.account.is_owner(r, owner)]
-    return {"contacts": [shape(r) for r in records]}
+    return {"contacts": [shape(ctx.account, r) for r in records]}
 
 
 @table.route("/api/contact/basic", accepts_user=True)

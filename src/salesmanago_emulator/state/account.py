@@ -12,10 +12,12 @@ contact ``key`` is an e-mail (any case, white space ignored) or a contact id.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
+from ..clock import Clock
 from ..errors import (
     RULE_MUST_MATCH_EMAIL,
     ContactAlreadyExists,
@@ -42,8 +44,26 @@ class Account(CardActions):
     :class:`~salesmanago_emulator.state.account_base.AccountBase`; the
     single-card actions (tags, details, status, consents, owners, monitoring,
     scoring) from :class:`~salesmanago_emulator.state.card_actions.CardActions`;
-    contact writes and deletion are here.
+    contact writes and deletion are here. The areas beyond the card (events,
+    coupons, notes, tasks, funnels, companies, export jobs) are attributes
+    created in :meth:`__init__`.
     """
+
+    def __init__(
+        self,
+        client_id: str,
+        api_secret: str,
+        users: Sequence[str],
+        *,
+        timezone: str | ZoneInfo = "Europe/Warsaw",
+        clock: Clock,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        """Create an empty account (see :class:`AccountBase`) with its areas."""
+        super().__init__(
+            client_id, api_secret, users, timezone=timezone, clock=clock, id_factory=id_factory
+        )
+        # --- areas (one line each; order = snapshot order) ---
 
     # --- contact writes ----------------------------------------------------------
 

@@ -13,7 +13,7 @@ import random
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import Clock
@@ -25,12 +25,15 @@ from ..errors import (
     InvalidField,
     ReadOnlyOwner,
 )
+from .area import AccountArea
 from .contacts import ContactRecord, OptChange, TagEntry
 from .normalize import normalize_email, validate_email
 from .observers import ContactObserver
 from .store import ContactStore
 
 __all__ = ["AccountBase"]
+
+_A = TypeVar("_A", bound=AccountArea)
 
 
 _ids = random.Random(os.urandom(16))  # ids need uniqueness, not secrecy; 3x faster than uuid4
@@ -105,6 +108,7 @@ class AccountBase:
         self._store = ContactStore()
         self._consents: dict[str, str] = {}
         self._observers: list[ContactObserver] = []
+        self._areas: list[AccountArea] = []
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -128,11 +132,24 @@ class AccountBase:
         """Call ``observer``'s hooks after every contact change from now on."""
         self._observers.append(observer)
 
+    def _attach(self, area: _A) -> _A:
+        """Register ``area``: it observes contact changes, is reset and snapshotted."""
+        self._areas.append(area)
+        self._observers.append(area)
+        return area
+
+    @property
+    def areas(self) -> tuple[AccountArea, ...]:
+        """The account's areas beyond the card, in the order they were attached."""
+        return tuple(self._areas)
+
     def reset(self) -> None:
         """Forget every contact, consent and area state; users and credentials stay."""
         self._store.clear()
         self._consents.clear()
         self.extensions.clear()
+        for area in self._areas:
+            area.reset()
 
     # --- time and purge ----------------------------------------------------------
 
