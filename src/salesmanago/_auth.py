@@ -49,10 +49,6 @@ class Credentials:
             "sha": self._sha,
         }
 
-    def secrets(self) -> tuple[str, ...]:
-        """Values that must never be printed (the sha); used to scrub log text."""
-        return (self._sha,)
-
     def __repr__(self) -> str:
         return (
             f"Credentials(client_id={self.client_id!r}, owner={self.owner!r}, "

@@ -37,6 +37,8 @@ from .errors import (
     InvalidResponseError,
     RateLimitError,
     ResponseValidationError,
+    SalesManagoError,
+    attach_partial_results,
     error_class_for_messages,
     error_class_for_status,
 )
@@ -139,6 +141,21 @@ def parse_retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(when.timestamp() - time.time(), 0.0)
+
+
+def _caller_values(call: Call[Any], values: Mapping[str, object]) -> dict[str, object]:
+    """The failure's ``values`` with a chunk's item references renumbered (text values)."""
+    return {k: call.caller_text(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def _partial_failure(
+    error: Exception, results: Sequence[Any], total: int, merge: Callable[[list[Any]], Any] | None
+) -> None:
+    """Attach the results of the requests that succeeded to the error that ended a
+    multi-request operation (a single request's error is left as it is)."""
+    if total > 1 and isinstance(error, SalesManagoError):
+        done = list(results)
+        attach_partial_results(error, merge(done) if merge else done, len(done), total)
 
 
 class BaseClient:
@@ -262,14 +279,16 @@ class BaseClient:
             )
         if not body["success"] and not (call.partial_key and body.get(call.partial_key)):
             raw = body.get("message")
-            messages = [str(m) for m in raw] if isinstance(raw, list) else [str(raw or "")]
+            texts = [str(m) for m in raw] if isinstance(raw, list) else [str(raw or "")]
+            # A chunk of a batch: name items by their index in the caller's list.
+            messages = [call.caller_text(m) for m in texts]
             values = body.get("values")
             raise error_class_for_messages(messages)(
                 messages,
                 endpoint=path,
                 response=response,
                 body=body,
-                values=values if isinstance(values, Mapping) else None,
+                values=_caller_values(call, values) if isinstance(values, Mapping) else None,
             )
         try:
             return call.parse(body)
@@ -379,9 +398,23 @@ class SyncAPIClient(BaseClient):
             self._sleep(delay)
             attempt += 1
 
-    def execute_all(self, calls: Sequence[Call[T]]) -> list[T]:
-        """Send several calls one after another; results in the calls' order."""
-        return [self.execute(call) for call in calls]
+    def execute_all(
+        self, calls: Sequence[Call[T]], merge: Callable[[list[T]], Any] | None = None
+    ) -> list[T]:
+        """Send several calls one after another; results in the calls' order.
+
+        A failing call stops the others and its error is raised with the results of
+        the calls before it (merged by ``merge``, default: the list of results) in
+        ``partial_results``.
+        """
+        results: list[T] = []
+        for call in calls:
+            try:
+                results.append(self.execute(call))
+            except Exception as exc:
+                _partial_failure(exc, results, len(calls), merge)
+                raise
+        return results
 
     def iterate(self, call: Call[Page[T]] | None) -> Iterator[T]:
         """Yield the items of every page, fetching the next page when needed."""
@@ -482,30 +515,36 @@ class AsyncAPIClient(BaseClient):
             await self._sleep(delay)
             attempt += 1
 
-    async def execute_all(self, calls: Sequence[Call[T]]) -> list[T]:
+    async def execute_all(
+        self, calls: Sequence[Call[T]], merge: Callable[[list[T]], Any] | None = None
+    ) -> list[T]:
         """Send several calls, up to :attr:`concurrency` at a time; results in order.
 
-        The first failure cancels the calls still running and is raised.
+        After the first failure no further call is started, and the calls already
+        sent are awaited (not cancelled: a cancelled write may still have landed), so
+        the error raised carries exactly the results of every call that succeeded
+        (merged by ``merge``, default: their list in call order) in ``partial_results``.
         """
-        results: list[Any] = [None] * len(calls)
+        results: dict[int, T] = {}
         failures: list[Exception] = []
         limiter = anyio.CapacityLimiter(self.concurrency)
 
-        async with anyio.create_task_group() as tg:
-
-            async def run(index: int, call: Call[T]) -> None:
+        async def run(index: int, call: Call[T]) -> None:
+            async with limiter:
+                if failures:
+                    return
                 try:
-                    async with limiter:
-                        results[index] = await self.execute(call)
+                    results[index] = await self.execute(call)
                 except Exception as exc:
                     failures.append(exc)
-                    tg.cancel_scope.cancel()
 
+        async with anyio.create_task_group() as tg:
             for index, call in enumerate(calls):
                 tg.start_soon(run, index, call)
         if failures:
+            _partial_failure(failures[0], [results[i] for i in sorted(results)], len(calls), merge)
             raise failures[0]
-        return results
+        return [results[i] for i in range(len(calls))]
 
     async def iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:
         """Yield the items of every page, fetching the next page when needed."""

@@ -8,12 +8,13 @@ response parsing: only ``client.execute`` differs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-__all__ = ["Call", "Endpoint", "Page", "chunked"]
+__all__ = ["Call", "Endpoint", "Page", "chunked", "shift_item_refs"]
 
 T = TypeVar("T")
 Envelope = Mapping[str, Any]
@@ -47,12 +48,26 @@ class Call(Generic[T]):
         partial_key: for batch methods: a ``success: false`` envelope that still
             carries this key reports a partial success (some items applied), and is
             parsed like a success so that every item's outcome reaches the caller.
+        items_key: for one chunk of a batch: the wire key of the item list
+            (``upsertDetails``, ``events``).
+        offset: for one chunk of a batch: the index, in the caller's list, of the
+            chunk's first item. The platform numbers the chunk's items from 0; the
+            texts shown to the caller are renumbered (:meth:`caller_text`).
     """
 
     endpoint: Endpoint
     body: Mapping[str, object]
     parse: Callable[[Envelope], T]
     partial_key: str | None = None
+    items_key: str | None = None
+    offset: int = 0
+
+    def caller_text(self, text: str) -> str:
+        """``text`` with the chunk's item references (``upsertDetails[3]``) renumbered
+        to the caller's list (``upsertDetails[403]`` for a chunk starting at 400)."""
+        if self.items_key is None or not self.offset:
+            return text
+        return shift_item_refs(text, self.items_key, self.offset)
 
 
 @attrs.frozen
@@ -61,6 +76,12 @@ class Page(Generic[T]):
 
     items: Sequence[T]
     next: Call[Page[T]] | None
+
+
+def shift_item_refs(text: str, key: str, offset: int) -> str:
+    """Add ``offset`` to every index in ``key[i]`` references of ``text``."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(key)}\[(\d+)\]")
+    return pattern.sub(lambda m: f"{key}[{int(m.group(1)) + offset}]", text)
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:

@@ -26,6 +26,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 __all__ = [
@@ -235,12 +236,37 @@ def unstructure(obj: object) -> Any:
     return converter.unstructure(obj)
 
 
+def _name_wire_keys(exc: BaseException) -> None:
+    """Rename the attribute notes of a structuring error from the models' snake_case
+    names to the wire's keys, so error paths read as the response spells them
+    (``response[0].optedOutPhone``, not ``opted_out_phone``)."""
+    if isinstance(exc, cattrs.ClassValidationError) and attrs.has(exc.cl):
+        keys = {}
+        for field in attrs.fields(exc.cl):
+            key = field.metadata.get("wire", camel(field.name))
+            group = field.metadata.get("group")
+            keys[field.name] = f"{group}.{key}" if group else key
+        for sub in exc.exceptions:
+            notes = getattr(sub, "__notes__", None)
+            if notes:
+                sub.__notes__ = [
+                    AttributeValidationNote(str(n), keys.get(n.name, n.name), n.type)
+                    if isinstance(n, AttributeValidationNote)
+                    else n
+                    for n in notes
+                ]
+    if isinstance(exc, cattrs.BaseValidationError):
+        for sub in exc.exceptions:
+            _name_wire_keys(sub)
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Wire JSON values as a model; failures raise :class:`WireFormatError` with paths."""
     try:
         return converter.structure(data, cls)
     except Exception as exc:
         if isinstance(exc, (cattrs.BaseValidationError)):
+            _name_wire_keys(exc)
             raise WireFormatError(cattrs.transform_error(exc, path="response")) from exc
         raise WireFormatError([f"response: {exc}"]) from exc
 

@@ -29,6 +29,7 @@ No exception text ever contains the API secret or the request signature.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 
@@ -53,13 +54,31 @@ __all__ = [
     "ResponseValidationError",
     "SalesManagoError",
     "ValidationError",
+    "attach_partial_results",
     "error_class_for_messages",
     "error_class_for_status",
 ]
 
 
 class SalesManagoError(Exception):
-    """Root of every error this library raises."""
+    """Root of every error this library raises.
+
+    An operation sent as several requests (a batch or a look-up split into
+    chunks) that fails part-way raises the failing request's error with the
+    outcome of the requests that succeeded before it attached, and says so in
+    its text (:func:`attach_partial_results`).
+
+    Attributes:
+        partial_results: what the requests that succeeded returned, merged like the
+            operation's result (e.g. a ``BatchUpsertResult`` holding only their
+            items); ``None`` when the error did not end a multi-request operation.
+        completed_requests: how many of the operation's requests succeeded.
+        total_requests: how many requests the operation had (0: a single request).
+    """
+
+    partial_results: Any = None
+    completed_requests: int = 0
+    total_requests: int = 0
 
 
 class ConfigurationError(SalesManagoError, ValueError):
@@ -183,7 +202,22 @@ class RateLimitError(APIStatusError):
 
 
 class InternalServerError(APIStatusError):
-    """HTTP 5xx: the platform failed."""
+    """HTTP 5xx: the platform failed, possibly after applying the request.
+
+    A write that is not idempotent is then not repeated automatically; the text
+    says that the request may have been applied.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str,
+        response: httpx.Response,
+        body: object,
+    ) -> None:
+        message += "; the request may have been applied by the platform before it failed"
+        super().__init__(message, endpoint=endpoint, response=response, body=body)
 
 
 class InvalidResponseError(APIError):
@@ -246,6 +280,20 @@ _AUTH_TEXTS = (
     "authorization failed",
     "invalid account",
 )
+
+
+def attach_partial_results(error: SalesManagoError, results: Any, done: int, total: int) -> None:
+    """Record on ``error`` that ``done`` of the ``total`` requests of its operation
+    succeeded with ``results``, and add that to its text."""
+    error.partial_results = results
+    error.completed_requests = done
+    error.total_requests = total
+    note = (
+        f" [{done} of {total} requests of this operation succeeded before this failure; "
+        "their results are in the error's partial_results]"
+    )
+    if len(error.args) == 1 and isinstance(error.args[0], str):  # every error of this module
+        error.args = (error.args[0] + note,)
 
 
 def error_class_for_messages(messages: Sequence[str]) -> type[RequestFailedError]:

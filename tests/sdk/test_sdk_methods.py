@@ -464,6 +464,7 @@ CASES = [
         {"showSystemTags": False},
         ok(tags=[{"tag": "VIP", "numberOfTagged": 3}, {"tag": "NEW"}]),
         [TagCount(tag="VIP", number_of_tagged=3), TagCount(tag="NEW")],
+        owner=False,  # protocol §7: /api/v2/contact/tags takes no owner
     ),
     Case(
         "tags-list-system",
@@ -473,6 +474,7 @@ CASES = [
         {"showSystemTags": True},
         ok(tags=[]),
         [],
+        owner=False,
         kwargs={"show_system_tags": True},
     ),
     # opt-in / opt-out, e-mail S2.6 and mobile S2.7 (protocol §7, §14: the single

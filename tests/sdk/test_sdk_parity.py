@@ -75,6 +75,8 @@ def _as_async(annotation: Any, *, callbacks: bool = False) -> Any:
         return annotation
     if origin is collections.abc.Iterator:
         return AsyncIterator[_as_async(args[0], callbacks=callbacks)]
+    if origin is collections.abc.Callable and not callbacks:
+        return annotation  # an I/O-free helper (``execute_all``'s ``merge``): the same
     if origin is collections.abc.Callable and callbacks:
         params, result = args[:-1], args[-1]
         result = None if result is type(None) else result

@@ -152,7 +152,8 @@ async def test_batch_upsert_of_950_in_default_chunks_maps_results_to_inputs(
     failed_at = {index for index, item in enumerate(result.items) if not item.ok}
     assert failed_at == {405, 407, 810, 820}
     assert result.items[405].errors == ("Field 'phone' is too long",)
-    assert result.items[407].errors == ("upsertDetails[7].contact.email: Invalid email address",)
+    # the platform numbered the item 7 of its chunk; the caller reads its own index
+    assert result.items[407].errors == ("upsertDetails[407].contact.email: Invalid email address",)
     assert result.items[810].errors == ("Contact is blacklisted",)
     assert result.items[820].errors == ("the platform returned no contact id for this item",)
     assert result.items[0] == BatchUpsertItem(email="c0@example.com", contact_id="id-0")
@@ -202,7 +203,8 @@ async def test_batch_upsert_total_failure_is_raised(client: AnyClient, server: F
 async def test_batch_upsert_failing_chunk_is_raised(
     make_client: Callable[..., AnyClient], server: FakeServer
 ) -> None:
-    """A chunk whose request fails for good raises; no partial result is returned."""
+    """A chunk whose request fails for good raises (the chunks before it are in the
+    error's ``partial_results``: tests/sdk/test_sdk_batch_partial.py)."""
     client = make_client(max_retries=0)
     server.on("/api/contact/batchupsert", _batch_answer, httpx.Response(500))
     items = [ContactUpsert(email=f"c{i}@example.com") for i in range(10)]

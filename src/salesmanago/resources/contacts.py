@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from .. import _converter
-from .._calls import Call, Endpoint, Envelope, Page, chunked
+from .._calls import Call, Endpoint, Envelope, Page, chunked, shift_item_refs
 from .._validation import (
     check_aware,
     check_count,
@@ -231,15 +231,23 @@ def batch_upsert_calls(
             Call(
                 BATCH_UPSERT,
                 {"upsertDetails": bodies},
-                functools.partial(_batch_items, emails=emails),
+                functools.partial(_batch_items, emails=emails, offset=start),
                 partial_key="contactIds",
+                items_key="upsertDetails",
+                offset=start,
             )
         )
     return calls
 
 
-def _batch_items(envelope: Envelope, *, emails: Sequence[str]) -> list[BatchUpsertItem]:
-    """Each item's outcome: its id from ``contactIds``, or the texts naming it."""
+def _batch_items(
+    envelope: Envelope, *, emails: Sequence[str], offset: int = 0
+) -> list[BatchUpsertItem]:
+    """Each item's outcome: its id from ``contactIds``, or the texts naming it.
+
+    The platform numbers the chunk's items from 0; the texts kept name the item by
+    its index in the caller's list (the chunk starts at ``offset``).
+    """
     raw_ids = envelope.get("contactIds") or {}
     if not isinstance(raw_ids, Mapping):
         raise TypeError("contactIds: expected an object of e-mail -> id")
@@ -268,8 +276,14 @@ def _batch_items(envelope: Envelope, *, emails: Sequence[str]) -> list[BatchUpse
             items.append(BatchUpsertItem(email=email, contact_id=contact_id))
         else:
             texts = errors.get(index) or ["the platform returned no contact id for this item"]
-            items.append(BatchUpsertItem(email=email, errors=tuple(texts)))
+            caller_texts = tuple(shift_item_refs(t, "upsertDetails", offset) for t in texts)
+            items.append(BatchUpsertItem(email=email, errors=caller_texts))
     return items
+
+
+def merge_pages(pages: Sequence[list[BatchUpsertItem]]) -> BatchUpsertResult:
+    """One result for the chunks of a batch upsert, items in input order."""
+    return BatchUpsertResult(items=tuple(item for page in pages for item in page))
 
 
 def changes_call(start: datetime, end: datetime, created: bool) -> Call[list[ContactChange]]:
@@ -387,9 +401,11 @@ class Contacts(SyncAPIResource):
         self, contacts: Sequence[ContactUpsert], *, chunk_size: int = BATCH_UPSERT_CHUNK
     ) -> BatchUpsertResult:
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
-        reported in input order, failures included."""
-        pages = self._client.execute_all(batch_upsert_calls(contacts, chunk_size))
-        return BatchUpsertResult(items=tuple(item for page in pages for item in page))
+        reported in input order, failures included (texts name items by their index
+        in ``contacts``). A request that fails for good raises its error, whose
+        ``partial_results`` is the BatchUpsertResult of the chunks applied before."""
+        pages = self._client.execute_all(batch_upsert_calls(contacts, chunk_size), merge_pages)
+        return merge_pages(pages)
 
     def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``."""
@@ -475,9 +491,11 @@ class AsyncContacts(AsyncAPIResource):
         self, contacts: Sequence[ContactUpsert], *, chunk_size: int = BATCH_UPSERT_CHUNK
     ) -> BatchUpsertResult:
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
-        reported in input order, failures included."""
-        pages = await self._client.execute_all(batch_upsert_calls(contacts, chunk_size))
-        return BatchUpsertResult(items=tuple(item for page in pages for item in page))
+        reported in input order, failures included (texts name items by their index
+        in ``contacts``). A request that fails for good raises its error, whose
+        ``partial_results`` is the BatchUpsertResult of the chunks applied before."""
+        calls = batch_upsert_calls(contacts, chunk_size)
+        return merge_pages(await self._client.execute_all(calls, merge_pages))
 
     async def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``."""

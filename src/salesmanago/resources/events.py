@@ -201,6 +201,8 @@ def batch_calls(items: Sequence[BatchInput], chunk_size: int) -> list[Call[Batch
                 {"events": [body for _, body in chunk]},
                 parse,
                 partial_key="failedContacts",
+                items_key="events",
+                offset=start,
             )
         )
     return calls
@@ -270,8 +272,10 @@ class Events(SyncAPIResource):
         """Add many events, ``chunk_size`` (≤ 1000) per request. ``items`` are
         :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
         item's outcome comes back in input order (S7.2). Not retried once it may have
-        landed."""
-        return merge_batches(self._client.execute_all(batch_calls(items, chunk_size)))
+        landed. A request that fails for good raises its error, whose
+        ``partial_results`` is the BatchEventResult of the chunks applied before."""
+        calls = batch_calls(items, chunk_size)
+        return merge_batches(self._client.execute_all(calls, merge_batches))
 
     def update(self, event_id: str, event: ExternalEvent) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
@@ -305,8 +309,10 @@ class AsyncEvents(AsyncAPIResource):
         """Add many events, ``chunk_size`` (≤ 1000) per request, concurrently. ``items``
         are :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
         item's outcome comes back in input order (S7.2). Not retried once it may have
-        landed."""
-        return merge_batches(await self._client.execute_all(batch_calls(items, chunk_size)))
+        landed. A request that fails for good raises its error, whose
+        ``partial_results`` is the BatchEventResult of the chunks applied before."""
+        calls = batch_calls(items, chunk_size)
+        return merge_batches(await self._client.execute_all(calls, merge_batches))
 
     async def update(self, event_id: str, event: ExternalEvent) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""

@@ -15,7 +15,8 @@ from ._base import AsyncAPIResource, SyncAPIResource
 __all__ = ["AsyncTags", "Tags"]
 
 MANAGE_TAGS: Final = Endpoint("/api/contact/managetags", idempotent=True)
-TAG_LIST: Final = Endpoint("/api/v2/contact/tags", idempotent=True)
+# Protocol §7: the v2 tag list takes only ``showSystemTags``, no ``owner``.
+TAG_LIST: Final = Endpoint("/api/v2/contact/tags", idempotent=True, send_owner=False)
 
 
 def manage_call(email: str, add: Sequence[str], remove: Sequence[str]) -> Call[str]:
