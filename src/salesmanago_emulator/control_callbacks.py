@@ -1,0 +1,129 @@
+"""Control operations for callbacks (S10.3, S17.2, S17.3): ``callbacks...``, ``actions...``.
+
+Opt-in/opt-out URLs:
+
+- ``callbacks`` (read-only): the account's URLs (secrets not shown), action
+  endpoints and outbox (``pendingOnly``).
+- ``callbacks/register``: ``kind`` (``OPT_IN`` / ``OPT_OUT``), ``url``, ``secret``.
+- ``callbacks/unregister``: ``kind``.
+- ``callbacks/deliver``: one delivery pass over every account now
+  (``retryFailed``, ``maxAttempts`` default 1, ``backoff`` default 0,
+  ``timeout``); 409 while a background pass is running. It runs under the
+  emulator's lock: a handler must answer before calling the emulator back.
+- ``callbacks/clear``: drop the outbox (``deliveredOnly``).
+
+Rule actions to an integrator:
+
+- ``actions/register``: ``url``, ``secret``, ``kinds`` (default: all of
+  ``NOTIFICATION``, ``NOTE``, ``TASK``, ``TAGS``, ``DEAL_STAGE``).
+- ``actions/unregister``: ``id``.
+- ``actions/fire``: ``kind``, ``contact`` (e-mail or id), ``data``.
+
+Every operation but ``callbacks/deliver`` acts on the account named by
+``clientId`` (default: the first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .control import ControlArgs, ControlError, control_route
+from .delivery import DEFAULT_TIMEOUT
+from .state.callbacks import ACTION_KINDS, ActionEndpoint, CallbackEndpoint
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+__all__: list[str] = []
+
+
+def _endpoint(endpoint: CallbackEndpoint) -> dict[str, Any]:
+    return {"kind": endpoint.kind, "url": endpoint.url}
+
+
+def _action(endpoint: ActionEndpoint) -> dict[str, Any]:
+    return {"id": endpoint.id, "url": endpoint.url, "kinds": list(endpoint.kinds)}
+
+
+@control_route("callbacks", read_only=True)
+def _callbacks(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """The account's callback URLs, action endpoints and outbox (``pendingOnly``)."""
+    area = args.account(emulator).callbacks
+    pending_only = args.boolean("pendingOnly", False)
+    return {
+        "endpoints": [_endpoint(e) for e in area.endpoints.values()],
+        "actions": [_action(e) for e in area.action_endpoints],
+        "outbox": [e.to_state() for e in area.outbox(pending_only=pending_only)],
+    }
+
+
+@control_route("callbacks/register")
+def _callbacks_register(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Set the OPT_IN or OPT_OUT callback URL with its secret (S10.3)."""
+    area = args.account(emulator).callbacks
+    endpoint = area.register(args.text("kind"), args.text("url"), args.text("secret"))
+    return {"endpoint": _endpoint(endpoint)}
+
+
+@control_route("callbacks/unregister")
+def _callbacks_unregister(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Remove the OPT_IN or OPT_OUT callback URL."""
+    return {"removed": args.account(emulator).callbacks.unregister(args.text("kind"))}
+
+
+@control_route("callbacks/deliver")
+def _callbacks_deliver(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """POST every account's pending callbacks now (loopback URLs only)."""
+    options = {
+        "max_attempts": args.integer("maxAttempts", 1),
+        "backoff": args.number("backoff", 0.0),
+        "timeout": args.number("timeout", DEFAULT_TIMEOUT),
+    }
+    retry_failed = args.boolean("retryFailed", False)
+    with emulator.deliverer(**options) as deliverer:
+        entries = deliverer.try_deliver(retry_failed=retry_failed)
+    if entries is None:
+        raise ControlError("A callback delivery pass is running in the background; retry", 409)
+    return {
+        "delivered": sum(1 for e in entries if e.delivered),
+        "failed": sum(1 for e in entries if not e.delivered),
+        "entries": [e.to_state() for e in entries],
+    }
+
+
+@control_route("callbacks/clear")
+def _callbacks_clear(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Drop the account's outbox entries (``deliveredOnly``: only the delivered ones)."""
+    area = args.account(emulator).callbacks
+    return {"removed": area.clear_outbox(delivered_only=args.boolean("deliveredOnly", False))}
+
+
+@control_route("actions/register")
+def _actions_register(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Add an integrator endpoint for rule actions (``kinds``; default all) (S17.3)."""
+    kinds = args.data.get("kinds", list(ACTION_KINDS))
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not isinstance(kinds, list):
+        raise ControlError("Field 'kinds' must be a list of action kinds")
+    area = args.account(emulator).callbacks
+    endpoint = area.register_action(args.text("url"), args.text("secret"), kinds=kinds)
+    return {"endpoint": _action(endpoint)}
+
+
+@control_route("actions/unregister")
+def _actions_unregister(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Remove an action endpoint by ``id``."""
+    return {"removed": args.account(emulator).callbacks.unregister_action(args.text("id"))}
+
+
+@control_route("actions/fire")
+def _actions_fire(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """A rule fires action ``kind`` on ``contact`` with ``data``; queues the callbacks (S17.3)."""
+    data = args.data.get("data", {})
+    if not isinstance(data, Mapping):
+        raise ControlError("Field 'data' must be an object")
+    area = args.account(emulator).callbacks
+    entries = area.fire_action(args.text("kind"), args.text("contact"), data)
+    return {"entries": [e.to_state() for e in entries]}

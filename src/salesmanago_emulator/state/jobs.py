@@ -1,0 +1,222 @@
+"""Asynchronous export jobs of an account (protocol §6: exports and ``job/status``).
+
+An export request starts a job. The job gets a ``requestId``: the account's
+own counter written as a string of digits (protocol §13.18), so ids repeat
+across accounts but a job is only ever found through the account that started
+it (S1.2). The job's file is made **at the request**: the routes select the
+contacts through :meth:`JobsArea.contacts_page` / :meth:`JobsArea.select`,
+render the file and hand its text to :meth:`JobsArea.start`; the state keeps
+that text as it is (it knows nothing of its format).
+
+A job is done once the account's clock has reached its start plus
+:attr:`JobsArea.processing_time` (default zero: done at the first status
+poll). Move a :class:`~salesmanago_emulator.clock.FrozenClock` to finish a
+slower job. A done job's file can be fetched with its random ``token``; until
+then, and with a wrong token, it cannot.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from ..errors import RULE_ONE_OF, InvalidField
+from .area import AccountArea
+from .contacts import ContactRecord
+from .normalize import normalize_tags
+
+if TYPE_CHECKING:
+    from .account_base import AccountBase
+
+__all__ = [
+    "ADDRESSEE_KINDS",
+    "JOB_KINDS",
+    "RULE_UNKNOWN_JOB",
+    "ExportJob",
+    "JobsArea",
+]
+
+RULE_UNKNOWN_JOB: Final = "names no job of this account (got {value})"
+"""A ``requestId`` this account never answered (grade D)."""
+
+JOB_KINDS: Final = ("CONTACT_LIST", "CONTACT_DATA")
+"""What a job exports: ``paginatedContactList/export`` or ``contact/export/data``."""
+ADDRESSEE_KINDS: Final = ("EMAIL", "CONTACT_ID", "TAG")
+"""How :meth:`JobsArea.select` names contacts (protocol §5.4)."""
+
+JobKind = Literal["CONTACT_LIST", "CONTACT_DATA"]
+
+
+@attrs.frozen(kw_only=True)
+class ExportJob:
+    """One export job and its file.
+
+    Attributes:
+        request_id: the job's id, digits as a string.
+        kind: one of :data:`JOB_KINDS`.
+        started: when it was requested (UTC).
+        ready_at: when it is done (UTC).
+        token: the random secret its file's URL carries.
+        content: the file's text, as the routes rendered it.
+    """
+
+    request_id: str
+    kind: str
+    started: datetime
+    ready_at: datetime
+    token: str
+    content: str = attrs.field(repr=lambda c: f"<{len(c)} characters>")
+
+    def done(self, now: datetime) -> bool:
+        """Whether the job's file is ready at ``now``."""
+        return now >= self.ready_at
+
+
+class JobsArea(AccountArea):
+    """The account's export jobs: start, poll, fetch the file (protocol §6)."""
+
+    key = "jobs"
+
+    def __init__(self, account: AccountBase) -> None:
+        """No jobs yet; jobs are done as soon as they are polled."""
+        super().__init__(account)
+        self._jobs: dict[str, ExportJob] = {}
+        self._next = 1
+        self._processing_time = timedelta(0)
+
+    # --- configuration -----------------------------------------------------------
+
+    @property
+    def processing_time(self) -> timedelta:
+        """How long (on the account's clock) a job runs before its file is ready."""
+        return self._processing_time
+
+    @processing_time.setter
+    def processing_time(self, value: timedelta) -> None:
+        if not isinstance(value, timedelta) or value < timedelta(0):
+            raise ValueError("processing_time must be a timedelta of zero or more")
+        self._processing_time = value
+
+    # --- selections (reads) ------------------------------------------------------
+
+    def contacts_page(self, page: int, size: int) -> list[ContactRecord]:
+        """Page ``page`` (from 0) of ``size`` live contacts, oldest first (S3.1)."""
+        if page < 0 or size < 1:
+            raise ValueError("page must be 0 or more and size 1 or more")
+        first = page * size
+        return list(self.account.live_contacts())[first : first + size]
+
+    def select(self, addressees: Sequence[tuple[str, str, str]]) -> list[ContactRecord]:
+        """The live contacts named by ``(kind, value, field)`` triples, each once.
+
+        ``kind`` is one of :data:`ADDRESSEE_KINDS`; ``field`` names the value in
+        errors. An e-mail or id of no live contact names nobody (soft-deleted
+        contacts are left out, S3.1); a ``TAG`` names every live contact
+        carrying the (normalised, S5.1) tag, oldest first.
+        """
+        found: dict[str, ContactRecord] = {}
+        live: list[ContactRecord] | None = None
+        for kind, value, field in addressees:
+            if kind == "TAG":
+                tags = set(normalize_tags([value], field))
+                if live is None:
+                    live = list(self.account.live_contacts())
+                for record in live:
+                    if not tags.isdisjoint(record.tags):
+                        found.setdefault(record.id, record)
+            elif kind in ("EMAIL", "CONTACT_ID"):
+                record_or_none = self.account.find(value)
+                if record_or_none is not None and not record_or_none.deleted:
+                    found.setdefault(record_or_none.id, record_or_none)
+            else:
+                raise InvalidField(field, RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_KINDS)))
+        return list(found.values())
+
+    # --- jobs --------------------------------------------------------------------
+
+    def start(self, kind: JobKind, content: str) -> ExportJob:
+        """Start a job whose file holds ``content``; returns it with its new ``requestId``."""
+        if kind not in JOB_KINDS:
+            raise ValueError(f"kind must be one of {JOB_KINDS}")
+        now = self.account.clock.now()
+        job = ExportJob(
+            request_id=str(self._next),
+            kind=kind,
+            started=now,
+            ready_at=now + self._processing_time,
+            token=secrets.token_hex(16),
+            content=content,
+        )
+        self._next += 1
+        self._jobs[job.request_id] = job
+        return job
+
+    def job(self, request_id: str) -> ExportJob:
+        """The job ``request_id``; a job of no such id here -> InvalidField ``requestId``."""
+        job = self._jobs.get(request_id.strip()) if isinstance(request_id, str) else None
+        if job is None:
+            raise InvalidField("requestId", RULE_UNKNOWN_JOB.format(value=request_id))
+        return job
+
+    def done(self, job: ExportJob) -> bool:
+        """Whether ``job`` is done now (the account's clock)."""
+        return job.done(self.account.clock.now())
+
+    def file(self, request_id: str, token: str) -> str | None:
+        """The file of the done job ``request_id`` whose token is ``token``; else ``None``."""
+        job = self._jobs.get(request_id)
+        if job is None or not hmac.compare_digest(job.token.encode(), token.encode()):
+            return None
+        return job.content if self.done(job) else None
+
+    @property
+    def jobs(self) -> tuple[ExportJob, ...]:
+        """Every job, oldest first."""
+        return tuple(self._jobs.values())
+
+    # --- area protocol -----------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every job; ids start again at 1 (``processing_time`` is kept)."""
+        self._jobs.clear()
+        self._next = 1
+
+    def to_state(self) -> dict[str, Any]:
+        """Jobs (with their files), the next id and the processing time, JSON-ready."""
+        return {
+            "nextRequestId": self._next,
+            "processingSeconds": self._processing_time.total_seconds(),
+            "jobs": [
+                {
+                    "requestId": job.request_id,
+                    "kind": job.kind,
+                    "started": job.started.isoformat(),
+                    "readyAt": job.ready_at.isoformat(),
+                    "token": job.token,
+                    "content": job.content,
+                }
+                for job in self._jobs.values()
+            ],
+        }
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace the jobs with those of :meth:`to_state`'s ``data``."""
+        jobs = {}
+        for item in data.get("jobs", []):
+            job = ExportJob(
+                request_id=str(item["requestId"]),
+                kind=str(item["kind"]),
+                started=datetime.fromisoformat(item["started"]),
+                ready_at=datetime.fromisoformat(item["readyAt"]),
+                token=str(item["token"]),
+                content=str(item["content"]),
+            )
+            jobs[job.request_id] = job
+        self._jobs = jobs
+        self._next = int(data.get("nextRequestId", len(jobs) + 1))
+        self.processing_time = timedelta(seconds=float(data.get("processingSeconds", 0)))

@@ -1,0 +1,92 @@
+"""The callbacks area's state: JSON round trip, reset, outbox bound (S10.3, S17.3)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW
+
+from salesmanago_emulator import Account, Emulator, FrozenClock
+from salesmanago_emulator.state import ContactWrite
+from salesmanago_emulator.state import callbacks as callbacks_module
+
+
+def busy(account: Account, clock: FrozenClock) -> Account:
+    """URLs, an action endpoint, and an outbox with a delivered and a failed entry."""
+    account.callbacks.register("OPT_IN", "http://127.0.0.1:1/in?e=$email$", "s-in")
+    account.callbacks.register("OPT_OUT", "http://127.0.0.1:1/out", "s-out")
+    account.callbacks.register_action("http://localhost:1/crm", "s-crm", kinds=["TASK", "TAGS"])
+    account.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    clock.advance(timedelta(minutes=5))
+    account.opt_out("jan@shop.pl")
+    account.callbacks.fire_action("TASK", "jan@shop.pl", {"text": "t", "date": "+1day"})
+    first, second, _ = account.callbacks.outbox()
+    account.callbacks.record_attempt(first.id, clock.now(), error=None)
+    account.callbacks.record_attempt(second.id, clock.now(), error="HTTP 500 from x")
+    return account
+
+
+def test_s10_3_state_round_trip_through_json(account_a: Account, clock: FrozenClock) -> None:
+    state = busy(account_a, clock).callbacks.to_state()
+    copy = Account(A_ID, A_SECRET, [A_OWNER], clock=clock)
+    copy.callbacks.load_state(json.loads(json.dumps(state)))
+    assert copy.callbacks.to_state() == state
+    assert copy.callbacks.endpoints == account_a.callbacks.endpoints
+    assert copy.callbacks.action_endpoints == account_a.callbacks.action_endpoints
+    assert copy.callbacks.outbox() == account_a.callbacks.outbox()
+    delivered, failed, pending = copy.callbacks.outbox()
+    assert (delivered.delivered, delivered.attempts, delivered.created) == (True, 1, NOW)
+    assert (failed.delivered, failed.last_error) == (False, "HTTP 500 from x")
+    assert pending.last_attempt is None
+    assert copy.callbacks.outbox(pending_only=True) == [failed, pending]
+
+
+def test_s10_3_load_state_replaces_everything(account_a: Account, clock: FrozenClock) -> None:
+    busy(account_a, clock)
+    account_a.callbacks.load_state({})
+    assert account_a.callbacks.to_state() == {"endpoints": [], "actions": [], "outbox": []}
+
+
+def test_s10_3_account_reset_empties_the_area(account_a: Account, clock: FrozenClock) -> None:
+    busy(account_a, clock).reset()
+    assert account_a.callbacks.to_state() == {"endpoints": [], "actions": [], "outbox": []}
+    assert account_a.callbacks in account_a.areas
+
+
+def test_s10_3_clear_outbox(account_a: Account, clock: FrozenClock) -> None:
+    busy(account_a, clock)
+    assert account_a.callbacks.clear_outbox(delivered_only=True) == 1
+    assert len(account_a.callbacks.outbox()) == 2
+    assert account_a.callbacks.clear_outbox() == 2
+    assert account_a.callbacks.outbox() == []
+
+
+def test_s10_3_outbox_bound_drops_oldest_delivered_first(
+    account_a: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(callbacks_module, "OUTBOX_LIMIT", 2)
+    area = account_a.callbacks
+    area.register("OPT_IN", "http://127.0.0.1:1/in", "s")
+    area.register("OPT_OUT", "http://127.0.0.1:1/out", "s")
+    account_a.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    account_a.opt_out("jan@shop.pl")
+    first, second = area.outbox()
+    area.record_attempt(second.id, NOW, error=None)
+    account_a.opt_in("jan@shop.pl")  # third entry: the delivered one goes
+    assert [(e.kind, e.delivered) for e in area.outbox()] == [("OPT_IN", False), ("OPT_IN", False)]
+    assert area.outbox()[0] == first
+    account_a.opt_out("jan@shop.pl")  # none delivered: the oldest goes
+    assert [e.kind for e in area.outbox()] == ["OPT_IN", "OPT_OUT"]
+    assert first not in area.outbox()
+
+
+def test_s10_3_emulator_state_export_keeps_callbacks(
+    emu: Emulator, account_a: Account, clock: FrozenClock
+) -> None:
+    busy(account_a, clock)
+    data = json.loads(json.dumps(emu.export_state()))
+    copy = Emulator(clock=clock)
+    copy.import_state(data)
+    assert copy.account(A_ID).callbacks.to_state() == account_a.callbacks.to_state()
