@@ -13,12 +13,17 @@ exactly as it would to the platform::
 
 Time comes from an injectable :class:`Clock` (:class:`FrozenClock` in tests);
 every request is recorded in :attr:`Emulator.calls` with its signature masked.
+:attr:`Emulator.faults` injects latency, HTTP errors, dropped connections and
+timeouts (:mod:`salesmanago_emulator.faults`).
 The pytest fixtures live in :mod:`salesmanago_emulator.pytest_plugin`.
 """
 
+from . import control_callbacks as _control_callbacks  # noqa: F401  (/_emulator/callbacks)
+from . import control_faults as _control_faults  # noqa: F401  (registers /_emulator/faults)
 from ._emulator import Emulator
 from ._router import CallRecord, RouteInfo, routes
 from .clock import Clock, FrozenClock, SystemClock
+from .delivery import Deliverer
 from .errors import (
     AuthenticationFailed,
     Conflict,
@@ -31,26 +36,47 @@ from .errors import (
     NotImplementedByEmulator,
     ReadOnlyOwner,
 )
+from .faults import (
+    FAULT_KINDS,
+    ConnectionDroppedError,
+    FaultInjector,
+    FaultPlan,
+    FaultRule,
+    InjectedTransportError,
+    ResponseTimeoutError,
+)
+from .server import EmulatorServer
 from .state.account import Account
+from .state.callbacks import OutboxEntry
 from .transport import EmulatorTransport
 
 __all__ = [
+    "FAULT_KINDS",
     "Account",
     "AuthenticationFailed",
     "CallRecord",
     "Clock",
     "Conflict",
+    "ConnectionDroppedError",
     "ContactAlreadyExists",
     "ContactNotFound",
+    "Deliverer",
     "Emulator",
     "EmulatorError",
+    "EmulatorServer",
     "EmulatorTransport",
+    "FaultInjector",
+    "FaultPlan",
+    "FaultRule",
     "FrozenClock",
+    "InjectedTransportError",
     "InvalidField",
     "LimitExceeded",
     "MalformedRequest",
     "NotImplementedByEmulator",
+    "OutboxEntry",
     "ReadOnlyOwner",
+    "ResponseTimeoutError",
     "RouteInfo",
     "SystemClock",
     "routes",

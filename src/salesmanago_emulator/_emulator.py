@@ -14,18 +14,22 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from ._router import CallRecord, Router
 from .clock import Clock, SystemClock
+from .faults import FaultInjector
 from .state.account import Account
 from .transport import EmulatorTransport
 
 if TYPE_CHECKING:
     from salesmanago import AsyncSalesManago, SalesManago
+
+    from .delivery import Deliverer
+    from .state.callbacks import OutboxEntry
 
 __all__ = ["DEFAULT_CALL_LOG_SIZE", "EMULATOR_ENDPOINT", "Emulator"]
 
@@ -58,7 +62,15 @@ class Emulator:
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._calls: deque[CallRecord] = deque(maxlen=call_log_size)
-        self._router = Router(self._accounts, self._clock, self._lock, self._calls)
+        self._delivery_lock = threading.Lock()  # one callback delivery pass at a time
+        self._faults = FaultInjector()
+        self._router = Router(self._accounts, self._clock, self._lock, self._calls, self._faults)
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The fault rules (latency, HTTP errors, dropped connections, timeouts) applied
+        at the transport; see :mod:`salesmanago_emulator.faults`."""
+        return self._faults
 
     @property
     def clock(self) -> Clock:
@@ -130,10 +142,65 @@ class Emulator:
         with self._lock:
             self._calls.clear()
 
+    def deliverer(self, **options: Any) -> Deliverer:
+        """A :class:`~salesmanago_emulator.delivery.Deliverer` of every account's callbacks.
+
+        ``options`` go to its constructor (``max_attempts``, ``backoff``,
+        ``sleep``, ``timeout``, ``http_client``). A server calls
+        ``start_background()`` on it and ``close()`` when shutting down.
+        """
+        from .delivery import Deliverer
+
+        return Deliverer(
+            lambda: [account.callbacks for account in self.accounts],
+            lock=self._lock,
+            pass_lock=self._delivery_lock,
+            **options,
+        )
+
+    def deliver_callbacks(self, *, retry_failed: bool = False, **options: Any) -> list[OutboxEntry]:
+        """POST the pending callbacks of every account now (S10.3, S17.3); loopback URLs only.
+
+        Returns the entries tried, as they ended up; see :meth:`deliverer` for ``options``.
+        """
+        with self.deliverer(**options) as deliverer:
+            return deliverer.deliver(retry_failed=retry_failed)
+
     def reset(self) -> None:
-        """Drop every account and the call log; keep the clock."""
+        """Drop every account, the call log and the fault rules; keep the clock."""
         with self._lock:
             self._accounts.clear()
+            self._calls.clear()
+            self._faults.clear()
+            self._router.forget_credentials()
+
+    def export_state(self) -> dict[str, Any]:
+        """Every account, contact and area as JSON-ready data (:mod:`.snapshot`)."""
+        from .snapshot import export_state
+
+        return export_state(self)
+
+    def import_state(self, data: Mapping[str, Any]) -> None:
+        """Replace every account with those of :meth:`export_state` data; all or nothing."""
+        from .snapshot import import_state
+
+        import_state(self, data)
+
+    def control(self, name: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run the control operation ``name`` (e.g. ``"clock/advance"``) as the server would.
+
+        Returns the answer's fields; a refusal raises
+        :class:`~salesmanago_emulator.control.ControlError`. See :mod:`.control`.
+        """
+        from .control import call_control
+
+        return call_control(self, name, body)
+
+    def _replace_accounts(self, accounts: Iterable[Account]) -> None:
+        """Swap in ready accounts (a state import): the old ones and the call log go."""
+        with self._lock:
+            self._accounts.clear()
+            self._accounts.update((account.client_id, account) for account in accounts)
             self._calls.clear()
             self._router.forget_credentials()
 

@@ -3,6 +3,8 @@
 :meth:`Router.handle` takes a method, a path and a raw body and answers a
 status code and a JSON body, in this order (protocol §11.1, §11.2):
 
+0. a ``GET`` below ``/api/job/file/`` -> an export's file, or HTTP 404
+   (:func:`~salesmanago_emulator.routes.exports.serve_file`);
 1. a method other than ``POST`` -> HTTP 405;
 2. a path no route serves -> HTTP 404, ``Path <path> is not implemented by the emulator``;
 3. a body that is not a JSON object -> HTTP 400;
@@ -15,6 +17,10 @@ status code and a JSON body, in this order (protocol §11.1, §11.2):
 5. the handler: its result in ``{"success": true, "message": [], ...}``, or a
    domain error as ``{"success": false, "message": [...], "values": {...}}``.
 
+JSON numbers with a fraction or exponent are read as :class:`~decimal.Decimal`
+(money stays exact, S6.3), and a ``Decimal`` in an answer is written as a JSON
+number with exactly its digits (``10.00`` stays ``10.00``), never via float.
+
 Every logical outcome is HTTP 200. An unexpected exception in a handler is
 logged and answered with HTTP 500 ``Internal emulator error``, never with a
 traceback. Every request is recorded in the call log with ``sha`` masked.
@@ -26,10 +32,12 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import threading
 from collections import deque
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
@@ -48,12 +56,14 @@ from .errors import (
 )
 from .routes import ALL_ROUTES
 from .routes._base import RequestContext, Route
+from .routes.exports import FILE_PATH_PREFIX, serve_file
 
 if TYPE_CHECKING:
     from .clock import Clock
+    from .faults import FaultInjector, FaultPlan
     from .state.account import Account
 
-__all__ = ["CallRecord", "RouteInfo", "Router", "routes"]
+__all__ = ["CallRecord", "RouteInfo", "Router", "encode_json", "routes"]
 
 _LOG: Final = logging.getLogger("salesmanago_emulator")
 
@@ -119,6 +129,9 @@ class CallRecord(NamedTuple):
     """The JSON body answered."""
     at: datetime
     """When the call was answered (the emulator's clock)."""
+    fault: str | None = None
+    """The injected fault(s), e.g. ``"HTTP 503"`` or ``"read timeout after write"``
+    (:mod:`salesmanago_emulator.faults`); ``status`` is 0 when no answer was sent."""
 
     @property
     def success(self) -> bool:
@@ -130,8 +143,39 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"))
+_DECODER: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+
+# A Decimal is first written as a marked string, then the marks and quotes are cut
+# away so its digits stand as a JSON number. The mark holds a NUL (escaped as
+# \u0000 inside JSON text) and a random part, so no request text can forge one.
+_DECIMAL_MARK: Final = "\x00" + secrets.token_hex(8) + ":"
+_MARK_IN_JSON: Final = '"' + json.dumps(_DECIMAL_MARK)[1:-1]
+_MARK_END_IN_JSON: Final = '\\u0000"'
+
+
+def _encode_default(value: object) -> object:
+    if isinstance(value, Decimal) and value.is_finite():
+        return f"{_DECIMAL_MARK}{value:f}\x00"
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_encode_default)
+
+
+def encode_json(value: object) -> str:
+    """``value`` as compact JSON text; a ``Decimal`` becomes a number with exactly its digits."""
+    text = _ENCODER.encode(value)
+    if _MARK_IN_JSON not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    while (start := text.find(_MARK_IN_JSON, pos)) != -1:
+        end = text.index(_MARK_END_IN_JSON, start + len(_MARK_IN_JSON))
+        out.append(text[pos:start])
+        out.append(text[start + len(_MARK_IN_JSON) : end])
+        pos = end + len(_MARK_END_IN_JSON)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _mask(body: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +212,8 @@ def _check_request_time(body: Mapping[str, Any]) -> None:
         return
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         return
+    if isinstance(value, Decimal) and value.is_finite():
+        return
     if isinstance(value, str):
         text = value.strip()
         digits = text.replace(".", "", 1)
@@ -190,8 +236,11 @@ class Router:
         clock: Clock,
         lock: threading.RLock,
         calls: deque[CallRecord],
+        faults: FaultInjector | None = None,
     ) -> None:
         """Serve ``accounts`` (by client id), timing calls with ``clock``."""
+        self.faults = faults
+        """The fault rules the HTTP doors consult (:meth:`FaultInjector.match`), if any."""
         self._accounts = accounts
         self._clock = clock
         self._lock = lock
@@ -206,23 +255,50 @@ class Router:
         with self._lock:
             self._verified.clear()
 
-    def handle(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
-        """Answer one request: the HTTP status and the JSON body."""
+    def handle(
+        self, method: str, path: str, body: bytes, fault: FaultPlan | None = None
+    ) -> tuple[int, bytes]:
+        """Answer one request: the HTTP status and the JSON body.
+
+        ``fault`` (from :meth:`FaultInjector.match`) refuses the request before it is
+        applied, or replaces the answer after; a plan that breaks the connection
+        raises :class:`~salesmanago_emulator.faults.InjectedTransportError` once the
+        call is logged.
+        """
         with self._lock:
             now = self._clock.now()
-            status, request, response = self._dispatch(method, path, body, now)
+            if fault is not None and not fault.reaches_platform:
+                status, request, response = fault.status, self._masked(body), fault.response
+            else:
+                status, request, response = self._dispatch(method, path, body, now)
+                if fault is not None and fault.replaces_answer and fault.status:
+                    status, response = fault.status, fault.response
             try:
-                data = _ENCODER.encode(response).encode()
+                data = encode_json(response).encode()
             except (TypeError, ValueError):
                 _LOG.exception("salesmanago_emulator: unserialisable answer to %s", path)
                 status, response = 500, _failure([TEXT_INTERNAL])
                 data = _ENCODER.encode(response).encode()
-            self._calls.append(CallRecord(method, path, request, status, response, now))
+            label = fault.label if fault is not None else None
+            self._calls.append(CallRecord(method, path, request, status, response, now, label))
+        if fault is not None:
+            fault.raise_if_broken()
         return status, data
+
+    @staticmethod
+    def _masked(raw: bytes) -> dict[str, Any] | None:
+        """The body as the call log keeps it, for a request the handler never saw."""
+        try:
+            body = _DECODER.decode(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return None
+        return _mask(body) if isinstance(body, dict) else None
 
     def _dispatch(
         self, method: str, path: str, raw: bytes, now: datetime
     ) -> tuple[int, dict[str, Any] | None, dict[str, Any]]:
+        if method == "GET" and path.startswith(FILE_PATH_PREFIX):
+            return serve_file(self._accounts, path)  # an export's file (protocol §6)
         if method != "POST":
             return 405, None, _failure([TEXT_METHOD_NOT_ALLOWED.format(method=method)])
         route = self._routes.get(path)

@@ -22,15 +22,25 @@ __all__ = [
     "NOT_AUTHENTICATED",
     "OWNER_NOT_SPECIFIED",
     "AuthenticationFailed",
+    "CompanyNotFound",
     "Conflict",
     "ContactAlreadyExists",
     "ContactNotFound",
+    "CouponAlreadyExists",
+    "CouponAlreadyUsed",
+    "CouponExpired",
+    "CouponNotFound",
     "EmulatorError",
+    "EventNotFound",
+    "FunnelAlreadyExists",
+    "FunnelNotFound",
     "InvalidField",
     "LimitExceeded",
     "MalformedRequest",
     "NotImplementedByEmulator",
     "ReadOnlyOwner",
+    "StageNotFound",
+    "TaskNotFound",
 ]
 
 # --- authentication texts (protocol §3.3, grade A) -------------------------------
@@ -90,6 +100,28 @@ RULE_OPT_SOURCE: Final = "must be one of {choices} (got {value!r})"
 """An opt-in/opt-out source outside S10.2's list."""
 RULE_AWARE: Final = "must be a timezone-aware instant"
 """An instant without a time zone."""
+RULE_EVENT_TYPE: Final = "must be one of the external event types of protocol §5.5 (got {value!r})"
+"""An event type outside the closed list (S7.1)."""
+RULE_DIGITS_BEFORE_POINT: Final = (
+    "must have at most {limit} digits before the decimal point (got {count})"
+)
+"""A money value with too many integer digits (protocol §3.4, S7.5)."""
+RULE_DIGITS_AFTER_POINT: Final = (
+    "must have at most {limit} digits after the decimal point (got {count})"
+)
+"""A money value with too many fraction digits (protocol §3.4, S7.5)."""
+RULE_EXTERNAL_ID_TAKEN: Final = "is already used by event {event_id} of this contact"
+"""An event update giving an ``externalId`` another event of the contact has (S7.4)."""
+RULE_EXTERNAL_ID_AMBIGUOUS: Final = "names events of {count} contacts; give email or contactId"
+"""A delete by ``externalId`` that several contacts use."""
+RULE_EXCLUSIVE: Final = "cannot be given together with {other}"
+"""Two fields of which only one may be sent."""
+RULE_TOO_SHORT: Final = "must be at least {limit} characters long (got {length})"
+"""A text under its minimum length (a manual coupon, S8.1)."""
+RULE_BETWEEN: Final = "must be between {minimum} and {maximum} (got {value})"
+"""A number outside its range (a generated coupon's ``length``, S8.1)."""
+RULE_LENGTH_OR_COUPON: Final = "is required when no coupon is given"
+"""``addContactCoupon`` with neither ``length`` nor ``coupon`` (S8.1)."""
 
 # --- other refusals (grade D) -----------------------------------------------------
 
@@ -105,6 +137,8 @@ TEXT_MAIN_OWNER_LEVEL: Final = (
 """Giving the main owner a lower level."""
 TEXT_READ_ONLY: Final = "Owner {owner} has read-only access to contact {contact}"
 """A read-only owner trying to change a contact (S1.4)."""
+TEXT_EVENT_NOT_FOUND: Final = "Event not found: {key}"
+"""No event has this ``eventId`` (or ``externalId``) in the account (S7.2)."""
 
 
 class EmulatorError(Exception):
@@ -191,6 +225,17 @@ class LimitExceeded(InvalidField):
         super().__init__(field, RULE_AT_MOST_ITEMS.format(limit=limit))
 
 
+class EventNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """No event of a contact in the account has this ``eventId`` or ``externalId`` (S7.2)."""
+
+    key: str
+
+    def __init__(self, key: str) -> None:
+        """``key`` is the event id or external id as the caller gave it."""
+        self.key = key
+        super().__init__(TEXT_EVENT_NOT_FOUND.format(key=key))
+
+
 class Conflict(EmulatorError):  # noqa: N818 (names fixed by the contract)
     """An operation the platform refuses for another reason than a bad field or missing contact."""
 
@@ -227,3 +272,151 @@ class MalformedRequest(Exception):  # noqa: N818 (names fixed by the contract)
         """Describe what is wrong with the body."""
         self.message = message
         super().__init__(message)
+
+
+# --- coupons and tasks (S8, S9.2; grade D texts) ------------------------------------
+
+TEXT_COUPON_NOT_FOUND: Final = "Coupon not found: {coupon}"
+"""Using a coupon the contact does not have (:class:`CouponNotFound`)."""
+TEXT_COUPON_USED: Final = "Coupon already used: {coupon}"
+"""Using a coupon a second time (:class:`CouponAlreadyUsed`)."""
+TEXT_COUPON_EXPIRED: Final = "Coupon expired: {coupon} (valid until {valid})"
+"""Using a coupon after its validity (:class:`CouponExpired`)."""
+TEXT_COUPON_EXISTS: Final = "Coupon {coupon} already exists"
+"""A manual coupon value the account holds already (:class:`CouponAlreadyExists`)."""
+TEXT_COUPON_NO_FREE_VALUE: Final = "No free coupon value of {length} characters could be generated"
+"""The generator kept drawing values the account holds (a :class:`Conflict`)."""
+TEXT_TASK_NOT_FOUND: Final = "Task not found: {task_id}"
+"""An unknown task id (:class:`TaskNotFound`)."""
+
+
+class CouponNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """The contact has no coupon with this value (another contact's or account's counts too)."""
+
+    coupon: str
+
+    def __init__(self, coupon: str) -> None:
+        """``coupon`` is the value as the caller gave it."""
+        self.coupon = coupon
+        super().__init__(TEXT_COUPON_NOT_FOUND.format(coupon=coupon), {"coupon": coupon})
+
+
+class CouponAlreadyUsed(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """The coupon was used (redeemed) already; a coupon is used once (S8.2)."""
+
+    coupon: str
+
+    def __init__(self, coupon: str) -> None:
+        """``coupon`` is the used coupon's value."""
+        self.coupon = coupon
+        super().__init__(TEXT_COUPON_USED.format(coupon=coupon), {"coupon": coupon})
+
+
+class CouponExpired(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """The coupon's validity has passed (S8.2)."""
+
+    coupon: str
+
+    def __init__(self, coupon: str, valid: str) -> None:
+        """``coupon`` expired at ``valid`` (an ISO-8601 instant, for the message)."""
+        self.coupon = coupon
+        super().__init__(TEXT_COUPON_EXPIRED.format(coupon=coupon, valid=valid), {"coupon": coupon})
+
+
+class CouponAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """A manual coupon value the account holds already (values are unique per account)."""
+
+    coupon: str
+
+    def __init__(self, coupon: str) -> None:
+        """``coupon`` is the taken value."""
+        self.coupon = coupon
+        super().__init__(TEXT_COUPON_EXISTS.format(coupon=coupon), {"coupon": coupon})
+
+
+class TaskNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """No task of this account has the id (never created, finished, or its contact removed)."""
+
+    task_id: str
+
+    def __init__(self, task_id: str) -> None:
+        """``task_id`` is the id as the caller gave it."""
+        self.task_id = task_id
+        super().__init__(TEXT_TASK_NOT_FOUND.format(task_id=task_id), {"taskId": task_id})
+
+
+# --- funnels, campaigns and companies (S4, S12, S13; grade D texts) ---------------
+
+RULE_LENGTH_BETWEEN: Final = "must be {minimum} to {maximum} characters long (got {length})"
+"""A funnel, group or stage name of the wrong length (protocol §3.4)."""
+RULE_NOT_NEGATIVE: Final = "must not be negative"
+"""A negative amount (a funnel's ``potValue``)."""
+RULE_FINITE_NUMBER: Final = "must be a finite number"
+"""An amount that is no finite number."""
+RULE_ORDER_ALL_OR_NONE: Final = "must give an order for every stage or for none"
+"""Funnel stages of which only some carry an ``order``."""
+RULE_REPEATS: Final = "repeats the name {value!r}"
+"""A stage name given twice in one funnel (any case)."""
+RULE_STAGE_ORDER: Final = "must number the stages 1..{count} without gaps or repeats (got {orders})"
+"""Stage orders that are not 1..n."""
+TEXT_FUNNEL_EXISTS: Final = "Funnel {funnel} already exists"
+"""A second funnel (campaign) with a name the account uses (S12.1, S13.1)."""
+TEXT_FUNNEL_NOT_FOUND: Final = "Funnel not found: {funnel}"
+"""No funnel of the account has this name (:class:`FunnelNotFound`)."""
+TEXT_STAGE_NOT_FOUND: Final = "Stage not found: {stage} (funnel {funnel})"
+"""The funnel has no stage of this name (:class:`StageNotFound`)."""
+TEXT_LAST_STAGE: Final = (
+    "Stage {stage} is the only stage of funnel {funnel}; delete the funnel instead"
+)
+"""Deleting the only stage of a funnel."""
+TEXT_COMPANY_NOT_FOUND: Final = "Company not found: {company}"
+"""No card of the account names this company (:class:`CompanyNotFound`)."""
+
+
+class FunnelAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """A funnel (or campaign) with this name exists in the account (S12.1, S13.1)."""
+
+    funnel: str
+
+    def __init__(self, funnel: str) -> None:
+        """``funnel`` is the name as the caller gave it (trimmed)."""
+        self.funnel = funnel
+        super().__init__(TEXT_FUNNEL_EXISTS.format(funnel=funnel), {"funnel": funnel})
+
+
+class FunnelNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """No funnel of the account has this name (compared trimmed, any case)."""
+
+    funnel: str
+
+    def __init__(self, funnel: str) -> None:
+        """``funnel`` is the name as the caller gave it."""
+        self.funnel = funnel
+        super().__init__(TEXT_FUNNEL_NOT_FOUND.format(funnel=funnel), {"funnel": funnel})
+
+
+class StageNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """The funnel has no stage with this name (compared trimmed, any case)."""
+
+    funnel: str
+    stage: str
+
+    def __init__(self, funnel: str, stage: str) -> None:
+        """``funnel`` (its stored name) has no stage ``stage`` (as the caller gave it)."""
+        self.funnel = funnel
+        self.stage = stage
+        super().__init__(
+            TEXT_STAGE_NOT_FOUND.format(stage=stage, funnel=funnel),
+            {"funnel": funnel, "stage": stage},
+        )
+
+
+class CompanyNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """No card (live or awaiting the purge) names this company (S4.3)."""
+
+    company: str
+
+    def __init__(self, company: str) -> None:
+        """``company`` is the name as the caller gave it."""
+        self.company = company
+        super().__init__(TEXT_COMPANY_NOT_FOUND.format(company=company), {"company": company})

@@ -7,7 +7,9 @@ fixtures are there with no ``conftest.py``:
   per test, with a :class:`~salesmanago_emulator.FrozenClock` and one account;
 * ``salesmanago_client`` -- ``salesmanago_emulator.client()``, closed after the test;
 * ``async_salesmanago_client`` -- ``salesmanago_emulator.async_client()``,
-  closed after the test (needs pytest-asyncio or anyio's pytest plugin).
+  closed after the test (needs pytest-asyncio or anyio's pytest plugin);
+* ``salesmanago_server`` -- an :class:`~salesmanago_emulator.EmulatorServer`
+  on ``salesmanago_emulator`` over a real loopback socket (a free port).
 
 Defaults: the clock stands at :data:`DEFAULT_NOW` (2026-01-15 10:00 UTC, a
 Thursday, 11:00 in Warsaw) and the account is :data:`DEFAULT_ACCOUNT`
@@ -24,7 +26,11 @@ changes them::
 ``now`` is a timezone-aware ``datetime`` or ISO-8601 string (a naive one is
 refused: say which zone you mean). ``accounts`` is a list of dicts with keys
 ``client_id``, ``api_secret``, ``users`` and optionally ``timezone``; it
-replaces the default account, and the clients use the first one.
+replaces the default account, and the clients use the first one. ``faults`` is
+a list of dicts of :meth:`FaultInjector.add <salesmanago_emulator.FaultInjector.add>`
+arguments (``[{"kind": "http_error", "status": 503, "times": 1}]``), added to the
+emulator's fault rules; latency then waits through the real sleep unless the
+test replaces ``salesmanago_emulator.faults.sleep``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import pytest
 
 from ._emulator import Emulator
 from .clock import FrozenClock
+from .server import EmulatorServer
 
 if TYPE_CHECKING:
     from salesmanago import AsyncSalesManago, SalesManago
@@ -60,6 +67,7 @@ __all__ = [
     "pytest_configure",
     "salesmanago_client",
     "salesmanago_emulator",
+    "salesmanago_server",
 ]
 
 DEFAULT_NOW: Final = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
@@ -73,7 +81,7 @@ DEFAULT_ACCOUNT: Final[Mapping[str, Any]] = {
 """The account the fixture creates unless the marker says ``accounts=``."""
 
 _MARKER: Final = "salesmanago"
-_MARKER_ARGS: Final = frozenset({"now", "accounts"})
+_MARKER_ARGS: Final = frozenset({"now", "accounts", "faults"})
 _ACCOUNT_KEYS: Final = frozenset({"client_id", "api_secret", "users", "timezone"})
 
 
@@ -81,9 +89,11 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the ``salesmanago`` marker."""
     config.addinivalue_line(
         "markers",
-        "salesmanago(now=None, accounts=None): configure the salesmanago_emulator fixture: "
+        "salesmanago(now=None, accounts=None, faults=None): "
+        "configure the salesmanago_emulator fixture: "
         "now = aware datetime or ISO-8601 string for its FrozenClock; accounts = list of "
-        "{client_id, api_secret, users, timezone} dicts replacing the default account.",
+        "{client_id, api_secret, users, timezone} dicts replacing the default account; "
+        "faults = list of dicts of FaultInjector.add() arguments (kind, path, times ...).",
     )
 
 
@@ -158,7 +168,29 @@ def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator:
             users=account["users"],
             timezone=account.get("timezone", "Europe/Warsaw"),
         )
+    _add_faults(request, emulator)
     return emulator
+
+
+def _add_faults(request: pytest.FixtureRequest, emulator: Emulator) -> None:
+    marker = request.node.get_closest_marker(_MARKER)
+    specs = None if marker is None else marker.kwargs.get("faults")
+    if specs is None:
+        return
+    if not isinstance(specs, Sequence) or isinstance(specs, (str, Mapping)):
+        raise pytest.UsageError("@pytest.mark.salesmanago(faults=...) takes a list of dicts")
+    try:
+        emulator.faults.add_all(specs)
+    except ValueError as exc:
+        raise pytest.UsageError(f"@pytest.mark.salesmanago(faults=...): {exc}") from None
+
+
+@pytest.fixture
+def salesmanago_server(salesmanago_emulator: Emulator) -> Iterator[EmulatorServer]:
+    """An :class:`~salesmanago_emulator.EmulatorServer` on the fixture's emulator (127.0.0.1,
+    a free port), stopped after the test; point any HTTP client at its ``url``."""
+    with EmulatorServer(salesmanago_emulator) as server:
+        yield server
 
 
 @pytest.fixture

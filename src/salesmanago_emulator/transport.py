@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Final
 
 import httpx
 
+from .faults import ConnectionDroppedError, ResponseTimeoutError
+
 if TYPE_CHECKING:
     from ._router import Router
+    from .faults import FaultPlan
 
 __all__ = ["EmulatorTransport"]
 
@@ -40,11 +43,27 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Answer requests with ``router`` (see :meth:`Emulator.transport`)."""
         self._router = router
 
-    def _respond(self, request: httpx.Request, content: bytes) -> httpx.Response:
-        status, body = self._router.handle(request.method, _route_path(request.url.path), content)
+    def _plan(self, request: httpx.Request, content: bytes) -> FaultPlan | None:
+        faults = self._router.faults
+        if faults is None:
+            return None
+        return faults.match(request.method, _route_path(request.url.path), content)
+
+    def _respond(
+        self, request: httpx.Request, content: bytes, fault: FaultPlan | None = None
+    ) -> httpx.Response:
+        path = _route_path(request.url.path)
+        try:
+            status, body = self._router.handle(request.method, path, content, fault)
+        except ConnectionDroppedError as exc:
+            raise httpx.ConnectError(str(exc), request=request) from None
+        except ResponseTimeoutError as exc:
+            raise httpx.ReadTimeout(str(exc), request=request) from None
         headers = [_CONTENT_TYPE, (b"Content-Length", str(len(body)).encode())]
         if status == 405:
             headers.append(_ALLOW)
+        if fault is not None:
+            headers.extend(fault.headers)
         # A ready byte stream, as network transports hand over: httpx then skips
         # re-deriving the content headers, which it would do for ``content=``.
         return httpx.Response(
@@ -52,12 +71,20 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Answer a request of a sync ``httpx.Client``."""
-        return self._respond(request, request.read())
+        """Answer a request of a sync ``httpx.Client`` (injected latency: ``faults.sleep``)."""
+        content = request.read()
+        fault = self._plan(request, content)
+        if fault is not None and fault.delay and self._router.faults is not None:
+            self._router.faults.sleep(fault.delay)
+        return self._respond(request, content, fault)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Answer a request of an ``httpx.AsyncClient``."""
-        return self._respond(request, await request.aread())
+        """Answer a request of an ``httpx.AsyncClient`` (latency: ``faults.async_sleep``)."""
+        content = await request.aread()
+        fault = self._plan(request, content)
+        if fault is not None and fault.delay and self._router.faults is not None:
+            await self._router.faults.async_sleep(fault.delay)
+        return self._respond(request, content, fault)
 
     def close(self) -> None:
         """Nothing to release."""

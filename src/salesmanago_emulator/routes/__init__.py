@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import contacts, listings, optin, owners, tags
+from . import (
+    activity,
+    contacts,
+    coupons,
+    events,
+    exports,
+    funnels,
+    listings,
+    notes_tasks,
+    optin,
+    owners,
+    tags,
+)
 from ._base import Route
 
 __all__ = ["ALL_ROUTES"]
@@ -21,5 +33,12 @@ ALL_ROUTES: Final[tuple[Route, ...]] = (
     *tags.table.routes,
     *optin.table.routes,
     *owners.table.routes,
+    *funnels.table.routes,
+    *exports.table.routes,
+    *activity.table.routes,
+    *coupons.table.routes,
+    *notes_tasks.table.routes,
+    *notes_tasks.tasks_table.routes,
+    *events.table.routes,
 )
 """Every served route."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from ..errors import RULE_REQUIRED, RULE_STRING, InvalidField
@@ -53,6 +54,8 @@ def _scalar_text(body: Body, key: str, prefix: str) -> str:
         isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
     ):
         return str(value)
+    if isinstance(value, Decimal) and value.is_finite():  # JSON fractions arrive as Decimal
+        return f"{value:f}"
     raise InvalidField(prefix + key, RULE_STRING_OR_NUMBER)
 
 

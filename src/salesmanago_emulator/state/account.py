@@ -26,9 +26,17 @@ from ..errors import (
     InvalidField,
     LimitExceeded,
 )
+from .callbacks import CallbacksArea
 from .card_actions import CardActions
+from .companies import CompaniesArea, CompanyView
 from .contacts import ContactRecord, ContactWrite
+from .coupons import CouponsArea
+from .events import EventsArea
+from .funnels import FunnelsArea
+from .jobs import JobsArea
+from .notes import NotesArea
 from .purge import next_purge_instant
+from .tasks import TasksArea
 from .writes import PreparedWrite, prepare_write
 
 __all__ = ["BATCH_UPSERT_LIMIT", "Account"]
@@ -64,6 +72,14 @@ class Account(CardActions):
             client_id, api_secret, users, timezone=timezone, clock=clock, id_factory=id_factory
         )
         # --- areas (one line each; order = snapshot order) ---
+        self.funnels = self._attach(FunnelsArea(self))
+        self.companies = self._attach(CompaniesArea(self))
+        self.callbacks = self._attach(CallbacksArea(self))
+        self.jobs = self._attach(JobsArea(self))
+        self.coupons = self._attach(CouponsArea(self))
+        self.notes = self._attach(NotesArea(self))
+        self.tasks = self._attach(TasksArea(self))
+        self.events = self._attach(EventsArea(self))
 
     # --- contact writes ----------------------------------------------------------
 
@@ -245,3 +261,13 @@ class Account(CardActions):
             observer.contact_restored(record)
         self._saved(record)
         return record
+
+    # --- companies ---------------------------------------------------------------
+
+    def company(self, name: str) -> CompanyView:
+        """The company ``name`` with its summed scoring and live persons (S4.3-S4.5).
+
+        Names compare trimmed and case-insensitively; a name no card gives ->
+        CompanyNotFound. See :class:`~.companies.CompaniesArea`.
+        """
+        return self.companies.company(name)

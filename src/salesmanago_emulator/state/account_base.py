@@ -279,6 +279,8 @@ class AccountBase:
                 at=now, channel="EMAIL", status="OPT_OUT" if opted_out else "OPT_IN", source=source
             )
         )
+        for observer in self._observers:
+            observer.email_status_changed(record, opted_out, source)
         return True
 
     def _set_phone_status(

@@ -28,3 +28,11 @@ class ContactObserver:
 
     def contact_removed(self, record: ContactRecord) -> None:
         """A card is gone for good: permanent delete, forget me, or the nightly purge."""
+
+    def email_status_changed(self, record: ContactRecord, opted_out: bool, source: str) -> None:
+        """The card's e-mail status really changed to ``opted_out`` (S10.2 ``source``).
+
+        Called right after the change, whatever the path (a write's force flags,
+        opt-in/opt-out, restoring the status before "invalid"); never when the
+        status stays as it was. The write around it may still be completing.
+        """

@@ -224,7 +224,7 @@ def test_cli_routes_help_serve_unknown(capsys: pytest.CaptureFixture[str]) -> No
     assert f"{len(routes())} routes" in out
     assert main([]) == 0
     assert "usage: salesmanago-emulator" in capsys.readouterr().out
-    assert main(["serve"]) == 2
-    assert "not available yet" in capsys.readouterr().err
+    assert main(["serve", "--now", "2026-01-15T10:00:00"]) == 2  # naive: refused, never served
+    assert "no time zone" in capsys.readouterr().err
     assert main(["frobnicate"]) == 2
     assert "unknown command 'frobnicate'" in capsys.readouterr().err

@@ -1,0 +1,219 @@
+"""The ``salesmanago-emulator`` command (also ``python -m salesmanago_emulator``).
+
+Commands:
+
+* ``serve`` -- run the emulator as an HTTP server (:mod:`.server`) until
+  interrupted (Ctrl-C or SIGTERM); see ``docs/emulator/server.md``;
+* ``routes`` -- print the coverage table: every API path the emulator serves;
+* ``help`` -- the usage text.
+
+``serve`` options:
+
+* ``--host`` (default ``127.0.0.1``) and ``--port`` (default 8765; 0 picks a free one);
+* ``--account CLIENT_ID:API_SECRET:OWNER_EMAIL[,OWNER_EMAIL...]``, repeatable;
+  with no account at all (none given, none in the state file) one default
+  account is created and its credentials printed;
+* ``--timezone`` of the accounts created here (default ``Europe/Warsaw``);
+* ``--state FILE``: loaded at start if it exists, saved after every change and
+  at shutdown (:mod:`.statefile`);
+* ``--now ISO``: freeze the clock at that instant; it then moves only through
+  the control API (``/_emulator/clock/...``). A state file saved with a frozen
+  clock resumes at its saved instant (it wins over ``--now``).
+
+Once listening, ``serve`` prints ``salesmanago-emulator serving on <url>`` as
+its first line on stdout (then the accounts), so a parent process can wait for
+it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, TextIO
+
+if TYPE_CHECKING:
+    from .server import EmulatorServer
+
+__all__ = ["DEFAULT_ACCOUNT", "DEFAULT_PORT", "USAGE", "main", "parse_account"]
+
+DEFAULT_PORT: Final = 8765
+"""The port ``serve`` listens on unless ``--port`` says otherwise."""
+DEFAULT_ACCOUNT: Final = ("emulator-client", "emulator-secret", "owner@example.com")
+"""Client id, API secret and owner of the account ``serve`` creates when none is given."""
+
+USAGE: Final = """\
+usage: salesmanago-emulator <command> [options]
+
+commands:
+  serve     run the emulator as an HTTP server (see serve --help)
+  routes    print the paths the emulator serves (the coverage table)
+  help      show this text
+
+serve:
+  salesmanago-emulator serve [--host 127.0.0.1] [--port 8765]
+      [--account CLIENT_ID:API_SECRET:OWNER_EMAIL ...] [--state FILE] [--now ISO]
+
+In process, use salesmanago_emulator.Emulator().transport() with httpx, or the
+pytest fixtures salesmanago_emulator / salesmanago_client / salesmanago_server.
+"""
+
+
+def parse_account(text: str) -> tuple[str, str, list[str]]:
+    """Read ``CLIENT_ID:API_SECRET:OWNER[,OWNER...]``: (client id, secret, owners) or ValueError."""
+    client_id, sep, rest = text.partition(":")
+    secret, sep2, owners = rest.rpartition(":")
+    users = [owner.strip() for owner in owners.split(",") if owner.strip()]
+    if not sep or not sep2 or not client_id.strip() or not secret or not users:
+        raise ValueError(f"--account {text!r}: expected CLIENT_ID:API_SECRET:OWNER_EMAIL")
+    return client_id.strip(), secret, users
+
+
+def _parse_now(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date-time: {text!r}") from None
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no time zone: add one, e.g. {text}+00:00 or {text}Z"
+        )
+    return when
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesmanago-emulator serve",
+        description="Run the SALESmanago emulator as an HTTP server.",
+        exit_on_error=False,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port; 0 = any free")
+    parser.add_argument(
+        "--account",
+        action="append",
+        default=[],
+        metavar="CLIENT_ID:API_SECRET:OWNER_EMAIL",
+        help="an account to create (repeatable; owners comma-separated)",
+    )
+    parser.add_argument("--timezone", default="Europe/Warsaw", help="time zone of new accounts")
+    parser.add_argument("--state", type=Path, metavar="FILE", help="state file to load and keep")
+    parser.add_argument("--now", type=_parse_now, metavar="ISO", help="freeze the clock here")
+    return parser
+
+
+def _print_routes(out: TextIO) -> None:
+    from ._router import routes
+
+    table = routes()
+    width = max(len(info.path) for info in table)
+    out.write(f"{'path':<{width}}  {'area':<9} owner  description\n")
+    for info in table:
+        owner = "yes" if info.owner_required else "no"
+        out.write(f"{info.path:<{width}}  {info.area:<9} {owner:<5}  {info.description}\n")
+    out.write(f"{len(table)} routes\n")
+
+
+def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """The ``serve`` command: run until SIGINT/SIGTERM; the exit status."""
+    from ._emulator import Emulator
+    from .clock import Clock, FrozenClock, SystemClock
+    from .server import EmulatorServer
+    from .snapshot import SnapshotError, load_accounts
+    from .statefile import StateFile, read_state
+
+    parser = _serve_parser()
+    try:
+        args = parser.parse_args(list(argv))
+        accounts = [parse_account(text) for text in args.account]
+    except (argparse.ArgumentError, ValueError) as error:
+        err.write(f"salesmanago-emulator serve: {error}\n")
+        return 2
+    except SystemExit as exit_:  # argparse's own errors (already printed)
+        return exit_.code if isinstance(exit_.code, int) else 2
+    now: datetime | None = args.now
+    if args.state is not None and args.state.exists():
+        try:  # a frozen clock saved in the file resumes where it stood
+            saved_now = load_accounts(read_state(args.state), Emulator())[1]
+        except SnapshotError as error:
+            err.write(f"salesmanago-emulator serve: {args.state}: {error}\n")
+            return 2
+        now = saved_now if saved_now is not None else now
+    clock: Clock = FrozenClock(now) if now is not None else SystemClock()
+    emulator = Emulator(clock=clock)
+    state_file = StateFile(args.state, emulator) if args.state is not None else None
+    if state_file is not None:
+        try:
+            state_file.load()
+        except SnapshotError as error:
+            err.write(f"salesmanago-emulator serve: {args.state}: {error}\n")
+            return 2
+    created: list[tuple[str, str, str]] = []
+    try:
+        for client_id, secret, users in accounts:
+            if all(a.client_id != client_id for a in emulator.accounts):
+                emulator.add_account(
+                    client_id=client_id, api_secret=secret, users=users, timezone=args.timezone
+                )
+        if not emulator.accounts:
+            client_id, secret, owner = DEFAULT_ACCOUNT
+            emulator.add_account(
+                client_id=client_id, api_secret=secret, users=[owner], timezone=args.timezone
+            )
+            created.append(DEFAULT_ACCOUNT)
+    except ValueError as error:
+        err.write(f"salesmanago-emulator serve: {error}\n")
+        return 2
+    server = EmulatorServer(emulator, args.host, args.port, state_file=state_file)
+    try:
+        server.start()
+    except OSError as error:
+        err.write(f"salesmanago-emulator serve: cannot listen on {server.url}: {error}\n")
+        return 1
+    if state_file is not None:
+        state_file.save()
+    out.write(f"salesmanago-emulator serving on {server.url}\n")
+    for client_id, secret, owner in created:
+        out.write(f"default account: client_id={client_id} api_secret={secret} owner={owner}\n")
+    for account in emulator.accounts:
+        out.write(f"account {account.client_id}: users {', '.join(account.users)}\n")
+    out.write(f"clock: {clock!r}; control API: {server.url}/_emulator/routes\n")
+    out.flush()
+    return _wait(server)
+
+
+def _wait(server: EmulatorServer) -> int:
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "help"
+    if command in ("help", "-h", "--help"):
+        sys.stdout.write(USAGE)
+        return 0
+    if command == "routes":
+        _print_routes(sys.stdout)
+        return 0
+    if command == "serve":
+        if any(a in ("-h", "--help") for a in args[1:]):
+            _serve_parser().print_help(sys.stdout)
+            return 0
+        return serve(args[1:], sys.stdout, sys.stderr)
+    sys.stderr.write(f"salesmanago-emulator: unknown command {command!r}\n\n{USAGE}")
+    return 2

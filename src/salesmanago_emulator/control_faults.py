@@ -1,0 +1,75 @@
+"""Control operations for fault injection: ``/_emulator/faults``, ``faults/add``, ``faults/clear``.
+
+``faults/add`` takes one rule as its body (``kind``, ``path``, ``clientId``,
+``times``, ``probability``, ``seed``, ``status``, ``retryAfter``, ``seconds``,
+``afterWrite``; see :meth:`FaultInjector.add <salesmanago_emulator.FaultInjector.add>`)
+or several as ``{"faults": [...]}``; every rule is checked before any is added.
+``faults`` lists the rules with their ``hits``; ``faults/clear`` drops them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from .control import ControlArgs, ControlError, control_route
+from .faults import FaultRule
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+__all__: list[str] = []
+
+_WIRE_TO_ARG: Final = {
+    "kind": "kind",
+    "path": "path",
+    "clientId": "client_id",
+    "times": "times",
+    "probability": "probability",
+    "seed": "seed",
+    "status": "status",
+    "retryAfter": "retry_after",
+    "seconds": "seconds",
+    "afterWrite": "after_write",
+}
+_ARG_TO_WIRE: Final = {arg: wire for wire, arg in _WIRE_TO_ARG.items()}
+
+
+def _wire(rule: FaultRule) -> dict[str, Any]:
+    return {_ARG_TO_WIRE.get(key, key): value for key, value in rule.as_dict().items()}
+
+
+def _spec(index: int, item: object) -> dict[str, Any]:
+    if not isinstance(item, Mapping):
+        raise ControlError(f"Fault {index} must be an object")
+    unknown = sorted(set(item) - set(_WIRE_TO_ARG))
+    if unknown:
+        known = ", ".join(_WIRE_TO_ARG)
+        raise ControlError(f"Fault {index}: unknown fields {unknown} (known: {known})")
+    return {_WIRE_TO_ARG[key]: value for key, value in item.items() if value is not None}
+
+
+@control_route("faults", read_only=True)
+def _faults(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """The fault rules, in order, with their hits (spent ones included)."""
+    return {"faults": [_wire(rule) for rule in emulator.faults.rules]}
+
+
+@control_route("faults/add")
+def _faults_add(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Add a fault rule (kind, path, clientId, times, probability, ...) or ``faults``: a list."""
+    items = args.data.get("faults")
+    if items is None:
+        items = [args.data]
+    elif not isinstance(items, list) or not items:
+        raise ControlError("Field 'faults' must be a non-empty list of rules")
+    specs = [_spec(index, item) for index, item in enumerate(items)]
+    rules = emulator.faults.add_all(specs)  # ValueError -> 400 naming the rule
+    return {"faults": [_wire(rule) for rule in rules]}
+
+
+@control_route("faults/clear")
+def _faults_clear(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+    """Drop every fault rule."""
+    emulator.faults.clear()
+    return {}

@@ -1,0 +1,223 @@
+"""Companies and their summed scoring (semantics S4.3–S4.5, S17.1).
+
+Through the API a contact's company is its ``company`` field (S4.3). Names
+are compared trimmed and case-folded (:func:`company_key`, the SDK's rule);
+the first spelling seen (trimmed) is the one shown. A blank field means no
+company. A company is known while at least one card names it, live or
+soft-deleted awaiting the purge.
+
+A company's scoring is the sum of its live persons' scores (S4.4). It is kept
+up to date in the observer hooks, never by scanning the contacts: each card
+carries, under :attr:`CompaniesArea.key`, the :class:`Membership` it is
+counted with (company key and the score added), so every change (score set,
+company changed or cleared, soft delete, restore, purge, permanent delete)
+costs O(1). The platform has no public company endpoint, so there is no route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from ..errors import RULE_NOT_EMPTY, RULE_STRING, CompanyNotFound, InvalidField
+from .area import AccountArea
+from .contacts import ContactRecord
+from .funnels import places_of
+
+if TYPE_CHECKING:
+    from .account_base import AccountBase
+
+__all__ = ["CompaniesArea", "CompanyView", "Membership", "company_key"]
+
+_KEY: Final = "companies"
+
+
+def company_key(name: str | None) -> str:
+    """A company name as compared: white space trimmed, case folded; ``""`` is no company."""
+    return (name or "").strip().casefold()
+
+
+@attrs.frozen(weakref_slot=False)
+class Membership:
+    """What a card adds to its company: the company key, the score counted, whether live."""
+
+    company: str
+    score: int
+    live: bool
+
+
+@attrs.frozen
+class CompanyView:
+    """A company as of one moment (S4.5): name, summed scoring, live persons, campaigns.
+
+    ``persons`` are the live cards naming the company, in the order they joined
+    it; ``campaigns`` the names of the funnels (campaigns) they stand in, each
+    once, in order of first appearance.
+    """
+
+    name: str
+    scoring: int
+    persons: tuple[ContactRecord, ...]
+    campaigns: tuple[str, ...]
+
+
+class _Company:
+    """A stored company: shown name, summed scoring, live and soft-deleted persons."""
+
+    __slots__ = ("dormant", "name", "persons", "scoring")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.scoring = 0
+        self.persons: dict[str, ContactRecord] = {}
+        self.dormant: dict[str, ContactRecord] = {}
+
+
+def _membership(record: ContactRecord) -> Membership | None:
+    value = record.extension(_KEY)
+    return value if isinstance(value, Membership) else None
+
+
+class CompaniesArea(AccountArea):
+    """An account's companies with their scoring (S4); attached as ``account.companies``."""
+
+    key: ClassVar[str] = _KEY
+
+    def __init__(self, account: AccountBase) -> None:
+        """No companies."""
+        super().__init__(account)
+        self._companies: dict[str, _Company] = {}
+
+    # --- reads ------------------------------------------------------------------------
+
+    def _known(self, name: str) -> _Company:
+        if not isinstance(name, str):
+            raise InvalidField("company", RULE_STRING)
+        key = company_key(name)
+        if not key:
+            raise InvalidField("company", RULE_NOT_EMPTY)
+        self.account.run_due_purge()  # S3.4: the purge runs before every operation
+        found = self._companies.get(key)
+        if found is None:
+            raise CompanyNotFound(name)
+        return found
+
+    def company(self, name: str) -> CompanyView:
+        """The company ``name`` (trimmed, any case) now; CompanyNotFound if no card names it.
+
+        A company whose persons are all soft-deleted is still known (scoring 0,
+        no persons) until the purge removes them.
+        """
+        found = self._known(name)
+        persons = tuple(found.persons.values())
+        campaigns = dict.fromkeys(p.funnel for r in persons for p in places_of(r))
+        return CompanyView(
+            name=found.name, scoring=found.scoring, persons=persons, campaigns=tuple(campaigns)
+        )
+
+    def scoring(self, name: str) -> int:
+        """The company's summed scoring: its live persons' scores (S4.4)."""
+        return self._known(name).scoring
+
+    def names(self) -> list[str]:
+        """The shown names of the known companies, in the order they were first seen."""
+        self.account.run_due_purge()
+        return [c.name for c in self._companies.values()]
+
+    def coworkers(self, key: str) -> list[ContactRecord]:
+        """The other live persons of the live contact ``key``'s company (S4.3); ``[]`` if none."""
+        record = self.account.find_live(key)
+        membership = _membership(record)
+        if membership is None:
+            return []
+        found = self._companies[membership.company]
+        return [r for r in found.persons.values() if r is not record]
+
+    # --- bookkeeping ------------------------------------------------------------------
+
+    def _drop(self, record: ContactRecord, *, forget: bool = True) -> None:
+        """Take back what ``record`` adds to its company; with ``forget``, forget it if empty."""
+        old = _membership(record)
+        if old is None:
+            return
+        found = self._companies[old.company]
+        if old.live:
+            found.scoring -= old.score
+            del found.persons[record.id]
+        else:
+            del found.dormant[record.id]
+        if forget and not found.persons and not found.dormant:
+            del self._companies[old.company]
+        record.set_extension(_KEY, None)
+
+    def _join(self, record: ContactRecord, *, live: bool) -> None:
+        """Count ``record`` in the company its ``company`` field names (none if blank)."""
+        key = company_key(record.company)
+        if not key:
+            return
+        found = self._companies.get(key)
+        if found is None:
+            assert record.company is not None
+            found = self._companies[key] = _Company(record.company.strip())
+        if live:
+            found.scoring += record.score
+            found.persons[record.id] = record
+        else:
+            found.dormant[record.id] = record
+        record.set_extension(_KEY, Membership(key, record.score if live else 0, live))
+
+    # --- observer hooks ---------------------------------------------------------------
+
+    def contact_saved(self, record: ContactRecord, *, created: bool) -> None:
+        """Follow a score or company change (or a restore) of a live card (S4.4)."""
+        old = _membership(record)
+        key = company_key(record.company)
+        if old is not None and old.live and old.company == key:
+            if old.score != record.score:
+                self._companies[key].scoring += record.score - old.score
+                record.set_extension(_KEY, Membership(key, record.score, True))
+            return
+        # the same company keeps its shown name even if the card was its only person
+        self._drop(record, forget=old is None or old.company != key)
+        self._join(record, live=not record.deleted)
+
+    def contact_deleted(self, record: ContactRecord) -> None:
+        """A soft-deleted person no longer counts (S4.4) but keeps the company known."""
+        self._drop(record, forget=False)
+        self._join(record, live=False)
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        """A purged or permanently deleted person leaves its company for good."""
+        self._drop(record)
+
+    # contact_restored: the contact_saved that follows counts the card again.
+
+    # --- reset and snapshot -----------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every company and every card's membership."""
+        for found in self._companies.values():
+            for record in (*found.persons.values(), *found.dormant.values()):
+                record.set_extension(_KEY, None)
+        self._companies.clear()
+
+    def to_state(self) -> dict[str, Any]:
+        """The companies' shown names, in order (memberships follow from the cards)."""
+        return {"companies": [c.name for c in self._companies.values()]}
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Rebuild from the loaded cards, keeping the shown names of ``data``.
+
+        Scoring and persons are derived data: they are recomputed from every
+        card's ``company`` and ``score`` (the contacts load first).
+        """
+        self.reset()
+        for name in data.get("companies", ()):
+            if isinstance(name, str) and company_key(name):
+                self._companies.setdefault(company_key(name), _Company(name.strip()))
+        for record in self.account.all_contacts():
+            self._join(record, live=not record.deleted)
+        for key in [k for k, c in self._companies.items() if not c.persons and not c.dormant]:
+            del self._companies[key]

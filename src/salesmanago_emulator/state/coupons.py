@@ -1,0 +1,374 @@
+"""Coupons of contacts: add (generated or manual), use once, expire (semantics S8).
+
+A coupon has a name (at most 64 characters), a value, a validity instant and a
+used/unused state. The value is either generated from :attr:`CouponsArea.generator`
+(``length`` 5-64 characters of ``A-Z0-9``; a seeded :class:`random.Random`, so
+runs are repeatable) or given by the caller (5-32 characters, kept exactly as
+given, spaces and dots included). Values are unique in an account: a generated
+value never repeats one the account holds, a manual one that does is refused.
+
+A contact's coupons live on its card (extension ``coupons``, value -> coupon, in
+the order they were added) and an account-wide index maps each value to its
+contact. Soft delete keeps them (a restored contact has them back) but makes
+the contact missing for :meth:`CouponsArea.use`; a permanent delete, "forget
+me" or the nightly purge drops them and frees their values.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from ..errors import (
+    RULE_AWARE,
+    RULE_BETWEEN,
+    RULE_INTEGER,
+    RULE_LENGTH_OR_COUPON,
+    RULE_NOT_EMPTY,
+    RULE_STRING,
+    RULE_TOO_LONG,
+    RULE_TOO_SHORT,
+    TEXT_COUPON_NO_FREE_VALUE,
+    Conflict,
+    CouponAlreadyExists,
+    CouponAlreadyUsed,
+    CouponExpired,
+    CouponNotFound,
+    InvalidField,
+    ReadOnlyOwner,
+)
+from .area import AccountArea
+from .contacts import ContactRecord
+from .normalize import normalize_email
+
+if TYPE_CHECKING:
+    from .account_base import AccountBase
+
+__all__ = [
+    "ALPHABET",
+    "MAX_GENERATED_LENGTH",
+    "MAX_MANUAL_LENGTH",
+    "MAX_NAME",
+    "MIN_LENGTH",
+    "Coupon",
+    "CouponsArea",
+    "default_validity",
+]
+
+MAX_NAME: Final = 64
+"""Longest coupon name, in characters (protocol §8.2)."""
+MIN_LENGTH: Final = 5
+"""Shortest coupon value, generated or manual (protocol §8.2)."""
+MAX_GENERATED_LENGTH: Final = 64
+"""Longest generated value (protocol §8.2)."""
+MAX_MANUAL_LENGTH: Final = 32
+"""Longest manual value (protocol §8.2)."""
+ALPHABET: Final = string.ascii_uppercase + string.digits
+"""The characters of generated values."""
+
+_ATTEMPTS: Final = 100
+"""Draws of a generated value before giving up (only a rigged generator gets there)."""
+
+
+@attrs.frozen(kw_only=True)
+class Coupon:
+    """One coupon of one contact; replaced (not changed) when used."""
+
+    value: str
+    """The coupon code, unique in the account."""
+    name: str
+    """The coupon's name (at most 64 characters)."""
+    contact_id: str
+    """The id of the contact holding it."""
+    valid: datetime
+    """Usable up to and including this instant."""
+    created_on: datetime
+    """When it was added."""
+    used_on: datetime | None = None
+    """When it was used, or ``None`` while unused."""
+
+    @property
+    def used(self) -> bool:
+        """Whether the coupon was used already."""
+        return self.used_on is not None
+
+
+def default_validity(now: datetime) -> datetime:
+    """A year and a day from ``now`` (the official library's default, protocol §8.2).
+
+    The same date next year (28 February for 29 February), plus one day.
+    """
+    try:
+        next_year = now.replace(year=now.year + 1)
+    except ValueError:  # 29 February
+        next_year = now.replace(year=now.year + 1, day=28)
+    return next_year + timedelta(days=1)
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise InvalidField("name", RULE_STRING)
+    if not name.strip():
+        raise InvalidField("name", RULE_NOT_EMPTY)
+    if len(name) > MAX_NAME:
+        raise InvalidField("name", RULE_TOO_LONG.format(limit=MAX_NAME, length=len(name)))
+    return name
+
+
+def _check_manual(coupon: object) -> str:
+    if not isinstance(coupon, str):
+        raise InvalidField("coupon", RULE_STRING)
+    if not coupon.strip():
+        raise InvalidField("coupon", RULE_NOT_EMPTY)
+    if len(coupon) < MIN_LENGTH:
+        raise InvalidField("coupon", RULE_TOO_SHORT.format(limit=MIN_LENGTH, length=len(coupon)))
+    if len(coupon) > MAX_MANUAL_LENGTH:
+        raise InvalidField(
+            "coupon", RULE_TOO_LONG.format(limit=MAX_MANUAL_LENGTH, length=len(coupon))
+        )
+    return coupon
+
+
+def _check_length(length: object) -> int:
+    if isinstance(length, bool) or not isinstance(length, int):
+        raise InvalidField("length", RULE_INTEGER)
+    if not MIN_LENGTH <= length <= MAX_GENERATED_LENGTH:
+        raise InvalidField(
+            "length",
+            RULE_BETWEEN.format(minimum=MIN_LENGTH, maximum=MAX_GENERATED_LENGTH, value=length),
+        )
+    return length
+
+
+def _check_owner(record: ContactRecord, owner: str | None) -> None:
+    """A read-only owner may not act on the contact (S1.4)."""
+    if owner is not None and record.owner_level(normalize_email(owner)) == "READ_ONLY":
+        raise ReadOnlyOwner(owner, record.email)
+
+
+def _check_valid(valid: datetime | None, now: datetime) -> datetime:
+    if valid is None:
+        return default_validity(now)
+    if not isinstance(valid, datetime) or valid.tzinfo is None or valid.utcoffset() is None:
+        raise InvalidField("valid", RULE_AWARE)
+    return valid
+
+
+class CouponsArea(AccountArea):
+    """The coupons of an account's contacts (S8.1, S8.2)."""
+
+    key: ClassVar[str] = "coupons"
+
+    generator: random.Random
+    """Where generated values come from; seeded from the client id, see :meth:`seed`."""
+
+    def __init__(self, account: AccountBase) -> None:
+        """No coupons yet; the generator seeded from the account's client id."""
+        super().__init__(account)
+        self._contact_of: dict[str, str] = {}
+        self.generator = random.Random()
+        self.seed()
+
+    def seed(self, value: int | str | None = None) -> None:
+        """Re-seed :attr:`generator` with ``value`` (default: ``"coupons:<clientId>"``)."""
+        self.generator.seed(f"coupons:{self.account.client_id}" if value is None else value)
+
+    # --- reads -------------------------------------------------------------------
+
+    def of(self, record: ContactRecord) -> list[Coupon]:
+        """The coupons of ``record`` in the order they were added."""
+        held = record.extension(self.key)
+        return list(held.values()) if isinstance(held, dict) else []
+
+    def get(self, value: str) -> Coupon | None:
+        """The coupon with this exact value in the account, or ``None``."""
+        contact_id = self._contact_of.get(value)
+        if contact_id is None:
+            return None
+        record = self.account.find(contact_id)
+        return None if record is None else self._held(record).get(value)
+
+    # --- writes ------------------------------------------------------------------
+
+    def add(
+        self,
+        key: str,
+        name: str,
+        *,
+        length: int | None = None,
+        coupon: str | None = None,
+        valid: datetime | None = None,
+        owner: str | None = None,
+    ) -> Coupon:
+        """Give the live contact ``key`` (e-mail or id) a coupon named ``name``.
+
+        A manual ``coupon`` (5-32 characters) wins over ``length`` (then not
+        read, as the live platform does); otherwise a value of ``length``
+        characters (5-64) is generated. ``valid`` (aware) defaults to
+        :func:`default_validity`. Refusals: InvalidField naming ``name``,
+        ``length``, ``coupon`` or ``valid``; ContactNotFound; ReadOnlyOwner;
+        CouponAlreadyExists for a manual value the account holds.
+        """
+        return self.add_many([key], name, length=length, coupon=coupon, valid=valid, owner=owner)[0]
+
+    def add_many(
+        self,
+        keys: Sequence[str],
+        name: str,
+        *,
+        length: int | None = None,
+        coupon: str | None = None,
+        valid: datetime | None = None,
+        owner: str | None = None,
+    ) -> list[Coupon]:
+        """Give each live contact of ``keys`` a coupon at once (S8.2; no wire method).
+
+        All or nothing: every contact and argument is checked first. A manual
+        ``coupon`` can go to one contact only (values are unique).
+        """
+        record_list = [self.account.find_live(key) for key in keys]
+        now = self.account.clock.now()
+        name = _check_name(name)
+        if coupon is None and length is None:
+            raise InvalidField("length", RULE_LENGTH_OR_COUPON)
+        manual = _check_manual(coupon) if coupon is not None else None
+        size = _check_length(length) if manual is None else 0
+        expires = _check_valid(valid, now)
+        for record in record_list:
+            _check_owner(record, owner)
+        if manual is not None:
+            if manual in self._contact_of or len(record_list) > 1:
+                raise CouponAlreadyExists(manual)
+            values = [manual]
+        else:
+            values = self._generate(size, len(record_list))
+        # Every check passed: from here on nothing raises.
+        added = []
+        for record, value in zip(record_list, values, strict=True):
+            item = Coupon(
+                value=value, name=name, contact_id=record.id, valid=expires, created_on=now
+            )
+            self._put(record, item)
+            added.append(item)
+        return added
+
+    def use(self, key: str, coupon: str, *, owner: str | None = None) -> Coupon:
+        """Use (redeem) ``coupon`` of the live contact ``key`` once (S8.2); returns it used.
+
+        Refusals, in this order: ContactNotFound (missing or soft-deleted
+        contact), ReadOnlyOwner, CouponNotFound (the contact has no such
+        coupon, whoever else has it), CouponAlreadyUsed (checked before the
+        validity), CouponExpired (the clock is past ``valid``).
+        """
+        record = self.account.find_live(key)
+        now = self.account.clock.now()
+        _check_owner(record, owner)
+        held = self._held(record)
+        item = held.get(coupon) if isinstance(coupon, str) else None
+        if item is None:
+            raise CouponNotFound(str(coupon))
+        if item.used:
+            raise CouponAlreadyUsed(item.value)
+        if now > item.valid:
+            raise CouponExpired(item.value, item.valid.isoformat())
+        used = attrs.evolve(item, used_on=now)
+        held[item.value] = used
+        return used
+
+    # --- helpers -----------------------------------------------------------------
+
+    def _held(self, record: ContactRecord) -> dict[str, Coupon]:
+        held = record.extension(self.key)
+        return held if isinstance(held, dict) else {}
+
+    def _put(self, record: ContactRecord, item: Coupon) -> None:
+        held = record.extension(self.key)
+        if not isinstance(held, dict):
+            held = {}
+            record.set_extension(self.key, held)
+        held[item.value] = item
+        self._contact_of[item.value] = record.id
+
+    def _generate(self, length: int, count: int) -> list[str]:
+        """``count`` distinct values of ``length`` characters the account does not hold."""
+        values: list[str] = []
+        taken = self._contact_of
+        for _ in range(count):
+            for _attempt in range(_ATTEMPTS):
+                value = "".join(self.generator.choices(ALPHABET, k=length))
+                if value not in taken and value not in values:
+                    values.append(value)
+                    break
+            else:
+                raise Conflict(TEXT_COUPON_NO_FREE_VALUE.format(length=length))
+        return values
+
+    # --- contact hooks, reset, snapshot --------------------------------------------
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        """The contact is gone for good: its coupons go with it and their values are free."""
+        for value in self._held(record):
+            if self._contact_of.get(value) == record.id:
+                del self._contact_of[value]
+
+    def reset(self) -> None:
+        """No coupons; the generator back at its default seed."""
+        self._contact_of.clear()
+        self.seed()
+
+    def to_state(self) -> dict[str, Any]:
+        """``{"coupons": [...]}``: every coupon, instants as ISO-8601 strings."""
+        return {"coupons": [_dump(item) for item in self._all()]}
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace every coupon with those in ``data`` (contacts must be loaded first).
+
+        A coupon naming a contact the account lacks raises ``ValueError``.
+        """
+        items = [_load(raw) for raw in data.get("coupons", ())]
+        records: dict[str, ContactRecord] = {}
+        for item in items:
+            record = self.account.find(item.contact_id)
+            if record is None:
+                raise ValueError(f"coupon {item.value!r} names unknown contact {item.contact_id}")
+            records[item.value] = record
+        self._clear_cards()
+        for item in items:
+            self._put(records[item.value], item)
+
+    def _all(self) -> Iterable[Coupon]:
+        for record in self.account.all_contacts():
+            yield from self.of(record)
+
+    def _clear_cards(self) -> None:
+        for record in self.account.all_contacts():
+            record.set_extension(self.key, None)
+        self._contact_of.clear()
+
+
+def _dump(item: Coupon) -> dict[str, Any]:
+    return {
+        "value": item.value,
+        "name": item.name,
+        "contactId": item.contact_id,
+        "valid": item.valid.isoformat(),
+        "createdOn": item.created_on.isoformat(),
+        "usedOn": None if item.used_on is None else item.used_on.isoformat(),
+    }
+
+
+def _load(raw: Mapping[str, Any]) -> Coupon:
+    used_on = raw.get("usedOn")
+    return Coupon(
+        value=str(raw["value"]),
+        name=str(raw["name"]),
+        contact_id=str(raw["contactId"]),
+        valid=datetime.fromisoformat(raw["valid"]),
+        created_on=datetime.fromisoformat(raw["createdOn"]),
+        used_on=None if used_on is None else datetime.fromisoformat(used_on),
+    )

@@ -1,0 +1,144 @@
+"""Notes on contacts: at most 1024 characters, public or private (semantics S9.1).
+
+A note is added by a user of the account (its author) to one live contact and
+kept on the card (extension ``notes``, oldest first). Its length is counted in
+characters (code points), never bytes, and a longer note is refused, never
+shortened. A private note is visible to its author only: :meth:`NotesArea.visible_to`
+filters for a viewer. No endpoint lists, changes or deletes notes (protocol §8.4),
+so notes only grow; they stay through a soft delete and go with the contact
+when it is removed for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from ..errors import RULE_NOT_EMPTY, RULE_STRING, RULE_TOO_LONG, InvalidField, ReadOnlyOwner
+from .area import AccountArea
+from .contacts import ContactRecord
+from .normalize import normalize_email
+
+if TYPE_CHECKING:
+    from .account_base import AccountBase
+
+__all__ = ["MAX_NOTE", "Note", "NotesArea"]
+
+MAX_NOTE: Final = 1024
+"""Longest note, in characters (S9.1)."""
+
+
+@attrs.frozen(kw_only=True)
+class Note:
+    """One note on one contact."""
+
+    id: str
+    """The note's id (from the account's id factory)."""
+    text: str
+    """The content, at most :data:`MAX_NOTE` characters."""
+    private: bool
+    """Visible to :attr:`author` only."""
+    author: str
+    """The user (normalised e-mail) who added it."""
+    created_on: datetime
+    """When it was added."""
+
+
+class NotesArea(AccountArea):
+    """The notes on an account's contacts (S9.1)."""
+
+    key: ClassVar[str] = "notes"
+
+    def __init__(self, account: AccountBase) -> None:
+        """No notes yet."""
+        super().__init__(account)
+
+    def of(self, record: ContactRecord) -> list[Note]:
+        """Every note on ``record``, private ones included, oldest first."""
+        held = record.extension(self.key)
+        return list(held) if isinstance(held, list) else []
+
+    def visible_to(self, record: ContactRecord, viewer: str) -> list[Note]:
+        """The notes on ``record`` that user ``viewer`` may see: public ones and their own."""
+        user = normalize_email(viewer)
+        return [n for n in self.of(record) if not n.private or n.author == user]
+
+    def add(self, key: str, text: str, *, owner: str, private: bool = False) -> Note:
+        """Add a note by user ``owner`` to the live contact ``key`` (e-mail or id).
+
+        Refusals: ContactNotFound; InvalidField ``note`` (not a string, blank,
+        or over 1024 characters: ``must be at most 1024 characters long (got
+        n)``); ReadOnlyOwner. The card's ``modifiedOn`` does not change.
+        """
+        record = self.account.find_live(key)
+        now = self.account.clock.now()
+        if not isinstance(text, str):
+            raise InvalidField("note", RULE_STRING)
+        if not text.strip():
+            raise InvalidField("note", RULE_NOT_EMPTY)
+        if len(text) > MAX_NOTE:
+            raise InvalidField("note", RULE_TOO_LONG.format(limit=MAX_NOTE, length=len(text)))
+        author = normalize_email(owner)
+        if record.owner_level(author) == "READ_ONLY":
+            raise ReadOnlyOwner(owner, record.email)
+        note = Note(
+            id=self.account._new_id(),
+            text=text,
+            private=bool(private),
+            author=author,
+            created_on=now,
+        )
+        self._append(record, note)
+        return note
+
+    def _append(self, record: ContactRecord, note: Note) -> None:
+        held = record.extension(self.key)
+        if not isinstance(held, list):
+            held = []
+            record.set_extension(self.key, held)
+        held.append(note)
+
+    # --- snapshot (reset and removal need nothing: notes live on the cards) -------
+
+    def to_state(self) -> dict[str, Any]:
+        """``{"notes": [...]}``: every note with its ``contactId``, instants as ISO-8601."""
+        return {
+            "notes": [
+                {
+                    "id": note.id,
+                    "contactId": record.id,
+                    "note": note.text,
+                    "priv": note.private,
+                    "author": note.author,
+                    "createdOn": note.created_on.isoformat(),
+                }
+                for record in self.account.all_contacts()
+                for note in self.of(record)
+            ]
+        }
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace every note with those in ``data`` (contacts must be loaded first).
+
+        A note naming a contact the account lacks raises ``ValueError``.
+        """
+        loaded: list[tuple[ContactRecord, Note]] = []
+        for raw in data.get("notes", ()):
+            record = self.account.find(str(raw["contactId"]))
+            if record is None:
+                raise ValueError(f"note {raw['id']!r} names unknown contact {raw['contactId']}")
+            note = Note(
+                id=str(raw["id"]),
+                text=str(raw["note"]),
+                private=bool(raw["priv"]),
+                author=str(raw["author"]),
+                created_on=datetime.fromisoformat(raw["createdOn"]),
+            )
+            loaded.append((record, note))
+        for record in self.account.all_contacts():
+            record.set_extension(self.key, None)
+        for record, note in loaded:
+            self._append(record, note)

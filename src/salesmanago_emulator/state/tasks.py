@@ -1,0 +1,318 @@
+"""Tasks on contacts: create, edit, complete, finish (semantics S9.2; protocol §8.4).
+
+A task belongs to one contact and has a note (its text), a due date, an
+optional reminder, reminder e-mails (``cc``), a ``realized`` (completed) flag
+and an assignee: the user who created it, or the contact's main owner when
+the request named none (``updateTask`` needs no ``owner``, protocol §14).
+Finishing a task deletes it; its id is then unknown. Ids are unique in the
+account (they come from the account's id factory).
+
+Reminders are stored in the spelling the live platform returned
+(``_15_MIN``, protocol §13.12); both ``15_MIN`` and ``_15_MIN`` are accepted.
+
+Tasks live on their contact's card (extension ``tasks``, id -> task, oldest
+first) with an account-wide index id -> contact. A soft-deleted contact keeps
+its tasks but they cannot be changed until it is restored; a permanent delete,
+"forget me" or the purge drops them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from ..errors import (
+    RULE_AWARE,
+    RULE_NOT_EMPTY,
+    RULE_ONE_OF,
+    RULE_REQUIRED,
+    RULE_STRING,
+    ContactNotFound,
+    InvalidField,
+    ReadOnlyOwner,
+    TaskNotFound,
+)
+from .area import AccountArea
+from .contacts import ContactRecord
+from .normalize import normalize_email, validate_email
+
+if TYPE_CHECKING:
+    from .account_base import AccountBase
+
+__all__ = ["FIELD", "REMINDERS", "Task", "TasksArea", "canonical_reminder"]
+
+FIELD: Final = "smContactTaskReq."
+"""The prefix of the task fields in refusals (the wire's request object)."""
+
+REMINDERS: Final = ("_15_MIN", "_30_MIN", "_1_HOUR", "_12_HOUR", "_1_DAY", "_1_WEEK")
+"""Reminder values as stored and shown; the same without the leading ``_`` are accepted."""
+
+_REMINDER_BY_SPELLING: Final = {
+    **{value: value for value in REMINDERS},
+    **{value[1:]: value for value in REMINDERS},
+}
+
+
+def canonical_reminder(value: object) -> str:
+    """The stored spelling of a reminder (``15_MIN`` -> ``_15_MIN``); InvalidField otherwise.
+
+    Spellings are matched exactly (upper case, no white space).
+    """
+    if not isinstance(value, str):
+        raise InvalidField(FIELD + "reminder", RULE_STRING)
+    stored = _REMINDER_BY_SPELLING.get(value)
+    if stored is None:
+        raise InvalidField(FIELD + "reminder", RULE_ONE_OF.format(choices=", ".join(REMINDERS)))
+    return stored
+
+
+@attrs.frozen(kw_only=True)
+class Task:
+    """One task of one contact; replaced (not changed) on update."""
+
+    id: str
+    """The task id (``taskId``)."""
+    contact_id: str
+    """The id of the contact it is about."""
+    note: str
+    """What to do."""
+    date: datetime
+    """When it is due."""
+    reminder: str | None
+    """One of :data:`REMINDERS`, or ``None``."""
+    cc: tuple[str, ...]
+    """Normalised e-mails that also get the reminder."""
+    realized: bool
+    """Completed (it stays listed until finished)."""
+    owner: str
+    """The assignee: a user of the account."""
+    created_on: datetime
+    """When it was created."""
+
+
+def _note(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidField(FIELD + "note", RULE_STRING)
+    if not value.strip():
+        raise InvalidField(FIELD + "note", RULE_NOT_EMPTY)
+    return value
+
+
+def _date(value: object) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidField(FIELD + "date", RULE_AWARE)
+    return value
+
+
+def _cc(emails: Iterable[str]) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for email in emails:
+        out[validate_email(email, FIELD + "cc")] = None
+    return tuple(out)
+
+
+def _check_owner(record: ContactRecord, owner: str | None) -> None:
+    if owner is not None and record.owner_level(normalize_email(owner)) == "READ_ONLY":
+        raise ReadOnlyOwner(owner, record.email)
+
+
+class TasksArea(AccountArea):
+    """The tasks on an account's contacts (S9.2)."""
+
+    key: ClassVar[str] = "tasks"
+
+    def __init__(self, account: AccountBase) -> None:
+        """No tasks yet."""
+        super().__init__(account)
+        self._contact_of: dict[str, str] = {}
+
+    # --- reads -------------------------------------------------------------------
+
+    def of(self, record: ContactRecord) -> list[Task]:
+        """The tasks of ``record``, oldest first (finished ones are gone)."""
+        return list(self._held(record).values())
+
+    def get(self, task_id: str) -> Task | None:
+        """The task with this id, or ``None``."""
+        contact_id = self._contact_of.get(task_id)
+        record = None if contact_id is None else self.account.find(contact_id)
+        return None if record is None else self._held(record).get(task_id)
+
+    # --- writes ------------------------------------------------------------------
+
+    def create(
+        self,
+        contact: str,
+        note: str,
+        date: datetime,
+        *,
+        reminder: str | None = None,
+        cc: Iterable[str] = (),
+        realized: bool = False,
+        owner: str | None = None,
+    ) -> Task:
+        """A new task on the live contact ``contact`` (e-mail or id), assigned to ``owner``.
+
+        Without ``owner`` the contact's main owner is the assignee. Refusals:
+        InvalidField naming ``smContactTaskReq.<field>``; ContactNotFound;
+        ReadOnlyOwner.
+        """
+        record = self._contact(contact)
+        now = self.account.clock.now()
+        task = Task(
+            id="",
+            contact_id=record.id,
+            note=_note(note),
+            date=_date(date),
+            reminder=None if reminder is None else canonical_reminder(reminder),
+            cc=_cc(cc),
+            realized=bool(realized),
+            owner=record.main_owner if owner is None else normalize_email(owner),
+            created_on=now,
+        )
+        _check_owner(record, owner)
+        task = attrs.evolve(task, id=self.account._new_id())
+        self._put(record, task)
+        return task
+
+    def update(
+        self,
+        task_id: str,
+        *,
+        contact: str | None = None,
+        note: str | None = None,
+        date: datetime | None = None,
+        reminder: str | None = None,
+        cc: Iterable[str] | None = None,
+        realized: bool | None = None,
+        owner: str | None = None,
+    ) -> Task:
+        """Change the given fields of task ``task_id``; ``contact`` moves it to another contact.
+
+        The assignee stays. Refusals: TaskNotFound; ContactNotFound (the
+        task's contact or the new one is missing or soft-deleted);
+        InvalidField; ReadOnlyOwner.
+        """
+        task, record = self._task(task_id)
+        target = record if contact is None else self._contact(contact)
+        changes: dict[str, Any] = {}
+        if note is not None:
+            changes["note"] = _note(note)
+        if date is not None:
+            changes["date"] = _date(date)
+        if reminder is not None:
+            changes["reminder"] = canonical_reminder(reminder)
+        if cc is not None:
+            changes["cc"] = _cc(cc)
+        if realized is not None:
+            changes["realized"] = bool(realized)
+        _check_owner(record, owner)
+        _check_owner(target, owner)
+        updated = attrs.evolve(task, contact_id=target.id, **changes)
+        if target is not record:
+            del self._held(record)[task.id]
+        self._put(target, updated)
+        return updated
+
+    def finish(self, task_id: str, *, owner: str | None = None) -> Task:
+        """Finish (delete) task ``task_id``; returns it as it was (S9.2).
+
+        Refusals: TaskNotFound (unknown or finished already); ContactNotFound
+        (its contact is soft-deleted); ReadOnlyOwner.
+        """
+        task, record = self._task(task_id)
+        _check_owner(record, owner)
+        del self._held(record)[task.id]
+        del self._contact_of[task.id]
+        return task
+
+    # --- helpers -----------------------------------------------------------------
+
+    def _contact(self, key: str) -> ContactRecord:
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidField(FIELD + "contactEmail", RULE_REQUIRED)
+        return self.account.find_live(key)
+
+    def _task(self, task_id: str) -> tuple[Task, ContactRecord]:
+        task = self.get(task_id) if isinstance(task_id, str) else None
+        if task is None:
+            raise TaskNotFound(str(task_id))
+        record = self.account.find(task.contact_id)
+        if record is None or record.deleted:
+            raise ContactNotFound(task.contact_id)
+        return task, record
+
+    def _held(self, record: ContactRecord) -> dict[str, Task]:
+        held = record.extension(self.key)
+        return held if isinstance(held, dict) else {}
+
+    def _put(self, record: ContactRecord, task: Task) -> None:
+        held = record.extension(self.key)
+        if not isinstance(held, dict):
+            held = {}
+            record.set_extension(self.key, held)
+        held[task.id] = task
+        self._contact_of[task.id] = record.id
+
+    # --- contact hooks, reset, snapshot --------------------------------------------
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        """The contact is gone for good: its tasks go with it."""
+        for task_id in self._held(record):
+            if self._contact_of.get(task_id) == record.id:
+                del self._contact_of[task_id]
+
+    def reset(self) -> None:
+        """No tasks."""
+        self._contact_of.clear()
+
+    def to_state(self) -> dict[str, Any]:
+        """``{"tasks": [...]}``: every task, instants as ISO-8601 strings."""
+        return {
+            "tasks": [
+                {
+                    "id": task.id,
+                    "contactId": task.contact_id,
+                    "note": task.note,
+                    "date": task.date.isoformat(),
+                    "reminder": task.reminder,
+                    "cc": list(task.cc),
+                    "realized": task.realized,
+                    "owner": task.owner,
+                    "createdOn": task.created_on.isoformat(),
+                }
+                for record in self.account.all_contacts()
+                for task in self.of(record)
+            ]
+        }
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace every task with those in ``data`` (contacts must be loaded first).
+
+        A task naming a contact the account lacks raises ``ValueError``.
+        """
+        loaded: list[tuple[ContactRecord, Task]] = []
+        for raw in data.get("tasks", ()):
+            record = self.account.find(str(raw["contactId"]))
+            if record is None:
+                raise ValueError(f"task {raw['id']!r} names unknown contact {raw['contactId']}")
+            task = Task(
+                id=str(raw["id"]),
+                contact_id=record.id,
+                note=str(raw["note"]),
+                date=datetime.fromisoformat(raw["date"]),
+                reminder=None if raw.get("reminder") is None else str(raw["reminder"]),
+                cc=tuple(str(e) for e in raw.get("cc", ())),
+                realized=bool(raw["realized"]),
+                owner=str(raw["owner"]),
+                created_on=datetime.fromisoformat(raw["createdOn"]),
+            )
+            loaded.append((record, task))
+        for record in self.account.all_contacts():
+            record.set_extension(self.key, None)
+        self._contact_of.clear()
+        for record, task in loaded:
+            self._put(record, task)

@@ -1,0 +1,52 @@
+"""The salesmanago-emulator command line: argument handling (the server itself: test_statefile)."""
+
+from __future__ import annotations
+
+import pytest
+
+from salesmanago_emulator.cli import main, parse_account
+
+
+def test_parse_account_forms() -> None:
+    assert parse_account("c1:s:e:cret:me@example.com") == ("c1", "s:e:cret", ["me@example.com"])
+    assert parse_account("c1:s:a@x.pl, b@x.pl") == ("c1", "s", ["a@x.pl", "b@x.pl"])
+    for bad in ("c1", "c1:s", ":s:a@x.pl", "c1::a@x.pl", "c1:s:"):
+        with pytest.raises(ValueError, match="CLIENT_ID:API_SECRET:OWNER_EMAIL"):
+            parse_account(bad)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["serve", "--account", "broken"], "CLIENT_ID:API_SECRET:OWNER_EMAIL"),
+        (["serve", "--now", "2026-01-15T10:00:00"], "no time zone"),
+        (["serve", "--now", "someday"], "not an ISO-8601"),
+        (["serve", "--port", "eighty"], "invalid int value"),
+        (["serve", "--account", "c:s:not-an-email"], "users[0]"),
+    ],
+)
+def test_serve_argument_errors_exit_2(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_serve_unknown_option_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--frobnicate"]) == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+    assert main(["serve", "--help"]) == 0
+    assert "--state FILE" in capsys.readouterr().out
+    assert main(["help"]) == 0
+    assert "serve" in capsys.readouterr().out
+
+
+def test_port_in_use_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    assert "cannot listen" in capsys.readouterr().err
