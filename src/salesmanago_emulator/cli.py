@@ -175,7 +175,13 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         err.write(f"salesmanago-emulator serve: cannot listen on {server.url}: {error}\n")
         return 1
     if state_file is not None:
-        state_file.save()
+        try:
+            state_file.save()
+        except OSError as error:
+            server.state_file = None
+            server.stop()
+            err.write(f"salesmanago-emulator serve: cannot write {args.state}: {error}\n")
+            return 2
     out.write(f"salesmanago-emulator serving on {server.url}\n")
     for client_id, secret, owner in created:
         out.write(f"default account: client_id={client_id} api_secret={secret} owner={owner}\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from salesmanago_emulator.cli import main, parse_account
@@ -50,3 +52,9 @@ def test_port_in_use_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
         port = taken.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 1
     assert "cannot listen" in capsys.readouterr().err
+
+
+def test_unwritable_state_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing_dir = tmp_path / "no" / "such" / "dir" / "state.json"
+    assert main(["serve", "--port", "0", "--state", str(missing_dir)]) == 2
+    assert "cannot write" in capsys.readouterr().err

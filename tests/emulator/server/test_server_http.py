@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import threading
@@ -203,3 +204,16 @@ def test_pytest_fixture_salesmanago_server(salesmanago_server: EmulatorServer) -
     with urllib.request.urlopen(f"{salesmanago_server.url}/_emulator/accounts") as response:
         accounts = json.loads(response.read())["accounts"]
     assert [a["clientId"] for a in accounts] == ["emulator-client"]
+
+
+def test_fault_rules_apply_at_the_server_door_too(server: EmulatorServer, emu: Emulator) -> None:
+    emu.faults.add("http_error", status=503, path="/api/contact/upsert", times=1)
+    emu.faults.add("connect_error", path="/api/contact/upsert", times=1)
+    body = signed(contact={"email": "f@example.com"})
+    status, envelope = request(server.url, "/api/contact/upsert", body)
+    assert (status, envelope["success"]) == (503, False)
+    with pytest.raises(http.client.RemoteDisconnected):  # closed with no answer
+        request(server.url, "/api/contact/upsert", body)
+    status, _ = request(server.url, "/api/contact/upsert", body)
+    assert status == 200
+    assert [c.fault is not None for c in emu.calls] == [True, True, False]

@@ -267,3 +267,27 @@ def test_bad_data_names_the_path_and_loads_nothing(mutate: Any, path: str) -> No
 def test_not_an_object_is_refused() -> None:
     with pytest.raises(SnapshotError, match="must be an object"):
         import_state(fresh(), [])  # type: ignore[arg-type]
+
+
+def test_round_trip_with_every_area_holding_data() -> None:
+    from decimal import Decimal
+
+    from salesmanago import ContactUpsert, ExternalEvent, ExternalEventType
+
+    source = fresh()
+    with source.client("c1") as sm:
+        sm.contacts.upsert(ContactUpsert(email="buyer@example.com", company="Acme"))
+        sm.events.add(
+            ExternalEvent(date=NOW, event_type=ExternalEventType.PURCHASE, value=Decimal("10.50")),
+            email="buyer@example.com",
+        )
+        sm.coupons.add("WELCOME", email="buyer@example.com", coupon="ABCDE1")
+        sm.notes.add("called back", email="buyer@example.com")
+        sm.tasks.create("buyer@example.com", "follow up", NOW + timedelta(days=1))
+        sm.funnels.add("Sales", ["Lead stage", "Won stage"])
+    exported = export_state(source)
+    areas = exported["accounts"][0]["areas"]
+    assert sum(1 for state in areas.values() if state) >= 4  # areas really hold data
+    target = fresh(datetime(2031, 1, 1, tzinfo=timezone.utc))
+    import_state(target, json.loads(json.dumps(exported)))
+    assert export_state(target) == exported
