@@ -35,7 +35,7 @@ import logging
 import secrets
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -162,9 +162,22 @@ def _encode_default(value: object) -> object:
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_encode_default)
 
 
-def encode_json(value: object) -> str:
-    """``value`` as compact JSON text; a ``Decimal`` becomes a number with exactly its digits."""
-    text = _ENCODER.encode(value)
+def encode_json(value: object, default: Callable[[object], object] | None = None) -> str:
+    """``value`` as compact JSON text; a ``Decimal`` becomes a number with exactly its digits.
+
+    ``default`` turns other objects into JSON-ready values (as ``json.dumps``'s);
+    without it any other object raises ``TypeError``.
+    """
+    encoder = _ENCODER
+    if default is not None:
+
+        def either(item: object) -> object:
+            if isinstance(item, Decimal):
+                return _encode_default(item)
+            return default(item)
+
+        encoder = json.JSONEncoder(separators=(",", ":"), default=either)
+    text = encoder.encode(value)
     if _MARK_IN_JSON not in text:
         return text
     out: list[str] = []

@@ -50,6 +50,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
+from ._router import encode_json
 from .clock import FrozenClock
 from .errors import CompanyNotFound, ContactNotFound, EmulatorError
 
@@ -254,16 +255,14 @@ def call_control(
 
 
 def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def encode(envelope: Mapping[str, Any]) -> bytes:
-    """An answer as compact JSON bytes."""
-    return json.dumps(envelope, separators=(",", ":"), default=_json_default).encode()
+    """An answer as compact JSON bytes; money (``Decimal``) keeps exactly its digits."""
+    return encode_json(envelope, _json_default).encode()
 
 
 def _failure(status: int, messages: list[str]) -> tuple[int, bytes, bool]:

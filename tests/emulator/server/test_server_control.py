@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -253,3 +256,25 @@ def test_transport_does_not_serve_control_paths(emu: Emulator) -> None:
         response = http.post("http://salesmanago.emulator/_emulator/reset", content=b"{}")
     assert response.status_code == 404
     assert emu.accounts  # nothing was reset
+
+
+def test_calls_keep_money_exact(server: EmulatorServer) -> None:
+    """A PURCHASE value in the call log reads back with exactly the digits sent (Decimal).
+
+    ``20.10`` is sent as text: a float would come back as ``20.1``.
+    """
+    event = {"contactExtEventType": "PURCHASE", "date": 1_768_471_200_000, "value": "@VALUE@"}
+    body = json.dumps(signed(email="money@example.com", contactEvent=event))
+    req = urllib.request.Request(
+        f"{server.url}/api/v2/contact/addContactExtEvent",
+        data=body.replace('"@VALUE@"', "20.10").encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        assert json.loads(response.read())["success"] is True
+    with urllib.request.urlopen(f"{server.url}/_emulator/calls", timeout=10) as response:
+        text = response.read().decode()
+    assert '"value":20.10' in text
+    calls = json.loads(text, parse_float=Decimal)["calls"]
+    assert str(calls[-1]["request"]["contactEvent"]["value"]) == "20.10"
