@@ -175,7 +175,7 @@ def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
 def export_account(account: Account) -> dict[str, Any]:
     """One account as JSON-ready data (runs a due purge first, as every read does)."""
     contacts = [export_card(account, record) for record in account.all_contacts()]
-    tag_times = account._store.tags._created  # the tag list's own creation times (S5.3)
+    tag_times = account._store.tags.creation_times()  # the tag list's own (S5.3)
     return {
         "clientId": account.client_id,
         "apiSecret": account.api_secret,
@@ -427,7 +427,7 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
         text = _str(name, f"{r.at('consents')}[{i}]")
         if not text.strip():
             raise SnapshotError(f"{r.at('consents')}[{i}]", "must not be empty")
-        account._consents.setdefault(text.strip().lower(), sys.intern(text.strip()))
+        account.add_consent(text)
     store = account._store
     for i, item in enumerate(r.many("contacts")):
         at = f"{r.at('contacts')}[{i}]"
@@ -448,10 +448,8 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
             if record.modified_on != modified:  # soft_delete touched it: keep the saved instant
                 record.modified_on = modified
                 store.modified.add(modified, record.id)
-    created = store.tags._created
     for tag, when in r.obj("tags").items():
-        if tag in created:
-            created[tag] = _when(when, f"{r.at('tags')}.{tag}")
+        store.tags.restore_created(tag, _when(when, f"{r.at('tags')}.{tag}"))
     areas = r.obj("areas")
     known = {area.key for area in account.areas}
     unknown = sorted(set(areas) - known)

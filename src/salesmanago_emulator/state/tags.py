@@ -88,6 +88,15 @@ class TagIndex:
         """When ``tag`` was first put on a contact still carrying it, or ``None``."""
         return self._created.get(tag)
 
+    def creation_times(self) -> dict[str, datetime]:
+        """Every known tag's creation time (a copy), for snapshots."""
+        return dict(self._created)
+
+    def restore_created(self, tag: str, when: datetime) -> None:
+        """Set a known tag's creation time back to a saved one (snapshot import)."""
+        if tag in self._created:
+            self._created[tag] = when
+
     def listing(self, order: Literal["name", "created"] = "name") -> list[TagCount]:
         """Tags with at least one live contact, by name or by (creation time, name)."""
         created = self._created
