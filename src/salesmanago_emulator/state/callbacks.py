@@ -40,12 +40,16 @@ from urllib.parse import quote, urlsplit
 import attrs
 
 from ..errors import (
+    RULE_DATA_OBJECT,
     RULE_INTEGER,
     RULE_NOT_A_USER,
     RULE_NOT_EMPTY,
     RULE_ONE_OF,
     RULE_REQUIRED,
     RULE_STRING,
+    RULE_TASK_DATE,
+    RULE_UNKNOWN_DATA_FIELD,
+    RULE_URL,
     InvalidField,
 )
 from .area import AccountArea
@@ -91,15 +95,6 @@ ACTION_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 """The ``data`` fields each action kind accepts; others are refused."""
 OUTBOX_LIMIT: Final = 10_000
 """Most entries an account's outbox keeps; beyond it the oldest delivered go first."""
-
-RULE_URL: Final = "must be an http or https URL with a host"
-"""A callback URL that cannot be called (grade D; control API text)."""
-RULE_UNKNOWN_DATA_FIELD: Final = "is not a field of a {kind} action (fields: {fields})"
-"""An action ``data`` key the kind does not know (grade D)."""
-RULE_TASK_DATE: Final = "must be a date YYYY-MM-DD or +Ndays / +Nmonths (got {value!r})"
-"""A task date in neither of the forms S17.3 names."""
-RULE_DATA_OBJECT: Final = "must be an object"
-"""Action ``data`` that is no mapping."""
 
 _SHA1_EXPR: Final = re.compile(r"sha1\(([^()]*)\)")
 _RELATIVE: Final = re.compile(r"\+(\d{1,4})\s*(day|days|month|months)", re.IGNORECASE)
