@@ -1,0 +1,377 @@
+"""The e-shop integration (semantics S17.2): customers, orders and carts to SALESmanago,
+and the platform's opt-out callback back to the shop.
+
+    python examples/shop_sync.py
+
+The shop (like the IdoSell module of seed 001) sends only customers who agreed to
+share their data, with e-mail, company, name, birthday, phone and billing address;
+each order becomes a PURCHASE event (date, products, pick-up location, exact value)
+and each cart a CART event. When a customer unsubscribes on the platform's side, the
+platform calls the shop's opt-out callback URL, protected by a per-account secret.
+
+With no ``SALESMANAGO_*`` variables set it runs on the embedded emulator. The callback
+part needs the emulator (it plays the platform calling the shop's local receiver); on
+a live account the callback URLs are set in the platform's settings instead, and the
+step is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import CLIENT_ID, connect, json_receiver
+
+from salesmanago import (
+    Address,
+    ContactState,
+    ContactUpsert,
+    ExternalEvent,
+    ExternalEventType,
+    SalesManago,
+)
+
+# --- the shop's SALESmanago settings -------------------------------------------------
+
+SHOP_DOMAIN = "sklep.example.com"
+ONLY_CONSENTING_CUSTOMERS = True  # "send only customers who agreed" (seed 001)
+CUSTOMER_TAGS = ("SHOP_CUSTOMER",)
+OPT_OUT_SECRET = "opt-out-secret-of-this-shop"  # unique per account and per URL (S10.3)
+OPT_IN_SECRET = "opt-in-secret-of-this-shop"
+
+
+# --- the shop's own data -------------------------------------------------------------
+
+
+@dataclass
+class Customer:
+    """A shop customer account."""
+
+    email: str
+    first_name: str
+    last_name: str
+    company: str = ""
+    birthday: date | None = None
+    phone: str = ""
+    street: str = ""
+    zip_code: str = ""
+    city: str = ""
+    country: str = "PL"
+    shares_data: bool = False  # consent to pass data to partner services
+    newsletter: bool = False  # e-mail marketing consent
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """A product on an order or in a cart."""
+
+    product_id: str
+    quantity: int
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order placed in the shop (or a cart, ``number`` being the cart's id)."""
+
+    number: str
+    email: str
+    placed: datetime
+    lines: tuple[OrderLine, ...]
+    pickup_point: str | None = None
+
+    @property
+    def total(self) -> Decimal:
+        """The order's value: exact, never a float."""
+        return sum((line.price * line.quantity for line in self.lines), Decimal("0"))
+
+
+@dataclass
+class ShopDatabase:
+    """What the shop keeps: customers and who unsubscribed (by e-mail)."""
+
+    customers: dict[str, Customer] = field(default_factory=dict)
+    unsubscribed: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# --- the integration -----------------------------------------------------------------
+
+
+class ShopSync:
+    """Sends the shop's customers and events to SALESmanago."""
+
+    def __init__(self, sm: SalesManago, shop: ShopDatabase) -> None:
+        self.sm = sm
+        self.shop = shop
+
+    @staticmethod
+    def contact_of(customer: Customer) -> ContactUpsert:
+        """The contact card data the shop passes (seed 001's list)."""
+        return ContactUpsert(
+            email=customer.email,
+            name=f"{customer.first_name} {customer.last_name}",
+            company=customer.company or None,
+            birthday=customer.birthday,
+            phone=customer.phone or None,
+            address=Address(
+                street_address=customer.street,
+                zip_code=customer.zip_code,
+                city=customer.city,
+                country=customer.country,
+            ),
+            state=ContactState.CUSTOMER,
+            tags=CUSTOMER_TAGS,  # type: ignore[arg-type]  # SDK typing: converter=tuple
+            force_opt_in=True if customer.newsletter else None,
+        )
+
+    def sync_customers(self) -> tuple[int, int]:
+        """Upsert every customer allowed to be sent; returns (sent, skipped)."""
+        allowed = [
+            c
+            for c in self.shop.customers.values()
+            if c.shares_data or not ONLY_CONSENTING_CUSTOMERS
+        ]
+        result = self.sm.contacts.batch_upsert([self.contact_of(c) for c in allowed])
+        for item in result.failed:
+            print(f"  refused       {item.email}: {'; '.join(dict.fromkeys(item.errors))}")
+        return len(result.contact_ids), len(self.shop.customers) - len(allowed)
+
+    def may_send(self, email: str) -> bool:
+        """Whether events of this customer may go to SALESmanago."""
+        customer = self.shop.customers.get(email)
+        return customer is not None and (customer.shares_data or not ONLY_CONSENTING_CUSTOMERS)
+
+    def _event(self, kind: ExternalEventType, order: Order, description: str) -> ExternalEvent:
+        return ExternalEvent(
+            date=order.placed,
+            event_type=kind,
+            description=description,
+            products=[line.product_id for line in order.lines],
+            location=order.pickup_point,
+            value=order.total,
+            external_id=order.number,  # a repeat updates the event, never doubles it (S7.4)
+            shop_domain=SHOP_DOMAIN,
+            details=[",".join(f"{ln.product_id}x{ln.quantity}" for ln in order.lines)],
+        )
+
+    def send_order(self, order: Order) -> str | None:
+        """A placed order as a PURCHASE event; returns the event id (None: not allowed)."""
+        if not self.may_send(order.email):
+            return None
+        event = self._event(ExternalEventType.PURCHASE, order, f"Order {order.number}")
+        return self.sm.events.add(event, email=order.email)
+
+    def send_cart(self, cart: Order) -> str | None:
+        """The customer's cart as a CART event (what abandoned-cart rules watch, S7.3)."""
+        if not self.may_send(cart.email):
+            return None
+        event = self._event(ExternalEventType.CART, cart, f"Cart {cart.number}")
+        return self.sm.events.add(event, email=cart.email)
+
+    def order_totals(self, email: str) -> Mapping[str, str]:
+        """The platform's purchase aggregates on the contact's card (S6.3)."""
+        (contact,) = self.sm.contacts.list([email])
+        names = ("ORDER_NUMBER", "ORDER_SUMMARY", "ORDER_AVG")
+        return {n: contact.properties.get(n, "-") for n in names}
+
+
+class StatusCallbackHandler:
+    """The shop's opt-in / opt-out callback endpoint (S10.3).
+
+    Each URL has its own secret; the body's ``key`` is sha1(e-mail + secret). A body
+    whose ``type`` does not match the URL it came to means the two URLs were swapped
+    in the platform's settings: it is refused rather than applied backwards.
+    """
+
+    PATHS: ClassVar[Mapping[str, tuple[str, str]]] = {
+        "/salesmanago/opt-out": ("OPT_OUT", OPT_OUT_SECRET),
+        "/salesmanago/opt-in": ("OPT_IN", OPT_IN_SECRET),
+    }
+
+    def __init__(self, shop: ShopDatabase) -> None:
+        self.shop = shop
+        self.log: list[str] = []
+
+    def __call__(self, path: str, body: Mapping[str, Any]) -> int:
+        """Handle one POST; answers the HTTP status."""
+        if path not in self.PATHS:
+            return 404
+        kind, secret = self.PATHS[path]
+        email = str(body.get("email", ""))
+        expected = hashlib.sha1((email + secret).encode(), usedforsecurity=False).hexdigest()
+        if not hmac.compare_digest(str(body.get("key", "")), expected):
+            self.log.append(f"rejected {path}: bad key for {email}")
+            return 403
+        if body.get("type") != kind:
+            self.log.append(f"rejected {path}: a {body.get('type')} call (URLs swapped?)")
+            return 409
+        with self.shop.lock:
+            if kind == "OPT_OUT":
+                self.shop.unsubscribed.add(email)
+                if email in self.shop.customers:
+                    self.shop.customers[email].newsletter = False
+            else:
+                self.shop.unsubscribed.discard(email)
+        self.log.append(f"{kind} {email} (source {body.get('source')}) applied")
+        return 200
+
+
+# --- running it ----------------------------------------------------------------------
+
+
+def sample_shop() -> ShopDatabase:
+    """A few customers: two agreed to share their data, one did not."""
+    shop = ShopDatabase()
+    for customer in (
+        Customer(
+            email="anna.nowak@example.com",
+            first_name="Anna",
+            last_name="Nowak",
+            company="Nowak Design",
+            birthday=date(1990, 4, 12),
+            phone="+48 501 111 222",
+            street="ul. Piotrkowska 10",
+            zip_code="90-001",
+            city="Łódź",
+            shares_data=True,
+            newsletter=True,
+        ),
+        Customer(
+            email="marek.zielinski@example.com",
+            first_name="Marek",
+            last_name="Zieliński",
+            birthday=date(1985, 11, 3),
+            phone="+48 502 333 444",
+            street="ul. Długa 5",
+            zip_code="80-001",
+            city="Gdańsk",
+            shares_data=True,
+        ),
+        Customer(
+            email="ola.kot@example.com",
+            first_name="Ola",
+            last_name="Kot",
+            birthday=date(2000, 1, 30),
+            street="ul. Krótka 1",
+            zip_code="00-001",
+            city="Warszawa",
+        ),
+    ):
+        shop.customers[customer.email] = customer
+    return shop
+
+
+def orders_of(now: datetime) -> Sequence[Order]:
+    """Orders in the shop: 10.00 + 20.01 + 0.10 for Anna (S6.3's example), one for Ola."""
+    anna, ola = "anna.nowak@example.com", "ola.kot@example.com"
+    return (
+        Order(
+            "ZAM/2026/1001",
+            anna,
+            now - timedelta(days=20),
+            (OrderLine("SKU-MUG", 2, Decimal("5.00")),),
+            pickup_point="Paczkomat LOD01A",
+        ),
+        Order(
+            "ZAM/2026/1002",
+            anna,
+            now - timedelta(days=5),
+            (OrderLine("SKU-TEA", 1, Decimal("20.01")),),
+        ),
+        Order(
+            "ZAM/2026/1003",
+            anna,
+            now - timedelta(hours=2),
+            (OrderLine("SKU-CARD", 1, Decimal("0.10")),),
+            pickup_point="Sklep Łódź, Piotrkowska",
+        ),
+        Order(
+            "ZAM/2026/1004",
+            ola,
+            now - timedelta(hours=1),
+            (OrderLine("SKU-MUG", 1, Decimal("5.00")),),
+        ),
+    )
+
+
+def main() -> None:
+    """Sync customers, orders and a cart; then receive an opt-out from the platform."""
+    sm, emulator = connect()
+    print("Running on the embedded emulator" if emulator else f"Live account at {sm.base_url}")
+    now = emulator.clock.now() if emulator else datetime.now(timezone.utc)
+    shop = sample_shop()
+    anna = "anna.nowak@example.com"
+
+    with sm, json_receiver(handler := StatusCallbackHandler(shop)) as receiver_url:
+        if emulator is not None:  # what the shop owner types into the platform's settings
+            callbacks = emulator.account(CLIENT_ID).callbacks
+            callbacks.register("OPT_OUT", f"{receiver_url}/salesmanago/opt-out", OPT_OUT_SECRET)
+            callbacks.register("OPT_IN", f"{receiver_url}/salesmanago/opt-in", OPT_IN_SECRET)
+            print(f"callbacks     -> opt-in/opt-out URLs registered at {receiver_url}")
+        else:
+            print("callbacks     -> (live: set the URLs in the platform's settings; skipped)")
+
+        sync = ShopSync(sm, shop)
+        sent, skipped = sync.sync_customers()
+        print(f"customers     -> {sent} synced, {skipped} skipped (no consent to share data)")
+        (card,) = sm.contacts.basic([anna])
+        print(
+            f"card          -> {card.name}, {card.company}, born {card.birthday_year}-"
+            f"{card.birthday_month:02}-{card.birthday_day:02}, {card.phone}, "
+            f"{card.address.city if card.address else '-'}; opted out: {card.opted_out}"
+        )
+
+        for order in orders_of(now):
+            event_id = sync.send_order(order)
+            shown = f"event {event_id}" if event_id else "not sent (no consent)"
+            print(f"order         -> {order.number} {order.total} PLN: {shown}")
+        print(f"aggregates    -> {dict(sync.order_totals(anna))}")
+
+        repeated = orders_of(now)[1]
+        again = sync.send_order(repeated)
+        (contact,) = sm.contacts.list([anna])
+        purchases = [e for e in contact.ext_events if e.event_type is ExternalEventType.PURCHASE]
+        print(
+            f"order resent  -> {repeated.number}: event {again}; still {len(purchases)} "
+            f"purchases, {dict(sync.order_totals(anna))}"
+        )
+
+        cart = Order("CART-77", anna, now, (OrderLine("SKU-TEA", 3, Decimal("20.01")),))
+        print(f"cart          -> CART event {sync.send_cart(cart)}, value {cart.total}")
+        cart = Order("CART-77", anna, now, (*cart.lines, OrderLine("SKU-MUG", 1, Decimal("5"))))
+        print(f"cart changed  -> same CART event {sync.send_cart(cart)}, value {cart.total}")
+
+        if emulator is None:
+            for email in shop.customers:
+                if sync.may_send(email):
+                    sm.contacts.delete(email, permanently=True)
+            print("clean-up      -> synced contacts deleted (live)")
+            return
+
+        # Anna clicks "unsubscribe" in a newsletter: the platform opts her out ...
+        emulator.account(CLIENT_ID).opt_out(anna, source="MESSAGE")
+        # ... and calls the shop's URLs (this pass also carries the sync's opt-in)
+        delivered = emulator.deliver_callbacks()
+        print(f"delivery      -> {len(delivered)} callback(s) POSTed to the shop")
+        for line in handler.log:
+            print(f"  received      {line}")
+        print(
+            f"shop data     -> unsubscribed: {sorted(shop.unsubscribed)}; Anna's newsletter "
+            f"flag: {shop.customers[anna].newsletter}"
+        )
+        print(f"platform      -> Anna opted out: {sm.contacts.basic([anna])[0].opted_out}")
+
+
+if __name__ == "__main__":
+    main()
