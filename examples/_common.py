@@ -29,7 +29,7 @@ def live() -> bool:
     return all(os.environ.get(name) for name in CREDENTIAL_VARIABLES)
 
 
-def new_emulator() -> Emulator:
+def new_emulator() -> Emulator[FrozenClock]:
     """A fresh emulator at a fixed instant with the examples' account."""
     emulator = Emulator(clock=FrozenClock(datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)))
     emulator.add_account(
@@ -41,7 +41,7 @@ def new_emulator() -> Emulator:
     return emulator
 
 
-def connect() -> tuple[SalesManago, Emulator | None]:
+def connect() -> tuple[SalesManago, Emulator[FrozenClock] | None]:
     """A client for the live account, or for a fresh emulator (returned too)."""
     if live():
         return SalesManago(), None

@@ -157,7 +157,7 @@ class CrmSync:
             name=person.full_name,
             phone=person.phone or None,
             company=person.company or None,
-            tags=tuple(sorted(person.tags)),  # type: ignore[arg-type]  # SDK typing: converter
+            tags=tuple(sorted(person.tags)),
             force_opt_in=True if new and self.options.opt_in_after_add else None,
         )
 
@@ -363,9 +363,9 @@ def print_round(title: str, report: RoundReport) -> None:
     print(f"  scores        {report.scores or '-'}")
 
 
-def advance(emulator: Emulator | None, delta: timedelta) -> None:
+def advance(emulator: Emulator[FrozenClock] | None, delta: timedelta) -> None:
     """Let time pass on the emulator (the live platform keeps its own time)."""
-    if emulator is not None and isinstance(emulator.clock, FrozenClock):
+    if emulator is not None:
         emulator.clock.advance(delta)
         print(f"clock         -> {emulator.clock.now():%H:%M} UTC (+{delta})")
     else:
@@ -397,7 +397,7 @@ def main() -> None:
                 email=landing[0],
                 name="Marta Sowa",
                 company="ACME S.A.",
-                tags=("CRM",),  # type: ignore[arg-type]
+                tags=("CRM",),
             )
         )
         sm.contacts.upsert(ContactUpsert(email=landing[1], name="Guest Reader"))

@@ -31,7 +31,7 @@ from salesmanago import (
     ValidationError,
 )
 from salesmanago.resources.contacts import upsert_call
-from salesmanago_emulator import Emulator
+from salesmanago_emulator import Emulator, FrozenClock
 
 # --- the plugin's settings (Settings > Plugins > SALESmanago) ------------------------
 
@@ -135,8 +135,8 @@ class ErpPlugin:
             phone=person.phone or None,
             company=customer.name,
             state=self.config.new_contact_state,
-            tags=tuple(tags),  # type: ignore[arg-type]  # SDK typing: converter=tuple
-            consent_details=consents,  # type: ignore[arg-type]  # SDK typing: converter=tuple
+            tags=tuple(tags),
+            consent_details=consents,
         )
 
     @staticmethod
@@ -229,7 +229,7 @@ class ErpPlugin:
 # --- running it ----------------------------------------------------------------------
 
 
-def open_client(config: PluginConfig, emulator: Emulator | None) -> SalesManago:
+def open_client(config: PluginConfig, emulator: Emulator[FrozenClock] | None) -> SalesManago:
     """A client from the plugin's settings (through the emulator's transport offline)."""
     if emulator is not None:
         return emulator.client(config.client_id, config.owner)

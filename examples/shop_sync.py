@@ -131,7 +131,7 @@ class ShopSync:
                 country=customer.country,
             ),
             state=ContactState.CUSTOMER,
-            tags=CUSTOMER_TAGS,  # type: ignore[arg-type]  # SDK typing: converter=tuple
+            tags=CUSTOMER_TAGS,
             force_opt_in=True if customer.newsletter else None,
         )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast, overload
 
 import httpx
 
@@ -39,7 +39,10 @@ DEFAULT_CALL_LOG_SIZE: Final = 10_000
 """How many calls the log keeps by default; older ones are dropped first."""
 
 
-class Emulator:
+_C = TypeVar("_C", bound=Clock)
+
+
+class Emulator(Generic[_C]):
     """An in-process SALESmanago platform: isolated accounts behind one transport.
 
     Every request through :meth:`transport` (and every method of this object)
@@ -52,13 +55,24 @@ class Emulator:
     (S3.4). ``call_log_size`` bounds :attr:`calls` (oldest dropped first).
     """
 
+    @overload
     def __init__(
-        self, clock: Clock | None = None, *, call_log_size: int = DEFAULT_CALL_LOG_SIZE
+        self: Emulator[SystemClock],
+        clock: None = None,
+        *,
+        call_log_size: int = DEFAULT_CALL_LOG_SIZE,
+    ) -> None: ...
+
+    @overload
+    def __init__(self, clock: _C, *, call_log_size: int = DEFAULT_CALL_LOG_SIZE) -> None: ...
+
+    def __init__(
+        self, clock: _C | None = None, *, call_log_size: int = DEFAULT_CALL_LOG_SIZE
     ) -> None:
-        """An emulator with no accounts yet."""
+        """An emulator with no accounts yet, on ``clock`` (default: the system clock)."""
         if call_log_size < 0:
             raise ValueError(f"call_log_size must be zero or positive, got {call_log_size}")
-        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._clock: _C = cast(_C, clock if clock is not None else SystemClock())
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._calls: deque[CallRecord] = deque(maxlen=call_log_size)
@@ -73,7 +87,7 @@ class Emulator:
         return self._faults
 
     @property
-    def clock(self) -> Clock:
+    def clock(self) -> _C:
         """The clock every account and the call log read (kept by :meth:`reset`)."""
         return self._clock
 

@@ -21,7 +21,7 @@ another module adds its own (fault injection, callbacks, ...) the same way::
     from salesmanago_emulator.control import ControlArgs, control_route
 
     @control_route("faults/add")
-    def _add_fault(emulator: Emulator, args: ControlArgs) -> dict[str, Any]:
+    def _add_fault(emulator: Emulator[Any], args: ControlArgs) -> dict[str, Any]:
         \"\"\"Add a fault rule.\"\"\"                        # the first line documents it
         rule = emulator.faults.add(path=args.text("path"), status=args.integer("status"))
         return {"rule": rule.name}                       # merged into the envelope
@@ -164,7 +164,7 @@ class ControlArgs:
             raise ControlError(f"Field '{key}' must be timezone-aware (add e.g. +00:00)")
         return when
 
-    def account(self, emulator: Emulator) -> Account:
+    def account(self, emulator: Emulator[Any]) -> Account:
         """The account named by ``clientId``, or the first one; 404 if there is none."""
         client_id = self.text("clientId", None)
         if client_id is None:
@@ -178,7 +178,7 @@ class ControlArgs:
             raise ControlError(str(err.args[0]), 404) from None
 
 
-ControlHandler = Callable[["Emulator", ControlArgs], Mapping[str, Any]]
+ControlHandler = Callable[["Emulator[Any]", ControlArgs], Mapping[str, Any]]
 """A control operation: the emulator and its input in, the answer's fields out."""
 
 
@@ -229,7 +229,7 @@ def _route(name: str) -> ControlRoute:
     return route
 
 
-def _run(emulator: Emulator, route: ControlRoute, data: Mapping[str, Any]) -> dict[str, Any]:
+def _run(emulator: Emulator[Any], route: ControlRoute, data: Mapping[str, Any]) -> dict[str, Any]:
     try:
         with emulator.lock:
             return dict(route.handler(emulator, ControlArgs(data)))
@@ -246,7 +246,7 @@ def _run(emulator: Emulator, route: ControlRoute, data: Mapping[str, Any]) -> di
 
 
 def call_control(
-    emulator: Emulator, name: str, body: Mapping[str, Any] | None = None
+    emulator: Emulator[Any], name: str, body: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """Run control operation ``name`` with ``body``; its fields, or :class:`ControlError`."""
     if body is not None and not isinstance(body, Mapping):
@@ -270,7 +270,7 @@ def _failure(status: int, messages: list[str]) -> tuple[int, bytes, bool]:
 
 
 def handle_control(
-    emulator: Emulator, method: str, name: str, raw: bytes, query: str = ""
+    emulator: Emulator[Any], method: str, name: str, raw: bytes, query: str = ""
 ) -> tuple[int, bytes, bool]:
     """Answer one HTTP control request: status, JSON body, and whether state may have changed."""
     try:
@@ -317,14 +317,14 @@ def _instant(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat()
 
 
-def _clock_info(emulator: Emulator) -> dict[str, Any]:
+def _clock_info(emulator: Emulator[Any]) -> dict[str, Any]:
     return {
         "now": _instant(emulator.clock.now()),
         "frozen": isinstance(emulator.clock, FrozenClock),
     }
 
 
-def _frozen(emulator: Emulator) -> FrozenClock:
+def _frozen(emulator: Emulator[Any]) -> FrozenClock:
     clock = emulator.clock
     if not isinstance(clock, FrozenClock):
         raise ControlError(
@@ -336,20 +336,20 @@ def _frozen(emulator: Emulator) -> FrozenClock:
 
 
 @control_route("reset")
-def _reset(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _reset(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Drop every account and the call log (the clock stays)."""
     emulator.reset()
     return {}
 
 
 @control_route("accounts", read_only=True)
-def _accounts(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _accounts(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """List the accounts: clientId, users, timezone, live contact count (no secrets)."""
     return {"accounts": [_account_info(account) for account in emulator.accounts]}
 
 
 @control_route("accounts/create")
-def _create_account(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _create_account(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Create an account: clientId, apiSecret, users (list of e-mails), timezone."""
     client_id = args.text("clientId")
     users = args.data.get("users")
@@ -369,20 +369,20 @@ def _create_account(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("clock", read_only=True)
-def _clock(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _clock(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """The emulator's time (UTC) and whether the clock is frozen."""
     return _clock_info(emulator)
 
 
 @control_route("clock/set")
-def _clock_set(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _clock_set(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Put the frozen clock at ``now`` (ISO-8601 with a zone; earlier instants allowed)."""
     _frozen(emulator).set(args.instant("now"))
     return _clock_info(emulator)
 
 
 @control_route("clock/advance")
-def _clock_advance(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _clock_advance(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Move the frozen clock forward by days, hours, minutes and/or seconds (sum, >= 0)."""
     parts = {unit: args.number(unit, 0.0) for unit in ("days", "hours", "minutes", "seconds")}
     if not any(key in args.data for key in parts):
@@ -395,13 +395,13 @@ def _clock_advance(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("state", read_only=True)
-def _state(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _state(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Export the whole state (accounts, contacts, areas, frozen clock) as ``state``."""
     return {"state": emulator.export_state()}
 
 
 @control_route("state/import")
-def _state_import(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _state_import(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Replace the whole state with ``state`` (an export); all or nothing."""
     data = args.data.get("state")
     if not isinstance(data, Mapping):
@@ -426,7 +426,7 @@ def _call_info(call: Any) -> dict[str, Any]:
 
 
 @control_route("calls", read_only=True)
-def _calls(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _calls(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """The API call log, oldest first (``sha`` masked); ``limit`` keeps the last n, ``path``."""
     calls = emulator.calls
     path = args.text("path", None)
@@ -441,7 +441,7 @@ def _calls(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("calls/clear")
-def _calls_clear(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _calls_clear(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Empty the call log."""
     emulator.clear_calls()
     return {}
@@ -457,14 +457,14 @@ def _card(account: Account, key: str) -> dict[str, Any]:
 
 
 @control_route("contact", read_only=True)
-def _contact(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _contact(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """One card (``contact``: e-mail or id), soft-deleted ones included, in the state format."""
     account = args.account(emulator)
     return {"contact": _card(account, args.text("contact"))}
 
 
 @control_route("contacts", read_only=True)
-def _contacts(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _contacts(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Every card of the account; soft-deleted ones too with ``includeDeleted``."""
     from .snapshot import export_card
 
@@ -476,7 +476,7 @@ def _contacts(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("contacts/score/set")
-def _score_set(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _score_set(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Set a live card's scoring (``contact``, ``score``) (S4.1)."""
     account = args.account(emulator)
     record = account.set_score(args.text("contact"), args.integer("score"))
@@ -484,7 +484,7 @@ def _score_set(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("contacts/score/add")
-def _score_add(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _score_add(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Add ``points`` (may be negative) to a live card's scoring (``contact``) (S4.1)."""
     account = args.account(emulator)
     record = account.add_score(args.text("contact"), args.integer("points"))
@@ -492,7 +492,7 @@ def _score_add(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("purge")
-def _purge(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _purge(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Run the nightly purge now for cards whose 02:00 has passed (all accounts or one)."""
     accounts = [args.account(emulator)] if "clientId" in args.data else emulator.accounts
     purged = [
@@ -504,7 +504,7 @@ def _purge(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("companies", read_only=True)
-def _companies(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _companies(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """The account's companies (name, scoring, live persons' e-mails, campaigns); or ``name``."""
     account = args.account(emulator)
     name = args.text("name", None)
@@ -528,7 +528,7 @@ def _companies(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("area", read_only=True)
-def _area(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _area(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """One area's state of the account (``area``: its key, e.g. ``companies``), as exported."""
     account = args.account(emulator)
     key = args.text("area")
@@ -540,7 +540,7 @@ def _area(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("routes", read_only=True)
-def _routes(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _routes(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Every control operation: name, read-only flag, description."""
     return {
         "routes": [

@@ -47,7 +47,7 @@ def _action(endpoint: ActionEndpoint) -> dict[str, Any]:
 
 
 @control_route("callbacks", read_only=True)
-def _callbacks(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """The account's callback URLs, action endpoints and outbox (``pendingOnly``)."""
     area = args.account(emulator).callbacks
     pending_only = args.boolean("pendingOnly", False)
@@ -59,7 +59,7 @@ def _callbacks(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("callbacks/register")
-def _callbacks_register(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_register(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Set the OPT_IN or OPT_OUT callback URL with its secret (S10.3)."""
     area = args.account(emulator).callbacks
     endpoint = area.register(args.text("kind"), args.text("url"), args.text("secret"))
@@ -67,13 +67,13 @@ def _callbacks_register(emulator: Emulator, args: ControlArgs) -> Mapping[str, A
 
 
 @control_route("callbacks/unregister")
-def _callbacks_unregister(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_unregister(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Remove the OPT_IN or OPT_OUT callback URL."""
     return {"removed": args.account(emulator).callbacks.unregister(args.text("kind"))}
 
 
 @control_route("callbacks/deliver")
-def _callbacks_deliver(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_deliver(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """POST every account's pending callbacks now (loopback URLs only)."""
     options = {
         "max_attempts": args.integer("maxAttempts", 1),
@@ -93,14 +93,14 @@ def _callbacks_deliver(emulator: Emulator, args: ControlArgs) -> Mapping[str, An
 
 
 @control_route("callbacks/clear")
-def _callbacks_clear(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_clear(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Drop the account's outbox entries (``deliveredOnly``: only the delivered ones)."""
     area = args.account(emulator).callbacks
     return {"removed": area.clear_outbox(delivered_only=args.boolean("deliveredOnly", False))}
 
 
 @control_route("actions/register")
-def _actions_register(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _actions_register(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Add an integrator endpoint for rule actions (``kinds``; default all) (S17.3)."""
     kinds = args.data.get("kinds", list(ACTION_KINDS))
     if isinstance(kinds, str):
@@ -113,13 +113,13 @@ def _actions_register(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any
 
 
 @control_route("actions/unregister")
-def _actions_unregister(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _actions_unregister(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Remove an action endpoint by ``id``."""
     return {"removed": args.account(emulator).callbacks.unregister_action(args.text("id"))}
 
 
 @control_route("actions/fire")
-def _actions_fire(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _actions_fire(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """A rule fires action ``kind`` on ``contact`` with ``data``; queues the callbacks (S17.3)."""
     data = args.data.get("data", {})
     if not isinstance(data, Mapping):

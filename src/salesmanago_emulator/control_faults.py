@@ -50,13 +50,13 @@ def _spec(index: int, item: object) -> dict[str, Any]:
 
 
 @control_route("faults", read_only=True)
-def _faults(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _faults(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """The fault rules, in order, with their hits (spent ones included)."""
     return {"faults": [_wire(rule) for rule in emulator.faults.rules]}
 
 
 @control_route("faults/add")
-def _faults_add(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _faults_add(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Add a fault rule (kind, path, clientId, times, probability, ...) or ``faults``: a list."""
     items = args.data.get("faults")
     if items is None:
@@ -69,7 +69,7 @@ def _faults_add(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 @control_route("faults/clear")
-def _faults_clear(emulator: Emulator, args: ControlArgs) -> Mapping[str, Any]:
+def _faults_clear(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Drop every fault rule."""
     emulator.faults.clear()
     return {}

@@ -157,7 +157,7 @@ def _options(request: pytest.FixtureRequest) -> tuple[datetime, list[Mapping[str
 
 
 @pytest.fixture
-def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator:
+def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator[FrozenClock]:
     """A fresh emulator with a FrozenClock and its account(s), per the ``salesmanago`` marker."""
     now, accounts = _options(request)
     emulator = Emulator(clock=FrozenClock(now))
@@ -172,7 +172,7 @@ def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator:
     return emulator
 
 
-def _add_faults(request: pytest.FixtureRequest, emulator: Emulator) -> None:
+def _add_faults(request: pytest.FixtureRequest, emulator: Emulator[FrozenClock]) -> None:
     marker = request.node.get_closest_marker(_MARKER)
     specs = None if marker is None else marker.kwargs.get("faults")
     if specs is None:
@@ -186,7 +186,7 @@ def _add_faults(request: pytest.FixtureRequest, emulator: Emulator) -> None:
 
 
 @pytest.fixture
-def salesmanago_server(salesmanago_emulator: Emulator) -> Iterator[EmulatorServer]:
+def salesmanago_server(salesmanago_emulator: Emulator[FrozenClock]) -> Iterator[EmulatorServer]:
     """An :class:`~salesmanago_emulator.EmulatorServer` on the fixture's emulator (127.0.0.1,
     a free port), stopped after the test; point any HTTP client at its ``url``."""
     with EmulatorServer(salesmanago_emulator) as server:
@@ -194,7 +194,7 @@ def salesmanago_server(salesmanago_emulator: Emulator) -> Iterator[EmulatorServe
 
 
 @pytest.fixture
-def salesmanago_client(salesmanago_emulator: Emulator) -> Iterator[SalesManago]:
+def salesmanago_client(salesmanago_emulator: Emulator[FrozenClock]) -> Iterator[SalesManago]:
     """A ``salesmanago.SalesManago`` on the emulator (first account, first user)."""
     client = salesmanago_emulator.client()
     try:
@@ -205,7 +205,7 @@ def salesmanago_client(salesmanago_emulator: Emulator) -> Iterator[SalesManago]:
 
 @_async_fixture
 async def async_salesmanago_client(
-    salesmanago_emulator: Emulator,
+    salesmanago_emulator: Emulator[FrozenClock],
 ) -> AsyncIterator[AsyncSalesManago]:
     """A ``salesmanago.AsyncSalesManago`` on the emulator (first account, first user)."""
     client = salesmanago_emulator.async_client()

@@ -188,7 +188,7 @@ def export_account(account: Account) -> dict[str, Any]:
     }
 
 
-def export_state(emulator: Emulator) -> dict[str, Any]:
+def export_state(emulator: Emulator[Any]) -> dict[str, Any]:
     """The whole emulator state as JSON-ready data (see the module docstring)."""
     with emulator.lock:
         clock = emulator.clock
@@ -468,7 +468,7 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
     return account
 
 
-def load_accounts(data: object, emulator: Emulator) -> tuple[list[Account], datetime | None]:
+def load_accounts(data: object, emulator: Emulator[Any]) -> tuple[list[Account], datetime | None]:
     """Check ``data`` and build its accounts (not installed); also the frozen clock's instant.
 
     The accounts are built on a clock pinned at the instant they will run at
@@ -499,7 +499,7 @@ def load_accounts(data: object, emulator: Emulator) -> tuple[list[Account], date
     return accounts, now
 
 
-def import_state(emulator: Emulator, data: object) -> None:
+def import_state(emulator: Emulator[Any], data: object) -> None:
     """Replace every account of ``emulator`` with those in ``data`` (from :func:`export_state`).
 
     A frozen instant in ``data`` moves the emulator's clock there when that

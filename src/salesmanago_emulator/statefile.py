@@ -77,7 +77,7 @@ def _encode(data: Any) -> bytes:
 class StateFile:
     """The state file of one emulator: :meth:`load`, :meth:`save`, and :meth:`commit` per change."""
 
-    def __init__(self, path: str | os.PathLike[str], emulator: Emulator) -> None:
+    def __init__(self, path: str | os.PathLike[str], emulator: Emulator[Any]) -> None:
         """Bind ``path`` (its directory must exist) to ``emulator``; nothing is read yet."""
         self.path = Path(path).absolute()
         self.emulator = emulator

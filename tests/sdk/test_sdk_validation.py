@@ -332,3 +332,19 @@ async def test_tag_of_255_characters_is_sent_whole(client: AnyClient, server: Fa
     server.on("/api/contact/managetags", {"success": True, "message": [], "contactId": "c-1"})
     await call(client, "tags.manage", "ann@example.com", add=["T" * 255])
     assert server.bodies()[0]["tags"] == ["T" * 255]
+
+
+@pytest.mark.parametrize(
+    "field", ["tags", "remove_tags", "dictionary_properties", "consent_details"]
+)
+def test_list_fields_refuse_a_single_string(field: str) -> None:
+    """``tags="VIP"`` would silently become the tags V, I, P: it is refused, naming the field."""
+    with pytest.raises(TypeError, match=rf"^{field} must be a list of items, not a single str$"):
+        ContactUpsert(email="a@example.com", **{field: "VIP"})
+
+
+def test_list_fields_take_any_iterable_and_store_tuples() -> None:
+    """Lists, tuples and generators are accepted; the model keeps a tuple (frozen)."""
+    item = ContactUpsert(email="a@example.com", tags=["A"], remove_tags=(t for t in ["B"]))
+    assert item.tags == ("A",)
+    assert item.remove_tags == ("B",)

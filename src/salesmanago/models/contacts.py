@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -70,8 +70,33 @@ def _properties_from_wire(value: Any) -> dict[str, str]:
     return out
 
 
+_T = TypeVar("_T")
+
+
 def _frozen_dict(value: Mapping[str, str] | None) -> dict[str, str]:
     return dict(value or {})
+
+
+def _items(value: Iterable[_T], field: str) -> tuple[_T, ...]:
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{field} must be a list of items, not a single {type(value).__name__}")
+    return tuple(value)
+
+
+def _tags(value: Iterable[str]) -> tuple[str, ...]:
+    return _items(value, "tags")
+
+
+def _remove_tags(value: Iterable[str]) -> tuple[str, ...]:
+    return _items(value, "remove_tags")
+
+
+def _dictionary_properties(value: Iterable[DictionaryProperty]) -> tuple[DictionaryProperty, ...]:
+    return _items(value, "dictionary_properties")
+
+
+def _consent_details(value: Iterable[ConsentDetail]) -> tuple[ConsentDetail, ...]:
+    return _items(value, "consent_details")
 
 
 @attrs.frozen(kw_only=True)
@@ -145,21 +170,25 @@ class ContactUpsert:
     birthday: date | None = None
     province: str | None = None
     lang: str | None = None
-    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    remove_tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+    remove_tags: tuple[str, ...] = attrs.field(default=(), converter=_remove_tags)
     tag_scoring: bool | None = None
     properties: Mapping[str, str] = attrs.field(
         factory=dict,
         converter=_frozen_dict,
         metadata=wire(unstructure=_properties_to_wire),
     )
-    dictionary_properties: tuple[DictionaryProperty, ...] = attrs.field(default=(), converter=tuple)
+    dictionary_properties: tuple[DictionaryProperty, ...] = attrs.field(
+        default=(), converter=_dictionary_properties
+    )
     force_opt_in: bool | None = None
     force_opt_out: bool | None = None
     force_phone_opt_in: bool | None = None
     force_phone_opt_out: bool | None = None
     new_email: str | None = None
-    consent_details: tuple[ConsentDetail, ...] = attrs.field(default=(), converter=tuple)
+    consent_details: tuple[ConsentDetail, ...] = attrs.field(
+        default=(), converter=_consent_details
+    )
     double_opt_in: DoubleOptIn | None = None
 
 
