@@ -90,7 +90,7 @@ ACTION_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "NOTE": ("text",),
     "TASK": ("text", "date", "owner"),
     "TAGS": ("tags",),
-    "DEAL_STAGE": ("status", "stage", "sort", "order", "limit"),
+    "DEAL_STAGE": ("stage", "status", "process", "sort", "order", "limit"),
 }
 """The ``data`` fields each action kind accepts; others are refused."""
 OUTBOX_LIMIT: Final = 10_000
@@ -354,12 +354,17 @@ class CallbacksArea(AccountArea):
                 raise InvalidField("data.tags", RULE_STRING)
             out["tags"] = ",".join(normalize_tags(values, "data.tags"))
         elif kind == "DEAL_STAGE":
-            out["status"] = _one_of("data.status", data.get("status"), DEAL_STATUSES)
-            if data.get("stage") is not None:
-                out["stage"] = self._text(data, "stage")
-            out["sort"] = _one_of("data.sort", data.get("sort", "created"), DEAL_SORTS)
+            # Seed 002: stage required; status and process optional; the deals
+            # touched are the contact's open ones, sorted by modified date
+            # descending, limit 1 (0 = all) unless the rule says otherwise.
+            out["stage"] = self._text(data, "stage")
+            if data.get("status") is not None:
+                out["status"] = _one_of("data.status", data["status"], DEAL_STATUSES)
+            if data.get("process") is not None:
+                out["process"] = self._text(data, "process")
+            out["sort"] = _one_of("data.sort", data.get("sort", "modified"), DEAL_SORTS)
             out["order"] = _one_of("data.order", data.get("order", "desc"), DEAL_ORDERS)
-            limit = data.get("limit", 0)
+            limit = data.get("limit", 1)
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
                 raise InvalidField("data.limit", RULE_INTEGER + " (0 = all)")
             out["limit"] = limit

@@ -33,7 +33,10 @@ def fire(account: Account, kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_s17_3_deal_stage_action_payload_and_defaults(crm: Account) -> None:
-    [entry] = crm.callbacks.fire_action("deal_stage", "JAN@shop.pl", {"status": "Won"})
+    """Seed 002: ``stage`` required; defaults sort by modified date, descending, limit 1."""
+    [entry] = crm.callbacks.fire_action(
+        "deal_stage", "JAN@shop.pl", {"stage": "Offer", "status": "Won"}
+    )
     record = crm.find("jan@shop.pl")
     assert record is not None
     assert entry.payload == {
@@ -44,26 +47,43 @@ def test_s17_3_deal_stage_action_payload_and_defaults(crm: Account) -> None:
         "email": "jan@shop.pl",
         "createdOn": NOW_MS,
         "key": callback_key("jan@shop.pl", CRM_SECRET),
-        "data": {"status": "won", "sort": "created", "order": "desc", "limit": 0},
+        "data": {
+            "stage": "Offer",
+            "status": "won",
+            "sort": "modified",
+            "order": "desc",
+            "limit": 1,
+        },
     }
     assert crm.callbacks.outbox() == [entry]
 
 
 def test_s17_3_deal_stage_options(crm: Account) -> None:
-    data = {"status": "lost", "stage": "Negotiation", "sort": "name", "order": "asc", "limit": 3}
-    assert fire(crm, "DEAL_STAGE", data) == data
+    data = {"stage": "Negotiation", "status": "lost", "process": "B2B", "sort": "name"}
+    assert fire(crm, "DEAL_STAGE", {**data, "order": "asc", "limit": 0}) == {
+        **data,
+        "order": "asc",
+        "limit": 0,
+    }
+    assert fire(crm, "DEAL_STAGE", {"stage": "Call"}) == {
+        "stage": "Call",
+        "sort": "modified",
+        "order": "desc",
+        "limit": 1,
+    }
 
 
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({}, "data.status"),
-        ({"status": "closed"}, "data.status"),
-        ({"status": "won", "sort": "size"}, "data.sort"),
-        ({"status": "won", "order": "up"}, "data.order"),
-        ({"status": "won", "limit": -1}, "data.limit"),
-        ({"status": "won", "limit": True}, "data.limit"),
-        ({"status": "won", "colour": "red"}, "data.colour"),
+        ({}, "data.stage"),
+        ({"status": "won"}, "data.stage"),
+        ({"stage": "S", "status": "closed"}, "data.status"),
+        ({"stage": "S", "sort": "size"}, "data.sort"),
+        ({"stage": "S", "order": "up"}, "data.order"),
+        ({"stage": "S", "limit": -1}, "data.limit"),
+        ({"stage": "S", "limit": True}, "data.limit"),
+        ({"stage": "S", "colour": "red"}, "data.colour"),
     ],
 )
 def test_s17_3_deal_stage_refusals_queue_nothing(
@@ -132,7 +152,7 @@ def test_s17_3_endpoints_receive_only_their_kinds(account_a: Account) -> None:
     every = account_a.callbacks.register_action("http://localhost/all", "s2")
     notes = account_a.callbacks.fire_action("NOTE", "jan@shop.pl", {"text": "x"})
     assert [e.url for e in notes] == ["http://localhost/all"]
-    both = account_a.callbacks.fire_action("DEAL_STAGE", "jan@shop.pl", {"status": "open"})
+    both = account_a.callbacks.fire_action("DEAL_STAGE", "jan@shop.pl", {"stage": "Offer"})
     assert [e.url for e in both] == ["http://localhost/deals", "http://localhost/all"]
     assert both[0].payload["key"] != both[1].payload["key"]  # each with its own secret
     assert account_a.callbacks.unregister_action(deals.id) is True
