@@ -53,7 +53,8 @@ def test_s10_3_delivery_posts_the_payload_to_a_loopback_receiver(
 def test_s17_3_action_delivered(emu: Emulator, account_a: Account, receiver: Receiver) -> None:
     account_a.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
     account_a.callbacks.register_action(receiver.url("/crm"), "crm-secret", kinds=["DEAL_STAGE"])
-    account_a.callbacks.fire_action("DEAL_STAGE", "jan@shop.pl", {"stage": "Offer", "status": "won"})
+    data = {"stage": "Offer", "status": "won"}
+    account_a.callbacks.fire_action("DEAL_STAGE", "jan@shop.pl", data)
     [done] = emu.deliver_callbacks()
     body = json.loads(receiver.requests[0].body)
     assert body["type"] == "DEAL_STAGE"
