@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import Receiver
 from routes_helpers import A_OWNER, NOW
 
+from conftest import Receiver
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.delivery import Deliverer, is_loopback_url, refusal
 from salesmanago_emulator.state import ContactWrite
@@ -58,7 +58,7 @@ def test_s17_3_action_delivered(emu: Emulator, account_a: Account, receiver: Rec
     [done] = emu.deliver_callbacks()
     body = json.loads(receiver.requests[0].body)
     assert body["type"] == "DEAL_STAGE"
-    assert body["data"] == {"status": "won", "sort": "created", "order": "desc", "limit": 1}
+    assert body["data"] == {**data, "sort": "modified", "order": "desc", "limit": 1}
     assert done.delivered
 
 
