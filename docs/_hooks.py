@@ -12,10 +12,6 @@ The table joins two sources:
 
 A path served by the emulator with no SDK method, and an SDK endpoint the
 emulator does not serve, both get a row.
-
-The hooks also bridge pages another change is still adding (:data:`PENDING_PAGES`):
-until such a page exists, links to it render as plain text; once it exists it is
-put in the nav, so ``mkdocs build --strict`` passes either way.
 """
 
 from __future__ import annotations
@@ -24,10 +20,8 @@ import ast
 import importlib
 import inspect
 import pkgutil
-import re
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -36,17 +30,11 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-__all__ = ["coverage_markdown", "on_config", "on_page_markdown", "sdk_endpoints"]
+__all__ = ["coverage_markdown", "on_page_markdown", "sdk_endpoints"]
 
 COVERAGE_PAGE: Final = "coverage.md"
 MARKER: Final = "<!-- coverage-table -->"
 """Where the generated table goes in ``docs/coverage.md``."""
-PENDING_PAGES: Final = {
-    "emulator/server.md": r"\1 (being written: `docs/emulator/server.md`)",
-}
-"""Pages another change is adding: until they exist, links to them render as plain text."""
-PENDING_NAV: Final = {"emulator/server.md": ("Server mode", "testing.md")}
-"""Pending page -> (nav title, the nav entry it follows); added to the nav once it exists."""
 _SDK_PREFIX: Final = "salesmanago."
 _EXTRA_ENDPOINT_MODULES: Final = ("salesmanago._jobs",)
 
@@ -249,35 +237,8 @@ def coverage_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _nav_contains(nav: Any, target: str) -> bool:
-    if isinstance(nav, str):
-        return nav == target
-    if isinstance(nav, dict):
-        return any(_nav_contains(value, target) for value in nav.values())
-    if isinstance(nav, list):
-        return any(_nav_contains(item, target) for item in nav)
-    return False
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Put a pending page that now exists in the nav, after the entry it follows."""
-    nav = config.nav
-    if not isinstance(nav, list):
-        return config
-    for target, (title, after) in PENDING_NAV.items():
-        exists = (Path(config.docs_dir) / target).is_file()
-        if not exists or _nav_contains(nav, target):
-            continue
-        index = next((i for i, item in enumerate(nav) if _nav_contains(item, after)), None)
-        nav.insert(len(nav) if index is None else index + 1, {title: target})
-    return config
-
-
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Fill the coverage page's marker with the generated table; unlink pending pages."""
-    for target, text in PENDING_PAGES.items():
-        if files.get_file_from_path(target) is None:
-            markdown = re.sub(rf"\[([^\]]+)\]\((\.\./)*{re.escape(target)}\)", text, markdown)
+    """Fill the coverage page's marker with the generated table."""
     if page.file.src_uri != COVERAGE_PAGE:
         return markdown
     if MARKER not in markdown:

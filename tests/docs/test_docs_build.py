@@ -87,3 +87,9 @@ def test_coverage_lists_sdk_endpoints_with_their_methods(site: Path) -> None:
 def test_api_reference_pages_exist(site: Path) -> None:
     for page in ("client", "models", "errors", "resources", "emulator", "pytest-plugin"):
         assert (site / "api" / page / "index.html").is_file(), page
+
+
+def test_server_page_is_in_the_nav(site: Path) -> None:
+    assert (site / "emulator" / "server" / "index.html").is_file()
+    testing = (site / "testing" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../emulator/server/"' in testing  # linked from the nav and the page
