@@ -20,11 +20,11 @@ another module adds its own (fault injection, callbacks, ...) the same way::
 
     from salesmanago_emulator.control import ControlArgs, control_route
 
-    @control_route("faults/add")
-    def _add_fault(emulator: Emulator[Any], args: ControlArgs) -> dict[str, Any]:
-        \"\"\"Add a fault rule.\"\"\"                        # the first line documents it
-        rule = emulator.faults.add(path=args.text("path"), status=args.integer("status"))
-        return {"rule": rule.name}                       # merged into the envelope
+    @control_route("maintenance/503")
+    def _maintenance(emulator: Emulator[Any], args: ControlArgs) -> dict[str, Any]:
+        \"\"\"Answer 503 on one path.\"\"\"                # the first line documents it
+        rule = emulator.faults.add("http_error", path=args.text("path"), status=503)
+        return {"hits": rule.hits}                       # merged into the envelope
 
 The handler runs under the emulator's lock. It reads its input through
 :class:`ControlArgs` (typed getters that answer 400 naming the field) and
@@ -337,7 +337,7 @@ def _frozen(emulator: Emulator[Any]) -> FrozenClock:
 
 @control_route("reset")
 def _reset(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
-    """Drop every account and the call log (the clock stays)."""
+    """Drop every account, the call log and the fault rules (the clock stays)."""
     emulator.reset()
     return {}
 
