@@ -46,6 +46,7 @@ from .models.exports import ExportFile, JobStatus
 
 __all__ = [
     "DEFAULT_ENDPOINT",
+    "DEFAULT_MAX_CONCURRENT_REQUESTS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
@@ -62,6 +63,13 @@ DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_MAX_RETRIES: Final = 2
 INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
+DEFAULT_MAX_CONCURRENT_REQUESTS: Final = 16
+"""Requests an async client has in flight at once by default (the rest wait in the client).
+
+The platform documents no rate limit; 16 keeps httpx's connection pool cheap
+(its bookkeeping grows with connections x waiting requests) and is plenty to
+hide the platform's round trip. Set ``max_concurrent_requests`` to change it.
+"""
 RETRYABLE_STATUSES: Final = frozenset({408, 429}) | frozenset(range(500, 600))
 
 _PLATFORM_HOST: Final = re.compile(r"^(?:www|app\d*|pilot)\.salesmanago\.(?:pl|com)$", re.I)
@@ -489,13 +497,29 @@ class AsyncAPIClient(BaseClient):
         max_retries: int,
         http_client: httpx.AsyncClient | None,
         sleep: AsyncSleep | None,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
         super().__init__(
             credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
         )
+        if (
+            isinstance(max_concurrent_requests, bool)
+            or not isinstance(max_concurrent_requests, int)
+            or max_concurrent_requests < 1
+        ):
+            got = max_concurrent_requests
+            raise ValueError(f"max_concurrent_requests must be a positive integer, got {got!r}")
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
+        # Shared by every task using this client (and its with_options copies):
+        # requests beyond the limit wait here, not in httpx's connection pool.
+        self._in_flight = anyio.CapacityLimiter(max_concurrent_requests)
+
+    @property
+    def max_concurrent_requests(self) -> int:
+        """The most requests this client has in flight at once; other tasks wait their turn."""
+        return int(self._in_flight.total_tokens)
 
     async def execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
@@ -503,7 +527,8 @@ class AsyncAPIClient(BaseClient):
         while True:
             t0 = time.perf_counter()
             try:
-                response = await self._http.send(self.build_request(call))
+                async with self._in_flight:
+                    response = await self._http.send(self.build_request(call))
             except httpx.TransportError as exc:
                 await self._sleep(self.delay_after_error(call, exc, attempt))
                 attempt += 1
@@ -563,7 +588,8 @@ class AsyncAPIClient(BaseClient):
         attempt = 0
         while True:
             try:
-                response = await self._http.send(self.build_download(url))
+                async with self._in_flight:
+                    response = await self._http.send(self.build_download(url))
             except httpx.TransportError as exc:
                 await self._sleep(self.delay_after_error(call, exc, attempt))
                 attempt += 1

@@ -11,6 +11,7 @@ import httpx
 from . import _auth
 from ._base_client import (
     DEFAULT_ENDPOINT,
+    DEFAULT_MAX_CONCURRENT_REQUESTS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
@@ -180,7 +181,9 @@ class AsyncSalesManago(AsyncAPIClient):
 
     ``http_client`` is an ``httpx.AsyncClient``; ``sleep`` an async callable.
     Multi-request operations (lists over 50 keys, batch upserts) send up to
-    :attr:`concurrency` requests at a time.
+    :attr:`concurrency` requests at a time. However many tasks share the
+    client, at most ``max_concurrent_requests`` (default 16) requests are in
+    flight at once; the others wait their turn in the client.
     """
 
     contacts: AsyncContacts
@@ -209,6 +212,7 @@ class AsyncSalesManago(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
         super().__init__(
             **_settings(client_id, api_secret, owner, endpoint, api_key),
@@ -216,6 +220,7 @@ class AsyncSalesManago(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
+            max_concurrent_requests=max_concurrent_requests,
         )
         self._bind_resources()
 
