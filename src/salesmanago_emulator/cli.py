@@ -182,6 +182,9 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
             server.stop()
             err.write(f"salesmanago-emulator serve: cannot write {args.state}: {error}\n")
             return 2
+    # SIGTERM is handled before the first line is printed: a supervisor that
+    # reads the line and stops the server at once still gets a clean save.
+    stop = _stop_on_sigterm()
     out.write(f"salesmanago-emulator serving on {server.url}\n")
     for client_id, secret, owner in created:
         out.write(f"default account: client_id={client_id} api_secret={secret} owner={owner}\n")
@@ -189,13 +192,17 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         out.write(f"account {account.client_id}: users {', '.join(account.users)}\n")
     out.write(f"clock: {clock!r}; control API: {server.url}/_emulator/routes\n")
     out.flush()
-    return _wait(server)
+    return _wait(server, stop)
 
 
-def _wait(server: EmulatorServer) -> int:
+def _stop_on_sigterm() -> threading.Event:
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    return stop
+
+
+def _wait(server: EmulatorServer, stop: threading.Event) -> int:
     try:
         while not stop.wait(0.5):
             pass
