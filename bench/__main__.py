@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import contacts
+from . import contacts, load, scale
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--only", action="append", help="run only these benchmarks")
     args = parser.parse_args(argv)
-    results = contacts.run(quick=args.quick, only=set(args.only or ()))
+    only = set(args.only or ())
+    results = [
+        r for module in (contacts, scale, load) for r in module.run(quick=args.quick, only=only)
+    ]
     missed = 0
     print(f"{'benchmark':<16} {'ratio':>10} {'target':>10}  detail")
     for r in results:

@@ -1,0 +1,365 @@
+"""Load benchmarks: the emulator's server mode over a real socket.
+
+The server runs as ``python -m salesmanago_emulator serve`` in a **subprocess**
+(by default), so the clients measured here and the server do not share one
+GIL: the figures are those of a client talking to a separate server process,
+as any real client does. (``server="thread"`` runs an in-process
+:class:`~salesmanago_emulator.EmulatorServer` instead, used by the smoke test.)
+Setup and checks go through the control API (``/_emulator/...``).
+
+* ``load_integrity`` -- 8 threads x 5 000 upserts at once, each thread with its
+  own sync SDK client: 4 of every 5 upserts go to the thread's own e-mails, 1 of
+  5 to a pool of e-mails shared by every thread (all threads walk the pool in
+  the same order, so they race to create the same new contacts). Afterwards,
+  from the control API's card export (soft-deleted cards included): no lost
+  contact, no duplicated one (exactly one card per e-mail, no unexpected card),
+  every upsert of an e-mail answered with that card's id, no failed call.
+  The "ratio" is the number of problems found; target 0.
+* ``load_async`` -- throughput of an ``AsyncSalesManago`` with 64 concurrent
+  tasks vs a sync ``SalesManago`` sending the same number of upserts one after
+  another, on the same server, each run to new e-mails. **The target (>= 3)
+  applies to the run with an injected per-request latency** of 10 ms (the
+  emulator's ``latency`` fault, at the server: a model of the real platform's
+  round trip). On bare loopback there is no latency to overlap and both clients
+  (and the server) are CPU-bound, so that ratio is reported too, labelled, but
+  has no target. The detail also shows an async client with 16 tasks: with
+  64, httpcore 1.0's connection pool spends most of the client's CPU in
+  ``_assign_requests_to_connections`` (O(connections x requests) per request
+  event; see encode/httpcore PR #1035), so more tasks can mean less throughput.
+
+``--quick`` uses smaller counts (8 x 500 upserts; 2 000 / 300 upserts for the
+throughput runs; 5 000 / 2 000 at full size).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import attrs
+import httpx
+
+from salesmanago import AsyncSalesManago, ContactUpsert, SalesManago
+from salesmanago_emulator import Emulator, EmulatorServer
+
+from ._timing import Result
+
+CLIENT_ID = "bench-client"
+SECRET = "bench-secret"
+OWNER = "owner@example.com"
+LATENCY = 0.010
+CONCURRENCY = 64
+ASYNC_TARGET = 3.0
+
+
+@contextlib.contextmanager
+def server(kind: str = "subprocess") -> Iterator[str]:
+    """A running emulator server with the bench account; yields its URL.
+
+    ``kind`` is ``"subprocess"`` (the CLI server in its own process) or
+    ``"thread"`` (an :class:`EmulatorServer` in this process).
+    """
+    if kind == "thread":
+        emu = Emulator()
+        emu.add_account(client_id=CLIENT_ID, api_secret=SECRET, users=[OWNER])
+        with EmulatorServer(emu) as srv:
+            yield srv.url
+        return
+    if kind != "subprocess":
+        raise ValueError(f"kind must be 'subprocess' or 'thread', got {kind!r}")
+    command = [
+        sys.executable,
+        "-m",
+        "salesmanago_emulator",
+        "serve",
+        "--port",
+        "0",
+        "--account",
+        f"{CLIENT_ID}:{SECRET}:{OWNER}",
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        prefix = "salesmanago-emulator serving on "
+        if not line.startswith(prefix):
+            raise RuntimeError(f"the emulator server did not start: {line!r}")
+        yield line[len(prefix) :].strip()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def control(url: str, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Call the control API operation ``name``; the decoded answer (raises on failure)."""
+    response = httpx.post(f"{url}/_emulator/{name}", json=body or {}, timeout=120)
+    answer: dict[str, Any] = response.json()
+    if response.status_code != 200 or not answer.get("success"):
+        raise RuntimeError(f"control {name}: HTTP {response.status_code} {answer}")
+    return answer
+
+
+def _sync_client(url: str) -> SalesManago:
+    return SalesManago(
+        client_id=CLIENT_ID, api_secret=SECRET, owner=OWNER, endpoint=url, max_retries=0
+    )
+
+
+def _async_client(url: str) -> AsyncSalesManago:
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    return AsyncSalesManago(
+        client_id=CLIENT_ID,
+        api_secret=SECRET,
+        owner=OWNER,
+        endpoint=url,
+        max_retries=0,
+        http_client=httpx.AsyncClient(limits=limits, timeout=60),
+    )
+
+
+# --- integrity under concurrent writers ---------------------------------------------------
+
+
+@attrs.define
+class IntegrityReport:
+    """What :func:`integrity` found."""
+
+    upserts: int
+    expected: int
+    cards: int
+    lost: int
+    duplicated: int
+    unexpected: int
+    id_mismatches: int
+    errors: list[str]
+    seconds: float
+    live_count: int
+
+    @property
+    def problems(self) -> int:
+        """Lost + duplicated + unexpected cards + id mismatches + failed calls."""
+        return self.lost + self.duplicated + self.unexpected + self.id_mismatches + len(self.errors)
+
+
+def _plan(thread: int, per_thread: int) -> list[str]:
+    """The e-mails thread ``thread`` upserts, in order: 1 of 5 from the shared pool."""
+    emails = []
+    for i in range(per_thread):
+        if i % 5 == 4:
+            emails.append(f"shared{i // 5}@example.com")
+        else:
+            emails.append(f"t{thread}-{i}@example.com")
+    return emails
+
+
+def integrity(url: str, threads: int = 8, per_thread: int = 5000) -> IntegrityReport:
+    """``threads`` x ``per_thread`` concurrent upserts, then count the cards exactly."""
+    plans = [_plan(t, per_thread) for t in range(threads)]
+    expected = {email for plan in plans for email in plan}
+    answered: dict[str, set[str]] = defaultdict(set)
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads + 1)
+
+    def work(plan: list[str]) -> None:
+        client = _sync_client(url)
+        seen: list[tuple[str, str]] = []
+        failed: list[str] = []
+        try:
+            barrier.wait()
+            for index, email in enumerate(plan):
+                try:
+                    result = client.contacts.upsert(ContactUpsert(email=email, name=f"N{index}"))
+                    seen.append((email, result.contact_id))
+                except Exception as exc:  # counted, not raised: every failure is a problem
+                    failed.append(f"{email}: {exc!r}")
+        finally:
+            client.close()
+            with lock:
+                for email, contact_id in seen:
+                    answered[email].add(contact_id)
+                errors.extend(failed)
+
+    workers = [threading.Thread(target=work, args=(plan,)) for plan in plans]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - t0
+
+    cards = control(url, "contacts", {"clientId": CLIENT_ID, "includeDeleted": True})["contacts"]
+    per_email = Counter(card["email"] for card in cards)
+    ids = {card["email"]: card["id"] for card in cards}
+    accounts = control(url, "accounts")["accounts"]
+    live = next(a["contacts"] for a in accounts if a["clientId"] == CLIENT_ID)
+    mismatches = sum(
+        1 for email, got in answered.items() if len(got) != 1 or ids.get(email) not in got
+    )
+    return IntegrityReport(
+        upserts=threads * per_thread,
+        expected=len(expected),
+        cards=len(cards),
+        lost=len(expected - set(per_email)),
+        duplicated=sum(n - 1 for n in per_email.values() if n > 1),
+        unexpected=len(set(per_email) - expected),
+        id_mismatches=mismatches,
+        errors=errors,
+        seconds=seconds,
+        live_count=live,
+    )
+
+
+def load_integrity(threads: int, per_thread: int, server_kind: str = "subprocess") -> Result:
+    """:func:`integrity` on a fresh server, as a Result (ratio = problems, target 0)."""
+    with server(server_kind) as url:
+        r = integrity(url, threads, per_thread)
+    errors = f"; first error: {r.errors[0]}" if r.errors else ""
+    return Result(
+        "load_integrity",
+        float(r.problems),
+        0.0,
+        True,
+        f"{threads} threads x {per_thread} upserts in {r.seconds:.1f} s "
+        f"({r.upserts / r.seconds:.0f}/s): {r.expected} e-mails expected, {r.cards} cards, "
+        f"{r.live_count} live; lost {r.lost}, duplicated {r.duplicated}, "
+        f"unexpected {r.unexpected}, id mismatches {r.id_mismatches}, "
+        f"failed calls {len(r.errors)}{errors}",
+    )
+
+
+# --- async vs sync throughput -------------------------------------------------------------
+
+
+def _items(tag: str, count: int) -> list[ContactUpsert]:
+    return [ContactUpsert(email=f"{tag}-{i}@example.com", name=f"N{i}") for i in range(count)]
+
+
+def sync_seconds(url: str, items: list[ContactUpsert]) -> float:
+    """Seconds for one sync client to upsert ``items`` one after another."""
+    client = _sync_client(url)
+    try:
+        client.contacts.has_contact("warm-up@example.com")  # open the connection first
+        t0 = time.perf_counter()
+        for item in items:
+            client.contacts.upsert(item)
+        return time.perf_counter() - t0
+    finally:
+        client.close()
+
+
+def async_seconds(url: str, items: list[ContactUpsert], concurrency: int = CONCURRENCY) -> float:
+    """Seconds for one async client to upsert ``items`` with ``concurrency`` tasks."""
+
+    async def main() -> float:
+        client = _async_client(url)
+        try:
+            async with anyio.create_task_group() as tg:  # open the connections first
+                for _ in range(concurrency):
+                    tg.start_soon(client.contacts.has_contact, "warm-up@example.com")
+            queue = iter(items)
+
+            async def worker() -> None:
+                for item in queue:  # shared iterator: each item is taken once
+                    await client.contacts.upsert(item)
+
+            t0 = time.perf_counter()
+            async with anyio.create_task_group() as tg:
+                for _ in range(concurrency):
+                    tg.start_soon(worker)
+            return time.perf_counter() - t0
+        finally:
+            await client.close()
+
+    return anyio.run(main)
+
+
+def _set_latency(url: str, seconds: float) -> None:
+    control(url, "faults/clear")
+    if seconds > 0:
+        control(url, "faults/add", {"kind": "latency", "seconds": seconds})
+
+
+def throughput_ratio(
+    url: str, count: int, latency: float, rounds: int, label: str
+) -> tuple[float, float, float]:
+    """Best async and sync upserts/s over ``rounds`` alternating rounds; (ratio, async, sync)."""
+    _set_latency(url, latency)
+    try:
+        best_async = best_sync = 0.0
+        for round_ in range(rounds):
+            sync_items = _items(f"{label}-sync{round_}", count)
+            async_items = _items(f"{label}-async{round_}", count)
+            best_sync = max(best_sync, count / sync_seconds(url, sync_items))
+            best_async = max(best_async, count / async_seconds(url, async_items))
+        return best_async / best_sync, best_async, best_sync
+    finally:
+        _set_latency(url, 0)
+
+
+def load_async(
+    loopback_count: int,
+    latency_count: int,
+    latency: float = LATENCY,
+    server_kind: str = "subprocess",
+    *,
+    also: int = 16,
+) -> Result:
+    """Async (64 tasks) vs sync throughput; the target applies to the latency run.
+
+    With ``also`` > 0 the latency run is repeated with an async client of only
+    ``also`` tasks (informational: whether 64 tasks are past the client's best).
+    """
+    with server(server_kind) as url:
+        lo_ratio, lo_async, lo_sync = throughput_ratio(url, loopback_count, 0.0, 2, "loop")
+        lat_ratio, lat_async, lat_sync = throughput_ratio(url, latency_count, latency, 1, "latency")
+        extra = ""
+        if also:
+            _set_latency(url, latency)
+            try:
+                items = _items(f"latency-async-x{also}", latency_count)
+                rate = latency_count / async_seconds(url, items, concurrency=also)
+            finally:
+                _set_latency(url, 0)
+            extra = f" (async x{also}: {rate:.0f}/s, ratio {rate / lat_sync:.2f}, no target)"
+    return Result(
+        "load_async",
+        lat_ratio,
+        ASYNC_TARGET,
+        False,
+        f"target applies to the run WITH {latency * 1e3:g} ms injected latency: "
+        f"async x{CONCURRENCY} {lat_async:.0f}/s vs sync {lat_sync:.0f}/s "
+        f"({latency_count} upserts each){extra} | loopback, NO latency (both CPU-bound, "
+        f"no target): ratio {lo_ratio:.2f}, async x{CONCURRENCY} {lo_async:.0f}/s vs sync "
+        f"{lo_sync:.0f}/s ({loopback_count} upserts each, best of 2)",
+    )
+
+
+def run(*, quick: bool, only: set[str]) -> list[Result]:
+    """The load benchmarks (``--only load`` runs both)."""
+    results = []
+    if not only or only & {"load", "load_integrity"}:
+        results.append(load_integrity(8, 500 if quick else 5000))
+    if not only or only & {"load", "load_async"}:
+        results.append(load_async(2000 if quick else 5000, 300 if quick else 2000))
+    return results
+
+
+if __name__ == "__main__":  # pragma: no cover - a manual check of one server
+    with server() as url:
+        print(json.dumps(control(url, "accounts"), indent=1))

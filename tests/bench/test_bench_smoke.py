@@ -1,0 +1,67 @@
+"""Smoke test of the scale and load benchmarks at tiny sizes (seconds), so they cannot rot.
+
+The figures are not checked against their targets here (tiny sizes say nothing
+about scale); only that every benchmark runs, measures and finds no problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `bench` lives at the repository root, next to tests/
+    sys.path.insert(0, str(ROOT))
+
+from bench import load, scale  # noqa: E402
+
+
+def test_scale_ops_measures_every_operation() -> None:
+    results = scale.scale_ops(small=200, large=1000, calls=20, rounds=2)
+    assert [r.name for r in results] == list(scale.OPS)
+    for r in results:
+        assert r.ratio > 0
+        assert r.target == scale.TARGET
+        assert r.lower_is_better
+        assert "µs at 200" in r.detail
+
+
+def test_scale_ops_runs_only_the_named_ones() -> None:
+    results = scale.scale_ops(small=100, large=300, calls=10, rounds=2, only={"scale_upsert"})
+    assert [r.name for r in results] == ["scale_upsert"]
+    assert scale.run(quick=True, only={"load"}) == []
+
+
+def test_populate_spreads_contacts_over_companies_with_scores_and_tags() -> None:
+    emu = scale.populate(2500)
+    account = emu.account(scale.CLIENT_ID)
+    assert account.count() == 2500
+    view = account.company(scale.company(7))
+    assert len(view.persons) == 2500 // scale.COMPANIES + (2500 % scale.COMPANIES > 7)
+    assert view.scoring == sum(r.score for r in view.persons) > 0
+
+
+def test_load_integrity_finds_no_lost_or_duplicated_contact_subprocess_server() -> None:
+    result = load.load_integrity(threads=4, per_thread=50, server_kind="subprocess")
+    assert result.name == "load_integrity"
+    assert result.ratio == 0.0, result.detail
+    assert "lost 0, duplicated 0" in result.detail
+
+
+def test_load_integrity_counts_every_card() -> None:
+    with load.server("thread") as url:
+        report = load.integrity(url, threads=3, per_thread=40)
+    # 3 x 32 own e-mails + 8 shared ones, each exactly once
+    assert report.expected == report.cards == report.live_count == 3 * 32 + 8
+    assert report.problems == 0
+
+
+def test_load_async_measures_both_runs() -> None:
+    result = load.load_async(
+        loopback_count=40, latency_count=40, latency=0.005, server_kind="thread"
+    )
+    assert result.name == "load_async"
+    assert result.ratio > 0
+    assert not result.lower_is_better
+    assert "WITH 5 ms injected latency" in result.detail
+    assert "NO latency" in result.detail
