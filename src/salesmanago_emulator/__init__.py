@@ -20,6 +20,8 @@ The pytest fixtures live in :mod:`salesmanago_emulator.pytest_plugin`.
 
 from . import control_callbacks as _control_callbacks  # noqa: F401  (/_emulator/callbacks)
 from . import control_faults as _control_faults  # noqa: F401  (registers /_emulator/faults)
+from . import control_jobs as _control_jobs  # noqa: F401  (/_emulator/jobs)
+from . import control_visits as _control_visits  # noqa: F401  (/_emulator/visits)
 from ._emulator import Emulator
 from ._router import CallRecord, RouteInfo, routes
 from .clock import Clock, FrozenClock, SystemClock

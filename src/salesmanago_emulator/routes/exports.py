@@ -4,10 +4,11 @@ the export files themselves (protocol §6, §13.18; semantics S1.2, S3.1).
 An export answers a ``requestId`` at once; its file is rendered at the request
 (live contacts only: soft-deleted ones are left out, S3.1) and kept by the
 account's :class:`~salesmanago_emulator.state.jobs.JobsArea`. ``job/status``
-answers a progress text until the job is done, then ``fileUrl``: a path below
-the account's endpoint, ``/api/job/file/<clientId>/<requestId>/<token>``,
-which the router serves to a plain ``GET`` (:func:`serve_file`) — the only
-``GET`` the emulator answers.
+counts each poll and answers a progress text until the job is done (its
+processing time passed and more than ``polls_until_done`` polls), then
+``fileUrl``: a path below the account's endpoint,
+``/api/job/file/<clientId>/<requestId>/<token>``, which the router serves
+to a plain ``GET`` (:func:`serve_file`) — the only ``GET`` the emulator answers.
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def job_status(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """A job of this account: ``message`` says it runs, or ``fileUrl`` names its file."""
     jobs = ctx.account.jobs
     job = jobs.job(_request_id(body))
-    if not jobs.done(job):
+    if not jobs.poll(job):  # counts the poll (JobsArea.polls_until_done)
         return {"success": True, "message": [TEXT_JOB_RUNNING.format(request_id=job.request_id)]}
     return {"fileUrl": file_url(ctx.account.client_id, job.request_id, job.token)}
 

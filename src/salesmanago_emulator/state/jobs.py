@@ -8,11 +8,15 @@ contacts through :meth:`JobsArea.contacts_page` / :meth:`JobsArea.select`,
 render the file and hand its text to :meth:`JobsArea.start`; the state keeps
 that text as it is (it knows nothing of its format).
 
-A job is done once the account's clock has reached its start plus
-:attr:`JobsArea.processing_time` (default zero: done at the first status
-poll). Move a :class:`~salesmanago_emulator.clock.FrozenClock` to finish a
-slower job. A done job's file can be fetched with its random ``token``; until
-then, and with a wrong token, it cannot.
+A job is done when two conditions hold: the account's clock has reached its
+start plus :attr:`JobsArea.processing_time`, and it has been polled more than
+:attr:`JobsArea.polls_until_done` times (both default to zero: done at the
+first status poll). With ``polls_until_done = n`` the first ``n`` polls
+(:meth:`JobsArea.poll`) answer "in progress" and poll ``n + 1`` finds it done
+(if the clock allows). Both settings are read when a job starts. Move a
+:class:`~salesmanago_emulator.clock.FrozenClock` to finish a slower job. A done
+job's file can be fetched with its random ``token``; until then, and with a
+wrong token, it cannot.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ class ExportJob:
         kind: one of :data:`JOB_KINDS`.
         started: when it was requested (UTC).
         ready_at: when it is done (UTC).
+        polls_needed: how many polls answer "in progress" before it can be done.
         token: the random secret its file's URL carries.
         content: the file's text, as the routes rendered it.
     """
@@ -71,10 +76,14 @@ class ExportJob:
     ready_at: datetime
     token: str
     content: str = attrs.field(repr=lambda c: f"<{len(c)} characters>")
+    polls_needed: int = 0
 
-    def done(self, now: datetime) -> bool:
-        """Whether the job's file is ready at ``now``."""
-        return now >= self.ready_at
+    def done(self, now: datetime, polls: int | None = None) -> bool:
+        """Whether the job's file is ready at ``now`` after ``polls`` status polls.
+
+        ``polls`` ``None`` checks the clock only.
+        """
+        return now >= self.ready_at and (polls is None or polls > self.polls_needed)
 
 
 class JobsArea(AccountArea):
@@ -88,6 +97,8 @@ class JobsArea(AccountArea):
         self._jobs: dict[str, ExportJob] = {}
         self._next = 1
         self._processing_time = timedelta(0)
+        self._polls_until_done = 0
+        self._polls: dict[str, int] = {}
 
     # --- configuration -----------------------------------------------------------
 
@@ -101,6 +112,17 @@ class JobsArea(AccountArea):
         if not isinstance(value, timedelta) or value < timedelta(0):
             raise ValueError("processing_time must be a timedelta of zero or more")
         self._processing_time = value
+
+    @property
+    def polls_until_done(self) -> int:
+        """How many ``job/status`` polls of a new job answer "in progress" (0: none)."""
+        return self._polls_until_done
+
+    @polls_until_done.setter
+    def polls_until_done(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError("polls_until_done must be an integer of zero or more")
+        self._polls_until_done = value
 
     # --- selections (reads) ------------------------------------------------------
 
@@ -151,9 +173,11 @@ class JobsArea(AccountArea):
             ready_at=now + self._processing_time,
             token=secrets.token_hex(16),
             content=content,
+            polls_needed=self._polls_until_done,
         )
         self._next += 1
         self._jobs[job.request_id] = job
+        self._polls[job.request_id] = 0
         return job
 
     def job(self, request_id: str) -> ExportJob:
@@ -164,8 +188,17 @@ class JobsArea(AccountArea):
         return job
 
     def done(self, job: ExportJob) -> bool:
-        """Whether ``job`` is done now (the account's clock)."""
-        return job.done(self.account.clock.now())
+        """Whether ``job`` is done now (the account's clock and its polls so far)."""
+        return job.done(self.account.clock.now(), self._polls.get(job.request_id, 0))
+
+    def poll(self, job: ExportJob) -> bool:
+        """Count one status poll of ``job``; whether it is done now (``job/status``)."""
+        self._polls[job.request_id] = self._polls.get(job.request_id, 0) + 1
+        return self.done(job)
+
+    def polls(self, job: ExportJob) -> int:
+        """How many times ``job`` has been polled."""
+        return self._polls.get(job.request_id, 0)
 
     def file(self, request_id: str, token: str) -> str | None:
         """The file of the done job ``request_id`` whose token is ``token``; else ``None``."""
@@ -182,8 +215,9 @@ class JobsArea(AccountArea):
     # --- area protocol -----------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget every job; ids start again at 1 (``processing_time`` is kept)."""
+        """Forget every job; ids start again at 1 (both settings are kept)."""
         self._jobs.clear()
+        self._polls.clear()
         self._next = 1
 
     def to_state(self) -> dict[str, Any]:
@@ -191,6 +225,7 @@ class JobsArea(AccountArea):
         return {
             "nextRequestId": self._next,
             "processingSeconds": self._processing_time.total_seconds(),
+            "pollsUntilDone": self._polls_until_done,
             "jobs": [
                 {
                     "requestId": job.request_id,
@@ -199,6 +234,8 @@ class JobsArea(AccountArea):
                     "readyAt": job.ready_at.isoformat(),
                     "token": job.token,
                     "content": job.content,
+                    "pollsNeeded": job.polls_needed,
+                    "polls": self._polls.get(job.request_id, 0),
                 }
                 for job in self._jobs.values()
             ],
@@ -207,6 +244,7 @@ class JobsArea(AccountArea):
     def load_state(self, data: Mapping[str, Any]) -> None:
         """Replace the jobs with those of :meth:`to_state`'s ``data``."""
         jobs = {}
+        polls = {}
         for item in data.get("jobs", []):
             job = ExportJob(
                 request_id=str(item["requestId"]),
@@ -215,8 +253,19 @@ class JobsArea(AccountArea):
                 ready_at=datetime.fromisoformat(item["readyAt"]),
                 token=str(item["token"]),
                 content=str(item["content"]),
+                polls_needed=int(item.get("pollsNeeded", 0)),
             )
             jobs[job.request_id] = job
+            polls[job.request_id] = int(item.get("polls", 0))
+        processing = timedelta(seconds=float(data.get("processingSeconds", 0)))
+        polls_until_done = int(data.get("pollsUntilDone", 0))
+        previous = (self._processing_time, self._polls_until_done)
+        try:  # both checked before the jobs change
+            self.processing_time = processing
+            self.polls_until_done = polls_until_done
+        except ValueError:
+            self._processing_time, self._polls_until_done = previous
+            raise
         self._jobs = jobs
+        self._polls = polls
         self._next = int(data.get("nextRequestId", len(jobs) + 1))
-        self.processing_time = timedelta(seconds=float(data.get("processingSeconds", 0)))

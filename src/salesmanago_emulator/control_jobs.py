@@ -1,0 +1,73 @@
+"""Control operations for export jobs (protocol §6): ``jobs`` and ``jobs/configure``.
+
+- ``jobs`` (read-only): the account's job settings and its jobs (``requestId``,
+  ``kind``, ``started``, ``readyAt``, ``pollsNeeded``, ``polls``, ``done``; no
+  tokens or files).
+- ``jobs/configure``: ``pollsUntilDone`` (an integer >= 0: the first ``n``
+  ``job/status`` polls of a new job answer "in progress") and/or
+  ``processingSeconds`` (a number >= 0 on the account's clock). Both are
+  checked before either changes; they apply to jobs started afterwards.
+
+Both act on the account named by ``clientId`` (default: the first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from .control import ControlArgs, ControlError, control_route
+from .state.jobs import JobsArea
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+__all__: list[str] = []
+
+
+def _settings(jobs: JobsArea) -> dict[str, Any]:
+    return {
+        "pollsUntilDone": jobs.polls_until_done,
+        "processingSeconds": jobs.processing_time.total_seconds(),
+    }
+
+
+@control_route("jobs", read_only=True)
+def _jobs(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """The account's job settings and jobs with their polls (no tokens, no files)."""
+    jobs = args.account(emulator).jobs
+    return {
+        **_settings(jobs),
+        "jobs": [
+            {
+                "requestId": job.request_id,
+                "kind": job.kind,
+                "started": job.started.isoformat(),
+                "readyAt": job.ready_at.isoformat(),
+                "pollsNeeded": job.polls_needed,
+                "polls": jobs.polls(job),
+                "done": jobs.done(job),
+            }
+            for job in jobs.jobs
+        ],
+    }
+
+
+@control_route("jobs/configure")
+def _jobs_configure(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """Set ``pollsUntilDone`` (int >= 0) and/or ``processingSeconds`` (>= 0) for new jobs."""
+    jobs = args.account(emulator).jobs
+    polls = args.integer("pollsUntilDone", None)
+    seconds = args.number("processingSeconds", None)
+    if polls is None and seconds is None:
+        raise ControlError("Give pollsUntilDone and/or processingSeconds")
+    if polls is not None and polls < 0:
+        raise ControlError("Field 'pollsUntilDone' must be 0 or more")
+    if seconds is not None and seconds < 0:
+        raise ControlError("Field 'processingSeconds' must be 0 or more")
+    if polls is not None:
+        jobs.polls_until_done = polls
+    if seconds is not None:
+        jobs.processing_time = timedelta(seconds=seconds)
+    return _settings(jobs)

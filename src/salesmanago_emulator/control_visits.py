@@ -1,0 +1,73 @@
+"""Control operations for visits (S16.1, S2.8): ``visits`` and ``visits/record``.
+
+The platform records visits from its tracking script, not through the API, so
+tests and demos add them here (or with ``account.visits.record(...)``).
+
+- ``visits/record``: ``contact`` (e-mail or id; absent or ``null``: an
+  anonymous visitor), ``url`` (required), ``date`` (ISO-8601 with a zone;
+  default: now on the emulator's clock), ``duration`` (seconds, default 0),
+  ``source`` (default ``DIRECT``), ``sourceDetail``, ``points`` (default 0,
+  added to the contact's scoring), ``ip``. Answers ``recorded`` and ``visit``;
+  a contact whose monitoring is stopped gets nothing: ``recorded: false``,
+  ``visit: null`` (S2.8). A missing contact is 404, a bad field 400.
+- ``visits`` (read-only): the shown visits of ``contact``, or with no
+  ``contact`` the anonymous ones, oldest first.
+
+Both act on the account named by ``clientId`` (default: the first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .control import ControlArgs, control_route
+from .state.visits import DEFAULT_SOURCE, Visit
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+__all__: list[str] = []
+
+
+def _visit(visit: Visit) -> dict[str, Any]:
+    return {
+        "id": visit.id,
+        "contactId": visit.contact_id,
+        "date": visit.at.isoformat(),
+        "url": visit.url,
+        "duration": visit.duration_seconds,
+        "source": visit.source,
+        "sourceDetail": visit.source_detail,
+        "points": visit.points,
+        "ip": visit.ip,
+    }
+
+
+@control_route("visits/record")
+def _visits_record(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """Record a visit: contact (none: anonymous), url, date, duration, source, points, ..."""
+    account = args.account(emulator)
+    visit = account.visits.record(
+        args.text("contact", None),
+        url=args.text("url"),
+        at=args.instant("date") if args.data.get("date") is not None else None,
+        duration_seconds=args.integer("duration", 0),
+        source=args.text("source", DEFAULT_SOURCE),
+        source_detail=args.text("sourceDetail", None),
+        points=args.integer("points", 0),
+        ip=args.text("ip", None),
+    )
+    return {"recorded": visit is not None, "visit": _visit(visit) if visit is not None else None}
+
+
+@control_route("visits", read_only=True)
+def _visits(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """The visits of ``contact`` (e-mail or id), or the anonymous ones, oldest first."""
+    account = args.account(emulator)
+    key = args.text("contact", None)
+    if key is None:
+        visits = list(account.visits.anonymous)
+    else:
+        visits = account.visits.of(account.find_live(key))
+    return {"visits": [_visit(visit) for visit in visits]}

@@ -1,0 +1,430 @@
+"""Visits of the monitored pages (semantics S16.1, S16.2, S2.8; protocol §6 ``recentActivity``).
+
+The platform records visits from its tracking script on the client's pages,
+never through the API, so the emulator takes them from Python
+(:meth:`VisitsArea.record`) and from the control operation ``visits/record``.
+A visit has a date, a duration in seconds, a source (``DIRECT``, ``SEARCH``,
+... as given, upper-cased), an optional source detail, the URL, the points it
+gave, and optionally the visitor's IP address. It belongs to one contact, or
+to nobody (an anonymous visitor).
+
+Rules (grade D where the platform says nothing):
+
+- a visit needs a live contact (soft-deleted or missing -> ContactNotFound);
+- a contact whose monitoring is stopped gets no visit (S2.8, seed 003 [6]):
+  :meth:`VisitsArea.record` **ignores** it and returns ``None``, as the
+  tracking script's request would be dropped without an error anywhere;
+- the points are added to the contact's scoring through the account's
+  :meth:`~salesmanago_emulator.state.card_actions.CardActions.add_score`, so
+  its companies follow (S4.4); ``lastVisit`` on the card moves forward to the
+  visit's date when it is later;
+- a soft delete hides the contact's visits (card, ``recentActivity``); a
+  restore shows them again; a purge, permanent delete or forget-me drops them.
+
+:meth:`VisitsArea.report` answers ``recentActivity``: the visits in a range,
+the visiting contacts grouped by state, the anonymous visits, and statistics
+(per source, per hour of day and per day of week in the account's time zone).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from ..errors import (
+    RULE_AWARE,
+    RULE_INTEGER,
+    RULE_NOT_EMPTY,
+    RULE_STRING,
+    RULE_TOO_LONG,
+    InvalidField,
+)
+from .area import AccountArea
+from .contacts import ContactRecord
+
+if TYPE_CHECKING:
+    from .account import Account
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "MAX_SOURCE",
+    "MAX_SOURCE_DETAIL",
+    "MAX_URL",
+    "RULE_NOT_NEGATIVE",
+    "STAT_KINDS",
+    "ActivityReport",
+    "ContactActivity",
+    "Visit",
+    "VisitStat",
+    "VisitsArea",
+]
+
+DEFAULT_SOURCE: Final = "DIRECT"
+"""The source of a visit recorded without one."""
+MAX_URL: Final = 2048
+"""Longest visited URL, in characters (our limit; refused, never cut)."""
+MAX_SOURCE: Final = 64
+"""Longest source name, in characters (our limit)."""
+MAX_SOURCE_DETAIL: Final = 255
+"""Longest source detail, in characters (our limit)."""
+RULE_NOT_NEGATIVE: Final = "must be 0 or more (got {value})"
+"""A duration below zero."""
+STAT_KINDS: Final = ("SOURCE", "HOUR", "WEEKDAY")
+"""The groups of :meth:`VisitsArea.report`'s statistics, in the order they are listed."""
+_WEEKDAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+@attrs.frozen(kw_only=True)
+class Visit:
+    """One visit of a monitored page."""
+
+    id: str
+    """The visit's id (from the account's id factory)."""
+    contact_id: str | None
+    """The visiting contact, or ``None`` for an anonymous visitor."""
+    at: datetime
+    """When the visit started (aware)."""
+    url: str
+    """The visited page."""
+    duration_seconds: int
+    """How long the visit lasted, in seconds (0 or more)."""
+    source: str
+    """Where the visitor came from (upper case), e.g. ``DIRECT``."""
+    source_detail: str | None
+    """More about the source (a referring site, a campaign), or ``None``."""
+    points: int
+    """The scoring points the visit gave the contact."""
+    ip: str | None
+    """The visitor's IP address, if known."""
+    seq: int
+    """Recording order within the account (ties of :attr:`at` keep this order)."""
+
+
+@attrs.frozen(kw_only=True)
+class ContactActivity:
+    """One contact's visits in a :class:`ActivityReport`'s range."""
+
+    record: ContactRecord
+    """The (live) contact."""
+    visits: int
+    """How many visits."""
+    duration_seconds: int
+    """Their total duration."""
+    points: int
+    """The points they gave."""
+    first_visit: datetime
+    """The earliest visit's date."""
+    last_visit: Visit
+    """The latest visit."""
+
+
+@attrs.frozen(kw_only=True)
+class VisitStat:
+    """Visits of one group (a source, an hour of the day, a day of the week)."""
+
+    kind: str
+    """One of :data:`STAT_KINDS`."""
+    name: str
+    """The source, the hour (``"0"`` .. ``"23"``) or the weekday (``MONDAY`` ..)."""
+    visits: int
+    """How many visits of the range fall in the group."""
+    percent: float
+    """Their share of the range's visits, in percent (two decimals)."""
+    last_visit: datetime
+    """The group's latest visit."""
+
+
+@attrs.frozen(kw_only=True)
+class ActivityReport:
+    """Who visited between :attr:`start` and :attr:`end` (``recentActivity``)."""
+
+    start: datetime
+    end: datetime
+    monitored_contacts: int
+    """Live contacts whose monitoring is on (S2.8)."""
+    total_contacts: int
+    """Live contacts (S3.1)."""
+    contacts: tuple[ContactActivity, ...]
+    """Visiting live contacts, in the order of their first visit in the range."""
+    anonymous: tuple[Visit, ...]
+    """Visits of anonymous visitors, oldest first."""
+    visits: tuple[tuple[Visit, ContactRecord | None], ...]
+    """Every visit of the range with its contact (``None``: anonymous), oldest first."""
+    stats: tuple[VisitStat, ...]
+    """Per source (most visits first), then per hour and per weekday (in order)."""
+
+
+def _text(value: object, field: str, limit: int, *, required: bool) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise InvalidField(field, RULE_STRING)
+    text = value.strip()
+    if not text:
+        if not required:
+            return None
+        raise InvalidField(field, RULE_NOT_EMPTY)
+    if len(text) > limit:
+        raise InvalidField(field, RULE_TOO_LONG.format(limit=limit, length=len(text)))
+    return text
+
+
+def _integer(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField(field, RULE_INTEGER)
+    return value
+
+
+class VisitsArea(AccountArea):
+    """The visits of an account's monitored pages (S16.1); per contact and anonymous."""
+
+    key: ClassVar[str] = "visits"
+    account: Account
+
+    def __init__(self, account: Account) -> None:
+        """No visits yet."""
+        super().__init__(account)
+        self._by_contact: dict[str, list[Visit]] = {}
+        self._anonymous: list[Visit] = []
+        self._seq = 0
+
+    # --- recording ---------------------------------------------------------------
+
+    def record(
+        self,
+        key: str | None,
+        *,
+        url: str,
+        at: datetime | None = None,
+        duration_seconds: int = 0,
+        source: str = DEFAULT_SOURCE,
+        source_detail: str | None = None,
+        points: int = 0,
+        ip: str | None = None,
+    ) -> Visit | None:
+        """Record a visit of the live contact ``key`` (e-mail or id; ``None``: anonymous).
+
+        ``at`` defaults to the account's clock. Returns the visit, or ``None``
+        when the contact's monitoring is stopped (S2.8: nothing is recorded,
+        no points are given). Refusals, before anything changes:
+        ContactNotFound; InvalidField ``date`` (naive), ``url`` (blank or over
+        :data:`MAX_URL`), ``duration`` (not an integer >= 0), ``source``,
+        ``sourceDetail``, ``points`` (not an integer), ``ip``.
+        """
+        record = self.account.find_live(key) if key is not None else None
+        when = self.account.clock.now() if at is None else at
+        if not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None:
+            raise InvalidField("date", RULE_AWARE)
+        page = _text(url, "url", MAX_URL, required=True)
+        duration = _integer(duration_seconds, "duration")
+        if duration < 0:
+            raise InvalidField("duration", RULE_NOT_NEGATIVE.format(value=duration))
+        origin = _text(source, "source", MAX_SOURCE, required=True)
+        detail = _text(source_detail, "sourceDetail", MAX_SOURCE_DETAIL, required=False)
+        score = _integer(points, "points")
+        address = _text(ip, "ip", MAX_SOURCE, required=False)
+        assert page is not None
+        assert origin is not None
+        if record is not None and not record.monitored:
+            return None
+        if record is not None and score:
+            self.account.add_score(record.id, score)  # first: may refuse, changes nothing then
+        # Every check passed: from here on nothing raises.
+        self._seq += 1
+        visit = Visit(
+            id=self.account._new_id(),
+            contact_id=record.id if record is not None else None,
+            at=when,
+            url=page,
+            duration_seconds=duration,
+            source=sys.intern(origin.upper()),
+            source_detail=detail,
+            points=score,
+            ip=address,
+            seq=self._seq,
+        )
+        if record is None:
+            self._anonymous.append(visit)
+            return visit
+        self._by_contact.setdefault(record.id, []).append(visit)
+        if record.last_visit is None or when > record.last_visit:
+            record.last_visit = when
+        return visit
+
+    # --- reads -------------------------------------------------------------------
+
+    def of(self, record: ContactRecord) -> list[Visit]:
+        """The visits of ``record``, oldest first; none while it is soft-deleted."""
+        if record.deleted:
+            return []
+        return sorted(self._by_contact.get(record.id, ()), key=_order)
+
+    @property
+    def anonymous(self) -> tuple[Visit, ...]:
+        """The visits of anonymous visitors, oldest first."""
+        return tuple(sorted(self._anonymous, key=_order))
+
+    def between(self, start: datetime, end: datetime) -> list[tuple[Visit, ContactRecord | None]]:
+        """Every shown visit dated in [``start``, ``end``] with its contact, oldest first."""
+        for value, name in ((start, "from"), (end, "to")):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise InvalidField(name, RULE_AWARE)
+        found: list[tuple[Visit, ContactRecord | None]] = [
+            (visit, None) for visit in self._anonymous if start <= visit.at <= end
+        ]
+        for record in self.account.live_contacts():
+            for visit in self._by_contact.get(record.id, ()):
+                if start <= visit.at <= end:
+                    found.append((visit, record))
+        found.sort(key=lambda pair: _order(pair[0]))
+        return found
+
+    def report(self, start: datetime, end: datetime) -> ActivityReport:
+        """``recentActivity`` between ``start`` and ``end`` (inclusive, aware)."""
+        visits = self.between(start, end)
+        live = list(self.account.live_contacts())
+        return ActivityReport(
+            start=start,
+            end=end,
+            monitored_contacts=sum(1 for record in live if record.monitored),
+            total_contacts=len(live),
+            contacts=tuple(_by_contact(visits)),
+            anonymous=tuple(visit for visit, record in visits if record is None),
+            visits=tuple(visits),
+            stats=tuple(self._stats([visit for visit, _ in visits])),
+        )
+
+    def _stats(self, visits: Sequence[Visit]) -> list[VisitStat]:
+        if not visits:
+            return []
+        zone = self.account.timezone
+        groups: dict[tuple[str, str], list[Visit]] = {}
+        for visit in visits:
+            local = visit.at.astimezone(zone)
+            groups.setdefault(("SOURCE", visit.source), []).append(visit)
+            groups.setdefault(("HOUR", str(local.hour)), []).append(visit)
+            groups.setdefault(("WEEKDAY", _WEEKDAYS[local.weekday()]), []).append(visit)
+
+        def rank(item: tuple[tuple[str, str], list[Visit]]) -> tuple[int, int, str]:
+            (kind, name), members = item
+            if kind == "SOURCE":
+                return 0, -len(members), name
+            if kind == "HOUR":
+                return 1, int(name), ""
+            return 2, _WEEKDAYS.index(name), ""
+
+        total = len(visits)
+        return [
+            VisitStat(
+                kind=kind,
+                name=name,
+                visits=len(members),
+                percent=round(100 * len(members) / total, 2),
+                last_visit=max(visit.at for visit in members),
+            )
+            for (kind, name), members in sorted(groups.items(), key=rank)
+        ]
+
+    # --- contact changes and the area protocol -----------------------------------
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        """The contact is gone for good: its visits go too."""
+        self._by_contact.pop(record.id, None)
+
+    def reset(self) -> None:
+        """Forget every visit."""
+        self._by_contact.clear()
+        self._anonymous.clear()
+        self._seq = 0
+
+    def to_state(self) -> dict[str, Any]:
+        """``{"visits": [...]}`` in recording order, instants as ISO-8601."""
+        every = [*self._anonymous, *(v for vs in self._by_contact.values() for v in vs)]
+        return {"visits": [_visit_state(visit) for visit in sorted(every, key=_by_seq)]}
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace every visit with those in ``data`` (contacts load first).
+
+        A visit naming a contact the account lacks raises ``ValueError``;
+        nothing changes then.
+        """
+        by_contact: dict[str, list[Visit]] = {}
+        anonymous: list[Visit] = []
+        seq = 0
+        for raw in data.get("visits", ()):
+            seq += 1
+            contact_id = raw.get("contactId")
+            if contact_id is not None:
+                record = self.account.find(str(contact_id))
+                if record is None:
+                    raise ValueError(f"visit {raw.get('id')!r} names unknown contact {contact_id}")
+                contact_id = record.id
+            visit = Visit(
+                id=str(raw["id"]),
+                contact_id=contact_id,
+                at=datetime.fromisoformat(raw["date"]),
+                url=str(raw["url"]),
+                duration_seconds=int(raw.get("duration", 0)),
+                source=sys.intern(str(raw.get("source", DEFAULT_SOURCE))),
+                source_detail=_opt_str(raw.get("sourceDetail")),
+                points=int(raw.get("points", 0)),
+                ip=_opt_str(raw.get("ip")),
+                seq=seq,
+            )
+            if contact_id is None:
+                anonymous.append(visit)
+            else:
+                by_contact.setdefault(contact_id, []).append(visit)
+        self._by_contact = by_contact
+        self._anonymous = anonymous
+        self._seq = seq
+
+
+def _order(visit: Visit) -> tuple[datetime, int]:
+    return visit.at, visit.seq
+
+
+def _by_seq(visit: Visit) -> int:
+    return visit.seq
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _visit_state(visit: Visit) -> dict[str, Any]:
+    return {
+        "id": visit.id,
+        "contactId": visit.contact_id,
+        "date": visit.at.isoformat(),
+        "url": visit.url,
+        "duration": visit.duration_seconds,
+        "source": visit.source,
+        "sourceDetail": visit.source_detail,
+        "points": visit.points,
+        "ip": visit.ip,
+    }
+
+
+def _by_contact(visits: Iterable[tuple[Visit, ContactRecord | None]]) -> list[ContactActivity]:
+    grouped: dict[str, list[Visit]] = {}
+    records: dict[str, ContactRecord] = {}
+    for visit, record in visits:
+        if record is not None:
+            grouped.setdefault(record.id, []).append(visit)
+            records[record.id] = record
+    return [
+        ContactActivity(
+            record=records[contact_id],
+            visits=len(members),
+            duration_seconds=sum(v.duration_seconds for v in members),
+            points=sum(v.points for v in members),
+            first_visit=members[0].at,
+            last_visit=members[-1],
+        )
+        for contact_id, members in grouped.items()
+    ]
