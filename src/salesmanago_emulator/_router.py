@@ -143,7 +143,43 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_DECODER: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+NUMBER_LIMIT: Final = 40
+"""Most digits of a JSON number, and the largest decimal exponent either way (grade D).
+
+No field of the protocol needs more (ms timestamps have 13 digits, event
+values 22 characters); without a bound ``1E+100000`` would become a
+100 001-digit integer or string and tie up the emulator.
+"""
+TEXT_NUMBER_OUT_OF_RANGE: Final = (
+    "Request body holds a number out of range: {number} "
+    f"(at most {NUMBER_LIMIT} digits, exponent within ±{NUMBER_LIMIT})"
+)
+
+
+class _NumberOutOfRange(ValueError):
+    """A JSON number beyond :data:`NUMBER_LIMIT` (refused with HTTP 400)."""
+
+    def __init__(self, text: str) -> None:
+        shown = text if len(text) <= 32 else text[:32] + "..."
+        super().__init__(TEXT_NUMBER_OUT_OF_RANGE.format(number=shown))
+
+
+def _parse_int(text: str) -> int:
+    if len(text) - text.startswith("-") > NUMBER_LIMIT:
+        raise _NumberOutOfRange(text)
+    return int(text)
+
+
+def _parse_float(text: str) -> Decimal:
+    value = Decimal(text)
+    if len(text) > 2 * NUMBER_LIMIT or abs(value.adjusted()) > NUMBER_LIMIT:
+        raise _NumberOutOfRange(text)
+    return value
+
+
+_DECODER: Final = json.JSONDecoder(
+    parse_float=_parse_float, parse_int=_parse_int, parse_constant=_reject_constant
+)
 
 # A Decimal is first written as a marked string, then the marks and quotes are cut
 # away so its digits stand as a JSON number. The mark holds a NUL (escaped as
@@ -319,6 +355,8 @@ class Router:
             return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
         try:
             body = _DECODER.decode(raw.decode("utf-8"))
+        except _NumberOutOfRange as error:
+            return 400, None, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
             return 400, None, _failure([TEXT_NOT_JSON])
         if not isinstance(body, dict):
