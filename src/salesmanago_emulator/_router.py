@@ -156,7 +156,7 @@ TEXT_NUMBER_OUT_OF_RANGE: Final = (
 )
 
 
-class _NumberOutOfRange(ValueError):
+class _NumberOutOfRangeError(ValueError):
     """A JSON number beyond :data:`NUMBER_LIMIT` (refused with HTTP 400)."""
 
     def __init__(self, text: str) -> None:
@@ -166,14 +166,14 @@ class _NumberOutOfRange(ValueError):
 
 def _parse_int(text: str) -> int:
     if len(text) - text.startswith("-") > NUMBER_LIMIT:
-        raise _NumberOutOfRange(text)
+        raise _NumberOutOfRangeError(text)
     return int(text)
 
 
 def _parse_float(text: str) -> Decimal:
     value = Decimal(text)
     if len(text) > 2 * NUMBER_LIMIT or abs(value.adjusted()) > NUMBER_LIMIT:
-        raise _NumberOutOfRange(text)
+        raise _NumberOutOfRangeError(text)
     return value
 
 
@@ -355,7 +355,7 @@ class Router:
             return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
         try:
             body = _DECODER.decode(raw.decode("utf-8"))
-        except _NumberOutOfRange as error:
+        except _NumberOutOfRangeError as error:
             return 400, None, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
             return 400, None, _failure([TEXT_NOT_JSON])
