@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast, overload
 
 import httpx
@@ -218,6 +218,21 @@ class Emulator(Generic[_C]):
             self._calls.clear()
             self._router.forget_credentials()
 
+    def _client_setup(
+        self,
+        client_id: str | None,
+        owner: str | None,
+        options: dict[str, Any],
+        http_client: Callable[..., httpx.Client | httpx.AsyncClient],
+    ) -> tuple[str, str, str]:
+        """Fill in ``options``' defaults (no retries, this emulator's endpoint and
+        transport); the account's id, secret and user, as :meth:`client` describes."""
+        options.setdefault("max_retries", 0)
+        options.setdefault("endpoint", EMULATOR_ENDPOINT)
+        if "http_client" not in options:
+            options["http_client"] = http_client(transport=self.transport())
+        return self._credentials(client_id, owner)
+
     def _credentials(self, client_id: str | None, owner: str | None) -> tuple[str, str, str]:
         with self._lock:
             if client_id is None:
@@ -243,11 +258,7 @@ class Emulator(Generic[_C]):
         """
         from salesmanago import SalesManago
 
-        options.setdefault("max_retries", 0)
-        options.setdefault("endpoint", EMULATOR_ENDPOINT)
-        if "http_client" not in options:
-            options["http_client"] = httpx.Client(transport=self.transport())
-        account_id, secret, user = self._credentials(client_id, owner)
+        account_id, secret, user = self._client_setup(client_id, owner, options, httpx.Client)
         return SalesManago(client_id=account_id, api_secret=secret, owner=user, **options)
 
     def async_client(
@@ -256,11 +267,7 @@ class Emulator(Generic[_C]):
         """A ``salesmanago.AsyncSalesManago`` talking to this emulator (see :meth:`client`)."""
         from salesmanago import AsyncSalesManago
 
-        options.setdefault("max_retries", 0)
-        options.setdefault("endpoint", EMULATOR_ENDPOINT)
-        if "http_client" not in options:
-            options["http_client"] = httpx.AsyncClient(transport=self.transport())
-        account_id, secret, user = self._credentials(client_id, owner)
+        account_id, secret, user = self._client_setup(client_id, owner, options, httpx.AsyncClient)
         return AsyncSalesManago(client_id=account_id, api_secret=secret, owner=user, **options)
 
     def __repr__(self) -> str:

@@ -22,26 +22,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .control import ControlArgs, control_route
-from .state.visits import DEFAULT_SOURCE, Visit
+from .state.visits import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
 
 __all__: list[str] = []
-
-
-def _visit(visit: Visit) -> dict[str, Any]:
-    return {
-        "id": visit.id,
-        "contactId": visit.contact_id,
-        "date": visit.at.isoformat(),
-        "url": visit.url,
-        "duration": visit.duration_seconds,
-        "source": visit.source,
-        "sourceDetail": visit.source_detail,
-        "points": visit.points,
-        "ip": visit.ip,
-    }
 
 
 @control_route("visits/record")
@@ -58,7 +44,7 @@ def _visits_record(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, A
         points=args.integer("points", 0),
         ip=args.text("ip", None),
     )
-    return {"recorded": visit is not None, "visit": _visit(visit) if visit is not None else None}
+    return {"recorded": visit is not None, "visit": visit.to_state() if visit is not None else None}
 
 
 @control_route("visits", read_only=True)
@@ -70,4 +56,4 @@ def _visits(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
         visits = list(account.visits.anonymous)
     else:
         visits = account.visits.of(account.find_live(key))
-    return {"visits": [_visit(visit) for visit in visits]}
+    return {"visits": [visit.to_state() for visit in visits]}

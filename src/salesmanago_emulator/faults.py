@@ -39,6 +39,7 @@ injected fault in :attr:`CallRecord.fault <salesmanago_emulator.CallRecord.fault
 from __future__ import annotations
 
 import fnmatch
+import inspect
 import json
 import random
 import threading
@@ -65,20 +66,6 @@ FAULT_KINDS: Final[tuple[str, ...]] = get_args(FaultKind)
 """Every :data:`FaultKind`, in documentation order."""
 
 _GLOB_CHARS: Final = frozenset("*?[")
-_RULE_KEYS: Final = frozenset(
-    {
-        "kind",
-        "path",
-        "client_id",
-        "times",
-        "probability",
-        "seed",
-        "status",
-        "retry_after",
-        "seconds",
-        "after_write",
-    }
-)
 TEXT_RATE_LIMITED: Final = "Too many requests (injected fault)"
 TEXT_HTTP_ERROR: Final = "HTTP {status} (injected fault)"
 TEXT_CONNECT: Final = "Injected fault: connection dropped before the request reached the platform"
@@ -249,6 +236,10 @@ class FaultRule:
         where = f" path={self.path!r}" if self.path else ""
         who = f" client_id={self.client_id!r}" if self.client_id else ""
         return f"<FaultRule {self.label}{where}{who} hits={self._hits} times={self.times}>"
+
+
+_RULE_KEYS: Final = frozenset(inspect.signature(FaultRule).parameters)
+"""The keys of a rule given as a dict (:meth:`FaultInjector.add_all`): FaultRule's arguments."""
 
 
 class FaultPlan:

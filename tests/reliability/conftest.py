@@ -7,11 +7,16 @@ waits between retries go to ``slept`` and the emulator's injected latency to
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "sdk"))
+
 from reliability_helpers import API_SECRET, CLIENT_ID, KNOWN, OWNER, AnyClient
 
 from salesmanago import ContactUpsert, SalesManago

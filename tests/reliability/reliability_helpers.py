@@ -3,30 +3,23 @@
 Each :class:`Op` is one SDK method with its wire path, whether the SDK treats it
 as idempotent, and the arguments of a valid call against the seeded account.
 Operations whose route the emulator does not serve yet are skipped with a reason
-(:func:`op_params`).
+(:func:`op_params`). :func:`call` (from ``sdk_fake_platform``) runs one on
+either client.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 import pytest
+from sdk_fake_platform import AnyClient, call
 
-from salesmanago import (
-    AsyncSalesManago,
-    ContactUpsert,
-    ExternalEvent,
-    ExternalEventType,
-    SalesManago,
-)
+from salesmanago import ContactUpsert, ExternalEvent, ExternalEventType
 from salesmanago_emulator import CallRecord, Emulator
 from salesmanago_emulator.routes import ALL_ROUTES
-
-AnyClient = SalesManago | AsyncSalesManago
 
 CLIENT_ID = "reliability-client"
 API_SECRET = "reliability-secret-5f1c"
@@ -96,21 +89,6 @@ def op_params(ops: Sequence[Op]) -> list[Any]:
         )
         for op in ops
     ]
-
-
-async def call(client: AnyClient, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run ``client.<resource>.<method>(*args, **kwargs)`` on either client."""
-    target: Any = client
-    for part in name.split("."):
-        target = getattr(target, part)
-    result = target(*args, **kwargs)
-    if inspect.isawaitable(result):
-        return await result
-    if hasattr(result, "__aiter__"):
-        return [item async for item in result]
-    if isinstance(result, Iterator):
-        return list(result)
-    return result
 
 
 async def run(client: AnyClient, op: Op) -> Any:

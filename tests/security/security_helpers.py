@@ -18,18 +18,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 import attrs
-from routes_helpers import (
-    A_ID,
-    A_OWNER,
-    A_SECOND,
-    A_SECRET,
-    B_ID,
-    B_OWNER,
-    B_SECRET,
-    NOW,
-    NOW_MS,
-    Api,
-)
+from routes_helpers import B_OWNER, NOW_MS, Api, new_emulator
 
 from salesmanago_emulator import Emulator, FrozenClock
 
@@ -50,14 +39,6 @@ AUTH_KEYS: Final = ("clientId", "apiKey", "sha", "requestTime", "owner")
 
 Sample = list[dict[str, Any]]
 """A sequence of request bodies (without auth fields) sent one after the other."""
-
-
-def new_emulator() -> Emulator[FrozenClock]:
-    """Accounts A (two users) and B (one user) on a clock frozen at ``NOW``."""
-    emulator = Emulator(clock=FrozenClock(NOW))
-    emulator.add_account(client_id=A_ID, api_secret=A_SECRET, users=[A_OWNER, A_SECOND])
-    emulator.add_account(client_id=B_ID, api_secret=B_SECRET, users=[B_OWNER])
-    return emulator
 
 
 def state_text(emulator: Emulator[FrozenClock], client_id: str | None = None) -> str:

@@ -1,11 +1,14 @@
-"""How a request names one contact: by e-mail or by contact id."""
+"""How a request names contacts: one by e-mail or by contact id, several by addressees."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from .._validation import check_email
 from ..errors import ValidationError
+from ..models.common import Addressee, AddresseeType
 
-__all__ = ["contact_key"]
+__all__ = ["addressee_list", "contact_key"]
 
 
 def contact_key(email: str | None, contact_id: str | None, prefix: str = "") -> dict[str, str]:
@@ -20,3 +23,33 @@ def contact_key(email: str | None, contact_id: str | None, prefix: str = "") -> 
     if not isinstance(contact_id, str) or not contact_id.strip():
         raise ValidationError(f"{prefix}contactId", "must be a non-empty contact id")
     return {"contactId": contact_id.strip()}
+
+
+def addressee_list(
+    contacts: Sequence[str | Addressee], wire_types: Mapping[AddresseeType, str], rule: str
+) -> list[dict[str, str]]:
+    """``[{addresseeType, value}]``: e-mails, or addressees of the types in ``wire_types``.
+
+    ``wire_types`` maps each accepted type to its wire spelling; another type is
+    refused with ``rule``. E-mails are checked (and trimmed), other values must
+    not be blank.
+    """
+    if isinstance(contacts, str) or not contacts:
+        raise ValidationError("contacts", "must be a non-empty list of e-mails or addressees")
+    out = []
+    for index, contact in enumerate(contacts):
+        field = f"contacts[{index}]"
+        if isinstance(contact, str):
+            contact = Addressee.email(check_email(contact, field))
+        elif not isinstance(contact, Addressee):
+            raise ValidationError(field, "must be an e-mail or an Addressee")
+        kind = wire_types.get(contact.addressee_type)
+        if kind is None:
+            raise ValidationError(f"{field}.addresseeType", rule)
+        value = contact.value
+        if contact.addressee_type is AddresseeType.EMAIL:
+            value = check_email(value, f"{field}.value")
+        elif not value.strip():
+            raise ValidationError(f"{field}.value", "must not be empty")
+        out.append({"addresseeType": kind, "value": value})
+    return out

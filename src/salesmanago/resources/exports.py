@@ -26,11 +26,12 @@ from .._jobs import (
     job_status_call,
     read_request_id,
 )
-from .._validation import check_email, check_positive
+from .._validation import check_positive
 from ..errors import ValidationError
 from ..models.common import Addressee, AddresseeType
 from ..models.exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from ._base import AsyncAPIResource, SyncAPIResource
+from ._keys import addressee_list
 
 __all__ = ["AsyncExports", "Exports"]
 
@@ -125,28 +126,6 @@ def contacts_export_job(
     return contacts_page_job(page_size, first_page, deadline, poll_interval, set())
 
 
-def _export_addressees(contacts: Sequence[str | Addressee]) -> list[dict[str, str]]:
-    if isinstance(contacts, str) or not contacts:
-        raise ValidationError("contacts", "must be a non-empty list of e-mails or addressees")
-    out = []
-    for index, contact in enumerate(contacts):
-        field = f"contacts[{index}]"
-        if isinstance(contact, str):
-            contact = Addressee.email(check_email(contact, field))
-        elif not isinstance(contact, Addressee):
-            raise ValidationError(field, "must be an e-mail or an Addressee")
-        kind = _EXPORT_TYPES.get(contact.addressee_type)
-        if kind is None:
-            raise ValidationError(f"{field}.addresseeType", "must be EMAIL, CONTACT_ID or TAG")
-        value = contact.value
-        if contact.addressee_type is AddresseeType.EMAIL:
-            value = check_email(value, f"{field}.value")
-        elif not value.strip():
-            raise ValidationError(f"{field}.value", "must not be empty")
-        out.append({"addresseeType": kind, "value": value})
-    return out
-
-
 def _data_types(data: Sequence[ExportDataType]) -> list[dict[str, str]]:
     if isinstance(data, str) or not data:
         raise ValidationError("data", "must be a non-empty list of ExportDataType")
@@ -173,7 +152,7 @@ def contact_data_job(
     """The ``contact/export/data`` job: the chosen data of the chosen contacts."""
     check_timing(deadline, poll_interval)
     body: dict[str, Any] = {
-        "contacts": _export_addressees(contacts),
+        "contacts": addressee_list(contacts, _EXPORT_TYPES, "must be EMAIL, CONTACT_ID or TAG"),
         "data": _data_types(data),
     }
     start = Call(DATA_EXPORT, body, read_request_id)

@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Any, Final
 
 from .._calls import Call, Endpoint, Envelope
-from .._validation import check_email, check_length
+from .._validation import check_length
 from ..errors import ValidationError
 from ..models.common import Addressee, AddresseeType
 from ..models.funnels import FunnelStage
 from ._base import AsyncAPIResource, SyncAPIResource
+from ._keys import addressee_list
 
 __all__ = ["AsyncFunnels", "Funnels"]
 
@@ -33,6 +34,8 @@ MIN_STAGE_NAME: Final = 3
 MAX_STAGE_NAME: Final = 255
 #: The addressee types ``funnel/addContact`` takes.
 CONTACT_TYPES: Final = frozenset({AddresseeType.EMAIL, AddresseeType.CONTACT_ID, AddresseeType.TAG})
+#: Their wire spelling (the enum's value).
+_CONTACT_WIRE_TYPES: Final = {kind: kind.value for kind in CONTACT_TYPES}
 
 
 def _name(value: object, field: str) -> str:
@@ -100,28 +103,6 @@ def add_call(
     return Call(ADD_FUNNEL, body, lambda _: None)
 
 
-def _addressees(contacts: Sequence[str | Addressee]) -> list[dict[str, str]]:
-    if isinstance(contacts, str) or not contacts:
-        raise ValidationError("contacts", "must be a non-empty list of e-mails or addressees")
-    out = []
-    for index, contact in enumerate(contacts):
-        field = f"contacts[{index}]"
-        if isinstance(contact, str):
-            contact = Addressee.email(check_email(contact, field))
-        elif not isinstance(contact, Addressee):
-            raise ValidationError(field, "must be an e-mail or an Addressee")
-        elif contact.addressee_type not in CONTACT_TYPES:
-            raise ValidationError(
-                f"{field}.addresseeType", "must be EMAIL, CONTACT_ID or TAG for funnels"
-            )
-        elif contact.addressee_type is AddresseeType.EMAIL:
-            contact = Addressee.email(check_email(contact.value, f"{field}.value"))
-        elif not contact.value.strip():
-            raise ValidationError(f"{field}.value", "must not be empty")
-        out.append({"addresseeType": contact.addressee_type.value, "value": contact.value})
-    return out
-
-
 def _added(envelope: Envelope) -> dict[str, bool]:
     raw = envelope.get("addedContacts") or {}
     if not isinstance(raw, Mapping) or not all(isinstance(v, bool) for v in raw.values()):
@@ -140,7 +121,9 @@ def add_contacts_call(
     body: dict[str, Any] = {
         "funnel": _name(funnel, "funnel"),
         "stage": _name(stage, "stage"),
-        "contacts": _addressees(contacts),
+        "contacts": addressee_list(
+            contacts, _CONTACT_WIRE_TYPES, "must be EMAIL, CONTACT_ID or TAG for funnels"
+        ),
     }
     if (value := _money(pot_value, "potValue")) is not None:
         body["potValue"] = value
@@ -149,12 +132,16 @@ def add_contacts_call(
     return Call(ADD_CONTACT, body, _added)
 
 
-def delete_call(funnel: str, stage: str | None) -> Call[None]:
-    """Delete a whole funnel, or one of its stages."""
+def _funnel_or_stage(funnel: str, stage: str | None) -> dict[str, str]:
     body = {"funnel": _name(funnel, "funnel")}
     if stage is not None:
         body["stage"] = _name(stage, "stage")
-    return Call(DELETE_FUNNEL, body, lambda _: None)
+    return body
+
+
+def delete_call(funnel: str, stage: str | None) -> Call[None]:
+    """Delete a whole funnel, or one of its stages."""
+    return Call(DELETE_FUNNEL, _funnel_or_stage(funnel, stage), lambda _: None)
 
 
 def _count(envelope: Envelope) -> int:
@@ -166,10 +153,7 @@ def _count(envelope: Envelope) -> int:
 
 def count_call(funnel: str, stage: str | None) -> Call[int]:
     """How many (live) contacts are in a funnel, or in one of its stages."""
-    body = {"funnel": _name(funnel, "funnel")}
-    if stage is not None:
-        body["stage"] = _name(stage, "stage")
-    return Call(COUNT, body, _count)
+    return Call(COUNT, _funnel_or_stage(funnel, stage), _count)
 
 
 class Funnels(SyncAPIResource):

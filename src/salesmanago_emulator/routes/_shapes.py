@@ -91,14 +91,13 @@ def _has_address(record: ContactRecord) -> bool:
     )
 
 
-def basic_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
-    """The basic shape; ``address`` is ``null`` when no address field is set.
-
-    ``account`` is unused: the signature matches :func:`full_contact`.
-    """
+def _card(
+    record: ContactRecord, id_key: str, address: dict[str, str | None] | None
+) -> dict[str, Any]:
+    """The fields both shapes start with, the id under ``id_key``, then ``address``."""
     year, month, day = _birthday(record)
     return {
-        "contactId": record.id,
+        id_key: record.id,
         "name": record.name,
         "email": record.email,
         "phone": record.phone,
@@ -111,14 +110,30 @@ def basic_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
         "invalid": record.invalid,
         "company": record.company,
         "externalId": record.external_id,
-        "address": _address(record) if _has_address(record) else None,
+        "address": address,
         "birthdayYear": year,
         "birthdayMonth": month,
         "birthdayDay": day,
+    }
+
+
+def _times(record: ContactRecord) -> dict[str, int | None]:
+    """The timestamps both shapes end with."""
+    return {
         "modifiedOn": to_ms(record.modified_on),
         "createdOn": to_ms(record.created_on),
         "lastVisit": to_ms(record.last_visit),
     }
+
+
+def basic_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
+    """The basic shape; ``address`` is ``null`` when no address field is set.
+
+    ``account`` is unused: the signature matches :func:`full_contact`.
+    """
+    contact = _card(record, "contactId", _address(record) if _has_address(record) else None)
+    contact.update(_times(record))
+    return contact
 
 
 def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
@@ -128,46 +143,31 @@ def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
     ``dictionaryProperties`` (``[{name, type, value}]``) is an emulator
     addition next to the documented ``properties``.
     """
-    year, month, day = _birthday(record)
-    contact: dict[str, Any] = {
-        "id": record.id,
-        "name": record.name,
-        "email": record.email,
-        "phone": record.phone,
-        "fax": record.fax,
-        "score": record.score,
-        "state": record.state,
-        "optedOut": record.opted_out,
-        "optedOutPhone": record.opted_out_phone,
-        "deleted": record.deleted,
-        "invalid": record.invalid,
-        "company": record.company,
-        "externalId": record.external_id,
-        "address": _address(record),
-        "birthdayYear": year,
-        "birthdayMonth": month,
-        "birthdayDay": day,
-        "province": record.province,
-        "mainContactOwner": record.main_owner,
-        "contactTags": [
-            {
-                "tag": tag,
-                "tagName": tag,
-                "score": entry.score,
-                "createdOn": to_ms(entry.created_on),
-                "tagWithScore": f"{tag} ({entry.score})",
-            }
-            for tag, entry in record.tags.items()
-        ],
-        "properties": [{"name": name, "value": value} for name, value in record.properties.items()],
-        "dictionaryProperties": [
-            {"name": name, "type": kind, "value": value}
-            for name, (kind, value) in record.dictionary_properties.items()
-        ],
-        "modifiedOn": to_ms(record.modified_on),
-        "createdOn": to_ms(record.created_on),
-        "lastVisit": to_ms(record.last_visit),
-    }
+    contact = _card(record, "id", _address(record))
+    contact.update(
+        {
+            "province": record.province,
+            "mainContactOwner": record.main_owner,
+            "contactTags": [
+                {
+                    "tag": tag,
+                    "tagName": tag,
+                    "score": entry.score,
+                    "createdOn": to_ms(entry.created_on),
+                    "tagWithScore": f"{tag} ({entry.score})",
+                }
+                for tag, entry in record.tags.items()
+            ],
+            "properties": [
+                {"name": name, "value": value} for name, value in record.properties.items()
+            ],
+            "dictionaryProperties": [
+                {"name": name, "type": kind, "value": value}
+                for name, (kind, value) in record.dictionary_properties.items()
+            ],
+        }
+    )
+    contact.update(_times(record))
     for key in CARD_LISTS:
         render = _SECTIONS.get(key)
         contact[key] = render(account, record) if render is not None else []

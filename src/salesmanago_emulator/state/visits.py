@@ -103,6 +103,20 @@ class Visit:
     seq: int
     """Recording order within the account (ties of :attr:`at` keep this order)."""
 
+    def to_state(self) -> dict[str, Any]:
+        """JSON-ready: the saved state's item and the control API's ``visit`` (no ``seq``)."""
+        return {
+            "id": self.id,
+            "contactId": self.contact_id,
+            "date": self.at.isoformat(),
+            "url": self.url,
+            "duration": self.duration_seconds,
+            "source": self.source,
+            "sourceDetail": self.source_detail,
+            "points": self.points,
+            "ip": self.ip,
+        }
+
 
 @attrs.frozen(kw_only=True)
 class ContactActivity:
@@ -344,7 +358,7 @@ class VisitsArea(AccountArea):
     def to_state(self) -> dict[str, Any]:
         """``{"visits": [...]}`` in recording order, instants as ISO-8601."""
         every = [*self._anonymous, *(v for vs in self._by_contact.values() for v in vs)]
-        return {"visits": [_visit_state(visit) for visit in sorted(every, key=_by_seq)]}
+        return {"visits": [visit.to_state() for visit in sorted(every, key=_by_seq)]}
 
     def load_state(self, data: Mapping[str, Any]) -> None:
         """Replace every visit with those in ``data`` (contacts load first).
@@ -394,20 +408,6 @@ def _by_seq(visit: Visit) -> int:
 
 def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _visit_state(visit: Visit) -> dict[str, Any]:
-    return {
-        "id": visit.id,
-        "contactId": visit.contact_id,
-        "date": visit.at.isoformat(),
-        "url": visit.url,
-        "duration": visit.duration_seconds,
-        "source": visit.source,
-        "sourceDetail": visit.source_detail,
-        "points": visit.points,
-        "ip": visit.ip,
-    }
 
 
 def _by_contact(visits: Iterable[tuple[Visit, ContactRecord | None]]) -> list[ContactActivity]:

@@ -1,5 +1,7 @@
 """Fixtures of the callback tests: two accounts, raw JSON and SDK doors, a loopback receiver.
 
+The two-account fixtures (``emu``, ``api``, ``sm`` ...) come from ``routes_fixtures``.
+
 ``receiver`` is a tiny ``http.server`` on 127.0.0.1 (an ephemeral port) that
 records every request it gets and answers with the statuses queued in
 ``receiver.statuses`` (200 once they run out).
@@ -15,15 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import attrs
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "routes"))
 
-from routes_helpers import A_ID, A_OWNER, A_SECOND, A_SECRET, B_ID, B_OWNER, B_SECRET, NOW, Api
+from routes_fixtures import account_a, account_b, api, clock, emu, http, sm
 
-from salesmanago import SalesManago
-from salesmanago_emulator import Account, Emulator, FrozenClock
+__all__ = ["Received", "Receiver", "account_a", "account_b", "api", "clock", "emu", "http", "sm"]
 
 
 @attrs.define
@@ -86,44 +86,3 @@ def receiver() -> Iterator[Receiver]:
     server = Receiver()
     yield server
     server.close()
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    """The emulator's clock, frozen at 2026-01-15 10:00 UTC."""
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def emu(clock: FrozenClock) -> Emulator:
-    """Two accounts, A (two users) and B (one user), at a frozen instant."""
-    emulator = Emulator(clock=clock)
-    emulator.add_account(client_id=A_ID, api_secret=A_SECRET, users=[A_OWNER, A_SECOND])
-    emulator.add_account(client_id=B_ID, api_secret=B_SECRET, users=[B_OWNER])
-    return emulator
-
-
-@pytest.fixture
-def account_a(emu: Emulator) -> Account:
-    """Account A's state."""
-    return emu.account(A_ID)
-
-
-@pytest.fixture
-def account_b(emu: Emulator) -> Account:
-    """Account B's state."""
-    return emu.account(B_ID)
-
-
-@pytest.fixture
-def api(emu: Emulator) -> Iterator[Api]:
-    """Account A, acting as its first user (raw JSON)."""
-    with httpx.Client(transport=emu.transport()) as http:
-        yield Api(http, A_ID, A_SECRET, A_OWNER)
-
-
-@pytest.fixture
-def sm(emu: Emulator) -> Iterator[SalesManago]:
-    """The SDK's sync client of account A on the emulator."""
-    with emu.client(A_ID) as client:
-        yield client

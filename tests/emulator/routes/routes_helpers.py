@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from salesmanago_emulator import Account
+from salesmanago_emulator import Account, Emulator, FrozenClock
 
 NOW = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
 NOW_MS = 1_768_471_200_000
@@ -22,6 +22,14 @@ B_OWNER = "owner@b.example.com"
 
 OMIT = object()
 """Pass as a field value to leave the key out of the body."""
+
+
+def new_emulator(clock: FrozenClock | None = None) -> Emulator[FrozenClock]:
+    """Accounts A (two users) and B (one user) on ``clock`` (default: frozen at ``NOW``)."""
+    emulator = Emulator(clock=clock if clock is not None else FrozenClock(NOW))
+    emulator.add_account(client_id=A_ID, api_secret=A_SECRET, users=[A_OWNER, A_SECOND])
+    emulator.add_account(client_id=B_ID, api_secret=B_SECRET, users=[B_OWNER])
+    return emulator
 
 
 def sha(api_key: str, client_id: str, secret: str) -> str:
