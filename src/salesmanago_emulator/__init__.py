@@ -22,9 +22,10 @@ from . import control_callbacks as _control_callbacks  # noqa: F401  (/_emulator
 from . import control_faults as _control_faults  # noqa: F401  (registers /_emulator/faults)
 from . import control_jobs as _control_jobs  # noqa: F401  (/_emulator/jobs)
 from . import control_visits as _control_visits  # noqa: F401  (/_emulator/visits)
-from ._emulator import Emulator
+from ._emulator import EMULATOR_ENDPOINT, Emulator
 from ._router import CallRecord, RouteInfo, routes
 from .clock import Clock, FrozenClock, SystemClock
+from .control import ControlArgs, ControlError, control_route
 from .delivery import Deliverer
 from .errors import (
     AuthenticationFailed,
@@ -48,20 +49,28 @@ from .faults import (
     ResponseTimeoutError,
 )
 from .server import EmulatorServer
+from .snapshot import SnapshotError, export_state, import_state
 from .state.account import Account
+from .state.area import AccountArea
 from .state.callbacks import OutboxEntry
+from .state.companies import CompanyView
 from .transport import EmulatorTransport
 
 __all__ = [
+    "EMULATOR_ENDPOINT",
     "FAULT_KINDS",
     "Account",
+    "AccountArea",
     "AuthenticationFailed",
     "CallRecord",
     "Clock",
+    "CompanyView",
     "Conflict",
     "ConnectionDroppedError",
     "ContactAlreadyExists",
     "ContactNotFound",
+    "ControlArgs",
+    "ControlError",
     "Deliverer",
     "Emulator",
     "EmulatorError",
@@ -80,6 +89,10 @@ __all__ = [
     "ReadOnlyOwner",
     "ResponseTimeoutError",
     "RouteInfo",
+    "SnapshotError",
     "SystemClock",
+    "control_route",
+    "export_state",
+    "import_state",
     "routes",
 ]
