@@ -22,11 +22,13 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Final, TypeVar
+from types import UnionType
+from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 __all__ = [
@@ -173,24 +175,50 @@ def _make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )
 
+    def passes_through(tp: Any) -> bool:
+        """Whether values of ``tp`` (``X`` or ``X | None``) are sent as they are."""
+        args = get_args(tp) if get_origin(tp) in (Union, UnionType) else (tp,)
+        return all(
+            arg is type(None)
+            or (isinstance(arg, type) and conv.get_unstructure_hook(arg) is identity)
+            for arg in args
+        )
+
     def unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-        overrides: dict[str, Any] = {}
-        groups: dict[str, str] = {}
-        for field in attrs.fields(cls):
-            key = field.metadata.get("wire", camel(field.name))
-            hook = field.metadata.get("unstructure")
-            overrides[field.name] = override(rename=key, omit_if_default=True, unstruct_hook=hook)
-            if "group" in field.metadata:
-                groups[key] = field.metadata["group"]
-        flat = make_dict_unstructure_fn(cls, conv, **overrides)
+        fields = attrs.fields(attrs.resolve_types(cls))
+
+        def hook(field: attrs.Attribute[Any]) -> Callable[[Any], Any] | None:
+            # identity is inlined by cattrs: no call per value sent (``X | None`` fields)
+            if "unstructure" in field.metadata:
+                return field.metadata["unstructure"]  # type: ignore[no-any-return]
+            return identity if passes_through(field.type) else None
+
+        def part(group: str | None) -> Callable[[Any], dict[str, Any]]:
+            """The fields of ``group`` (``None``: the top level), the others left out."""
+            overrides: dict[str, Any] = {
+                field.name: override(
+                    rename=field.metadata.get("wire", camel(field.name)),
+                    omit_if_default=True,
+                    unstruct_hook=hook(field),
+                    omit=field.metadata.get("group") != group,
+                )
+                for field in fields
+            }
+            return make_dict_unstructure_fn(cls, conv, **overrides)
+
+        flat = part(None)
+        groups = dict.fromkeys(f.metadata["group"] for f in fields if "group" in f.metadata)
         if not groups:
             return flat
+        parts = [(group, part(group)) for group in groups]
 
         def nested(obj: Any) -> dict[str, Any]:
+            # the top-level keys, then each group's object (left out when empty)
             out = flat(obj)
-            for key, group in groups.items():
-                if key in out:
-                    out.setdefault(group, {})[key] = out.pop(key)
+            for group, unstructure_group in parts:
+                inner = unstructure_group(obj)
+                if inner:
+                    out[group] = inner
             return out
 
         return nested

@@ -34,6 +34,9 @@ _ATEXT: Final = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL: Final = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
 _LABEL: Final = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
 _DOMAIN: Final = re.compile(rf"(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
+# Both at once: no part may hold an "@", so this matches exactly the addresses whose
+# one "@" splits them into a valid local part and a valid domain.
+_ADDRESS: Final = re.compile(rf"{_LOCAL.pattern}@{_DOMAIN.pattern}")
 
 
 def check_email(value: object, field: str) -> str:
@@ -41,6 +44,12 @@ def check_email(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise ValidationError(field, "must be a string holding an e-mail address")
     email = value.strip()
+    if (
+        len(email) <= MAX_EMAIL_LENGTH
+        and _ADDRESS.fullmatch(email) is not None
+        and email.index("@") <= MAX_LOCAL_PART_LENGTH
+    ):
+        return email  # the usual case, in one match; the checks below name what is wrong
     if len(email) > MAX_EMAIL_LENGTH:
         raise ValidationError(
             field, f"must be at most {MAX_EMAIL_LENGTH} characters (got {len(email)})"

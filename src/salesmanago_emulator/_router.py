@@ -181,6 +181,26 @@ _DECODER: Final = json.JSONDecoder(
     parse_float=_parse_float, parse_int=_parse_int, parse_constant=_reject_constant
 )
 
+
+# The decoder's own scanner (set up by JSONDecoder.__init__, missing from the stubs).
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = _DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def _decode(raw: bytes) -> Any:
+    """``_DECODER.decode`` of the UTF-8 body, in one scan when no white space surrounds it.
+
+    Raises what ``decode`` raises (``ValueError`` subclasses, ``RecursionError``).
+    """
+    text = raw.decode("utf-8")
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        end = -1
+    if end != len(text):  # white space around the value, or an error: let decode tell
+        return _DECODER.decode(text)
+    return value
+
+
 # A Decimal is first written as a marked string, then the marks and quotes are cut
 # away so its digits stand as a JSON number. The mark holds a NUL (escaped as
 # \u0000 inside JSON text) and a random part, so no request text can forge one.
@@ -338,7 +358,7 @@ class Router:
     def _masked(raw: bytes) -> dict[str, Any] | None:
         """The body as the call log keeps it, for a request the handler never saw."""
         try:
-            body = _DECODER.decode(raw.decode("utf-8"))
+            body = _decode(raw)
         except (ValueError, RecursionError):
             return None
         return _mask(body) if isinstance(body, dict) else None
@@ -354,7 +374,7 @@ class Router:
         if route is None:
             return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
         try:
-            body = _DECODER.decode(raw.decode("utf-8"))
+            body = _decode(raw)
         except _NumberOutOfRangeError as error:
             return 400, None, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting

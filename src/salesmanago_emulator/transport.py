@@ -10,6 +10,7 @@ and ``http://salesmanago.emulator/api/contact/upsert`` reach the same route.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -24,6 +25,15 @@ __all__ = ["EmulatorTransport"]
 
 _CONTENT_TYPE: Final = (b"Content-Type", b"application/json")
 _ALLOW: Final = (b"Allow", b"POST")
+
+
+@functools.lru_cache(maxsize=1024)
+def _headers(length: int, status: int) -> httpx.Headers:
+    """An answer's own headers, normalised once per body length (httpx copies them)."""
+    raw = [_CONTENT_TYPE, (b"Content-Length", str(length).encode())]
+    if status == 405:
+        raw.append(_ALLOW)
+    return httpx.Headers(raw)
 
 
 def _route_path(path: str) -> str:
@@ -43,27 +53,24 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Answer requests with ``router`` (see :meth:`Emulator.transport`)."""
         self._router = router
 
-    def _plan(self, request: httpx.Request, content: bytes) -> FaultPlan | None:
+    def _plan(self, request: httpx.Request, path: str, content: bytes) -> FaultPlan | None:
         faults = self._router.faults
         if faults is None:
             return None
-        return faults.match(request.method, _route_path(request.url.path), content)
+        return faults.match(request.method, path, content)
 
     def _respond(
-        self, request: httpx.Request, content: bytes, fault: FaultPlan | None = None
+        self, request: httpx.Request, path: str, content: bytes, fault: FaultPlan | None = None
     ) -> httpx.Response:
-        path = _route_path(request.url.path)
         try:
             status, body = self._router.handle(request.method, path, content, fault)
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None
         except ResponseTimeoutError as exc:
             raise httpx.ReadTimeout(str(exc), request=request) from None
-        headers = [_CONTENT_TYPE, (b"Content-Length", str(len(body)).encode())]
-        if status == 405:
-            headers.append(_ALLOW)
+        headers = _headers(len(body), status)
         if fault is not None:
-            headers.extend(fault.headers)
+            headers = httpx.Headers([*headers.raw, *fault.headers])
         # A ready byte stream, as network transports hand over: httpx then skips
         # re-deriving the content headers, which it would do for ``content=``.
         return httpx.Response(
@@ -73,18 +80,20 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request of a sync ``httpx.Client`` (injected latency: ``faults.sleep``)."""
         content = request.read()
-        fault = self._plan(request, content)
+        path = _route_path(request.url.path)
+        fault = self._plan(request, path, content)
         if fault is not None and fault.delay and self._router.faults is not None:
             self._router.faults.sleep(fault.delay)
-        return self._respond(request, content, fault)
+        return self._respond(request, path, content, fault)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request of an ``httpx.AsyncClient`` (latency: ``faults.async_sleep``)."""
         content = await request.aread()
-        fault = self._plan(request, content)
+        path = _route_path(request.url.path)
+        fault = self._plan(request, path, content)
         if fault is not None and fault.delay and self._router.faults is not None:
             await self._router.faults.async_sleep(fault.delay)
-        return self._respond(request, content, fault)
+        return self._respond(request, path, content, fault)
 
     def close(self) -> None:
         """Nothing to release."""

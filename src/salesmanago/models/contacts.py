@@ -186,9 +186,7 @@ class ContactUpsert:
     force_phone_opt_in: bool | None = None
     force_phone_opt_out: bool | None = None
     new_email: str | None = None
-    consent_details: tuple[ConsentDetail, ...] = attrs.field(
-        default=(), converter=_consent_details
-    )
+    consent_details: tuple[ConsentDetail, ...] = attrs.field(default=(), converter=_consent_details)
     double_opt_in: DoubleOptIn | None = None
 
 

@@ -73,10 +73,10 @@ FIRST_PAGE: Final = 0
 
 def _upsert_body(item: ContactUpsert, prefix: str = "") -> dict[str, Any]:
     """The wire body of one contact write, checked first."""
-    check_email(item.email, f"{prefix}contact.email")
+    email = check_email(item.email, f"{prefix}contact.email")
     new_email = None if item.new_email is None else check_email(item.new_email, f"{prefix}newEmail")
-    tags = check_tags(item.tags, f"{prefix}tags")
-    remove_tags = check_tags(item.remove_tags, f"{prefix}removeTags")
+    tags = check_tags(item.tags, f"{prefix}tags") if item.tags else []
+    remove_tags = check_tags(item.remove_tags, f"{prefix}removeTags") if item.remove_tags else []
     if item.force_opt_in and item.force_opt_out:
         raise ValidationError(f"{prefix}forceOptIn", "cannot be set together with forceOptOut")
     if item.force_phone_opt_in and item.force_phone_opt_out:
@@ -89,7 +89,7 @@ def _upsert_body(item: ContactUpsert, prefix: str = "") -> dict[str, Any]:
     for index, consent in enumerate(item.consent_details):
         check_aware(consent.agreement_date, f"{prefix}consentDetails[{index}].agreementDate")
     body: dict[str, Any] = _converter.unstructure(item)
-    body["contact"]["email"] = item.email.strip()
+    body["contact"]["email"] = email
     # send the values as checked (white space trimmed), like tags.manage does
     if new_email is not None:
         body["newEmail"] = new_email
@@ -226,7 +226,7 @@ def batch_upsert_calls(
         bodies = [
             _upsert_body(item, f"upsertDetails[{start + i}].") for i, item in enumerate(chunk)
         ]
-        emails = [item.email.strip() for item in chunk]
+        emails = [body["contact"]["email"] for body in bodies]  # as checked: trimmed
         calls.append(
             Call(
                 BATCH_UPSERT,

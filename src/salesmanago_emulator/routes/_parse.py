@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from ..errors import (
     RULE_INTEGER,
@@ -94,6 +94,8 @@ RULE_DATE_VALUE: Final = (
 SECONDS_LIMIT: Final = 10**11
 """Numeric timestamps below this are seconds, the others milliseconds (protocol §13.2)."""
 
+T = TypeVar("T")
+
 _MISSING: Final = object()
 _NUMERIC: Final = re.compile(r"[+-]?\d+(?:\.\d*)?", re.ASCII)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -110,16 +112,29 @@ def _get(body: Body, key: str) -> Any:
     return _MISSING if value is None else value
 
 
+def _opt_typed(body: Body, key: str, prefix: str, kind: type[T], rule: str) -> T | None:
+    """The value of ``key`` if it is a ``kind``; ``None`` when absent or ``null``."""
+    value = _get(body, key)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, kind):
+        raise InvalidField(prefix + key, rule)
+    return value
+
+
+def _required(value: T | None, field: str) -> T:
+    """``value`` of an ``opt_*`` reader; ``None`` (absent or ``null``) is refused."""
+    if value is None:
+        raise InvalidField(field, RULE_REQUIRED)
+    return value
+
+
 # --- strings ---------------------------------------------------------------------
 
 
 def req_str(body: Body, key: str, prefix: str = "") -> str:
     """A required non-empty string (white space only counts as empty)."""
-    value = _get(body, key)
-    if value is _MISSING:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
-    if not isinstance(value, str):
-        raise InvalidField(prefix + key, RULE_STRING)
+    value = _required(opt_str(body, key, prefix), prefix + key)
     if not value.strip():
         raise InvalidField(prefix + key, RULE_NOT_EMPTY)
     return value
@@ -127,12 +142,7 @@ def req_str(body: Body, key: str, prefix: str = "") -> str:
 
 def opt_str(body: Body, key: str, prefix: str = "") -> str | None:
     """An optional string; ``None`` when absent or ``null``."""
-    value = _get(body, key)
-    if value is _MISSING:
-        return None
-    if not isinstance(value, str):
-        raise InvalidField(prefix + key, RULE_STRING)
-    return value
+    return _opt_typed(body, key, prefix, str, RULE_STRING)
 
 
 def _str_items(value: Any, field: str) -> tuple[str, ...]:
@@ -148,10 +158,7 @@ def req_str_list(
     body: Body, key: str, prefix: str = "", *, limit: int | None = None
 ) -> tuple[str, ...]:
     """A required list of strings (may be empty), at most ``limit`` items."""
-    value = _get(body, key)
-    if value is _MISSING:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
-    items = _str_items(value, prefix + key)
+    items = _required(opt_str_list(body, key, prefix), prefix + key)
     if limit is not None and len(items) > limit:
         raise LimitExceeded(prefix + key, limit)
     return items
@@ -208,20 +215,12 @@ def opt_str_map(body: Body, key: str, prefix: str = "") -> dict[str, str] | None
 
 def opt_bool(body: Body, key: str, prefix: str = "") -> bool | None:
     """An optional boolean; ``None`` when absent or ``null``. Strings are refused."""
-    value = _get(body, key)
-    if value is _MISSING:
-        return None
-    if not isinstance(value, bool):
-        raise InvalidField(prefix + key, RULE_BOOLEAN)
-    return value
+    return _opt_typed(body, key, prefix, bool, RULE_BOOLEAN)
 
 
 def req_bool(body: Body, key: str, prefix: str = "") -> bool:
     """A required boolean."""
-    value = opt_bool(body, key, prefix)
-    if value is None:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
-    return value
+    return _required(opt_bool(body, key, prefix), prefix + key)
 
 
 def _as_int(value: Any, field: str) -> int:
@@ -254,10 +253,7 @@ def opt_int(body: Body, key: str, prefix: str = "", *, minimum: int | None = Non
 
 def req_int(body: Body, key: str, prefix: str = "", *, minimum: int | None = None) -> int:
     """A required integer (JSON integer or a string of digits), at least ``minimum``."""
-    number = opt_int(body, key, prefix, minimum=minimum)
-    if number is None:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
-    return number
+    return _required(opt_int(body, key, prefix, minimum=minimum), prefix + key)
 
 
 def opt_decimal(body: Body, key: str, prefix: str = "") -> Decimal | None:
@@ -291,20 +287,12 @@ def opt_decimal(body: Body, key: str, prefix: str = "") -> Decimal | None:
 
 def opt_object(body: Body, key: str, prefix: str = "") -> Body | None:
     """An optional JSON object; ``None`` when absent or ``null``."""
-    value = _get(body, key)
-    if value is _MISSING:
-        return None
-    if not isinstance(value, dict):
-        raise InvalidField(prefix + key, RULE_OBJECT)
-    return value
+    return _opt_typed(body, key, prefix, dict, RULE_OBJECT)
 
 
 def req_object(body: Body, key: str, prefix: str = "") -> Body:
     """A required JSON object."""
-    value = opt_object(body, key, prefix)
-    if value is None:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
-    return value
+    return _required(opt_object(body, key, prefix), prefix + key)
 
 
 def opt_list(body: Body, key: str, prefix: str = "") -> list[Body] | None:
@@ -322,9 +310,7 @@ def opt_list(body: Body, key: str, prefix: str = "") -> list[Body] | None:
 
 def req_list(body: Body, key: str, prefix: str = "", *, limit: int | None = None) -> list[Body]:
     """A required list of JSON objects (may be empty), at most ``limit`` items."""
-    items = opt_list(body, key, prefix)
-    if items is None:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
+    items = _required(opt_list(body, key, prefix), prefix + key)
     if limit is not None and len(items) > limit:
         raise LimitExceeded(prefix + key, limit)
     return items
@@ -373,10 +359,7 @@ def opt_date(body: Body, key: str, prefix: str = "") -> datetime | None:
 
 def req_date(body: Body, key: str, prefix: str = "") -> datetime:
     """A required instant (aware, UTC)."""
-    value = opt_date(body, key, prefix)
-    if value is None:
-        raise InvalidField(prefix + key, RULE_REQUIRED)
-    return value
+    return _required(opt_date(body, key, prefix), prefix + key)
 
 
 def to_ms(when: datetime | None) -> int | None:

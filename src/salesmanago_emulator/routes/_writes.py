@@ -146,17 +146,22 @@ def read_write(
     two dozen possible ones), which keeps this cheap on the hot path.
     """
     fields: dict[str, Any] = {}
-    contact = opt_object(body, "contact", prefix)
+    contact = body.get("contact")
+    if not isinstance(contact, dict):
+        contact = opt_object(body, "contact", prefix)  # None if absent or null, else refused
     if contact is not None:
         cp = f"{prefix}contact."
         _strings(contact, _CONTACT_STRINGS, cp, fields)
-        address = opt_object(contact, "address", cp)
+        address = opt_object(contact, "address", cp) if "address" in contact else None
         if address is not None:
             _strings(address, _ADDRESS_STRINGS, f"{cp}address.", fields)
-    _strings(body, _TOP_STRINGS, prefix, fields)
-    for key, flag in _TOP_FLAGS.items():
-        if key in body:
-            fields[flag] = opt_bool(body, key, prefix)
+    # a request body also holds the credentials: visit it only when there is something
+    if not body.keys().isdisjoint(_TOP_STRINGS):
+        _strings(body, _TOP_STRINGS, prefix, fields)
+    if not body.keys().isdisjoint(_TOP_FLAGS):
+        for key, flag in _TOP_FLAGS.items():
+            if key in body:
+                fields[flag] = opt_bool(body, key, prefix)
     if "tags" in body:
         fields["tags"] = opt_tags(body, "tags", prefix)
     if "removeTags" in body:
@@ -177,4 +182,4 @@ def read_write(
             fields["email"] = email
     if lang is not None and "lang" not in fields:
         fields["lang"] = lang
-    return ContactWrite(**fields)
+    return ContactWrite.of(fields)

@@ -37,6 +37,7 @@ from .jobs import JobsArea
 from .notes import NotesArea
 from .purge import next_purge_instant
 from .tasks import TasksArea
+from .visits import VisitsArea
 from .writes import PreparedWrite, prepare_write
 
 __all__ = ["BATCH_UPSERT_LIMIT", "Account"]
@@ -80,6 +81,7 @@ class Account(CardActions):
         self.notes = self._attach(NotesArea(self))
         self.tasks = self._attach(TasksArea(self))
         self.events = self._attach(EventsArea(self))
+        self.visits = self._attach(VisitsArea(self))
 
     # --- contact writes ----------------------------------------------------------
 
@@ -125,8 +127,10 @@ class Account(CardActions):
                 store.rename(record, target)
         for attr, value in prepared.scalars:
             setattr(record, attr, value)
-        self._remove_tags(record, prepared.remove_tags)
-        self._add_tags(record, prepared.tags, prepared.tag_scoring, now)
+        if prepared.remove_tags:
+            self._remove_tags(record, prepared.remove_tags)
+        if prepared.tags:
+            self._add_tags(record, prepared.tags, prepared.tag_scoring, now)
         for name, value in prepared.properties:
             record.put_property(name, value)
         for name, kind, text in prepared.dictionary_properties:
@@ -137,7 +141,8 @@ class Account(CardActions):
             self._set_email_status(record, prepared.email_opted_out, "FROM_INIT", now)
         if prepared.phone_opted_out is not None:
             self._set_phone_status(record, prepared.phone_opted_out, "FROM_INIT", now)
-        store.touch(record, now)
+        if not created:  # a new card was indexed as modified at ``now`` by add
+            store.touch(record, now)
         if restored:
             for observer in self._observers:
                 observer.contact_restored(record)

@@ -108,6 +108,7 @@ class AccountBase:
         self._store = ContactStore()
         self._consents: dict[str, str] = {}
         self._observers: list[ContactObserver] = []
+        self._save_observers: list[ContactObserver] = []  # those with a contact_saved hook
         self._areas: list[AccountArea] = []
 
     def __repr__(self) -> str:
@@ -131,11 +132,14 @@ class AccountBase:
     def add_observer(self, observer: ContactObserver) -> None:
         """Call ``observer``'s hooks after every contact change from now on."""
         self._observers.append(observer)
+        # contact_saved runs after every write: leave out the observers that keep the no-op
+        if type(observer).contact_saved is not ContactObserver.contact_saved:
+            self._save_observers.append(observer)
 
     def _attach(self, area: _A) -> _A:
         """Register ``area``: it observes contact changes, is reset and snapshotted."""
         self._areas.append(area)
-        self._observers.append(area)
+        self.add_observer(area)
         return area
 
     @property
@@ -263,7 +267,7 @@ class AccountBase:
             raise ReadOnlyOwner(owner, record.email)
 
     def _saved(self, record: ContactRecord, *, created: bool = False) -> None:
-        for observer in self._observers:
+        for observer in self._save_observers:
             observer.contact_saved(record, created=created)
 
     def _set_email_status(

@@ -48,19 +48,48 @@ class Membership:
     live: bool
 
 
-@attrs.frozen
 class CompanyView:
-    """A company as of one moment (S4.5): name, summed scoring, live persons, campaigns.
+    """A live view of one company (S4.5): name, summed scoring, live persons, campaigns.
 
-    ``persons`` are the live cards naming the company, in the order they joined
-    it; ``campaigns`` the names of the funnels (campaigns) they stand in, each
-    once, in order of first appearance.
+    Every attribute reads the company as it is when read (the scoring is kept
+    up to date incrementally, so reading it costs the same however many
+    persons the company has). ``persons`` are the live cards naming the
+    company, in the order they joined it; ``campaigns`` the names of the
+    funnels (campaigns) they stand in, each once, in order of first appearance.
+    Once the purge has removed a company's last card, the view shows what the
+    company held last.
     """
 
-    name: str
-    scoring: int
-    persons: tuple[ContactRecord, ...]
-    campaigns: tuple[str, ...]
+    __slots__ = ("_company",)
+
+    def __init__(self, company: _Company) -> None:
+        """A view of a stored company (use :meth:`CompaniesArea.company`)."""
+        self._company = company
+
+    @property
+    def name(self) -> str:
+        """The company's name as first seen on a card."""
+        return self._company.name
+
+    @property
+    def scoring(self) -> int:
+        """The sum of the live persons' scores (S4.4)."""
+        return self._company.scoring
+
+    @property
+    def persons(self) -> tuple[ContactRecord, ...]:
+        """The live cards naming the company, in the order they joined it."""
+        return tuple(self._company.persons.values())
+
+    @property
+    def campaigns(self) -> tuple[str, ...]:
+        """The funnels (campaigns) the live persons stand in, each once."""
+        places = (p.funnel for r in self._company.persons.values() for p in places_of(r))
+        return tuple(dict.fromkeys(places))
+
+    def __repr__(self) -> str:
+        c = self._company
+        return f"<CompanyView {c.name!r} scoring={c.scoring} persons={len(c.persons)}>"
 
 
 class _Company:
@@ -110,12 +139,7 @@ class CompaniesArea(AccountArea):
         A company whose persons are all soft-deleted is still known (scoring 0,
         no persons) until the purge removes them.
         """
-        found = self._known(name)
-        persons = tuple(found.persons.values())
-        campaigns = dict.fromkeys(p.funnel for r in persons for p in places_of(r))
-        return CompanyView(
-            name=found.name, scoring=found.scoring, persons=persons, campaigns=tuple(campaigns)
-        )
+        return CompanyView(self._known(name))
 
     def scoring(self, name: str) -> int:
         """The company's summed scoring: its live persons' scores (S4.4)."""
@@ -172,6 +196,8 @@ class CompaniesArea(AccountArea):
 
     def contact_saved(self, record: ContactRecord, *, created: bool) -> None:
         """Follow a score or company change (or a restore) of a live card (S4.4)."""
+        if not record.company and record.extension(_KEY) is None:
+            return  # in no company before or after (the usual write): nothing to follow
         old = _membership(record)
         key = company_key(record.company)
         if old is not None and old.live and old.company == key:

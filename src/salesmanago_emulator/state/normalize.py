@@ -50,6 +50,9 @@ _ATEXT: Final = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL_RE: Final = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*", re.ASCII)
 _LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN_RE: Final = re.compile(rf"(?:{_LABEL}\.)+[a-z]{{2,63}}", re.ASCII)
+# Both at once: no part may hold an "@", so this matches exactly the addresses whose
+# one "@" splits them into a valid local part and a valid domain.
+_ADDRESS_RE: Final = re.compile(rf"{_LOCAL_RE.pattern}@{_DOMAIN_RE.pattern}", re.ASCII)
 
 
 def normalize_email(value: str) -> str:
@@ -70,6 +73,12 @@ def validate_email(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise InvalidField(field, RULE_STRING)
     email = normalize_email(value)
+    if (
+        len(email) <= MAX_EMAIL_LENGTH
+        and _ADDRESS_RE.fullmatch(email) is not None
+        and email.index("@") <= MAX_LOCAL_PART_LENGTH
+    ):
+        return email  # the usual case, in one match; the checks below name what is wrong
     if not email:
         raise InvalidField(field, RULE_NOT_EMPTY)
     if len(email) > MAX_EMAIL_LENGTH:

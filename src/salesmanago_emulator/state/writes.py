@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from typing import Final, NamedTuple
 
 from ..errors import (
@@ -30,7 +31,14 @@ from ..errors import (
     RULE_UNKNOWN_CONSENT,
     InvalidField,
 )
-from .contacts import CONTACT_STATES, DICTIONARY_TYPES, ConsentState, ContactWrite
+from .contacts import (
+    CONTACT_STATES,
+    DICTIONARY_TYPES,
+    ConsentDetail,
+    ConsentState,
+    ContactWrite,
+    DictionaryProperty,
+)
 from .normalize import normalize_tags, validate_email
 
 __all__ = ["PreparedWrite", "check_tag_conflict", "prepare_write"]
@@ -49,6 +57,7 @@ _SCALARS: Final = (
     ("province", "province"),
     ("lang", "lang"),
 )
+_SCALAR_VALUES: Final = attrgetter(*(attr for attr, _ in _SCALARS))
 # Short, highly repeated values are interned to save memory at a million contacts.
 _INTERNED: Final = frozenset({"country", "province", "lang", "city"})
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
@@ -75,7 +84,7 @@ class PreparedWrite(NamedTuple):
     phone_opted_out: bool | None
 
 
-def check_tag_conflict(add: list[str], remove: list[str], field: str) -> None:
+def check_tag_conflict(add: Sequence[str], remove: Sequence[str], field: str) -> None:
     """Refuse a request that adds and removes the same (normalised) tag."""
     if add and remove:
         added = set(add)
@@ -138,62 +147,22 @@ def _phone_status(write: ContactWrite, prefix: str) -> bool | None:
     return None
 
 
-def prepare_write(
-    write: ContactWrite,
-    *,
-    prefix: str,
-    consents: Mapping[str, str],
-    require_email: bool,
-    now: datetime,
-) -> PreparedWrite:
-    """Validate ``write`` and return it in stored form.
-
-    ``prefix`` goes before every field name in errors (``""`` or
-    ``"upsertDetails[3]."``); ``consents`` maps lower-cased consent names of
-    the account to their spelling; ``require_email`` refuses a write without
-    ``contact.email`` (insert, upsert: a card cannot exist without one, S2.1).
-    """
-    email = None
-    if write.email is not None:
-        email = validate_email(write.email, f"{prefix}contact.email")
-    elif require_email:
-        raise InvalidField(f"{prefix}contact.email", RULE_REQUIRED)
-    new_email = None
-    if write.new_email is not None:
-        new_email = validate_email(write.new_email, f"{prefix}newEmail")
-
-    scalars: list[tuple[str, object]] = []
-    for attr, wire in _SCALARS:
-        value = getattr(write, attr)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise InvalidField(f"{prefix}{wire}", RULE_STRING)
-        scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
-    if write.state is not None:
-        state = write.state.strip().upper() if isinstance(write.state, str) else None
-        if state not in CONTACT_STATES:
-            raise InvalidField(
-                f"{prefix}contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
-            )
-        scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
-    if write.birthday is not None:
-        scalars.append(("birthday", write.birthday))
-
-    tags = normalize_tags(write.tags, f"{prefix}tags") if write.tags else []
-    remove = normalize_tags(write.remove_tags, f"{prefix}removeTags") if write.remove_tags else []
-    check_tag_conflict(tags, remove, f"{prefix}removeTags")
-
-    properties: list[tuple[str, str]] = []
-    for name, value in (write.properties or {}).items():
+def _properties(properties: Mapping[str, str], prefix: str) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    for name, value in properties.items():
         if not isinstance(name, str) or not name.strip():
             raise InvalidField(f"{prefix}properties", RULE_NOT_EMPTY)
         if not isinstance(value, str):
             raise InvalidField(f"{prefix}properties.{name}", RULE_STRING)
-        properties.append((sys.intern(name), value))
+        out.append((sys.intern(name), value))
+    return tuple(out)
 
-    dictionary: list[tuple[str, str, str]] = []
-    for index, item in enumerate(write.dictionary_properties or ()):
+
+def _dictionary(
+    items: tuple[DictionaryProperty, ...], prefix: str
+) -> tuple[tuple[str, str, str], ...]:
+    out: list[tuple[str, str, str]] = []
+    for index, item in enumerate(items):
         where = f"{prefix}dictionaryProperties[{index}]"
         if not isinstance(item.name, str) or not item.name.strip():
             raise InvalidField(f"{where}.name", RULE_NOT_EMPTY)
@@ -206,12 +175,15 @@ def prepare_write(
             raise InvalidField(f"{where}.value", RULE_STRING)
         value = item.value.strip()
         _check_dictionary_value(kind, value, f"{where}.value")
-        dictionary.append(
-            (sys.intern(item.name), DICTIONARY_TYPES[DICTIONARY_TYPES.index(kind)], value)
-        )
+        out.append((sys.intern(item.name), DICTIONARY_TYPES[DICTIONARY_TYPES.index(kind)], value))
+    return tuple(out)
 
+
+def _consent_states(
+    details: tuple[ConsentDetail, ...], prefix: str, consents: Mapping[str, str], now: datetime
+) -> tuple[tuple[str, ConsentState], ...]:
     states: list[tuple[str, ConsentState]] = []
-    for index, detail in enumerate(write.consent_details or ()):
+    for index, detail in enumerate(details):
         where = f"{prefix}consentDetails[{index}]"
         known = consents.get(detail.name.strip().lower()) if isinstance(detail.name, str) else None
         if known is None:
@@ -233,17 +205,82 @@ def prepare_write(
                 ),
             )
         )
+    return tuple(states)
 
+
+def prepare_write(
+    write: ContactWrite,
+    *,
+    prefix: str,
+    consents: Mapping[str, str],
+    require_email: bool,
+    now: datetime,
+) -> PreparedWrite:
+    """Validate ``write`` and return it in stored form.
+
+    ``prefix`` goes before every field name in errors (``""`` or
+    ``"upsertDetails[3]."``); ``consents`` maps lower-cased consent names of
+    the account to their spelling; ``require_email`` refuses a write without
+    ``contact.email`` (insert, upsert: a card cannot exist without one, S2.1).
+    Errors come in field order (e-mail, scalars, tags, details, consents,
+    statuses); the parts a write leaves out cost a test each.
+    """
+    email = None
+    if write.email is not None:
+        email = validate_email(write.email, f"{prefix}contact.email")
+    elif require_email:
+        raise InvalidField(f"{prefix}contact.email", RULE_REQUIRED)
+    new_email = None
+    if write.new_email is not None:
+        new_email = validate_email(write.new_email, f"{prefix}newEmail")
+    scalars: list[tuple[str, object]] = []
+    for (attr, wire), value in zip(_SCALARS, _SCALAR_VALUES(write), strict=True):
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InvalidField(f"{prefix}{wire}", RULE_STRING)
+        scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
+    if write.state is not None:
+        state = write.state.strip().upper() if isinstance(write.state, str) else None
+        if state not in CONTACT_STATES:
+            raise InvalidField(
+                f"{prefix}contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
+            )
+        scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
+    if write.birthday is not None:
+        scalars.append(("birthday", write.birthday))
+    tags = tuple(normalize_tags(write.tags, f"{prefix}tags")) if write.tags else ()
+    remove: tuple[str, ...] = ()
+    if write.remove_tags:
+        remove = tuple(normalize_tags(write.remove_tags, f"{prefix}removeTags"))
+        check_tag_conflict(tags, remove, f"{prefix}removeTags")
+    properties = _properties(write.properties, prefix) if write.properties else ()
+    dictionary = (
+        _dictionary(write.dictionary_properties, prefix) if write.dictionary_properties else ()
+    )
+    states = (
+        _consent_states(write.consent_details, prefix, consents, now)
+        if write.consent_details
+        else ()
+    )
+    statuses: tuple[bool | None, bool | None] = (None, None)
+    if (
+        write.force_opt_in
+        or write.force_opt_out
+        or write.force_phone_opt_in
+        or write.force_phone_opt_out
+        or write.consent_details
+    ):
+        statuses = (_email_status(write, prefix), _phone_status(write, prefix))
     return PreparedWrite(
-        email=email,
-        new_email=new_email,
-        scalars=tuple(scalars),
-        tags=tuple(tags),
-        remove_tags=tuple(remove),
-        tag_scoring=bool(write.tag_scoring),
-        properties=tuple(properties),
-        dictionary_properties=tuple(dictionary),
-        consents=tuple(states),
-        email_opted_out=_email_status(write, prefix),
-        phone_opted_out=_phone_status(write, prefix),
+        email,
+        new_email,
+        tuple(scalars),
+        tags,
+        remove,
+        bool(write.tag_scoring),
+        properties,
+        dictionary,
+        states,
+        *statuses,
     )
