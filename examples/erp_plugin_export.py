@@ -30,7 +30,6 @@ from salesmanago import (
     SalesManago,
     ValidationError,
 )
-from salesmanago.resources.contacts import upsert_call
 from salesmanago_emulator import Emulator, FrozenClock
 
 # --- the plugin's settings (Settings > Plugins > SALESmanago) ------------------------
@@ -143,11 +142,11 @@ class ErpPlugin:
     def invalid_reason(contact: ContactUpsert) -> str | None:
         """Why the SDK would refuse to send this contact (its own checks), or None.
 
-        Builds the request the SDK would send without sending it; the ERP shows only
-        persons with a valid e-mail in its export dialog (seed 000).
+        ``ContactUpsert.validate()`` runs the checks without sending; the ERP shows
+        only persons with a valid e-mail in its export dialog (seed 000).
         """
         try:
-            upsert_call(contact)
+            contact.validate()
         except ValidationError as err:
             return str(err)
         return None

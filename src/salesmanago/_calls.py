@@ -8,13 +8,22 @@ response parsing: only ``client.execute`` differs.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-__all__ = ["Call", "Endpoint", "Page", "chunked", "shift_item_refs"]
+__all__ = [
+    "Call",
+    "Endpoint",
+    "LazyBody",
+    "Page",
+    "chunked",
+    "renumber_item_refs",
+    "shift_item_refs",
+]
 
 T = TypeVar("T")
 Envelope = Mapping[str, Any]
@@ -53,6 +62,9 @@ class Call(Generic[T]):
         offset: for one chunk of a batch: the index, in the caller's list, of the
             chunk's first item. The platform numbers the chunk's items from 0; the
             texts shown to the caller are renumbered (:meth:`caller_text`).
+        indexes: for one chunk of a batch whose items are not consecutive in the
+            caller's list (items the SDK refused were left out): the caller's index
+            of each item sent, by position; used instead of ``offset``.
     """
 
     endpoint: Endpoint
@@ -61,13 +73,45 @@ class Call(Generic[T]):
     partial_key: str | None = None
     items_key: str | None = None
     offset: int = 0
+    indexes: Sequence[int] | None = None
 
     def caller_text(self, text: str) -> str:
         """``text`` with the chunk's item references (``upsertDetails[3]``) renumbered
         to the caller's list (``upsertDetails[403]`` for a chunk starting at 400)."""
-        if self.items_key is None or not self.offset:
+        if self.items_key is None:
+            return text
+        if self.indexes is not None:
+            return renumber_item_refs(text, self.items_key, self.indexes)
+        if not self.offset:
             return text
         return shift_item_refs(text, self.items_key, self.offset)
+
+
+class LazyBody(Mapping[str, object]):
+    """A request body whose values are built when the request is sent.
+
+    ``fields`` maps each wire key to a function building its value. A batch's
+    chunks are then built one at a time, as each is sent, and none is kept: a
+    retry builds its chunk again (the same JSON), and a batch of 100 000 items
+    holds only the chunk in flight.
+    """
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: Mapping[str, Callable[[], object]]) -> None:
+        self._fields = fields
+
+    def __getitem__(self, key: str) -> object:
+        return self._fields[key]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"LazyBody({sorted(self._fields)})"
 
 
 @attrs.frozen
@@ -78,10 +122,28 @@ class Page(Generic[T]):
     next: Call[Page[T]] | None
 
 
+@functools.cache
+def _item_ref(key: str) -> re.Pattern[str]:
+    """``key[i]`` as a whole name (not ``mykey[i]``, not ``other.key[i]``)."""
+    return re.compile(rf"(?<![\w.]){re.escape(key)}\[(\d+)\]")
+
+
 def shift_item_refs(text: str, key: str, offset: int) -> str:
     """Add ``offset`` to every index in ``key[i]`` references of ``text``."""
-    pattern = re.compile(rf"(?<![\w.]){re.escape(key)}\[(\d+)\]")
-    return pattern.sub(lambda m: f"{key}[{int(m.group(1)) + offset}]", text)
+    return _item_ref(key).sub(lambda m: f"{key}[{int(m.group(1)) + offset}]", text)
+
+
+def renumber_item_refs(text: str, key: str, indexes: Sequence[int]) -> str:
+    """Replace every ``key[i]`` reference of ``text`` by ``key[indexes[i]]`` (an
+    ``i`` past the end of ``indexes`` is left as it is)."""
+
+    def caller_ref(match: re.Match[str]) -> str:
+        position = int(match.group(1))
+        if position >= len(indexes):
+            return match.group(0)
+        return f"{key}[{indexes[position]}]"
+
+    return _item_ref(key).sub(caller_ref, text)
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:

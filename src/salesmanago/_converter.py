@@ -40,6 +40,7 @@ __all__ = [
     "structure",
     "to_ms",
     "unstructure",
+    "unstructurer",
     "wire",
 ]
 
@@ -262,6 +263,13 @@ converter: Final = _make_converter()
 def unstructure(obj: object) -> Any:
     """A model as wire JSON values (camelCase keys, ms, Decimal kept for :func:`dumps`)."""
     return converter.unstructure(obj)
+
+
+def unstructurer(cls: type[T]) -> Callable[[T], Any]:
+    """The function :func:`unstructure` applies to instances of ``cls``, looked up once:
+    for a hot loop over many values of one class (the items of a batch)."""
+    hook: Callable[[T], Any] = converter.get_unstructure_hook(cls)
+    return hook
 
 
 def _name_wire_keys(exc: BaseException) -> None:

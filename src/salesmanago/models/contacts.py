@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from types import MappingProxyType
+from typing import Any, Final, TypeVar
 
 import attrs
 
 from .._converter import wire
+from .._validation import check_upsert
 from .coupons import ContactCoupon
 from .events import ContactExtEvent
 from .funnels import ContactFunnel
@@ -71,6 +73,10 @@ def _properties_from_wire(value: Any) -> dict[str, str]:
 
 
 _T = TypeVar("_T")
+
+
+#: No standard details (each write gets its own dict, see ``_frozen_dict``).
+_NO_PROPERTIES: Final[Mapping[str, str]] = MappingProxyType({})
 
 
 def _frozen_dict(value: Mapping[str, str] | None) -> dict[str, str]:
@@ -174,7 +180,7 @@ class ContactUpsert:
     remove_tags: tuple[str, ...] = attrs.field(default=(), converter=_remove_tags)
     tag_scoring: bool | None = None
     properties: Mapping[str, str] = attrs.field(
-        factory=dict,
+        default=_NO_PROPERTIES,  # a constant: checked once per write sent, not built
         converter=_frozen_dict,
         metadata=wire(unstructure=_properties_to_wire),
     )
@@ -188,6 +194,19 @@ class ContactUpsert:
     new_email: str | None = None
     consent_details: tuple[ConsentDetail, ...] = attrs.field(default=(), converter=_consent_details)
     double_opt_in: DoubleOptIn | None = None
+
+    def validate(self) -> None:
+        """Run the SDK's own checks of this write, sending nothing.
+
+        Raises the :class:`~salesmanago.errors.ValidationError` that ``insert``,
+        ``upsert`` and ``update`` would raise before sending (``Field
+        'contact.email' must be an e-mail address (got 'jan')``). In
+        ``batch_upsert`` the same check makes the item a failed result whose text
+        names the field under the item's index (``upsertDetails[3].contact.email``).
+        The platform may still refuse a write that passes (an unknown consent,
+        a blacklisted e-mail).
+        """
+        check_upsert(self)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,18 +9,20 @@ from __future__ import annotations
 import builtins
 import functools
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from .. import _converter
-from .._calls import Call, Endpoint, Envelope, Page, chunked, shift_item_refs
+from .._calls import Call, Endpoint, Envelope, LazyBody, Page, chunked, renumber_item_refs
 from .._validation import (
+    CheckedUpsert,
     check_aware,
     check_count,
     check_email,
     check_positive,
-    check_tags,
+    check_upsert,
+    in_item,
 )
 from ..errors import ValidationError
 from ..models.common import Addressee
@@ -71,26 +73,16 @@ FIRST_PAGE: Final = 0
 # request building ----------------------------------------------------------------
 
 
-def _upsert_body(item: ContactUpsert, prefix: str = "") -> dict[str, Any]:
-    """The wire body of one contact write, checked first."""
-    email = check_email(item.email, f"{prefix}contact.email")
-    new_email = None if item.new_email is None else check_email(item.new_email, f"{prefix}newEmail")
-    tags = check_tags(item.tags, f"{prefix}tags") if item.tags else []
-    remove_tags = check_tags(item.remove_tags, f"{prefix}removeTags") if item.remove_tags else []
-    if item.force_opt_in and item.force_opt_out:
-        raise ValidationError(f"{prefix}forceOptIn", "cannot be set together with forceOptOut")
-    if item.force_phone_opt_in and item.force_phone_opt_out:
-        raise ValidationError(
-            f"{prefix}forcePhoneOptIn", "cannot be set together with forcePhoneOptOut"
-        )
-    for name in item.properties:
-        if not name.strip():
-            raise ValidationError(f"{prefix}properties", "must not have an empty detail name")
-    for index, consent in enumerate(item.consent_details):
-        check_aware(consent.agreement_date, f"{prefix}consentDetails[{index}].agreementDate")
-    body: dict[str, Any] = _converter.unstructure(item)
-    body["contact"]["email"] = email
+_unstructure_upsert: Final = _converter.unstructurer(ContactUpsert)
+
+
+def _upsert_body(item: ContactUpsert, checked: CheckedUpsert | None = None) -> dict[str, Any]:
+    """The wire body of one contact write; ``checked``: what :func:`check_upsert`
+    returned for it (checked here when not given)."""
+    email, new_email, tags, remove_tags = check_upsert(item) if checked is None else checked
+    body: dict[str, Any] = _unstructure_upsert(item)
     # send the values as checked (white space trimmed), like tags.manage does
+    body["contact"]["email"] = email
     if new_email is not None:
         body["newEmail"] = new_email
     if tags:
@@ -211,47 +203,72 @@ def merge_in_order(keys: Sequence[str], pages: Sequence[Sequence[Any]], by_id: b
 
 
 _ITEM_REF: Final = re.compile(r"upsertDetails\[(\d+)\]")
+_NO_ID: Final = "the platform returned no contact id for this item"
+
+#: One chunk's outcome: the caller's index of each item sent, and the items' outcomes.
+BatchChunk = tuple[Sequence[int], builtins.list[BatchUpsertItem]]
 
 
 def batch_upsert_calls(
     items: Sequence[ContactUpsert], chunk_size: int
-) -> list[Call[list[BatchUpsertItem]]]:
-    """Batch upserts of at most ``chunk_size`` items each; results map back to items."""
+) -> tuple[builtins.list[Call[BatchChunk]], Callable[[Sequence[BatchChunk]], BatchUpsertResult]]:
+    """The requests of a batch upsert and the merge of their outcomes.
+
+    Each item is checked on its own (:func:`check_upsert`): an item that fails is
+    never sent and becomes a failed result at its index, with the text of the
+    ValidationError naming the field under the item (``upsertDetails[3].contact.email``).
+    The others are sent ``chunk_size`` per request; each chunk's body is built when
+    it is sent. The merge puts every outcome at its index in ``items``.
+    """
     check_positive(chunk_size, "chunk_size")
     if chunk_size > BATCH_UPSERT_MAX:
         raise ValidationError("chunk_size", f"must be at most {BATCH_UPSERT_MAX}")
-    calls: list[Call[list[BatchUpsertItem]]] = []
-    for start in range(0, len(items), chunk_size):
-        chunk = items[start : start + chunk_size]
-        bodies = [
-            _upsert_body(item, f"upsertDetails[{start + i}].") for i, item in enumerate(chunk)
-        ]
-        emails = [body["contact"]["email"] for body in bodies]  # as checked: trimmed
+    checked: list[CheckedUpsert] = []
+    refused: dict[int, BatchUpsertItem] = {}
+    for index, item in enumerate(items):
+        try:
+            checked.append(check_upsert(item))
+        except ValidationError as error:
+            text = str(in_item(error, "upsertDetails", index))
+            email = item.email.strip() if isinstance(item.email, str) else repr(item.email)
+            refused[index] = BatchUpsertItem(email=email, errors=(text,))
+    # the caller's index of each item to send (all of them, usually)
+    indexes: Sequence[int] = range(len(items))
+    valid: Sequence[ContactUpsert] = items
+    if refused:
+        indexes = [index for index in indexes if index not in refused]
+        valid = [items[index] for index in indexes]
+    calls: list[Call[BatchChunk]] = []
+    for start in range(0, len(valid), chunk_size):
+        stop = start + chunk_size
+        chunk, chunk_checked = valid[start:stop], checked[start:stop]
+        chunk_indexes = indexes[start:stop]
         calls.append(
             Call(
                 BATCH_UPSERT,
-                {"upsertDetails": bodies},
-                functools.partial(_batch_items, emails=emails, offset=start),
+                LazyBody({"upsertDetails": functools.partial(_batch_bodies, chunk, chunk_checked)}),
+                functools.partial(_batch_items, checked=chunk_checked, indexes=chunk_indexes),
                 partial_key="contactIds",
                 items_key="upsertDetails",
-                offset=start,
+                indexes=chunk_indexes,
             )
         )
-    return calls
+    return calls, functools.partial(_merge_batch, refused=refused)
 
 
-def _batch_items(
-    envelope: Envelope, *, emails: Sequence[str], offset: int = 0
-) -> list[BatchUpsertItem]:
-    """Each item's outcome: its id from ``contactIds``, or the texts naming it.
+def _batch_bodies(
+    items: Sequence[ContactUpsert], checked: Sequence[CheckedUpsert]
+) -> list[dict[str, Any]]:
+    """The ``upsertDetails`` of one chunk, built from its items as checked."""
+    return [_upsert_body(item, values) for item, values in zip(items, checked, strict=True)]
 
-    The platform numbers the chunk's items from 0; the texts kept name the item by
-    its index in the caller's list (the chunk starts at ``offset``).
+
+def _item_errors(envelope: Envelope, emails: Sequence[str]) -> dict[int, list[str]]:
+    """The platform's texts about each item of a chunk, by position in the chunk.
+
+    ``failures`` (keyed by position or e-mail) and ``message`` (texts naming
+    ``upsertDetails[i]``) may carry the same text: it is kept once, in order.
     """
-    raw_ids = envelope.get("contactIds") or {}
-    if not isinstance(raw_ids, Mapping):
-        raise TypeError("contactIds: expected an object of e-mail -> id")
-    ids = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
     errors: dict[int, list[str]] = {}
     failures = envelope.get("failures")
     if isinstance(failures, Mapping):
@@ -269,21 +286,53 @@ def _batch_items(
     for text in envelope.get("message") or []:
         if (match := _ITEM_REF.search(str(text))) is not None:
             errors.setdefault(int(match.group(1)), []).append(str(text))
-    items = []
-    for index, email in enumerate(emails):
-        contact_id = ids.get(email.lower())
-        if contact_id is not None and index not in errors:
-            items.append(BatchUpsertItem(email=email, contact_id=contact_id))
+    return {index: list(dict.fromkeys(texts)) for index, texts in errors.items()}
+
+
+def _batch_items(
+    envelope: Envelope, *, checked: Sequence[CheckedUpsert], indexes: Sequence[int]
+) -> BatchChunk:
+    """Each item's outcome: its id from ``contactIds``, or the texts naming it.
+
+    The platform numbers the chunk's items from 0; the texts kept name the item by
+    its index in the caller's list (``indexes``: the caller's index of each item).
+    """
+    raw_ids = envelope.get("contactIds") or {}
+    if not isinstance(raw_ids, Mapping):
+        raise TypeError("contactIds: expected an object of e-mail -> id")
+    emails = [values[0] for values in checked]  # as checked: trimmed
+    errors = _item_errors(envelope, emails)
+    normalized: dict[str, str] | None = None
+    items: list[BatchUpsertItem] = []
+    append = items.append
+    for position, email in enumerate(emails):
+        raw = raw_ids.get(email)
+        if raw:
+            contact_id: str | None = str(raw)
+        else:  # the platform may spell the key in another case or with white space
+            if normalized is None:
+                normalized = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
+            contact_id = normalized.get(email.lower())
+        if contact_id is not None and position not in errors:
+            append(BatchUpsertItem(email=email, contact_id=contact_id))
         else:
-            texts = errors.get(index) or ["the platform returned no contact id for this item"]
-            caller_texts = tuple(shift_item_refs(t, "upsertDetails", offset) for t in texts)
-            items.append(BatchUpsertItem(email=email, errors=caller_texts))
-    return items
+            texts = errors.get(position) or [_NO_ID]
+            caller_texts = tuple(renumber_item_refs(t, "upsertDetails", indexes) for t in texts)
+            append(BatchUpsertItem(email=email, errors=caller_texts))
+    return indexes, items
 
 
-def merge_pages(pages: Sequence[list[BatchUpsertItem]]) -> BatchUpsertResult:
-    """One result for the chunks of a batch upsert, items in input order."""
-    return BatchUpsertResult(items=tuple(item for page in pages for item in page))
+def _merge_batch(
+    chunks: Sequence[BatchChunk], *, refused: Mapping[int, BatchUpsertItem]
+) -> BatchUpsertResult:
+    """One result for a batch upsert: the chunks' outcomes and the items the SDK
+    refused, in input order (for a failed batch: the chunks applied before)."""
+    if not refused:  # the chunks hold consecutive items, in order
+        return BatchUpsertResult(items=tuple(item for _, items in chunks for item in items))
+    by_index = dict(refused)
+    for indexes, items in chunks:
+        by_index.update(zip(indexes, items, strict=True))
+    return BatchUpsertResult(items=tuple(by_index[i] for i in sorted(by_index)))
 
 
 def changes_call(start: datetime, end: datetime, created: bool) -> Call[list[ContactChange]]:
@@ -402,13 +451,21 @@ class Contacts(SyncAPIResource):
     ) -> BatchUpsertResult:
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
         reported in input order, failures included (texts name items by their index
-        in ``contacts``). A request that fails for good raises its error, whose
-        ``partial_results`` is the BatchUpsertResult of the chunks applied before."""
-        pages = self._client.execute_all(batch_upsert_calls(contacts, chunk_size), merge_pages)
-        return merge_pages(pages)
+        in ``contacts``). An item failing the SDK's own checks
+        (:meth:`ContactUpsert.validate`) is not sent: it is a failed item whose text
+        names the field (``upsertDetails[3].contact.email``) and the rule. A request
+        that fails for good raises its error, whose ``partial_results`` is the
+        BatchUpsertResult of the chunks applied before (and of the items refused)."""
+        calls, merge = batch_upsert_calls(contacts, chunk_size)
+        return merge(self._client.execute_all(calls, merge))
 
     def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
-        """Contacts created between ``start`` and ``end``."""
+        """Contacts created between ``start`` and ``end``, in one request.
+
+        Unlike ``modified`` (see ``iter_modified``) there is no paged variant: the
+        platform has no paginated listing of created contacts (protocol §6 lists
+        ``paginatedModifiedContacts`` only), so a long range comes in one answer;
+        split the range to keep answers small."""
         return self._client.execute(changes_call(start, end, created=True))
 
     def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
@@ -492,13 +549,21 @@ class AsyncContacts(AsyncAPIResource):
     ) -> BatchUpsertResult:
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
         reported in input order, failures included (texts name items by their index
-        in ``contacts``). A request that fails for good raises its error, whose
-        ``partial_results`` is the BatchUpsertResult of the chunks applied before."""
-        calls = batch_upsert_calls(contacts, chunk_size)
-        return merge_pages(await self._client.execute_all(calls, merge_pages))
+        in ``contacts``). An item failing the SDK's own checks
+        (:meth:`ContactUpsert.validate`) is not sent: it is a failed item whose text
+        names the field (``upsertDetails[3].contact.email``) and the rule. A request
+        that fails for good raises its error, whose ``partial_results`` is the
+        BatchUpsertResult of the chunks applied before (and of the items refused)."""
+        calls, merge = batch_upsert_calls(contacts, chunk_size)
+        return merge(await self._client.execute_all(calls, merge))
 
     async def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
-        """Contacts created between ``start`` and ``end``."""
+        """Contacts created between ``start`` and ``end``, in one request.
+
+        Unlike ``modified`` (see ``iter_modified``) there is no paged variant: the
+        platform has no paginated listing of created contacts (protocol §6 lists
+        ``paginatedModifiedContacts`` only), so a long range comes in one answer;
+        split the range to keep answers small."""
         return await self._client.execute(changes_call(start, end, created=True))
 
     async def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
