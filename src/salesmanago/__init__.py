@@ -53,6 +53,7 @@ from .models import (
     ContactTag,
     ContactTask,
     ContactUpsert,
+    DelayPeriod,
     DictionaryProperty,
     DictionaryPropertyType,
     DoubleOptIn,
@@ -65,9 +66,11 @@ from .models import (
     FunnelStage,
     JobStatus,
     RecentActivity,
+    RuleDefinition,
     TagCount,
     TaskReminder,
     UpsertResult,
+    Workflow,
 )
 
 __all__ = [
@@ -103,6 +106,7 @@ __all__ = [
     "ContactTask",
     "ContactUpsert",
     "CouponError",
+    "DelayPeriod",
     "DictionaryProperty",
     "DictionaryPropertyType",
     "DoubleOptIn",
@@ -124,11 +128,13 @@ __all__ = [
     "RecentActivity",
     "RequestFailedError",
     "ResponseValidationError",
+    "RuleDefinition",
     "SalesManago",
     "SalesManagoError",
     "TagCount",
     "TaskReminder",
     "UpsertResult",
     "ValidationError",
+    "Workflow",
     "__version__",
 ]

@@ -32,6 +32,7 @@ from .resources.exports import AsyncExports, Exports
 from .resources.funnels import AsyncFunnels, Funnels
 from .resources.notes import AsyncNotes, Notes
 from .resources.optin import AsyncOptIn, OptIn
+from .resources.rules import AsyncRules, AsyncWorkflows, Rules, Workflows
 from .resources.scoring import AsyncScoring, Scoring
 from .resources.tags import AsyncTags, Tags
 from .resources.tasks import AsyncTasks, Tasks
@@ -120,6 +121,8 @@ class SalesManago(SyncAPIClient):
     scoring: Scoring
     exports: Exports
     activity: Activity
+    rules: Rules
+    workflows: Workflows
 
     def __init__(
         self,
@@ -157,6 +160,8 @@ class SalesManago(SyncAPIClient):
         self.scoring = Scoring(self)
         self.exports = Exports(self)
         self.activity = Activity(self)
+        self.rules = Rules(self)
+        self.workflows = Workflows(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -199,6 +204,8 @@ class AsyncSalesManago(AsyncAPIClient):
     scoring: AsyncScoring
     exports: AsyncExports
     activity: AsyncActivity
+    rules: AsyncRules
+    workflows: AsyncWorkflows
 
     def __init__(
         self,
@@ -238,6 +245,8 @@ class AsyncSalesManago(AsyncAPIClient):
         self.scoring = AsyncScoring(self)
         self.exports = AsyncExports(self)
         self.activity = AsyncActivity(self)
+        self.rules = AsyncRules(self)
+        self.workflows = AsyncWorkflows(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None

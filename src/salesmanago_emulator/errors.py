@@ -39,8 +39,10 @@ __all__ = [
     "MalformedRequest",
     "NotImplementedByEmulator",
     "ReadOnlyOwner",
+    "RuleNotFound",
     "StageNotFound",
     "TaskNotFound",
+    "WorkflowNotFound",
 ]
 
 # --- authentication texts (protocol §3.3, grade A) -------------------------------
@@ -428,3 +430,35 @@ class CompanyNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract
         """``company`` is the name as the caller gave it."""
         self.company = company
         super().__init__(TEXT_COMPANY_NOT_FOUND.format(company=company), {"company": company})
+
+
+# --- rules and workflows (S14; grade D texts) --------------------------------------
+
+TEXT_RULE_NOT_FOUND: Final = "Rule not found: {rule_id}"
+"""No (non-deleted) rule of the account has this id (:class:`RuleNotFound`)."""
+TEXT_WORKFLOW_NOT_FOUND: Final = "Workflow not found: {workflow_id}"
+"""No (non-deleted) workflow of the account has this id (:class:`WorkflowNotFound`)."""
+
+
+class RuleNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """No rule of the account has this id, or the rule is deleted (S14.1)."""
+
+    rule_id: str
+
+    def __init__(self, rule_id: str) -> None:
+        """``rule_id`` is the id as the caller gave it."""
+        self.rule_id = rule_id
+        super().__init__(TEXT_RULE_NOT_FOUND.format(rule_id=rule_id), {"ruleId": rule_id})
+
+
+class WorkflowNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
+    """No workflow of the account has this id, or the workflow is deleted (S14.2)."""
+
+    workflow_id: int
+
+    def __init__(self, workflow_id: int) -> None:
+        """``workflow_id`` is the id as the caller gave it."""
+        self.workflow_id = workflow_id
+        super().__init__(
+            TEXT_WORKFLOW_NOT_FOUND.format(workflow_id=workflow_id), {"workflowId": workflow_id}
+        )

@@ -30,6 +30,7 @@ from .events import (
 from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from .funnels import ContactFunnel, FunnelStage
 from .notes import ContactNote
+from .rules import DelayPeriod, RuleDefinition, Workflow
 from .tags import TagCount
 from .tasks import ContactTask, TaskReminder
 
@@ -53,6 +54,7 @@ __all__ = [
     "ContactTag",
     "ContactTask",
     "ContactUpsert",
+    "DelayPeriod",
     "DictionaryProperty",
     "DictionaryPropertyType",
     "DoubleOptIn",
@@ -65,7 +67,9 @@ __all__ = [
     "FunnelStage",
     "JobStatus",
     "RecentActivity",
+    "RuleDefinition",
     "TagCount",
     "TaskReminder",
     "UpsertResult",
+    "Workflow",
 ]

@@ -9,6 +9,7 @@ from .exports import AsyncExports, Exports
 from .funnels import AsyncFunnels, Funnels
 from .notes import AsyncNotes, Notes
 from .optin import AsyncOptIn, OptIn
+from .rules import AsyncRules, AsyncWorkflows, Rules, Workflows
 from .scoring import AsyncScoring, Scoring
 from .tags import AsyncTags, Tags
 from .tasks import AsyncTasks, Tasks
@@ -25,10 +26,12 @@ __all__ = [
     "AsyncFunnels",
     "AsyncNotes",
     "AsyncOptIn",
+    "AsyncRules",
     "AsyncScoring",
     "AsyncTags",
     "AsyncTasks",
     "AsyncUsers",
+    "AsyncWorkflows",
     "Campaigns",
     "Contacts",
     "Coupons",
@@ -37,8 +40,10 @@ __all__ = [
     "Funnels",
     "Notes",
     "OptIn",
+    "Rules",
     "Scoring",
     "Tags",
     "Tasks",
     "Users",
+    "Workflows",
 ]

@@ -21,6 +21,7 @@ from . import (
     notes_tasks,
     optin,
     owners,
+    rules,
     tags,
 )
 from ._base import Route
@@ -40,5 +41,7 @@ ALL_ROUTES: Final[tuple[Route, ...]] = (
     *notes_tasks.table.routes,
     *notes_tasks.tasks_table.routes,
     *events.table.routes,
+    *rules.table.routes,
+    *rules.workflows_table.routes,
 )
 """Every served route."""

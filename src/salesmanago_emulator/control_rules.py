@@ -1,0 +1,101 @@
+"""Control operations for rules and workflows (S14.1, S14.2): ``rules``, ``rules/run``,
+``workflows/create``, ``workflows/delete`` and ``workflows/run``.
+
+The platform runs a rule or a workflow for chosen contacts from its Contact
+Manager only (no public API), and creates workflows in its editor, so tests
+and demos do it here (or with ``account.rules``).
+
+- ``rules/run``: ``ruleId`` (required), ``contacts`` (e-mails or ids, required),
+  ``checkConditions`` (default false), ``passing`` (the contacts meeting the
+  conditions; required with ``checkConditions``). Answers ``ran`` (contact
+  ids) and ``skipped`` (``[{contact, reason}]``); the rule's ``maxFireTimes``
+  and ``minFireInterval`` apply.
+- ``workflows/create``: ``name`` (required), ``maxFireTimes``,
+  ``minFireInterval`` (kept, not applied to manual runs). Answers ``workflow``.
+- ``workflows/delete``: ``workflowId``. Answers ``workflow``.
+- ``workflows/run``: ``workflowId``, ``contacts``; no per-contact limit applies.
+- ``rules`` (read-only): the area's state: rules, workflows and every run.
+
+An unknown (or deleted) rule or workflow is 404, a bad field 400. All act on
+the account named by ``clientId`` (default: the first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .control import ControlArgs, ControlError, control_route
+from .errors import RuleNotFound, WorkflowNotFound
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+__all__: list[str] = []
+
+
+def _keys(args: ControlArgs, key: str, *, required: bool = True) -> list[str] | None:
+    value = args.data.get(key)
+    if value is None:
+        if required:
+            raise ControlError(f"Field '{key}' is required")
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ControlError(f"Field '{key}' must be a list of e-mails or contact ids")
+    return value
+
+
+@control_route("rules", read_only=True)
+def _rules(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """The account's rules, workflows (deleted ones too) and every manual run."""
+    return args.account(emulator).rules.to_state()
+
+
+@control_route("rules/run")
+def _rules_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """Run a rule for contacts: ruleId, contacts, checkConditions, passing (S14.1)."""
+    rules = args.account(emulator).rules
+    rule_id = args.text("ruleId")
+    contacts = _keys(args, "contacts")
+    check = args.boolean("checkConditions", False)
+    passing = _keys(args, "passing", required=check)
+    try:
+        result = rules.run_rule(rule_id, contacts or [], check_conditions=check, passing=passing)
+    except RuleNotFound as err:
+        raise ControlError(str(err), 404) from None
+    return result.to_wire()
+
+
+@control_route("workflows/create")
+def _workflows_create(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """Add a workflow: name, maxFireTimes, minFireInterval; answers it with its id."""
+    workflow = args.account(emulator).rules.add_workflow(
+        args.text("name"),
+        max_fire_times=args.integer("maxFireTimes", None),
+        min_fire_interval=args.integer("minFireInterval", None),
+    )
+    return {"workflow": workflow.to_state()}
+
+
+@control_route("workflows/delete")
+def _workflows_delete(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """Delete a workflow (workflowId): it leaves workflow/list and cannot be run."""
+    rules = args.account(emulator).rules
+    try:
+        workflow = rules.delete_workflow(args.integer("workflowId"))
+    except WorkflowNotFound as err:
+        raise ControlError(str(err), 404) from None
+    return {"workflow": workflow.to_state()}
+
+
+@control_route("workflows/run")
+def _workflows_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+    """Run a workflow for contacts (workflowId, contacts); its limits do not apply (S14.2)."""
+    rules = args.account(emulator).rules
+    workflow_id = args.integer("workflowId")
+    contacts = _keys(args, "contacts")
+    try:
+        result = rules.run_workflow(workflow_id, contacts or [])
+    except WorkflowNotFound as err:
+        raise ControlError(str(err), 404) from None
+    return result.to_wire()

@@ -1,0 +1,654 @@
+"""Automation rules and workflows, and running them for chosen contacts (semantics S14).
+
+Rules arrive through ``rule/insert`` (protocol §8.5) with their settings and
+open ``events`` / ``conditions`` / ``actions`` lists, kept as sent (the
+protocol gives them no schema, so the emulator never evaluates them). Each
+gets a UUID string id. Workflows (Workflow 2.0) have no creating endpoint:
+tests add them with :meth:`RulesArea.add_workflow` (numeric ids 1, 2, ... per
+account, never reused) and ``workflow/list`` answers the non-deleted ones.
+
+Running a rule or a workflow for chosen contacts is a Contact Manager action
+with no public API (S14.1, S14.2, S15.3), so it is offered here only:
+
+- :meth:`RulesArea.run_rule` skips the initiating event; with
+  ``check_conditions`` only the contacts in ``passing`` pass (the caller says
+  which contacts meet the opaque conditions); the rule's delay is kept (each
+  run's ``due_at``); runs per contact are limited by ``maxFireTimes`` and
+  ``minFireInterval`` (days) (S14.1).
+- :meth:`RulesArea.run_workflow` applies no per-contact limit (S14.2).
+
+Both answer a :class:`RunResult`: the contacts that ran and those skipped
+with a reason. Runs are kept per contact: a soft delete keeps them, the
+contact's removal for good (permanent delete, forget me, purge) drops them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from ..errors import (
+    RULE_INTEGER,
+    RULE_NOT_A_USER,
+    RULE_NOT_EMPTY,
+    RULE_NOT_NEGATIVE,
+    RULE_ONE_OF,
+    RULE_STRING,
+    ContactNotFound,
+    InvalidField,
+    RuleNotFound,
+    WorkflowNotFound,
+)
+from .area import AccountArea
+from .contacts import ContactRecord
+from .normalize import normalize_email
+
+if TYPE_CHECKING:
+    from .account_base import AccountBase
+
+__all__ = [
+    "FIRE_INTERVAL_UNIT",
+    "PERIODS",
+    "SKIP_CONDITIONS_NOT_MET",
+    "SKIP_CONTACT_NOT_FOUND",
+    "SKIP_DUPLICATE",
+    "SKIP_MAX_FIRE_TIMES",
+    "SKIP_MIN_FIRE_INTERVAL",
+    "Rule",
+    "RuleRun",
+    "RulesArea",
+    "RunResult",
+    "Skipped",
+    "Workflow",
+    "WorkflowRun",
+]
+
+PERIODS: Final[Mapping[str, timedelta]] = {
+    "MINUTE": timedelta(minutes=1),
+    "HOUR": timedelta(hours=1),
+    "DAY": timedelta(days=1),
+    "WEEK": timedelta(weeks=1),
+    "MONTH": timedelta(days=30),
+}
+"""``delayConditionsPeriod`` values and their length (only ``DAY`` was seen live; a
+month counts 30 days; grade D)."""
+FIRE_INTERVAL_UNIT: Final = timedelta(days=1)
+"""``minFireInterval`` counts days (grade D)."""
+
+SKIP_CONTACT_NOT_FOUND: Final = "CONTACT_NOT_FOUND"
+"""Skip reason: no live contact has the key (missing or soft-deleted)."""
+SKIP_DUPLICATE: Final = "DUPLICATE"
+"""Skip reason: the contact was named earlier in the same run."""
+SKIP_CONDITIONS_NOT_MET: Final = "CONDITIONS_NOT_MET"
+"""Skip reason: conditions were checked and the contact is not among those passing."""
+SKIP_MAX_FIRE_TIMES: Final = "MAX_FIRE_TIMES"
+"""Skip reason: the rule already ran ``maxFireTimes`` times for the contact."""
+SKIP_MIN_FIRE_INTERVAL: Final = "MIN_FIRE_INTERVAL"
+"""Skip reason: the rule's last run for the contact is less than ``minFireInterval`` ago."""
+
+
+def _plain(value: Any, field: str) -> Any:
+    """A JSON-ready deep copy of ``value`` (exact numbers become int or float)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        if not all(isinstance(k, str) for k in value):
+            raise InvalidField(field, "must have string keys")
+        return {k: _plain(v, f"{field}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{field}[{i}]") for i, v in enumerate(value)]
+    raise InvalidField(field, "must hold JSON values only")
+
+
+def _objects(items: Iterable[Mapping[str, Any]], field: str) -> tuple[dict[str, Any], ...]:
+    if isinstance(items, (str, bytes, Mapping)):
+        raise InvalidField(field, "must be a list of objects")
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise InvalidField(f"{field}[{index}]", "must be an object")
+        out.append(_plain(item, f"{field}[{index}]"))
+    return tuple(out)
+
+
+def _count(value: int | None, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField(field, RULE_INTEGER)
+    if value < 0:
+        raise InvalidField(field, RULE_NOT_NEGATIVE)
+    return value
+
+
+def _name(value: str, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidField(field, RULE_STRING)
+    if not value.strip():
+        raise InvalidField(field, RULE_NOT_EMPTY)
+    return value
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat()
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """An automation rule as inserted (protocol §8.5); the lists are kept as sent."""
+
+    id: str
+    """The rule's id (``ruleId``, from the account's id factory)."""
+    name: str
+    """Its name."""
+    shared: bool
+    """Visible to the account's other users."""
+    active: bool
+    """Fires on its events (a manual run does not need it)."""
+    deleted: bool
+    """Deleted rules cannot be run."""
+    delay_conditions_check: bool
+    """Check conditions (and act) only after the delay."""
+    delay_conditions_value: int | None
+    """The delay's length, in :attr:`delay_conditions_period` units."""
+    delay_conditions_period: str | None
+    """The delay's unit, one of :data:`PERIODS`."""
+    max_fire_times: int | None
+    """Most runs per contact; ``None`` or 0: no limit."""
+    min_fire_interval: int | None
+    """Least days between two runs for one contact; ``None`` or 0: none."""
+    check_again: bool
+    """Check the conditions again later."""
+    check_again_after: int | None
+    """When to check again (kept, not applied)."""
+    events: tuple[dict[str, Any], ...]
+    """The initiating events."""
+    conditions: tuple[dict[str, Any], ...]
+    """The conditions."""
+    actions: tuple[dict[str, Any], ...]
+    """The actions."""
+    created_by: str
+    """The user (normalised e-mail) who inserted it."""
+    created_on: datetime
+    """When it was inserted."""
+
+    @property
+    def delay(self) -> timedelta:
+        """The time between a run and its actions: value x period when the delayed
+        check is on and both are set, else none (S14.1: delays are kept)."""
+        period = self.delay_conditions_period
+        if not self.delay_conditions_check or not self.delay_conditions_value or period is None:
+            return timedelta(0)
+        return PERIODS[period] * self.delay_conditions_value
+
+    def to_state(self) -> dict[str, Any]:
+        """The rule as JSON-ready data (wire spelling, ISO-8601 instant)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "shared": self.shared,
+            "active": self.active,
+            "deleted": self.deleted,
+            "delayConditionsCheck": self.delay_conditions_check,
+            "delayConditionsValue": self.delay_conditions_value,
+            "delayConditionsPeriod": self.delay_conditions_period,
+            "maxFireTimes": self.max_fire_times,
+            "minFireInterval": self.min_fire_interval,
+            "checkAgain": self.check_again,
+            "checkAgainAfter": self.check_again_after,
+            "events": [dict(e) for e in self.events],
+            "conditions": [dict(c) for c in self.conditions],
+            "actions": [dict(a) for a in self.actions],
+            "createdBy": self.created_by,
+            "createdOn": _iso(self.created_on),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Workflow:
+    """A Workflow 2.0; its per-contact limits are kept but a manual run ignores them (S14.2)."""
+
+    id: int
+    """The workflow's numeric id (1, 2, ... per account)."""
+    name: str
+    """Its name."""
+    deleted: bool
+    """Deleted workflows are not listed and cannot be run."""
+    max_fire_times: int | None
+    """Most runs per contact on its own triggers (not applied to manual runs)."""
+    min_fire_interval: int | None
+    """Least days between runs on its own triggers (not applied to manual runs)."""
+    created_on: datetime
+    """When it was added."""
+
+    def to_state(self) -> dict[str, Any]:
+        """The workflow as JSON-ready data."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "deleted": self.deleted,
+            "maxFireTimes": self.max_fire_times,
+            "minFireInterval": self.min_fire_interval,
+            "createdOn": _iso(self.created_on),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class RuleRun:
+    """One run of a rule for one contact."""
+
+    rule_id: str
+    """The rule."""
+    contact_id: str
+    """The contact."""
+    ran_at: datetime
+    """When it was started (what the limits count from)."""
+    due_at: datetime
+    """When its actions happen: ``ran_at`` plus the rule's delay (S14.1)."""
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowRun:
+    """One run of a workflow for one contact."""
+
+    workflow_id: int
+    """The workflow."""
+    contact_id: str
+    """The contact."""
+    ran_at: datetime
+    """When it was started."""
+
+
+@attrs.frozen(kw_only=True)
+class Skipped:
+    """A contact a run left out, and why (one of the ``SKIP_*`` reasons)."""
+
+    contact: str
+    """The key as the caller gave it (e-mail or contact id)."""
+    reason: str
+    """One of the ``SKIP_*`` constants."""
+
+
+@attrs.frozen(kw_only=True)
+class RunResult:
+    """What a manual run did: contacts that ran (ids, in order) and those skipped."""
+
+    ran: tuple[str, ...]
+    """The ids of the contacts the rule or workflow ran for."""
+    skipped: tuple[Skipped, ...]
+    """The contacts left out, in the order given."""
+
+    def to_wire(self) -> dict[str, Any]:
+        """``{"ran": [ids], "skipped": [{"contact", "reason"}]}`` (the control answer)."""
+        return {
+            "ran": list(self.ran),
+            "skipped": [{"contact": s.contact, "reason": s.reason} for s in self.skipped],
+        }
+
+
+class RulesArea(AccountArea):
+    """An account's automation rules and workflows and their manual runs (S14)."""
+
+    key: ClassVar[str] = "rules"
+
+    def __init__(self, account: AccountBase) -> None:
+        """No rules, no workflows, no runs."""
+        super().__init__(account)
+        self._rules: dict[str, Rule] = {}
+        self._workflows: dict[int, Workflow] = {}
+        self._next_workflow_id = 1
+        self._rule_runs: dict[str, list[RuleRun]] = {}  # contact id -> runs, oldest first
+        self._workflow_runs: dict[str, list[WorkflowRun]] = {}
+
+    # --- rules -------------------------------------------------------------------
+
+    def insert(
+        self,
+        *,
+        name: str,
+        owner: str,
+        shared: bool = False,
+        active: bool = True,
+        deleted: bool = False,
+        delay_conditions_check: bool = False,
+        delay_conditions_value: int | None = None,
+        delay_conditions_period: str | None = None,
+        max_fire_times: int | None = None,
+        min_fire_interval: int | None = None,
+        check_again: bool = False,
+        check_again_after: int | None = None,
+        events: Iterable[Mapping[str, Any]] = (),
+        conditions: Iterable[Mapping[str, Any]] = (),
+        actions: Iterable[Mapping[str, Any]] = (),
+    ) -> Rule:
+        """Create a rule by user ``owner`` (``rule/insert``); returns it with its new id.
+
+        Refusals (InvalidField naming the wire field, nothing stored): ``name``
+        not a string or blank; a count (``delayConditionsValue``,
+        ``maxFireTimes``, ``minFireInterval``, ``checkAgainAfter``) not an
+        integer or negative; ``delayConditionsPeriod`` not one of
+        :data:`PERIODS`; a list item not an object; ``owner`` not a user.
+        """
+        if not self.account.is_user(owner):
+            raise InvalidField("owner", RULE_NOT_A_USER.format(value=owner))
+        if delay_conditions_period is not None and delay_conditions_period not in PERIODS:
+            raise InvalidField(
+                "delayConditionsPeriod", RULE_ONE_OF.format(choices=", ".join(PERIODS))
+            )
+        rule = Rule(
+            id="",  # set below, once every field passed its check
+            name=_name(name, "name"),
+            shared=bool(shared),
+            active=bool(active),
+            deleted=bool(deleted),
+            delay_conditions_check=bool(delay_conditions_check),
+            delay_conditions_value=_count(delay_conditions_value, "delayConditionsValue"),
+            delay_conditions_period=delay_conditions_period,
+            max_fire_times=_count(max_fire_times, "maxFireTimes"),
+            min_fire_interval=_count(min_fire_interval, "minFireInterval"),
+            check_again=bool(check_again),
+            check_again_after=_count(check_again_after, "checkAgainAfter"),
+            events=_objects(events, "events"),
+            conditions=_objects(conditions, "conditions"),
+            actions=_objects(actions, "actions"),
+            created_by=normalize_email(owner),
+            created_on=self.account.clock.now(),
+        )
+        rule = attrs.evolve(rule, id=self.account._new_id())
+        self._rules[rule.id] = rule
+        return rule
+
+    @property
+    def rules(self) -> list[Rule]:
+        """Every rule, deleted ones included, in insertion order."""
+        return list(self._rules.values())
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule ``rule_id`` (deleted ones too); RuleNotFound if there is none."""
+        rule = self._rules.get(rule_id) if isinstance(rule_id, str) else None
+        if rule is None:
+            raise RuleNotFound(str(rule_id))
+        return rule
+
+    # --- workflows -----------------------------------------------------------------
+
+    def add_workflow(
+        self, name: str, *, max_fire_times: int | None = None, min_fire_interval: int | None = None
+    ) -> Workflow:
+        """Add a workflow (the platform's editor; no API creates one) with the next id.
+
+        ``max_fire_times`` / ``min_fire_interval`` are its own per-contact limits,
+        kept but not applied to manual runs (S14.2). InvalidField for a blank
+        ``name`` or a negative limit.
+        """
+        workflow = Workflow(
+            id=self._next_workflow_id,
+            name=_name(name, "name"),
+            deleted=False,
+            max_fire_times=_count(max_fire_times, "maxFireTimes"),
+            min_fire_interval=_count(min_fire_interval, "minFireInterval"),
+            created_on=self.account.clock.now(),
+        )
+        self._workflows[workflow.id] = workflow
+        self._next_workflow_id += 1
+        return workflow
+
+    def delete_workflow(self, workflow_id: int) -> Workflow:
+        """Delete a workflow: it leaves ``workflow/list`` and cannot be run; its id
+        is not reused. WorkflowNotFound if unknown or already deleted."""
+        workflow = attrs.evolve(self.workflow(workflow_id), deleted=True)
+        self._workflows[workflow.id] = workflow
+        return workflow
+
+    def workflow(self, workflow_id: int) -> Workflow:
+        """The non-deleted workflow ``workflow_id``; WorkflowNotFound otherwise."""
+        workflow = None if isinstance(workflow_id, bool) else self._workflows.get(workflow_id)
+        if workflow is None or workflow.deleted:
+            raise WorkflowNotFound(workflow_id)
+        return workflow
+
+    def workflows(self, *, include_deleted: bool = False) -> list[Workflow]:
+        """The workflows by id (what ``workflow/list`` answers: non-deleted ones)."""
+        return [w for w in self._workflows.values() if include_deleted or not w.deleted]
+
+    # --- manual runs (Contact Manager, S14.1, S14.2) --------------------------------
+
+    def _targets(
+        self, contacts: Sequence[str], skipped: list[Skipped]
+    ) -> Iterator[tuple[str, ContactRecord]]:
+        """The live, distinct contacts named by ``contacts``, in order; each other key is
+        added to ``skipped`` when reached, so skips keep the order given. The keys are
+        all checked before the first is yielded (TypeError: nothing runs)."""
+        if isinstance(contacts, str):
+            raise TypeError("contacts must be a list of e-mails or contact ids, not one string")
+        keys = list(contacts)
+        for key in keys:
+            if not isinstance(key, str):
+                raise TypeError(f"contacts must hold strings (got {type(key).__name__})")
+        return self._live_targets(keys, skipped)
+
+    def _live_targets(
+        self, keys: list[str], skipped: list[Skipped]
+    ) -> Iterator[tuple[str, ContactRecord]]:
+        seen: set[str] = set()
+        for key in keys:
+            try:
+                record = self.account.find_live(key)
+            except ContactNotFound:
+                skipped.append(Skipped(contact=key, reason=SKIP_CONTACT_NOT_FOUND))
+                continue
+            if record.id in seen:
+                skipped.append(Skipped(contact=key, reason=SKIP_DUPLICATE))
+                continue
+            seen.add(record.id)
+            yield key, record
+
+    def _passing_ids(self, passing: Iterable[str]) -> set[str]:
+        ids = set()
+        for key in passing:
+            record = self.account.find(key) if isinstance(key, str) else None
+            if record is not None:
+                ids.add(record.id)
+        return ids
+
+    def run_rule(
+        self,
+        rule_id: str,
+        contacts: Sequence[str],
+        *,
+        check_conditions: bool = False,
+        passing: Iterable[str] | None = None,
+    ) -> RunResult:
+        """Run rule ``rule_id`` for ``contacts`` (e-mails or ids), skipping its event (S14.1).
+
+        A contact is skipped, in this order, when: it is missing or soft-deleted;
+        it was named before in this run; ``check_conditions`` is on and it is not
+        among ``passing`` (the contacts meeting the conditions, required then);
+        the rule ran ``maxFireTimes`` times for it already; its last run is less
+        than ``minFireInterval`` days ago. Each run's ``due_at`` keeps the rule's
+        delay. An inactive rule can be run; a deleted or unknown one is RuleNotFound.
+        """
+        rule = self.rule(rule_id)
+        if rule.deleted:
+            raise RuleNotFound(rule_id)
+        if check_conditions and passing is None:
+            raise ValueError("check_conditions needs passing: the contacts meeting the conditions")
+        meets = self._passing_ids(passing) if check_conditions and passing is not None else None
+        now = self.account.clock.now()
+        skipped: list[Skipped] = []
+        ran: list[str] = []
+        for key, record in self._targets(contacts, skipped):
+            reason = self._rule_refusal(rule, record.id, meets, now)
+            if reason is not None:
+                skipped.append(Skipped(contact=key, reason=reason))
+                continue
+            run = RuleRun(
+                rule_id=rule.id, contact_id=record.id, ran_at=now, due_at=now + rule.delay
+            )
+            self._rule_runs.setdefault(record.id, []).append(run)
+            ran.append(record.id)
+        return RunResult(ran=tuple(ran), skipped=tuple(skipped))
+
+    def _rule_refusal(
+        self, rule: Rule, contact_id: str, meets: set[str] | None, now: datetime
+    ) -> str | None:
+        if meets is not None and contact_id not in meets:
+            return SKIP_CONDITIONS_NOT_MET
+        runs = [r for r in self._rule_runs.get(contact_id, ()) if r.rule_id == rule.id]
+        if rule.max_fire_times and len(runs) >= rule.max_fire_times:
+            return SKIP_MAX_FIRE_TIMES
+        interval = FIRE_INTERVAL_UNIT * (rule.min_fire_interval or 0)
+        if runs and now - runs[-1].ran_at < interval:
+            return SKIP_MIN_FIRE_INTERVAL
+        return None
+
+    def run_workflow(self, workflow_id: int, contacts: Sequence[str]) -> RunResult:
+        """Run workflow ``workflow_id`` for ``contacts`` (e-mails or ids), skipping its
+        event. Its per-contact limits are NOT applied (S14.2); only missing or
+        soft-deleted contacts and repeats are skipped. WorkflowNotFound if unknown
+        or deleted."""
+        workflow = self.workflow(workflow_id)
+        now = self.account.clock.now()
+        skipped: list[Skipped] = []
+        ran: list[str] = []
+        for _key, record in self._targets(contacts, skipped):
+            run = WorkflowRun(workflow_id=workflow.id, contact_id=record.id, ran_at=now)
+            self._workflow_runs.setdefault(record.id, []).append(run)
+            ran.append(record.id)
+        return RunResult(ran=tuple(ran), skipped=tuple(skipped))
+
+    def _record(self, key: str) -> ContactRecord:
+        record = self.account.find(key)
+        if record is None:
+            raise ContactNotFound(key)
+        return record
+
+    def rule_runs(self, key: str) -> list[RuleRun]:
+        """The rule runs of contact ``key`` (soft-deleted too), oldest first."""
+        return list(self._rule_runs.get(self._record(key).id, ()))
+
+    def workflow_runs(self, key: str) -> list[WorkflowRun]:
+        """The workflow runs of contact ``key`` (soft-deleted too), oldest first."""
+        return list(self._workflow_runs.get(self._record(key).id, ()))
+
+    # --- contact hooks, reset, snapshot ----------------------------------------------
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        """A contact gone for good takes its runs with it."""
+        self._rule_runs.pop(record.id, None)
+        self._workflow_runs.pop(record.id, None)
+
+    def reset(self) -> None:
+        """No rules, no workflows (ids start at 1 again), no runs."""
+        self._rules.clear()
+        self._workflows.clear()
+        self._next_workflow_id = 1
+        self._rule_runs.clear()
+        self._workflow_runs.clear()
+
+    def to_state(self) -> dict[str, Any]:
+        """Rules, workflows (deleted too), the next workflow id, and every run."""
+        return {
+            "rules": [rule.to_state() for rule in self._rules.values()],
+            "workflows": [workflow.to_state() for workflow in self._workflows.values()],
+            "nextWorkflowId": self._next_workflow_id,
+            "ruleRuns": [
+                {
+                    "ruleId": run.rule_id,
+                    "contactId": run.contact_id,
+                    "ranAt": _iso(run.ran_at),
+                    "dueAt": _iso(run.due_at),
+                }
+                for runs in self._rule_runs.values()
+                for run in runs
+            ],
+            "workflowRuns": [
+                {
+                    "workflowId": run.workflow_id,
+                    "contactId": run.contact_id,
+                    "ranAt": _iso(run.ran_at),
+                }
+                for runs in self._workflow_runs.values()
+                for run in runs
+            ],
+        }
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace everything with ``data`` from :meth:`to_state` (contacts load first).
+
+        A run naming an unknown contact, rule or workflow raises ``ValueError``
+        and changes nothing.
+        """
+        rules = {str(raw["id"]): _rule_from_state(raw) for raw in data.get("rules", ())}
+        workflows = {int(raw["id"]): _workflow_from_state(raw) for raw in data.get("workflows", ())}
+        next_id = int(data.get("nextWorkflowId", max(workflows, default=0) + 1))
+        if workflows and next_id <= max(workflows):
+            raise ValueError(f"nextWorkflowId {next_id} is not above the workflow ids")
+        rule_runs: dict[str, list[RuleRun]] = {}
+        for raw in data.get("ruleRuns", ()):
+            run = RuleRun(
+                rule_id=str(raw["ruleId"]),
+                contact_id=self._known_contact(raw),
+                ran_at=datetime.fromisoformat(raw["ranAt"]),
+                due_at=datetime.fromisoformat(raw["dueAt"]),
+            )
+            if run.rule_id not in rules:
+                raise ValueError(f"a rule run names unknown rule {run.rule_id!r}")
+            rule_runs.setdefault(run.contact_id, []).append(run)
+        workflow_runs: dict[str, list[WorkflowRun]] = {}
+        for raw in data.get("workflowRuns", ()):
+            wrun = WorkflowRun(
+                workflow_id=int(raw["workflowId"]),
+                contact_id=self._known_contact(raw),
+                ran_at=datetime.fromisoformat(raw["ranAt"]),
+            )
+            if wrun.workflow_id not in workflows:
+                raise ValueError(f"a workflow run names unknown workflow {wrun.workflow_id}")
+            workflow_runs.setdefault(wrun.contact_id, []).append(wrun)
+        self._rules, self._workflows, self._next_workflow_id = rules, workflows, next_id
+        self._rule_runs, self._workflow_runs = rule_runs, workflow_runs
+
+    def _known_contact(self, raw: Mapping[str, Any]) -> str:
+        contact_id = str(raw["contactId"])
+        if self.account.find(contact_id) is None:
+            raise ValueError(f"a run names unknown contact {contact_id}")
+        return contact_id
+
+
+def _rule_from_state(raw: Mapping[str, Any]) -> Rule:
+    return Rule(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        shared=bool(raw["shared"]),
+        active=bool(raw["active"]),
+        deleted=bool(raw["deleted"]),
+        delay_conditions_check=bool(raw["delayConditionsCheck"]),
+        delay_conditions_value=raw.get("delayConditionsValue"),
+        delay_conditions_period=raw.get("delayConditionsPeriod"),
+        max_fire_times=raw.get("maxFireTimes"),
+        min_fire_interval=raw.get("minFireInterval"),
+        check_again=bool(raw["checkAgain"]),
+        check_again_after=raw.get("checkAgainAfter"),
+        events=_objects(raw.get("events", ()), "events"),
+        conditions=_objects(raw.get("conditions", ()), "conditions"),
+        actions=_objects(raw.get("actions", ()), "actions"),
+        created_by=str(raw["createdBy"]),
+        created_on=datetime.fromisoformat(raw["createdOn"]),
+    )
+
+
+def _workflow_from_state(raw: Mapping[str, Any]) -> Workflow:
+    return Workflow(
+        id=int(raw["id"]),
+        name=str(raw["name"]),
+        deleted=bool(raw["deleted"]),
+        max_fire_times=raw.get("maxFireTimes"),
+        min_fire_interval=raw.get("minFireInterval"),
+        created_on=datetime.fromisoformat(raw["createdOn"]),
+    )
