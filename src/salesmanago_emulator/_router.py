@@ -28,6 +28,7 @@ traceback. Every request is recorded in the call log with ``sha`` masked.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -218,22 +219,25 @@ def _encode_default(value: object) -> object:
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_encode_default)
 
 
+@functools.lru_cache(maxsize=16)
+def _encoder_with(default: Callable[[object], object]) -> json.JSONEncoder:
+    """The encoder for ``default`` (built once: callers pass module-level functions)."""
+
+    def either(item: object) -> object:
+        if isinstance(item, Decimal):
+            return _encode_default(item)
+        return default(item)
+
+    return json.JSONEncoder(separators=(",", ":"), default=either)
+
+
 def encode_json(value: object, default: Callable[[object], object] | None = None) -> str:
     """``value`` as compact JSON text; a ``Decimal`` becomes a number with exactly its digits.
 
     ``default`` turns other objects into JSON-ready values (as ``json.dumps``'s);
     without it any other object raises ``TypeError``.
     """
-    encoder = _ENCODER
-    if default is not None:
-
-        def either(item: object) -> object:
-            if isinstance(item, Decimal):
-                return _encode_default(item)
-            return default(item)
-
-        encoder = json.JSONEncoder(separators=(",", ":"), default=either)
-    text = encoder.encode(value)
+    text = (_ENCODER if default is None else _encoder_with(default)).encode(value)
     if _MARK_IN_JSON not in text:
         return text
     out: list[str] = []

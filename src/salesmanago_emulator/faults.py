@@ -446,6 +446,8 @@ class FaultInjector:
         ``path`` is the routed path (from ``/api/`` on); ``body`` the raw request body,
         read for ``clientId`` only when a rule names an account.
         """
+        if not self._rules:  # the usual case: no lock, nothing to decide
+            return None
         with self._lock:
             active = [rule for rule in self._rules if not rule.spent]
             if not active:

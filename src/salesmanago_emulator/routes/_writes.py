@@ -133,6 +133,31 @@ def _strings(obj: Body, fields: Mapping[str, str], prefix: str, out: dict[str, A
         out[attr] = value
 
 
+def _read_top_level(body: Body, prefix: str, fields: dict[str, Any]) -> None:
+    """Read the keys beside ``contact`` into ``fields``."""
+    # a request body also holds the credentials: visit it only when there is something
+    if not body.keys().isdisjoint(_TOP_STRINGS):
+        _strings(body, _TOP_STRINGS, prefix, fields)
+    if not body.keys().isdisjoint(_TOP_FLAGS):
+        for key, flag in _TOP_FLAGS.items():
+            if key in body:
+                fields[flag] = opt_bool(body, key, prefix)
+    if "tags" in body:
+        fields["tags"] = opt_tags(body, "tags", prefix)
+    if "removeTags" in body:
+        fields["remove_tags"] = opt_tags(body, "removeTags", prefix)
+    if "properties" in body:
+        fields["properties"] = opt_str_map(body, "properties", prefix)
+    if "dictionaryProperties" in body:
+        fields["dictionary_properties"] = _dictionary(body, prefix)
+    if "consentDetails" in body:
+        fields["consent_details"] = _consents(body, prefix)
+    if "birthday" in body:
+        text = opt_str(body, "birthday", prefix)
+        if text is not None and text.strip():
+            fields["birthday"] = Birthday.parse(text, f"{prefix}birthday")
+
+
 def read_write(
     body: Body, prefix: str = "", *, email_fallback: bool = False, lang: str | None = None
 ) -> ContactWrite:
@@ -155,27 +180,8 @@ def read_write(
         address = opt_object(contact, "address", cp) if "address" in contact else None
         if address is not None:
             _strings(address, _ADDRESS_STRINGS, f"{cp}address.", fields)
-    # a request body also holds the credentials: visit it only when there is something
-    if not body.keys().isdisjoint(_TOP_STRINGS):
-        _strings(body, _TOP_STRINGS, prefix, fields)
-    if not body.keys().isdisjoint(_TOP_FLAGS):
-        for key, flag in _TOP_FLAGS.items():
-            if key in body:
-                fields[flag] = opt_bool(body, key, prefix)
-    if "tags" in body:
-        fields["tags"] = opt_tags(body, "tags", prefix)
-    if "removeTags" in body:
-        fields["remove_tags"] = opt_tags(body, "removeTags", prefix)
-    if "properties" in body:
-        fields["properties"] = opt_str_map(body, "properties", prefix)
-    if "dictionaryProperties" in body:
-        fields["dictionary_properties"] = _dictionary(body, prefix)
-    if "consentDetails" in body:
-        fields["consent_details"] = _consents(body, prefix)
-    if "birthday" in body:
-        text = opt_str(body, "birthday", prefix)
-        if text is not None and text.strip():
-            fields["birthday"] = Birthday.parse(text, f"{prefix}birthday")
+    if len(body) > 1 or contact is None:  # a batch item often holds "contact" alone
+        _read_top_level(body, prefix, fields)
     if "email" not in fields and email_fallback:
         email = opt_str(body, "email", prefix)
         if email is not None:

@@ -36,6 +36,7 @@ from .funnels import FunnelsArea
 from .jobs import JobsArea
 from .notes import NotesArea
 from .purge import next_purge_instant
+from .rules import RulesArea
 from .tasks import TasksArea
 from .visits import VisitsArea
 from .writes import PreparedWrite, prepare_write
@@ -82,6 +83,7 @@ class Account(CardActions):
         self.tasks = self._attach(TasksArea(self))
         self.events = self._attach(EventsArea(self))
         self.visits = self._attach(VisitsArea(self))
+        self.rules = self._attach(RulesArea(self))
 
     # --- contact writes ----------------------------------------------------------
 
@@ -102,10 +104,23 @@ class Account(CardActions):
         now: datetime,
     ) -> ContactRecord:
         """Create or change a card from a prepared write: checks first, then changes."""
+        (
+            email,
+            new_email,
+            scalars,
+            tags,
+            remove_tags,
+            tag_scoring,
+            properties,
+            dictionary_properties,
+            consents,
+            email_opted_out,
+            phone_opted_out,
+        ) = prepared  # one unpacking: the write path reads every part
         store = self._store
-        current_email = record.email if record is not None else prepared.email
+        current_email = record.email if record is not None else email
         assert current_email is not None
-        target = prepared.new_email if prepared.new_email is not None else current_email
+        target = new_email if new_email is not None else current_email
         if target != current_email:
             other = store.by_email.get(target)
             if other is not None and other is not record:
@@ -125,22 +140,22 @@ class Account(CardActions):
                 restored = True
             if target != record.email:
                 store.rename(record, target)
-        for attr, value in prepared.scalars:
+        for attr, value in scalars:
             setattr(record, attr, value)
-        if prepared.remove_tags:
-            self._remove_tags(record, prepared.remove_tags)
-        if prepared.tags:
-            self._add_tags(record, prepared.tags, prepared.tag_scoring, now)
-        for name, value in prepared.properties:
+        if remove_tags:
+            self._remove_tags(record, remove_tags)
+        if tags:
+            self._add_tags(record, tags, tag_scoring, now)
+        for name, value in properties:
             record.put_property(name, value)
-        for name, kind, text in prepared.dictionary_properties:
+        for name, kind, text in dictionary_properties:
             record.put_dictionary_property(name, kind, text)
-        for name, state in prepared.consents:
+        for name, state in consents:
             record.put_consent(name, state)
-        if prepared.email_opted_out is not None:
-            self._set_email_status(record, prepared.email_opted_out, "FROM_INIT", now)
-        if prepared.phone_opted_out is not None:
-            self._set_phone_status(record, prepared.phone_opted_out, "FROM_INIT", now)
+        if email_opted_out is not None:
+            self._set_email_status(record, email_opted_out, "FROM_INIT", now)
+        if phone_opted_out is not None:
+            self._set_phone_status(record, phone_opted_out, "FROM_INIT", now)
         if not created:  # a new card was indexed as modified at ``now`` by add
             store.touch(record, now)
         if restored:
@@ -204,11 +219,13 @@ class Account(CardActions):
         if len(writes) > BATCH_UPSERT_LIMIT:
             raise LimitExceeded("upsertDetails", BATCH_UPSERT_LIMIT)
         results: list[ContactRecord | EmulatorError] = []
-        for index, write in enumerate(writes):
-            try:
-                results.append(self._upsert(write, user, f"upsertDetails[{index}].", now))
-            except EmulatorError as err:
-                results.append(err)
+        upsert = self._upsert
+        with self._store.deferred_indexing():  # one instant for the whole batch
+            for index, write in enumerate(writes):
+                try:
+                    results.append(upsert(write, user, f"upsertDetails[{index}].", now))
+                except EmulatorError as err:
+                    results.append(err)
         return results
 
     # --- deletion ----------------------------------------------------------------

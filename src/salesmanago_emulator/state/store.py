@@ -8,6 +8,8 @@ costs O(1) (amortised) or O(tags of one contact), never O(contacts).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from .contacts import ContactRecord, TagEntry
@@ -17,11 +19,22 @@ from .timeindex import TimeIndex
 
 __all__ = ["ContactStore"]
 
+_Entry = tuple[datetime, str]
+
 
 class ContactStore:
     """All records of one account and the indexes over them."""
 
-    __slots__ = ("by_email", "by_id", "created", "live", "modified", "purges", "tags")
+    __slots__ = (
+        "_later",
+        "by_email",
+        "by_id",
+        "created",
+        "live",
+        "modified",
+        "purges",
+        "tags",
+    )
 
     def __init__(self) -> None:
         """An empty store."""
@@ -32,6 +45,9 @@ class ContactStore:
         self.modified = TimeIndex()
         self.purges = PurgeQueue()
         self.live = 0
+        # Inside deferred_indexing: the (instant, id) entries the created and the
+        # modified index receive on leaving it.
+        self._later: tuple[list[_Entry], list[_Entry]] | None = None
 
     def lookup(self, key: str) -> ContactRecord | None:
         """The record whose e-mail or id is ``key`` (any case, surrounding white space ignored)."""
@@ -44,6 +60,11 @@ class ContactStore:
         self.by_email[record.email] = record
         self.by_id[record.id] = record
         self.live += 1
+        if self._later is not None:
+            entry = (record.created_on, record.id)
+            self._later[0].append(entry)
+            self._later[1].append(entry)
+            return
         self.created.add(record.created_on, record.id)
         self.modified.add(record.modified_on, record.id)
         if self.created.needs_rebuild(len(self.by_id)):
@@ -54,9 +75,35 @@ class ContactStore:
         if record.modified_on == now:
             return  # already indexed at this instant
         record.modified_on = now
+        if self._later is not None:
+            self._later[1].append((now, record.id))
+            return
         self.modified.add(now, record.id)
         if self.modified.needs_rebuild(len(self.by_id)):
             self.modified.rebuild((r.modified_on, r.id) for r in self.by_id.values())
+
+    @contextmanager
+    def deferred_indexing(self) -> Iterator[None]:
+        """Within the block, :meth:`add` and :meth:`touch` index in one step at its end.
+
+        For a batch of writes: the lookups by e-mail and id stay current at every
+        step; only the created/modified time indexes, which no write reads,
+        receive the batch's entries together on leaving the block (however it is
+        left). Blocks do not nest.
+        """
+        created: list[_Entry] = []
+        modified: list[_Entry] = []
+        self._later = (created, modified)
+        try:
+            yield
+        finally:
+            self._later = None
+            self.created.extend(created)
+            self.modified.extend(modified)
+            if self.created.needs_rebuild(len(self.by_id)):
+                self.created.rebuild((r.created_on, r.id) for r in self.by_id.values())
+            if self.modified.needs_rebuild(len(self.by_id)):
+                self.modified.rebuild((r.modified_on, r.id) for r in self.by_id.values())
 
     def rename(self, record: ContactRecord, new_email: str) -> None:
         """Move ``record`` to ``new_email`` (the caller checked it is free)."""

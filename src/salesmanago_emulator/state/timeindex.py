@@ -11,7 +11,7 @@ stays proportional to the number of contacts and each write costs O(1)
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
 
@@ -40,6 +40,21 @@ class TimeIndex:
             entries.append((when, contact_id))
         else:
             insort(entries, (when, contact_id), key=_TIME)
+
+    def extend(self, entries: Sequence[tuple[datetime, str]]) -> None:
+        """Record every (instant, id) of ``entries`` at once (a batch of writes).
+
+        One append of the whole batch when none of its instants is earlier than
+        the last entry (the usual case), else one :meth:`add` each.
+        """
+        if not entries:
+            return
+        mine = self._entries
+        if not mine or mine[-1][0] <= min(entries, key=_TIME)[0]:
+            mine.extend(sorted(entries, key=_TIME))  # stable: one instant stays in order
+        else:
+            for when, contact_id in entries:
+                self.add(when, contact_id)
 
     def needs_rebuild(self, live: int) -> bool:
         """Whether stale entries dominate (more than twice ``live`` plus some slack)."""

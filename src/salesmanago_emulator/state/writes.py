@@ -43,8 +43,10 @@ from .normalize import normalize_tags, validate_email
 
 __all__ = ["PreparedWrite", "check_tag_conflict", "prepare_write"]
 
+# Short, highly repeated values are interned to save memory at a million contacts.
+_INTERNED: Final = frozenset({"country", "province", "lang", "city"})
 # ContactWrite field -> (record attribute, wire name under "contact." or top level).
-_SCALARS: Final = (
+_SCALAR_WIRES: Final = (
     ("name", "contact.name"),
     ("phone", "contact.phone"),
     ("fax", "contact.fax"),
@@ -57,9 +59,9 @@ _SCALARS: Final = (
     ("province", "province"),
     ("lang", "lang"),
 )
-_SCALAR_VALUES: Final = attrgetter(*(attr for attr, _ in _SCALARS))
-# Short, highly repeated values are interned to save memory at a million contacts.
-_INTERNED: Final = frozenset({"country", "province", "lang", "city"})
+# (attribute, wire name, interned?) of each value _SCALAR_VALUES reads, in its order.
+_SCALARS: Final = tuple((attr, wire, attr in _INTERNED) for attr, wire in _SCALAR_WIRES)
+_SCALAR_VALUES: Final = attrgetter(*(attr for attr, _ in _SCALAR_WIRES))
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
@@ -234,12 +236,13 @@ def prepare_write(
     if write.new_email is not None:
         new_email = validate_email(write.new_email, f"{prefix}newEmail")
     scalars: list[tuple[str, object]] = []
-    for (attr, wire), value in zip(_SCALARS, _SCALAR_VALUES(write), strict=True):
+    for index, value in enumerate(_SCALAR_VALUES(write)):  # (zip(..., strict=) costs more)
         if value is None:
             continue
+        attr, wire, interned = _SCALARS[index]
         if not isinstance(value, str):
             raise InvalidField(f"{prefix}{wire}", RULE_STRING)
-        scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
+        scalars.append((attr, sys.intern(value) if interned else value))
     if write.state is not None:
         state = write.state.strip().upper() if isinstance(write.state, str) else None
         if state not in CONTACT_STATES:
@@ -263,7 +266,7 @@ def prepare_write(
         if write.consent_details
         else ()
     )
-    statuses: tuple[bool | None, bool | None] = (None, None)
+    email_status = phone_status = None
     if (
         write.force_opt_in
         or write.force_opt_out
@@ -271,7 +274,7 @@ def prepare_write(
         or write.force_phone_opt_out
         or write.consent_details
     ):
-        statuses = (_email_status(write, prefix), _phone_status(write, prefix))
+        email_status, phone_status = _email_status(write, prefix), _phone_status(write, prefix)
     return PreparedWrite(
         email,
         new_email,
@@ -282,5 +285,6 @@ def prepare_write(
         properties,
         dictionary,
         states,
-        *statuses,
+        email_status,
+        phone_status,
     )

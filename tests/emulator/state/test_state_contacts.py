@@ -347,6 +347,41 @@ def test_range_listing_survives_index_rebuild_and_backward_clock(clock: FrozenCl
     )
 
 
+def test_batch_upsert_indexes_created_and_modified_like_single_writes(
+    clock: FrozenClock,
+) -> None:
+    ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
+    account = Account("c", "s", [OWNER], clock=clock, id_factory=lambda: next(ids))
+    start = clock.now()
+    old = upsert(account, "old@example.com")
+    clock.advance(timedelta(minutes=1))
+    t1 = clock.now()
+    writes = [
+        ContactWrite(email="new@example.com"),
+        ContactWrite(email="old@example.com", name="Old"),
+        ContactWrite(email="not an e-mail"),
+        ContactWrite(email="new@example.com", name="New"),
+    ]
+    new, changed, error, again = account.batch_upsert(writes, OWNER)
+    assert isinstance(error, InvalidField)
+    assert changed is old
+    assert again is new
+    assert account.created_between(start, t1) == [old, new]
+    assert account.modified_between(t1, t1) == [old, new]
+    assert account.modified_between(start, start) == []
+    # a batch at an earlier instant (the clock set back) is listed in time order
+    clock.set(start - timedelta(hours=1))
+    (early,) = account.batch_upsert([ContactWrite(email="early@example.com")], OWNER)
+    assert account.created_between(start - timedelta(hours=2), t1) == [early, old, new]
+    # many batches re-touching the same cards: the rebuilt index lists each once, by id
+    for _ in range(400):
+        clock.advance(timedelta(seconds=1))
+        account.batch_upsert(
+            [ContactWrite(email=r.email, name=str(clock.now())) for r in (early, old, new)], OWNER
+        )
+    assert account.modified_between(start - timedelta(hours=2), clock.now()) == [old, new, early]
+
+
 def test_s6_1_standard_details_add_overwrite_remove(account: Account, clock: FrozenClock) -> None:
     record = upsert(account, properties={"rozmiar_buta": "43", "custom.nick": "jk"})
     upsert(account, properties={"rozmiar_buta": "44", "color": "red"})
