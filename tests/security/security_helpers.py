@@ -105,6 +105,8 @@ class Identifiers:
     task_ids: tuple[str, ...]
     request_ids: tuple[str, ...]
     job_tokens: tuple[str, ...]
+    rule_ids: tuple[str, ...]
+    workflow_names: tuple[str, ...]
     users: tuple[str, ...]
     client_id: str
 
@@ -274,6 +276,17 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
     for request_id in request_ids:
         assert "fileUrl" in api.ok("job/status", requestId=request_id)
 
+    rule_ids = (
+        str(
+            api.ok("rule/insert", name=f"A rule {tag}", events=[], conditions=[], actions=[])[
+                "ruleId"
+            ]
+        ),
+    )
+    workflow_names = (f"A-WORKFLOW-{tag}",)
+    for name in workflow_names:
+        account.rules.add_workflow(name)
+
     areas = {area.key: area.to_state() for area in account.areas}
     tokens = tuple(str(job["token"]) for job in areas.get("jobs", {}).get("jobs", []))
     card = api.ok("contact/listAllById", contactId=contact_ids[:2])["contacts"]
@@ -299,6 +312,8 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
         task_ids=tuple(task_ids),
         request_ids=tuple(request_ids),
         job_tokens=tokens,
+        rule_ids=rule_ids,
+        workflow_names=workflow_names,
         users=tuple(u for u in owners),
         client_id=api.client_id,
     )
@@ -546,6 +561,14 @@ SAMPLES: Final[dict[str, Builder]] = {
     "/api/v2/contact/updateContactExtEvent": _events_update,
     "/api/contact/deleteContactExtEvent": _events_delete,
     "/api/v2/contact/deleteContactExtEvent": _events_delete,
+    "/api/rule/insert": lambda ids: _one(
+        [{"name": ids.workflow_names[0], "events": [], "conditions": [], "actions": []}]
+        + [
+            {"name": r, "events": [{"ruleId": r}], "conditions": [], "actions": [{"ruleId": r}]}
+            for r in ids.rule_ids
+        ]
+    ),
+    "/api/workflow/list": lambda ids: _one([{}]),
 }
 """Valid request sequences per path. A body with ``_path`` is a set-up step sent to
 that path; the last body of a sequence goes to the path itself."""
