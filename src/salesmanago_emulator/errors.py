@@ -14,7 +14,7 @@ domain errors: they become HTTP 404 and 400 at the edge.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, TypeVar
 
 __all__ = [
     "API_KEY_NOT_SPECIFIED",
@@ -199,6 +199,9 @@ class ContactAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the con
         super().__init__(f"Contact with email {email} already exists")
 
 
+_Field = TypeVar("_Field", bound="InvalidField")
+
+
 class InvalidField(EmulatorError):  # noqa: N818 (names fixed by the contract)
     """A field breaks a rule: ``Field '{field}' {rule}``, with ``values={"field": field}``.
 
@@ -214,6 +217,14 @@ class InvalidField(EmulatorError):  # noqa: N818 (names fixed by the contract)
         self.field = field
         self.rule = rule
         super().__init__(f"Field '{field}' {rule}", {"field": field})
+
+    def under(self: _Field, prefix: str) -> _Field:
+        """The same refusal (same class) with ``prefix`` before the field: an item's
+        error named in its list (``contact.email`` under ``"upsertDetails[3]."``)."""
+        named = type(self).__new__(type(self))
+        named.__dict__.update(self.__dict__)  # e.g. LimitExceeded.limit
+        InvalidField.__init__(named, prefix + self.field, self.rule)
+        return named
 
 
 class LimitExceeded(InvalidField):

@@ -59,13 +59,13 @@ def _scalar_text(body: Body, key: str, prefix: str) -> str:
     raise InvalidField(prefix + key, RULE_STRING_OR_NUMBER)
 
 
-def _dictionary(body: Body, prefix: str) -> tuple[DictionaryProperty, ...] | None:
-    items = opt_list(body, "dictionaryProperties", prefix)
+def _dictionary(body: Body) -> tuple[DictionaryProperty, ...] | None:
+    items = opt_list(body, "dictionaryProperties")
     if items is None:
         return None
     out = []
     for index, item in enumerate(items):
-        where = item_prefix(prefix, "dictionaryProperties", index)
+        where = item_prefix("", "dictionaryProperties", index)
         out.append(
             DictionaryProperty(
                 name=req_str(item, "name", where),
@@ -76,13 +76,13 @@ def _dictionary(body: Body, prefix: str) -> tuple[DictionaryProperty, ...] | Non
     return tuple(out)
 
 
-def _consents(body: Body, prefix: str) -> tuple[ConsentDetail, ...] | None:
-    items = opt_list(body, "consentDetails", prefix)
+def _consents(body: Body) -> tuple[ConsentDetail, ...] | None:
+    items = opt_list(body, "consentDetails")
     if items is None:
         return None
     out = []
     for index, item in enumerate(items):
-        where = item_prefix(prefix, "consentDetails", index)
+        where = item_prefix("", "consentDetails", index)
         out.append(
             ConsentDetail(
                 name=req_str(item, "consentName", where),
@@ -133,35 +133,38 @@ def _strings(obj: Body, fields: Mapping[str, str], prefix: str, out: dict[str, A
         out[attr] = value
 
 
-def _read_top_level(body: Body, prefix: str, fields: dict[str, Any]) -> None:
+def _read_top_level(body: Body, fields: dict[str, Any]) -> None:
     """Read the keys beside ``contact`` into ``fields``."""
     # a request body also holds the credentials: visit it only when there is something
     if not body.keys().isdisjoint(_TOP_STRINGS):
-        _strings(body, _TOP_STRINGS, prefix, fields)
+        _strings(body, _TOP_STRINGS, "", fields)
     if not body.keys().isdisjoint(_TOP_FLAGS):
         for key, flag in _TOP_FLAGS.items():
             if key in body:
-                fields[flag] = opt_bool(body, key, prefix)
+                fields[flag] = opt_bool(body, key)
     if "tags" in body:
-        fields["tags"] = opt_tags(body, "tags", prefix)
+        fields["tags"] = opt_tags(body, "tags")
     if "removeTags" in body:
-        fields["remove_tags"] = opt_tags(body, "removeTags", prefix)
+        fields["remove_tags"] = opt_tags(body, "removeTags")
     if "properties" in body:
-        fields["properties"] = opt_str_map(body, "properties", prefix)
+        fields["properties"] = opt_str_map(body, "properties")
     if "dictionaryProperties" in body:
-        fields["dictionary_properties"] = _dictionary(body, prefix)
+        fields["dictionary_properties"] = _dictionary(body)
     if "consentDetails" in body:
-        fields["consent_details"] = _consents(body, prefix)
+        fields["consent_details"] = _consents(body)
     if "birthday" in body:
-        text = opt_str(body, "birthday", prefix)
+        text = opt_str(body, "birthday")
         if text is not None and text.strip():
-            fields["birthday"] = Birthday.parse(text, f"{prefix}birthday")
+            fields["birthday"] = Birthday.parse(text, "birthday")
 
 
 def read_write(
-    body: Body, prefix: str = "", *, email_fallback: bool = False, lang: str | None = None
+    body: Body, *, email_fallback: bool = False, lang: str | None = None
 ) -> ContactWrite:
-    """The :class:`ContactWrite` a body (or a batch item at ``prefix``) asks for.
+    """The :class:`ContactWrite` a body (or a batch item) asks for.
+
+    Errors name fields as a single write spells them (``contact.email``); the
+    batch route names them under the item (:meth:`InvalidField.under`).
 
     ``email_fallback``: take a top-level ``email`` when ``contact.email`` is
     absent (some clients send it there on upsert, protocol §13.3). ``lang``:
@@ -173,17 +176,16 @@ def read_write(
     fields: dict[str, Any] = {}
     contact = body.get("contact")
     if not isinstance(contact, dict):
-        contact = opt_object(body, "contact", prefix)  # None if absent or null, else refused
+        contact = opt_object(body, "contact")  # None if absent or null, else refused
     if contact is not None:
-        cp = f"{prefix}contact."
-        _strings(contact, _CONTACT_STRINGS, cp, fields)
-        address = opt_object(contact, "address", cp) if "address" in contact else None
+        _strings(contact, _CONTACT_STRINGS, "contact.", fields)
+        address = opt_object(contact, "address", "contact.") if "address" in contact else None
         if address is not None:
-            _strings(address, _ADDRESS_STRINGS, f"{cp}address.", fields)
+            _strings(address, _ADDRESS_STRINGS, "contact.address.", fields)
     if len(body) > 1 or contact is None:  # a batch item often holds "contact" alone
-        _read_top_level(body, prefix, fields)
+        _read_top_level(body, fields)
     if "email" not in fields and email_fallback:
-        email = opt_str(body, "email", prefix)
+        email = opt_str(body, "email")
         if email is not None:
             fields["email"] = email
     if lang is not None and "lang" not in fields:

@@ -102,8 +102,10 @@ def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     failures: dict[int, EmulatorError] = {}
     for index, item in enumerate(details):
         try:
-            writes.append(read_write(item, item_prefix("", "upsertDetails", index), lang=lang))
+            writes.append(read_write(item, lang=lang))
             indexes.append(index)
+        except InvalidField as error:  # named under its item only when it happens
+            failures[index] = error.under(item_prefix("", "upsertDetails", index))
         except EmulatorError as error:
             failures[index] = error
     results = ctx.account.batch_upsert(writes, ctx.owner) if writes else []

@@ -87,15 +87,6 @@ class Account(CardActions):
 
     # --- contact writes ----------------------------------------------------------
 
-    def _prepare(
-        self, write: ContactWrite, prefix: str, *, require_email: bool, now: datetime
-    ) -> PreparedWrite:
-        if not isinstance(write, ContactWrite):
-            raise TypeError(f"expected a ContactWrite, got {type(write).__name__}")
-        return prepare_write(
-            write, prefix=prefix, consents=self._consents, require_email=require_email, now=now
-        )
-
     def _save(
         self,
         prepared: PreparedWrite,
@@ -171,7 +162,7 @@ class Account(CardActions):
         """
         now = self._tick()
         user = self._owner(owner)
-        prepared = self._prepare(write, "", require_email=True, now=now)
+        prepared = prepare_write(write, self._consents, now, require_email=True)
         assert prepared.email is not None
         existing = self._store.by_email.get(prepared.email)
         if existing is not None and not existing.deleted:
@@ -185,10 +176,10 @@ class Account(CardActions):
         soft-deleted) -> ContactAlreadyExists.
         """
         now = self._tick()
-        return self._upsert(write, self._owner(owner), "", now)
+        return self._upsert(write, self._owner(owner), now)
 
-    def _upsert(self, write: ContactWrite, owner: str, prefix: str, now: datetime) -> ContactRecord:
-        prepared = self._prepare(write, prefix, require_email=True, now=now)
+    def _upsert(self, write: ContactWrite, owner: str, now: datetime) -> ContactRecord:
+        prepared = prepare_write(write, self._consents, now, require_email=True)
         assert prepared.email is not None
         return self._save(prepared, self._store.by_email.get(prepared.email), owner, now)
 
@@ -201,7 +192,7 @@ class Account(CardActions):
         now = self._tick()
         user = self._owner(owner)
         record = self._live(email)
-        prepared = self._prepare(write, "", require_email=False, now=now)
+        prepared = prepare_write(write, self._consents, now, require_email=False)
         if prepared.email is not None and prepared.email != record.email:
             raise InvalidField("contact.email", RULE_MUST_MATCH_EMAIL)
         return self._save(prepared, record, user, now)
@@ -223,7 +214,9 @@ class Account(CardActions):
         with self._store.deferred_indexing():  # one instant for the whole batch
             for index, write in enumerate(writes):
                 try:
-                    results.append(upsert(write, user, f"upsertDetails[{index}].", now))
+                    results.append(upsert(write, user, now))
+                except InvalidField as err:  # named under its item only when it happens
+                    results.append(err.under(f"upsertDetails[{index}]."))
                 except EmulatorError as err:
                     results.append(err)
         return results

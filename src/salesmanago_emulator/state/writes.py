@@ -123,11 +123,11 @@ def _check_dictionary_value(kind: str, value: str, field: str) -> None:
         raise InvalidField(field, RULE_DATE.format(value=value))
 
 
-def _email_status(write: ContactWrite, prefix: str) -> bool | None:
+def _email_status(write: ContactWrite) -> bool | None:
     if not (write.force_opt_in or write.force_opt_out or write.consent_details):
         return None
     if write.force_opt_in and write.force_opt_out:
-        raise InvalidField(f"{prefix}forceOptIn", RULE_FORCE_BOTH.format(other="forceOptOut"))
+        raise InvalidField("forceOptIn", RULE_FORCE_BOTH.format(other="forceOptOut"))
     withdrawn = any(c.opt_out for c in write.consent_details or ())
     accepted = any(c.accept for c in write.consent_details or ())
     if write.force_opt_out or withdrawn:
@@ -137,11 +137,9 @@ def _email_status(write: ContactWrite, prefix: str) -> bool | None:
     return None
 
 
-def _phone_status(write: ContactWrite, prefix: str) -> bool | None:
+def _phone_status(write: ContactWrite) -> bool | None:
     if write.force_phone_opt_in and write.force_phone_opt_out:
-        raise InvalidField(
-            f"{prefix}forcePhoneOptIn", RULE_FORCE_BOTH.format(other="forcePhoneOptOut")
-        )
+        raise InvalidField("forcePhoneOptIn", RULE_FORCE_BOTH.format(other="forcePhoneOptOut"))
     if write.force_phone_opt_out:
         return True
     if write.force_phone_opt_in:
@@ -149,23 +147,23 @@ def _phone_status(write: ContactWrite, prefix: str) -> bool | None:
     return None
 
 
-def _properties(properties: Mapping[str, str], prefix: str) -> tuple[tuple[str, str], ...]:
+def _properties(properties: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     for name, value in properties.items():
         if not isinstance(name, str) or not name.strip():
-            raise InvalidField(f"{prefix}properties", RULE_NOT_EMPTY)
+            raise InvalidField("properties", RULE_NOT_EMPTY)
         if not isinstance(value, str):
-            raise InvalidField(f"{prefix}properties.{name}", RULE_STRING)
+            raise InvalidField(f"properties.{name}", RULE_STRING)
         out.append((sys.intern(name), value))
     return tuple(out)
 
 
 def _dictionary(
-    items: tuple[DictionaryProperty, ...], prefix: str
+    items: tuple[DictionaryProperty, ...],
 ) -> tuple[tuple[str, str, str], ...]:
     out: list[tuple[str, str, str]] = []
     for index, item in enumerate(items):
-        where = f"{prefix}dictionaryProperties[{index}]"
+        where = f"dictionaryProperties[{index}]"
         if not isinstance(item.name, str) or not item.name.strip():
             raise InvalidField(f"{where}.name", RULE_NOT_EMPTY)
         kind = item.type.strip().upper() if isinstance(item.type, str) else ""
@@ -182,11 +180,11 @@ def _dictionary(
 
 
 def _consent_states(
-    details: tuple[ConsentDetail, ...], prefix: str, consents: Mapping[str, str], now: datetime
+    details: tuple[ConsentDetail, ...], consents: Mapping[str, str], now: datetime
 ) -> tuple[tuple[str, ConsentState], ...]:
     states: list[tuple[str, ConsentState]] = []
     for index, detail in enumerate(details):
-        where = f"{prefix}consentDetails[{index}]"
+        where = f"consentDetails[{index}]"
         known = consents.get(detail.name.strip().lower()) if isinstance(detail.name, str) else None
         if known is None:
             raise InvalidField(f"{where}.consentName", RULE_UNKNOWN_CONSENT)
@@ -212,60 +210,57 @@ def _consent_states(
 
 def prepare_write(
     write: ContactWrite,
-    *,
-    prefix: str,
     consents: Mapping[str, str],
-    require_email: bool,
     now: datetime,
+    *,
+    require_email: bool,
 ) -> PreparedWrite:
     """Validate ``write`` and return it in stored form.
 
-    ``prefix`` goes before every field name in errors (``""`` or
-    ``"upsertDetails[3]."``); ``consents`` maps lower-cased consent names of
-    the account to their spelling; ``require_email`` refuses a write without
-    ``contact.email`` (insert, upsert: a card cannot exist without one, S2.1).
+    Errors name fields as one write spells them (``contact.email``; a batch
+    names them under the item with :meth:`InvalidField.under`). ``consents``
+    maps lower-cased consent names of the account to their spelling;
+    ``require_email`` refuses a write without ``contact.email`` (insert,
+    upsert: a card cannot exist without one, S2.1).
     Errors come in field order (e-mail, scalars, tags, details, consents,
-    statuses); the parts a write leaves out cost a test each.
+    statuses); the parts a write leaves out cost a test each. Anything but a
+    ContactWrite -> TypeError.
     """
+    if not isinstance(write, ContactWrite):
+        raise TypeError(f"expected a ContactWrite, got {type(write).__name__}")
     email = None
     if write.email is not None:
-        email = validate_email(write.email, f"{prefix}contact.email")
+        email = validate_email(write.email, "contact.email")
     elif require_email:
-        raise InvalidField(f"{prefix}contact.email", RULE_REQUIRED)
+        raise InvalidField("contact.email", RULE_REQUIRED)
     new_email = None
     if write.new_email is not None:
-        new_email = validate_email(write.new_email, f"{prefix}newEmail")
+        new_email = validate_email(write.new_email, "newEmail")
     scalars: list[tuple[str, object]] = []
     for index, value in enumerate(_SCALAR_VALUES(write)):  # (zip(..., strict=) costs more)
         if value is None:
             continue
         attr, wire, interned = _SCALARS[index]
         if not isinstance(value, str):
-            raise InvalidField(f"{prefix}{wire}", RULE_STRING)
+            raise InvalidField(wire, RULE_STRING)
         scalars.append((attr, sys.intern(value) if interned else value))
     if write.state is not None:
         state = write.state.strip().upper() if isinstance(write.state, str) else None
         if state not in CONTACT_STATES:
             raise InvalidField(
-                f"{prefix}contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
+                "contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
             )
         scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
     if write.birthday is not None:
         scalars.append(("birthday", write.birthday))
-    tags = tuple(normalize_tags(write.tags, f"{prefix}tags")) if write.tags else ()
+    tags = tuple(normalize_tags(write.tags, "tags")) if write.tags else ()
     remove: tuple[str, ...] = ()
     if write.remove_tags:
-        remove = tuple(normalize_tags(write.remove_tags, f"{prefix}removeTags"))
-        check_tag_conflict(tags, remove, f"{prefix}removeTags")
-    properties = _properties(write.properties, prefix) if write.properties else ()
-    dictionary = (
-        _dictionary(write.dictionary_properties, prefix) if write.dictionary_properties else ()
-    )
-    states = (
-        _consent_states(write.consent_details, prefix, consents, now)
-        if write.consent_details
-        else ()
-    )
+        remove = tuple(normalize_tags(write.remove_tags, "removeTags"))
+        check_tag_conflict(tags, remove, "removeTags")
+    properties = _properties(write.properties) if write.properties else ()
+    dictionary = _dictionary(write.dictionary_properties) if write.dictionary_properties else ()
+    states = _consent_states(write.consent_details, consents, now) if write.consent_details else ()
     email_status = phone_status = None
     if (
         write.force_opt_in
@@ -274,7 +269,7 @@ def prepare_write(
         or write.force_phone_opt_out
         or write.consent_details
     ):
-        email_status, phone_status = _email_status(write, prefix), _phone_status(write, prefix)
+        email_status, phone_status = _email_status(write), _phone_status(write)
     return PreparedWrite(
         email,
         new_email,

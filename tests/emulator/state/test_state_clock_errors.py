@@ -69,3 +69,19 @@ def test_edge_errors_are_not_domain_errors() -> None:
     assert not issubclass(errors.MalformedRequest, errors.EmulatorError)
     assert errors.NotImplementedByEmulator("/api/x").path == "/api/x"
     assert errors.MalformedRequest("bad json").message == "bad json"
+
+
+def test_invalid_field_under_names_the_item_and_keeps_the_class() -> None:
+    """A batch item's error is named under its list entry; its class and extras stay."""
+    plain = errors.InvalidField("contact.email", "must be an e-mail address")
+    plain = plain.under("upsertDetails[3].")
+    assert type(plain) is errors.InvalidField
+    assert plain.field == "upsertDetails[3].contact.email"
+    assert plain.messages == ["Field 'upsertDetails[3].contact.email' must be an e-mail address"]
+    assert plain.values == {"field": "upsertDetails[3].contact.email"}
+    limit = errors.LimitExceeded("tags", 5)
+    named = limit.under("upsertDetails[0].")
+    assert type(named) is errors.LimitExceeded
+    assert named.limit == 5
+    assert str(named) == "Field 'upsertDetails[0].tags' must hold at most 5 items"
+    assert limit.field == "tags"  # the original is unchanged
