@@ -9,11 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `bench` lives at the repository root, next to tests/
     sys.path.insert(0, str(ROOT))
 
-from bench import load, scale  # noqa: E402
+from bench import batch_split, load, scale  # noqa: E402
 
 
 def test_scale_ops_measures_every_operation() -> None:
@@ -65,3 +67,10 @@ def test_load_async_measures_both_runs() -> None:
     assert not result.lower_is_better
     assert "WITH 5 ms injected latency" in result.detail
     assert "NO latency" in result.detail
+
+
+def test_batch_split_prints_every_part(capsys: pytest.CaptureFixture[str]) -> None:
+    assert batch_split.main(["50"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("50 items, 1 requests")
+    assert [line.split()[0] for line in lines[1:]] == ["end", "SDK", "emulator", "account"]

@@ -1,0 +1,98 @@
+"""Where a batch upsert's time goes, per item: end to end, SDK only, emulator only, account only.
+
+    python -m bench.batch_split [N]      # N items (default 20 000), CPU time, GC off
+
+Not a ratio with a target: a diagnostic for ``batch_speedup``. "SDK only" answers
+every chunk with the emulator's recorded answer; "emulator only" sends the SDK's
+recorded request bodies straight to the transport; "account only" runs
+``Account.batch_upsert`` on prebuilt writes in chunks of 400.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from collections.abc import Callable
+
+import httpx
+
+from salesmanago import ContactUpsert
+from salesmanago_emulator.state.contacts import ContactWrite
+
+from .contacts import OWNER, _emulator, _sdk
+
+CHUNK = 400
+
+
+def _per_item(fn: Callable[[], object], items: int, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.process_time()
+            fn()
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+    return best / items * 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the split for ``argv[0]`` items (default 20 000)."""
+    args = sys.argv[1:] if argv is None else argv
+    n = int(args[0]) if args else 20_000
+    items = [ContactUpsert(email=f"user{i}@example.com", name=f"User {i}") for i in range(n)]
+
+    def end_to_end() -> None:
+        _sdk(_emulator().transport()).contacts.batch_upsert(items)
+
+    bodies: list[bytes] = []
+    answers: list[bytes] = []
+    recorder = _emulator().transport()
+
+    def record(request: httpx.Request) -> httpx.Response:
+        bodies.append(request.read())
+        response = recorder.handle_request(request)
+        answers.append(response.read())
+        return httpx.Response(response.status_code, headers=response.headers, content=answers[-1])
+
+    _sdk(httpx.MockTransport(record)).contacts.batch_upsert(items)
+
+    def sdk_only() -> None:
+        replies = iter(answers)
+
+        def reply(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(
+                200, headers={"content-type": "application/json"}, content=next(replies)
+            )
+
+        _sdk(httpx.MockTransport(reply)).contacts.batch_upsert(items)
+
+    def emulator_only() -> None:
+        transport = _emulator().transport()
+        for body in bodies:
+            url = "http://salesmanago.emulator/api/contact/batchupsert"
+            transport.handle_request(httpx.Request("POST", url, content=body)).read()
+
+    writes = [ContactWrite(email=f"user{i}@example.com", name=f"User {i}") for i in range(n)]
+
+    def account_only() -> None:
+        account = _emulator().account("bench-client")
+        for start in range(0, n, CHUNK):
+            account.batch_upsert(writes[start : start + CHUNK], OWNER)
+
+    print(f"{n} items, {len(bodies)} requests; CPU µs per item (best of 3, GC off)")
+    for name, fn in [
+        ("end to end", end_to_end),
+        ("SDK only", sdk_only),
+        ("emulator only", emulator_only),
+        ("account only", account_only),
+    ]:
+        print(f"  {name:<14} {_per_item(fn, n):6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
