@@ -9,6 +9,7 @@ and close.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import re
@@ -139,9 +140,11 @@ def parse_retry_after(response: httpx.Response) -> float | None:
     if raw is None:
         return None
     try:
-        return float(raw)
+        seconds = float(raw)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) else None
     from email.utils import parsedate_to_datetime
 
     try:
@@ -224,7 +227,7 @@ class BaseClient:
         """Seconds to wait before retrying after a transport failure; raises when final."""
         path = call.endpoint.path
         sent = not isinstance(exc, _NOT_SENT)
-        may_have_landed = sent and not call.endpoint.idempotent
+        may_have_landed = sent and not call.idempotent
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         retryable = not may_have_landed
         log.warning(
@@ -247,7 +250,7 @@ class BaseClient:
         """Seconds to wait before retrying this response, or ``None`` to keep it."""
         if response.status_code not in RETRYABLE_STATUSES or attempt >= self.max_retries:
             return None
-        if not call.endpoint.idempotent:
+        if not call.idempotent:
             return None
         return retry_delay(attempt, parse_retry_after(response))
 

@@ -65,6 +65,9 @@ class Call(Generic[T]):
         indexes: for one chunk of a batch whose items are not consecutive in the
             caller's list (items the SDK refused were left out): the caller's index
             of each item sent, by position; used instead of ``offset``.
+        repeatable: ``False`` when this request, unlike its method in general,
+            must not be sent twice (an upsert that moves a card with ``newEmail``
+            or adds tag scoring): it is then retried like a non-idempotent write.
     """
 
     endpoint: Endpoint
@@ -74,6 +77,12 @@ class Call(Generic[T]):
     items_key: str | None = None
     offset: int = 0
     indexes: Sequence[int] | None = None
+    repeatable: bool = True
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending this request twice leaves the same state and answer."""
+        return self.endpoint.idempotent and self.repeatable
 
     def caller_text(self, text: str) -> str:
         """``text`` with the chunk's item references (``upsertDetails[3]``) renumbered

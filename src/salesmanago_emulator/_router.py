@@ -132,7 +132,9 @@ class CallRecord(NamedTuple):
     """When the call was answered (the emulator's clock)."""
     fault: str | None = None
     """The injected fault(s), e.g. ``"HTTP 503"`` or ``"read timeout after write"``
-    (:mod:`salesmanago_emulator.faults`); ``status`` is 0 when no answer was sent."""
+    (:mod:`salesmanago_emulator.faults`). A request refused before it was applied
+    by a dropped connection or a timeout has ``status`` 0; one whose answer was lost
+    after it was applied keeps the answer the client never saw."""
 
     @property
     def success(self) -> bool:

@@ -413,3 +413,10 @@ async def test_batch_failure_is_raised_not_swallowed(client: AnyClient, server: 
     emails = [f"c{i}@example.com" for i in range(120)]
     with pytest.raises(AuthenticationError):
         await call(client, "contacts.list", emails)
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-inf"])
+def test_retry_after_that_is_no_finite_number_is_ignored(raw: str) -> None:
+    """A ``Retry-After`` of ``nan`` or ``inf`` falls back to the normal backoff."""
+    response = httpx.Response(429, headers={"Retry-After": raw})
+    assert base_client.parse_retry_after(response) is None

@@ -42,7 +42,9 @@ __all__ = ["AsyncContacts", "Contacts"]
 INSERT: Final = Endpoint("/api/contact/insert", idempotent=False)
 UPSERT: Final = Endpoint("/api/contact/upsert", idempotent=True)
 UPDATE: Final = Endpoint("/api/contact/update", idempotent=True)
-DELETE: Final = Endpoint("/api/contact/delete", idempotent=True)
+# Not idempotent in its answer: a repeated delete finds the card already (soft-)deleted
+# and fails with "Contact not found", so a delete is retried only when it never left.
+DELETE: Final = Endpoint("/api/contact/delete", idempotent=False)
 HAS_CONTACT: Final = Endpoint("/api/contact/hasContact", idempotent=True)
 BASIC: Final = Endpoint("/api/contact/basic", idempotent=True)
 BASIC_BY_ID: Final = Endpoint("/api/contact/basicById", idempotent=True)
@@ -104,9 +106,16 @@ def insert_call(item: ContactUpsert) -> Call[UpsertResult]:
     return Call(INSERT, _upsert_body(item), _upsert_result)
 
 
+def _repeatable(item: ContactUpsert) -> bool:
+    """Whether sending this write twice is harmless: not when it moves the card to
+    ``new_email`` (the repeat finds the old address gone) or adds tag scoring (the
+    repeat scores the tags again)."""
+    return item.new_email is None and not item.tag_scoring
+
+
 def upsert_call(item: ContactUpsert) -> Call[UpsertResult]:
     """Create or update the contact with this e-mail (S2.2)."""
-    return Call(UPSERT, _upsert_body(item), _upsert_result)
+    return Call(UPSERT, _upsert_body(item), _upsert_result, repeatable=_repeatable(item))
 
 
 def update_call(item: ContactUpsert) -> Call[UpsertResult]:
@@ -115,7 +124,7 @@ def update_call(item: ContactUpsert) -> Call[UpsertResult]:
     email = body["contact"].pop("email")
     if not body["contact"]:
         del body["contact"]
-    return Call(UPDATE, {"email": email, **body}, _upsert_result)
+    return Call(UPDATE, {"email": email, **body}, _upsert_result, repeatable=_repeatable(item))
 
 
 def delete_call(email: str, permanently: bool) -> Call[None]:
@@ -251,6 +260,7 @@ def batch_upsert_calls(
                 partial_key="contactIds",
                 items_key="upsertDetails",
                 indexes=chunk_indexes,
+                repeatable=all(_repeatable(item) for item in chunk),
             )
         )
     return calls, functools.partial(_merge_batch, refused=refused)
