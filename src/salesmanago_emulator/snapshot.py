@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .clock import Clock, FrozenClock
-from .errors import InvalidField
+from .errors import EmulatorError, InvalidField
 from .state.account import Account
 from .state.contacts import (
     CHANNELS,
@@ -463,7 +463,7 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
                 area.load_state(data)
             except SnapshotError:
                 raise
-            except (ValueError, TypeError, KeyError, LookupError) as err:
+            except (ValueError, TypeError, KeyError, LookupError, EmulatorError) as err:
                 raise SnapshotError(at, f"{type(err).__name__}: {err}") from None
     return account
 

@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import os
 import threading
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._router import encode_json
 from .snapshot import SnapshotError, export_state, import_state
 
 if TYPE_CHECKING:
@@ -62,7 +64,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 def read_state(path: Path) -> dict[str, Any]:
     """The decoded state file; :class:`~.snapshot.SnapshotError` (path ``file``) if unreadable."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        # decimals stay exact: rules keep the numbers they were sent (Decimal)
+        data = json.loads(path.read_bytes().decode("utf-8"), parse_float=Decimal)
     except (OSError, ValueError) as err:
         raise SnapshotError("file", f"cannot read {str(path)!r}: {err}") from None
     if not isinstance(data, dict):
@@ -71,7 +74,7 @@ def read_state(path: Path) -> dict[str, Any]:
 
 
 def _encode(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return encode_json(data).encode("utf-8")
 
 
 class StateFile:

@@ -432,6 +432,19 @@ class CallbacksArea(AccountArea):
         victim = next((e.id for e in self._outbox.values() if e.delivered), None)
         del self._outbox[victim if victim is not None else next(iter(self._outbox))]
 
+    def contact_removed(self, record: ContactRecord) -> None:
+        """Drop the undelivered entries about a card gone for good (S3.3: its data goes at once).
+
+        Delivered entries stay as the record of calls already made.
+        """
+        drop = [
+            e.id
+            for e in self._outbox.values()
+            if not e.delivered and e.payload.get("contactId") == record.id
+        ]
+        for entry_id in drop:
+            del self._outbox[entry_id]
+
     # --- outbox ------------------------------------------------------------------
 
     def outbox(self, *, pending_only: bool = False) -> list[OutboxEntry]:
@@ -490,18 +503,41 @@ class CallbacksArea(AccountArea):
         }
 
     def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace everything with :meth:`to_state` output."""
-        self.reset()
-        for item in data.get("endpoints", []):
-            self.register(item["kind"], item["url"], item["secret"])
-        for item in data.get("actions", []):
-            endpoint = ActionEndpoint(
-                id=str(item["id"]),
-                url=_check_url(item["url"]),
-                secret=_check_secret(item["secret"]),
-                kinds=tuple(_one_of("kinds", k, ACTION_KINDS, upper=True) for k in item["kinds"]),
-            )
-            self._actions[endpoint.id] = endpoint
-        for item in data.get("outbox", []):
-            entry = OutboxEntry.from_state(item)
-            self._outbox[entry.id] = entry
+        """Replace everything with :meth:`to_state` output.
+
+        Everything is checked before anything changes: a bad entry raises
+        ``ValueError`` naming it (``endpoints[0].url: ...``) and leaves the
+        area as it was.
+        """
+        endpoints: dict[str, CallbackEndpoint] = {}
+        actions: dict[str, ActionEndpoint] = {}
+        outbox: dict[str, OutboxEntry] = {}
+        where = ""
+        try:
+            for i, item in enumerate(data.get("endpoints", [])):
+                where = f"endpoints[{i}]."
+                endpoint = CallbackEndpoint(
+                    kind=_one_of("kind", item["kind"], OPT_KINDS, upper=True),
+                    url=_check_url(item["url"]),
+                    secret=_check_secret(item["secret"]),
+                )
+                endpoints[endpoint.kind] = endpoint
+            for i, item in enumerate(data.get("actions", [])):
+                where = f"actions[{i}]."
+                kinds = item["kinds"]
+                action = ActionEndpoint(
+                    id=str(item["id"]),
+                    url=_check_url(item["url"]),
+                    secret=_check_secret(item["secret"]),
+                    kinds=tuple(_one_of("kinds", k, ACTION_KINDS, upper=True) for k in kinds),
+                )
+                actions[action.id] = action
+            for i, item in enumerate(data.get("outbox", [])):
+                where = f"outbox[{i}]."
+                entry = OutboxEntry.from_state(item)
+                outbox[entry.id] = entry
+        except InvalidField as err:
+            raise ValueError(f"{where}{err.field}: {err.rule}") from None
+        except (KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"{where.rstrip('.')}: {type(err).__name__}: {err}") from None
+        self._endpoints, self._actions, self._outbox = endpoints, actions, outbox

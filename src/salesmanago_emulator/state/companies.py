@@ -230,20 +230,34 @@ class CompaniesArea(AccountArea):
         self._companies.clear()
 
     def to_state(self) -> dict[str, Any]:
-        """The companies' shown names, in order (memberships follow from the cards)."""
-        return {"companies": [c.name for c in self._companies.values()]}
+        """The companies' shown names, in order, and the order their persons joined them.
+
+        Memberships themselves follow from the cards; ``joinOrder`` lists the
+        ids of every company's live persons, then of its soft-deleted ones, in
+        the order they joined (so :class:`CompanyView` lists them as before).
+        """
+        order = [
+            contact_id for c in self._companies.values() for contact_id in (*c.persons, *c.dormant)
+        ]
+        return {"companies": [c.name for c in self._companies.values()], "joinOrder": order}
 
     def load_state(self, data: Mapping[str, Any]) -> None:
         """Rebuild from the loaded cards, keeping the shown names of ``data``.
 
         Scoring and persons are derived data: they are recomputed from every
-        card's ``company`` and ``score`` (the contacts load first).
+        card's ``company`` and ``score`` (the contacts load first), the cards
+        of ``joinOrder`` first in that order (unknown ids skipped), then the
+        others in contact order.
         """
         self.reset()
         for name in data.get("companies", ()):
             if isinstance(name, str) and company_key(name):
                 self._companies.setdefault(company_key(name), _Company(name.strip()))
-        for record in self.account.all_contacts():
+        by_id = {r.id: r for r in self.account.all_contacts()}
+        ordered = {
+            i: by_id[i] for i in data.get("joinOrder", ()) if isinstance(i, str) and i in by_id
+        }
+        for record in (*ordered.values(), *(r for i, r in by_id.items() if i not in ordered)):
             self._join(record, live=not record.deleted)
         for key in [k for k, c in self._companies.items() if not c.persons and not c.dormant]:
             del self._companies[key]

@@ -40,11 +40,9 @@ from ..errors import (
     CouponExpired,
     CouponNotFound,
     InvalidField,
-    ReadOnlyOwner,
 )
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import normalize_email
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -145,12 +143,6 @@ def _check_length(length: object) -> int:
     return length
 
 
-def _check_owner(record: ContactRecord, owner: str | None) -> None:
-    """A read-only owner may not act on the contact (S1.4)."""
-    if owner is not None and record.owner_level(normalize_email(owner)) == "READ_ONLY":
-        raise ReadOnlyOwner(owner, record.email)
-
-
 def _check_valid(valid: datetime | None, now: datetime) -> datetime:
     if valid is None:
         return default_validity(now)
@@ -211,8 +203,9 @@ class CouponsArea(AccountArea):
         read, as the live platform does); otherwise a value of ``length``
         characters (5-64) is generated. ``valid`` (aware) defaults to
         :func:`default_validity`. Refusals: InvalidField naming ``name``,
-        ``length``, ``coupon`` or ``valid``; ContactNotFound; ReadOnlyOwner;
-        CouponAlreadyExists for a manual value the account holds.
+        ``length``, ``coupon`` or ``valid``; AuthenticationFailed (``owner`` not
+        a user); ContactNotFound; ReadOnlyOwner; CouponAlreadyExists for a
+        manual value the account holds.
         """
         return self.add_many([key], name, length=length, coupon=coupon, valid=valid, owner=owner)[0]
 
@@ -231,6 +224,7 @@ class CouponsArea(AccountArea):
         All or nothing: every contact and argument is checked first. A manual
         ``coupon`` can go to one contact only (values are unique).
         """
+        user = self.account._owner(owner) if owner is not None else None
         record_list = [self.account.find_live(key) for key in keys]
         now = self.account.clock.now()
         name = _check_name(name)
@@ -240,7 +234,7 @@ class CouponsArea(AccountArea):
         size = _check_length(length) if manual is None else 0
         expires = _check_valid(valid, now)
         for record in record_list:
-            _check_owner(record, owner)
+            self.account._check_may_write(record, user)
         if manual is not None:
             if manual in self._contact_of or len(record_list) > 1:
                 raise CouponAlreadyExists(manual)
@@ -260,14 +254,16 @@ class CouponsArea(AccountArea):
     def use(self, key: str, coupon: str, *, owner: str | None = None) -> Coupon:
         """Use (redeem) ``coupon`` of the live contact ``key`` once (S8.2); returns it used.
 
-        Refusals, in this order: ContactNotFound (missing or soft-deleted
-        contact), ReadOnlyOwner, CouponNotFound (the contact has no such
-        coupon, whoever else has it), CouponAlreadyUsed (checked before the
-        validity), CouponExpired (the clock is past ``valid``).
+        Refusals, in this order: AuthenticationFailed (``owner`` not a user),
+        ContactNotFound (missing or soft-deleted contact), ReadOnlyOwner,
+        CouponNotFound (the contact has no such coupon, whoever else has it),
+        CouponAlreadyUsed (checked before the validity), CouponExpired (the clock
+        is past ``valid``).
         """
+        user = self.account._owner(owner) if owner is not None else None
         record = self.account.find_live(key)
         now = self.account.clock.now()
-        _check_owner(record, owner)
+        self.account._check_may_write(record, user)
         held = self._held(record)
         item = held.get(coupon) if isinstance(coupon, str) else None
         if item is None:

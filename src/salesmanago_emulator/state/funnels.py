@@ -43,7 +43,7 @@ from ..errors import (
 )
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import normalize_email, normalize_tags
+from .normalize import normalize_tags
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -346,12 +346,8 @@ class FunnelsArea(AccountArea):
                 except InvalidField as err:
                     raise InvalidField(where + "value", err.rule) from None
                 continue
-            record = self.account.find(value)
-            wanted = normalize_email(value) if kind == "EMAIL" else value.lower()
-            matches = record is not None and wanted == (
-                record.email if kind == "EMAIL" else record.id
-            )
-            if record is None or not matches or record.deleted:
+            record = self.account.find_by(kind, value)
+            if record is None or record.deleted:
                 raise ContactNotFound(target.value)
             found.setdefault(record.id, record)
         if tagged:
@@ -507,10 +503,12 @@ class FunnelsArea(AccountArea):
             fkey = funnel_key(found.name)
             members = []
             for record in found.members.values():
-                place = _places(record)[fkey]
+                places = _places(record)
+                place = places[fkey]
                 members.append(
                     {
                         "contactId": record.id,
+                        "joinOrder": list(places).index(fkey),  # S13.2: the card's order
                         "stage": place.stage,
                         "potValue": _text(place.pot_value),
                         "createdOn": place.created_on.isoformat(),
@@ -536,9 +534,12 @@ class FunnelsArea(AccountArea):
         """Replace the funnels with ``data`` from :meth:`to_state`; unknown contacts are skipped.
 
         The contacts must be loaded first; the members' places go back on
-        their cards and the live counts are recomputed.
+        their cards in the order each card joined its funnels (``joinOrder``;
+        without it, funnel order) and the live counts are recomputed.
         """
         self.reset()
+        joined: dict[str, list[tuple[float, int, str, FunnelPlace]]] = {}
+        records: dict[str, ContactRecord] = {}
         self.default_group = str(data.get("defaultGroup", DEFAULT_GROUP))
         for item in data.get("funnels", ()):
             found = _Funnel(
@@ -565,10 +566,17 @@ class FunnelsArea(AccountArea):
                         for t in member.get("transitions", ())
                     ),
                 )
-                record.set_extension(_KEY, {**_places(record), fkey: place})
+                order = member.get("joinOrder")
+                position = float("inf") if order is None else int(order)
+                held = joined.setdefault(record.id, [])
+                held.append((position, len(held), fkey, place))
+                records[record.id] = record
                 found.members[record.id] = record
                 if not record.deleted:
                     found.live[funnel_key(place.stage)] += 1
+        for contact_id, held in joined.items():
+            held.sort(key=lambda item: item[:2])
+            records[contact_id].set_extension(_KEY, {fkey: place for _, _, fkey, place in held})
 
 
 def _text(value: Decimal | None) -> str | None:

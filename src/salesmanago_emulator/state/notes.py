@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
-from ..errors import RULE_NOT_EMPTY, RULE_STRING, RULE_TOO_LONG, InvalidField, ReadOnlyOwner
+from ..errors import RULE_NOT_EMPTY, RULE_STRING, RULE_TOO_LONG, InvalidField
 from .area import AccountArea
 from .contacts import ContactRecord
 from .normalize import normalize_email
@@ -69,10 +69,12 @@ class NotesArea(AccountArea):
     def add(self, key: str, text: str, *, owner: str, private: bool = False) -> Note:
         """Add a note by user ``owner`` to the live contact ``key`` (e-mail or id).
 
-        Refusals: ContactNotFound; InvalidField ``note`` (not a string, blank,
-        or over 1024 characters: ``must be at most 1024 characters long (got
-        n)``); ReadOnlyOwner. The card's ``modifiedOn`` does not change.
+        Refusals: AuthenticationFailed (``owner`` not a user); ContactNotFound;
+        InvalidField ``note`` (not a string, blank, or over 1024 characters:
+        ``must be at most 1024 characters long (got n)``); ReadOnlyOwner.
+        The card's ``modifiedOn`` does not change.
         """
+        author = self.account._owner(owner)
         record = self.account.find_live(key)
         now = self.account.clock.now()
         if not isinstance(text, str):
@@ -81,9 +83,7 @@ class NotesArea(AccountArea):
             raise InvalidField("note", RULE_NOT_EMPTY)
         if len(text) > MAX_NOTE:
             raise InvalidField("note", RULE_TOO_LONG.format(limit=MAX_NOTE, length=len(text)))
-        author = normalize_email(owner)
-        if record.owner_level(author) == "READ_ONLY":
-            raise ReadOnlyOwner(owner, record.email)
+        self.account._check_may_write(record, author)
         note = Note(
             id=self.account._new_id(),
             text=text,

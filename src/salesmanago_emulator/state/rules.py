@@ -24,6 +24,7 @@ contact's removal for good (permanent delete, forget me, purge) drops them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -92,11 +93,17 @@ SKIP_MIN_FIRE_INTERVAL: Final = "MIN_FIRE_INTERVAL"
 
 
 def _plain(value: Any, field: str) -> Any:
-    """A JSON-ready deep copy of ``value`` (exact numbers become int or float)."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    """A deep copy of ``value`` as sent: a ``Decimal`` stays one (exact digits).
+
+    The JSON encoders of the router, the control API and the state file write
+    a ``Decimal`` with exactly its digits. NaN and infinities are refused.
+    """
+    if value is None or isinstance(value, (str, bool, int)):
         return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (float, Decimal)):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            raise InvalidField(field, "must hold JSON values only (no NaN or infinity)")
+        return value
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
             raise InvalidField(field, "must have string keys")

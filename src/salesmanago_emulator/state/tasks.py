@@ -32,12 +32,11 @@ from ..errors import (
     RULE_STRING,
     ContactNotFound,
     InvalidField,
-    ReadOnlyOwner,
     TaskNotFound,
 )
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import normalize_email, validate_email
+from .normalize import validate_email
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -114,11 +113,6 @@ def _cc(emails: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _check_owner(record: ContactRecord, owner: str | None) -> None:
-    if owner is not None and record.owner_level(normalize_email(owner)) == "READ_ONLY":
-        raise ReadOnlyOwner(owner, record.email)
-
-
 class TasksArea(AccountArea):
     """The tasks on an account's contacts (S9.2)."""
 
@@ -157,9 +151,10 @@ class TasksArea(AccountArea):
         """A new task on the live contact ``contact`` (e-mail or id), assigned to ``owner``.
 
         Without ``owner`` the contact's main owner is the assignee. Refusals:
-        InvalidField naming ``smContactTaskReq.<field>``; ContactNotFound;
-        ReadOnlyOwner.
+        AuthenticationFailed (``owner`` not a user); InvalidField naming
+        ``smContactTaskReq.<field>``; ContactNotFound; ReadOnlyOwner.
         """
+        user = self.account._owner(owner) if owner is not None else None
         record = self._contact(contact)
         now = self.account.clock.now()
         task = Task(
@@ -170,10 +165,10 @@ class TasksArea(AccountArea):
             reminder=None if reminder is None else canonical_reminder(reminder),
             cc=_cc(cc),
             realized=bool(realized),
-            owner=record.main_owner if owner is None else normalize_email(owner),
+            owner=record.main_owner if user is None else user,
             created_on=now,
         )
-        _check_owner(record, owner)
+        self.account._check_may_write(record, user)
         task = attrs.evolve(task, id=self.account._new_id())
         self._put(record, task)
         return task
@@ -192,10 +187,11 @@ class TasksArea(AccountArea):
     ) -> Task:
         """Change the given fields of task ``task_id``; ``contact`` moves it to another contact.
 
-        The assignee stays. Refusals: TaskNotFound; ContactNotFound (the
-        task's contact or the new one is missing or soft-deleted);
-        InvalidField; ReadOnlyOwner.
+        The assignee stays. Refusals: AuthenticationFailed (``owner`` not a
+        user); TaskNotFound; ContactNotFound (the task's contact or the new one
+        is missing or soft-deleted); InvalidField; ReadOnlyOwner.
         """
+        user = self.account._owner(owner) if owner is not None else None
         task, record = self._task(task_id)
         target = record if contact is None else self._contact(contact)
         changes: dict[str, Any] = {}
@@ -209,8 +205,8 @@ class TasksArea(AccountArea):
             changes["cc"] = _cc(cc)
         if realized is not None:
             changes["realized"] = bool(realized)
-        _check_owner(record, owner)
-        _check_owner(target, owner)
+        self.account._check_may_write(record, user)
+        self.account._check_may_write(target, user)
         updated = attrs.evolve(task, contact_id=target.id, **changes)
         if target is not record:
             del self._held(record)[task.id]
@@ -220,11 +216,13 @@ class TasksArea(AccountArea):
     def finish(self, task_id: str, *, owner: str | None = None) -> Task:
         """Finish (delete) task ``task_id``; returns it as it was (S9.2).
 
-        Refusals: TaskNotFound (unknown or finished already); ContactNotFound
-        (its contact is soft-deleted); ReadOnlyOwner.
+        Refusals: AuthenticationFailed (``owner`` not a user); TaskNotFound
+        (unknown or finished already); ContactNotFound (its contact is
+        soft-deleted); ReadOnlyOwner.
         """
+        user = self.account._owner(owner) if owner is not None else None
         task, record = self._task(task_id)
-        _check_owner(record, owner)
+        self.account._check_may_write(record, user)
         del self._held(record)[task.id]
         del self._contact_of[task.id]
         return task

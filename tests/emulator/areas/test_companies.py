@@ -274,7 +274,8 @@ def test_area_to_state_load_state_and_reset(account_a: Account) -> None:
     person(account_a, "c@x.example.com", "Beta", score=1)
     account_a.delete("c@x.example.com")
     data = account_a.companies.to_state()
-    assert data == {"companies": ["ACME", "Beta"]}
+    ids = [account_a.find(e).id for e in ("a@x.example.com", "b@x.example.com", "c@x.example.com")]
+    assert data == {"companies": ["ACME", "Beta"], "joinOrder": ids}
     account_a.companies.reset()
     assert account_a.companies.names() == []
     account_a.companies.load_state(data)
@@ -367,3 +368,26 @@ def test_area_emulator_export_import_rebuilds_companies(emu: Emulator) -> None:
     assert [r.email for r in view.persons] == ["a@x.example.com", "b@x.example.com"]
     account.restore("c@x.example.com")
     assert account.company("acme").scoring == 19
+
+
+def test_s4_5_export_import_keeps_the_order_persons_joined(emu: Emulator) -> None:
+    """S4.5: persons are listed in the order they joined the company (not contact
+    order), through export_state / import_state; old state without ``joinOrder``
+    still loads (contact order)."""
+    account = emu.account(A_ID)
+    person(account, "a@x.example.com", "ACME")
+    person(account, "b@x.example.com", "ACME")
+    person(account, "c@x.example.com", "ACME")
+    account.upsert(ContactWrite(email="a@x.example.com", company="Beta"), A_OWNER)
+    account.upsert(ContactWrite(email="a@x.example.com", company="acme"), A_OWNER)
+    account.delete("b@x.example.com")
+    account.restore("b@x.example.com")
+    order = ["c@x.example.com", "a@x.example.com", "b@x.example.com"]
+    assert [r.email for r in account.company("acme").persons] == order
+    data = json.loads(json.dumps(emu.export_state()))
+    emu.import_state(data)
+    assert [r.email for r in emu.account(A_ID).company("acme").persons] == order
+    for item in data["accounts"]:
+        item["areas"]["companies"].pop("joinOrder", None)
+    emu.import_state(data)
+    assert [r.email for r in emu.account(A_ID).company("acme").persons] == sorted(order)

@@ -14,6 +14,7 @@ from routes_helpers import A_ID, A_OWNER, A_SECOND, NOW, NOW_MS, OMIT, Api, snap
 from salesmanago import AsyncSalesManago, ContactUpsert, CouponError, NotFoundError, SalesManago
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.errors import (
+    AuthenticationFailed,
     Conflict,
     ContactNotFound,
     CouponAlreadyExists,
@@ -507,3 +508,22 @@ async def test_sdk_async_add_and_use(asm: AsyncSalesManago) -> None:
     await asm.coupons.use("a@example.com", value)
     with pytest.raises(CouponError, match="already used"):
         await asm.coupons.use("a@example.com", value)
+
+
+@pytest.mark.parametrize("owner", ["stranger@example.com", "not an e-mail"])
+def test_s1_3_coupon_owner_must_be_a_user(account_a: Account, contact: str, owner: str) -> None:
+    """add, add_many and use refuse a non-user owner as contact writes do; nothing changes."""
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.update(contact, ContactWrite(name="x"), owner)
+    expected = str(info.value)
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.coupons.add(contact, "Promo", length=8, owner=owner)
+    assert str(info.value) == expected
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.coupons.add_many([contact], "Promo", coupon="MANUAL1", owner=owner)
+    assert str(info.value) == expected
+    item = account_a.coupons.add(contact, "Promo", coupon="MANUAL2", owner=A_SECOND.upper())
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.coupons.use(contact, item.value, owner=owner)
+    assert str(info.value) == expected
+    assert account_a.coupons.of(account_a.find_live(contact)) == [item]

@@ -254,6 +254,31 @@ def test_s3_1_export_data_of_addressees(api: Api, api_b: Api) -> None:
     assert "properties" not in contacts[0]
 
 
+def test_export_data_addressee_value_must_be_of_its_type(api: Api) -> None:
+    """An ``email`` addressee holding a contact id (or a ``contact_id`` one holding an
+    e-mail) names nobody: the value is looked up as its type only."""
+    ann, bob = _seed(api, "ann@example.com", "bob@example.com")
+    started = api.ok(
+        DATA,
+        contacts=[
+            {"addresseeType": "email", "value": ann},
+            {"addresseeType": "contact_id", "value": "bob@example.com"},
+        ],
+        data=[{"dataType": "CONTACT"}],
+    )
+    assert _file(api, started["requestId"])["contacts"] == []
+    started = api.ok(
+        DATA,
+        contacts=[
+            {"addresseeType": "contact_id", "value": ann.upper()},
+            {"addresseeType": "email", "value": " BOB@example.com "},
+        ],
+        data=[{"dataType": "CONTACT"}],
+    )
+    contacts = _file(api, started["requestId"])["contacts"]
+    assert [c["id"] for c in contacts] == [ann, bob]
+
+
 def test_export_data_types_choose_the_lists(api: Api) -> None:
     """Each dataType adds its list of the full contact shape; CONTACT the card fields."""
     _seed(api, "ann@example.com", properties={"size": "43"})

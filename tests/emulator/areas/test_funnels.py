@@ -596,6 +596,24 @@ def test_s12_1_state_refusals_are_typed(account_a: Account) -> None:
         funnels.delete("Sales", "Lead")
 
 
+def test_s12_1_addressee_value_must_be_of_its_type(account_a: Account) -> None:
+    """EMAIL holding a contact id, or CONTACT_ID holding an e-mail, names nobody."""
+    record = account_a.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
+    funnels = account_a.funnels
+    funnels.add("Sales", [StageSpec("Lead")])
+    for target in (Target("EMAIL", record.id), Target("CONTACT_ID", "ann@example.com")):
+        with pytest.raises(ContactNotFound):
+            funnels.add_contacts("Sales", "Lead", [target])
+    assert funnels.add_contacts("Sales", "Lead", [Target("CONTACT_ID", record.id.upper())]) == {
+        record.id: True
+    }
+    assert account_a.find_by("EMAIL", " ANN@example.com") is record
+    assert account_a.find_by("EMAIL", record.id) is None
+    assert account_a.find_by("CONTACT_ID", "ann@example.com") is None
+    with pytest.raises(ValueError, match="kind"):
+        account_a.find_by("TAG", "vip")
+
+
 # --- reset and snapshot -------------------------------------------------------------------
 
 
@@ -702,3 +720,27 @@ def test_area_emulator_export_import_keeps_funnels(emu: Emulator, api: Api) -> N
     assert count(api) == 1
     api.upsert("bob@example.com")
     assert count(api) == 2
+
+
+def test_s13_2_export_import_keeps_the_order_contacts_joined_their_funnels(
+    emu: Emulator, account_a: Account, api: Api
+) -> None:
+    """S13.2: a card lists its funnels in the order it joined them, not the funnels'
+    creation order, and keeps it through export_state / import_state."""
+    funnels = account_a.funnels
+    funnels.add("First", [StageSpec("Lead")])
+    funnels.add("Second", [StageSpec("Lead")])
+    ann = account_a.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
+    bob = account_a.upsert(ContactWrite(email="bob@example.com"), A_OWNER)
+    funnels.add_contacts("Second", "Lead", [Target("EMAIL", ann.email)])
+    funnels.add_contacts("First", "Lead", [Target("EMAIL", ann.email), Target("EMAIL", bob.email)])
+    funnels.add_contacts("Second", "Lead", [Target("EMAIL", bob.email)])
+    assert [p.funnel for p in funnels.of_contact(ann)] == ["Second", "First"]
+    assert [p.funnel for p in funnels.of_contact(bob)] == ["First", "Second"]
+    before = card(api, "ann@example.com")["contactFunnels"]
+    emu.import_state(json.loads(json.dumps(emu.export_state())))
+    copy = emu.account(account_a.client_id)
+    ann2, bob2 = copy.find_live(ann.id), copy.find_live(bob.id)
+    assert [p.funnel for p in copy.funnels.of_contact(ann2)] == ["Second", "First"]
+    assert [p.funnel for p in copy.funnels.of_contact(bob2)] == ["First", "Second"]
+    assert card(api, "ann@example.com")["contactFunnels"] == before

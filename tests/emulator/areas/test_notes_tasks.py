@@ -18,6 +18,7 @@ from salesmanago import (
 )
 from salesmanago_emulator import Account, FrozenClock
 from salesmanago_emulator.errors import (
+    AuthenticationFailed,
     ContactNotFound,
     InvalidField,
     ReadOnlyOwner,
@@ -509,3 +510,39 @@ async def test_sdk_async_note_and_task(asm: AsyncSalesManago, account_a: Account
     assert record is not None
     assert [n.text for n in account_a.notes.of(record)] == ["async note"]
     assert account_a.tasks.of(record) == []
+
+
+# --- owners must be users (S1.3) -------------------------------------------------------
+
+
+def _contact_write_refusal(account: Account, owner: str) -> str:
+    with pytest.raises(AuthenticationFailed) as info:
+        account.update("a@example.com", ContactWrite(name="x"), owner)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("owner", ["stranger@example.com", "not an e-mail"])
+def test_s1_3_note_author_must_be_a_user(account_a: Account, contact: str, owner: str) -> None:
+    expected = _contact_write_refusal(account_a, owner)
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.notes.add(contact, "hello", owner=owner)
+    assert str(info.value) == expected
+    assert account_a.notes.of(account_a.find_live(contact)) == []
+
+
+@pytest.mark.parametrize("owner", ["stranger@example.com", "not an e-mail"])
+def test_s1_3_task_owner_must_be_a_user(account_a: Account, contact: str, owner: str) -> None:
+    """create, update and finish refuse a non-user as contact writes do; nothing changes."""
+    expected = _contact_write_refusal(account_a, owner)
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.tasks.create(contact, "call", DUE, owner=owner)
+    assert str(info.value) == expected
+    task = account_a.tasks.create(contact, "call", DUE, owner=A_SECOND.upper())
+    assert task.owner == A_SECOND
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.tasks.update(task.id, note="changed", owner=owner)
+    assert str(info.value) == expected
+    with pytest.raises(AuthenticationFailed) as info:
+        account_a.tasks.finish(task.id, owner=owner)
+    assert str(info.value) == expected
+    assert account_a.tasks.of(account_a.find_live(contact)) == [task]

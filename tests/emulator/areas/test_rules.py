@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,7 @@ from salesmanago_emulator.state.rules import (
     SKIP_MIN_FIRE_INTERVAL,
     Skipped,
 )
+from salesmanago_emulator.statefile import StateFile
 
 INSERT = "rule/insert"
 LIST = "workflow/list"
@@ -472,3 +475,34 @@ def test_s14_control_refusals(
         emu.control(name, body)
     assert caught.value.status == status
     assert text in caught.value.messages[0]
+
+
+def test_s14_1_decimals_in_open_lists_are_kept_exactly_and_survive_the_state_file(
+    api: Api, emu: Emulator, account_a: Account, tmp_path: Path
+) -> None:
+    """Lists are kept as sent: 12345678901234567.89 stays a Decimal with every digit,
+    through export_state / the state file / import_state (a float would lose them)."""
+    exact = Decimal("12345678901234567.89")
+    body = json.dumps(api.body(name="Big", events=[{"type": "X", "weight": "@"}]))
+    raw = body.replace('"@"', "12345678901234567.89").encode()
+    rule_id = api.send(INSERT, raw).json()["ruleId"]
+    weight = account_a.rules.rule(rule_id).events[0]["weight"]
+    assert isinstance(weight, Decimal)
+    assert weight == exact
+    path = tmp_path / "state.json"
+    StateFile(path, emu).save()
+    assert b"12345678901234567.89" in path.read_bytes()
+    copy = Emulator(clock=FrozenClock(NOW))
+    assert StateFile(path, copy).load() is True
+    loaded = copy.account(A_ID).rules.rule(rule_id).events[0]["weight"]
+    assert isinstance(loaded, Decimal)
+    assert loaded == exact
+    assert copy.account(A_ID).rules.to_state() == account_a.rules.to_state()
+
+
+@pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), float("inf")])
+def test_s14_1_non_finite_numbers_in_open_lists_are_refused(account_a: Account, bad: Any) -> None:
+    with pytest.raises(InvalidField) as info:
+        rule(account_a, events=[{"type": "X", "weight": bad}])
+    assert info.value.field == "events[0].weight"
+    assert account_a.rules.rules == []

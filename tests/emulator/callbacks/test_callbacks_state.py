@@ -9,6 +9,7 @@ import pytest
 from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW
 
 from salesmanago_emulator import Account, Emulator, FrozenClock
+from salesmanago_emulator.snapshot import SnapshotError
 from salesmanago_emulator.state import ContactWrite
 from salesmanago_emulator.state import callbacks as callbacks_module
 
@@ -90,3 +91,62 @@ def test_s10_3_emulator_state_export_keeps_callbacks(
     copy = Emulator(clock=clock)
     copy.import_state(data)
     assert copy.account(A_ID).callbacks.to_state() == account_a.callbacks.to_state()
+
+
+def test_s10_3_import_state_with_a_bad_callback_url_is_a_snapshot_error(
+    emu: Emulator, account_a: Account, clock: FrozenClock
+) -> None:
+    """A bad entry refuses the whole import as a SnapshotError naming it; nothing changes."""
+    busy(account_a, clock)
+    before = emu.export_state()
+    data = json.loads(json.dumps(before))
+    index = next(i for i, a in enumerate(data["accounts"]) if a["clientId"] == A_ID)
+    data["accounts"][index]["areas"]["callbacks"]["endpoints"][1]["url"] = "ftp://nowhere"
+    with pytest.raises(SnapshotError) as info:
+        emu.import_state(data)
+    assert info.value.path == f"accounts[{index}].areas.callbacks"
+    assert "endpoints[1].url" in str(info.value)
+    assert emu.export_state() == before
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"endpoints": [{"kind": "OPT_IN", "url": "nope", "secret": "s"}]},
+        {"actions": [{"id": "1", "url": "http://x/", "secret": "s", "kinds": ["SMS"]}]},
+        {"outbox": [{"id": "1"}]},
+    ],
+)
+def test_s10_3_load_state_checks_everything_before_changing_anything(
+    account_a: Account, clock: FrozenClock, bad: dict[str, object]
+) -> None:
+    state = busy(account_a, clock).callbacks.to_state()
+    with pytest.raises(ValueError, match=r"^(endpoints|actions|outbox)\[0\]"):
+        account_a.callbacks.load_state({**state, **bad})
+    assert account_a.callbacks.to_state() == state
+
+
+@pytest.mark.parametrize("how", ["permanent delete", "forget me", "purge"])
+def test_s3_3_removed_contact_drops_its_undelivered_callbacks(
+    account_a: Account, clock: FrozenClock, how: str
+) -> None:
+    """S3.3: a card gone for good takes its pending outbox entries with it at once;
+    the delivered one stays as the record of a call made; others' entries stay."""
+    busy(account_a, clock)
+    account_a.upsert(ContactWrite(email="ann@shop.pl", force_opt_in=True), A_OWNER)
+    jan = account_a.find_live("jan@shop.pl").id
+    delivered = account_a.callbacks.outbox()[0]
+    ann_entry = account_a.callbacks.outbox()[-1]
+    assert len(account_a.callbacks.outbox(pending_only=True)) == 3
+    if how == "permanent delete":
+        account_a.delete("jan@shop.pl", permanently=True)
+    elif how == "forget me":
+        account_a.forget("jan@shop.pl")
+    else:
+        account_a.delete("jan@shop.pl")
+        assert len(account_a.callbacks.outbox()) == 4  # soft delete keeps them
+        clock.advance(timedelta(days=1))
+        account_a.run_due_purge()
+        assert account_a.find(jan) is None
+    assert account_a.callbacks.outbox() == [delivered, ann_entry]
+    assert delivered.payload["contactId"] == jan
