@@ -283,7 +283,7 @@ def handle_control(
         data: Any = dict(parse_qsl(query))
     elif method == "POST":
         try:
-            data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            data = json.loads(raw.decode("utf-8"), parse_float=Decimal) if raw.strip() else {}
         except (ValueError, RecursionError):
             return _failure(400, ["Request body is not valid JSON"])
         if not isinstance(data, dict):

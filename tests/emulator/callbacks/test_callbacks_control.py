@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from callbacks_helpers import Receiver
 from routes_helpers import A_OWNER, B_ID
 
-from conftest import Receiver
 from salesmanago_emulator import Account, Emulator
 from salesmanago_emulator.control import ControlError, control_routes
 from salesmanago_emulator.state import ContactWrite

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from callbacks_helpers import Receiver
 from routes_helpers import A_OWNER, NOW
 
-from conftest import Receiver
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.delivery import Deliverer, is_loopback_url, refusal
 from salesmanago_emulator.state import ContactWrite

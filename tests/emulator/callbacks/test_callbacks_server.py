@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 
 import httpx
+from callbacks_helpers import Receiver
 from routes_helpers import A_ID, A_SECRET, Api
 
-from conftest import Receiver
 from salesmanago_emulator import Emulator, EmulatorServer
 
 
