@@ -10,6 +10,7 @@ or several as ``{"faults": [...]}``; every rule is checked before any is added.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from .control import ControlArgs, ControlError, control_route
@@ -46,7 +47,12 @@ def _spec(index: int, item: object) -> dict[str, Any]:
     if unknown:
         known = ", ".join(_WIRE_TO_ARG)
         raise ControlError(f"Fault {index}: unknown fields {unknown} (known: {known})")
-    return {_WIRE_TO_ARG[key]: value for key, value in item.items() if value is not None}
+    # JSON fractions arrive as Decimal; fault timings and chances are plain floats.
+    return {
+        _WIRE_TO_ARG[key]: float(value) if isinstance(value, Decimal) else value
+        for key, value in item.items()
+        if value is not None
+    }
 
 
 @control_route("faults", read_only=True)

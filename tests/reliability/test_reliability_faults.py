@@ -348,3 +348,16 @@ def test_control_api_refuses_bad_faults(emulator: Emulator, payload: dict[str, A
         emulator.control("faults/add", payload)
     assert caught.value.status == 400
     assert emulator.faults.rules == []
+
+
+def test_control_api_over_http_takes_fractional_seconds(emulator: Emulator) -> None:
+    """Over HTTP the control API reads fractions exactly (as Decimal); a fault's
+    latency and chance still become plain seconds and probabilities."""
+    from salesmanago_emulator.control import handle_control
+
+    body = b'{"kind": "latency", "seconds": 0.005, "probability": 0.5, "path": "/api/x"}'
+    status, answer, _ = handle_control(emulator, "POST", "faults/add", body)
+    assert status == 200, answer
+    [rule] = emulator.faults.rules
+    assert rule.seconds == 0.005
+    assert rule.probability == 0.5
