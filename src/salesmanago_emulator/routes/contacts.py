@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from ..errors import RULE_NOT_EMPTY, RULE_ONE_OF, RULE_REQUIRED, EmulatorError, InvalidField
+from ..errors import (
+    RULE_NOT_EMPTY,
+    RULE_ONE_OF,
+    RULE_REQUIRED,
+    ContactNotFound,
+    EmulatorError,
+    InvalidField,
+)
 from ..state.account import BATCH_UPSERT_LIMIT
 from ..state.contacts import ContactRecord, ContactWrite
 from ._base import RequestContext, RouteTable
@@ -126,7 +133,7 @@ def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     }
 
 
-def _addressees(body: Body) -> list[str]:
+def _addressees(body: Body) -> list[tuple[str, str]]:
     keys = []
     for index, item in enumerate(req_list(body, "contacts")):
         where = item_prefix("", "contacts", index)
@@ -135,15 +142,19 @@ def _addressees(body: Body) -> list[str]:
             raise InvalidField(
                 where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
             )
-        keys.append(req_str(item, "value", where).strip())
+        keys.append((kind, req_str(item, "value", where).strip()))
     if not keys:
         raise InvalidField("contacts", RULE_NOT_EMPTY)
     return keys
 
 
 def _monitoring(ctx: RequestContext, body: Body, *, monitored: bool) -> dict[str, Any]:
-    keys = _addressees(body)
-    records = [ctx.account.find_live(key) for key in keys]  # all found before any change
+    records = []
+    for kind, value in _addressees(body):  # all found before any change
+        record = ctx.account.find_by(kind, value)  # an EMAIL value must be an e-mail
+        if record is None or record.deleted:
+            raise ContactNotFound(value)
+        records.append(record)
     change = ctx.account.restore_monitoring if monitored else ctx.account.stop_monitoring
     for record in records:
         change(record.id)

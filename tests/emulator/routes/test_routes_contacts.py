@@ -363,6 +363,17 @@ def test_monitoring_all_or_nothing(emu: Emulator, api: Api) -> None:
     assert api.fail("contact/stopMonitoring", contacts=[]) == ["Field 'contacts' must not be empty"]
 
 
+def test_s2_8_monitoring_addressee_value_must_be_of_its_type(emu: Emulator, api: Api) -> None:
+    """An EMAIL addressee holding a contact id (or the reverse) names nobody."""
+    contact_id = api.upsert("m1@example.com")
+    for kind, value in (("EMAIL", contact_id), ("CONTACT_ID", "m1@example.com")):
+        addressee = [{"addresseeType": kind, "value": value}]
+        assert api.fail("contact/stopMonitoring", contacts=addressee) == [
+            f"Contact not found: {value}"
+        ]
+    assert emu.account(A_ID).find_live("m1@example.com").monitored is True
+
+
 def test_second_user_sees_account_contacts(api: Api) -> None:
     """Any user of the account may act as owner (S1.1)."""
     api.upsert("shared@example.com")
