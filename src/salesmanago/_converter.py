@@ -83,6 +83,12 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def wire_key(field: attrs.Attribute[Any]) -> str:
+    """A model field's key on the wire: its ``wire(name=...)`` or its camelCase name."""
+    key = field.metadata.get("wire")
+    return key if isinstance(key, str) else camel(field.name)
+
+
 def to_ms(value: datetime) -> int:
     """An aware datetime as integer milliseconds since the epoch."""
     if value.tzinfo is None or value.utcoffset() is None:
@@ -198,7 +204,7 @@ def _make_converter() -> cattrs.Converter:
             """The fields of ``group`` (``None``: the top level), the others left out."""
             overrides: dict[str, Any] = {
                 field.name: override(
-                    rename=field.metadata.get("wire", camel(field.name)),
+                    rename=wire_key(field),
                     omit_if_default=True,
                     unstruct_hook=hook(field),
                     omit=field.metadata.get("group") != group,
@@ -228,7 +234,7 @@ def _make_converter() -> cattrs.Converter:
         overrides: dict[str, Any] = {}
         groups: set[str] = set()
         for field in attrs.fields(cls):
-            key = field.metadata.get("wire", camel(field.name))
+            key = wire_key(field)
             hook = field.metadata.get("structure")
             if hook is not None:
                 overrides[field.name] = override(rename=key, struct_hook=_field_hook(hook))
@@ -279,7 +285,7 @@ def _name_wire_keys(exc: BaseException) -> None:
     if isinstance(exc, cattrs.ClassValidationError) and attrs.has(exc.cl):
         keys = {}
         for field in attrs.fields(exc.cl):
-            key = field.metadata.get("wire", camel(field.name))
+            key = wire_key(field)
             group = field.metadata.get("group")
             keys[field.name] = f"{group}.{key}" if group else key
         for sub in exc.exceptions:

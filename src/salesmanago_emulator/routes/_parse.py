@@ -53,6 +53,7 @@ __all__ = [
     "SECONDS_LIMIT",
     "Body",
     "item_prefix",
+    "number_text",
     "opt_bool",
     "opt_date",
     "opt_decimal",
@@ -197,17 +198,26 @@ def opt_str_map(body: Body, key: str, prefix: str = "") -> dict[str, str] | None
         raise InvalidField(prefix + key, RULE_OBJECT)
     out: dict[str, str] = {}
     for name, item in value.items():
-        if isinstance(item, str):
-            out[name] = item
-        elif isinstance(item, bool):
+        if isinstance(item, bool):
             out[name] = "true" if item else "false"
-        elif isinstance(item, int) or (isinstance(item, float) and math.isfinite(item)):
-            out[name] = str(item)
-        elif isinstance(item, Decimal) and item.is_finite():
-            out[name] = f"{item:f}"
-        else:
+            continue
+        text = item if isinstance(item, str) else number_text(item)
+        if text is None:
             raise InvalidField(f"{prefix}{key}.{name}", RULE_STRING_OR_NUMBER)
+        out[name] = text
     return out
+
+
+def number_text(value: object) -> str | None:
+    """A JSON number (int, finite float, finite ``Decimal``) as the text the platform
+    stores; ``None`` for anything else (booleans included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite():  # JSON fractions arrive as Decimal
+        return f"{value:f}"
+    return None
 
 
 # --- booleans and numbers ------------------------------------------------------

@@ -18,9 +18,7 @@ states, tags, consents) are the account's to check.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Final
 
 from ..errors import RULE_REQUIRED, RULE_STRING, InvalidField
@@ -29,6 +27,7 @@ from ._parse import (
     RULE_STRING_OR_NUMBER,
     Body,
     item_prefix,
+    number_text,
     opt_bool,
     opt_date,
     opt_int,
@@ -48,15 +47,10 @@ def _scalar_text(body: Body, key: str, prefix: str) -> str:
     value = body.get(key)
     if value is None:
         raise InvalidField(prefix + key, RULE_REQUIRED)
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, bool) and (
-        isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
-    ):
-        return str(value)
-    if isinstance(value, Decimal) and value.is_finite():  # JSON fractions arrive as Decimal
-        return f"{value:f}"
-    raise InvalidField(prefix + key, RULE_STRING_OR_NUMBER)
+    text = value if isinstance(value, str) else number_text(value)
+    if text is None:
+        raise InvalidField(prefix + key, RULE_STRING_OR_NUMBER)
+    return text
 
 
 def _dictionary(body: Body) -> tuple[DictionaryProperty, ...] | None:

@@ -151,8 +151,8 @@ def _addressees(body: Body) -> list[tuple[str, str]]:
 def _monitoring(ctx: RequestContext, body: Body, *, monitored: bool) -> dict[str, Any]:
     records = []
     for kind, value in _addressees(body):  # all found before any change
-        record = ctx.account.find_by(kind, value)  # an EMAIL value must be an e-mail
-        if record is None or record.deleted:
+        record = ctx.account.find_live_by(kind, value)  # an EMAIL value must be an e-mail
+        if record is None:
             raise ContactNotFound(value)
         records.append(record)
     change = ctx.account.restore_monitoring if monitored else ctx.account.stop_monitoring

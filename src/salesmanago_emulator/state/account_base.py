@@ -192,12 +192,13 @@ class AccountBase:
         self._tick()
         return self._store.lookup(key) if isinstance(key, str) else None
 
-    def find_by(self, kind: str, value: str) -> ContactRecord | None:
-        """The card an ``EMAIL`` or ``CONTACT_ID`` addressee names, soft-deleted ones included.
+    def find_live_by(self, kind: str, value: str) -> ContactRecord | None:
+        """The live card an ``EMAIL`` or ``CONTACT_ID`` addressee names, or ``None``.
 
         Unlike :meth:`find`, the value must be of the kind given: an
         ``EMAIL`` addressee holding a contact id (or the reverse) names
-        nobody. Any other ``kind`` -> ``ValueError``.
+        nobody; a soft-deleted card names nobody either (S3.1). Any other
+        ``kind`` -> ``ValueError``.
         """
         if kind not in ("EMAIL", "CONTACT_ID"):
             raise ValueError(f"kind must be EMAIL or CONTACT_ID, not {kind!r}")
@@ -205,8 +206,10 @@ class AccountBase:
         if not isinstance(value, str):
             return None
         if kind == "EMAIL":
-            return self._store.by_email.get(normalize_email(value))
-        return self._store.by_id.get(value.strip().lower())
+            record = self._store.by_email.get(normalize_email(value))
+        else:
+            record = self._store.by_id.get(value.strip().lower())
+        return None if record is None or record.deleted else record
 
     def find_live(self, key: str) -> ContactRecord:
         """The live card with this e-mail or id; ContactNotFound if missing or soft-deleted."""

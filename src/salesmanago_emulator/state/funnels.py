@@ -346,8 +346,8 @@ class FunnelsArea(AccountArea):
                 except InvalidField as err:
                     raise InvalidField(where + "value", err.rule) from None
                 continue
-            record = self.account.find_by(kind, value)
-            if record is None or record.deleted:
+            record = self.account.find_live_by(kind, value)
+            if record is None:
                 raise ContactNotFound(target.value)
             found.setdefault(record.id, record)
         if tagged:

@@ -152,8 +152,8 @@ class JobsArea(AccountArea):
                     if not tags.isdisjoint(record.tags):
                         found.setdefault(record.id, record)
             elif kind in ("EMAIL", "CONTACT_ID"):
-                record_or_none = self.account.find_by(kind, value)
-                if record_or_none is not None and not record_or_none.deleted:
+                record_or_none = self.account.find_live_by(kind, value)
+                if record_or_none is not None:
                     found.setdefault(record_or_none.id, record_or_none)
             else:
                 raise InvalidField(field, RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_KINDS)))

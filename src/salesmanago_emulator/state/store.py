@@ -67,8 +67,7 @@ class ContactStore:
             return
         self.created.add(record.created_on, record.id)
         self.modified.add(record.modified_on, record.id)
-        if self.created.needs_rebuild(len(self.by_id)):
-            self.created.rebuild((r.created_on, r.id) for r in self.by_id.values())
+        self._compact(self.created, "created_on")
 
     def touch(self, record: ContactRecord, now: datetime) -> None:
         """Mark ``record`` modified at ``now`` (the only way ``modified_on`` changes)."""
@@ -79,8 +78,7 @@ class ContactStore:
             self._later[1].append((now, record.id))
             return
         self.modified.add(now, record.id)
-        if self.modified.needs_rebuild(len(self.by_id)):
-            self.modified.rebuild((r.modified_on, r.id) for r in self.by_id.values())
+        self._compact(self.modified, "modified_on")
 
     @contextmanager
     def deferred_indexing(self) -> Iterator[None]:
@@ -100,10 +98,13 @@ class ContactStore:
             self._later = None
             self.created.extend(created)
             self.modified.extend(modified)
-            if self.created.needs_rebuild(len(self.by_id)):
-                self.created.rebuild((r.created_on, r.id) for r in self.by_id.values())
-            if self.modified.needs_rebuild(len(self.by_id)):
-                self.modified.rebuild((r.modified_on, r.id) for r in self.by_id.values())
+            self._compact(self.created, "created_on")
+            self._compact(self.modified, "modified_on")
+
+    def _compact(self, index: TimeIndex, attr: str) -> None:
+        """Rebuild ``index`` from the live records' ``attr`` once stale entries dominate."""
+        if index.needs_rebuild(len(self.by_id)):
+            index.rebuild((getattr(r, attr), r.id) for r in self.by_id.values())
 
     def rename(self, record: ContactRecord, new_email: str) -> None:
         """Move ``record`` to ``new_email`` (the caller checked it is free)."""

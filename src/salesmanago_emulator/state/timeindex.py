@@ -50,8 +50,9 @@ class TimeIndex:
         if not entries:
             return
         mine = self._entries
-        if not mine or mine[-1][0] <= min(entries, key=_TIME)[0]:
-            mine.extend(sorted(entries, key=_TIME))  # stable: one instant stays in order
+        ordered = sorted(entries, key=_TIME)  # stable: one instant stays in order
+        if not mine or mine[-1][0] <= ordered[0][0]:
+            mine.extend(ordered)
         else:
             for when, contact_id in entries:
                 self.add(when, contact_id)

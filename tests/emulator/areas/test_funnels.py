@@ -607,11 +607,13 @@ def test_s12_1_addressee_value_must_be_of_its_type(account_a: Account) -> None:
     assert funnels.add_contacts("Sales", "Lead", [Target("CONTACT_ID", record.id.upper())]) == {
         record.id: True
     }
-    assert account_a.find_by("EMAIL", " ANN@example.com") is record
-    assert account_a.find_by("EMAIL", record.id) is None
-    assert account_a.find_by("CONTACT_ID", "ann@example.com") is None
+    assert account_a.find_live_by("EMAIL", " ANN@example.com") is record
+    assert account_a.find_live_by("EMAIL", record.id) is None
+    assert account_a.find_live_by("CONTACT_ID", "ann@example.com") is None
     with pytest.raises(ValueError, match="kind"):
-        account_a.find_by("TAG", "vip")
+        account_a.find_live_by("TAG", "vip")
+    account_a.delete("ann@example.com")
+    assert account_a.find_live_by("EMAIL", "ann@example.com") is None  # soft-deleted: nobody
 
 
 # --- reset and snapshot -------------------------------------------------------------------
