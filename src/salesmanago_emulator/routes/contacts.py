@@ -81,16 +81,6 @@ def has_contact(ctx: RequestContext, body: Body) -> dict[str, Any]:
     return {"result": contact_id is not None, "contactId": contact_id}
 
 
-def _renumbered(error: EmulatorError, position: int, index: int) -> EmulatorError:
-    """An item error the account named by its position among the parsed items, renamed."""
-    if position == index or not isinstance(error, InvalidField):
-        return error
-    old, new = f"upsertDetails[{position}].", f"upsertDetails[{index}]."
-    if not error.field.startswith(old):
-        return error
-    return InvalidField(new + error.field[len(old) :], error.rule)
-
-
 @table.route("/api/contact/batchupsert")
 def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Upsert up to 1000 contacts; each item applies or fails on its own.
@@ -115,11 +105,11 @@ def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
             failures[index] = error.under(item_prefix("", "upsertDetails", index))
         except EmulatorError as error:
             failures[index] = error
-    results = ctx.account.batch_upsert(writes, ctx.owner) if writes else []
+    results = ctx.account.batch_upsert(writes, ctx.owner, indexes=indexes) if writes else []
     contact_ids: dict[str, str] = {}
-    for position, (index, result) in enumerate(zip(indexes, results, strict=True)):
+    for index, result in zip(indexes, results, strict=True):
         if isinstance(result, EmulatorError):
-            failures[index] = _renumbered(result, position, index)
+            failures[index] = result
         else:
             contact_ids[result.email] = result.id
     if not failures:

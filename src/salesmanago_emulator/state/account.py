@@ -198,11 +198,17 @@ class Account(CardActions):
         return self._save(prepared, record, user, now)
 
     def batch_upsert(
-        self, writes: Sequence[ContactWrite], owner: str
+        self,
+        writes: Sequence[ContactWrite],
+        owner: str,
+        *,
+        indexes: Sequence[int] | None = None,
     ) -> list[ContactRecord | EmulatorError]:
         """Upsert each write on its own: a bad item yields its error, the others apply.
 
-        Errors name ``upsertDetails[i]....``. More than
+        Errors name ``upsertDetails[i]....``, ``i`` being the write's position,
+        or ``indexes[position]`` when given (the item's index in the request,
+        when items refused earlier were left out). More than
         :data:`BATCH_UPSERT_LIMIT` items -> LimitExceeded for the whole batch.
         """
         now = self._tick()
@@ -216,7 +222,8 @@ class Account(CardActions):
                 try:
                     results.append(upsert(write, user, now))
                 except InvalidField as err:  # named under its item only when it happens
-                    results.append(err.under(f"upsertDetails[{index}]."))
+                    item = index if indexes is None else indexes[index]
+                    results.append(err.under(f"upsertDetails[{item}]."))
                 except EmulatorError as err:
                     results.append(err)
         return results
