@@ -21,8 +21,8 @@ __all__ = [
     "LazyBody",
     "Page",
     "chunked",
+    "item_ref",
     "renumber_item_refs",
-    "shift_item_refs",
 ]
 
 T = TypeVar("T")
@@ -59,12 +59,11 @@ class Call(Generic[T]):
             parsed like a success so that every item's outcome reaches the caller.
         items_key: for one chunk of a batch: the wire key of the item list
             (``upsertDetails``, ``events``).
-        offset: for one chunk of a batch: the index, in the caller's list, of the
-            chunk's first item. The platform numbers the chunk's items from 0; the
-            texts shown to the caller are renumbered (:meth:`caller_text`).
-        indexes: for one chunk of a batch whose items are not consecutive in the
-            caller's list (items the SDK refused were left out): the caller's index
-            of each item sent, by position; used instead of ``offset``.
+        indexes: for one chunk of a batch: the caller's index of each item sent, by
+            position (``range(400, 800)`` for the second chunk of 400; any list when
+            items the SDK refused were left out). The platform numbers the chunk's
+            items from 0; the texts shown to the caller are renumbered
+            (:meth:`caller_text`).
         repeatable: ``False`` when this request, unlike its method in general,
             must not be sent twice (an upsert that moves a card with ``newEmail``
             or adds tag scoring): it is then retried like a non-idempotent write.
@@ -75,7 +74,6 @@ class Call(Generic[T]):
     parse: Callable[[Envelope], T]
     partial_key: str | None = None
     items_key: str | None = None
-    offset: int = 0
     indexes: Sequence[int] | None = None
     repeatable: bool = True
 
@@ -87,13 +85,9 @@ class Call(Generic[T]):
     def caller_text(self, text: str) -> str:
         """``text`` with the chunk's item references (``upsertDetails[3]``) renumbered
         to the caller's list (``upsertDetails[403]`` for a chunk starting at 400)."""
-        if self.items_key is None:
+        if self.items_key is None or self.indexes is None:
             return text
-        if self.indexes is not None:
-            return renumber_item_refs(text, self.items_key, self.indexes)
-        if not self.offset:
-            return text
-        return shift_item_refs(text, self.items_key, self.offset)
+        return renumber_item_refs(text, self.items_key, self.indexes)
 
 
 class LazyBody(Mapping[str, object]):
@@ -132,14 +126,9 @@ class Page(Generic[T]):
 
 
 @functools.cache
-def _item_ref(key: str) -> re.Pattern[str]:
+def item_ref(key: str) -> re.Pattern[str]:
     """``key[i]`` as a whole name (not ``mykey[i]``, not ``other.key[i]``)."""
     return re.compile(rf"(?<![\w.]){re.escape(key)}\[(\d+)\]")
-
-
-def shift_item_refs(text: str, key: str, offset: int) -> str:
-    """Add ``offset`` to every index in ``key[i]`` references of ``text``."""
-    return _item_ref(key).sub(lambda m: f"{key}[{int(m.group(1)) + offset}]", text)
 
 
 def renumber_item_refs(text: str, key: str, indexes: Sequence[int]) -> str:
@@ -152,7 +141,7 @@ def renumber_item_refs(text: str, key: str, indexes: Sequence[int]) -> str:
             return match.group(0)
         return f"{key}[{indexes[position]}]"
 
-    return _item_ref(key).sub(caller_ref, text)
+    return item_ref(key).sub(caller_ref, text)
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:

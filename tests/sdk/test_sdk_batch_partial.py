@@ -27,7 +27,7 @@ from salesmanago import (
     RequestFailedError,
     ResponseValidationError,
 )
-from salesmanago._calls import shift_item_refs
+from salesmanago._calls import renumber_item_refs
 
 BATCH_UPSERT = "/api/contact/batchupsert"
 BATCH_EVENTS = "/api/contact/batchAddContactExtEvent"
@@ -130,10 +130,10 @@ async def test_refused_event_chunk_names_the_callers_index(
     assert info.value.messages == ("Field 'events[2].contactEvent.date' is required",)
 
 
-def test_shift_item_refs_only_touches_the_list_key() -> None:
+def test_renumber_item_refs_only_touches_the_list_key() -> None:
     """Only ``<key>[i]`` is renumbered; other lists' and longer names' indexes are not."""
     text = "upsertDetails[2].tags[0]; myupsertDetails[2]; events[2]; upsertDetails[10]"
-    assert shift_item_refs(text, "upsertDetails", 400) == (
+    assert renumber_item_refs(text, "upsertDetails", range(400, 800)) == (
         "upsertDetails[402].tags[0]; myupsertDetails[2]; events[2]; upsertDetails[410]"
     )
 

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import builtins
 import functools
-import re
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from .. import _converter
-from .._calls import Call, Endpoint, Envelope, LazyBody, Page, chunked, renumber_item_refs
+from .._calls import (
+    Call,
+    Endpoint,
+    Envelope,
+    LazyBody,
+    Page,
+    chunked,
+    item_ref,
+    renumber_item_refs,
+)
 from .._validation import (
     CheckedUpsert,
     check_aware,
@@ -211,7 +219,6 @@ def merge_in_order(keys: Sequence[str], pages: Sequence[Sequence[Any]], by_id: b
     return out
 
 
-_ITEM_REF: Final = re.compile(r"upsertDetails\[(\d+)\]")
 _NO_ID: Final = "the platform returned no contact id for this item"
 
 #: One chunk's outcome: the caller's index of each item sent, and the items' outcomes.
@@ -294,7 +301,7 @@ def _item_errors(envelope: Envelope, emails: Sequence[str]) -> dict[int, list[st
                 continue
             errors.setdefault(index, []).extend(texts)
     for text in envelope.get("message") or []:
-        if (match := _ITEM_REF.search(str(text))) is not None:
+        if (match := item_ref("upsertDetails").search(str(text))) is not None:
             errors.setdefault(int(match.group(1)), []).append(str(text))
     return {index: list(dict.fromkeys(texts)) for index, texts in errors.items()}
 

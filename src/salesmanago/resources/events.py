@@ -202,7 +202,7 @@ def batch_calls(items: Sequence[BatchInput], chunk_size: int) -> list[Call[Batch
                 parse,
                 partial_key="failedContacts",
                 items_key="events",
-                offset=start,
+                indexes=range(start, start + len(chunk)),
             )
         )
     return calls
