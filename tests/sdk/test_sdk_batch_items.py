@@ -291,8 +291,9 @@ async def test_a_wrong_batch_as_a_whole_still_raises(
     assert server.requests == []
 
 
-def test_validate_passes_a_valid_write_and_sends_nothing() -> None:
-    """``validate()`` returns None for a write the SDK would send."""
+def test_validate_returns_none_for_a_valid_write() -> None:
+    """``validate()`` returns None for a write the SDK would send (it has no client,
+    so it cannot send anything)."""
     item = ContactUpsert(email=" jan@example.com ", tags=["VIP"], properties={"shoe": "42"})
     assert item.validate() is None
 
@@ -376,22 +377,32 @@ def test_chunk_bodies_are_built_when_sent() -> None:
     """Planning a batch checks every item but builds no body: each chunk's JSON is
     built from its items when its request is built (and again, the same, on a retry)."""
     items = [ContactUpsert(email=f"c{i}@example.com", name=f"C{i}") for i in range(5)]
-    built: list[int] = []
-    calls, _ = batch_upsert_calls(items, 2)
-    assert [type(c.body) for c in calls] == [LazyBody] * 3
+    built: list[str] = []
     original = contacts_module._upsert_body
 
-    def counting(*args: Any) -> Any:
-        built.append(1)
-        return original(*args)
+    def counting(item: ContactUpsert, *args: Any) -> Any:
+        built.append(item.email)
+        return original(item, *args)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(contacts_module, "_upsert_body", counting)
-        assert built == []
+        calls, _ = batch_upsert_calls(items, 2)
+        assert [type(c.body) for c in calls] == [LazyBody] * 3
+        assert built == []  # planning built no body
         assert dict(calls[2].body) == {
             "upsertDetails": [{"contact": {"email": "c4@example.com", "name": "C4"}}]
         }
-        assert len(built) == 1
+        assert built == ["c4@example.com"]  # only the chunk sent, when sent
+        first = dict(calls[0].body)
+        assert first == {
+            "upsertDetails": [
+                {"contact": {"email": "c0@example.com", "name": "C0"}},
+                {"contact": {"email": "c1@example.com", "name": "C1"}},
+            ]
+        }
+        assert built == ["c4@example.com", "c0@example.com", "c1@example.com"]
+        assert dict(calls[0].body) == first  # rebuilt the same (a retry)
+        assert built[3:] == ["c0@example.com", "c1@example.com"]
 
 
 async def test_a_retried_chunk_sends_the_same_json(client: AnyClient, server: FakeServer) -> None:

@@ -442,6 +442,10 @@ def test_raw_read_only_owner_cannot_use(api: Api, account_a: Account) -> None:
     assert api.fail(USE, email="a@example.com", coupon="RO-02", owner=A_SECOND) == [
         f"Owner {A_SECOND} has read-only access to contact a@example.com"
     ]
+    coupon = account_a.coupons.get("RO-02")
+    assert coupon is not None
+    assert not coupon.used
+    assert [c["used"] for c in card_coupons(api)] == [False]
 
 
 def test_raw_soft_deleted_contact_card_still_shows_coupons(api: Api) -> None:

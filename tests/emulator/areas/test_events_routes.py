@@ -456,11 +456,15 @@ def test_s1_4_read_only_owner_cannot_delete_event(api: Api, account_a: Account) 
     account_a.add_owner("r@example.com", A_SECOND, "READ_ONLY")
     [message] = api.fail(DELETE, owner=A_SECOND, eventId=event_id)
     assert message == "Owner second@a.example.com has read-only access to contact r@example.com"
+    events = full(api, "r@example.com")["contactExtEvents"]
+    assert [e["eventId"] for e in events] == [event_id]
 
 
 def test_accounts_are_isolated(api: Api, api_b: Api) -> None:
     event_id = api.ok(ADD, email="x@example.com", contactEvent=event())["eventId"]
     assert api_b.fail(DELETE, eventId=event_id) == [f"Event not found: {event_id}"]
+    events = full(api, "x@example.com")["contactExtEvents"]
+    assert [e["eventId"] for e in events] == [event_id]
 
 
 # --- Decimal in other readers -------------------------------------------------------------

@@ -315,12 +315,15 @@ def test_s1_4_owners_read_only_owner_and_non_user(account_a: Account) -> None:
     record = account_a.find("jan@example.com")
     assert record is not None
     [stored] = account_a.events.events_of(record)
+    before = account_a.events.to_state()
     with pytest.raises(ReadOnlyOwner):
         account_a.events.update(stored.event_id, EventWrite(description="x"), A_SECOND)
     with pytest.raises(ReadOnlyOwner):
         account_a.events.delete(A_SECOND, event_id=stored.event_id)
     with pytest.raises(AuthenticationFailed):
         account_a.events.add(ev(), "stranger@example.com", email="jan@example.com")
+    assert account_a.events.to_state() == before
+    assert account_a.events.events_of(record) == [stored]
 
 
 # --- S7.2 batch, update, delete -------------------------------------------------------

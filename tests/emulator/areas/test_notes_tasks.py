@@ -15,8 +15,9 @@ from salesmanago import (
     NotFoundError,
     SalesManago,
     TaskReminder,
+    ValidationError,
 )
-from salesmanago_emulator import Account, FrozenClock
+from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.errors import (
     AuthenticationFailed,
     ContactNotFound,
@@ -462,7 +463,7 @@ def test_raw_task_of_another_account_is_unknown(api: Api, api_b: Api) -> None:
 # --- through the SDK ------------------------------------------------------------------
 
 
-def test_sdk_note_private_and_long_refused(sm: SalesManago) -> None:
+def test_sdk_note_private_and_long_refused(sm: SalesManago, emu: Emulator[FrozenClock]) -> None:
     """S9.1 end to end: messages returned, notes read back; 1025 characters never sent."""
     sm.contacts.upsert(ContactUpsert(email="a@example.com"))
     assert sm.notes.add("Called", email="a@example.com", private=True) == ["Note added"]
@@ -470,6 +471,13 @@ def test_sdk_note_private_and_long_refused(sm: SalesManago) -> None:
     (note,) = contact.notes
     assert (note.note, note.private, note.date, note.owner) == ("Called", True, NOW, A_OWNER)
     assert note.note_id
+    sent = len(emu.calls)
+    assert sent >= 3  # the calls above were recorded
+    with pytest.raises(ValidationError, match="note") as info:
+        sm.notes.add("x" * (MAX_NOTE + 1), email="a@example.com")
+    assert info.value.field == "note"
+    assert len(emu.calls) == sent  # refused by the SDK: no request sent
+    assert [n.note for n in sm.contacts.list(["a@example.com"])[0].notes] == ["Called"]
 
 
 def test_sdk_task_lifecycle_with_reminders_and_cc(sm: SalesManago) -> None:

@@ -118,6 +118,7 @@ def test_s17_3_task_date_refused(crm: Account, date: object) -> None:
     with pytest.raises(InvalidField) as err:
         crm.callbacks.fire_action("TASK", "jan@shop.pl", {"text": "x", "date": date})
     assert err.value.field == "data.date"
+    assert crm.callbacks.outbox() == []
 
 
 def test_s17_3_tags_comma_separated_and_normalised(crm: Account) -> None:

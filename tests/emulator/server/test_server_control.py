@@ -195,12 +195,33 @@ def test_companies_view(server: EmulatorServer) -> None:
     assert refused(server, "companies", {"name": "Nobody Inc"})[0] == 404
 
 
+def _json_round_trip(value: object) -> Any:
+    """``value`` as a JSON client reads it back (exact decimals become floats)."""
+
+    def number(item: object) -> float:
+        if isinstance(item, Decimal):
+            return float(item)
+        raise TypeError(f"not JSON: {item!r}")
+
+    return json.loads(json.dumps(value, default=number))
+
+
 def test_area_state_and_unknown_area(server: EmulatorServer, emu: Emulator) -> None:
-    keys = [area.key for area in emu.account(CLIENT_ID).areas]
-    assert keys  # the areas other engineers attach
-    answer = ok(server, "area", {"area": keys[0]})
-    assert answer["area"] == keys[0]
-    assert isinstance(answer["state"], dict)
+    areas = list(emu.account(CLIENT_ID).areas)
+    assert areas  # the areas other engineers attach
+    upsert(server, "a@acme.example.com", company="Acme")
+    request(
+        server.url,
+        "/api/contact/addNote",
+        signed(email="a@acme.example.com", note="Called"),
+    )
+    states: list[str] = []
+    for area in areas:
+        answer = ok(server, "area", {"area": area.key})
+        assert answer["area"] == area.key
+        assert answer["state"] == _json_round_trip(area.to_state()), area.key
+        states.append(json.dumps(answer["state"]))
+    assert any("Called" in state for state in states)  # not only empty areas compared
     assert refused(server, "area", {"area": "nope"})[0] == 404
 
 
