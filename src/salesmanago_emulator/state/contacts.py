@@ -184,13 +184,14 @@ class ContactWrite:
         this several times cheaper on the write path.
         """
         write = object.__new__(cls)
-        values = vars(write)
-        values.update(_WRITE_FIELDS)
-        values.update(fields)
+        vars(write).update(fields)  # a field left out reads the class's None
         return write
 
 
-_WRITE_FIELDS: Final[dict[str, None]] = {field.name: None for field in attrs.fields(ContactWrite)}
+# The class holds None for every field, for the writes made by ``of``: they hold
+# only the fields sent, and the account visits only those.
+for _field in attrs.fields(ContactWrite):
+    setattr(ContactWrite, _field.name, None)
 
 
 # --- stored values -----------------------------------------------------------------

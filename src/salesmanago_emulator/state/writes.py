@@ -14,7 +14,6 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from operator import attrgetter
 from typing import Final, NamedTuple
 
 from ..errors import (
@@ -45,23 +44,23 @@ __all__ = ["PreparedWrite", "check_tag_conflict", "prepare_write"]
 
 # Short, highly repeated values are interned to save memory at a million contacts.
 _INTERNED: Final = frozenset({"country", "province", "lang", "city"})
-# ContactWrite field -> (record attribute, wire name under "contact." or top level).
-_SCALAR_WIRES: Final = (
-    ("name", "contact.name"),
-    ("phone", "contact.phone"),
-    ("fax", "contact.fax"),
-    ("company", "contact.company"),
-    ("external_id", "contact.externalId"),
-    ("street_address", "contact.address.streetAddress"),
-    ("zip_code", "contact.address.zipCode"),
-    ("city", "contact.address.city"),
-    ("country", "contact.address.country"),
-    ("province", "province"),
-    ("lang", "lang"),
-)
-# (attribute, wire name, interned?) of each value _SCALAR_VALUES reads, in its order.
-_SCALARS: Final = tuple((attr, wire, attr in _INTERNED) for attr, wire in _SCALAR_WIRES)
-_SCALAR_VALUES: Final = attrgetter(*(attr for attr, _ in _SCALAR_WIRES))
+# ContactWrite string field -> its wire name (under "contact." or at the top level).
+_SCALAR_WIRES: Final = {
+    "name": "contact.name",
+    "phone": "contact.phone",
+    "fax": "contact.fax",
+    "company": "contact.company",
+    "external_id": "contact.externalId",
+    "street_address": "contact.address.streetAddress",
+    "zip_code": "contact.address.zipCode",
+    "city": "contact.address.city",
+    "country": "contact.address.country",
+    "province": "province",
+    "lang": "lang",
+}
+# The fields prepare_write reads in its first pass; any other field it finds set
+# (tags, details, consents, flags) sends the write through the second.
+_FIRST_PASS: Final = frozenset({"email", "new_email", "state", "birthday", *_SCALAR_WIRES})
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
@@ -222,37 +221,46 @@ def prepare_write(
     maps lower-cased consent names of the account to their spelling;
     ``require_email`` refuses a write without ``contact.email`` (insert,
     upsert: a card cannot exist without one, S2.1).
-    Errors come in field order (e-mail, scalars, tags, details, consents,
-    statuses); the parts a write leaves out cost a test each. Anything but a
-    ContactWrite -> TypeError.
+
+    The first error is reported: a missing required e-mail first, then the
+    e-mails, strings and state in the order the write holds them (a write
+    made by :meth:`ContactWrite.of` holds the fields in the order the route
+    read them), then tags, details, consents and statuses. Only the fields a
+    write holds are visited. Anything but a ContactWrite -> TypeError.
     """
     if not isinstance(write, ContactWrite):
         raise TypeError(f"expected a ContactWrite, got {type(write).__name__}")
-    email = None
-    if write.email is not None:
-        email = validate_email(write.email, "contact.email")
-    elif require_email:
+    if require_email and write.email is None:
         raise InvalidField("contact.email", RULE_REQUIRED)
-    new_email = None
-    if write.new_email is not None:
-        new_email = validate_email(write.new_email, "newEmail")
+    email = new_email = None
     scalars: list[tuple[str, object]] = []
-    for index, value in enumerate(_SCALAR_VALUES(write)):  # (zip(..., strict=) costs more)
+    more = False  # whether a field of the second pass is set
+    for attr, value in vars(write).items():
         if value is None:
             continue
-        attr, wire, interned = _SCALARS[index]
-        if not isinstance(value, str):
-            raise InvalidField(wire, RULE_STRING)
-        scalars.append((attr, sys.intern(value) if interned else value))
-    if write.state is not None:
-        state = write.state.strip().upper() if isinstance(write.state, str) else None
-        if state not in CONTACT_STATES:
-            raise InvalidField(
-                "contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
-            )
-        scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
-    if write.birthday is not None:
-        scalars.append(("birthday", write.birthday))
+        if attr not in _FIRST_PASS:
+            more = True
+        elif attr == "email":
+            email = validate_email(value, "contact.email")
+        elif attr == "new_email":
+            new_email = validate_email(value, "newEmail")
+        elif attr == "state":
+            state = value.strip().upper() if isinstance(value, str) else None
+            if state not in CONTACT_STATES:
+                raise InvalidField(
+                    "contact.state", RULE_ONE_OF.format(choices=", ".join(CONTACT_STATES))
+                )
+            scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
+        elif attr == "birthday":
+            scalars.append(("birthday", value))
+        elif isinstance(value, str):
+            scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
+        else:
+            raise InvalidField(_SCALAR_WIRES[attr], RULE_STRING)
+    if not more:
+        return PreparedWrite(
+            email, new_email, tuple(scalars), (), (), False, (), (), (), None, None
+        )
     tags = tuple(normalize_tags(write.tags, "tags")) if write.tags else ()
     remove: tuple[str, ...] = ()
     if write.remove_tags:

@@ -50,4 +50,5 @@ def test_s2_4_ids_are_distinct_lower_case_uuid4(account: Account) -> None:
     for contact_id in ids:
         parsed = uuid.UUID(contact_id)
         assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
         assert str(parsed) == contact_id
