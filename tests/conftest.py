@@ -106,7 +106,9 @@ class _TappedCallLog(deque):  # type: ignore[type-arg]
 
     def append(self, record: Any) -> None:
         super().append(record)
-        GUARD.capture(f"emulator call log {getattr(record, 'path', '?')}", repr(record))
+        # what a test can see of the record: its repr, the request as decoded, the answer
+        shown = (repr(record), repr(record.request), repr(record.response))
+        GUARD.capture(f"emulator call log {getattr(record, 'path', '?')}", " ".join(shown))
 
 
 def _install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -109,37 +109,75 @@ def routes() -> list[RouteInfo]:
     )
 
 
-class CallRecord(NamedTuple):
+class CallRecord:
     """One request the emulator answered, as the call log keeps it.
 
     ``request`` is the decoded JSON body with ``sha`` (and any ``apiSecret``)
     replaced by ``"***"``, or ``None`` when the body was not a JSON object
-    (or never read: 404, 405). ``response`` is the JSON body answered. Both are
-    the emulator's own objects: treat them as read-only.
+    (or never read: 404, 405). The log keeps the body as the bytes received
+    and decodes it when ``request`` is first read: a logged batch of a
+    thousand contacts costs its bytes, not a thousand decoded objects. The
+    bytes never show in the record's repr. ``response`` is the JSON body
+    answered. Both are the emulator's own objects: treat them as read-only.
     """
+
+    __slots__ = ("_body", "_request", "at", "fault", "method", "path", "response", "status")
 
     method: str
     """The HTTP method."""
     path: str
     """The URL path from ``/api/`` on."""
-    request: Mapping[str, Any] | None
-    """The decoded request body, secrets masked."""
     status: int
     """The HTTP status answered."""
     response: Mapping[str, Any]
     """The JSON body answered."""
     at: datetime
     """When the call was answered (the emulator's clock)."""
-    fault: str | None = None
+    fault: str | None
     """The injected fault(s), e.g. ``"HTTP 503"`` or ``"read timeout after write"``
     (:mod:`salesmanago_emulator.faults`). A request refused before it was applied
     by a dropped connection or a timeout has ``status`` 0; one whose answer was lost
     after it was applied keeps the answer the client never saw."""
 
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        status: int,
+        response: Mapping[str, Any],
+        at: datetime,
+        fault: str | None = None,
+    ) -> None:
+        """Record a call; ``body``: the request bytes, ``None`` when they were not read."""
+        self.method = method
+        self.path = path
+        self._body = body
+        self._request: Mapping[str, Any] | None = None
+        self.status = status
+        self.response = response
+        self.at = at
+        self.fault = fault
+
+    @property
+    def request(self) -> Mapping[str, Any] | None:
+        """The decoded request body, secrets masked (decoded once, on first read)."""
+        body = self._body  # read once: another thread may be decoding it too
+        if body is not None:
+            self._request = _masked(body)
+            self._body = None  # the bytes hold the sha: not kept once decoded
+        return self._request
+
     @property
     def success(self) -> bool:
         """The envelope's ``success`` flag (``False`` for HTTP errors)."""
         return self.response.get("success") is True
+
+    def __repr__(self) -> str:
+        return (
+            f"CallRecord(method={self.method!r}, path={self.path!r}, status={self.status}, "
+            f"at={self.at!r}, fault={self.fault!r})"
+        )
 
 
 def _reject_constant(name: str) -> Any:
@@ -253,11 +291,21 @@ def encode_json(value: object, default: Callable[[object], object] | None = None
     return "".join(out)
 
 
+def _masked(raw: bytes) -> dict[str, Any] | None:
+    """A logged body as :attr:`CallRecord.request` shows it: decoded, secrets masked;
+    ``None`` when it is not a JSON object."""
+    try:
+        body = _decode(raw)
+    except (ValueError, RecursionError):
+        return None
+    return _mask(body) if isinstance(body, dict) else None
+
+
 def _mask(body: dict[str, Any]) -> dict[str, Any]:
     """Mask secrets in ``body`` in place (top level and one level down); returns it.
 
-    The body is the router's own freshly decoded object, and the handler is done
-    with it, so masking in place costs no copy.
+    The body is a freshly decoded object of its own, so masking in place costs
+    no copy.
     """
     for key in _SECRET_KEYS:
         if key in body:
@@ -342,10 +390,11 @@ class Router:
         """
         with self._lock:
             now = self._clock.now()
+            logged: bytes | None = body  # what the call log keeps of the request
             if fault is not None and not fault.reaches_platform:
-                status, request, response = fault.status, self._masked(body), fault.response
+                status, response = fault.status, fault.response
             else:
-                status, request, response = self._dispatch(method, path, body, now)
+                status, logged, response = self._dispatch(method, path, body, now)
                 if fault is not None and fault.replaces_answer and fault.status:
                     status, response = fault.status, fault.response
             try:
@@ -355,23 +404,15 @@ class Router:
                 status, response = 500, _failure([TEXT_INTERNAL])
                 data = _ENCODER.encode(response).encode()
             label = fault.label if fault is not None else None
-            self._calls.append(CallRecord(method, path, request, status, response, now, label))
+            self._calls.append(CallRecord(method, path, logged, status, response, now, label))
         if fault is not None:
             fault.raise_if_broken()
         return status, data
 
-    @staticmethod
-    def _masked(raw: bytes) -> dict[str, Any] | None:
-        """The body as the call log keeps it, for a request the handler never saw."""
-        try:
-            body = _decode(raw)
-        except (ValueError, RecursionError):
-            return None
-        return _mask(body) if isinstance(body, dict) else None
-
     def _dispatch(
         self, method: str, path: str, raw: bytes, now: datetime
-    ) -> tuple[int, dict[str, Any] | None, dict[str, Any]]:
+    ) -> tuple[int, bytes | None, dict[str, Any]]:
+        """The status, the body to log (``None``: not read) and the answer."""
         if method == "GET" and path.startswith(FILE_PATH_PREFIX):
             return serve_file(self._accounts, path)  # an export's file (protocol §6)
         if method != "POST":
@@ -382,24 +423,24 @@ class Router:
         try:
             body = _decode(raw)
         except _NumberOutOfRangeError as error:
-            return 400, None, _failure([str(error)])
+            return 400, raw, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
-            return 400, None, _failure([TEXT_NOT_JSON])
+            return 400, raw, _failure([TEXT_NOT_JSON])
         if not isinstance(body, dict):
-            return 400, None, _failure([TEXT_NOT_OBJECT])
+            return 400, raw, _failure([TEXT_NOT_OBJECT])
         try:
             context = self._authenticate(route, body, now)
             result = route.handler(context, body)
         except EmulatorError as error:
-            return 200, _mask(body), _failure(list(error.messages), error.values)
+            return 200, raw, _failure(list(error.messages), error.values)
         except NotImplementedByEmulator as error:
-            return 404, _mask(body), _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
+            return 404, raw, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
         except MalformedRequest as error:
-            return 400, _mask(body), _failure([error.message])
+            return 400, raw, _failure([error.message])
         except Exception:
             _LOG.exception("salesmanago_emulator: unexpected error answering %s", path)
-            return 500, _mask(body), _failure([TEXT_INTERNAL])
-        return 200, _mask(body), {"success": True, "message": [], **result}
+            return 500, raw, _failure([TEXT_INTERNAL])
+        return 200, raw, {"success": True, "message": [], **result}
 
     def _account(self, body: dict[str, Any]) -> Account:
         """The account whose credentials the body carries (clientId, apiKey, sha)."""

@@ -4,6 +4,7 @@ object's helpers, and the command line."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -149,6 +150,52 @@ def test_client_with_explicit_account_owner_and_options() -> None:
     assert call.request["clientId"] == "two"
     assert call.request["owner"] == "c@example.com"
     assert call.request["sha"] == "***"
+
+
+def test_call_log_keeps_the_bytes_and_decodes_the_request_once_masked(emu: Emulator) -> None:
+    """A logged batch costs its bytes until read; read, it is the body with the sha masked."""
+    details = [{"contact": {"email": f"u{i}@example.com"}} for i in range(300)]
+    payload = {**json.loads(_body()), "upsertDetails": details}
+    with httpx.Client(transport=emu.transport()) as http:
+        http.post(f"{URL}/api/contact/batchupsert", content=json.dumps(payload).encode())
+    call = emu.calls[-1]
+    shown = repr(call)
+    assert "batchupsert" in shown
+    assert payload["sha"] not in shown
+    assert "upsertDetails" not in shown  # the repr names the call, not its body
+    request = call.request
+    assert request == {**payload, "sha": "***"}
+    assert call.request is request  # decoded once
+    assert call.success
+
+
+def test_call_log_request_read_from_many_threads_is_one_answer(emu: Emulator) -> None:
+    with httpx.Client(transport=emu.transport()) as http:
+        http.post(f"{URL}/api/user/listByClient", content=_body())
+    call = emu.calls[-1]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        seen = list(pool.map(lambda _: call.request, range(64)))
+    assert all(request == seen[0] for request in seen)
+    assert seen[0] is not None
+    assert seen[0]["sha"] == "***"
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [(b"not json", 400), (b"[1, 2]", 400), (b'{"n": 1E+100000}', 400)],
+)
+def test_call_log_request_is_none_for_a_body_that_is_no_json_object(
+    emu: Emulator, content: bytes, status: int
+) -> None:
+    with httpx.Client(transport=emu.transport()) as http:
+        assert http.post(f"{URL}/api/contact/upsert", content=content).status_code == status
+    assert emu.calls[-1].request is None
+
+
+def test_call_log_request_is_none_for_a_path_not_served(emu: Emulator) -> None:
+    with httpx.Client(transport=emu.transport()) as http:
+        assert http.post(f"{URL}/api/nowhere", content=_body()).status_code == 404
+    assert emu.calls[-1].request is None
 
 
 # --- the transport ------------------------------------------------------------------------
