@@ -73,4 +73,12 @@ def test_batch_split_prints_every_part(capsys: pytest.CaptureFixture[str]) -> No
     assert batch_split.main(["50"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("50 items, 1 requests")
-    assert [line.split()[0] for line in lines[1:]] == ["end", "SDK", "emulator", "account"]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "first",
+        "end",
+        "SDK",
+        "emulator",
+        "account",
+        "kept",
+    ]
+    assert float(lines[-1].split()[4]) > 0  # "kept after the batch: N bytes ..."
