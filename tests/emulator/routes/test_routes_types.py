@@ -221,6 +221,22 @@ def test_failure_envelope_carries_values_naming_the_field(api: Api) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("contact", "field"),
+    [
+        ({"state": "bogus", "email": "nope"}, "contact.state"),
+        ({"email": "nope", "state": "bogus"}, "contact.email"),
+        ({"name": "Jan", "state": "bogus"}, "contact.email"),  # required comes first
+    ],
+)
+def test_several_bad_fields_are_refused_for_the_first_read(
+    emu: Emulator, api: Api, contact: dict[str, Any], field: str
+) -> None:
+    before = snapshot(emu.account(A_ID))
+    assert api.post("contact/upsert", contact=contact)["values"] == {"field": field}
+    assert snapshot(emu.account(A_ID)) == before
+
+
 def test_unknown_keys_are_ignored(api: Api) -> None:
     """Options the emulator does not model (async, double opt-in, loyalty) are accepted."""
     envelope = api.ok(
