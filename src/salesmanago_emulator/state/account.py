@@ -133,20 +133,29 @@ class Account(CardActions):
                 store.rename(record, target)
         for attr, value in scalars:
             setattr(record, attr, value)
-        if remove_tags:
-            self._remove_tags(record, remove_tags)
-        if tags:
-            self._add_tags(record, tags, tag_scoring, now)
-        for name, value in properties:
-            record.put_property(name, value)
-        for name, kind, text in dictionary_properties:
-            record.put_dictionary_property(name, kind, text)
-        for name, state in consents:
-            record.put_consent(name, state)
-        if email_opted_out is not None:
-            self._set_email_status(record, email_opted_out, "FROM_INIT", now)
-        if phone_opted_out is not None:
-            self._set_phone_status(record, phone_opted_out, "FROM_INIT", now)
+        if (  # one test for the parts most writes leave out
+            tags
+            or remove_tags
+            or properties
+            or dictionary_properties
+            or consents
+            or email_opted_out is not None
+            or phone_opted_out is not None
+        ):
+            if remove_tags:
+                self._remove_tags(record, remove_tags)
+            if tags:
+                self._add_tags(record, tags, tag_scoring, now)
+            for name, value in properties:
+                record.put_property(name, value)
+            for name, kind, text in dictionary_properties:
+                record.put_dictionary_property(name, kind, text)
+            for name, state in consents:
+                record.put_consent(name, state)
+            if email_opted_out is not None:
+                self._set_email_status(record, email_opted_out, "FROM_INIT", now)
+            if phone_opted_out is not None:
+                self._set_phone_status(record, phone_opted_out, "FROM_INIT", now)
         if not created:  # a new card was indexed as modified at ``now`` by add
             store.touch(record, now)
         if restored:
@@ -180,8 +189,9 @@ class Account(CardActions):
 
     def _upsert(self, write: ContactWrite, owner: str, now: datetime) -> ContactRecord:
         prepared = prepare_write(write, self._consents, now, require_email=True)
-        assert prepared.email is not None
-        return self._save(prepared, self._store.by_email.get(prepared.email), owner, now)
+        email = prepared.email
+        assert email is not None
+        return self._save(prepared, self._store.by_email.get(email), owner, now)
 
     def update(self, email: str, write: ContactWrite, owner: str) -> ContactRecord:
         """Change only the fields sent on the live card ``email`` (an e-mail or id) (S2.2).
@@ -216,16 +226,16 @@ class Account(CardActions):
         if len(writes) > BATCH_UPSERT_LIMIT:
             raise LimitExceeded("upsertDetails", BATCH_UPSERT_LIMIT)
         results: list[ContactRecord | EmulatorError] = []
-        upsert = self._upsert
+        append, upsert = results.append, self._upsert
         with self._store.deferred_indexing():  # one instant for the whole batch
             for index, write in enumerate(writes):
                 try:
-                    results.append(upsert(write, user, now))
+                    append(upsert(write, user, now))
                 except InvalidField as err:  # named under its item only when it happens
                     item = index if indexes is None else indexes[index]
-                    results.append(err.under(f"upsertDetails[{item}]."))
+                    append(err.under(f"upsertDetails[{item}]."))
                 except EmulatorError as err:
-                    results.append(err)
+                    append(err)
         return results
 
     # --- deletion ----------------------------------------------------------------

@@ -45,9 +45,9 @@ class ContactStore:
         self.modified = TimeIndex()
         self.purges = PurgeQueue()
         self.live = 0
-        # Inside deferred_indexing: the (instant, id) entries the created and the
-        # modified index receive on leaving it.
-        self._later: tuple[list[_Entry], list[_Entry]] | None = None
+        # Inside deferred_indexing: the records added, and the (instant, id) entries
+        # of the records touched, which the time indexes receive on leaving it.
+        self._later: tuple[list[ContactRecord], list[_Entry]] | None = None
 
     def lookup(self, key: str) -> ContactRecord | None:
         """The record whose e-mail or id is ``key`` (any case, surrounding white space ignored)."""
@@ -61,9 +61,7 @@ class ContactStore:
         self.by_id[record.id] = record
         self.live += 1
         if self._later is not None:
-            entry = (record.created_on, record.id)
-            self._later[0].append(entry)
-            self._later[1].append(entry)
+            self._later[0].append(record)
             return
         self.created.add(record.created_on, record.id)
         self.modified.add(record.modified_on, record.id)
@@ -89,15 +87,17 @@ class ContactStore:
         receive the batch's entries together on leaving the block (however it is
         left). Blocks do not nest.
         """
-        created: list[_Entry] = []
+        added: list[ContactRecord] = []
         modified: list[_Entry] = []
-        self._later = (created, modified)
+        self._later = (added, modified)
         try:
             yield
         finally:
             self._later = None
+            # a new record is indexed as created and modified at its creation
+            created = [(record.created_on, record.id) for record in added]
             self.created.extend(created)
-            self.modified.extend(modified)
+            self.modified.extend(created + modified)
             self._compact(self.created, "created_on")
             self._compact(self.modified, "modified_on")
 

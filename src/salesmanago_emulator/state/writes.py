@@ -58,9 +58,9 @@ _SCALAR_WIRES: Final = {
     "province": "province",
     "lang": "lang",
 }
-# The fields prepare_write reads in its first pass; any other field it finds set
-# (tags, details, consents, flags) sends the write through the second.
-_FIRST_PASS: Final = frozenset({"email", "new_email", "state", "birthday", *_SCALAR_WIRES})
+# The parts of a PreparedWrite after the scalars, for a write that sets none of them
+# (no tags, details, consents or flags: the usual write).
+_NOTHING_MORE: Final = ((), (), False, (), (), (), None, None)
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
@@ -234,12 +234,15 @@ def prepare_write(
         raise InvalidField("contact.email", RULE_REQUIRED)
     email = new_email = None
     scalars: list[tuple[str, object]] = []
-    more = False  # whether a field of the second pass is set
+    more = False  # whether a field of the second pass (tags, details, ...) is set
     for attr, value in vars(write).items():
         if value is None:
             continue
-        if attr not in _FIRST_PASS:
-            more = True
+        wire = _SCALAR_WIRES.get(attr)
+        if wire is not None:
+            if not isinstance(value, str):
+                raise InvalidField(wire, RULE_STRING)
+            scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
         elif attr == "email":
             email = validate_email(value, "contact.email")
         elif attr == "new_email":
@@ -253,14 +256,10 @@ def prepare_write(
             scalars.append(("state", CONTACT_STATES[CONTACT_STATES.index(state)]))
         elif attr == "birthday":
             scalars.append(("birthday", value))
-        elif isinstance(value, str):
-            scalars.append((attr, sys.intern(value) if attr in _INTERNED else value))
         else:
-            raise InvalidField(_SCALAR_WIRES[attr], RULE_STRING)
+            more = True
     if not more:
-        return PreparedWrite(
-            email, new_email, tuple(scalars), (), (), False, (), (), (), None, None
-        )
+        return PreparedWrite._make((email, new_email, tuple(scalars), *_NOTHING_MORE))
     tags = tuple(normalize_tags(write.tags, "tags")) if write.tags else ()
     remove: tuple[str, ...] = ()
     if write.remove_tags:
