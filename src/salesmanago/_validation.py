@@ -133,7 +133,7 @@ def unique_in_order(values: Sequence[str]) -> list[str]:
 
 #: A contact write's values as checked (white space trimmed): the e-mail, the new
 #: e-mail, the tags to add and the tags to remove (what :func:`check_upsert` returns).
-CheckedUpsert = tuple[str, str | None, list[str], list[str]]
+CheckedUpsert = tuple[str, str | None, Sequence[str], Sequence[str]]
 
 
 def check_upsert(item: ContactUpsert) -> CheckedUpsert:
@@ -144,8 +144,11 @@ def check_upsert(item: ContactUpsert) -> CheckedUpsert:
     """
     email = check_email(item.email, "contact.email")
     new_email = None if item.new_email is None else check_email(item.new_email, "newEmail")
-    tags = check_tags(item.tags, "tags") if item.tags else []
-    remove_tags = check_tags(item.remove_tags, "removeTags") if item.remove_tags else []
+    # () when absent: a batch keeps one result per item until it is sent
+    tags: Sequence[str] = check_tags(item.tags, "tags") if item.tags else ()
+    remove_tags: Sequence[str] = (
+        check_tags(item.remove_tags, "removeTags") if item.remove_tags else ()
+    )
     if item.force_opt_in and item.force_opt_out:
         raise ValidationError("forceOptIn", "cannot be set together with forceOptOut")
     if item.force_phone_opt_in and item.force_phone_opt_out:
@@ -154,8 +157,9 @@ def check_upsert(item: ContactUpsert) -> CheckedUpsert:
         for name in item.properties:
             if not name.strip():
                 raise ValidationError("properties", "must not have an empty detail name")
-    for index, consent in enumerate(item.consent_details):
-        check_aware(consent.agreement_date, f"consentDetails[{index}].agreementDate")
+    if item.consent_details:
+        for index, consent in enumerate(item.consent_details):
+            check_aware(consent.agreement_date, f"consentDetails[{index}].agreementDate")
     return email, new_email, tags, remove_tags
 
 

@@ -95,9 +95,11 @@ class ContactStore:
         finally:
             self._later = None
             # a new record is indexed as created and modified at its creation
-            created = [(record.created_on, record.id) for record in added]
-            self.created.extend(created)
-            self.modified.extend(created + modified)
+            times = [record.created_on for record in added]
+            ids = [record.id for record in added]
+            self.created.extend(times, ids)
+            self.modified.extend(times, ids)
+            self.modified.extend([when for when, _ in modified], [i for _, i in modified])
             self._compact(self.created, "created_on")
             self._compact(self.modified, "modified_on")
 
