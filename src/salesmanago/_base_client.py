@@ -169,6 +169,12 @@ def _partial_failure(
         attach_partial_results(error, merge(done) if merge else done, len(done), total)
 
 
+def _one_http_option(http_client: object, transport: object) -> None:
+    """Refuse both ``http_client`` and ``transport``: the transport of a given client is its own."""
+    if http_client is not None and transport is not None:
+        raise ValueError("pass http_client or transport, not both")
+
+
 class BaseClient:
     """Request building, retry decisions and response reading, shared by both clients."""
 
@@ -383,12 +389,14 @@ class SyncAPIClient(BaseClient):
         max_retries: int,
         http_client: httpx.Client | None,
         sleep: Callable[[float], None] | None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
         )
+        _one_http_option(http_client, transport)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+        self._http = http_client if http_client is not None else httpx.Client(transport=transport)
         self._sleep = sleep if sleep is not None else time.sleep
 
     def execute(self, call: Call[T]) -> T:
@@ -501,6 +509,7 @@ class AsyncAPIClient(BaseClient):
         http_client: httpx.AsyncClient | None,
         sleep: AsyncSleep | None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
@@ -512,8 +521,11 @@ class AsyncAPIClient(BaseClient):
         ):
             got = max_concurrent_requests
             raise ValueError(f"max_concurrent_requests must be a positive integer, got {got!r}")
+        _one_http_option(http_client, transport)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._http = (
+            http_client if http_client is not None else httpx.AsyncClient(transport=transport)
+        )
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
         # Shared by every task using this client (and its with_options copies):
         # requests beyond the limit wait here, not in httpx's connection pool.

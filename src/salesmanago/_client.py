@@ -103,8 +103,10 @@ class SalesManago(SyncAPIClient):
             if not given.
         timeout: seconds per HTTP attempt (default 30).
         max_retries: retries after a retryable failure (default 2).
-        http_client: an ``httpx.Client`` to send with (e.g. one on the emulator's
-            transport); the caller keeps ownership of it.
+        http_client: an ``httpx.Client`` to send with; the caller keeps ownership
+            of it (and closes it).
+        transport: an ``httpx`` transport for the client's own ``httpx.Client``
+            (e.g. the emulator's); :meth:`close` closes it. Not with ``http_client``.
         sleep: how to wait between retries (tests inject a recorder).
     """
 
@@ -136,6 +138,7 @@ class SalesManago(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(
             **_settings(client_id, api_secret, owner, endpoint, api_key),
@@ -143,6 +146,7 @@ class SalesManago(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
+            transport=transport,
         )
         self._bind_resources()
 
@@ -184,7 +188,8 @@ class SalesManago(SyncAPIClient):
 class AsyncSalesManago(AsyncAPIClient):
     """An asynchronous client for the SALESmanago API (see :class:`SalesManago`).
 
-    ``http_client`` is an ``httpx.AsyncClient``; ``sleep`` an async callable.
+    ``http_client`` is an ``httpx.AsyncClient``, ``transport`` an
+    ``httpx.AsyncBaseTransport``; ``sleep`` an async callable.
     Multi-request operations (lists over 50 keys, batch upserts) send up to
     :attr:`concurrency` requests at a time. However many tasks share the
     client, at most ``max_concurrent_requests`` (default 16) requests are in
@@ -219,6 +224,7 @@ class AsyncSalesManago(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
         super().__init__(
@@ -228,6 +234,7 @@ class AsyncSalesManago(AsyncAPIClient):
             http_client=http_client,
             sleep=sleep,
             max_concurrent_requests=max_concurrent_requests,
+            transport=transport,
         )
         self._bind_resources()
 

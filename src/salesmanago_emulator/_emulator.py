@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast, overload
-
-import httpx
 
 from ._router import CallRecord, Router
 from .clock import Clock, SystemClock
@@ -223,14 +221,13 @@ class Emulator(Generic[_C]):
         client_id: str | None,
         owner: str | None,
         options: dict[str, Any],
-        http_client: Callable[..., httpx.Client | httpx.AsyncClient],
     ) -> tuple[str, str, str]:
         """Fill in ``options``' defaults (no retries, this emulator's endpoint and
         transport); the account's id, secret and user, as :meth:`client` describes."""
         options.setdefault("max_retries", 0)
         options.setdefault("endpoint", EMULATOR_ENDPOINT)
-        if "http_client" not in options:
-            options["http_client"] = http_client(transport=self.transport())
+        if "http_client" not in options:  # the SDK client owns (and closes) its httpx client
+            options.setdefault("transport", self.transport())
         return self._credentials(client_id, owner)
 
     def _credentials(self, client_id: str | None, owner: str | None) -> tuple[str, str, str]:
@@ -258,7 +255,7 @@ class Emulator(Generic[_C]):
         """
         from salesmanago import SalesManago
 
-        account_id, secret, user = self._client_setup(client_id, owner, options, httpx.Client)
+        account_id, secret, user = self._client_setup(client_id, owner, options)
         return SalesManago(client_id=account_id, api_secret=secret, owner=user, **options)
 
     def async_client(
@@ -267,7 +264,7 @@ class Emulator(Generic[_C]):
         """A ``salesmanago.AsyncSalesManago`` talking to this emulator (see :meth:`client`)."""
         from salesmanago import AsyncSalesManago
 
-        account_id, secret, user = self._client_setup(client_id, owner, options, httpx.AsyncClient)
+        account_id, secret, user = self._client_setup(client_id, owner, options)
         return AsyncSalesManago(client_id=account_id, api_secret=secret, owner=user, **options)
 
     def __repr__(self) -> str:

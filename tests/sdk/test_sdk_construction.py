@@ -292,3 +292,39 @@ async def test_async_context_manager_and_aclose() -> None:
     await injected.aclose()
     assert not http.is_closed
     await http.aclose()
+
+
+def test_a_transport_is_sent_through_and_its_client_closed_with_the_sdk() -> None:
+    """``transport=``: the SDK's own ``httpx.Client`` sends through it and closes with it."""
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json={"success": True, "message": [], "users": []})
+
+    with SalesManago(**SETTINGS, transport=httpx.MockTransport(answer)) as client:
+        assert client.users.list() == []
+    assert seen == ["/api/user/listByClient"]
+    assert client._http.is_closed
+
+
+async def test_async_transport_is_sent_through_and_closed() -> None:
+    seen: list[str] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json={"success": True, "message": [], "users": []})
+
+    async with AsyncSalesManago(**SETTINGS, transport=httpx.MockTransport(answer)) as client:
+        assert await client.users.list() == []
+    assert seen == ["/api/user/listByClient"]
+    assert client._http.is_closed
+
+
+@pytest.mark.parametrize(
+    ("cls", "http"),
+    [(SalesManago, httpx.Client), (AsyncSalesManago, httpx.AsyncClient)],
+)
+def test_http_client_and_transport_together_are_refused(cls: Any, http: Any) -> None:
+    with pytest.raises(ValueError, match="pass http_client or transport, not both"):
+        cls(**SETTINGS, http_client=http(), transport=httpx.MockTransport(lambda r: None))

@@ -48,6 +48,7 @@ PAIRS = _pairs()
 TWINS: dict[Any, Any] = {
     SalesManago: AsyncSalesManago,
     httpx.Client: httpx.AsyncClient,
+    httpx.BaseTransport: httpx.AsyncBaseTransport,
     **dict(PAIRS.values()),
 }
 
@@ -153,8 +154,8 @@ def test_client_methods_have_async_twins() -> None:
 
 
 def test_client_constructors_match() -> None:
-    """Both constructors take the same keyword-only settings; ``http_client`` and
-    ``sleep`` take the async kinds."""
+    """Both constructors take the same keyword-only settings; ``http_client``,
+    ``transport`` and ``sleep`` take the async kinds."""
     _assert_twins(
         SalesManago.__init__,
         AsyncSalesManago.__init__,
@@ -166,6 +167,8 @@ def test_client_constructors_match() -> None:
     assert hints["max_concurrent_requests"] is int
     assert hints["http_client"] == httpx.AsyncClient | None
     assert hints["sleep"] == Callable[[float], Awaitable[None]] | None
+    assert hints["transport"] == httpx.AsyncBaseTransport | None
+    assert _hints(SalesManago.__init__)["transport"] == httpx.BaseTransport | None
 
 
 def test_async_client_has_async_context_manager_and_aclose() -> None:

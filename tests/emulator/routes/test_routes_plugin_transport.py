@@ -152,6 +152,25 @@ def test_client_with_explicit_account_owner_and_options() -> None:
     assert call.request["sha"] == "***"
 
 
+def test_emulator_clients_close_their_own_http_client_and_leave_a_given_one_open() -> None:
+    emu = Emulator(clock=FrozenClock(DEFAULT_NOW))
+    emu.add_account(client_id="one", api_secret="s1", users=["a@example.com"])
+    with emu.client() as client:
+        assert client.users.list() == ["a@example.com"]
+    assert client._http.is_closed
+    given = httpx.Client(transport=emu.transport())
+    with emu.client(http_client=given) as client:
+        assert client.users.list() == ["a@example.com"]
+    assert not given.is_closed
+    given.close()
+
+
+async def test_emulator_async_client_closes_its_own_http_client(emu: Emulator) -> None:
+    async with emu.async_client() as client:
+        assert A_OWNER in await client.users.list()
+    assert client._http.is_closed
+
+
 def test_call_log_keeps_the_bytes_and_decodes_the_request_once_masked(emu: Emulator) -> None:
     """A logged batch costs its bytes until read; read, it is the body with the sha masked."""
     details = [{"contact": {"email": f"u{i}@example.com"}} for i in range(300)]
