@@ -39,6 +39,7 @@ from .errors import (
     RateLimitError,
     ResponseValidationError,
     SalesManagoError,
+    attach_other_errors,
     attach_partial_results,
     error_class_for_messages,
     error_class_for_status,
@@ -563,7 +564,8 @@ class AsyncAPIClient(BaseClient):
         After the first failure no further call is started, and the calls already
         sent are awaited (not cancelled: a cancelled write may still have landed), so
         the error raised carries exactly the results of every call that succeeded
-        (merged by ``merge``, default: their list in call order) in ``partial_results``.
+        (merged by ``merge``, default: their list in call order) in ``partial_results``,
+        and the errors of the calls in flight that failed too in ``other_errors``.
         """
         results: dict[int, T] = {}
         failures: list[Exception] = []
@@ -582,8 +584,11 @@ class AsyncAPIClient(BaseClient):
             for index, call in enumerate(calls):
                 tg.start_soon(run, index, call)
         if failures:
-            _partial_failure(failures[0], [results[i] for i in sorted(results)], len(calls), merge)
-            raise failures[0]
+            first = failures[0]
+            _partial_failure(first, [results[i] for i in sorted(results)], len(calls), merge)
+            if isinstance(first, SalesManagoError):
+                attach_other_errors(first, failures[1:])
+            raise first
         return [results[i] for i in range(len(calls))]
 
     async def iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:

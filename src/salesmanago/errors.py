@@ -54,6 +54,7 @@ __all__ = [
     "ResponseValidationError",
     "SalesManagoError",
     "ValidationError",
+    "attach_other_errors",
     "attach_partial_results",
     "error_class_for_messages",
     "error_class_for_status",
@@ -74,11 +75,15 @@ class SalesManagoError(Exception):
             items); ``None`` when the error did not end a multi-request operation.
         completed_requests: how many of the operation's requests succeeded.
         total_requests: how many requests the operation had (0: a single request).
+        other_errors: the errors of the operation's other requests that failed
+            too (the async client's requests already in flight when the first
+            failed); empty otherwise.
     """
 
     partial_results: Any = None
     completed_requests: int = 0
     total_requests: int = 0
+    other_errors: tuple[Exception, ...] = ()
 
 
 class ConfigurationError(SalesManagoError, ValueError):
@@ -292,6 +297,17 @@ def attach_partial_results(error: SalesManagoError, results: Any, done: int, tot
         f" [{done} of {total} requests of this operation succeeded before this failure; "
         "their results are in the error's partial_results]"
     )
+    if len(error.args) == 1 and isinstance(error.args[0], str):  # every error of this module
+        error.args = (error.args[0] + note,)
+
+
+def attach_other_errors(error: SalesManagoError, others: Sequence[Exception]) -> None:
+    """Record on ``error`` the errors of the other requests of its operation that
+    failed too, and add their number to its text."""
+    if not others:
+        return
+    error.other_errors = tuple(others)
+    note = f" [{len(others)} more of its requests failed too: see the error's other_errors]"
     if len(error.args) == 1 and isinstance(error.args[0], str):  # every error of this module
         error.args = (error.args[0] + note,)
 

@@ -169,6 +169,8 @@ async def test_failed_chunk_carries_the_applied_chunks(
     assert error.completed_requests == len(applied) // 3
     assert f"{error.completed_requests} of 4 requests" in str(error)
     assert "partial_results" in str(error)
+    assert error.other_errors == ()  # one chunk failed: no other error to report
+    assert "other_errors" not in str(error)
     if mode == "sync":
         assert applied == ["c0@example.com", "c1@example.com", "c2@example.com"]
         assert len(server.requests) == 2  # nothing is sent after the failure
@@ -207,6 +209,40 @@ async def test_async_chunks_in_flight_are_awaited_not_cancelled(server: FakeServ
     assert answered == ["c0@example.com"]
     assert [i.email for i in info.value.partial_results.items] == ["c0@example.com"]
     assert (info.value.completed_requests, info.value.total_requests) == (1, 2)
+    await client.aclose()
+
+
+async def test_async_chunks_failing_together_are_all_reported() -> None:
+    """Async: chunks in flight that fail too are not lost: the error raised (the first
+    failure) lists them in ``other_errors`` and says how many in its text."""
+    import anyio
+
+    both_sent = anyio.Event()
+    seen: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(_emails(request)[0])
+        if len(seen) == 2:
+            both_sent.set()
+        await both_sent.wait()  # both chunks in flight, then both fail
+        return httpx.Response(503 if seen[0] == _emails(request)[0] else 500)
+
+    client = AsyncSalesManago(
+        client_id="c",
+        api_secret="s",
+        owner="owner@example.com",
+        endpoint="https://app3.salesmanago.pl",
+        max_retries=0,
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(InternalServerError) as info:
+        await client.contacts.batch_upsert(_items(2), chunk_size=1)
+    error = info.value
+    assert (error.completed_requests, error.total_requests) == (0, 2)
+    (other,) = error.other_errors
+    assert isinstance(other, InternalServerError)
+    assert {error.status_code, other.status_code} == {500, 503}
+    assert "1 more of its requests failed too: see the error's other_errors" in str(error)
     await client.aclose()
 
 
