@@ -267,7 +267,7 @@ def batch_upsert_calls(
                 partial_key="contactIds",
                 items_key="upsertDetails",
                 indexes=chunk_indexes,
-                repeatable=all(_repeatable(item) for item in chunk),
+                repeatable=all(map(_repeatable, chunk)),
             )
         )
     return calls, functools.partial(_merge_batch, refused=refused)
