@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from ..errors import RULE_STRING, EmulatorError, InvalidField
+from ..errors import EmulatorError
 from ..state.events import BATCH_EVENT_LIMIT, MAX_DETAILS, EventItem, EventWrite
 from ._base import RequestContext, RouteTable
 from ._parse import (
@@ -61,11 +61,7 @@ def read_event(body: Body, prefix: str) -> EventWrite:
 
     Keys sent as ``null`` are listed in ``cleared`` (an update removes them).
     """
-    fields: dict[str, Any] = {}
-    event_type = body.get("contactExtEventType")
-    if event_type is not None and not isinstance(event_type, str):
-        raise InvalidField(prefix + "contactExtEventType", RULE_STRING)
-    fields["event_type"] = event_type
+    fields: dict[str, Any] = {"event_type": opt_str(body, "contactExtEventType", prefix)}
     fields["date"] = opt_date(body, "date", prefix)
     fields["value"] = opt_decimal(body, "value", prefix)
     for key, attr in _TEXT_KEYS:
@@ -131,10 +127,10 @@ def add_batch(ctx: RequestContext, body: Body) -> dict[str, Any]:
         indexes.append(index)
     if not raw:
         ctx.account.events.add_batch([], ctx.owner)  # refuses the empty batch
-    results = ctx.account.events.add_batch(items, ctx.owner) if items else []
-    for position, (index, result) in enumerate(zip(indexes, results, strict=True)):
+    results = ctx.account.events.add_batch(items, ctx.owner, indexes=indexes) if items else []
+    for index, result in zip(indexes, results, strict=True):
         if isinstance(result, EmulatorError):
-            failures[index] = _renumbered(result, position, index)
+            failures[index] = result
     created = len(raw) - len(failures)
     answer: dict[str, Any] = {
         "failedContacts": [_item_key(raw[index]) for index in sorted(failures)],
@@ -147,16 +143,6 @@ def add_batch(ctx: RequestContext, body: Body) -> dict[str, Any]:
             text for _, error in sorted(failures.items()) for text in error.messages
         ]
     return answer
-
-
-def _renumbered(error: EmulatorError, position: int, index: int) -> EmulatorError:
-    """An item error the area named by its position among the parsed items, renamed."""
-    if position == index or not isinstance(error, InvalidField):
-        return error
-    old, new = f"events[{position}].", f"events[{index}]."
-    if not error.field.startswith(old):
-        return error
-    return InvalidField(new + error.field[len(old) :], error.rule)
 
 
 @table.route("/api/contact/updateContactExtEvent", "/api/v2/contact/updateContactExtEvent")

@@ -485,11 +485,19 @@ class EventsArea(AccountArea):
         user = self.account._owner(owner)
         return self._add(event, user, email, contact_id, force_opt_in, prefix)
 
-    def add_batch(self, items: Sequence[EventItem], owner: str) -> list[str | EmulatorError]:
+    def add_batch(
+        self,
+        items: Sequence[EventItem],
+        owner: str,
+        *,
+        indexes: Sequence[int] | None = None,
+    ) -> list[str | EmulatorError]:
         """Add each item on its own: an event id, or the item's error (named ``events[i]....``).
 
-        Later items see earlier ones (a repeated ``externalId`` updates). No
-        items, or more than :data:`BATCH_EVENT_LIMIT`, refuses the whole batch.
+        ``i`` is the item's position, or ``indexes[position]`` when given (its
+        index in the request, when items refused earlier were left out). Later
+        items see earlier ones (a repeated ``externalId`` updates). No items, or
+        more than :data:`BATCH_EVENT_LIMIT`, refuses the whole batch.
         """
         self.account._tick()
         user = self.account._owner(owner)
@@ -507,7 +515,7 @@ class EventsArea(AccountArea):
                         item.email,
                         item.contact_id,
                         item.force_opt_in,
-                        f"events[{index}].",
+                        f"events[{index if indexes is None else indexes[index]}].",
                     )
                 )
             except EmulatorError as error:
