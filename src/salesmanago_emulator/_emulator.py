@@ -181,10 +181,8 @@ class Emulator(Generic[_C]):
     def reset(self) -> None:
         """Drop every account, the call log and the fault rules; keep the clock."""
         with self._lock:
-            self._accounts.clear()
-            self._calls.clear()
+            self._replace_accounts(())
             self._faults.clear()
-            self._router.forget_credentials()
 
     def export_state(self) -> dict[str, Any]:
         """Every account, contact and area as JSON-ready data (:mod:`.snapshot`)."""

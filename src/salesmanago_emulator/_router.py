@@ -64,7 +64,15 @@ if TYPE_CHECKING:
     from .faults import FaultInjector, FaultPlan
     from .state.account import Account
 
-__all__ = ["CallRecord", "RouteInfo", "Router", "encode_json", "routes"]
+__all__ = [
+    "CallRecord",
+    "RouteInfo",
+    "Router",
+    "decode_json",
+    "encode_json",
+    "route_path",
+    "routes",
+]
 
 _LOG: Final = logging.getLogger("salesmanago_emulator")
 
@@ -180,6 +188,13 @@ class CallRecord:
         )
 
 
+def route_path(path: str) -> str:
+    """The part of a URL path the router matches: from ``/api/`` on (the transport's
+    and the server's way to find it behind any prefix)."""
+    index = path.find("/api/")
+    return path[index:] if index > 0 else path
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -227,7 +242,7 @@ _DECODER: Final = json.JSONDecoder(
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
-def _decode(raw: bytes) -> Any:
+def decode_json(raw: bytes) -> Any:
     """``_DECODER.decode`` of the UTF-8 body, in one scan when no white space surrounds it.
 
     Raises what ``decode`` raises (``ValueError`` subclasses, ``RecursionError``).
@@ -295,7 +310,7 @@ def _masked(raw: bytes) -> dict[str, Any] | None:
     """A logged body as :attr:`CallRecord.request` shows it: decoded, secrets masked;
     ``None`` when it is not a JSON object."""
     try:
-        body = _decode(raw)
+        body = decode_json(raw)
     except (ValueError, RecursionError):
         return None
     return _mask(body) if isinstance(body, dict) else None
@@ -359,11 +374,11 @@ class Router:
         clock: Clock,
         lock: threading.RLock,
         calls: deque[CallRecord],
-        faults: FaultInjector | None = None,
+        faults: FaultInjector,
     ) -> None:
         """Serve ``accounts`` (by client id), timing calls with ``clock``."""
         self.faults = faults
-        """The fault rules the HTTP doors consult (:meth:`FaultInjector.match`), if any."""
+        """The fault rules the HTTP doors consult (:meth:`plan`)."""
         self._accounts = accounts
         self._clock = clock
         self._lock = lock
@@ -377,6 +392,11 @@ class Router:
         """Drop the cache of verified signatures (after accounts were removed)."""
         with self._lock:
             self._verified.clear()
+
+    def plan(self, method: str, path: str, body: bytes) -> FaultPlan | None:
+        """The fault to inject into this request, if a rule matches (the HTTP doors,
+        transport and server, ask before :meth:`handle` and wait ``plan.delay``)."""
+        return self.faults.match(method, path, body)
 
     def handle(
         self, method: str, path: str, body: bytes, fault: FaultPlan | None = None
@@ -421,7 +441,7 @@ class Router:
         if route is None:
             return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
         try:
-            body = _decode(raw)
+            body = decode_json(raw)
         except _NumberOutOfRangeError as error:
             return 400, raw, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting

@@ -40,7 +40,6 @@ registering one twice is a ``ValueError``.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -50,9 +49,22 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-from ._router import encode_json
+from ._router import (
+    TEXT_INTERNAL,
+    TEXT_NOT_JSON,
+    TEXT_NOT_OBJECT,
+    CallRecord,
+    decode_json,
+    encode_json,
+)
 from .clock import FrozenClock
-from .errors import CompanyNotFound, ContactNotFound, EmulatorError
+from .errors import (
+    CompanyNotFound,
+    ContactNotFound,
+    EmulatorError,
+    RuleNotFound,
+    WorkflowNotFound,
+)
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -229,13 +241,17 @@ def _route(name: str) -> ControlRoute:
     return route
 
 
+# What the control API answers with 404 (any other refusal of the state layer is a 400).
+_NOT_FOUND: Final = (ContactNotFound, CompanyNotFound, RuleNotFound, WorkflowNotFound)
+
+
 def _run(emulator: Emulator[Any], route: ControlRoute, data: Mapping[str, Any]) -> dict[str, Any]:
     try:
         with emulator.lock:
             return dict(route.handler(emulator, ControlArgs(data)))
     except ControlError:
         raise
-    except ContactNotFound as err:
+    except _NOT_FOUND as err:
         raise ControlError(str(err), 404) from None
     except EmulatorError as err:
         raise ControlError(str(err), 400) from None
@@ -283,11 +299,11 @@ def handle_control(
         data: Any = dict(parse_qsl(query))
     elif method == "POST":
         try:
-            data = json.loads(raw.decode("utf-8"), parse_float=Decimal) if raw.strip() else {}
-        except (ValueError, RecursionError):
-            return _failure(400, ["Request body is not valid JSON"])
+            data = decode_json(raw) if raw.strip() else {}
+        except (ValueError, RecursionError):  # not JSON, NaN, a number out of range
+            return _failure(400, [TEXT_NOT_JSON])
         if not isinstance(data, dict):
-            return _failure(400, ["Request body must be a JSON object"])
+            return _failure(400, [TEXT_NOT_OBJECT])
     else:
         return _failure(405, [f"Method {method} is not allowed: use POST (or GET to read)"])
     try:
@@ -297,7 +313,7 @@ def handle_control(
         return _failure(err.status, err.messages)
     except Exception:
         _LOG.exception("salesmanago_emulator: control operation %s failed", route.name)
-        return _failure(500, ["Internal emulator error"])
+        return _failure(500, [TEXT_INTERNAL])
     return 200, body, not route.read_only
 
 
@@ -410,7 +426,7 @@ def _state_import(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, An
     return {"accounts": len(emulator.accounts)}
 
 
-def _call_info(call: Any) -> dict[str, Any]:
+def _call_info(call: CallRecord) -> dict[str, Any]:
     info = {
         "method": call.method,
         "path": call.path,
@@ -419,9 +435,8 @@ def _call_info(call: Any) -> dict[str, Any]:
         "response": call.response,
         "at": _instant(call.at),
     }
-    fault = getattr(call, "fault", None)
-    if fault is not None:
-        info["fault"] = fault
+    if call.fault is not None:
+        info["fault"] = call.fault
     return info
 
 
@@ -509,10 +524,7 @@ def _companies(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     account = args.account(emulator)
     name = args.text("name", None)
     names = [name] if name is not None else account.companies.names()
-    try:
-        views = [account.companies.company(n) for n in names]
-    except CompanyNotFound as err:
-        raise ControlError(str(err), 404) from None
+    views = [account.companies.company(n) for n in names]
     companies = [
         {
             "name": view.name,

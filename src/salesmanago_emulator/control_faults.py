@@ -48,10 +48,11 @@ def _spec(index: int, item: object) -> dict[str, Any]:
         known = ", ".join(_WIRE_TO_ARG)
         raise ControlError(f"Fault {index}: unknown fields {unknown} (known: {known})")
     # JSON fractions arrive as Decimal; fault timings and chances are plain floats.
+    # null means "the default", except for retryAfter, where it means "no header".
     return {
         _WIRE_TO_ARG[key]: float(value) if isinstance(value, Decimal) else value
         for key, value in item.items()
-        if value is not None
+        if value is not None or key == "retryAfter"
     }
 
 

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .control import ControlArgs, ControlError, control_route
-from .errors import RuleNotFound, WorkflowNotFound
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -59,10 +58,7 @@ def _rules_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     contacts = _keys(args, "contacts")
     check = args.boolean("checkConditions", False)
     passing = _keys(args, "passing", required=check)
-    try:
-        result = rules.run_rule(rule_id, contacts or [], check_conditions=check, passing=passing)
-    except RuleNotFound as err:
-        raise ControlError(str(err), 404) from None
+    result = rules.run_rule(rule_id, contacts or [], check_conditions=check, passing=passing)
     return result.to_wire()
 
 
@@ -81,10 +77,7 @@ def _workflows_create(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str
 def _workflows_delete(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Delete a workflow (workflowId): it leaves workflow/list and cannot be run."""
     rules = args.account(emulator).rules
-    try:
-        workflow = rules.delete_workflow(args.integer("workflowId"))
-    except WorkflowNotFound as err:
-        raise ControlError(str(err), 404) from None
+    workflow = rules.delete_workflow(args.integer("workflowId"))
     return {"workflow": workflow.to_state()}
 
 
@@ -94,8 +87,5 @@ def _workflows_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, A
     rules = args.account(emulator).rules
     workflow_id = args.integer("workflowId")
     contacts = _keys(args, "contacts")
-    try:
-        result = rules.run_workflow(workflow_id, contacts or [])
-    except WorkflowNotFound as err:
-        raise ControlError(str(err), 404) from None
+    result = rules.run_workflow(workflow_id, contacts or [])
     return result.to_wire()

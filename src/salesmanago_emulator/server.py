@@ -32,7 +32,6 @@ its answer is sent.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import socket
 import threading
@@ -41,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
+from ._router import TEXT_INTERNAL, encode_json, route_path
 from .control import CONTROL_PREFIX, handle_control
 from .faults import InjectedTransportError
 
@@ -65,17 +65,11 @@ _UNDISPATCHED: Final = frozenset({404, 405})
 
 
 def _envelope(message: str) -> bytes:
-    return json.dumps({"success": False, "message": [message]}).encode()
+    return encode_json({"success": False, "message": [message]}).encode()
 
 
 def _too_large(length: int, limit: int) -> str:
     return f"Request body too large: {length} bytes (the limit is {limit})"
-
-
-def _route_path(path: str) -> str:
-    """The part of a URL path the router matches: from ``/api/`` on (as the transport does)."""
-    index = path.find("/api/")
-    return path[index:] if index > 0 else path
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -153,14 +147,14 @@ class _Handler(BaseHTTPRequestHandler):
             if url.path.startswith(CONTROL_PREFIX):
                 self._control(url.path[len(CONTROL_PREFIX) :], body, url.query)
             else:
-                self._api(_route_path(url.path), body)
+                self._api(route_path(url.path), body)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception:
             _LOG.exception("salesmanago_emulator: error answering %s %s", self.command, self.path)
             self.close_connection = True
             with contextlib.suppress(OSError):
-                self._send(500, _envelope("Internal emulator error"))
+                self._send(500, _envelope(TEXT_INTERNAL))
 
     def _commit(self) -> None:
         state_file = self.server.state_file
@@ -177,18 +171,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, path: str, body: bytes) -> None:
         router = self.server.emulator._router
-        fault = None
-        if router.faults is not None:
-            fault = router.faults.match(self.command, path, body)
-            if fault is not None and fault.delay:
-                router.faults.sleep(fault.delay)
+        fault = router.plan(self.command, path, body)
+        if fault is not None and fault.delay:
+            router.faults.sleep(fault.delay)
         try:
             status, data = router.handle(self.command, path, body, fault)
-        except InjectedTransportError:
-            self._commit()  # an after-write fault may have applied the request
+        except InjectedTransportError as exc:
+            if exc.applied:  # an after-write fault: the request changed the state
+                self._commit()
             self.close_connection = True  # no answer: the client sees the connection drop
             return
-        if status not in _UNDISPATCHED:
+        reached = fault is None or fault.reaches_platform  # else refused before the write
+        if reached and status not in _UNDISPATCHED:
             self._commit()
         extra = [("Allow", "POST")] if status == 405 else []
         if fault is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 import httpx
 
+from ._router import route_path
 from .faults import ConnectionDroppedError, ResponseTimeoutError
 
 if TYPE_CHECKING:
@@ -36,12 +37,6 @@ def _headers(length: int, status: int) -> httpx.Headers:
     return httpx.Headers(raw)
 
 
-def _route_path(path: str) -> str:
-    """The part of a URL path the router matches: from ``/api/`` on."""
-    index = path.find("/api/")
-    return path[index:] if index > 0 else path
-
-
 class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """One transport serving both ``httpx.Client`` and ``httpx.AsyncClient``.
 
@@ -52,12 +47,6 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def __init__(self, router: Router) -> None:
         """Answer requests with ``router`` (see :meth:`Emulator.transport`)."""
         self._router = router
-
-    def _plan(self, request: httpx.Request, path: str, content: bytes) -> FaultPlan | None:
-        faults = self._router.faults
-        if faults is None:
-            return None
-        return faults.match(request.method, path, content)
 
     def _respond(
         self, request: httpx.Request, path: str, content: bytes, fault: FaultPlan | None = None
@@ -80,18 +69,18 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request of a sync ``httpx.Client`` (injected latency: ``faults.sleep``)."""
         content = request.read()
-        path = _route_path(request.url.path)
-        fault = self._plan(request, path, content)
-        if fault is not None and fault.delay and self._router.faults is not None:
+        path = route_path(request.url.path)
+        fault = self._router.plan(request.method, path, content)
+        if fault is not None and fault.delay:
             self._router.faults.sleep(fault.delay)
         return self._respond(request, path, content, fault)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request of an ``httpx.AsyncClient`` (latency: ``faults.async_sleep``)."""
         content = await request.aread()
-        path = _route_path(request.url.path)
-        fault = self._plan(request, path, content)
-        if fault is not None and fault.delay and self._router.faults is not None:
+        path = route_path(request.url.path)
+        fault = self._router.plan(request.method, path, content)
+        if fault is not None and fault.delay:
             await self._router.faults.async_sleep(fault.delay)
         return self._respond(request, path, content, fault)
 

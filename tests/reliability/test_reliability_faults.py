@@ -314,6 +314,15 @@ def test_marker_refuses_a_bad_fault(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*faults=...*fault 0*unknown fault kind*"])
 
 
+def test_control_api_retry_after_null_sends_no_header(emulator: Emulator) -> None:
+    """``retryAfter: null`` means a 429 without the header, as ``retry_after=None`` does."""
+    added = emulator.control("faults/add", {"kind": "rate_limit", "retryAfter": None, "path": HAS})
+    assert added["faults"][0]["retryAfter"] is None
+    response = post(emulator, HAS, KNOWN)
+    assert response.status_code == 429
+    assert "retry-after" not in response.headers
+
+
 def test_control_api_adds_lists_and_clears_faults(emulator: Emulator) -> None:
     """``/_emulator/faults/add`` (camelCase fields, one rule or ``faults: [...]``),
     ``/_emulator/faults`` (with hits) and ``/_emulator/faults/clear``."""
