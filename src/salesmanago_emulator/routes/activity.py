@@ -20,13 +20,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from ..errors import InvalidField
 from ..state.contacts import ContactRecord
 from ..state.visits import ContactActivity, Visit, VisitStat
 from ._base import RequestContext, RouteTable
-from ._parse import Body, opt_bool, req_date, to_ms
+from ._parse import Body, opt_bool, to_ms
 from ._shapes import card_section
-from .listings import RULE_TO_BEFORE_FROM
+from .listings import date_range
 
 if TYPE_CHECKING:
     from ..state.account import Account
@@ -113,10 +112,7 @@ def stat_item(stat: VisitStat) -> dict[str, Any]:
 @table.route("/api/contact/recentActivity", owner_required=False, accepts_user=True)
 def recent_activity(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Visits in [``from``, ``to``]: contact counts, visitors by state, anonymous, stats."""
-    start = req_date(body, "from")
-    end = req_date(body, "to")
-    if end < start:
-        raise InvalidField("to", RULE_TO_BEFORE_FROM)
+    start, end = date_range(body)
     all_visits = bool(opt_bool(body, "allVisits"))
     ip = bool(opt_bool(body, "ipDetails"))
     report = ctx.account.visits.report(start, end)

@@ -31,15 +31,24 @@ ADDRESSEE_TYPES: Final = ("EMAIL", "CONTACT_ID")
 """The addressee types the monitoring routes take (protocol §5.4)."""
 
 
-def contact_key(body: Body, prefix: str = "") -> str:
-    """The contact a body names: ``email``, else ``contactId``; one of them is required."""
+def opt_contact_key(body: Body, prefix: str = "") -> str | None:
+    """The contact a body names: ``email``, else ``contactId``; ``None`` when neither
+    is sent (or both are blank)."""
     email = opt_str(body, "email", prefix)
     if email is not None and email.strip():
         return email
     contact_id = opt_str(body, "contactId", prefix)
     if contact_id is not None and contact_id.strip():
         return contact_id.strip()
-    raise InvalidField(prefix + "email", RULE_REQUIRED)
+    return None
+
+
+def contact_key(body: Body, prefix: str = "") -> str:
+    """The contact a body names: ``email``, else ``contactId``; one of them is required."""
+    key = opt_contact_key(body, prefix)
+    if key is None:
+        raise InvalidField(prefix + "email", RULE_REQUIRED)
+    return key
 
 
 def _ids(record: ContactRecord) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from ..errors import EmulatorError
+from ..errors import RULE_NOT_EMPTY, EmulatorError, InvalidField
 from ..state.events import BATCH_EVENT_LIMIT, MAX_DETAILS, EventItem, EventWrite
 from ._base import RequestContext, RouteTable
 from ._parse import (
@@ -28,6 +28,7 @@ from ._parse import (
     to_ms,
 )
 from ._shapes import card_section
+from .contacts import opt_contact_key
 
 if TYPE_CHECKING:
     from ..state.account import Account
@@ -111,6 +112,8 @@ def add_batch(ctx: RequestContext, body: Body) -> dict[str, Any]:
     item failed, with the items' texts in ``message``.
     """
     raw = req_list(body, "events", limit=BATCH_EVENT_LIMIT)
+    if not raw:
+        raise InvalidField("events", RULE_NOT_EMPTY)
     items: list[EventItem] = []
     indexes: list[int] = []
     failures: dict[int, EmulatorError] = {}
@@ -125,8 +128,6 @@ def add_batch(ctx: RequestContext, body: Body) -> dict[str, Any]:
             continue
         items.append(EventItem(event=event, email=email, contact_id=contact_id, force_opt_in=force))
         indexes.append(index)
-    if not raw:
-        ctx.account.events.add_batch([], ctx.owner)  # refuses the empty batch
     results = ctx.account.events.add_batch(items, ctx.owner, indexes=indexes) if items else []
     for index, result in zip(indexes, results, strict=True):
         if isinstance(result, EmulatorError):
@@ -159,13 +160,11 @@ def update(ctx: RequestContext, body: Body) -> dict[str, Any]:
 @table.route("/api/contact/deleteContactExtEvent", "/api/v2/contact/deleteContactExtEvent")
 def delete(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Delete one event by ``eventId`` or ``externalId`` (optionally of ``email``/``contactId``)."""
-    email, contact_id = _contact(body, "")
-    contact = email if email is not None and email.strip() else contact_id
     ctx.account.events.delete(
         ctx.owner,
         event_id=opt_str(body, "eventId"),
         external_id=opt_str(body, "externalId"),
-        contact=contact.strip() if contact is not None and contact.strip() else None,
+        contact=opt_contact_key(body),
     )
     return {"result": RESULT_DELETED}
 

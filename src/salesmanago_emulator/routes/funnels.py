@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from ..errors import RULE_NOT_EMPTY, InvalidField
 from ..state.contacts import ContactRecord
 from ..state.funnels import StageSpec, Target
 from ._base import RequestContext, RouteTable
@@ -90,7 +91,10 @@ def count(ctx: RequestContext, body: Body) -> dict[str, Any]:
 
 def _opt_stage(body: Body) -> str | None:
     """``stage`` when sent (then non-empty: a blank one never means "the whole funnel")."""
-    return None if opt_str(body, "stage") is None else req_str(body, "stage")
+    stage = opt_str(body, "stage")
+    if stage is not None and not stage.strip():
+        raise InvalidField("stage", RULE_NOT_EMPTY)
+    return stage
 
 
 @card_section("contactFunnels")

@@ -9,6 +9,7 @@ it out). Unknown keys are skipped; a key given twice is answered once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, Final
 
 from ..errors import InvalidField
@@ -18,7 +19,7 @@ from ._base import RequestContext, RouteTable
 from ._parse import RULE_MAX, Body, req_date, req_int, req_str_list
 from ._shapes import basic_contact, full_contact, id_and_email
 
-__all__ = ["LIST_LIMIT", "PAGE_SIZE_LIMIT", "RULE_TO_BEFORE_FROM", "table"]
+__all__ = ["LIST_LIMIT", "PAGE_SIZE_LIMIT", "RULE_TO_BEFORE_FROM", "date_range", "table"]
 
 table: Final = RouteTable("contacts")
 """The routes of this module."""
@@ -94,7 +95,8 @@ def list_all_by_id(ctx: RequestContext, body: Body) -> dict[str, Any]:
     return _answer(ctx, body, "contactId", full_contact, limit=LIST_LIMIT)
 
 
-def _range(body: Body) -> tuple[Any, Any]:
+def date_range(body: Body) -> tuple[datetime, datetime]:
+    """``from`` and ``to`` (both required), ``to`` not before ``from``."""
     start = req_date(body, "from")
     end = req_date(body, "to")
     if end < start:
@@ -105,21 +107,21 @@ def _range(body: Body) -> tuple[Any, Any]:
 @table.route("/api/contact/createdContacts", accepts_user=True)
 def created_contacts(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Live contacts created in [``from``, ``to``], oldest first: ``{id, email}`` items."""
-    start, end = _range(body)
+    start, end = date_range(body)
     return {"createdContacts": [id_and_email(r) for r in ctx.account.created_between(start, end)]}
 
 
 @table.route("/api/contact/modifiedContacts", accepts_user=True)
 def modified_contacts(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Live contacts last modified in [``from``, ``to``], oldest first: ``{id, email}`` items."""
-    start, end = _range(body)
+    start, end = date_range(body)
     return {"modifiedContacts": [id_and_email(r) for r in ctx.account.modified_between(start, end)]}
 
 
 @table.route("/api/contact/paginatedModifiedContacts", accepts_user=True)
 def paginated_modified_contacts(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """One page (``page`` from 0, ``size`` <= 1000) of ``modifiedContacts``, and ``hasMore``."""
-    start, end = _range(body)
+    start, end = date_range(body)
     page = req_int(body, "page", minimum=0)
     size = req_int(body, "size", minimum=1)
     if size > PAGE_SIZE_LIMIT:
