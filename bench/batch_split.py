@@ -6,7 +6,7 @@ Not a ratio with a target: a diagnostic for ``batch_speedup``. "SDK only" answer
 every chunk with the emulator's recorded answer; "emulator only" sends the SDK's
 recorded request bodies straight to the transport; "account only" runs
 ``Account.batch_upsert`` on prebuilt writes (made like the route makes them) in
-chunks of 400. "first run" is the
+the SDK's chunks (``BATCH_UPSERT_CHUNK``, 400). "first run" is the
 end-to-end batch the first time this process allocates that much memory (the
 page faults ``batch_speedup`` pays too); "kept" is what a batch leaves allocated.
 """
@@ -15,32 +15,22 @@ from __future__ import annotations
 
 import gc
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable
 
 import httpx
 
 from salesmanago import ContactUpsert
+from salesmanago.resources.contacts import BATCH_UPSERT_CHUNK as CHUNK
 from salesmanago_emulator.state.contacts import ContactWrite
 
-from .contacts import OWNER, _emulator, _sdk
-
-CHUNK = 400
+from ._timing import best_of
+from .contacts import CLIENT_ID, OWNER, _emulator, _sdk
 
 
 def _per_item(fn: Callable[[], object], items: int, repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.process_time()
-            fn()
-            best = min(best, time.process_time() - start)
-        finally:
-            gc.enable()
-    return best / items * 1e6
+    """CPU µs per item of the best of ``repeats`` runs of ``fn`` (GC paused)."""
+    return best_of(fn, repeats) / items * 1e6
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     def account_only() -> None:
-        account = _emulator().account("bench-client")
+        account = _emulator().account(CLIENT_ID)
         for start in range(0, n, CHUNK):
             account.batch_upsert(writes[start : start + CHUNK], OWNER)
 

@@ -51,10 +51,8 @@ from salesmanago import AsyncSalesManago, ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, EmulatorServer
 
 from ._timing import Result
+from .contacts import CLIENT_ID, OWNER, SECRET
 
-CLIENT_ID = "bench-client"
-SECRET = "bench-secret"
-OWNER = "owner@example.com"
 LATENCY = 0.010
 CONCURRENCY = 64
 ASYNC_TARGET = 3.0

@@ -5,8 +5,9 @@ Two emulators live side by side in one process: one with ``small`` contacts
 populated through the account's Python API the same way: every contact in one
 of ~1 000 companies (``Company 0`` ... ``Company 999``), with a score (1-50) and
 3 tags out of a pool of 100. Then, alternating small and large for several
-rounds (so machine drift hits both), each operation is timed over ``calls``
-calls and the best round's per-call time is kept:
+rounds (so machine drift hits both), each operation is timed (CPU time, as
+:func:`bench._timing.best_of` measures) over ``calls`` calls and the best
+round's per-call time is kept:
 
 * ``scale_upsert`` -- SDK ``contacts.upsert`` of an existing contact (a new
   name, so it really writes), in-process transport;
@@ -30,21 +31,17 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 
 import attrs
-import httpx
 
 from salesmanago import ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.state.account import Account
 from salesmanago_emulator.state.contacts import ContactWrite
 
-from ._timing import Result
+from ._timing import Result, best_of
+from .contacts import CLIENT_ID, OWNER, _emulator, _sdk
 
-CLIENT_ID = "bench-client"
-SECRET = "bench-secret"
-OWNER = "owner@example.com"
 COMPANIES = 1000
 TAG_POOL = 100
 STRIDE = 7919  # a prime: k * STRIDE % size visits every contact once per `size` steps
@@ -73,8 +70,7 @@ def missing_tag(i: int) -> str:
 
 def populate(count: int) -> Emulator[FrozenClock]:
     """A fresh emulator whose account holds ``count`` contacts (companies, scores, tags)."""
-    emu = Emulator(clock=FrozenClock(datetime(2026, 1, 15, 10, tzinfo=timezone.utc)))
-    emu.add_account(client_id=CLIENT_ID, api_secret=SECRET, users=[OWNER])
+    emu = _emulator()
     account = emu.account(CLIENT_ID)
     for i in range(count):
         account.upsert(
@@ -87,14 +83,7 @@ def populate(count: int) -> Emulator[FrozenClock]:
 
 def sdk(emu: Emulator[FrozenClock]) -> SalesManago:
     """A sync SDK client on ``emu``'s in-process transport."""
-    return SalesManago(
-        client_id=CLIENT_ID,
-        api_secret=SECRET,
-        owner=OWNER,
-        endpoint="http://bench.local",
-        http_client=httpx.Client(transport=emu.transport()),
-        max_retries=0,
-    )
+    return _sdk(emu.transport())
 
 
 @attrs.define
@@ -163,13 +152,8 @@ OPS: dict[str, Op] = {
 
 
 def _timed(op: Op, side: _Side, picks: list[int], round_: int) -> float:
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        op(side, picks, round_)
-        return time.perf_counter() - t0
-    finally:
-        gc.enable()
+    """CPU seconds of one run of ``op`` (GC paused), as :func:`~bench._timing.best_of`."""
+    return best_of(lambda: op(side, picks, round_), repeats=1)
 
 
 def _best_per_call(

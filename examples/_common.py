@@ -1,8 +1,11 @@
 """Shared set-up of the examples: the live platform when ``SALESMANAGO_*`` is set,
-the embedded emulator otherwise; and a tiny local HTTP receiver for callbacks."""
+the embedded emulator otherwise; a tiny local HTTP receiver for callbacks, and the
+check of a callback's key."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import threading
@@ -47,6 +50,19 @@ def connect() -> tuple[SalesManago, Emulator[FrozenClock] | None]:
         return SalesManago(), None
     emulator = new_emulator()
     return emulator.client(), emulator
+
+
+def callback_key_ok(body: Mapping[str, Any], secret: str) -> bool:
+    """Whether a callback body's ``key`` proves it came from the platform.
+
+    The platform signs each callback it POSTs (opt-in / opt-out callbacks, rule
+    actions) with ``key`` = sha1(``email`` + the URL's secret), as a hex digest.
+    The comparison takes constant time (``hmac.compare_digest``), so a forger
+    cannot learn the key byte by byte from how fast it is refused.
+    """
+    email = str(body.get("email", ""))
+    expected = hashlib.sha1((email + secret).encode(), usedforsecurity=False).hexdigest()
+    return hmac.compare_digest(str(body.get("key", "")), expected)
 
 
 @contextmanager

@@ -18,8 +18,6 @@ steps are skipped with a note.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -27,11 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CLIENT_ID, connect, json_receiver
+from _common import CLIENT_ID, callback_key_ok, connect, json_receiver
 
 from salesmanago import Contact, ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, FrozenClock
@@ -275,7 +273,10 @@ class CrmSync:
 class ActionEndpoint:
     """The CRM's action URL for SALESmanago rules; handles DEAL_STAGE (seed 002):
     the contact's open deals, sorted by ``sort`` in ``order``, the first ``limit`` of
-    them (0: all) move to ``stage`` and get ``status``."""
+    them (0: all) move to ``stage`` and get ``status``. An unknown ``sort`` is
+    answered 400."""
+
+    SORTS: ClassVar[tuple[str, ...]] = ("created", "modified", "name")  # Deal fields
 
     def __init__(self, crm: Crm, clock: Callable[[], datetime]) -> None:
         self.crm = crm
@@ -285,19 +286,21 @@ class ActionEndpoint:
     def __call__(self, path: str, body: Mapping[str, Any]) -> int:
         """Handle one POST; answers the HTTP status."""
         email = str(body.get("email", ""))
-        key = hashlib.sha1((email + ACTION_SECRET).encode(), usedforsecurity=False).hexdigest()
-        if not hmac.compare_digest(str(body.get("key", "")), key):
+        if not callback_key_ok(body, ACTION_SECRET):
             self.log.append(f"rejected: bad key for {email}")
             return 403
         if body.get("type") != "DEAL_STAGE":
             self.log.append(f"ignored: {body.get('type')} actions are not handled here")
             return 200
         data = body.get("data") or {}
+        sort = data.get("sort", "modified")
+        if sort not in self.SORTS:
+            self.log.append(f"rejected: unknown sort {sort!r} (one of {', '.join(self.SORTS)})")
+            return 400
         with self.crm.lock:
             deals = [d for d in self.crm.deals if d.email == email and d.status == "open"]
-            attribute = {"created": "created", "modified": "modified", "name": "name"}
             deals.sort(
-                key=lambda d: getattr(d, attribute[data.get("sort", "modified")]),
+                key=lambda d: getattr(d, sort),
                 reverse=data.get("order", "desc") == "desc",
             )
             limit = int(data.get("limit", 1))

@@ -155,6 +155,10 @@ class ErpPlugin:
         """Whether the person's e-mail passes the SDK's checks."""
         return self.invalid_reason(ContactUpsert(email=person.email)) is None
 
+    def valid_emails(self, customer: Customer) -> list[str]:
+        """The e-mails of the customer's people that pass the SDK's checks, in order."""
+        return [p.email for p in customer.people if self.has_valid_email(p)]
+
     def export_customers(self, customers: Sequence[Customer], tag: str) -> dict[str, str]:
         """Bulk export ("Exportuj do SALESmanago" on the customer list): every person with
         a valid e-mail, tagged ``tag``, in one batch upsert. Returns e-mail -> contact id."""
@@ -191,14 +195,13 @@ class ErpPlugin:
         print(f"  tags          {', '.join(contact.tag_names) or '-'}")
         print(f"  campaigns     {', '.join(f.funnel for f in contact.funnels) or '-'}")
         print("  mailings      (not available: the SDK has no call listing a contact's mailings)")
-        colleagues = [p.email for p in customer.people if self.has_valid_email(p)]
-        mates = self.sm.scoring.coworkers(email, among=colleagues)
+        mates = self.sm.scoring.coworkers(email, among=self.valid_emails(customer))
         print(f"  coworkers     {', '.join(f'{m.name} ({m.score})' for m in mates) or '-'}")
 
     def preview_company(self, customer: Customer) -> int:
         """ "Podgląd danych z SALESmanago" on a customer: the summed scoring of its people
         (the API has no company endpoint: the plugin names the people it knows)."""
-        emails = [p.email for p in customer.people if self.has_valid_email(p)]
+        emails = self.valid_emails(customer)
         total = self.sm.scoring.company_scoring(emails, company=customer.name)
         people = self.sm.contacts.list(emails)
         campaigns = sorted({f.funnel for c in people for f in c.funnels})

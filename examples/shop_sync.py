@@ -17,8 +17,6 @@ step is skipped with a note.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import sys
 import threading
 from collections.abc import Mapping, Sequence
@@ -30,7 +28,7 @@ from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CLIENT_ID, connect, json_receiver
+from _common import CLIENT_ID, callback_key_ok, connect, json_receiver
 
 from salesmanago import (
     Address,
@@ -137,11 +135,7 @@ class ShopSync:
 
     def sync_customers(self) -> tuple[int, int]:
         """Upsert every customer allowed to be sent; returns (sent, skipped)."""
-        allowed = [
-            c
-            for c in self.shop.customers.values()
-            if c.shares_data or not ONLY_CONSENTING_CUSTOMERS
-        ]
+        allowed = [c for c in self.shop.customers.values() if self.may_send(c.email)]
         result = self.sm.contacts.batch_upsert([self.contact_of(c) for c in allowed])
         for item in result.failed:
             print(f"  refused       {item.email}: {'; '.join(dict.fromkeys(item.errors))}")
@@ -165,19 +159,21 @@ class ShopSync:
             details=[",".join(f"{ln.product_id}x{ln.quantity}" for ln in order.lines)],
         )
 
-    def send_order(self, order: Order) -> str | None:
-        """A placed order as a PURCHASE event; returns the event id (None: not allowed)."""
+    def _send(self, kind: ExternalEventType, order: Order, label: str) -> str | None:
+        """``order`` as a ``kind`` event described "<label> <number>"; returns the event
+        id (None: the customer may not be sent)."""
         if not self.may_send(order.email):
             return None
-        event = self._event(ExternalEventType.PURCHASE, order, f"Order {order.number}")
+        event = self._event(kind, order, f"{label} {order.number}")
         return self.sm.events.add(event, email=order.email)
+
+    def send_order(self, order: Order) -> str | None:
+        """A placed order as a PURCHASE event; returns the event id (None: not allowed)."""
+        return self._send(ExternalEventType.PURCHASE, order, "Order")
 
     def send_cart(self, cart: Order) -> str | None:
         """The customer's cart as a CART event (what abandoned-cart rules watch, S7.3)."""
-        if not self.may_send(cart.email):
-            return None
-        event = self._event(ExternalEventType.CART, cart, f"Cart {cart.number}")
-        return self.sm.events.add(event, email=cart.email)
+        return self._send(ExternalEventType.CART, cart, "Cart")
 
     def order_totals(self, email: str) -> Mapping[str, str]:
         """The platform's purchase aggregates on the contact's card (S6.3)."""
@@ -209,8 +205,7 @@ class StatusCallbackHandler:
             return 404
         kind, secret = self.PATHS[path]
         email = str(body.get("email", ""))
-        expected = hashlib.sha1((email + secret).encode(), usedforsecurity=False).hexdigest()
-        if not hmac.compare_digest(str(body.get("key", "")), expected):
+        if not callback_key_ok(body, secret):
             self.log.append(f"rejected {path}: bad key for {email}")
             return 403
         if body.get("type") != kind:
