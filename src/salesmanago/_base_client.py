@@ -161,19 +161,25 @@ def _caller_values(call: Call[Any], values: Mapping[str, object]) -> dict[str, o
 
 
 def _partial_failure(
-    error: Exception, results: Sequence[Any], total: int, merge: Callable[[list[Any]], Any] | None
+    error: Exception,
+    results: Sequence[Any],
+    total: int,
+    merge: Callable[[list[Any]], Any] | None,
+    others: Sequence[Exception] = (),
 ) -> None:
     """Attach the results of the requests that succeeded to the error that ended a
-    multi-request operation (a single request's error is left as it is)."""
+    multi-request operation, and the errors of its other requests that failed too
+    (``others``); a single request's error is left as it is."""
     if total > 1 and isinstance(error, SalesManagoError):
         done = list(results)
         attach_partial_results(error, merge(done) if merge else done, len(done), total)
+        attach_other_errors(error, others)
 
 
 def _one_http_option(http_client: object, transport: object) -> None:
     """Refuse both ``http_client`` and ``transport``: the transport of a given client is its own."""
     if http_client is not None and transport is not None:
-        raise ValueError("pass http_client or transport, not both")
+        raise ConfigurationError("pass http_client or transport, not both")
 
 
 class BaseClient:
@@ -521,7 +527,9 @@ class AsyncAPIClient(BaseClient):
             or max_concurrent_requests < 1
         ):
             got = max_concurrent_requests
-            raise ValueError(f"max_concurrent_requests must be a positive integer, got {got!r}")
+            raise ConfigurationError(
+                f"max_concurrent_requests must be a positive integer, got {got!r}"
+            )
         _one_http_option(http_client, transport)
         self._owns_http = http_client is None
         self._http = (
@@ -585,9 +593,8 @@ class AsyncAPIClient(BaseClient):
                 tg.start_soon(run, index, call)
         if failures:
             first = failures[0]
-            _partial_failure(first, [results[i] for i in sorted(results)], len(calls), merge)
-            if isinstance(first, SalesManagoError):
-                attach_other_errors(first, failures[1:])
+            done = [results[i] for i in sorted(results)]
+            _partial_failure(first, done, len(calls), merge, failures[1:])
             raise first
         return [results[i] for i in range(len(calls))]
 

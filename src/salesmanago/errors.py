@@ -293,12 +293,11 @@ def attach_partial_results(error: SalesManagoError, results: Any, done: int, tot
     error.partial_results = results
     error.completed_requests = done
     error.total_requests = total
-    note = (
+    _add_note(
+        error,
         f" [{done} of {total} requests of this operation succeeded before this failure; "
-        "their results are in the error's partial_results]"
+        "their results are in the error's partial_results]",
     )
-    if len(error.args) == 1 and isinstance(error.args[0], str):  # every error of this module
-        error.args = (error.args[0] + note,)
 
 
 def attach_other_errors(error: SalesManagoError, others: Sequence[Exception]) -> None:
@@ -307,8 +306,14 @@ def attach_other_errors(error: SalesManagoError, others: Sequence[Exception]) ->
     if not others:
         return
     error.other_errors = tuple(others)
-    note = f" [{len(others)} more of its requests failed too: see the error's other_errors]"
-    if len(error.args) == 1 and isinstance(error.args[0], str):  # every error of this module
+    _add_note(
+        error, f" [{len(others)} more of its requests failed too: see the error's other_errors]"
+    )
+
+
+def _add_note(error: SalesManagoError, note: str) -> None:
+    """Append ``note`` to the text of ``error`` (a single text, as every error here has)."""
+    if len(error.args) == 1 and isinstance(error.args[0], str):
         error.args = (error.args[0] + note,)
 
 

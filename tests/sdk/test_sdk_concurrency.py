@@ -7,7 +7,7 @@ import anyio
 import httpx
 import pytest
 
-from salesmanago import AsyncSalesManago
+from salesmanago import AsyncSalesManago, ConfigurationError
 
 
 class Gauge:
@@ -62,5 +62,6 @@ async def test_default_limit_is_16_and_shared_with_options_copies() -> None:
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "4"])
 def test_limit_must_be_a_positive_integer(bad: object) -> None:
-    with pytest.raises(ValueError, match="max_concurrent_requests must be a positive integer"):
+    with pytest.raises(ValueError, match="max_concurrent_requests must be a positive integer") as e:
         _client(Gauge(), max_concurrent_requests=bad)  # type: ignore[arg-type]
+    assert isinstance(e.value, ConfigurationError)  # the "client cannot be built" error

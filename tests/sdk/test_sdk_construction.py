@@ -326,5 +326,6 @@ async def test_async_transport_is_sent_through_and_closed() -> None:
     [(SalesManago, httpx.Client), (AsyncSalesManago, httpx.AsyncClient)],
 )
 def test_http_client_and_transport_together_are_refused(cls: Any, http: Any) -> None:
-    with pytest.raises(ValueError, match="pass http_client or transport, not both"):
+    with pytest.raises(ValueError, match="pass http_client or transport, not both") as caught:
         cls(**SETTINGS, http_client=http(), transport=httpx.MockTransport(lambda r: None))
+    assert isinstance(caught.value, ConfigurationError)  # the "client cannot be built" error

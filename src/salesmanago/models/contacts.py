@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
-from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -73,10 +72,6 @@ def _properties_from_wire(value: Any) -> dict[str, str]:
 
 
 _T = TypeVar("_T")
-
-
-#: No standard details (each write gets its own dict, see ``_frozen_dict``).
-_NO_PROPERTIES: Final[Mapping[str, str]] = MappingProxyType({})
 
 
 def _frozen_dict(value: Mapping[str, str] | None) -> dict[str, str]:
@@ -180,7 +175,7 @@ class ContactUpsert:
     remove_tags: tuple[str, ...] = attrs.field(default=(), converter=_remove_tags)
     tag_scoring: bool | None = None
     properties: Mapping[str, str] = attrs.field(
-        default=_NO_PROPERTIES,  # a constant: checked once per write sent, not built
+        factory=dict,
         converter=_frozen_dict,
         metadata=wire(unstructure=_properties_to_wire),
     )

@@ -220,6 +220,8 @@ def merge_in_order(keys: Sequence[str], pages: Sequence[Sequence[Any]], by_id: b
 
 
 _NO_ID: Final = "the platform returned no contact id for this item"
+#: The key of a batch upsert's items in the body and in the platform's texts.
+_ITEMS: Final = "upsertDetails"
 
 #: One chunk's outcome: the caller's index of each item sent, and the items' outcomes.
 BatchChunk = tuple[Sequence[int], builtins.list[BatchUpsertItem]]
@@ -245,7 +247,7 @@ def batch_upsert_calls(
         try:
             checked.append(check_upsert(item))
         except ValidationError as error:
-            text = str(in_item(error, "upsertDetails", index))
+            text = str(in_item(error, _ITEMS, index))
             email = item.email.strip() if isinstance(item.email, str) else repr(item.email)
             refused[index] = BatchUpsertItem(email=email, errors=(text,))
     # the caller's index of each item to send (all of them, usually)
@@ -262,10 +264,10 @@ def batch_upsert_calls(
         calls.append(
             Call(
                 BATCH_UPSERT,
-                LazyBody({"upsertDetails": functools.partial(_batch_bodies, chunk, chunk_checked)}),
+                LazyBody({_ITEMS: functools.partial(_batch_bodies, chunk, chunk_checked)}),
                 functools.partial(_batch_items, checked=chunk_checked, indexes=chunk_indexes),
                 partial_key="contactIds",
-                items_key="upsertDetails",
+                items_key=_ITEMS,
                 indexes=chunk_indexes,
                 repeatable=all(map(_repeatable, chunk)),
             )
@@ -301,7 +303,7 @@ def _item_errors(envelope: Envelope, emails: Sequence[str]) -> dict[int, list[st
                 continue
             errors.setdefault(index, []).extend(texts)
     for text in envelope.get("message") or []:
-        if (match := item_ref("upsertDetails").search(str(text))) is not None:
+        if (match := item_ref(_ITEMS).search(str(text))) is not None:
             errors.setdefault(int(match.group(1)), []).append(str(text))
     return {index: list(dict.fromkeys(texts)) for index, texts in errors.items()}
 
@@ -334,7 +336,7 @@ def _batch_items(
             append(BatchUpsertItem(email=email, contact_id=contact_id))
         else:
             texts = errors.get(position) or [_NO_ID]
-            caller_texts = tuple(renumber_item_refs(t, "upsertDetails", indexes) for t in texts)
+            caller_texts = tuple(renumber_item_refs(t, _ITEMS, indexes) for t in texts)
             append(BatchUpsertItem(email=email, errors=caller_texts))
     return indexes, items
 

@@ -32,10 +32,10 @@ COUNT: Final = Endpoint("/api/funnel/count", idempotent=True)
 #: A stage name's length in characters (protocol §3.4).
 MIN_STAGE_NAME: Final = 3
 MAX_STAGE_NAME: Final = 255
-#: The addressee types ``funnel/addContact`` takes.
-CONTACT_TYPES: Final = frozenset({AddresseeType.EMAIL, AddresseeType.CONTACT_ID, AddresseeType.TAG})
-#: Their wire spelling (the enum's value).
-_CONTACT_WIRE_TYPES: Final = {kind: kind.value for kind in CONTACT_TYPES}
+#: The addressee types ``funnel/addContact`` takes, with their wire spelling.
+_CONTACT_WIRE_TYPES: Final = {
+    kind: kind.value for kind in (AddresseeType.EMAIL, AddresseeType.CONTACT_ID, AddresseeType.TAG)
+}
 
 
 def _name(value: object, field: str) -> str:
