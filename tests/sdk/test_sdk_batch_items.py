@@ -370,6 +370,27 @@ async def test_mixed_batch_on_the_emulator(emulator: Emulator, mode: str) -> Non
     assert account.has_contact("e4@example.com") is None
 
 
+async def test_s2_2_an_item_moving_its_card_gets_the_cards_id(
+    emulator: Emulator, mode: str
+) -> None:
+    """``contactIds`` names a moved card by its new address (``newEmail``): the item
+    is reported applied, with the id the card keeps (S2.2), not as failed."""
+    client: AnyClient = emulator.client() if mode == "sync" else emulator.async_client()
+    first = await call(client, "contacts.upsert", ContactUpsert(email="known@example.com"))
+    items = [
+        ContactUpsert(email="new@example.com"),
+        ContactUpsert(email="known@example.com", new_email="moved@example.com"),
+    ]
+    result = await call(client, "contacts.batch_upsert", items)
+    account = emulator.account("client-1")
+    assert result.items == (
+        BatchUpsertItem(email="new@example.com", contact_id=account.has_contact("new@example.com")),
+        BatchUpsertItem(email="known@example.com", contact_id=first.contact_id),
+    )
+    assert account.has_contact("moved@example.com") == first.contact_id
+    assert account.has_contact("known@example.com") is None
+
+
 # --- bodies built when sent ----------------------------------------------------------
 
 

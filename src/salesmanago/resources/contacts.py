@@ -313,6 +313,9 @@ def _batch_items(
 ) -> BatchChunk:
     """Each item's outcome: its id from ``contactIds``, or the texts naming it.
 
+    ``contactIds`` is keyed by the address each card has after the write: the
+    item's ``new_email`` when it moves the card, else its e-mail.
+
     The platform numbers the chunk's items from 0; the texts kept name the item by
     its index in the caller's list (``indexes``: the caller's index of each item).
     """
@@ -324,14 +327,15 @@ def _batch_items(
     normalized: dict[str, str] | None = None
     items: list[BatchUpsertItem] = []
     append = items.append
-    for position, email in enumerate(emails):
-        raw = raw_ids.get(email)
+    for position, (email, new_email, _, _) in enumerate(checked):
+        key = email if new_email is None else new_email  # the card's address after the write
+        raw = raw_ids.get(key)
         if raw:
             contact_id: str | None = str(raw)
         else:  # the platform may spell the key in another case or with white space
             if normalized is None:
                 normalized = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
-            contact_id = normalized.get(email.lower())
+            contact_id = normalized.get(key.lower())
         if contact_id is not None and position not in errors:
             append(BatchUpsertItem(email=email, contact_id=contact_id))
         else:
