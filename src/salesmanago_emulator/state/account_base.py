@@ -238,6 +238,19 @@ class AccountBase:
         self._tick()
         return iter([r for r in self._store.by_id.values() if not r.deleted])
 
+    def live_tagged(self, tags: Iterable[str]) -> list[ContactRecord]:
+        """Every live card carrying any of ``tags`` (normalised names), oldest first.
+
+        Soft-deleted cards are left out (S3.1); no tags -> an empty list.
+        """
+        wanted = frozenset(tags)
+        self._tick()
+        if not wanted:
+            return []
+        return [
+            r for r in self._store.by_id.values() if not r.deleted and not wanted.isdisjoint(r.tags)
+        ]
+
     def all_contacts(self) -> Iterator[ContactRecord]:
         """Every card including soft-deleted ones awaiting the purge; a snapshot."""
         self._tick()

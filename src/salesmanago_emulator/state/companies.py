@@ -24,7 +24,7 @@ import attrs
 from ..errors import RULE_NOT_EMPTY, RULE_STRING, CompanyNotFound, InvalidField
 from .area import AccountArea
 from .contacts import ContactRecord
-from .funnels import places_of
+from .funnels import funnel_key, places_of
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -35,8 +35,11 @@ _KEY: Final = "companies"
 
 
 def company_key(name: str | None) -> str:
-    """A company name as compared: white space trimmed, case folded; ``""`` is no company."""
-    return (name or "").strip().casefold()
+    """A company name as compared: white space trimmed, case folded; ``""`` is no company.
+
+    The same comparison as :func:`~.funnels.funnel_key`, with ``None`` as no company.
+    """
+    return funnel_key(name or "")
 
 
 @attrs.frozen(weakref_slot=False)
@@ -127,7 +130,7 @@ class CompaniesArea(AccountArea):
         key = company_key(name)
         if not key:
             raise InvalidField("company", RULE_NOT_EMPTY)
-        self.account.run_due_purge()  # S3.4: the purge runs before every operation
+        self.account._tick()  # S3.4: the purge runs before every operation
         found = self._companies.get(key)
         if found is None:
             raise CompanyNotFound(name)
@@ -147,7 +150,7 @@ class CompaniesArea(AccountArea):
 
     def names(self) -> list[str]:
         """The shown names of the known companies, in the order they were first seen."""
-        self.account.run_due_purge()
+        self.account._tick()
         return [c.name for c in self._companies.values()]
 
     def coworkers(self, key: str) -> list[ContactRecord]:

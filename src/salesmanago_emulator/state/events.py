@@ -328,7 +328,11 @@ def _check_write(write: EventWrite, prefix: str) -> None:
         _check_text(getattr(write, attr), prefix + wire, limit)
     for number, text in (write.details or {}).items():
         field = f"{prefix}detail{number}"
-        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 20:
+        if (
+            not isinstance(number, int)
+            or isinstance(number, bool)
+            or not 1 <= number <= MAX_DETAILS
+        ):
             raise ValueError(f"{field}: details are numbered 1 to {MAX_DETAILS}")
         _check_text(text, field, _DETAIL_LIMIT)
     _check_value(write.value, prefix + "value")
@@ -532,17 +536,18 @@ class EventsArea(AccountArea):
         prefix: str,
     ) -> str:
         where = prefix + "contactEvent."
-        # Check the event before anything changes (the contact may be created below).
-        _merged(None, event, "", "", where)
+        # Check the event before anything changes (the contact may be created below);
+        # the ids are filled in once the card is known.
+        draft = _merged(None, event, "", "", where)
         record = self._contact_for(user, email, contact_id, force_opt_in, prefix)
         bucket = self._bucket(record)
-        external = _external_id(event.external_id)
+        external = draft.external_id
         if bucket is not None and external is not None and external in bucket.by_external:
             existing = bucket.events[bucket.by_external[external]]
-            replaced = _merged(None, event, existing.event_id, record.id, where)
+            replaced = attrs.evolve(draft, event_id=existing.event_id, contact_id=record.id)
             self._replace(record, bucket, existing, replaced)
             return existing.event_id
-        stored = _merged(None, event, self._new_event_id(), record.id, where)
+        stored = attrs.evolve(draft, event_id=self._new_event_id(), contact_id=record.id)
         if bucket is None:
             bucket = _ContactEvents()
             record.set_extension(self.key, bucket)
@@ -704,15 +709,23 @@ class EventsArea(AccountArea):
 
     def _aggregates(self, record: ContactRecord, bucket: _ContactEvents) -> None:
         """Write ORDER_NUMBER, ORDER_SUMMARY, ORDER_AVG from the card's purchases (S6.3)."""
-        account = self.account
-        if bucket.purchases == 0:
-            for name in (ORDER_NUMBER, ORDER_SUMMARY, ORDER_AVG):
-                account.remove_property(record.id, name)
-            return
-        average = _average_cents(bucket.purchase_cents, bucket.purchases)
-        account.set_property(record.id, ORDER_NUMBER, str(bucket.purchases))
-        account.set_property(record.id, ORDER_SUMMARY, money_text(bucket.purchase_cents))
-        account.set_property(record.id, ORDER_AVG, money_text(average))
+        names = (ORDER_NUMBER, ORDER_SUMMARY, ORDER_AVG)
+
+        def apply(card: ContactRecord, now: datetime) -> bool:
+            # a list first: any() over a generator would stop at the first change
+            if bucket.purchases == 0:
+                changed = [card.drop_property(name) for name in names]
+                return any(changed)
+            average = _average_cents(bucket.purchase_cents, bucket.purchases)
+            values = (
+                str(bucket.purchases),
+                money_text(bucket.purchase_cents),
+                money_text(average),
+            )
+            changed = [card.put_property(n, v) for n, v in zip(names, values, strict=True)]
+            return any(changed)
+
+        self.account._change(record.id, apply)
 
     # --- observers, reset, snapshot -------------------------------------------------
 
@@ -738,6 +751,8 @@ class EventsArea(AccountArea):
 
         The cards' ``ORDER_*`` details come with the contacts and are not rewritten.
         """
+        # Snapshots load into fresh accounts only, but this method is public: a card
+        # may still hold events, and keeping its bucket would count them twice.
         for card in self.account.all_contacts():
             card.set_extension(self.key, None)
         self.reset()

@@ -254,10 +254,6 @@ class FunnelsArea(AccountArea):
 
     # --- helpers -------------------------------------------------------------------
 
-    def _now(self) -> datetime:
-        self.account.run_due_purge()  # S3.4: the purge runs before every operation
-        return self.account.clock.now()
-
     def _funnel(self, name: str, field: str = "funnel") -> _Funnel:
         if not isinstance(name, str):
             raise InvalidField(field, RULE_STRING)
@@ -280,17 +276,17 @@ class FunnelsArea(AccountArea):
 
     def names(self) -> list[str]:
         """The funnels' names, in the order they were created."""
-        self._now()
+        self.account._tick()
         return [f.name for f in self._funnels.values()]
 
     def get(self, name: str) -> FunnelInfo:
         """The funnel ``name`` (any case); FunnelNotFound otherwise."""
-        self._now()
+        self.account._tick()
         return self._funnel(name).info()
 
     def count(self, funnel: str, stage: str | None = None) -> int:
         """Live contacts in the funnel, or at its ``stage`` (soft-deleted ones excluded, S3.1)."""
-        self._now()
+        self.account._tick()
         found = self._funnel(funnel)
         if stage is None:
             return sum(found.live.values())
@@ -315,7 +311,7 @@ class FunnelsArea(AccountArea):
         Stage names are trimmed, 3–255 characters and unique (any case); orders,
         when given, must number the stages 1..n; the stages are kept in order.
         """
-        now = self._now()
+        now = self.account._tick()
         spelled = _name(name, "funnel")
         group_name = self.default_group if group is None else _name(group, "group")
         value = _money(pot_value, "potValue")
@@ -351,10 +347,8 @@ class FunnelsArea(AccountArea):
                 raise ContactNotFound(target.value)
             found.setdefault(record.id, record)
         if tagged:
-            wanted_tags = set(tagged)
-            for record in self.account.live_contacts():
-                if not wanted_tags.isdisjoint(record.tags):
-                    found.setdefault(record.id, record)
+            for record in self.account.live_tagged(tagged):
+                found.setdefault(record.id, record)
         return list(found.values())
 
     def add_contacts(
@@ -376,7 +370,7 @@ class FunnelsArea(AccountArea):
         contact's value (default: the one it had, else the funnel's);
         ``modify`` marks the cards modified.
         """
-        now = self._now()
+        now = self.account._tick()
         found = self._funnel(funnel)
         spelled = found.stage(stage)
         value = _money(pot_value, "potValue")
@@ -428,7 +422,7 @@ class FunnelsArea(AccountArea):
         has no endpoint for this (protocol §8.3): it is the Contact Manager's
         action (S15.3).
         """
-        self._now()
+        self.account._tick()
         found = self._funnel(funnel)
         spelled = found.stage(stage) if stage is not None else None
         record = self.account.find_live(key)
@@ -444,7 +438,7 @@ class FunnelsArea(AccountArea):
         The remaining stages keep their order (renumbered 1..n); deleting the
         only stage -> Conflict (delete the funnel instead).
         """
-        self._now()
+        self.account._tick()
         found = self._funnel(funnel)
         if stage is None:
             for record in list(found.members.values()):

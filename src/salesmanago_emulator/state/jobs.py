@@ -109,9 +109,7 @@ class JobsArea(AccountArea):
 
     @processing_time.setter
     def processing_time(self, value: timedelta) -> None:
-        if not isinstance(value, timedelta) or value < timedelta(0):
-            raise ValueError("processing_time must be a timedelta of zero or more")
-        self._processing_time = value
+        self._processing_time = _checked_processing(value)
 
     @property
     def polls_until_done(self) -> int:
@@ -120,9 +118,7 @@ class JobsArea(AccountArea):
 
     @polls_until_done.setter
     def polls_until_done(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError("polls_until_done must be an integer of zero or more")
-        self._polls_until_done = value
+        self._polls_until_done = _checked_polls(value)
 
     # --- selections (reads) ------------------------------------------------------
 
@@ -142,15 +138,10 @@ class JobsArea(AccountArea):
         carrying the (normalised, S5.1) tag, oldest first.
         """
         found: dict[str, ContactRecord] = {}
-        live: list[ContactRecord] | None = None
         for kind, value, field in addressees:
             if kind == "TAG":
-                tags = set(normalize_tags([value], field))
-                if live is None:
-                    live = list(self.account.live_contacts())
-                for record in live:
-                    if not tags.isdisjoint(record.tags):
-                        found.setdefault(record.id, record)
+                for record in self.account.live_tagged(normalize_tags([value], field)):
+                    found.setdefault(record.id, record)
             elif kind in ("EMAIL", "CONTACT_ID"):
                 record_or_none = self.account.find_live_by(kind, value)
                 if record_or_none is not None:
@@ -257,15 +248,24 @@ class JobsArea(AccountArea):
             )
             jobs[job.request_id] = job
             polls[job.request_id] = int(item.get("polls", 0))
-        processing = timedelta(seconds=float(data.get("processingSeconds", 0)))
-        polls_until_done = int(data.get("pollsUntilDone", 0))
-        previous = (self._processing_time, self._polls_until_done)
-        try:  # both checked before the jobs change
-            self.processing_time = processing
-            self.polls_until_done = polls_until_done
-        except ValueError:
-            self._processing_time, self._polls_until_done = previous
-            raise
+        # Everything is read and checked first: a refused load changes nothing.
+        processing = _checked_processing(timedelta(seconds=float(data.get("processingSeconds", 0))))
+        polls_until_done = _checked_polls(int(data.get("pollsUntilDone", 0)))
+        next_id = int(data.get("nextRequestId", len(jobs) + 1))
+        self._processing_time = processing
+        self._polls_until_done = polls_until_done
         self._jobs = jobs
         self._polls = polls
-        self._next = int(data.get("nextRequestId", len(jobs) + 1))
+        self._next = next_id
+
+
+def _checked_processing(value: timedelta) -> timedelta:
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        raise ValueError("processing_time must be a timedelta of zero or more")
+    return value
+
+
+def _checked_polls(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("polls_until_done must be an integer of zero or more")
+    return value

@@ -34,7 +34,6 @@ import attrs
 
 from ..errors import (
     RULE_INTEGER,
-    RULE_NOT_A_USER,
     RULE_NOT_EMPTY,
     RULE_NOT_NEGATIVE,
     RULE_ONE_OF,
@@ -46,10 +45,9 @@ from ..errors import (
 )
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import normalize_email
 
 if TYPE_CHECKING:
-    from .account_base import AccountBase
+    from .account import Account
 
 __all__ = [
     "FIRE_INTERVAL_UNIT",
@@ -303,8 +301,9 @@ class RulesArea(AccountArea):
     """An account's automation rules and workflows and their manual runs (S14)."""
 
     key: ClassVar[str] = "rules"
+    account: Account
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: Account) -> None:
         """No rules, no workflows, no runs."""
         super().__init__(account)
         self._rules: dict[str, Rule] = {}
@@ -342,14 +341,12 @@ class RulesArea(AccountArea):
         integer or negative; ``delayConditionsPeriod`` not one of
         :data:`PERIODS`; a list item not an object; ``owner`` not a user.
         """
-        if not self.account.is_user(owner):
-            raise InvalidField("owner", RULE_NOT_A_USER.format(value=owner))
+        created_by = self.account._user_field(owner, "owner")
         if delay_conditions_period is not None and delay_conditions_period not in PERIODS:
             raise InvalidField(
                 "delayConditionsPeriod", RULE_ONE_OF.format(choices=", ".join(PERIODS))
             )
         rule = Rule(
-            id="",  # set below, once every field passed its check
             name=_name(name, "name"),
             shared=bool(shared),
             active=bool(active),
@@ -364,10 +361,11 @@ class RulesArea(AccountArea):
             events=_objects(events, "events"),
             conditions=_objects(conditions, "conditions"),
             actions=_objects(actions, "actions"),
-            created_by=normalize_email(owner),
+            created_by=created_by,
             created_on=self.account.clock.now(),
+            # last: arguments run left to right, so a refused field takes no id
+            id=self.account._new_id(),
         )
-        rule = attrs.evolve(rule, id=self.account._new_id())
         self._rules[rule.id] = rule
         return rule
 

@@ -123,6 +123,17 @@ def test_load_state_with_a_bad_setting_changes_nothing(account_a: Account) -> No
     assert account_a.jobs.processing_time == timedelta(0)
 
 
+def test_load_state_with_a_bad_next_id_changes_nothing(api: Api, account_a: Account) -> None:
+    """The next request id is checked before the jobs and settings are replaced."""
+    account_a.jobs.polls_until_done = 1
+    api.ok(EXPORT, page=0, size=10)
+    before = account_a.jobs.to_state()
+    other = {**before, "processingSeconds": 5, "pollsUntilDone": 3, "jobs": []}
+    with pytest.raises(ValueError, match="bad"):
+        account_a.jobs.load_state({**other, "nextRequestId": "bad"})
+    assert account_a.jobs.to_state() == before
+
+
 def test_whole_emulator_state_round_trip_keeps_poll_counts(emu: Emulator, api: Api) -> None:
     emu.account(A_ID).jobs.polls_until_done = 1
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
