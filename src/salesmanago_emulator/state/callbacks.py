@@ -54,7 +54,7 @@ from ..errors import (
 )
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import normalize_email, normalize_tags
+from .normalize import check_text, normalize_email, normalize_tags
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -128,8 +128,8 @@ class CallbackEndpoint:
     """``OPT_IN`` or ``OPT_OUT``."""
     url: str
     """The URL template (``$email$`` and ``sha1(...)`` are filled per call)."""
-    secret: str
-    """The per-URL secret; only ``sha1(email + secret)`` is sent."""
+    secret: str = attrs.field(repr=False)
+    """The per-URL secret; only ``sha1(email + secret)`` is sent (kept out of ``repr``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -140,8 +140,8 @@ class ActionEndpoint:
     """The registration's id (to unregister it)."""
     url: str
     """Where the actions are POSTed (a template like :attr:`CallbackEndpoint.url`)."""
-    secret: str
-    """The endpoint's secret; only ``sha1(email + secret)`` is sent."""
+    secret: str = attrs.field(repr=False)
+    """The endpoint's secret; only ``sha1(email + secret)`` is sent (kept out of ``repr``)."""
     kinds: tuple[str, ...]
     """The action kinds it receives."""
 
@@ -375,11 +375,7 @@ class CallbacksArea(AccountArea):
         value = data.get(name)
         if value is None:
             raise InvalidField(f"data.{name}", RULE_REQUIRED)
-        if not isinstance(value, str):
-            raise InvalidField(f"data.{name}", RULE_STRING)
-        if not value.strip():
-            raise InvalidField(f"data.{name}", RULE_NOT_EMPTY)
-        return value
+        return check_text(value, f"data.{name}")
 
     def _task_date(self, value: object) -> tuple[str, str]:
         """The date as given and the due date it means in the account's time zone."""
@@ -437,6 +433,8 @@ class CallbacksArea(AccountArea):
 
         Delivered entries stay as the record of calls already made.
         """
+        if not self._outbox:  # the usual case: nothing queued, nothing to scan
+            return
         drop = [
             e.id
             for e in self._outbox.values()

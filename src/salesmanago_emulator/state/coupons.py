@@ -43,6 +43,7 @@ from ..errors import (
 )
 from .area import AccountArea
 from .contacts import ContactRecord
+from .normalize import check_text
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -106,16 +107,6 @@ def default_validity(now: datetime) -> datetime:
     except ValueError:  # 29 February
         next_year = now.replace(year=now.year + 1, day=28)
     return next_year + timedelta(days=1)
-
-
-def _check_name(name: object) -> str:
-    if not isinstance(name, str):
-        raise InvalidField("name", RULE_STRING)
-    if not name.strip():
-        raise InvalidField("name", RULE_NOT_EMPTY)
-    if len(name) > MAX_NAME:
-        raise InvalidField("name", RULE_TOO_LONG.format(limit=MAX_NAME, length=len(name)))
-    return name
 
 
 def _check_manual(coupon: object) -> str:
@@ -227,7 +218,7 @@ class CouponsArea(AccountArea):
         user = self.account._owner(owner) if owner is not None else None
         record_list = [self.account.find_live(key) for key in keys]
         now = self.account.clock.now()
-        name = _check_name(name)
+        name = check_text(name, "name", MAX_NAME)
         if coupon is None and length is None:
             raise InvalidField("length", RULE_LENGTH_OR_COUPON)
         manual = _check_manual(coupon) if coupon is not None else None

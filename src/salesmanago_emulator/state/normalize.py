@@ -33,6 +33,7 @@ __all__ = [
     "MAX_EMAIL_LENGTH",
     "MAX_LOCAL_PART_LENGTH",
     "MAX_TAG_LENGTH",
+    "check_text",
     "fold_tag",
     "normalize_email",
     "normalize_tags",
@@ -58,6 +59,22 @@ _ADDRESS_RE: Final = re.compile(rf"{_LOCAL_RE.pattern}@{_DOMAIN_RE.pattern}", re
 def normalize_email(value: str) -> str:
     """The stored form of an e-mail address: surrounding white space removed, lower case."""
     return value.strip().lower()
+
+
+def check_text(value: object, field: str, limit: int | None = None) -> str:
+    """A required text, returned as given (not trimmed).
+
+    Raises :class:`~salesmanago_emulator.errors.InvalidField` naming ``field``:
+    not a string, blank (white space only), or longer than ``limit``
+    characters when a limit is given.
+    """
+    if not isinstance(value, str):
+        raise InvalidField(field, RULE_STRING)
+    if not value.strip():
+        raise InvalidField(field, RULE_NOT_EMPTY)
+    if limit is not None and len(value) > limit:
+        raise InvalidField(field, RULE_TOO_LONG.format(limit=limit, length=len(value)))
+    return value
 
 
 def validate_email(value: object, field: str) -> str:

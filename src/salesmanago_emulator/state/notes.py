@@ -13,17 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
-from ..errors import RULE_NOT_EMPTY, RULE_STRING, RULE_TOO_LONG, InvalidField
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import normalize_email
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
+from .normalize import check_text, normalize_email
 
 __all__ = ["MAX_NOTE", "Note", "NotesArea"]
 
@@ -52,10 +48,6 @@ class NotesArea(AccountArea):
 
     key: ClassVar[str] = "notes"
 
-    def __init__(self, account: AccountBase) -> None:
-        """No notes yet."""
-        super().__init__(account)
-
     def of(self, record: ContactRecord) -> list[Note]:
         """Every note on ``record``, private ones included, oldest first."""
         held = record.extension(self.key)
@@ -77,12 +69,7 @@ class NotesArea(AccountArea):
         author = self.account._owner(owner)
         record = self.account.find_live(key)
         now = self.account.clock.now()
-        if not isinstance(text, str):
-            raise InvalidField("note", RULE_STRING)
-        if not text.strip():
-            raise InvalidField("note", RULE_NOT_EMPTY)
-        if len(text) > MAX_NOTE:
-            raise InvalidField("note", RULE_TOO_LONG.format(limit=MAX_NOTE, length=len(text)))
+        text = check_text(text, "note", MAX_NOTE)
         self.account._check_may_write(record, author)
         note = Note(
             id=self.account._new_id(),

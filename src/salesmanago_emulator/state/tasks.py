@@ -26,7 +26,6 @@ import attrs
 
 from ..errors import (
     RULE_AWARE,
-    RULE_NOT_EMPTY,
     RULE_ONE_OF,
     RULE_REQUIRED,
     RULE_STRING,
@@ -36,7 +35,7 @@ from ..errors import (
 )
 from .area import AccountArea
 from .contacts import ContactRecord
-from .normalize import validate_email
+from .normalize import check_text, validate_email
 
 if TYPE_CHECKING:
     from .account_base import AccountBase
@@ -92,14 +91,6 @@ class Task:
     """When it was created."""
 
 
-def _note(value: object) -> str:
-    if not isinstance(value, str):
-        raise InvalidField(FIELD + "note", RULE_STRING)
-    if not value.strip():
-        raise InvalidField(FIELD + "note", RULE_NOT_EMPTY)
-    return value
-
-
 def _date(value: object) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InvalidField(FIELD + "date", RULE_AWARE)
@@ -131,9 +122,7 @@ class TasksArea(AccountArea):
 
     def get(self, task_id: str) -> Task | None:
         """The task with this id, or ``None``."""
-        contact_id = self._contact_of.get(task_id)
-        record = None if contact_id is None else self.account.find(contact_id)
-        return None if record is None else self._held(record).get(task_id)
+        return self._locate(task_id)[0]
 
     # --- writes ------------------------------------------------------------------
 
@@ -157,19 +146,22 @@ class TasksArea(AccountArea):
         user = self.account._owner(owner) if owner is not None else None
         record = self._contact(contact)
         now = self.account.clock.now()
+        text = check_text(note, FIELD + "note")
+        due = _date(date)
+        remind = None if reminder is None else canonical_reminder(reminder)
+        emails = _cc(cc)
+        self.account._check_may_write(record, user)
         task = Task(
-            id="",
+            id=self.account._new_id(),
             contact_id=record.id,
-            note=_note(note),
-            date=_date(date),
-            reminder=None if reminder is None else canonical_reminder(reminder),
-            cc=_cc(cc),
+            note=text,
+            date=due,
+            reminder=remind,
+            cc=emails,
             realized=bool(realized),
             owner=record.main_owner if user is None else user,
             created_on=now,
         )
-        self.account._check_may_write(record, user)
-        task = attrs.evolve(task, id=self.account._new_id())
         self._put(record, task)
         return task
 
@@ -196,7 +188,7 @@ class TasksArea(AccountArea):
         target = record if contact is None else self._contact(contact)
         changes: dict[str, Any] = {}
         if note is not None:
-            changes["note"] = _note(note)
+            changes["note"] = check_text(note, FIELD + "note")
         if date is not None:
             changes["date"] = _date(date)
         if reminder is not None:
@@ -234,12 +226,17 @@ class TasksArea(AccountArea):
             raise InvalidField(FIELD + "contactEmail", RULE_REQUIRED)
         return self.account.find_live(key)
 
+    def _locate(self, task_id: str) -> tuple[Task | None, ContactRecord | None]:
+        """The task with this id and the card holding it (``None`` where unknown)."""
+        contact_id = self._contact_of.get(task_id) if isinstance(task_id, str) else None
+        record = None if contact_id is None else self.account.find(contact_id)
+        return (None if record is None else self._held(record).get(task_id)), record
+
     def _task(self, task_id: str) -> tuple[Task, ContactRecord]:
-        task = self.get(task_id) if isinstance(task_id, str) else None
-        if task is None:
+        task, record = self._locate(task_id)
+        if task is None or record is None:
             raise TaskNotFound(str(task_id))
-        record = self.account.find(task.contact_id)
-        if record is None or record.deleted:
+        if record.deleted:
             raise ContactNotFound(task.contact_id)
         return task, record
 

@@ -290,22 +290,28 @@ class VisitsArea(AccountArea):
         found: list[tuple[Visit, ContactRecord | None]] = [
             (visit, None) for visit in self._anonymous if start <= visit.at <= end
         ]
-        for record in self.account.live_contacts():
-            for visit in self._by_contact.get(record.id, ()):
-                if start <= visit.at <= end:
-                    found.append((visit, record))
+        self.account._tick()  # a due purge first, as every read of the contacts does
+        cards = self.account._store.by_id
+        for contact_id, visits in self._by_contact.items():
+            record = cards.get(contact_id)
+            if record is None or record.deleted:
+                continue  # a soft delete hides the visits (S3.1)
+            found.extend((visit, record) for visit in visits if start <= visit.at <= end)
+        # (at, seq) is unique (seq counts every visit), so the order does not
+        # depend on the order the contacts were walked in.
         found.sort(key=lambda pair: _order(pair[0]))
         return found
 
     def report(self, start: datetime, end: datetime) -> ActivityReport:
         """``recentActivity`` between ``start`` and ``end`` (inclusive, aware)."""
         visits = self.between(start, end)
-        live = list(self.account.live_contacts())
         return ActivityReport(
             start=start,
             end=end,
-            monitored_contacts=sum(1 for record in live if record.monitored),
-            total_contacts=len(live),
+            monitored_contacts=sum(
+                1 for record in self.account.live_contacts() if record.monitored
+            ),
+            total_contacts=self.account.count(),
             contacts=tuple(_by_contact(visits)),
             anonymous=tuple(visit for visit, record in visits if record is None),
             visits=tuple(visits),

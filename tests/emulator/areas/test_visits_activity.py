@@ -283,6 +283,38 @@ def test_s16_1_recent_activity_iso_range_and_empty_range(api: Api, account_a: Ac
     assert empty["totalContacts"] == 5
 
 
+def test_s16_1_report_is_by_date_whatever_the_order_of_the_contacts(
+    api: Api, account_a: Account
+) -> None:
+    """Visits of several contacts come oldest first (equal dates: recording order),
+    whatever order the contacts were created in; a soft-deleted contact's visits are
+    left out; the totals count live cards, the monitored ones among them."""
+    for email in ("old@example.com", "new@example.com", "gone@example.com", "calm@example.com"):
+        api.upsert(email)
+    late = account_a.visits.record("old@example.com", url="https://x.example/3", at=NOW)
+    early = account_a.visits.record(
+        "new@example.com", url="https://x.example/1", at=NOW - timedelta(minutes=30)
+    )
+    anonymous = account_a.visits.record(
+        None, url="https://x.example/2", at=NOW - timedelta(minutes=20)
+    )
+    tie = account_a.visits.record("new@example.com", url="https://x.example/4", at=NOW)
+    account_a.visits.record("gone@example.com", url="https://x.example/5", at=NOW)
+    api.ok("contact/delete", email="gone@example.com")
+    account_a.stop_monitoring("calm@example.com")
+    report = account_a.visits.report(NOW - timedelta(hours=1), NOW)
+    assert [visit for visit, _ in report.visits] == [early, anonymous, late, tie]
+    assert [None if r is None else r.email for _, r in report.visits] == [
+        "new@example.com",
+        None,
+        "old@example.com",
+        "new@example.com",
+    ]
+    assert [c.record.email for c in report.contacts] == ["new@example.com", "old@example.com"]
+    assert report.anonymous == (anonymous,)
+    assert (report.total_contacts, report.monitored_contacts) == (3, 2)
+
+
 def test_s1_2_visits_belong_to_one_account(api: Api, api_b: Api, account_a: Account) -> None:
     _traffic(api, account_a)
     answer = activity(api_b, NOW_MS - HOUR_MS, NOW_MS, allVisits=True)

@@ -155,6 +155,23 @@ def test_s10_3_registration_is_checked(
     assert account_a.callbacks.endpoints == {}
 
 
+def test_s10_3_secrets_stay_out_of_repr(account_a: Account) -> None:
+    """A printed or logged endpoint never shows its secret; the endpoint and the
+    saved state still hold it."""
+    opt_in = account_a.callbacks.register("OPT_IN", OPT_IN_URL, IN_SECRET)
+    action = account_a.callbacks.register_action(OPT_OUT_URL, OUT_SECRET, kinds=["NOTE"])
+    assert IN_SECRET not in repr(opt_in)
+    assert OUT_SECRET not in repr(action)
+    assert IN_SECRET not in repr(account_a.callbacks.endpoints)
+    assert OUT_SECRET not in repr(account_a.callbacks.action_endpoints)
+    assert OPT_IN_URL in repr(opt_in)  # the other fields still show
+    assert OUT_SECRET not in str(action)
+    assert (opt_in.secret, action.secret) == (IN_SECRET, OUT_SECRET)
+    state = account_a.callbacks.to_state()
+    assert state["endpoints"][0]["secret"] == IN_SECRET
+    assert state["actions"][0]["secret"] == OUT_SECRET
+
+
 def test_s10_3_a_failed_write_queues_nothing(hooked: Account, api: Api) -> None:
     """No partial write: a refused upsert leaves no callback; a batch queues its good items."""
     api.fail("contact/upsert", contact={"email": "bad@shop.pl", "state": "NOPE"}, forceOptIn=True)

@@ -150,3 +150,14 @@ def test_s3_3_removed_contact_drops_its_undelivered_callbacks(
         assert account_a.find(jan) is None
     assert account_a.callbacks.outbox() == [delivered, ann_entry]
     assert delivered.payload["contactId"] == jan
+
+
+def test_s3_3_removing_a_contact_with_an_empty_outbox(account_a: Account) -> None:
+    """Nothing queued (the usual case): a removal leaves the outbox empty and the rest intact."""
+    account_a.callbacks.register("OPT_IN", "http://127.0.0.1:1/in", "s-in")
+    account_a.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
+    account_a.delete("jan@shop.pl", permanently=True)
+    assert account_a.callbacks.outbox() == []
+    assert list(account_a.callbacks.endpoints) == ["OPT_IN"]
+    account_a.upsert(ContactWrite(email="ann@shop.pl", force_opt_in=True), A_OWNER)
+    assert [e.kind for e in account_a.callbacks.outbox()] == ["OPT_IN"]
