@@ -123,7 +123,7 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     from ._emulator import Emulator
     from .clock import Clock, FrozenClock, SystemClock
     from .server import EmulatorServer
-    from .snapshot import SnapshotError, load_accounts
+    from .snapshot import SnapshotError, frozen_instant, import_state
     from .statefile import StateFile, read_state
 
     parser = _serve_parser()
@@ -136,22 +136,20 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     except SystemExit as exit_:  # argparse's own errors (already printed)
         return exit_.code if isinstance(exit_.code, int) else 2
     now: datetime | None = args.now
-    if args.state is not None and args.state.exists():
-        try:  # a frozen clock saved in the file resumes where it stood
-            saved_now = load_accounts(read_state(args.state), Emulator())[1]
-        except SnapshotError as error:
-            err.write(f"salesmanago-emulator serve: {args.state}: {error}\n")
-            return 2
-        now = saved_now if saved_now is not None else now
-    clock: Clock = FrozenClock(now) if now is not None else SystemClock()
-    emulator = Emulator(clock=clock)
+    saved: object = None  # the state file's contents, read once
+    try:
+        if args.state is not None and args.state.exists():
+            saved = read_state(args.state)
+            # a frozen clock saved in the file resumes where it stood
+            now = frozen_instant(saved) or now
+        clock: Clock = FrozenClock(now) if now is not None else SystemClock()
+        emulator = Emulator(clock=clock)
+        if saved is not None:
+            import_state(emulator, saved)
+    except SnapshotError as error:
+        err.write(f"salesmanago-emulator serve: {args.state}: {error}\n")
+        return 2
     state_file = StateFile(args.state, emulator) if args.state is not None else None
-    if state_file is not None:
-        try:
-            state_file.load()
-        except SnapshotError as error:
-            err.write(f"salesmanago-emulator serve: {args.state}: {error}\n")
-            return 2
     created: list[tuple[str, str, str]] = []
     try:
         for client_id, secret, users in accounts:

@@ -468,6 +468,22 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
     return account
 
 
+def frozen_instant(data: object) -> datetime | None:
+    """The instant a frozen clock stood at in ``data`` (an export), ``None`` for a
+    running clock; checks the format and version (SnapshotError)."""
+    r = _Reader(data, "")
+    if r.data.get("format") != FORMAT:
+        raise SnapshotError("format", f"must be {FORMAT!r}")
+    if r.data.get("version") != VERSION:
+        raise SnapshotError("version", f"must be {VERSION}, got {r.data.get('version')!r}")
+    clock = r.obj("clock")
+    if not clock:
+        return None
+    c = _Reader(clock, "clock")
+    frozen: bool = c.get("frozen", _bool, False)
+    return c.need("now", _when) if frozen else None
+
+
 def load_accounts(data: object, emulator: Emulator[Any]) -> tuple[list[Account], datetime | None]:
     """Check ``data`` and build its accounts (not installed); also the frozen clock's instant.
 
@@ -476,16 +492,7 @@ def load_accounts(data: object, emulator: Emulator[Any]) -> tuple[list[Account],
     caller gives them the emulator's clock once installed.
     """
     r = _Reader(data, "")
-    if r.data.get("format") != FORMAT:
-        raise SnapshotError("format", f"must be {FORMAT!r}")
-    if r.data.get("version") != VERSION:
-        raise SnapshotError("version", f"must be {VERSION}, got {r.data.get('version')!r}")
-    now: datetime | None = None
-    clock = r.obj("clock")
-    if clock:
-        c = _Reader(clock, "clock")
-        if c.get("frozen", _bool, False):
-            now = c.need("now", _when)
+    now = frozen_instant(data)
     frozen_here = isinstance(emulator.clock, FrozenClock)
     pinned = _PinnedClock(now if now is not None and frozen_here else emulator.clock.now())
     accounts: list[Account] = []
