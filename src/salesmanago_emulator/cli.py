@@ -36,6 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TextIO
 
+from .clock import is_aware, parse_iso
+
 if TYPE_CHECKING:
     from .server import EmulatorServer
 
@@ -75,10 +77,10 @@ def parse_account(text: str) -> tuple[str, str, list[str]]:
 
 def _parse_now(text: str) -> datetime:
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = parse_iso(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO-8601 date-time: {text!r}") from None
-    if when.tzinfo is None or when.utcoffset() is None:
+    if not is_aware(when):
         raise argparse.ArgumentTypeError(
             f"{text!r} has no time zone: add one, e.g. {text}+00:00 or {text}Z"
         )

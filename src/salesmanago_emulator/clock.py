@@ -11,7 +11,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Clock", "FrozenClock", "SystemClock"]
+__all__ = ["Clock", "FrozenClock", "SystemClock", "is_aware", "parse_iso", "utc_iso"]
+
+
+def parse_iso(text: str) -> datetime:
+    """An ISO-8601 date-time as written by people and tools (a trailing ``Z`` means
+    UTC); ValueError if it is none. The result may be naive: see :func:`is_aware`."""
+    return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+
+
+def is_aware(when: datetime) -> bool:
+    """Whether ``when`` names one instant (it has a zone with an offset)."""
+    return when.tzinfo is not None and when.utcoffset() is not None
+
+
+def utc_iso(when: datetime) -> str:
+    """An instant as ISO-8601 text in UTC, as the emulator writes instants out."""
+    return when.astimezone(timezone.utc).isoformat()
 
 
 @runtime_checkable
@@ -37,7 +53,7 @@ class SystemClock:
 def _aware_utc(when: datetime, what: str) -> datetime:
     if not isinstance(when, datetime):
         raise TypeError(f"{what} must be a datetime, got {type(when).__name__}")
-    if when.tzinfo is None or when.utcoffset() is None:
+    if not is_aware(when):
         raise ValueError(
             f"{what} must be timezone-aware (the emulator keeps every instant in UTC); "
             f"got naive {when.isoformat()}"

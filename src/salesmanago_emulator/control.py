@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import parse_qsl
@@ -57,7 +57,7 @@ from ._router import (
     decode_json,
     encode_json,
 )
-from .clock import FrozenClock
+from .clock import FrozenClock, is_aware, parse_iso, utc_iso
 from .errors import (
     CompanyNotFound,
     ContactNotFound,
@@ -169,10 +169,10 @@ class ControlArgs:
         """A timezone-aware ISO-8601 date-time field."""
         text = self.text(key)
         try:
-            when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            when = parse_iso(text)
         except ValueError:
             raise ControlError(f"Field '{key}' must be an ISO-8601 date-time") from None
-        if when.tzinfo is None or when.utcoffset() is None:
+        if not is_aware(when):
             raise ControlError(f"Field '{key}' must be timezone-aware (add e.g. +00:00)")
         return when
 
@@ -329,13 +329,9 @@ def _account_info(account: Account) -> dict[str, Any]:
     }
 
 
-def _instant(when: datetime) -> str:
-    return when.astimezone(timezone.utc).isoformat()
-
-
 def _clock_info(emulator: Emulator[Any]) -> dict[str, Any]:
     return {
-        "now": _instant(emulator.clock.now()),
+        "now": utc_iso(emulator.clock.now()),
         "frozen": isinstance(emulator.clock, FrozenClock),
     }
 
@@ -433,7 +429,7 @@ def _call_info(call: CallRecord) -> dict[str, Any]:
         "request": call.request,
         "status": call.status,
         "response": call.response,
-        "at": _instant(call.at),
+        "at": utc_iso(call.at),
     }
     if call.fault is not None:
         info["fault"] = call.fault

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 import pytest
 
 from ._emulator import Emulator
-from .clock import FrozenClock
+from .clock import FrozenClock, is_aware, parse_iso
 from .server import EmulatorServer
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def _parse_now(value: object) -> datetime:
         return DEFAULT_NOW
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            value = parse_iso(value)
         except ValueError:
             raise pytest.UsageError(
                 f"@pytest.mark.salesmanago(now=...): not an ISO-8601 date-time: {value!r}"
@@ -112,7 +112,7 @@ def _parse_now(value: object) -> datetime:
             "@pytest.mark.salesmanago(now=...) takes a datetime or an ISO-8601 string, "
             f"got {type(value).__name__}"
         )
-    if value.tzinfo is None or value.utcoffset() is None:
+    if not is_aware(value):
         raise pytest.UsageError(
             f"@pytest.mark.salesmanago(now=...) must be timezone-aware, got {value.isoformat()}; "
             "add a zone, e.g. '+00:00' or tzinfo=ZoneInfo('Europe/Warsaw')"

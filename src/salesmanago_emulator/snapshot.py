@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from .clock import Clock, FrozenClock
+from .clock import Clock, FrozenClock, is_aware, parse_iso, utc_iso
 from .errors import EmulatorError, InvalidField
 from .state.account import Account
 from .state.contacts import (
@@ -103,18 +103,14 @@ class SnapshotError(ValueError):
 # --- export --------------------------------------------------------------------------
 
 
-def _instant(when: datetime) -> str:
-    return when.astimezone(timezone.utc).isoformat()
-
-
 def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
     """One card in the snapshot format (the control API shows cards this way too)."""
     card: dict[str, Any] = {
         "id": record.id,
         "email": record.email,
         "mainOwner": record.main_owner,
-        "createdOn": _instant(record.created_on),
-        "modifiedOn": _instant(record.modified_on),
+        "createdOn": utc_iso(record.created_on),
+        "modifiedOn": utc_iso(record.modified_on),
         "state": record.state,
         "score": record.score,
         "optedOut": record.opted_out,
@@ -133,17 +129,17 @@ def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
     if record.status_before_invalid is not None:
         card["statusBeforeInvalid"] = record.status_before_invalid
     if record.last_visit is not None:
-        card["lastVisit"] = _instant(record.last_visit)
+        card["lastVisit"] = utc_iso(record.last_visit)
     if record.deleted and record.deleted_at is not None:
         card["deleted"] = True
-        card["deletedAt"] = _instant(record.deleted_at)
-        card["purgeAt"] = _instant(next_purge_instant(record.deleted_at, account.timezone))
+        card["deletedAt"] = utc_iso(record.deleted_at)
+        card["purgeAt"] = utc_iso(next_purge_instant(record.deleted_at, account.timezone))
     owners = record.other_owners()
     if owners:
         card["owners"] = [{"email": e, "level": lv} for e, lv in owners]
     if record.tags:
         card["tags"] = [
-            {"tag": t, "score": e.score, "createdOn": _instant(e.created_on)}
+            {"tag": t, "score": e.score, "createdOn": utc_iso(e.created_on)}
             for t, e in record.tags.items()
         ]
     if record.properties:
@@ -157,7 +153,7 @@ def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
         for name, c in record.consents.items():
             item: dict[str, Any] = {"name": name, "status": c.status}
             if c.date is not None:
-                item["date"] = _instant(c.date)
+                item["date"] = utc_iso(c.date)
             if c.ip is not None:
                 item["ip"] = c.ip
             if c.description_id is not None:
@@ -166,7 +162,7 @@ def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
         card["consents"] = consents
     if record.opt_history:
         card["optHistory"] = [
-            {"at": _instant(o.at), "channel": o.channel, "status": o.status, "source": o.source}
+            {"at": utc_iso(o.at), "channel": o.channel, "status": o.status, "source": o.source}
             for o in record.opt_history
         ]
     return card
@@ -182,7 +178,7 @@ def export_account(account: Account) -> dict[str, Any]:
         "users": list(account.users),
         "timezone": account.timezone.key,
         "consents": account.consents(),
-        "tags": {tag: _instant(when) for tag, when in tag_times.items()},
+        "tags": {tag: utc_iso(when) for tag, when in tag_times.items()},
         "contacts": contacts,
         "areas": {area.key: area.to_state() for area in account.areas},
     }
@@ -194,7 +190,7 @@ def export_state(emulator: Emulator[Any]) -> dict[str, Any]:
         clock = emulator.clock
         clock_data: dict[str, Any] = {"frozen": isinstance(clock, FrozenClock)}
         if isinstance(clock, FrozenClock):
-            clock_data["now"] = _instant(clock.now())
+            clock_data["now"] = utc_iso(clock.now())
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -285,10 +281,10 @@ def _obj(value: object, path: str) -> Mapping[str, Any]:
 def _when(value: object, path: str) -> datetime:
     text = _str(value, path)
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = parse_iso(text)
     except ValueError:
         raise SnapshotError(path, f"not an ISO-8601 date-time: {text!r}") from None
-    if when.tzinfo is None or when.utcoffset() is None:
+    if not is_aware(when):
         raise SnapshotError(path, f"must be timezone-aware, got {text!r}")
     return when.astimezone(timezone.utc)
 
