@@ -159,8 +159,7 @@ class Account(CardActions):
         if not created:  # a new card was indexed as modified at ``now`` by add
             store.touch(record, now)
         if restored:
-            for observer in self._observers:
-                observer.contact_restored(record)
+            self._restored(record)
         self._saved(record, created=created)
         return record
 
@@ -260,14 +259,12 @@ class Account(CardActions):
             self._remove(record)
             return None
         self._store.soft_delete(record, now, next_purge_instant(now, self.timezone))
-        for observer in self._observers:
-            observer.contact_deleted(record)
+        self._deleted(record)
         return record
 
     def _remove(self, record: ContactRecord) -> None:
         self._store.remove(record)
-        for observer in self._observers:
-            observer.contact_removed(record)
+        self._removed(record)
 
     def forget(self, key: str) -> ContactRecord:
         """Forget me: remove the card and all its data at once, soft-deleted or not (S3.3).
@@ -289,8 +286,7 @@ class Account(CardActions):
             raise ContactNotFound(str(key))
         self._store.restore(record)
         self._store.touch(record, now)
-        for observer in self._observers:
-            observer.contact_restored(record)
+        self._restored(record)
         self._saved(record)
         return record
 

@@ -28,7 +28,7 @@ from ..errors import (
 from .area import AccountArea
 from .contacts import ContactRecord, OptChange, TagEntry
 from .normalize import normalize_email, validate_email
-from .observers import ContactObserver
+from .observers import HOOKS, ContactObserver
 from .store import ContactStore
 
 __all__ = ["AccountBase"]
@@ -110,8 +110,8 @@ class AccountBase:
         self._new_id = id_factory or _new_id
         self._store = ContactStore()
         self._consents: dict[str, str] = {}
-        self._observers: list[ContactObserver] = []
-        self._save_observers: list[ContactObserver] = []  # those with a contact_saved hook
+        # hook name -> the observers overriding it (see observers.HOOKS)
+        self._hooks: dict[str, list[ContactObserver]] = {name: [] for name in HOOKS}
         self._areas: list[AccountArea] = []
 
     def __repr__(self) -> str:
@@ -133,11 +133,11 @@ class AccountBase:
         return user
 
     def add_observer(self, observer: ContactObserver) -> None:
-        """Call ``observer``'s hooks after every contact change from now on."""
-        self._observers.append(observer)
-        # contact_saved runs after every write: leave out the observers that keep the no-op
-        if type(observer).contact_saved is not ContactObserver.contact_saved:
-            self._save_observers.append(observer)
+        """Call ``observer``'s hooks after every contact change from now on (only the
+        hooks it overrides: the no-ops of :class:`ContactObserver` are not called)."""
+        for name, observers in self._hooks.items():
+            if getattr(type(observer), name) is not getattr(ContactObserver, name):
+                observers.append(observer)
 
     def _attach(self, area: _A) -> _A:
         """Register ``area``: it observes contact changes, is reset and snapshotted."""
@@ -175,8 +175,7 @@ class AccountBase:
                 store.remove(record)
                 purged.append(record)
         for record in purged:
-            for observer in self._observers:
-                observer.contact_removed(record)
+            self._removed(record)
         return purged
 
     def run_due_purge(self) -> list[ContactRecord]:
@@ -302,8 +301,20 @@ class AccountBase:
             raise ReadOnlyOwner(owner, record.email)
 
     def _saved(self, record: ContactRecord, *, created: bool = False) -> None:
-        for observer in self._save_observers:
+        for observer in self._hooks["contact_saved"]:
             observer.contact_saved(record, created=created)
+
+    def _deleted(self, record: ContactRecord) -> None:
+        for observer in self._hooks["contact_deleted"]:
+            observer.contact_deleted(record)
+
+    def _restored(self, record: ContactRecord) -> None:
+        for observer in self._hooks["contact_restored"]:
+            observer.contact_restored(record)
+
+    def _removed(self, record: ContactRecord) -> None:
+        for observer in self._hooks["contact_removed"]:
+            observer.contact_removed(record)
 
     def _set_email_status(
         self, record: ContactRecord, opted_out: bool, source: str, now: datetime
@@ -318,7 +329,7 @@ class AccountBase:
                 at=now, channel="EMAIL", status="OPT_OUT" if opted_out else "OPT_IN", source=source
             )
         )
-        for observer in self._observers:
+        for observer in self._hooks["email_status_changed"]:
             observer.email_status_changed(record, opted_out, source)
         return True
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .contacts import ContactRecord
 
-__all__ = ["ContactObserver"]
+__all__ = ["HOOKS", "ContactObserver"]
 
 
 class ContactObserver:
@@ -36,3 +36,14 @@ class ContactObserver:
         opt-in/opt-out, restoring the status before "invalid"); never when the
         status stays as it was. The write around it may still be completing.
         """
+
+
+HOOKS: tuple[str, ...] = (
+    "contact_saved",
+    "contact_deleted",
+    "contact_restored",
+    "contact_removed",
+    "email_status_changed",
+)
+"""The hooks of :class:`ContactObserver`: an account calls each one only on the
+observers that override it (most areas follow one or two kinds of change)."""

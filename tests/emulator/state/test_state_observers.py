@@ -1,0 +1,56 @@
+"""Observers follow contact changes (S3.1-S3.3, S10.2): each hook an observer
+overrides is called once per change, and only those hooks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from salesmanago_emulator.clock import FrozenClock
+from salesmanago_emulator.state import Account, ContactWrite
+from salesmanago_emulator.state.contacts import ContactRecord
+from salesmanago_emulator.state.observers import HOOKS, ContactObserver
+
+OWNER = "owner@shop.pl"
+
+
+class _Deletions(ContactObserver):
+    """Overrides two hooks only."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def contact_deleted(self, record: ContactRecord) -> None:
+        self.seen.append(("deleted", record.email))
+
+    def contact_removed(self, record: ContactRecord) -> None:
+        self.seen.append(("removed", record.email))
+
+
+def test_s3_each_overridden_hook_is_called_once_per_change_and_no_other() -> None:
+    clock = FrozenClock(datetime(2026, 1, 15, 10, tzinfo=timezone.utc))
+    account = Account("c", "s", [OWNER], clock=clock)
+    watcher = _Deletions()
+    account.add_observer(watcher)
+    assert [name for name in HOOKS if watcher in account._hooks[name]] == [
+        "contact_deleted",
+        "contact_removed",
+    ]
+    account.upsert(ContactWrite(email="a@example.com", force_opt_in=True), OWNER)
+    account.upsert(ContactWrite(email="b@example.com"), OWNER)
+    account.delete("a@example.com")
+    account.restore("a@example.com")
+    account.delete("a@example.com")
+    account.delete("b@example.com", permanently=True)
+    clock.advance(timedelta(days=1))  # past 02:00: the nightly purge (S3.4)
+    account.count()
+    assert watcher.seen == [
+        ("deleted", "a@example.com"),
+        ("deleted", "a@example.com"),
+        ("removed", "b@example.com"),
+        ("removed", "a@example.com"),
+    ]
+
+
+def test_hooks_name_every_method_of_the_observer_base() -> None:
+    methods = {name for name in vars(ContactObserver) if not name.startswith("_")}
+    assert set(HOOKS) == methods
