@@ -250,20 +250,37 @@ def _as_int(value: Any, field: str) -> int:
     raise InvalidField(field, RULE_INTEGER)
 
 
-def opt_int(body: Body, key: str, prefix: str = "", *, minimum: int | None = None) -> int | None:
-    """An optional integer (JSON integer or a string of digits), at least ``minimum``."""
+def opt_int(
+    body: Body,
+    key: str,
+    prefix: str = "",
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    """An optional integer (JSON integer or a string of digits) in ``minimum..maximum``."""
     value = _get(body, key)
     if value is _MISSING:
         return None
     number = _as_int(value, prefix + key)
     if minimum is not None and number < minimum:
         raise InvalidField(prefix + key, RULE_MIN.format(minimum=minimum))
+    if maximum is not None and number > maximum:
+        raise InvalidField(prefix + key, RULE_MAX.format(maximum=maximum))
     return number
 
 
-def req_int(body: Body, key: str, prefix: str = "", *, minimum: int | None = None) -> int:
-    """A required integer (JSON integer or a string of digits), at least ``minimum``."""
-    return _required(opt_int(body, key, prefix, minimum=minimum), prefix + key)
+def req_int(
+    body: Body,
+    key: str,
+    prefix: str = "",
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """A required integer (JSON integer or a string of digits) in ``minimum..maximum``."""
+    number = opt_int(body, key, prefix, minimum=minimum, maximum=maximum)
+    return _required(number, prefix + key)
 
 
 def opt_decimal(body: Body, key: str, prefix: str = "") -> Decimal | None:

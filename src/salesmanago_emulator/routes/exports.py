@@ -23,7 +23,6 @@ from ..state.contacts import ContactRecord
 from ..state.jobs import JobKind
 from ._base import RequestContext, RouteTable
 from ._parse import (
-    RULE_MAX,
     RULE_STRING_OR_NUMBER,
     Body,
     item_prefix,
@@ -127,9 +126,7 @@ def _start(ctx: RequestContext, kind: JobKind, document: object) -> dict[str, An
 def contact_list_export(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Start an export of page ``page`` (from 0) of ``size`` (<= 1000) live contacts."""
     page = req_int(body, "page", minimum=0)
-    size = req_int(body, "size", minimum=1)
-    if size > EXPORT_PAGE_LIMIT:
-        raise InvalidField("size", RULE_MAX.format(maximum=EXPORT_PAGE_LIMIT))
+    size = req_int(body, "size", minimum=1, maximum=EXPORT_PAGE_LIMIT)
     records = ctx.account.jobs.contacts_page(page, size)
     return _start(ctx, "CONTACT_LIST", {"contacts": [_listed_contact(r) for r in records]})
 

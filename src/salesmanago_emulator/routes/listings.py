@@ -16,7 +16,7 @@ from ..errors import InvalidField
 from ..state.account import Account
 from ..state.contacts import ContactRecord
 from ._base import RequestContext, RouteTable
-from ._parse import RULE_MAX, Body, req_date, req_int, req_str_list
+from ._parse import Body, req_date, req_int, req_str_list
 from ._shapes import basic_contact, full_contact, id_and_email
 
 __all__ = ["LIST_LIMIT", "PAGE_SIZE_LIMIT", "RULE_TO_BEFORE_FROM", "date_range", "table"]
@@ -123,9 +123,7 @@ def paginated_modified_contacts(ctx: RequestContext, body: Body) -> dict[str, An
     """One page (``page`` from 0, ``size`` <= 1000) of ``modifiedContacts``, and ``hasMore``."""
     start, end = date_range(body)
     page = req_int(body, "page", minimum=0)
-    size = req_int(body, "size", minimum=1)
-    if size > PAGE_SIZE_LIMIT:
-        raise InvalidField("size", RULE_MAX.format(maximum=PAGE_SIZE_LIMIT))
+    size = req_int(body, "size", minimum=1, maximum=PAGE_SIZE_LIMIT)
     records = ctx.account.modified_between(start, end)
     first = page * size
     return {
