@@ -13,6 +13,7 @@ from routes_helpers import A_ID, B_ID, NOW, NOW_MS, URL, Api
 from salesmanago import (
     Addressee,
     AsyncSalesManago,
+    ContactState,
     ContactUpsert,
     EndpointNotFoundError,
     ExportDataType,
@@ -469,22 +470,57 @@ def test_sdk_download_of_a_missing_file_is_404(sm: SalesManago) -> None:
         sm.download(sm.base_url + f"/api/job/file/{A_ID}/1/nope")
 
 
-def test_s16_1_sdk_recent_activity(sm: SalesManago) -> None:
-    """End to end: sm.activity.recent (sent without owner) answers the counts."""
+def test_s16_1_sdk_recent_activity(sm: SalesManago, account_a: Account) -> None:
+    """End to end: sm.activity.recent (sent without owner) answers the counts and the
+    range's visits (inclusive start; an earlier visit left out) by the contact's state,
+    the anonymous ones, and every visit oldest first."""
     _sdk_seed(sm)
+    sm.contacts.upsert(ContactUpsert(email="ann@example.com", state=ContactState.CUSTOMER))
     start = NOW - timedelta(days=1)
+    record = account_a.visits.record
+    record("ann@example.com", url="https://x.example/ann", at=NOW - timedelta(hours=2))
+    record("cat@example.com", url="https://x.example/cat", at=start)
+    record(None, url="https://x.example/anon", at=NOW)
+    record("dan@example.com", url="https://x.example/old", at=start - timedelta(seconds=1))
     activity = sm.activity.recent(start, NOW, all_visits=True)
     assert activity.start == start
     assert activity.end == NOW
     assert (activity.total_contacts, activity.monitored_contacts) == (3, 3)
-    assert activity.customers == activity.all_visits == ()
+    assert [(c["email"], c["state"], c["visits"], c["lastUrl"]) for c in activity.customers] == [
+        ("ann@example.com", "CUSTOMER", 1, "https://x.example/ann")
+    ]
+    assert [c["email"] for c in activity.prospects] == ["cat@example.com"]
+    assert activity.partners == ()
+    assert [v["url"] for v in activity.anonymous] == ["https://x.example/anon"]
+    assert [(v["email"], v["url"]) for v in activity.all_visits] == [
+        ("cat@example.com", "https://x.example/cat"),
+        ("ann@example.com", "https://x.example/ann"),
+        (None, "https://x.example/anon"),
+    ]
 
 
-async def test_s16_1_async_sdk_recent_activity(asm: AsyncSalesManago) -> None:
-    activity = await asm.activity.recent(
-        datetime(2026, 1, 1, tzinfo=timezone.utc), NOW, ip_details=True
-    )
-    assert activity.total_contacts == 0
+async def test_s16_1_async_sdk_recent_activity(asm: AsyncSalesManago, account_a: Account) -> None:
+    """The async client: with ip_details the items carry the ip; a soft-deleted
+    contact's visits (S3.1) and a visit before the range are left out; allVisits not
+    asked for, so none."""
+    for email in ("ann@example.com", "bob@example.com"):
+        await asm.contacts.upsert(ContactUpsert(email=email))
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    record = account_a.visits.record
+    record("ann@example.com", url="https://x.example/old", at=start - timedelta(days=1))
+    record("ann@example.com", url="https://x.example/a", at=NOW, ip="198.51.100.7")
+    record("bob@example.com", url="https://x.example/b", at=NOW, ip="198.51.100.8")
+    record(None, url="https://x.example/anon", at=start, ip="192.0.2.1")
+    await asm.contacts.delete("bob@example.com")
+    activity = await asm.activity.recent(start, NOW, ip_details=True)
+    assert activity.total_contacts == 1
+    assert [(c["email"], c["visits"], c["ip"]) for c in activity.prospects] == [
+        ("ann@example.com", 1, "198.51.100.7")
+    ]
+    assert activity.customers == activity.partners == activity.all_visits == ()
+    assert [(v["url"], v["ip"]) for v in activity.anonymous] == [
+        ("https://x.example/anon", "192.0.2.1")
+    ]
 
 
 def test_raw_transport_file_download_with_plain_httpx(emu: Emulator, api: Api) -> None:

@@ -8,8 +8,9 @@ shows nothing (groups, transitions' order, snapshots).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -36,6 +37,7 @@ from salesmanago_emulator.errors import (
 from salesmanago_emulator.state.contacts import ContactWrite
 from salesmanago_emulator.state.funnels import DEFAULT_GROUP, StageSpec, Target
 
+WARSAW = ZoneInfo("Europe/Warsaw")
 STAGES = [{"name": "Lead", "order": 1}, {"name": "Offer", "order": 2}, {"name": "Won", "order": 3}]
 
 
@@ -450,6 +452,12 @@ def count(api: Api, stage: object = OMIT) -> int:
     return int(api.ok("funnel/count", funnel="Sales", stage=stage)["count"])
 
 
+def members(account: Account, funnel: str = "Sales") -> dict[str, str]:
+    """The funnel's members as the state holds them (soft-deleted ones too): id -> stage."""
+    (found,) = (f for f in account.funnels.to_state()["funnels"] if f["name"] == funnel)
+    return {m["contactId"]: m["stage"] for m in found["members"]}
+
+
 def test_s3_1_count_ignores_soft_deleted_and_follows_restore(api: Api) -> None:
     """S3.1: a soft-deleted contact counts nowhere; S3.2: a restore (by upsert) counts again."""
     _two_in_lead(api)
@@ -463,11 +471,27 @@ def test_s3_1_count_ignores_soft_deleted_and_follows_restore(api: Api) -> None:
 def test_s3_1_purge_removes_the_contact_from_the_funnel(
     api: Api, account_a: Account, clock: FrozenClock
 ) -> None:
-    """S3.4: after 02:00 the soft-deleted contact is gone; a new card with its e-mail is not in."""
+    """S3.4: until 02:00 (account time zone) the soft-deleted contact keeps its place in the
+    funnel; from 02:00 it is gone; a new card with its e-mail is not in."""
+    assert account_a.timezone == WARSAW
     _two_in_lead(api)
+    ann, bob = (account_a.find(e) for e in ("ann@example.com", "bob@example.com"))
+    assert ann is not None
+    assert bob is not None
     api.ok("contact/delete", email="ann@example.com")
-    clock.advance(timedelta(hours=16))  # 02:00 Warsaw has passed
+    purge = datetime(2026, 1, 16, 2, 0, tzinfo=WARSAW)  # the first 02:00 after NOW (11:00)
+    assert account_a.next_purge() == purge
+    clock.set(purge - timedelta(seconds=1))  # 01:59:59 local: not purged yet
     assert count(api) == 1
+    assert members(account_a) == {ann.id: "Lead", bob.id: "Lead"}
+    kept = account_a.find("ann@example.com")
+    assert kept is not None
+    assert (kept.id, kept.deleted) == (ann.id, True)
+    clock.set(purge)  # 02:00 local: the purge is due; the wire read runs it
+    assert count(api) == 1
+    assert members(account_a) == {bob.id: "Lead"}
+    assert account_a.find("ann@example.com") is None
+    assert account_a.find(ann.id) is None
     api.upsert("ann@example.com")
     assert count(api) == 1
     assert card(api, "ann@example.com")["contactFunnels"] == []

@@ -35,18 +35,6 @@ DUE = NOW + timedelta(days=2)
 DUE_MS = NOW_MS + 2 * 86_400_000
 
 
-@pytest.fixture
-def contact(account_a: Account) -> str:
-    """A live contact of account A (main owner A_OWNER); returns its id."""
-    return account_a.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
-
-
-@pytest.fixture
-def other(account_a: Account) -> str:
-    """A second live contact of account A; returns its id."""
-    return account_a.upsert(ContactWrite(email="b@example.com"), A_OWNER).id
-
-
 def full(api: Api, email: str = "a@example.com") -> dict[str, Any]:
     """The full contact ``email`` read as the api's owner (any owner's contacts)."""
     (contact,) = api.ok("contact/listAll", email=[email])["contacts"]
