@@ -40,7 +40,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
-from ._router import TEXT_INTERNAL, encode_json, route_path
+from ._jsoncodec import encode_json
+from ._router import TEXT_INTERNAL, route_path
 from .control import CONTROL_PREFIX, handle_control
 from .faults import InjectedTransportError
 

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._router import encode_json
+from ._jsoncodec import encode_json
 from .snapshot import SnapshotError, export_state, import_state
 
 if TYPE_CHECKING:

@@ -13,11 +13,10 @@ to a plain ``GET`` (:func:`serve_file`) — the only ``GET`` the emulator answer
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from .._jsoncodec import decode_json, encode_json
 from ..errors import RULE_NOT_EMPTY, RULE_ONE_OF, InvalidField
 from ..state.contacts import ContactRecord
 from ..state.jobs import JobKind
@@ -90,14 +89,6 @@ DATA_TYPES: Final[Mapping[str, tuple[str, ...]]] = {
 """
 
 
-def _encode(document: object) -> str:
-    # Imported here: the router imports the route table, so it cannot be imported
-    # at module level. The router's encoder keeps Decimal digits exact (S6.3).
-    from .._router import encode_json
-
-    return encode_json(document)
-
-
 # --- paginatedContactList/export ---------------------------------------------------
 
 
@@ -118,7 +109,7 @@ def _listed_contact(record: ContactRecord) -> dict[str, Any]:
 
 
 def _start(ctx: RequestContext, kind: JobKind, document: object) -> dict[str, Any]:
-    job = ctx.account.jobs.start(kind, _encode(document))
+    job = ctx.account.jobs.start(kind, encode_json(document))
     return {"requestId": job.request_id}
 
 
@@ -240,5 +231,5 @@ def serve_file(accounts: Mapping[str, Account], path: str) -> tuple[int, None, d
         account = accounts.get(client_id)
         content = account.jobs.file(request_id, token) if account is not None else None
         if content is not None:
-            return 200, None, json.loads(content, parse_float=Decimal)
+            return 200, None, decode_json(content.encode())
     return 404, None, {"success": False, "message": [TEXT_FILE_NOT_FOUND]}
