@@ -2,9 +2,9 @@
 
 Each :class:`Op` is one SDK method with its wire path, whether the SDK treats it
 as idempotent, and the arguments of a valid call against the seeded account.
-Operations whose route the emulator does not serve yet are skipped with a reason
-(:func:`op_params`). :func:`call` (from ``sdk_fake_platform``) runs one on
-either client.
+Every operation's route must be one the emulator serves (:data:`SERVED`): none is
+skipped (:func:`op_params`), so a typo or a renamed route fails. :func:`call`
+(from ``sdk_fake_platform``) runs one on either client.
 """
 
 from __future__ import annotations
@@ -78,17 +78,9 @@ NON_IDEMPOTENT_OPS = (
 
 
 def op_params(ops: Sequence[Op]) -> list[Any]:
-    """``ops`` as pytest params; those whose route is not served yet are skipped."""
-    return [
-        pytest.param(
-            op,
-            id=op.name,
-            marks=()
-            if op.path in SERVED
-            else pytest.mark.skip(reason=f"the emulator does not serve {op.path} yet"),
-        )
-        for op in ops
-    ]
+    """``ops`` as plain pytest params: none is skipped. An op whose path the emulator
+    does not serve fails its tests (and ``test_every_op_path_is_served``)."""
+    return [pytest.param(op, id=op.name) for op in ops]
 
 
 async def run(client: AnyClient, op: Op) -> Any:

@@ -21,6 +21,7 @@ UPSERT = "/api/contact/upsert"
 UPDATE = "/api/contact/update"
 BATCH = "/api/contact/batchupsert"
 DELETE = "/api/contact/delete"
+MOVED = "moved@example.com"
 
 
 def _timeout_after_write(emulator: Emulator, path: str) -> None:
@@ -58,7 +59,7 @@ async def test_batch_chunk_with_a_moving_item_is_sent_once(
     client: AnyClient, emulator: Emulator
 ) -> None:
     """One item with ``new_email`` makes its whole chunk unrepeatable; other chunks
-    stay retryable."""
+    stay retryable (``test_batch_chunk_of_plain_items_stays_retryable_beside_a_moving_one``)."""
     items = [
         ContactUpsert(email=NEW),
         ContactUpsert(email=KNOWN, new_email="moved@example.com"),
@@ -67,6 +68,53 @@ async def test_batch_chunk_with_a_moving_item_is_sent_once(
     with pytest.raises(APITimeoutError, match="may have been applied"):
         await call(client, "contacts.batch_upsert", items)
     assert len(calls_to(emulator, BATCH)) == 1
+
+
+def _chunks_sent(emulator: Emulator) -> list[tuple[str, ...]]:
+    """The addresses each logged batch request carried, in the order the door saw them."""
+    return [
+        tuple(detail["contact"]["email"] for detail in record.request["upsertDetails"])
+        for record in calls_to(emulator, BATCH)
+    ]
+
+
+async def test_batch_chunk_of_plain_items_stays_retryable_beside_a_moving_one(
+    client: AnyClient, emulator: Emulator
+) -> None:
+    """With one item per chunk, only the moving item's chunk is unrepeatable: the plain
+    chunk whose answer is lost after it landed is sent again, the moving one once."""
+    account = emulator.account(CLIENT_ID)
+    known = account.find(KNOWN)
+    assert known is not None
+    known_id = known.id
+    items = [
+        ContactUpsert(email=NEW),
+        ContactUpsert(email=KNOWN, new_email=MOVED),
+    ]
+    _timeout_after_write(emulator, BATCH)
+    result = await call(client, "contacts.batch_upsert", items, chunk_size=1)
+    assert not result.failed
+    # sync and async clients interleave the chunks differently: count per chunk
+    sent = _chunks_sent(emulator)
+    assert sorted(sent) == [(KNOWN,), (NEW,), (NEW,)], sent
+    faulted = [record for record in calls_to(emulator, BATCH) if record.fault is not None]
+    assert [record.fault for record in faulted] == ["read timeout after write"]
+    assert faulted[0].request["upsertDetails"] == [{"contact": {"email": NEW}}]
+    assert len(applied(emulator, BATCH)) == 3
+    moving = [r for r in calls_to(emulator, BATCH) if r.request["upsertDetails"][0].get("newEmail")]
+    assert len(moving) == 1
+    assert moving[0].response["contactIds"] == {MOVED: known_id}
+    # the moved item is reported applied, with the card's (unchanged) id
+    new = account.find(NEW)
+    assert new is not None
+    assert [(item.email, item.contact_id) for item in result.items] == [
+        (NEW, new.id),
+        (KNOWN, known_id),
+    ]
+    assert account.find(KNOWN) is None
+    moved = account.find(MOVED)
+    assert moved is not None
+    assert moved.id == known_id
 
 
 async def test_batch_without_such_items_is_retried(client: AnyClient, emulator: Emulator) -> None:

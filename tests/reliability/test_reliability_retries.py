@@ -16,6 +16,7 @@ from reliability_helpers import (
     IDEMPOTENT_OPS,
     NEW,
     NON_IDEMPOTENT_OPS,
+    SERVED,
     AnyClient,
     Op,
     applied,
@@ -43,6 +44,13 @@ def assert_backoff(slept: list[float]) -> None:
     for attempt, wait in enumerate(slept):
         full = min(0.5 * 2**attempt, 8.0)
         assert 0.75 * full <= wait <= full, (attempt, wait)
+
+
+def test_every_op_path_is_served() -> None:
+    """No op under test names a route the emulator does not serve (a typo or a renamed
+    route would leave its retry tests counting requests that never come)."""
+    paths = {op.path for op in IDEMPOTENT_OPS + NON_IDEMPOTENT_OPS}
+    assert paths <= SERVED, sorted(paths - SERVED)
 
 
 RECOVERABLE = [

@@ -436,14 +436,22 @@ def test_integer_with_huge_exponent_is_refused(target: Target, path: str) -> Non
     ids=["properties", "dictionaryProperties", "potValue"],
 )
 def test_small_number_does_not_become_a_huge_value(target: Target, path: str, fields: str) -> None:
-    """No stored value, and no read of it, is thousands of times the request that sent it."""
+    """No stored value, and no read of it, is thousands of times the request that sent it:
+    the number is refused with HTTP 400, and nothing is stored."""
     email = target.ids.emails[0]
     text = fields % email
     if "%s" in text:
         text = text % (target.ids.funnels[0], target.ids.stages[1])
+    before = state_text(target.emulator)
     response = _raw_post(target, path, text)
     envelope = check_envelope(response.status_code, response.text)
     assert envelope is not None
+    assert (response.status_code, envelope["success"]) == (400, False), response.text[:300]
+    assert envelope["message"] == [
+        "Request body holds a number out of range: 1E+2000000 "
+        "(at most 40 digits, exponent within ±40)"
+    ]
+    assert state_text(target.emulator) == before  # nothing stored
     card = target.api.send("contact/listAll", target.api.body(email=[email]))
     assert len(card.text) < 100_000, f"{len(text)}-byte field -> {len(card.text)}-byte card"
 
