@@ -574,15 +574,18 @@ class EventsArea(AccountArea):
         """The live card the event goes to; created or restored for an e-mail (S7.6)."""
         account = self.account
         if email is not None and email.strip():
-            record = account.find(email)
-            if record is None or record.deleted:
-                address = (
-                    validate_email(email, prefix + "email") if record is None else record.email
-                )
+            # an e-mail names a card by its address only (a contact id there names nobody)
+            found = account.find_live_by("EMAIL", email)
+            if found is None:  # created, or a soft-deleted card restored (S7.6, S3.2)
+                address = validate_email(email, prefix + "email")
                 write = ContactWrite(email=address, force_opt_in=True if force_opt_in else None)
                 return account.upsert(write, user)
+            record = found
         elif contact_id is not None and contact_id.strip():
-            record = account.find_live(contact_id.strip())
+            found = account.find_live_by("CONTACT_ID", contact_id.strip())
+            if found is None:
+                raise ContactNotFound(contact_id.strip())
+            record = found
         else:
             raise InvalidField(prefix + "email", RULE_REQUIRED)
         account._check_may_write(record, user)

@@ -300,6 +300,27 @@ def test_s7_6_by_contact_id_and_bad_email(account_a: Account) -> None:
     assert account_a.count() == 1
 
 
+def test_s7_6_each_key_names_a_card_by_its_own_kind_only(account_a: Account) -> None:
+    """``email`` holding a card's id, or ``contactId`` holding its e-mail, names nobody
+    (as addressees do): refused, no event, no card."""
+    record = account_a.upsert(ContactWrite(email="kind@example.com"), A_OWNER)
+    with pytest.raises(InvalidField) as info:
+        add(account_a, ev(), record.id)
+    assert info.value.field == "email"
+    with pytest.raises(ContactNotFound):
+        account_a.events.add(ev(), A_OWNER, contact_id="kind@example.com")
+    assert account_a.events.events_of(record) == []
+    assert account_a.count() == 1
+
+
+def test_s3_2_an_event_for_a_soft_deleted_email_restores_the_card(account_a: Account) -> None:
+    record = account_a.upsert(ContactWrite(email="back@example.com"), A_OWNER)
+    account_a.delete("back@example.com")
+    event_id = add(account_a, ev(), "back@example.com")
+    assert account_a.events.get(event_id).contact_id == record.id
+    assert not record.deleted
+
+
 def test_no_partial_write_bad_event_creates_no_contact(account_a: Account) -> None:
     with pytest.raises(InvalidField):
         add(account_a, ev(description="x" * 3000), "ghost@example.com")
