@@ -32,6 +32,7 @@ from typing import Any, Final, TypeVar
 from ..errors import (
     RULE_INTEGER,
     RULE_NOT_EMPTY,
+    RULE_ONE_OF,
     RULE_REQUIRED,
     RULE_STRING,
     InvalidField,
@@ -64,6 +65,7 @@ __all__ = [
     "opt_str_list",
     "opt_str_map",
     "opt_tags",
+    "req_addressees",
     "req_bool",
     "req_date",
     "req_int",
@@ -341,6 +343,29 @@ def req_list(body: Body, key: str, prefix: str = "", *, limit: int | None = None
     if limit is not None and len(items) > limit:
         raise LimitExceeded(prefix + key, limit)
     return items
+
+
+def req_addressees(body: Body, kinds: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """The ``contacts`` addressees (protocol §5.4), at least one: ``(kind, value,
+    field)`` each, the value trimmed and ``field`` naming it (``contacts[2].value``).
+
+    ``kinds`` maps every wire spelling of ``addresseeType`` the route accepts to its
+    kind; any case is accepted, and the spellings are listed as given when refused.
+    """
+    items = req_list(body, "contacts")
+    if not items:
+        raise InvalidField("contacts", RULE_NOT_EMPTY)
+    by_case = {wire.lower(): kind for wire, kind in kinds.items()}
+    out = []
+    for index, item in enumerate(items):
+        where = item_prefix("", "contacts", index)
+        kind = by_case.get(req_str(item, "addresseeType", where).strip().lower())
+        if kind is None:
+            raise InvalidField(
+                where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(kinds))
+            )
+        out.append((kind, req_str(item, "value", where).strip(), where + "value"))
+    return out
 
 
 # --- dates -----------------------------------------------------------------------

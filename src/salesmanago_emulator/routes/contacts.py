@@ -10,7 +10,6 @@ from typing import Any, Final
 
 from ..errors import (
     RULE_NOT_EMPTY,
-    RULE_ONE_OF,
     RULE_REQUIRED,
     ContactNotFound,
     EmulatorError,
@@ -19,7 +18,7 @@ from ..errors import (
 from ..state.account import BATCH_UPSERT_LIMIT
 from ..state.contacts import ContactRecord, ContactWrite
 from ._base import RequestContext, RouteTable
-from ._parse import Body, item_prefix, opt_bool, opt_str, req_list, req_str
+from ._parse import Body, item_prefix, opt_bool, opt_str, req_addressees, req_list, req_str
 from ._writes import read_write
 
 __all__ = ["ADDRESSEE_TYPES", "table"]
@@ -132,24 +131,10 @@ def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     }
 
 
-def _addressees(body: Body) -> list[tuple[str, str]]:
-    keys = []
-    for index, item in enumerate(req_list(body, "contacts")):
-        where = item_prefix("", "contacts", index)
-        kind = req_str(item, "addresseeType", where).strip().upper()
-        if kind not in ADDRESSEE_TYPES:
-            raise InvalidField(
-                where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
-            )
-        keys.append((kind, req_str(item, "value", where).strip()))
-    if not keys:
-        raise InvalidField("contacts", RULE_NOT_EMPTY)
-    return keys
-
-
 def _monitoring(ctx: RequestContext, body: Body, *, monitored: bool) -> dict[str, Any]:
     records = []
-    for kind, value in _addressees(body):  # all found before any change
+    addressees = req_addressees(body, {kind: kind for kind in ADDRESSEE_TYPES})
+    for kind, value, _ in addressees:  # all found before any change
         record = ctx.account.find_live_by(kind, value)  # an EMAIL value must be an e-mail
         if record is None:
             raise ContactNotFound(value)

@@ -25,6 +25,7 @@ from ._parse import (
     RULE_STRING_OR_NUMBER,
     Body,
     item_prefix,
+    req_addressees,
     req_int,
     req_list,
     req_str,
@@ -125,22 +126,6 @@ def contact_list_export(ctx: RequestContext, body: Body) -> dict[str, Any]:
 # --- contact/export/data -------------------------------------------------------------
 
 
-def _addressees(body: Body) -> list[tuple[str, str, str]]:
-    items = req_list(body, "contacts")
-    if not items:
-        raise InvalidField("contacts", RULE_NOT_EMPTY)
-    out = []
-    for index, item in enumerate(items):
-        prefix = item_prefix("", "contacts", index)
-        wire = req_str(item, "addresseeType", prefix)
-        kind = _ADDRESSEE_KINDS.get(wire.strip().lower())
-        if kind is None:
-            choices = ", ".join(_ADDRESSEE_KINDS)
-            raise InvalidField(prefix + "addresseeType", RULE_ONE_OF.format(choices=choices))
-        out.append((kind, req_str(item, "value", prefix), prefix + "value"))
-    return out
-
-
 def _data_types(body: Body) -> list[str]:
     items = req_list(body, "data")
     if not items:
@@ -185,7 +170,7 @@ def _data_contact(account: Account, record: ContactRecord, kinds: list[str]) -> 
 @table.route("/api/contact/export/data", accepts_user=True)
 def contact_data_export(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Start an export of the ``data`` types of the live ``contacts`` (e-mail, id or tag)."""
-    addressees = _addressees(body)
+    addressees = req_addressees(body, _ADDRESSEE_KINDS)
     kinds = _data_types(body)
     records = ctx.account.jobs.select(addressees)
     document = {"contacts": [_data_contact(ctx.account, r, kinds) for r in records]}
