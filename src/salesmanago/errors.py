@@ -70,9 +70,11 @@ class SalesManagoError(Exception):
     its text (:func:`attach_partial_results`).
 
     Attributes:
-        partial_results: what the requests that succeeded returned, merged like the
-            operation's result (e.g. a ``BatchUpsertResult`` holding only their
-            items); ``None`` when the error did not end a multi-request operation.
+        partial_results: what the requests that succeeded returned: merged like
+            the operation's result for batches (e.g. a ``BatchUpsertResult``
+            holding only their items), else their results in request order
+            (look-ups over 50 keys: the pages answered); ``None`` when the error
+            did not end a multi-request operation.
         completed_requests: how many of the operation's requests succeeded.
         total_requests: how many requests the operation had (0: a single request).
         other_errors: the errors of the operation's other requests that failed
