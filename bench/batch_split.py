@@ -22,7 +22,7 @@ import httpx
 
 from salesmanago import ContactUpsert
 from salesmanago.resources.contacts import BATCH_UPSERT_CHUNK as CHUNK
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 
 from ._timing import best_of
 from .contacts import CLIENT_ID, OWNER, _emulator, _sdk
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     def account_only() -> None:
         account = _emulator().account(CLIENT_ID)
         for start in range(0, n, CHUNK):
-            account.batch_upsert(writes[start : start + CHUNK], OWNER)
+            account.contacts.batch_upsert(writes[start : start + CHUNK], OWNER)
 
     print(f"{n} items, {len(bodies)} requests; CPU µs per item (best of 3, GC off)")
     print(f"  {'first run':<14} {cold:6.2f}  (end to end, once, before any other run)")

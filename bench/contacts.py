@@ -15,7 +15,7 @@ import httpx
 from salesmanago import ContactUpsert, SalesManago
 from salesmanago.resources.contacts import upsert_call
 from salesmanago_emulator import Emulator, FrozenClock
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 
 from ._timing import Result, best_of, rss_bytes
 
@@ -150,7 +150,7 @@ def _populate(emu: Emulator[FrozenClock], count: int, *, tags: int = 0, details:
     account = emu.account(CLIENT_ID)
     tag_names = tuple(f"TAG{i}" for i in range(tags))
     for i in range(count):
-        account.upsert(
+        account.contacts.upsert(
             ContactWrite(
                 email=f"user{i}@example.com",
                 name=f"User {i}",

@@ -14,7 +14,7 @@ round's per-call time is kept:
 * ``scale_has_contact`` -- SDK ``contacts.has_contact`` of an existing contact;
 * ``scale_tag_add`` -- SDK ``tags.manage(email, add=[tag])`` adding a pool tag
   the contact lacks (a tag tens of thousands of other contacts have);
-* ``scale_company_scoring`` -- Python API ``account.company(name).scoring``
+* ``scale_company_scoring`` -- Python API ``account.companies.company(name).scoring``
   (no public endpoint). Companies hold ``size / 1000`` persons, so this one
   grows with the persons per company unless the view is O(1); the detail also
   shows ``account.companies.scoring(name)`` for comparison.
@@ -36,8 +36,8 @@ import attrs
 
 from salesmanago import ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, FrozenClock
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.account import Account
-from salesmanago_emulator.state.contacts import ContactWrite
 
 from ._timing import Result, best_of
 from .contacts import CLIENT_ID, OWNER, _emulator, _sdk
@@ -73,11 +73,11 @@ def populate(count: int) -> Emulator[FrozenClock]:
     emu = _emulator()
     account = emu.account(CLIENT_ID)
     for i in range(count):
-        account.upsert(
+        account.contacts.upsert(
             ContactWrite(email=email(i), name=f"User {i}", company=company(i), tags=tags(i)),
             OWNER,
         )
-        account.set_score(email(i), i % 50 + 1)
+        account.scoring.set(email(i), i % 50 + 1)
     return emu
 
 
@@ -132,7 +132,7 @@ def _company_scoring(side: _Side, picks: list[int], round_: int) -> None:
     account = side.account
     total = 0
     for i in picks:
-        total += account.company(company(i)).scoring
+        total += account.companies.company(company(i)).scoring
     if total <= 0:
         raise AssertionError("company scorings should be positive")
 

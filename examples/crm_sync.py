@@ -425,7 +425,7 @@ def main() -> None:
                 (piotr.email, 5),
                 (landing[0], 12),
             ):
-                account.set_score(email, points)
+                account.scoring.set(email, points)
             print("rules         -> scores set on the emulator: Jan 35, Ewa 20, Piotr 5, Marta 12")
         else:
             print("rules         -> (live: scores are whatever the account's rules gave)")
@@ -437,7 +437,7 @@ def main() -> None:
         local, remote = sync.company_scoring("ACME S.A.")
         print(f"company       -> ACME S.A.: CRM sum {local}, SALESmanago sum {remote}")
         if emulator is not None:
-            view = emulator.account(CLIENT_ID).company("acme s.a.")
+            view = emulator.account(CLIENT_ID).companies.company("acme s.a.")
             print(
                 f"cross-check   -> emulator company view: {view.name} scoring {view.scoring} "
                 f"over {len(view.persons)} persons"

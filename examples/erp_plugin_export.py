@@ -281,7 +281,7 @@ def main() -> None:
                 (newcomer.email, 5),
                 (stal_mont.people[0].email, 7),
             ):
-                account.set_score(email, points)
+                account.scoring.set(email, points)
             print("scoring       -> set on the emulator as if rules had run (40, 15, 5; 7)")
         else:
             print("scoring       -> (live: scores are whatever the account's rules gave)")
@@ -293,7 +293,7 @@ def main() -> None:
         total = plugin.preview_company(kowalski)
 
         if emulator is not None:
-            view = emulator.account(CLIENT_ID).company(kowalski.name)
+            view = emulator.account(CLIENT_ID).companies.company(kowalski.name)
             print(
                 f"cross-check   -> emulator company view: scoring {view.scoring} "
                 f"({'matches' if view.scoring == total else 'DIFFERS'}), "

@@ -355,7 +355,7 @@ def main() -> None:
             return
 
         # Anna clicks "unsubscribe" in a newsletter: the platform opts her out ...
-        emulator.account(CLIENT_ID).opt_out(anna, source="MESSAGE")
+        emulator.account(CLIENT_ID).optin.opt_out(anna, source="MESSAGE")
         # ... and calls the shop's URLs (this pass also carries the sync's opt-in)
         delivered = emulator.deliver_callbacks()
         print(f"delivery      -> {len(delivered)} callback(s) POSTed to the shop")

@@ -51,8 +51,8 @@ from .faults import (
 )
 from .server import EmulatorServer
 from .snapshot import SnapshotError, export_state, import_state
+from .state import AccountArea
 from .state.account import Account
-from .state.area import AccountArea
 from .state.callbacks import OutboxEntry
 from .state.companies import CompanyView
 from .transport import EmulatorTransport

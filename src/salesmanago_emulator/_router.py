@@ -385,6 +385,6 @@ class Router:
             if route.owner_required:
                 raise AuthenticationFailed(OWNER_NOT_SPECIFIED)
             return RequestContext(account, None, now)
-        if not isinstance(owner, str) or not account.is_user(owner):
+        if not isinstance(owner, str) or not account.users.is_user(owner):
             raise AuthenticationFailed(INVALID_OWNER)
         return RequestContext(account, owner.strip().lower(), now)

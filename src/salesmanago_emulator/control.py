@@ -484,7 +484,7 @@ def _contacts(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
 def _score_set(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Set a live card's scoring (``contact``, ``score``) (S4.1)."""
     account = args.account(emulator)
-    record = account.set_score(args.text("contact"), args.integer("score"))
+    record = account.scoring.set(args.text("contact"), args.integer("score"))
     return {"contact": record.email, "score": record.score}
 
 
@@ -492,7 +492,7 @@ def _score_set(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
 def _score_add(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Add ``points`` (may be negative) to a live card's scoring (``contact``) (S4.1)."""
     account = args.account(emulator)
-    record = account.add_score(args.text("contact"), args.integer("points"))
+    record = account.scoring.add(args.text("contact"), args.integer("points"))
     return {"contact": record.email, "score": record.score}
 
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .control import ControlArgs, ControlError, control_route
-from .state.jobs import JobsArea
+from .state.exports import ExportsArea
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
-def _settings(jobs: JobsArea) -> dict[str, Any]:
+def _settings(jobs: ExportsArea) -> dict[str, Any]:
     return {
         "pollsUntilDone": jobs.polls_until_done,
         "processingSeconds": jobs.processing_time.total_seconds(),
@@ -36,7 +36,7 @@ def _settings(jobs: JobsArea) -> dict[str, Any]:
 @control_route("jobs", read_only=True)
 def _jobs(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """The account's job settings and jobs with their polls (no tokens, no files)."""
-    jobs = args.account(emulator).jobs
+    jobs = args.account(emulator).exports
     return {
         **_settings(jobs),
         "jobs": [
@@ -57,7 +57,7 @@ def _jobs(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
 @control_route("jobs/configure")
 def _jobs_configure(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Set ``pollsUntilDone`` (int >= 0) and/or ``processingSeconds`` (>= 0) for new jobs."""
-    jobs = args.account(emulator).jobs
+    jobs = args.account(emulator).exports
     polls = args.integer("pollsUntilDone", None)
     seconds = args.number("processingSeconds", None)
     if polls is None and seconds is None:

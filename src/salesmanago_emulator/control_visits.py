@@ -1,7 +1,7 @@
 """Control operations for visits (S16.1, S2.8): ``visits`` and ``visits/record``.
 
 The platform records visits from its tracking script, not through the API, so
-tests and demos add them here (or with ``account.visits.record(...)``).
+tests and demos add them here (or with ``account.activity.record(...)``).
 
 - ``visits/record``: ``contact`` (e-mail or id; absent or ``null``: an
   anonymous visitor), ``url`` (required), ``date`` (ISO-8601 with a zone;
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .control import ControlArgs, control_route
-from .state.visits import DEFAULT_SOURCE
+from .state.activity import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -34,7 +34,7 @@ __all__: list[str] = []
 def _visits_record(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """Record a visit: contact (none: anonymous), url, date, duration, source, points, ..."""
     account = args.account(emulator)
-    visit = account.visits.record(
+    visit = account.activity.record(
         args.text("contact", None),
         url=args.text("url"),
         at=args.instant("date") if args.data.get("date") is not None else None,
@@ -53,7 +53,7 @@ def _visits(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     account = args.account(emulator)
     key = args.text("contact", None)
     if key is None:
-        visits = list(account.visits.anonymous)
+        visits = list(account.activity.anonymous)
     else:
-        visits = account.visits.of(account.find_live(key))
+        visits = account.activity.of(account.find_live(key))
     return {"visits": [visit.to_state() for visit in visits]}

@@ -5,7 +5,7 @@ registered consents, the tag list's creation times), every contact card with
 all its fields (tags with their scores and times, details, dictionary details,
 consents, opt-in/opt-out history, owners, the soft-delete state and its purge
 instant) and, under ``areas``, each area's
-:meth:`~salesmanago_emulator.state.area.AccountArea.to_state` by its ``key``.
+:meth:`~salesmanago_emulator.state.AccountArea.to_state` by its ``key``.
 A frozen clock's instant is kept too. The call log is not state and is left
 out. :func:`import_state` replaces the emulator's accounts with the data's.
 
@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .clock import Clock, FrozenClock, is_aware, parse_iso, utc_iso
 from .errors import EmulatorError, InvalidField
-from .state.account import Account
-from .state.contacts import (
+from .state import AccountArea
+from .state._card import (
     CHANNELS,
     CONSENT_STATUSES,
     CONTACT_STATES,
@@ -51,7 +51,8 @@ from .state.contacts import (
     OptChange,
     TagEntry,
 )
-from .state.purge import next_purge_instant
+from .state._purge import next_purge_instant
+from .state.account import Account
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -171,16 +172,20 @@ def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
 def export_account(account: Account) -> dict[str, Any]:
     """One account as JSON-ready data (runs a due purge first, as every read does)."""
     contacts = [export_card(account, record) for record in account.all_contacts()]
-    tag_times = account._store.tags.creation_times()  # the tag list's own (S5.3)
+    tag_times = account.store.tags.creation_times()  # the tag list's own (S5.3)
     return {
         "clientId": account.client_id,
         "apiSecret": account.api_secret,
         "users": list(account.users),
         "timezone": account.timezone.key,
-        "consents": account.consents(),
+        "consents": account.optin.consents(),
         "tags": {tag: utc_iso(when) for tag, when in tag_times.items()},
         "contacts": contacts,
-        "areas": {area.key: area.to_state() for area in account.areas},
+        "areas": {
+            area.key: area.to_state()
+            for area in account.areas
+            if type(area).to_state is not AccountArea.to_state
+        },
     }
 
 
@@ -423,8 +428,8 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
         text = _str(name, f"{r.at('consents')}[{i}]")
         if not text.strip():
             raise SnapshotError(f"{r.at('consents')}[{i}]", "must not be empty")
-        account.add_consent(text)
-    store = account._store
+        account.optin.add_consent(text)
+    store = account.store
     for i, item in enumerate(r.many("contacts")):
         at = f"{r.at('contacts')}[{i}]"
         record, purge_at = _load_card(account, item, at)
@@ -447,7 +452,9 @@ def _load_account(value: object, path: str, clock: Clock) -> Account:
     for tag, when in r.obj("tags").items():
         store.tags.restore_created(tag, _when(when, f"{r.at('tags')}.{tag}"))
     areas = r.obj("areas")
-    known = {area.key for area in account.areas}
+    known = {
+        area.key for area in account.areas if type(area).load_state is not AccountArea.load_state
+    }
     unknown = sorted(set(areas) - known)
     if unknown:
         raise SnapshotError(r.at("areas"), f"unknown areas {unknown} (known: {sorted(known)})")

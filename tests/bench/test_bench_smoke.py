@@ -38,7 +38,7 @@ def test_populate_spreads_contacts_over_companies_with_scores_and_tags() -> None
     emu = scale.populate(2500)
     account = emu.account(scale.CLIENT_ID)
     assert account.count() == 2500
-    view = account.company(scale.company(7))
+    view = account.companies.company(scale.company(7))
     assert len(view.persons) == 2500 // scale.COMPANIES + (2500 % scale.COMPANIES > 7)
     assert view.scoring == sum(r.score for r in view.persons) > 0
 

@@ -31,7 +31,7 @@ mostly through the SDK: one card per normalised e-mail, live count
 (``contacts.list``: id, deleted flag, name, company, score, opted-out flag,
 tags, details incl. ORDER_NUMBER / ORDER_SUMMARY / ORDER_AVG to the character,
 events), the tag list with live counts (``tags.list``), company scoring
-(``account.company(name)`` and ``scoring.company_scoring``).
+(``account.companies.company(name)`` and ``scoring.company_scoring``).
 
 The machine starts from zero to six contacts (random companies, tags and
 scores) at one of three start instants, so deletes, restores and purges
@@ -575,7 +575,7 @@ class ContactsMachine(RuleBasedStateMachine):
     @rule(email=EMAILS, points=st.integers(-50, 200), relative=st.booleans())
     def change_score(self, email: str, points: int, relative: bool) -> None:
         """Scoring writes exist only in the emulator's Python API (S4.1)."""
-        change = self.account.add_score if relative else self.account.set_score
+        change = self.account.scoring.add if relative else self.account.scoring.set
         card = self.model.live(norm(email))
         if card is None:
             with pytest.raises(ContactNotFound):
@@ -849,10 +849,10 @@ class ContactsMachine(RuleBasedStateMachine):
                 continue
             if key not in self.model.company_names:
                 with pytest.raises(CompanyNotFound):
-                    self.account.company(spelling)
+                    self.account.companies.company(spelling)
                 continue
             persons = [c for c in live.values() if company_key(c.company) == key]
-            view = self.account.company(spelling)
+            view = self.account.companies.company(spelling)
             assert view.scoring == sum(c.score for c in persons)
             assert view.name == self.model.company_names[key]
             assert {r.id for r in view.persons} == {c.id for c in persons}

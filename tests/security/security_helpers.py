@@ -136,10 +136,10 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
     ``tag`` makes the values distinctive (several seeded accounts never share one).
     """
     account = emulator.account(api.client_id)
-    account.jobs.processing_time = timedelta(0)
+    account.exports.processing_time = timedelta(0)
     consents = (f"A-CONSENT-NEWSLETTER-{tag}", f"A-CONSENT-PROFILING-{tag}")
     for name in consents:
-        account.add_consent(name)
+        account.optin.add_consent(name)
     owners = account.users
     emails = tuple(f"person{i}.{tag}@acorp-{tag}.example.com" for i in range(4))
     tags = (f"A_TAG_VIP_{tag}".upper(), f"A_TAG_LEAD_{tag}".upper())
@@ -288,7 +288,7 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
         account.rules.add_workflow(name)
 
     areas = {area.key: area.to_state() for area in account.areas}
-    tokens = tuple(str(job["token"]) for job in areas.get("jobs", {}).get("jobs", []))
+    tokens = tuple(str(job["token"]) for job in areas.get("exports", {}).get("jobs", []))
     card = api.ok("contact/listAllById", contactId=contact_ids[:2])["contacts"]
     note_ids = tuple(str(n["id"]) for c in card for n in c.get("contactNotes", []))
     assert len(note_ids) == 2, card

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from ..state.contacts import ContactRecord
+from ..state._card import ContactRecord
 from ._parse import to_ms
 
 if TYPE_CHECKING:

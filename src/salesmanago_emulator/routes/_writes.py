@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..errors import RULE_REQUIRED, RULE_STRING, InvalidField
-from ..state.contacts import Birthday, ConsentDetail, ContactWrite, DictionaryProperty
+from ..state._card import Birthday, ConsentDetail, ContactWrite, DictionaryProperty
 from ._parse import (
     RULE_STRING_OR_NUMBER,
     Body,

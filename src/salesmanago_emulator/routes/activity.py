@@ -1,7 +1,7 @@
 """Recent activity and the card's visits: ``contact/recentActivity`` and ``contactVisits``
 (protocol §6, §13.6, §14; semantics S16.1, S16.2, S2.8, S3.1).
 
-Visits come from the account's :class:`~salesmanago_emulator.state.visits.VisitsArea`
+Visits come from the account's :class:`~salesmanago_emulator.state.activity.ActivityArea`
 (recorded from Python or the control operation ``visits/record``; no API
 method writes one). ``recentActivity`` takes ``from`` / ``to`` (ms or ISO-8601),
 ``allVisits`` and ``ipDetails``, and no ``owner`` (§14). It answers the range in
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from ..state.contacts import ContactRecord
-from ..state.visits import ContactActivity, Visit, VisitStat
+from ..state._card import ContactRecord
+from ..state.activity import ContactActivity, Visit, VisitStat
 from ._base import RequestContext, RouteTable
 from ._parse import Body, opt_bool, to_ms
 from ._shapes import card_section
@@ -115,7 +115,7 @@ def recent_activity(ctx: RequestContext, body: Body) -> dict[str, Any]:
     start, end = date_range(body)
     all_visits = bool(opt_bool(body, "allVisits"))
     ip = bool(opt_bool(body, "ipDetails"))
-    report = ctx.account.visits.report(start, end)
+    report = ctx.account.activity.report(start, end)
     activity: dict[str, Any] = {
         "from": to_ms(start),
         "to": to_ms(end),
@@ -144,5 +144,5 @@ def recent_activity(ctx: RequestContext, body: Body) -> dict[str, Any]:
 def visits_section(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
     """The contact's visits, oldest first (none while it is soft-deleted), with ``ip``."""
     return [
-        visit_item(visit, record, contact=False, ip=True) for visit in account.visits.of(record)
+        visit_item(visit, record, contact=False, ip=True) for visit in account.activity.of(record)
     ]

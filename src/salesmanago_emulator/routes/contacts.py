@@ -15,8 +15,8 @@ from ..errors import (
     EmulatorError,
     InvalidField,
 )
-from ..state.account import BATCH_UPSERT_LIMIT
-from ..state.contacts import ContactRecord, ContactWrite
+from ..state._card import ContactRecord, ContactWrite
+from ..state.contacts import BATCH_UPSERT_LIMIT
 from ._base import RequestContext, RouteTable
 from ._parse import Body, item_prefix, opt_bool, opt_str, req_addressees, req_list, req_str
 from ._writes import read_write
@@ -57,20 +57,20 @@ def _ids(record: ContactRecord) -> dict[str, Any]:
 @table.route("/api/contact/insert")
 def insert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Create a contact; a live e-mail is refused, a soft-deleted one restored (S2.2, S3.2)."""
-    return _ids(ctx.account.insert(read_write(body, email_fallback=True), ctx.owner))
+    return _ids(ctx.account.contacts.insert(read_write(body, email_fallback=True), ctx.owner))
 
 
 @table.route("/api/contact/upsert")
 def upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Create or change the contact with ``contact.email``; same id when it exists (S2.2)."""
-    return _ids(ctx.account.upsert(read_write(body, email_fallback=True), ctx.owner))
+    return _ids(ctx.account.contacts.upsert(read_write(body, email_fallback=True), ctx.owner))
 
 
 @table.route("/api/contact/update")
 def update(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Change only the fields sent of the live contact ``email`` (or ``contactId``) (S2.2)."""
     key = contact_key(body)
-    return _ids(ctx.account.update(key, read_write(body), ctx.owner))
+    return _ids(ctx.account.contacts.update(key, read_write(body), ctx.owner))
 
 
 @table.route("/api/contact/delete")
@@ -78,7 +78,7 @@ def delete(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Delete a contact: restorable until 02:00 (S3.1), or at once with ``permanently`` (S3.3)."""
     key = contact_key(body)
     permanently = bool(opt_bool(body, "permanently"))
-    ctx.account.delete(key, permanently=permanently, owner=ctx.owner)
+    ctx.account.contacts.delete(key, permanently=permanently, owner=ctx.owner)
     return {"result": None}
 
 
@@ -87,6 +87,13 @@ def has_contact(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Whether a live contact has this e-mail, and its id (S3.1: soft-deleted ones do not)."""
     contact_id = ctx.account.has_contact(req_str(body, "email"))
     return {"result": contact_id is not None, "contactId": contact_id}
+
+
+def _under_item(error: EmulatorError, index: int) -> EmulatorError:
+    """A field error named under its batch item (``upsertDetails[i].``); others as they are."""
+    if isinstance(error, InvalidField):
+        return error.under(item_prefix("", "upsertDetails", index))
+    return error
 
 
 @table.route("/api/contact/batchupsert")
@@ -109,15 +116,13 @@ def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
         try:
             writes.append(read_write(item, lang=lang))
             indexes.append(index)
-        except InvalidField as error:  # named under its item only when it happens
-            failures[index] = error.under(item_prefix("", "upsertDetails", index))
         except EmulatorError as error:
-            failures[index] = error
-    results = ctx.account.batch_upsert(writes, ctx.owner, indexes=indexes) if writes else []
+            failures[index] = _under_item(error, index)
+    results = ctx.account.contacts.batch_upsert(writes, ctx.owner) if writes else []
     contact_ids: dict[str, str] = {}
     for index, result in zip(indexes, results, strict=True):
         if isinstance(result, EmulatorError):
-            failures[index] = result
+            failures[index] = _under_item(result, index)
         else:
             contact_ids[result.email] = result.id
     if not failures:
@@ -139,7 +144,11 @@ def _monitoring(ctx: RequestContext, body: Body, *, monitored: bool) -> dict[str
         if record is None:
             raise ContactNotFound(value)
         records.append(record)
-    change = ctx.account.restore_monitoring if monitored else ctx.account.stop_monitoring
+    change = (
+        ctx.account.contacts.restore_monitoring
+        if monitored
+        else ctx.account.contacts.stop_monitoring
+    )
     for record in records:
         change(record.id)
     return {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..state._card import ContactRecord
 from ..state.account import Account
-from ..state.contacts import ContactRecord
 from ._base import RequestContext, RouteTable
 from ._parse import Body, opt_date, opt_int, opt_str, req_str, to_ms
 from ._shapes import card_section

@@ -31,8 +31,8 @@ from ._shapes import card_section
 from .contacts import opt_contact_key
 
 if TYPE_CHECKING:
+    from ..state._card import ContactRecord
     from ..state.account import Account
-    from ..state.contacts import ContactRecord
 
 __all__ = ["table"]
 

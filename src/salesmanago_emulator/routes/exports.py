@@ -3,7 +3,7 @@ the export files themselves (protocol §6, §13.18; semantics S1.2, S3.1).
 
 An export answers a ``requestId`` at once; its file is rendered at the request
 (live contacts only: soft-deleted ones are left out, S3.1) and kept by the
-account's :class:`~salesmanago_emulator.state.jobs.JobsArea`. ``job/status``
+account's :class:`~salesmanago_emulator.state.exports.ExportsArea`. ``job/status``
 counts each poll and answers a progress text until the job is done (its
 processing time passed and more than ``polls_until_done`` polls), then
 ``fileUrl``: a path below the account's endpoint,
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._jsoncodec import decode_json, encode_json
 from ..errors import RULE_NOT_EMPTY, RULE_ONE_OF, InvalidField
-from ..state.contacts import ContactRecord
-from ..state.jobs import JobKind
+from ..state._card import ContactRecord
+from ..state.exports import JobKind
 from ._base import RequestContext, RouteTable
 from ._parse import (
     RULE_STRING_OR_NUMBER,
@@ -110,7 +110,7 @@ def _listed_contact(record: ContactRecord) -> dict[str, Any]:
 
 
 def _start(ctx: RequestContext, kind: JobKind, document: object) -> dict[str, Any]:
-    job = ctx.account.jobs.start(kind, encode_json(document))
+    job = ctx.account.exports.start(kind, encode_json(document))
     return {"requestId": job.request_id}
 
 
@@ -119,7 +119,7 @@ def contact_list_export(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Start an export of page ``page`` (from 0) of ``size`` (<= 1000) live contacts."""
     page = req_int(body, "page", minimum=0)
     size = req_int(body, "size", minimum=1, maximum=EXPORT_PAGE_LIMIT)
-    records = ctx.account.jobs.contacts_page(page, size)
+    records = ctx.account.exports.contacts_page(page, size)
     return _start(ctx, "CONTACT_LIST", {"contacts": [_listed_contact(r) for r in records]})
 
 
@@ -172,7 +172,7 @@ def contact_data_export(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Start an export of the ``data`` types of the live ``contacts`` (e-mail, id or tag)."""
     addressees = req_addressees(body, _ADDRESSEE_KINDS)
     kinds = _data_types(body)
-    records = ctx.account.jobs.select(addressees)
+    records = ctx.account.exports.select(addressees)
     document = {"contacts": [_data_contact(ctx.account, r, kinds) for r in records]}
     return _start(ctx, "CONTACT_DATA", document)
 
@@ -200,9 +200,9 @@ def file_url(client_id: str, request_id: str, token: str) -> str:
 @table.route("/api/job/status", accepts_user=True)
 def job_status(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """A job of this account: ``message`` says it runs, or ``fileUrl`` names its file."""
-    jobs = ctx.account.jobs
+    jobs = ctx.account.exports
     job = jobs.job(_request_id(body))
-    if not jobs.poll(job):  # counts the poll (JobsArea.polls_until_done)
+    if not jobs.poll(job):  # counts the poll (ExportsArea.polls_until_done)
         return {"success": True, "message": [TEXT_JOB_RUNNING.format(request_id=job.request_id)]}
     return {"fileUrl": file_url(ctx.account.client_id, job.request_id, job.token)}
 
@@ -214,7 +214,7 @@ def serve_file(accounts: Mapping[str, Account], path: str) -> tuple[int, None, d
     if len(parts) == 3:
         client_id, request_id, token = parts
         account = accounts.get(client_id)
-        content = account.jobs.file(request_id, token) if account is not None else None
+        content = account.exports.file(request_id, token) if account is not None else None
         if content is not None:
             return 200, None, decode_json(content.encode())
     return 404, None, {"success": False, "message": [TEXT_FILE_NOT_FOUND]}

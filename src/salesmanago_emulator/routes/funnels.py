@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import RULE_NOT_EMPTY, InvalidField
-from ..state.contacts import ContactRecord
+from ..state._card import ContactRecord
 from ..state.funnels import StageSpec, Target
 from ._base import RequestContext, RouteTable
 from ._parse import (

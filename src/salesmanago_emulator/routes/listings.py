@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any, Final
 
 from ..errors import InvalidField
+from ..state._card import ContactRecord
 from ..state.account import Account
-from ..state.contacts import ContactRecord
 from ._base import RequestContext, RouteTable
 from ._parse import Body, req_date, req_int, req_str_list
 from ._shapes import basic_contact, full_contact, id_and_email

@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..errors import RULE_REQUIRED, RULE_STRING, InvalidField
+from ..state._card import ContactRecord
 from ..state.account import Account
-from ..state.contacts import ContactRecord
 from ..state.tasks import FIELD
 from ._base import RequestContext, RouteTable
 from ._parse import Body, opt_bool, opt_date, opt_str, req_date, req_object, req_str, to_ms

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from ..errors import RULE_NOT_EMPTY, ContactNotFound, InvalidField
-from ..state.contacts import ContactRecord
+from ..state._card import ContactRecord
 from ._base import RequestContext, RouteTable
 from ._parse import Body, req_str_list
 from .contacts import contact_key
@@ -29,25 +29,25 @@ _Change = Callable[[str], ContactRecord]
 @table.route("/api/contact/optin", owner_required=False)
 def opt_in(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """E-mail opt-in of the live contact ``email`` or ``contactId`` (S2.6)."""
-    return {"contactId": ctx.account.opt_in(contact_key(body)).id}
+    return {"contactId": ctx.account.optin.opt_in(contact_key(body)).id}
 
 
 @table.route("/api/contact/optout", owner_required=False)
 def opt_out(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """E-mail opt-out of the live contact ``email`` or ``contactId`` (S2.6)."""
-    return {"contactId": ctx.account.opt_out(contact_key(body)).id}
+    return {"contactId": ctx.account.optin.opt_out(contact_key(body)).id}
 
 
 @table.route("/api/contact/phoneoptin", owner_required=False)
 def phone_opt_in(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Mobile-marketing opt-in of the live contact ``email`` or ``contactId`` (S2.7)."""
-    return {"contactId": ctx.account.phone_opt_in(contact_key(body)).id}
+    return {"contactId": ctx.account.optin.phone_opt_in(contact_key(body)).id}
 
 
 @table.route("/api/contact/phoneoptout", owner_required=False)
 def phone_opt_out(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Mobile-marketing opt-out of the live contact ``email`` or ``contactId`` (S2.7)."""
-    return {"contactId": ctx.account.phone_opt_out(contact_key(body)).id}
+    return {"contactId": ctx.account.optin.phone_opt_out(contact_key(body)).id}
 
 
 def _batch(body: Body, change: _Change) -> dict[str, Any]:
@@ -69,10 +69,10 @@ def _batch(body: Body, change: _Change) -> dict[str, Any]:
 @table.route("/api/contact/batchoptin", owner_required=False)
 def batch_opt_in(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """E-mail opt-in of the live contacts in ``emails``; unknown ones are named in ``message``."""
-    return _batch(body, ctx.account.opt_in)
+    return _batch(body, ctx.account.optin.opt_in)
 
 
 @table.route("/api/contact/batchoptout", owner_required=False)
 def batch_opt_out(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """E-mail opt-out of the live contacts in ``emails``; unknown ones are named in ``message``."""
-    return _batch(body, ctx.account.opt_out)
+    return _batch(body, ctx.account.optin.opt_out)

@@ -24,5 +24,5 @@ def set_main_owner(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Make the user ``newOwner`` main owner of the live contact ``contact`` (an e-mail)."""
     contact = req_str(body, "contact")
     new_owner = req_str(body, "newOwner")
-    ctx.account.set_main_owner(contact, new_owner)
+    ctx.account.users.set_main_owner(contact, new_owner)
     return {}

@@ -18,7 +18,7 @@ table: Final = RouteTable("tags")
 def manage_tags(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Add ``tags`` and remove ``removeTags`` on the live contact ``email`` (S5.1, S4.2)."""
     key = contact_key(body)
-    record = ctx.account.manage_tags(
+    record = ctx.account.tags.manage(
         key,
         opt_tags(body, "tags") or (),
         opt_tags(body, "removeTags") or (),
@@ -37,5 +37,7 @@ def tag_list(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """
     opt_bool(body, "showSystemTags")
     return {
-        "tags": [{"tag": line.tag, "numberOfTagged": line.count} for line in ctx.account.tag_list()]
+        "tags": [
+            {"tag": line.tag, "numberOfTagged": line.count} for line in ctx.account.tags.list()
+        ]
     }

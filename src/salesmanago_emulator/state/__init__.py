@@ -1,13 +1,15 @@
 """The platform's rules on an account's data: pure Python, no HTTP, no JSON.
 
-:class:`Account` is the entry point; :class:`ContactWrite` is what routes
-hand it; :class:`ContactRecord` is what it stores and returns.
+:class:`Account` is the entry point: its core answers the reads of the cards
+and each area (``account.contacts``, ``account.tags``, ``account.events``,
+...) is named as the SDK resource that reaches it. :class:`ContactWrite` is
+what routes hand ``account.contacts``; :class:`ContactRecord` is what it
+stores and returns.
 """
 
 from __future__ import annotations
 
-from .account import BATCH_UPSERT_LIMIT, Account
-from .contacts import (
+from ._card import (
     CHANNELS,
     CONSENT_STATUSES,
     CONTACT_STATES,
@@ -23,10 +25,13 @@ from .contacts import (
     OptChange,
     TagEntry,
 )
-from .normalize import normalize_email, normalize_tags, validate_email
-from .observers import ContactObserver
-from .purge import PURGE_TIME, next_purge_instant
-from .tags import TagCount
+from ._core import AccountArea, AccountCore
+from ._normalize import normalize_email, normalize_tags, validate_email
+from ._observers import ContactObserver
+from ._purge import PURGE_TIME, next_purge_instant
+from ._tagindex import TagCount
+from .account import Account
+from .contacts import BATCH_UPSERT_LIMIT
 
 __all__ = [
     "BATCH_UPSERT_LIMIT",
@@ -38,6 +43,8 @@ __all__ = [
     "OWNER_LEVELS",
     "PURGE_TIME",
     "Account",
+    "AccountArea",
+    "AccountCore",
     "Birthday",
     "ConsentDetail",
     "ConsentState",

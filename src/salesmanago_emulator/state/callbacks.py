@@ -34,7 +34,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 from urllib.parse import quote, urlsplit
 
 import attrs
@@ -52,12 +52,10 @@ from ..errors import (
     RULE_URL,
     InvalidField,
 )
-from .area import AccountArea
-from .contacts import ContactRecord
-from .normalize import check_text, normalize_email, normalize_tags
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from ._normalize import check_text, normalize_email, normalize_tags
+from .users import UsersArea
 
 __all__ = [
     "ACTION_FIELDS",
@@ -237,9 +235,10 @@ class CallbacksArea(AccountArea):
 
     key: ClassVar[str] = "callbacks"
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
         """No URL registered, an empty outbox."""
         super().__init__(account)
+        self._users = users
         self._endpoints: dict[str, CallbackEndpoint] = {}
         self._actions: dict[str, ActionEndpoint] = {}
         self._outbox: dict[str, OutboxEntry] = {}
@@ -282,7 +281,7 @@ class CallbacksArea(AccountArea):
         if not chosen:
             raise InvalidField("kinds", RULE_NOT_EMPTY)
         endpoint = ActionEndpoint(
-            id=self.account._new_id(),
+            id=self.account.new_id(),
             url=_check_url(url),
             secret=_check_secret(secret),
             kinds=chosen,
@@ -340,7 +339,7 @@ class CallbacksArea(AccountArea):
             out["text"] = self._text(data, "text")
         if "owner" in fields:
             owner = data.get("owner", record.main_owner)
-            if not isinstance(owner, str) or not self.account.is_user(owner):
+            if not isinstance(owner, str) or not self._users.is_user(owner):
                 raise InvalidField("data.owner", RULE_NOT_A_USER.format(value=owner))
             out["owner"] = normalize_email(owner)
         if kind == "TASK":
@@ -405,7 +404,7 @@ class CallbacksArea(AccountArea):
         self, kind: str, url: str, secret: str, record: ContactRecord, extra: Mapping[str, Any]
     ) -> OutboxEntry:
         now = self.account.clock.now()
-        entry_id = self.account._new_id()
+        entry_id = self.account.new_id()
         payload: dict[str, Any] = {
             "id": entry_id,
             "type": kind,

@@ -17,17 +17,14 @@ costs O(1). The platform has no public company endpoint, so there is no route.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
 from ..errors import RULE_NOT_EMPTY, RULE_STRING, CompanyNotFound, InvalidField
-from .area import AccountArea
-from .contacts import ContactRecord
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
 from .funnels import funnel_key, places_of
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
 
 __all__ = ["CompaniesArea", "CompanyView", "Membership", "company_key"]
 
@@ -117,7 +114,7 @@ class CompaniesArea(AccountArea):
 
     key: ClassVar[str] = _KEY
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: AccountCore) -> None:
         """No companies."""
         super().__init__(account)
         self._companies: dict[str, _Company] = {}
@@ -130,7 +127,7 @@ class CompaniesArea(AccountArea):
         key = company_key(name)
         if not key:
             raise InvalidField("company", RULE_NOT_EMPTY)
-        self.account._tick()  # S3.4: the purge runs before every operation
+        self.account.tick()  # S3.4: the purge runs before every operation
         found = self._companies.get(key)
         if found is None:
             raise CompanyNotFound(name)
@@ -150,7 +147,7 @@ class CompaniesArea(AccountArea):
 
     def names(self) -> list[str]:
         """The shown names of the known companies, in the order they were first seen."""
-        self.account._tick()
+        self.account.tick()
         return [c.name for c in self._companies.values()]
 
     def coworkers(self, key: str) -> list[ContactRecord]:

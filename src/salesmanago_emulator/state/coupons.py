@@ -20,7 +20,7 @@ import random
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -41,12 +41,10 @@ from ..errors import (
     CouponNotFound,
     InvalidField,
 )
-from .area import AccountArea
-from .contacts import ContactRecord
-from .normalize import check_text
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from ._normalize import check_text
+from .users import UsersArea
 
 __all__ = [
     "ALPHABET",
@@ -150,9 +148,10 @@ class CouponsArea(AccountArea):
     generator: random.Random
     """Where generated values come from; seeded from the client id, see :meth:`seed`."""
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
         """No coupons yet; the generator seeded from the account's client id."""
         super().__init__(account)
+        self._users = users
         self._contact_of: dict[str, str] = {}
         self.generator = random.Random()
         self.seed()
@@ -215,7 +214,7 @@ class CouponsArea(AccountArea):
         All or nothing: every contact and argument is checked first. A manual
         ``coupon`` can go to one contact only (values are unique).
         """
-        user = self.account._owner(owner) if owner is not None else None
+        user = self._users.acting(owner) if owner is not None else None
         record_list = [self.account.find_live(key) for key in keys]
         now = self.account.clock.now()
         name = check_text(name, "name", MAX_NAME)
@@ -225,7 +224,7 @@ class CouponsArea(AccountArea):
         size = _check_length(length) if manual is None else 0
         expires = _check_valid(valid, now)
         for record in record_list:
-            self.account._check_may_write(record, user)
+            self.account.check_may_write(record, user)
         if manual is not None:
             if manual in self._contact_of or len(record_list) > 1:
                 raise CouponAlreadyExists(manual)
@@ -251,10 +250,10 @@ class CouponsArea(AccountArea):
         CouponAlreadyUsed (checked before the validity), CouponExpired (the clock
         is past ``valid``).
         """
-        user = self.account._owner(owner) if owner is not None else None
+        user = self._users.acting(owner) if owner is not None else None
         record = self.account.find_live(key)
         now = self.account.clock.now()
-        self.account._check_may_write(record, user)
+        self.account.check_may_write(record, user)
         held = self._held(record)
         item = held.get(coupon) if isinstance(coupon, str) else None
         if item is None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -51,12 +51,11 @@ from ..errors import (
     InvalidField,
     LimitExceeded,
 )
-from .area import AccountArea
-from .contacts import ContactRecord, ContactWrite
-from .normalize import validate_email
-
-if TYPE_CHECKING:
-    from .account import Account
+from ._card import ContactRecord, ContactWrite
+from ._core import AccountArea, AccountCore
+from ._normalize import validate_email
+from .contacts import ContactsArea
+from .users import UsersArea
 
 __all__ = [
     "BATCH_EVENT_LIMIT",
@@ -405,11 +404,13 @@ class EventsArea(AccountArea):
     """The account's external events (S7) and the purchase aggregates (S6.3, S16.3)."""
 
     key: ClassVar[str] = "events"
-    account: Account
+    account: AccountCore
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: AccountCore, *, users: UsersArea, contacts: ContactsArea) -> None:
         """An empty area of ``account``."""
         super().__init__(account)
+        self._users = users
+        self._contacts = contacts
         self._contact_of: dict[str, str] = {}
         self._external: dict[str, dict[str, None]] = {}
 
@@ -485,8 +486,8 @@ class EventsArea(AccountArea):
         ``prefix`` goes before ``email``/``contactId``; the event's fields are
         named ``{prefix}contactEvent.<field>``.
         """
-        self.account._tick()
-        user = self.account._owner(owner)
+        self.account.tick()
+        user = self._users.acting(owner)
         return self._add(event, user, email, contact_id, force_opt_in, prefix)
 
     def add_batch(
@@ -503,8 +504,8 @@ class EventsArea(AccountArea):
         items see earlier ones (a repeated ``externalId`` updates). No items, or
         more than :data:`BATCH_EVENT_LIMIT`, refuses the whole batch.
         """
-        self.account._tick()
-        user = self.account._owner(owner)
+        self.account.tick()
+        user = self._users.acting(owner)
         if not items:
             raise InvalidField("events", RULE_NOT_EMPTY)
         if len(items) > BATCH_EVENT_LIMIT:
@@ -559,7 +560,7 @@ class EventsArea(AccountArea):
 
     def _new_event_id(self) -> str:
         while True:
-            event_id = self.account._new_id()
+            event_id = self.account.new_id()
             if event_id not in self._contact_of:
                 return event_id
 
@@ -579,7 +580,7 @@ class EventsArea(AccountArea):
             if found is None:  # created, or a soft-deleted card restored (S7.6, S3.2)
                 address = validate_email(email, prefix + "email")
                 write = ContactWrite(email=address, force_opt_in=True if force_opt_in else None)
-                return account.upsert(write, user)
+                return self._contacts.upsert(write, user)
             record = found
         elif contact_id is not None and contact_id.strip():
             found = account.find_live_by("CONTACT_ID", contact_id.strip())
@@ -588,7 +589,7 @@ class EventsArea(AccountArea):
             record = found
         else:
             raise InvalidField(prefix + "email", RULE_REQUIRED)
-        account._check_may_write(record, user)
+        account.check_may_write(record, user)
         return record
 
     def update(self, event_id: str, change: EventWrite, owner: str, *, prefix: str = "") -> str:
@@ -599,8 +600,8 @@ class EventsArea(AccountArea):
         event of a soft-deleted card -> ContactNotFound; unknown -> EventNotFound.
         Fields are named ``{prefix}<field>``.
         """
-        self.account._tick()
-        user = self.account._owner(owner)
+        self.account.tick()
+        user = self._users.acting(owner)
         if not isinstance(event_id, str) or not event_id.strip():
             raise InvalidField(prefix + "eventId", RULE_REQUIRED)
         existing = self.get(event_id)
@@ -631,8 +632,8 @@ class EventsArea(AccountArea):
         id) to choose one. Unknown -> EventNotFound; the event of a
         soft-deleted card -> ContactNotFound.
         """
-        self.account._tick()
-        user = self.account._owner(owner)
+        self.account.tick()
+        user = self._users.acting(owner)
         has_id = event_id is not None and bool(event_id.strip())
         has_external = external_id is not None and bool(external_id.strip())
         if has_id and has_external:
@@ -680,7 +681,7 @@ class EventsArea(AccountArea):
             raise EventNotFound(event.event_id)
         if record.deleted:
             raise ContactNotFound(record.email)
-        self.account._check_may_write(record, user)
+        self.account.check_may_write(record, user)
         return record, bucket
 
     def _replace(
@@ -728,7 +729,7 @@ class EventsArea(AccountArea):
             changed = [card.put_property(n, v) for n, v in zip(names, values, strict=True)]
             return any(changed)
 
-        self.account._change(record.id, apply)
+        self.account.change(record.id, apply)
 
     # --- observers, reset, snapshot -------------------------------------------------
 

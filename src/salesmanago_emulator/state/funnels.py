@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -41,12 +41,9 @@ from ..errors import (
     InvalidField,
     StageNotFound,
 )
-from .area import AccountArea
-from .contacts import ContactRecord
-from .normalize import normalize_tags
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from ._normalize import normalize_tags
 
 __all__ = [
     "ADDRESSEE_TYPES",
@@ -245,7 +242,7 @@ class FunnelsArea(AccountArea):
 
     key: ClassVar[str] = _KEY
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: AccountCore) -> None:
         """No funnels; the default group is :data:`DEFAULT_GROUP`."""
         super().__init__(account)
         self.default_group: str = DEFAULT_GROUP
@@ -276,17 +273,17 @@ class FunnelsArea(AccountArea):
 
     def names(self) -> list[str]:
         """The funnels' names, in the order they were created."""
-        self.account._tick()
+        self.account.tick()
         return [f.name for f in self._funnels.values()]
 
     def get(self, name: str) -> FunnelInfo:
         """The funnel ``name`` (any case); FunnelNotFound otherwise."""
-        self.account._tick()
+        self.account.tick()
         return self._funnel(name).info()
 
     def count(self, funnel: str, stage: str | None = None) -> int:
         """Live contacts in the funnel, or at its ``stage`` (soft-deleted ones excluded, S3.1)."""
-        self.account._tick()
+        self.account.tick()
         found = self._funnel(funnel)
         if stage is None:
             return sum(found.live.values())
@@ -311,7 +308,7 @@ class FunnelsArea(AccountArea):
         Stage names are trimmed, 3–255 characters and unique (any case); orders,
         when given, must number the stages 1..n; the stages are kept in order.
         """
-        now = self.account._tick()
+        now = self.account.tick()
         spelled = _name(name, "funnel")
         group_name = self.default_group if group is None else _name(group, "group")
         value = _money(pot_value, "potValue")
@@ -370,7 +367,7 @@ class FunnelsArea(AccountArea):
         contact's value (default: the one it had, else the funnel's);
         ``modify`` marks the cards modified.
         """
-        now = self.account._tick()
+        now = self.account.tick()
         found = self._funnel(funnel)
         spelled = found.stage(stage)
         value = _money(pot_value, "potValue")
@@ -412,7 +409,7 @@ class FunnelsArea(AccountArea):
         if modify:
             for record in changed:
                 # the account's own "changed" path: modified_on and the observers
-                self.account._change(record.id, lambda r, when: True)
+                self.account.change(record.id, lambda r, when: True)
         return result
 
     def remove_contact(self, funnel: str, key: str, *, stage: str | None = None) -> bool:
@@ -422,7 +419,7 @@ class FunnelsArea(AccountArea):
         has no endpoint for this (protocol §8.3): it is the Contact Manager's
         action (S15.3).
         """
-        self.account._tick()
+        self.account.tick()
         found = self._funnel(funnel)
         spelled = found.stage(stage) if stage is not None else None
         record = self.account.find_live(key)
@@ -438,7 +435,7 @@ class FunnelsArea(AccountArea):
         The remaining stages keep their order (renumbered 1..n); deleting the
         only stage -> Conflict (delete the funnel instead).
         """
-        self.account._tick()
+        self.account.tick()
         found = self._funnel(funnel)
         if stage is None:
             for record in list(found.members.values()):

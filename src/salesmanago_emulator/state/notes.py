@@ -17,9 +17,10 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from .area import AccountArea
-from .contacts import ContactRecord
-from .normalize import check_text, normalize_email
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from ._normalize import check_text, normalize_email
+from .users import UsersArea
 
 __all__ = ["MAX_NOTE", "Note", "NotesArea"]
 
@@ -48,6 +49,11 @@ class NotesArea(AccountArea):
 
     key: ClassVar[str] = "notes"
 
+    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
+        """The notes of ``account``; ``users`` checks their authors."""
+        super().__init__(account)
+        self._users = users
+
     def of(self, record: ContactRecord) -> list[Note]:
         """Every note on ``record``, private ones included, oldest first."""
         held = record.extension(self.key)
@@ -66,13 +72,13 @@ class NotesArea(AccountArea):
         ``must be at most 1024 characters long (got n)``); ReadOnlyOwner.
         The card's ``modifiedOn`` does not change.
         """
-        author = self.account._owner(owner)
+        author = self._users.acting(owner)
         record = self.account.find_live(key)
         now = self.account.clock.now()
         text = check_text(text, "note", MAX_NOTE)
-        self.account._check_may_write(record, author)
+        self.account.check_may_write(record, author)
         note = Note(
-            id=self.account._new_id(),
+            id=self.account.new_id(),
             text=text,
             private=bool(private),
             author=author,

@@ -28,7 +28,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -43,11 +43,9 @@ from ..errors import (
     RuleNotFound,
     WorkflowNotFound,
 )
-from .area import AccountArea
-from .contacts import ContactRecord
-
-if TYPE_CHECKING:
-    from .account import Account
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from .users import UsersArea
 
 __all__ = [
     "FIRE_INTERVAL_UNIT",
@@ -301,11 +299,12 @@ class RulesArea(AccountArea):
     """An account's automation rules and workflows and their manual runs (S14)."""
 
     key: ClassVar[str] = "rules"
-    account: Account
+    account: AccountCore
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
         """No rules, no workflows, no runs."""
         super().__init__(account)
+        self._users = users
         self._rules: dict[str, Rule] = {}
         self._workflows: dict[int, Workflow] = {}
         self._next_workflow_id = 1
@@ -341,7 +340,7 @@ class RulesArea(AccountArea):
         integer or negative; ``delayConditionsPeriod`` not one of
         :data:`PERIODS`; a list item not an object; ``owner`` not a user.
         """
-        created_by = self.account._user_field(owner, "owner")
+        created_by = self._users.named(owner, "owner")
         if delay_conditions_period is not None and delay_conditions_period not in PERIODS:
             raise InvalidField(
                 "delayConditionsPeriod", RULE_ONE_OF.format(choices=", ".join(PERIODS))
@@ -364,7 +363,7 @@ class RulesArea(AccountArea):
             created_by=created_by,
             created_on=self.account.clock.now(),
             # last: arguments run left to right, so a refused field takes no id
-            id=self.account._new_id(),
+            id=self.account.new_id(),
         )
         self._rules[rule.id] = rule
         return rule

@@ -1,113 +1,118 @@
-"""The account's tag list, kept up to date incrementally (S5.3, S3.1).
+"""Tags: a card's tags with their scores, and the account's tag list (S4.2, S5.1-S5.3).
 
-For each tag the index counts the live contacts carrying it (what the tag
-list shows: soft-deleted contacts do not count, S3.1) and all contacts
-carrying it (live or soft-deleted), and remembers when the tag was first put
-on any contact of the account (for listing by creation date, S5.3). A tag
-that no contact carries any more, not even a soft-deleted one, is forgotten;
-used again later it starts with a new creation time.
+Tag names are normalised (upper case, spaces to underscores, at most 255
+characters; :func:`~salesmanago_emulator.state._normalize.normalize_tags`).
+With tag scoring a newly added tag scores 1 and adding it again adds 1;
+without, a new tag scores 0 and adding it again keeps its entry (S4.2). The
+account's tag list counts live cards only (S3.1) and remembers when each tag
+was first used (S5.3); the counters live in the store's
+:class:`~salesmanago_emulator.state._tagindex.TagIndex`.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
-import attrs
+from ..errors import RULE_ONE_OF, InvalidField
+from ._card import ContactRecord, TagEntry
+from ._core import AccountArea, AccountCore
+from ._normalize import normalize_tags
+from ._tagindex import TagCount
+from ._writes import check_tag_conflict
+from .users import UsersArea
 
-__all__ = ["TagCount", "TagIndex"]
-
-
-@attrs.frozen
-class TagCount:
-    """One line of the account tag list: the tag, its live contact count, its creation time."""
-
-    tag: str
-    count: int
-    created_on: datetime | None = attrs.field(default=None, eq=False)
+__all__ = ["TagsArea"]
 
 
-class TagIndex:
-    """Per-tag counters for one account; every update is O(1) per tag."""
+class TagsArea(AccountArea):
+    """The tags on the account's cards, and its tag list."""
 
-    __slots__ = ("_created", "_live", "_total")
+    key: ClassVar[str] = "tags"
 
-    def __init__(self) -> None:
-        """An empty index."""
-        self._live: dict[str, int] = {}
-        self._total: dict[str, int] = {}
-        self._created: dict[str, datetime] = {}
+    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
+        """The tags of ``account``; ``users`` checks the acting owner."""
+        super().__init__(account)
+        self._users = users
 
-    def added(self, tag: str, *, live: bool, now: datetime) -> None:
-        """A contact (live or not) got ``tag``."""
-        total = self._total.get(tag, 0)
-        if total == 0:
-            self._created[tag] = now
-        self._total[tag] = total + 1
-        if live:
-            self._live[tag] = self._live.get(tag, 0) + 1
+    def manage(
+        self,
+        key: str,
+        add: Iterable[str],
+        remove: Iterable[str],
+        *,
+        tag_scoring: bool = False,
+        owner: str | None = None,
+    ) -> ContactRecord:
+        """Add and remove tags on a live card (S5.1); the same tag in both -> InvalidField.
 
-    def removed(self, tag: str, *, live: bool) -> None:
-        """A contact (live or not) lost ``tag`` (also: the contact itself was removed)."""
-        total = self._total.get(tag, 0) - 1
-        if total <= 0:
-            self._total.pop(tag, None)
-            self._created.pop(tag, None)
-            self._live.pop(tag, None)
-            return
-        self._total[tag] = total
-        if live:
-            count = self._live.get(tag, 0) - 1
-            if count <= 0:
-                self._live.pop(tag, None)
-            else:
-                self._live[tag] = count
+        With ``tag_scoring`` a newly added tag scores 1 and re-adding a tag
+        adds 1 to its score; without, a new tag scores 0 and re-adding keeps
+        its entry (S4.2). ``owner``, when given, must be a user and not a
+        read-only owner of the card (S1.6).
+        """
+        user = self._users.acting(owner) if owner is not None else None
+        adding = normalize_tags(add, "tags")
+        removing = normalize_tags(remove, "removeTags")
+        check_tag_conflict(adding, removing, "removeTags")
 
-    def went_dead(self, tags: Iterable[str]) -> None:
-        """A contact carrying ``tags`` was soft-deleted."""
-        live = self._live
+        def apply(record: ContactRecord, now: datetime) -> bool:
+            self.account.check_may_write(record, user)
+            removed = self.remove(record, removing)
+            return self.add(record, adding, tag_scoring, now) or removed
+
+        return self.account.change(key, apply)
+
+    def add_from_details(
+        self, key: str, prefix: str, detail_names: Iterable[str], *, tag_scoring: bool = False
+    ) -> ContactRecord:
+        """Tag a live card with ``prefix`` + the value of each named standard detail (S5.2).
+
+        ``ROZMIARBUTA_`` with detail ``rozmiar_buta`` = ``43`` gives
+        ``ROZMIARBUTA_43``; details the card lacks are skipped.
+        """
+        names = list(detail_names)
+
+        def apply(record: ContactRecord, now: datetime) -> bool:
+            values = [prefix + record.properties[n] for n in names if n in record.properties]
+            tags = normalize_tags(values, "detailNames") if values else []
+            return self.add(record, tags, tag_scoring, now)
+
+        return self.account.change(key, apply)
+
+    def list(self, order: Literal["name", "created"] = "name") -> builtins.list[TagCount]:
+        """The account's tags with live-contact counts, by name or by creation (S5.3, S3.1)."""
+        self.account.tick()
+        if order not in ("name", "created"):
+            raise InvalidField("order", RULE_ONE_OF.format(choices="name, created"))
+        return self.account.store.tags.listing(order)
+
+    # --- changes of one card (the caller touches and notifies) --------------------
+
+    def add(self, record: ContactRecord, tags: Iterable[str], scoring: bool, now: datetime) -> bool:
+        """Put normalised ``tags`` on ``record`` (S4.2 scoring); whether anything changed."""
+        changed = False
+        current = record.tags
+        store = self.account.store
+        fresh: TagEntry | None = None  # immutable: one object serves every new tag of a call
         for tag in tags:
-            count = live.get(tag, 0) - 1
-            if count <= 0:
-                live.pop(tag, None)
-            else:
-                live[tag] = count
+            entry = current.get(tag)
+            if entry is None:
+                if fresh is None:
+                    fresh = TagEntry(1 if scoring else 0, now)
+                store.put_tag(record, tag, fresh, now)
+                changed = True
+            elif scoring:
+                store.put_tag(record, tag, TagEntry(entry.score + 1, entry.created_on), now)
+                changed = True
+        return changed
 
-    def went_live(self, tags: Iterable[str]) -> None:
-        """A soft-deleted contact carrying ``tags`` was restored."""
-        live = self._live
+    def remove(self, record: ContactRecord, tags: Iterable[str]) -> bool:
+        """Take normalised ``tags`` off ``record``; whether anything changed."""
+        changed = False
+        store = self.account.store
         for tag in tags:
-            live[tag] = live.get(tag, 0) + 1
-
-    def count(self, tag: str) -> int:
-        """Live contacts carrying ``tag``."""
-        return self._live.get(tag, 0)
-
-    def created_on(self, tag: str) -> datetime | None:
-        """When ``tag`` was first put on a contact still carrying it, or ``None``."""
-        return self._created.get(tag)
-
-    def creation_times(self) -> dict[str, datetime]:
-        """Every known tag's creation time (a copy), for snapshots."""
-        return dict(self._created)
-
-    def restore_created(self, tag: str, when: datetime) -> None:
-        """Set a known tag's creation time back to a saved one (snapshot import)."""
-        if tag in self._created:
-            self._created[tag] = when
-
-    def listing(self, order: Literal["name", "created"] = "name") -> list[TagCount]:
-        """Tags with at least one live contact, by name or by (creation time, name)."""
-        created = self._created
-        if order == "created":
-            names = sorted(self._live, key=lambda tag: (created[tag], tag))
-        else:
-            names = sorted(self._live)
-        return [TagCount(tag, self._live[tag], created[tag]) for tag in names]
-
-    def clear(self) -> None:
-        """Forget every tag."""
-        self._live.clear()
-        self._total.clear()
-        self._created.clear()
+            changed = store.drop_tag(record, tag) or changed
+        return changed

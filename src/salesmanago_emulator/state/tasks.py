@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -33,12 +33,10 @@ from ..errors import (
     InvalidField,
     TaskNotFound,
 )
-from .area import AccountArea
-from .contacts import ContactRecord
-from .normalize import check_text, validate_email
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from ._normalize import check_text, validate_email
+from .users import UsersArea
 
 __all__ = ["FIELD", "REMINDERS", "Task", "TasksArea", "canonical_reminder"]
 
@@ -109,9 +107,10 @@ class TasksArea(AccountArea):
 
     key: ClassVar[str] = "tasks"
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
         """No tasks yet."""
         super().__init__(account)
+        self._users = users
         self._contact_of: dict[str, str] = {}
 
     # --- reads -------------------------------------------------------------------
@@ -143,16 +142,16 @@ class TasksArea(AccountArea):
         AuthenticationFailed (``owner`` not a user); InvalidField naming
         ``smContactTaskReq.<field>``; ContactNotFound; ReadOnlyOwner.
         """
-        user = self.account._owner(owner) if owner is not None else None
+        user = self._users.acting(owner) if owner is not None else None
         record = self._contact(contact)
         now = self.account.clock.now()
         text = check_text(note, FIELD + "note")
         due = _date(date)
         remind = None if reminder is None else canonical_reminder(reminder)
         emails = _cc(cc)
-        self.account._check_may_write(record, user)
+        self.account.check_may_write(record, user)
         task = Task(
-            id=self.account._new_id(),
+            id=self.account.new_id(),
             contact_id=record.id,
             note=text,
             date=due,
@@ -183,7 +182,7 @@ class TasksArea(AccountArea):
         user); TaskNotFound; ContactNotFound (the task's contact or the new one
         is missing or soft-deleted); InvalidField; ReadOnlyOwner.
         """
-        user = self.account._owner(owner) if owner is not None else None
+        user = self._users.acting(owner) if owner is not None else None
         task, record = self._task(task_id)
         target = record if contact is None else self._contact(contact)
         changes: dict[str, Any] = {}
@@ -197,8 +196,8 @@ class TasksArea(AccountArea):
             changes["cc"] = _cc(cc)
         if realized is not None:
             changes["realized"] = bool(realized)
-        self.account._check_may_write(record, user)
-        self.account._check_may_write(target, user)
+        self.account.check_may_write(record, user)
+        self.account.check_may_write(target, user)
         updated = attrs.evolve(task, contact_id=target.id, **changes)
         if target is not record:
             del self._held(record)[task.id]
@@ -212,9 +211,9 @@ class TasksArea(AccountArea):
         (unknown or finished already); ContactNotFound (its contact is
         soft-deleted); ReadOnlyOwner.
         """
-        user = self.account._owner(owner) if owner is not None else None
+        user = self._users.acting(owner) if owner is not None else None
         task, record = self._task(task_id)
-        self.account._check_may_write(record, user)
+        self.account.check_may_write(record, user)
         del self._held(record)[task.id]
         del self._contact_of[task.id]
         return task

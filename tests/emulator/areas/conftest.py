@@ -20,7 +20,7 @@ from routes_fixtures import account_a, account_b, api, api_b, asm, clock, emu, h
 from routes_helpers import A_OWNER
 
 from salesmanago_emulator import Account
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 
 __all__ = [
     "account_a",
@@ -40,10 +40,10 @@ __all__ = [
 @pytest.fixture
 def contact(account_a: Account) -> str:
     """A live contact of account A (main owner A_OWNER); returns its id."""
-    return account_a.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
+    return account_a.contacts.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
 
 
 @pytest.fixture
 def other(account_a: Account) -> str:
     """A second live contact of account A (main owner A_OWNER); returns its id."""
-    return account_a.upsert(ContactWrite(email="b@example.com"), A_OWNER).id
+    return account_a.contacts.upsert(ContactWrite(email="b@example.com"), A_OWNER).id

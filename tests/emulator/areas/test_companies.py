@@ -2,7 +2,7 @@
 
 The platform has no company endpoint: companies come from the contacts'
 ``company`` field (written through the SDK or raw JSON) and are read from the
-state (``account.company(name)``), and through the SDK's ``scoring`` helpers,
+state (``account.companies.company(name)``), and through the SDK's ``scoring`` helpers,
 which read ``contact/basic``.
 """
 
@@ -19,21 +19,21 @@ from routes_helpers import A_ID, A_OWNER, NOW, Api
 from salesmanago import AsyncSalesManago, ContactUpsert, SalesManago
 from salesmanago_emulator import Account, Emulator, FrozenClock, routes
 from salesmanago_emulator.errors import CompanyNotFound, ContactNotFound, InvalidField
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.companies import company_key
-from salesmanago_emulator.state.contacts import ContactWrite
 from salesmanago_emulator.state.funnels import StageSpec, Target
 
 
 def person(account: Account, email: str, company: str | None, score: int = 0) -> str:
     """Upsert a contact with ``company`` and set its score; returns its id."""
-    record = account.upsert(ContactWrite(email=email, company=company), A_OWNER)
+    record = account.contacts.upsert(ContactWrite(email=email, company=company), A_OWNER)
     if score:
-        account.set_score(record.id, score)
+        account.scoring.set(record.id, score)
     return record.id
 
 
 def emails(account: Account, name: str) -> list[str]:
-    return [r.email for r in account.company(name).persons]
+    return [r.email for r in account.companies.company(name).persons]
 
 
 # --- membership and names -----------------------------------------------------------------
@@ -44,7 +44,7 @@ def test_s4_3_names_match_trimmed_any_case_first_spelling_shown(account_a: Accou
     person(account_a, "a@x.example.com", " ACME  ")
     person(account_a, "b@x.example.com", "acme")
     person(account_a, "c@x.example.com", "Acme")
-    view = account_a.company("  aCmE ")
+    view = account_a.companies.company("  aCmE ")
     assert view.name == "ACME"
     assert [r.email for r in view.persons] == [
         "a@x.example.com",
@@ -64,9 +64,9 @@ def test_s4_3_blank_company_is_no_company(account_a: Account) -> None:
 def test_s4_3_unknown_company_is_a_clear_error(account_a: Account) -> None:
     """Decision: a name no card gives -> CompanyNotFound (not an empty view)."""
     with pytest.raises(CompanyNotFound, match="Company not found: Ghost Ltd"):
-        account_a.company("Ghost Ltd")
+        account_a.companies.company("Ghost Ltd")
     with pytest.raises(InvalidField) as info:
-        account_a.company("  ")
+        account_a.companies.company("  ")
     assert info.value.field == "company"
 
 
@@ -76,7 +76,7 @@ def test_s4_3_coworkers_are_the_other_live_persons(account_a: Account) -> None:
     person(account_a, "bob@x.example.com", "ACME")
     person(account_a, "eve@x.example.com", "Other")
     person(account_a, "solo@x.example.com", None)
-    account_a.delete("bob@x.example.com")
+    account_a.contacts.delete("bob@x.example.com")
     assert [r.email for r in account_a.companies.coworkers("me@x.example.com")] == [
         "ann@x.example.com"
     ]
@@ -91,21 +91,21 @@ def test_s4_3_coworkers_are_the_other_live_persons(account_a: Account) -> None:
 def test_s4_1_set_score_and_add_score_follow_s4(account_a: Account) -> None:
     """S4.1: set to a value, or changed by points (negative too); only integers."""
     contact_id = person(account_a, "a@x.example.com", "Acme")
-    assert account_a.set_score(contact_id, 40).score == 40
-    assert account_a.add_score("a@x.example.com", -15).score == 25
-    assert account_a.company("acme").scoring == 25
+    assert account_a.scoring.set(contact_id, 40).score == 40
+    assert account_a.scoring.add("a@x.example.com", -15).score == 25
+    assert account_a.companies.company("acme").scoring == 25
     for bad in (True, 1.5, "3"):
         with pytest.raises(InvalidField) as info:
-            account_a.set_score(contact_id, bad)  # type: ignore[arg-type]
+            account_a.scoring.set(contact_id, bad)  # type: ignore[arg-type]
         assert info.value.field == "score"
         with pytest.raises(InvalidField):
-            account_a.add_score(contact_id, bad)  # type: ignore[arg-type]
-    assert account_a.company("acme").scoring == 25
-    account_a.delete(contact_id)
+            account_a.scoring.add(contact_id, bad)  # type: ignore[arg-type]
+    assert account_a.companies.company("acme").scoring == 25
+    account_a.contacts.delete(contact_id)
     with pytest.raises(ContactNotFound):
-        account_a.set_score(contact_id, 1)
+        account_a.scoring.set(contact_id, 1)
     with pytest.raises(ContactNotFound):
-        account_a.add_score(contact_id, 1)
+        account_a.scoring.add(contact_id, 1)
 
 
 def test_s4_1_score_change_moves_modified_on_only_when_it_changes(
@@ -113,16 +113,16 @@ def test_s4_1_score_change_moves_modified_on_only_when_it_changes(
 ) -> None:
     contact_id = person(account_a, "a@x.example.com", "Acme", score=3)
     clock.advance(timedelta(minutes=1))
-    assert account_a.set_score(contact_id, 3).modified_on == NOW
-    assert account_a.add_score(contact_id, 0).modified_on == NOW
-    assert account_a.add_score(contact_id, 2).modified_on == NOW + timedelta(minutes=1)
+    assert account_a.scoring.set(contact_id, 3).modified_on == NOW
+    assert account_a.scoring.add(contact_id, 0).modified_on == NOW
+    assert account_a.scoring.add(contact_id, 2).modified_on == NOW + timedelta(minutes=1)
 
 
 def test_s4_4_company_scoring_is_the_sum_of_its_persons(account_a: Account) -> None:
     person(account_a, "a@x.example.com", "Acme", score=10)
     person(account_a, "b@x.example.com", "acme ", score=-3)
     person(account_a, "c@x.example.com", "Other", score=100)
-    assert account_a.company("Acme").scoring == 7
+    assert account_a.companies.company("Acme").scoring == 7
     assert account_a.companies.scoring("other") == 100
 
 
@@ -130,11 +130,11 @@ def test_s4_4_soft_delete_and_restore(account_a: Account) -> None:
     """S4.4: soft-deleted persons do not count; a restore counts them again (S3.2)."""
     person(account_a, "a@x.example.com", "Acme", score=10)
     person(account_a, "b@x.example.com", "Acme", score=5)
-    account_a.delete("a@x.example.com")
-    view = account_a.company("acme")
+    account_a.contacts.delete("a@x.example.com")
+    view = account_a.companies.company("acme")
     assert (view.scoring, [r.email for r in view.persons]) == (5, ["b@x.example.com"])
-    account_a.restore("a@x.example.com")
-    assert account_a.company("acme").scoring == 15
+    account_a.contacts.restore("a@x.example.com")
+    assert account_a.companies.company("acme").scoring == 15
 
 
 def test_s4_4_company_with_only_soft_deleted_persons_stays_known(
@@ -142,52 +142,58 @@ def test_s4_4_company_with_only_soft_deleted_persons_stays_known(
 ) -> None:
     """Known (scoring 0, no persons, same spelling) until the purge; then not found (S3.4)."""
     person(account_a, "a@x.example.com", "ACME", score=10)
-    account_a.delete("a@x.example.com")
-    view = account_a.company("acme")
+    account_a.contacts.delete("a@x.example.com")
+    view = account_a.companies.company("acme")
     assert (view.name, view.scoring, view.persons) == ("ACME", 0, ())
-    account_a.restore("a@x.example.com")
-    assert account_a.company("acme").name == "ACME"
-    account_a.delete("a@x.example.com")
+    account_a.contacts.restore("a@x.example.com")
+    assert account_a.companies.company("acme").name == "ACME"
+    account_a.contacts.delete("a@x.example.com")
     clock.advance(timedelta(hours=16))  # past 02:00 Warsaw
     with pytest.raises(CompanyNotFound):
-        account_a.company("acme")
+        account_a.companies.company("acme")
     person(account_a, "b@x.example.com", "Acme")
-    assert account_a.company("ACME").name == "Acme"
+    assert account_a.companies.company("ACME").name == "Acme"
 
 
 def test_s4_4_restore_by_upsert_with_another_company_moves_the_person(account_a: Account) -> None:
     person(account_a, "a@x.example.com", "Acme", score=10)
-    account_a.delete("a@x.example.com")
-    account_a.upsert(ContactWrite(email="a@x.example.com", company="Beta"), A_OWNER)
-    assert account_a.company("beta").scoring == 10
+    account_a.contacts.delete("a@x.example.com")
+    account_a.contacts.upsert(ContactWrite(email="a@x.example.com", company="Beta"), A_OWNER)
+    assert account_a.companies.company("beta").scoring == 10
     with pytest.raises(CompanyNotFound):
-        account_a.company("acme")
+        account_a.companies.company("acme")
 
 
 def test_s4_4_moving_and_clearing_the_company(account_a: Account) -> None:
     """S4.4: the sum follows a contact moved between companies, or left with none."""
     person(account_a, "a@x.example.com", "Acme", score=10)
     person(account_a, "b@x.example.com", "Acme", score=1)
-    account_a.update("a@x.example.com", ContactWrite(company="Beta"), A_OWNER)
-    assert (account_a.company("acme").scoring, account_a.company("beta").scoring) == (1, 10)
-    account_a.update("a@x.example.com", ContactWrite(company=""), A_OWNER)
+    account_a.contacts.update("a@x.example.com", ContactWrite(company="Beta"), A_OWNER)
+    assert (
+        account_a.companies.company("acme").scoring,
+        account_a.companies.company("beta").scoring,
+    ) == (1, 10)
+    account_a.contacts.update("a@x.example.com", ContactWrite(company=""), A_OWNER)
     with pytest.raises(CompanyNotFound):
-        account_a.company("beta")
-    account_a.update("b@x.example.com", ContactWrite(company=" ACME "), A_OWNER)
-    assert (account_a.company("acme").name, account_a.company("acme").scoring) == ("Acme", 1)
+        account_a.companies.company("beta")
+    account_a.contacts.update("b@x.example.com", ContactWrite(company=" ACME "), A_OWNER)
+    assert (
+        account_a.companies.company("acme").name,
+        account_a.companies.company("acme").scoring,
+    ) == ("Acme", 1)
 
 
 def test_s3_3_permanent_delete_and_forget_leave_the_company(account_a: Account) -> None:
     person(account_a, "a@x.example.com", "Acme", score=10)
     person(account_a, "b@x.example.com", "Acme", score=5)
     person(account_a, "c@x.example.com", "Acme", score=1)
-    account_a.delete("a@x.example.com", permanently=True)
-    account_a.forget("b@x.example.com")
-    assert account_a.company("acme").scoring == 1
-    account_a.delete("c@x.example.com")
-    account_a.forget("c@x.example.com")
+    account_a.contacts.delete("a@x.example.com", permanently=True)
+    account_a.contacts.forget("b@x.example.com")
+    assert account_a.companies.company("acme").scoring == 1
+    account_a.contacts.delete("c@x.example.com")
+    account_a.contacts.forget("c@x.example.com")
     with pytest.raises(CompanyNotFound):
-        account_a.company("acme")
+        account_a.companies.company("acme")
 
 
 def test_s4_5_company_view_lists_its_persons_campaigns(account_a: Account) -> None:
@@ -202,9 +208,9 @@ def test_s4_5_company_view_lists_its_persons_campaigns(account_a: Account) -> No
     funnels.add_contacts("Spring", "Invited", [Target("EMAIL", "a@x.example.com")])
     funnels.add_contacts("Autumn", "Invited", [Target("EMAIL", "a@x.example.com")])
     funnels.add_contacts("Winter", "Invited", [Target("EMAIL", "c@x.example.com")])
-    assert account_a.company("acme").campaigns == ("Spring", "Autumn")
-    account_a.delete("a@x.example.com")
-    assert account_a.company("acme").campaigns == ("Autumn",)
+    assert account_a.companies.company("acme").campaigns == ("Spring", "Autumn")
+    account_a.contacts.delete("a@x.example.com")
+    assert account_a.companies.company("acme").campaigns == ("Autumn",)
 
 
 # --- through the wire -----------------------------------------------------------------------
@@ -214,14 +220,14 @@ def test_s4_4_raw_json_writes_drive_the_company(api: Api, account_a: Account) ->
     """Raw ``contact/upsert`` / ``update`` / ``delete`` move the company's persons and sum."""
     a = api.upsert("a@x.example.com", contact={"company": "Acme Sp. z o.o."})
     api.upsert("b@x.example.com", contact={"company": "ACME SP. Z O.O. "})
-    account_a.set_score(a, 7)
-    assert account_a.company("acme sp. z o.o.").scoring == 7
+    account_a.scoring.set(a, 7)
+    assert account_a.companies.company("acme sp. z o.o.").scoring == 7
     assert emails(account_a, "Acme Sp. z o.o.") == ["a@x.example.com", "b@x.example.com"]
     api.ok("contact/update", email="a@x.example.com", contact={"company": "Beta"})
-    assert account_a.company("acme sp. z o.o.").scoring == 0
-    assert account_a.company("beta").scoring == 7
+    assert account_a.companies.company("acme sp. z o.o.").scoring == 0
+    assert account_a.companies.company("beta").scoring == 7
     api.ok("contact/delete", email="a@x.example.com")
-    assert account_a.company("beta").scoring == 0
+    assert account_a.companies.company("beta").scoring == 0
     basic = api.ok("contact/basic", email=["a@x.example.com"])["contacts"][0]
     assert (basic["company"], basic["score"], basic["deleted"]) == ("Beta", 7, True)
 
@@ -241,12 +247,12 @@ def test_s17_1_sdk_company_scoring_matches_the_state(sm: SalesManago, account_a:
     }
     for email, (company, score) in people.items():
         result = sm.contacts.upsert(ContactUpsert(email=email, company=company))
-        account_a.set_score(result.contact_id, score)
+        account_a.scoring.set(result.contact_id, score)
     sm.contacts.delete("b@x.example.com")
     everyone = [*people, "ghost@x.example.com"]
     assert (
         sm.scoring.company_scoring(everyone, company="ACME")
-        == account_a.company("acme").scoring
+        == account_a.companies.company("acme").scoring
         == 12
     )
     assert [c.email for c in sm.scoring.coworkers("a@x.example.com", among=everyone)] == []
@@ -272,7 +278,7 @@ def test_area_to_state_load_state_and_reset(account_a: Account) -> None:
     person(account_a, "a@x.example.com", "ACME", score=4)
     person(account_a, "b@x.example.com", "acme", score=6)
     person(account_a, "c@x.example.com", "Beta", score=1)
-    account_a.delete("c@x.example.com")
+    account_a.contacts.delete("c@x.example.com")
     data = account_a.companies.to_state()
     ids = [account_a.find(e).id for e in ("a@x.example.com", "b@x.example.com", "c@x.example.com")]
     assert data == {"companies": ["ACME", "Beta"], "joinOrder": ids}
@@ -280,9 +286,12 @@ def test_area_to_state_load_state_and_reset(account_a: Account) -> None:
     assert account_a.companies.names() == []
     account_a.companies.load_state(data)
     assert account_a.companies.names() == ["ACME", "Beta"]
-    assert (account_a.company("acme").scoring, account_a.company("beta").scoring) == (10, 0)
-    account_a.restore("c@x.example.com")
-    assert account_a.company("beta").scoring == 1
+    assert (
+        account_a.companies.company("acme").scoring,
+        account_a.companies.company("beta").scoring,
+    ) == (10, 0)
+    account_a.contacts.restore("c@x.example.com")
+    assert account_a.companies.company("beta").scoring == 1
     account_a.reset()
     assert account_a.companies.names() == []
 
@@ -308,17 +317,17 @@ def _apply(account: Account, clock: FrozenClock, op: tuple[str, int, object]) ->
     email = EMAILS[index]
     try:
         if kind == "company":
-            account.upsert(ContactWrite(email=email, company=arg), A_OWNER)  # type: ignore[arg-type]
+            account.contacts.upsert(ContactWrite(email=email, company=arg), A_OWNER)  # type: ignore[arg-type]
         elif kind == "set":
-            account.set_score(email, arg)  # type: ignore[arg-type]
+            account.scoring.set(email, arg)  # type: ignore[arg-type]
         elif kind == "add":
-            account.add_score(email, arg)  # type: ignore[arg-type]
+            account.scoring.add(email, arg)  # type: ignore[arg-type]
         elif kind == "delete":
-            account.delete(email)
+            account.contacts.delete(email)
         elif kind == "restore":
-            account.restore(email)
+            account.contacts.restore(email)
         elif kind == "forget":
-            account.delete(email, permanently=True)
+            account.contacts.delete(email, permanently=True)
         else:
             clock.advance(timedelta(days=1))
             account.run_due_purge()
@@ -349,7 +358,7 @@ def test_s4_4_property_incremental_scoring_equals_recomputation(
             expected[key] = (total + record.score, ids | {record.id})
     assert {company_key(n) for n in account.companies.names()} == named
     for key in named:
-        view = account.company(key)
+        view = account.companies.company(key)
         assert view.scoring == expected.get(key, (0, set()))[0]
         assert {r.id for r in view.persons} == expected.get(key, (0, set()))[1]
 
@@ -360,14 +369,14 @@ def test_area_emulator_export_import_rebuilds_companies(emu: Emulator) -> None:
     person(account, "a@x.example.com", "ACME", score=4)
     person(account, "b@x.example.com", "acme", score=6)
     person(account, "c@x.example.com", "acme", score=9)
-    account.delete("c@x.example.com")
+    account.contacts.delete("c@x.example.com")
     emu.import_state(json.loads(json.dumps(emu.export_state())))
     account = emu.account(A_ID)
-    view = account.company("Acme")
+    view = account.companies.company("Acme")
     assert (view.name, view.scoring) == ("ACME", 10)
     assert [r.email for r in view.persons] == ["a@x.example.com", "b@x.example.com"]
-    account.restore("c@x.example.com")
-    assert account.company("acme").scoring == 19
+    account.contacts.restore("c@x.example.com")
+    assert account.companies.company("acme").scoring == 19
 
 
 def test_s4_5_export_import_keeps_the_order_persons_joined(emu: Emulator) -> None:
@@ -378,16 +387,16 @@ def test_s4_5_export_import_keeps_the_order_persons_joined(emu: Emulator) -> Non
     person(account, "a@x.example.com", "ACME")
     person(account, "b@x.example.com", "ACME")
     person(account, "c@x.example.com", "ACME")
-    account.upsert(ContactWrite(email="a@x.example.com", company="Beta"), A_OWNER)
-    account.upsert(ContactWrite(email="a@x.example.com", company="acme"), A_OWNER)
-    account.delete("b@x.example.com")
-    account.restore("b@x.example.com")
+    account.contacts.upsert(ContactWrite(email="a@x.example.com", company="Beta"), A_OWNER)
+    account.contacts.upsert(ContactWrite(email="a@x.example.com", company="acme"), A_OWNER)
+    account.contacts.delete("b@x.example.com")
+    account.contacts.restore("b@x.example.com")
     order = ["c@x.example.com", "a@x.example.com", "b@x.example.com"]
-    assert [r.email for r in account.company("acme").persons] == order
+    assert [r.email for r in account.companies.company("acme").persons] == order
     data = json.loads(json.dumps(emu.export_state()))
     emu.import_state(data)
-    assert [r.email for r in emu.account(A_ID).company("acme").persons] == order
+    assert [r.email for r in emu.account(A_ID).companies.company("acme").persons] == order
     for item in data["accounts"]:
         item["areas"]["companies"].pop("joinOrder", None)
     emu.import_state(data)
-    assert [r.email for r in emu.account(A_ID).company("acme").persons] == sorted(order)
+    assert [r.email for r in emu.account(A_ID).companies.company("acme").persons] == sorted(order)

@@ -24,7 +24,7 @@ from salesmanago_emulator.errors import (
     InvalidField,
     ReadOnlyOwner,
 )
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.coupons import ALPHABET, Coupon, default_validity
 
 ADD = "contact/addContactCoupon"
@@ -68,7 +68,7 @@ def test_s8_1_generation_is_repeatable_and_seedable(emu: Emulator, clock: Frozen
         account = Emulator(clock=clock).add_account(client_id=A_ID, api_secret="s", users=[A_OWNER])
         if seed is not None:
             account.coupons.seed(seed)
-        key = account.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
+        key = account.contacts.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
         return [account.coupons.add(key, "N", length=10).value for _ in range(3)]
 
     assert values() == values()
@@ -211,7 +211,7 @@ def test_s8_2_unknown_coupon_other_contact_and_other_account(
 ) -> None:
     """A coupon the contact lacks is unknown, even if another contact or account holds it."""
     account_a.coupons.add(other, "N", coupon="THEIRS")
-    b_key = account_b.upsert(ContactWrite(email="a@example.com"), "owner@b.example.com").id
+    b_key = account_b.contacts.upsert(ContactWrite(email="a@example.com"), "owner@b.example.com").id
     account_b.coupons.add(b_key, "N", coupon="B-ONLY")
     for value in ("THEIRS", "B-ONLY", "NOPE1"):
         with pytest.raises(CouponNotFound, match=f"Coupon not found: {value}"):
@@ -226,7 +226,7 @@ def test_s8_manual_values_unique_per_account_only(
     account_a.coupons.add(contact, "N", coupon="UNIQUE")
     with pytest.raises(CouponAlreadyExists, match="Coupon UNIQUE already exists"):
         account_a.coupons.add(other, "N", coupon="UNIQUE")
-    b_key = account_b.upsert(ContactWrite(email="x@example.com"), "owner@b.example.com").id
+    b_key = account_b.contacts.upsert(ContactWrite(email="x@example.com"), "owner@b.example.com").id
     assert account_b.coupons.add(b_key, "N", coupon="UNIQUE").value == "UNIQUE"
     assert account_a.coupons.add(other, "N", coupon="unique").value == "unique"  # case counts
 
@@ -234,7 +234,7 @@ def test_s8_manual_values_unique_per_account_only(
 def test_s8_read_only_owner_may_not_add_or_use(account_a: Account, contact: str) -> None:
     """S1.4: a read-only owner sees coupons but may not add or use one."""
     account_a.coupons.add(contact, "N", coupon="RO-01")
-    account_a.add_owner(contact, A_SECOND, "READ_ONLY")
+    account_a.users.add_owner(contact, A_SECOND, "READ_ONLY")
     with pytest.raises(ReadOnlyOwner):
         account_a.coupons.add(contact, "N", length=6, owner=A_SECOND)
     with pytest.raises(ReadOnlyOwner):
@@ -250,12 +250,12 @@ def test_s3_soft_delete_keeps_coupons_restore_brings_them_back(
 ) -> None:
     """S3.1/S3.2: a soft-deleted contact keeps its coupons but cannot use them until restored."""
     account_a.coupons.add(contact, "N", coupon="KEEP1")
-    account_a.delete(contact)
+    account_a.contacts.delete(contact)
     with pytest.raises(ContactNotFound):
         account_a.coupons.use("a@example.com", "KEEP1")
     with pytest.raises(ContactNotFound):
         account_a.coupons.add(contact, "N", length=6)
-    account_a.restore(contact)
+    account_a.contacts.restore(contact)
     assert account_a.coupons.use("a@example.com", "KEEP1").used
 
 
@@ -266,11 +266,11 @@ def test_s3_removal_drops_coupons_and_frees_their_values(
     """S3.3/S3.4: removed for good, the contact's coupons are gone and the values reusable."""
     account_a.coupons.add(contact, "N", coupon="FREE1")
     if how == "permanent":
-        account_a.delete(contact, permanently=True)
+        account_a.contacts.delete(contact, permanently=True)
     elif how == "forget":
-        account_a.forget(contact)
+        account_a.contacts.forget(contact)
     else:
-        account_a.delete(contact)
+        account_a.contacts.delete(contact)
         clock.advance(timedelta(days=1))
         account_a.run_due_purge()
     assert account_a.coupons.get("FREE1") is None
@@ -281,7 +281,7 @@ def test_reset_forgets_coupons_and_reseeds(account_a: Account, contact: str) -> 
     """Reset: no coupons, and the generator starts over."""
     first = account_a.coupons.add(contact, "N", length=12).value
     account_a.reset()
-    key = account_a.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
+    key = account_a.contacts.upsert(ContactWrite(email="a@example.com"), A_OWNER).id
     assert account_a.coupons.get(first) is None
     assert account_a.coupons.add(key, "N", length=12).value == first
 
@@ -429,7 +429,7 @@ def test_raw_read_only_owner_cannot_use(api: Api, account_a: Account) -> None:
     """S1.4 on the wire: the read-only owner is refused by name."""
     key = api.upsert("a@example.com")
     api.ok(ADD, email="a@example.com", name="N", coupon="RO-02")
-    account_a.add_owner(key, A_SECOND, "READ_ONLY")
+    account_a.users.add_owner(key, A_SECOND, "READ_ONLY")
     assert api.fail(USE, email="a@example.com", coupon="RO-02", owner=A_SECOND) == [
         f"Owner {A_SECOND} has read-only access to contact a@example.com"
     ]
@@ -509,7 +509,7 @@ async def test_sdk_async_add_and_use(asm: AsyncSalesManago) -> None:
 def test_s1_3_coupon_owner_must_be_a_user(account_a: Account, contact: str, owner: str) -> None:
     """add, add_many and use refuse a non-user owner as contact writes do; nothing changes."""
     with pytest.raises(AuthenticationFailed) as info:
-        account_a.update(contact, ContactWrite(name="x"), owner)
+        account_a.contacts.update(contact, ContactWrite(name="x"), owner)
     expected = str(info.value)
     with pytest.raises(AuthenticationFailed) as info:
         account_a.coupons.add(contact, "Promo", length=8, owner=owner)

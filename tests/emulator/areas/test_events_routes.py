@@ -453,7 +453,7 @@ def test_s3_1_soft_deleted_contact_events_are_kept_but_locked(api: Api) -> None:
 
 def test_s1_4_read_only_owner_cannot_delete_event(api: Api, account_a: Account) -> None:
     event_id = api.ok(ADD, email="r@example.com", contactEvent=event())["eventId"]
-    account_a.add_owner("r@example.com", A_SECOND, "READ_ONLY")
+    account_a.users.add_owner("r@example.com", A_SECOND, "READ_ONLY")
     [message] = api.fail(DELETE, owner=A_SECOND, eventId=event_id)
     assert message == "Owner second@a.example.com has read-only access to contact r@example.com"
     events = full(api, "r@example.com")["contactExtEvents"]

@@ -17,7 +17,7 @@ from salesmanago_emulator.errors import (
     LimitExceeded,
     ReadOnlyOwner,
 )
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.events import (
     EVENT_TYPES,
     EcommerceSummary,
@@ -127,7 +127,7 @@ def test_s6_3_other_types_leave_details_and_modified_on(
 
 def test_s16_3_ecommerce_summary(account_a: Account) -> None:
     """S16.3: total value, average basket, number of transactions (purchases only)."""
-    account_a.upsert(ContactWrite(email="none@example.com"), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="none@example.com"), A_OWNER)
     assert account_a.events.ecommerce_summary("none@example.com") == EcommerceSummary(
         total_value=Decimal("0.00"), average_basket=Decimal("0.00"), transactions=0
     )
@@ -275,7 +275,7 @@ def test_s7_6_force_opt_in_creates_opted_in(account_a: Account) -> None:
 
 def test_s7_6_force_opt_in_leaves_existing_contact_status(account_a: Account) -> None:
     """forceOptIn "creates the contact as opt-in": an existing contact keeps its status."""
-    account_a.upsert(ContactWrite(email="old@example.com"), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="old@example.com"), A_OWNER)
     add(account_a, ev("VISIT"), "old@example.com", force_opt_in=True)
     record = account_a.find("old@example.com")
     assert record is not None
@@ -291,7 +291,7 @@ def test_s7_6_unknown_contact_id_is_not_found(account_a: Account) -> None:
 
 
 def test_s7_6_by_contact_id_and_bad_email(account_a: Account) -> None:
-    record = account_a.upsert(ContactWrite(email="id@example.com"), A_OWNER)
+    record = account_a.contacts.upsert(ContactWrite(email="id@example.com"), A_OWNER)
     event_id = account_a.events.add(ev(), A_OWNER, contact_id=record.id.upper())
     assert account_a.events.get(event_id).contact_id == record.id
     with pytest.raises(InvalidField) as info:
@@ -303,7 +303,7 @@ def test_s7_6_by_contact_id_and_bad_email(account_a: Account) -> None:
 def test_s7_6_each_key_names_a_card_by_its_own_kind_only(account_a: Account) -> None:
     """``email`` holding a card's id, or ``contactId`` holding its e-mail, names nobody
     (as addressees do): refused, no event, no card."""
-    record = account_a.upsert(ContactWrite(email="kind@example.com"), A_OWNER)
+    record = account_a.contacts.upsert(ContactWrite(email="kind@example.com"), A_OWNER)
     with pytest.raises(InvalidField) as info:
         add(account_a, ev(), record.id)
     assert info.value.field == "email"
@@ -314,8 +314,8 @@ def test_s7_6_each_key_names_a_card_by_its_own_kind_only(account_a: Account) -> 
 
 
 def test_s3_2_an_event_for_a_soft_deleted_email_restores_the_card(account_a: Account) -> None:
-    record = account_a.upsert(ContactWrite(email="back@example.com"), A_OWNER)
-    account_a.delete("back@example.com")
+    record = account_a.contacts.upsert(ContactWrite(email="back@example.com"), A_OWNER)
+    account_a.contacts.delete("back@example.com")
     event_id = add(account_a, ev(), "back@example.com")
     assert account_a.events.get(event_id).contact_id == record.id
     assert not record.deleted
@@ -330,7 +330,7 @@ def test_no_partial_write_bad_event_creates_no_contact(account_a: Account) -> No
 def test_s1_4_owners_read_only_owner_and_non_user(account_a: Account) -> None:
     """A read-only owner may not add, change or delete events; a non-user is refused."""
     add(account_a, ev())
-    account_a.add_owner("jan@example.com", A_SECOND, "READ_ONLY")
+    account_a.users.add_owner("jan@example.com", A_SECOND, "READ_ONLY")
     with pytest.raises(ReadOnlyOwner):
         account_a.events.add(ev(), A_SECOND, email="jan@example.com")
     record = account_a.find("jan@example.com")
@@ -451,7 +451,7 @@ def test_s7_2_delete_needs_exactly_one_key(account_a: Account) -> None:
 
 def test_s3_1_soft_delete_keeps_events_restore_brings_them_back(account_a: Account) -> None:
     event_id = add(account_a, buy("4.00"))
-    account_a.delete("jan@example.com")
+    account_a.contacts.delete("jan@example.com")
     record = account_a.find("jan@example.com")
     assert record is not None
     assert [e.event_id for e in account_a.events.events_of(record)] == [event_id]
@@ -460,7 +460,7 @@ def test_s3_1_soft_delete_keeps_events_restore_brings_them_back(account_a: Accou
         account_a.events.update(event_id, EventWrite(description="x"), A_OWNER)
     with pytest.raises(ContactNotFound):
         account_a.events.delete(A_OWNER, event_id=event_id)
-    account_a.restore("jan@example.com")
+    account_a.contacts.restore("jan@example.com")
     assert account_a.events.get(event_id).value == Decimal("4.00")
     assert orders(account_a) == ("1", "4.00", "4.00")
 
@@ -468,7 +468,7 @@ def test_s3_1_soft_delete_keeps_events_restore_brings_them_back(account_a: Accou
 def test_s3_2_event_for_soft_deleted_email_restores_the_card(account_a: Account) -> None:
     first = add(account_a, buy("4.00"))
     contact_id = account_a.has_contact("jan@example.com")
-    account_a.delete("jan@example.com")
+    account_a.contacts.delete("jan@example.com")
     second = add(account_a, buy("6.00"))
     assert account_a.has_contact("jan@example.com") == contact_id
     assert orders(account_a) == ("2", "10.00", "5.00")
@@ -479,13 +479,13 @@ def test_s3_3_permanent_delete_and_purge_remove_events(
     account_a: Account, clock: FrozenClock
 ) -> None:
     gone = add(account_a, buy("1.00", external_id="x"))
-    account_a.delete("jan@example.com", permanently=True)
+    account_a.contacts.delete("jan@example.com", permanently=True)
     with pytest.raises(EventNotFound):
         account_a.events.get(gone)
     with pytest.raises(EventNotFound):
         account_a.events.delete(A_OWNER, external_id="x")
     purged = add(account_a, ev("VISIT"), "ola@example.com")
-    account_a.delete("ola@example.com")
+    account_a.contacts.delete("ola@example.com")
     clock.advance(timedelta(days=1))
     with pytest.raises(EventNotFound):
         account_a.events.get(purged)

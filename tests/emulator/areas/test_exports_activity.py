@@ -95,7 +95,7 @@ def test_s11_6_export_page_limits_are_refused_and_start_no_job(
 ) -> None:
     """§3.4 / §11 item 6: size <= 1000; a refused request starts no job."""
     assert api.fail(EXPORT, **fields) == [message]
-    assert account_a.jobs.jobs == ()
+    assert account_a.exports.jobs == ()
 
 
 def test_export_needs_an_owner_or_user(api: Api) -> None:
@@ -158,13 +158,13 @@ def test_job_runs_for_processing_time_on_the_injected_clock(
 ) -> None:
     """Grade D: a job is done once the clock reaches start + processing_time; until then
     job/status answers a progress text and no fileUrl, and the file is not served."""
-    account_a.jobs.processing_time = timedelta(seconds=30)
+    account_a.exports.processing_time = timedelta(seconds=30)
     _seed(api, "a@example.com")
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
     running = api.ok(STATUS, requestId=request_id)
     assert running["message"] == [f"Export {request_id} in progress"]
     assert "fileUrl" not in running
-    job = account_a.jobs.job(request_id)
+    job = account_a.exports.job(request_id)
     path = f"/api/job/file/{A_ID}/{request_id}/{job.token}"
     assert api.http.get(URL + path).status_code == 404
     clock.advance(timedelta(seconds=29))
@@ -176,7 +176,7 @@ def test_job_runs_for_processing_time_on_the_injected_clock(
 
 def test_processing_time_must_not_be_negative(account_a: Account) -> None:
     with pytest.raises(ValueError, match="processing_time"):
-        account_a.jobs.processing_time = timedelta(seconds=-1)
+        account_a.exports.processing_time = timedelta(seconds=-1)
 
 
 @pytest.mark.parametrize(
@@ -215,11 +215,11 @@ def test_reset_forgets_jobs_and_snapshot_round_trips(api: Api, account_a: Accoun
     """The area's reset and its JSON-ready state (AccountArea protocol)."""
     _seed(api, "a@example.com")
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
-    state = account_a.jobs.to_state()
-    account_a.jobs.reset()
+    state = account_a.exports.to_state()
+    account_a.exports.reset()
     assert api.fail(STATUS, requestId=request_id)
     assert api.ok(EXPORT, page=0, size=10)["requestId"] == "1"
-    account_a.jobs.load_state(state)
+    account_a.exports.load_state(state)
     assert [c["email"] for c in _file(api, request_id)["contacts"]] == ["a@example.com"]
     assert api.ok(EXPORT, page=0, size=10)["requestId"] == "2"
 
@@ -331,7 +331,7 @@ def test_export_data_checks_name_the_field(
 ) -> None:
     """A refused export names the field and the rule and starts no job."""
     assert api.fail(DATA, **fields) == [message]
-    assert account_a.jobs.jobs == ()
+    assert account_a.exports.jobs == ()
 
 
 # --- recentActivity (raw JSON) -------------------------------------------------------
@@ -433,7 +433,7 @@ def test_sdk_polls_a_slow_job_until_the_clock_reaches_it(
 ) -> None:
     """Grade D processing time: the SDK's waits (injected to move the frozen clock)
     carry the job to done; each poll before that is answered with a progress text."""
-    account_a.jobs.processing_time = timedelta(seconds=5)
+    account_a.exports.processing_time = timedelta(seconds=5)
     waits: list[float] = []
 
     def sleep(seconds: float) -> None:
@@ -477,7 +477,7 @@ def test_s16_1_sdk_recent_activity(sm: SalesManago, account_a: Account) -> None:
     _sdk_seed(sm)
     sm.contacts.upsert(ContactUpsert(email="ann@example.com", state=ContactState.CUSTOMER))
     start = NOW - timedelta(days=1)
-    record = account_a.visits.record
+    record = account_a.activity.record
     record("ann@example.com", url="https://x.example/ann", at=NOW - timedelta(hours=2))
     record("cat@example.com", url="https://x.example/cat", at=start)
     record(None, url="https://x.example/anon", at=NOW)
@@ -506,7 +506,7 @@ async def test_s16_1_async_sdk_recent_activity(asm: AsyncSalesManago, account_a:
     for email in ("ann@example.com", "bob@example.com"):
         await asm.contacts.upsert(ContactUpsert(email=email))
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    record = account_a.visits.record
+    record = account_a.activity.record
     record("ann@example.com", url="https://x.example/old", at=start - timedelta(days=1))
     record("ann@example.com", url="https://x.example/a", at=NOW, ip="198.51.100.7")
     record("bob@example.com", url="https://x.example/b", at=NOW, ip="198.51.100.8")

@@ -34,7 +34,7 @@ from salesmanago_emulator.errors import (
     InvalidField,
     StageNotFound,
 )
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.funnels import DEFAULT_GROUP, StageSpec, Target
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -622,7 +622,7 @@ def test_s12_1_state_refusals_are_typed(account_a: Account) -> None:
 
 def test_s12_1_addressee_value_must_be_of_its_type(account_a: Account) -> None:
     """EMAIL holding a contact id, or CONTACT_ID holding an e-mail, names nobody."""
-    record = account_a.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
+    record = account_a.contacts.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
     funnels = account_a.funnels
     funnels.add("Sales", [StageSpec("Lead")])
     for target in (Target("EMAIL", record.id), Target("CONTACT_ID", "ann@example.com")):
@@ -636,7 +636,7 @@ def test_s12_1_addressee_value_must_be_of_its_type(account_a: Account) -> None:
     assert account_a.find_live_by("CONTACT_ID", "ann@example.com") is None
     with pytest.raises(ValueError, match="kind"):
         account_a.find_live_by("TAG", "vip")
-    account_a.delete("ann@example.com")
+    account_a.contacts.delete("ann@example.com")
     assert account_a.find_live_by("EMAIL", "ann@example.com") is None  # soft-deleted: nobody
 
 
@@ -706,7 +706,7 @@ def test_s12_1_property_counts_equal_recomputation(ops: list[tuple[str, int, str
     funnels = account.funnels
     funnels.add("Sales", [StageSpec(s) for s in STAGE_NAMES])
     for email in PEOPLE:
-        account.upsert(ContactWrite(email=email), A_OWNER)
+        account.contacts.upsert(ContactWrite(email=email), A_OWNER)
     for kind, index, arg in ops:
         email = PEOPLE[index]
         try:
@@ -715,11 +715,11 @@ def test_s12_1_property_counts_equal_recomputation(ops: list[tuple[str, int, str
             elif kind == "remove":
                 funnels.remove_contact("Sales", email, stage=arg)
             elif kind == "delete":
-                account.delete(email)
+                account.contacts.delete(email)
             elif kind == "restore":
-                account.upsert(ContactWrite(email=email), A_OWNER)
+                account.contacts.upsert(ContactWrite(email=email), A_OWNER)
             elif kind == "forget":
-                account.forget(email)
+                account.contacts.forget(email)
             elif kind == "purge":
                 clock.advance(timedelta(days=1))
             else:
@@ -756,8 +756,8 @@ def test_s13_2_export_import_keeps_the_order_contacts_joined_their_funnels(
     funnels = account_a.funnels
     funnels.add("First", [StageSpec("Lead")])
     funnels.add("Second", [StageSpec("Lead")])
-    ann = account_a.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
-    bob = account_a.upsert(ContactWrite(email="bob@example.com"), A_OWNER)
+    ann = account_a.contacts.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
+    bob = account_a.contacts.upsert(ContactWrite(email="bob@example.com"), A_OWNER)
     funnels.add_contacts("Second", "Lead", [Target("EMAIL", ann.email)])
     funnels.add_contacts("First", "Lead", [Target("EMAIL", ann.email), Target("EMAIL", bob.email)])
     funnels.add_contacts("Second", "Lead", [Target("EMAIL", bob.email)])

@@ -27,11 +27,11 @@ def _status_calls(emu: Emulator) -> list[Any]:
 
 
 def test_polls_until_done_default_is_zero_and_checked(account_a: Account) -> None:
-    assert account_a.jobs.polls_until_done == 0
+    assert account_a.exports.polls_until_done == 0
     for bad in (-1, 1.5, True, "2"):
         with pytest.raises(ValueError, match="polls_until_done"):
-            account_a.jobs.polls_until_done = bad  # type: ignore[assignment]
-    assert account_a.jobs.polls_until_done == 0
+            account_a.exports.polls_until_done = bad  # type: ignore[assignment]
+    assert account_a.exports.polls_until_done == 0
 
 
 @pytest.mark.parametrize("n", [0, 1, 3])
@@ -40,10 +40,10 @@ def test_first_n_polls_answer_in_progress_then_the_file(
 ) -> None:
     """§6 job/status: with polls_until_done = n, polls 1..n answer a progress text and no
     fileUrl (the file is not served either); poll n+1 and later give the fileUrl."""
-    account_a.jobs.polls_until_done = n
+    account_a.exports.polls_until_done = n
     api.ok("contact/upsert", contact={"email": "ann@example.com"})
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
-    job = account_a.jobs.job(request_id)
+    job = account_a.exports.job(request_id)
     path = f"/api/job/file/{A_ID}/{request_id}/{job.token}"
     for _ in range(n):
         running = api.ok(STATUS, requestId=request_id)
@@ -52,7 +52,7 @@ def test_first_n_polls_answer_in_progress_then_the_file(
         assert api.http.get(URL + path).status_code == 404
     assert api.ok(STATUS, requestId=request_id)["fileUrl"] == path
     assert api.ok(STATUS, requestId=request_id)["fileUrl"] == path
-    assert account_a.jobs.polls(job) == n + 2
+    assert account_a.exports.polls(job) == n + 2
     assert api.http.get(URL + path).json()["contacts"][0]["email"] == "ann@example.com"
 
 
@@ -61,8 +61,8 @@ def test_polls_and_processing_time_must_both_hold(
 ) -> None:
     """A job is done when its processing time has passed *and* more than n polls came:
     polls made while the clock has not reached it still count."""
-    account_a.jobs.polls_until_done = 1
-    account_a.jobs.processing_time = timedelta(seconds=10)
+    account_a.exports.polls_until_done = 1
+    account_a.exports.processing_time = timedelta(seconds=10)
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
     assert "fileUrl" not in api.ok(STATUS, requestId=request_id)  # poll 1: n not passed
     assert "fileUrl" not in api.ok(STATUS, requestId=request_id)  # poll 2: clock not there
@@ -74,74 +74,74 @@ def test_settings_apply_to_jobs_started_afterwards(api: Api, account_a: Account)
     """A job keeps the polls it needed at its start; changing the setting later does
     not move it. Refused polls (unknown id) count for no job."""
     first = api.ok(EXPORT, page=0, size=10)["requestId"]
-    account_a.jobs.polls_until_done = 2
+    account_a.exports.polls_until_done = 2
     second = api.ok(EXPORT, page=0, size=10)["requestId"]
     assert api.fail(STATUS, requestId="99")
     assert "fileUrl" in api.ok(STATUS, requestId=first)
     assert "fileUrl" not in api.ok(STATUS, requestId=second)
-    account_a.jobs.polls_until_done = 0
+    account_a.exports.polls_until_done = 0
     assert "fileUrl" not in api.ok(STATUS, requestId=second)
     assert "fileUrl" in api.ok(STATUS, requestId=second)
 
 
 def test_s1_2_polls_count_per_account(api: Api, api_b: Api, emu: Emulator) -> None:
     """S1.2: the setting and the poll counts belong to one account."""
-    emu.account(A_ID).jobs.polls_until_done = 1
+    emu.account(A_ID).exports.polls_until_done = 1
     a_job = api.ok(EXPORT, page=0, size=10)["requestId"]
     b_job = api_b.ok(EXPORT, page=0, size=10)["requestId"]
     assert a_job == b_job == "1"
     assert "fileUrl" in api_b.ok(STATUS, requestId=b_job)
     assert "fileUrl" not in api.ok(STATUS, requestId=a_job)
-    assert emu.account(B_ID).jobs.polls_until_done == 0
+    assert emu.account(B_ID).exports.polls_until_done == 0
 
 
 def test_polls_survive_the_snapshot_and_reset_keeps_the_setting(
     api: Api, account_a: Account
 ) -> None:
     """to_state/load_state keep the setting, each job's needed polls and its count."""
-    account_a.jobs.polls_until_done = 2
+    account_a.exports.polls_until_done = 2
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
     api.ok(STATUS, requestId=request_id)
-    state = account_a.jobs.to_state()
+    state = account_a.exports.to_state()
     assert state["pollsUntilDone"] == 2
     assert (state["jobs"][0]["pollsNeeded"], state["jobs"][0]["polls"]) == (2, 1)
-    account_a.jobs.polls_until_done = 0
-    account_a.jobs.reset()
-    assert account_a.jobs.polls_until_done == 0
-    account_a.jobs.load_state(state)
-    assert account_a.jobs.polls_until_done == 2
+    account_a.exports.polls_until_done = 0
+    account_a.exports.reset()
+    assert account_a.exports.polls_until_done == 0
+    account_a.exports.load_state(state)
+    assert account_a.exports.polls_until_done == 2
     assert "fileUrl" not in api.ok(STATUS, requestId=request_id)  # poll 2
     assert "fileUrl" in api.ok(STATUS, requestId=request_id)  # poll 3
 
 
 def test_load_state_with_a_bad_setting_changes_nothing(account_a: Account) -> None:
-    account_a.jobs.polls_until_done = 1
-    state = account_a.jobs.to_state()
+    account_a.exports.polls_until_done = 1
+    state = account_a.exports.to_state()
     with pytest.raises(ValueError, match="polls_until_done"):
-        account_a.jobs.load_state({**state, "processingSeconds": 5, "pollsUntilDone": -1})
-    assert account_a.jobs.polls_until_done == 1
-    assert account_a.jobs.processing_time == timedelta(0)
+        account_a.exports.load_state({**state, "processingSeconds": 5, "pollsUntilDone": -1})
+    assert account_a.exports.polls_until_done == 1
+    assert account_a.exports.processing_time == timedelta(0)
 
 
 def test_load_state_with_a_bad_next_id_changes_nothing(api: Api, account_a: Account) -> None:
     """The next request id is checked before the jobs and settings are replaced."""
-    account_a.jobs.polls_until_done = 1
+    account_a.exports.polls_until_done = 1
     api.ok(EXPORT, page=0, size=10)
-    before = account_a.jobs.to_state()
+    before = account_a.exports.to_state()
     other = {**before, "processingSeconds": 5, "pollsUntilDone": 3, "jobs": []}
     with pytest.raises(ValueError, match="bad"):
-        account_a.jobs.load_state({**other, "nextRequestId": "bad"})
-    assert account_a.jobs.to_state() == before
+        account_a.exports.load_state({**other, "nextRequestId": "bad"})
+    assert account_a.exports.to_state() == before
 
 
 def test_whole_emulator_state_round_trip_keeps_poll_counts(emu: Emulator, api: Api) -> None:
-    emu.account(A_ID).jobs.polls_until_done = 1
+    emu.account(A_ID).exports.polls_until_done = 1
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
     api.ok(STATUS, requestId=request_id)
     state = emu.export_state()
     api.ok(STATUS, requestId=request_id)
     emu.import_state(state)
-    jobs = emu.account(A_ID).jobs
+    jobs = emu.account(A_ID).exports
     assert jobs.polls(jobs.job(request_id)) == 1
     assert jobs.polls_until_done == 1
 
@@ -154,8 +154,8 @@ def test_control_jobs_configure_and_list(emu: Emulator, api: Api) -> None:
     account; /_emulator/jobs lists the settings and the jobs' polls (no tokens)."""
     answer = emu.control("jobs/configure", {"clientId": A_ID, "pollsUntilDone": 2})
     assert answer == {"pollsUntilDone": 2, "processingSeconds": 0.0}
-    assert emu.account(A_ID).jobs.polls_until_done == 2
-    assert emu.account(B_ID).jobs.polls_until_done == 0
+    assert emu.account(A_ID).exports.polls_until_done == 2
+    assert emu.account(B_ID).exports.polls_until_done == 0
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
     api.ok(STATUS, requestId=request_id)
     listed = emu.control("jobs", {"clientId": A_ID})
@@ -183,7 +183,7 @@ def test_control_jobs_configure_refusals_change_nothing(
     with pytest.raises(ControlError, match=message) as caught:
         emu.control("jobs/configure", body)
     assert caught.value.status == 400
-    assert emu.account(A_ID).jobs.polls_until_done == 0
+    assert emu.account(A_ID).exports.polls_until_done == 0
 
 
 def test_control_jobs_unknown_account_is_404(emu: Emulator) -> None:
@@ -213,7 +213,7 @@ def test_sdk_export_polls_exactly_n_plus_one_times(emu: Emulator, n: int) -> Non
 
 
 async def test_async_sdk_export_polls_exactly_n_plus_one_times(emu: Emulator) -> None:
-    emu.account(A_ID).jobs.polls_until_done = 3
+    emu.account(A_ID).exports.polls_until_done = 3
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -232,7 +232,7 @@ async def test_async_sdk_export_polls_exactly_n_plus_one_times(emu: Emulator) ->
 def test_sdk_export_of_a_job_that_never_completes_times_out(emu: Emulator) -> None:
     """A job that never completes -> ExportTimeoutError naming its requestId once the
     deadline is spent; the injected sleep returns at once, so the test does not wait."""
-    emu.account(A_ID).jobs.polls_until_done = 1_000_000
+    emu.account(A_ID).exports.polls_until_done = 1_000_000
     waits: list[float] = []
     with (
         emu.client(A_ID, sleep=waits.append) as client,
@@ -250,7 +250,7 @@ def test_sdk_export_of_a_job_that_never_completes_times_out(emu: Emulator) -> No
 async def test_async_sdk_export_of_a_job_that_never_completes_times_out(
     emu: Emulator,
 ) -> None:
-    emu.account(A_ID).jobs.polls_until_done = 1_000_000
+    emu.account(A_ID).exports.polls_until_done = 1_000_000
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:

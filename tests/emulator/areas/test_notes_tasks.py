@@ -25,7 +25,7 @@ from salesmanago_emulator.errors import (
     ReadOnlyOwner,
     TaskNotFound,
 )
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.notes import MAX_NOTE
 from salesmanago_emulator.state.tasks import REMINDERS, canonical_reminder
 
@@ -104,7 +104,7 @@ def test_s9_1_note_refusals_for_missing_contact_and_read_only_owner(
     """A note needs a live contact and an owner allowed to act on it (S1.4)."""
     with pytest.raises(ContactNotFound):
         account_a.notes.add("nobody@example.com", "x", owner=A_OWNER)
-    account_a.add_owner(contact, A_SECOND, "READ_ONLY")
+    account_a.users.add_owner(contact, A_SECOND, "READ_ONLY")
     with pytest.raises(ReadOnlyOwner):
         account_a.notes.add(contact, "x", owner=A_SECOND)
     assert area_state(account_a) == ({"notes": []}, {"tasks": []})
@@ -203,7 +203,7 @@ def test_s9_2_bad_task_fields_are_refused(
 def test_s9_2_read_only_owner_may_not_touch_tasks(account_a: Account, contact: str) -> None:
     """S1.4: a read-only owner may not create, edit or finish the contact's tasks."""
     task = account_a.tasks.create(contact, "Call", DUE)
-    account_a.add_owner(contact, A_SECOND, "READ_ONLY")
+    account_a.users.add_owner(contact, A_SECOND, "READ_ONLY")
     before = area_state(account_a)
     with pytest.raises(ReadOnlyOwner):
         account_a.tasks.create(contact, "Call", DUE, owner=A_SECOND)
@@ -223,7 +223,7 @@ def test_s3_soft_delete_keeps_notes_and_tasks_frozen_until_restored(
     """S3.1/S3.2: kept through a soft delete, unchangeable meanwhile, back on restore."""
     note = account_a.notes.add(contact, "kept", owner=A_OWNER)
     task = account_a.tasks.create(contact, "Call", DUE)
-    account_a.delete(contact)
+    account_a.contacts.delete(contact)
     with pytest.raises(ContactNotFound):
         account_a.tasks.update(task.id, note="x")
     with pytest.raises(ContactNotFound):
@@ -232,7 +232,7 @@ def test_s3_soft_delete_keeps_notes_and_tasks_frozen_until_restored(
         account_a.tasks.create(contact, "Call", DUE)
     with pytest.raises(ContactNotFound):
         account_a.notes.add(contact, "x", owner=A_OWNER)
-    account_a.upsert(ContactWrite(email="a@example.com"), A_OWNER)  # restores (S3.2)
+    account_a.contacts.upsert(ContactWrite(email="a@example.com"), A_OWNER)  # restores (S3.2)
     record = account_a.find(contact)
     assert record is not None
     assert account_a.notes.of(record) == [note]
@@ -247,18 +247,18 @@ def test_s3_removal_drops_notes_and_tasks(
     account_a.notes.add(contact, "gone", owner=A_OWNER)
     task = account_a.tasks.create(contact, "Call", DUE)
     if how == "permanent":
-        account_a.delete(contact, permanently=True)
+        account_a.contacts.delete(contact, permanently=True)
     elif how == "forget":
-        account_a.forget(contact)
+        account_a.contacts.forget(contact)
     else:
-        account_a.delete(contact)
+        account_a.contacts.delete(contact)
         clock.advance(timedelta(days=1))
         account_a.run_due_purge()
     assert account_a.tasks.get(task.id) is None
     with pytest.raises(TaskNotFound):
         account_a.tasks.finish(task.id)
     assert area_state(account_a) == ({"notes": []}, {"tasks": []})
-    new = account_a.upsert(ContactWrite(email="a@example.com"), A_OWNER)
+    new = account_a.contacts.upsert(ContactWrite(email="a@example.com"), A_OWNER)
     assert account_a.notes.of(new) == []
     assert account_a.tasks.of(new) == []
 
@@ -513,7 +513,7 @@ async def test_sdk_async_note_and_task(asm: AsyncSalesManago, account_a: Account
 
 def _contact_write_refusal(account: Account, owner: str) -> str:
     with pytest.raises(AuthenticationFailed) as info:
-        account.update("a@example.com", ContactWrite(name="x"), owner)
+        account.contacts.update("a@example.com", ContactWrite(name="x"), owner)
     return str(info.value)
 
 

@@ -24,7 +24,7 @@ from salesmanago import (
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.control import ControlError
 from salesmanago_emulator.errors import InvalidField, RuleNotFound, WorkflowNotFound
-from salesmanago_emulator.state.contacts import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.rules import (
     SKIP_CONDITIONS_NOT_MET,
     SKIP_CONTACT_NOT_FOUND,
@@ -60,13 +60,13 @@ LIVE_RULE: dict[str, Any] = {
 @pytest.fixture
 def ann(account_a: Account) -> str:
     """A live contact of account A; returns its id."""
-    return account_a.upsert(ContactWrite(email="ann@example.com"), A_OWNER).id
+    return account_a.contacts.upsert(ContactWrite(email="ann@example.com"), A_OWNER).id
 
 
 @pytest.fixture
 def bob(account_a: Account) -> str:
     """A second live contact of account A; returns its id."""
-    return account_a.upsert(ContactWrite(email="bob@example.com"), A_OWNER).id
+    return account_a.contacts.upsert(ContactWrite(email="bob@example.com"), A_OWNER).id
 
 
 def rule(account: Account, **settings: Any) -> str:
@@ -294,7 +294,7 @@ def test_s14_1_missing_soft_deleted_and_repeated_contacts_are_skipped(
     account_a: Account, ann: str, bob: str
 ) -> None:
     """Unknown and soft-deleted contacts are skipped (S3.2), so is a contact named twice."""
-    account_a.delete("bob@example.com")
+    account_a.contacts.delete("bob@example.com")
     result = account_a.rules.run_rule(
         rule(account_a), ["nobody@example.com", bob, ann, "ANN@example.com"]
     )
@@ -367,11 +367,11 @@ def test_s3_soft_delete_keeps_runs_removal_drops_them(
     workflow = account_a.rules.add_workflow("W")
     account_a.rules.run_rule(rule_id, [ann, bob])
     account_a.rules.run_workflow(workflow.id, [ann, bob])
-    account_a.delete(ann)
+    account_a.contacts.delete(ann)
     assert len(account_a.rules.rule_runs(ann)) == 1
-    account_a.restore(ann)
+    account_a.contacts.restore(ann)
     assert account_a.rules.run_rule(rule_id, [ann]).skipped[0].reason == SKIP_MAX_FIRE_TIMES
-    account_a.delete(bob, permanently=True)
+    account_a.contacts.delete(bob, permanently=True)
     state = account_a.rules.to_state()
     assert [r["contactId"] for r in state["ruleRuns"]] == [ann]
     assert [r["contactId"] for r in state["workflowRuns"]] == [ann]

@@ -38,7 +38,7 @@ def test_s16_1_visit_is_on_the_card_with_its_fields(api: Api, account_a: Account
     """S16.1: date, duration, source, source detail, URL, points; ``contactVisits`` of
     the full shape (§5.3) lists them oldest first; ``lastVisit`` follows."""
     contact_id = api.upsert("ann@example.com")
-    later = account_a.visits.record(
+    later = account_a.activity.record(
         "ann@example.com",
         url="https://shop.example.com/cart",
         at=NOW + timedelta(minutes=5),
@@ -47,7 +47,7 @@ def test_s16_1_visit_is_on_the_card_with_its_fields(api: Api, account_a: Account
         source_detail="google.com",
         ip="203.0.113.7",
     )
-    earlier = account_a.visits.record(contact_id, url="https://shop.example.com/")
+    earlier = account_a.activity.record(contact_id, url="https://shop.example.com/")
     assert later is not None
     assert earlier is not None
     assert (later.contact_id, later.source, earlier.source) == (contact_id, "SEARCH", "DIRECT")
@@ -84,10 +84,10 @@ def test_s4_4_visit_points_add_to_the_score_and_the_company(
     company's summed scoring (S4.4) both follow."""
     api.upsert("ann@example.com", contact={"company": "Acme"})
     api.upsert("bob@example.com", contact={"company": "Acme"})
-    account_a.visits.record("ann@example.com", url="https://x.example/a", points=5)
-    account_a.visits.record("bob@example.com", url="https://x.example/b", points=2)
-    account_a.visits.record("bob@example.com", url="https://x.example/c", points=-1)
-    assert account_a.company("Acme").scoring == 6
+    account_a.activity.record("ann@example.com", url="https://x.example/a", points=5)
+    account_a.activity.record("bob@example.com", url="https://x.example/b", points=2)
+    account_a.activity.record("bob@example.com", url="https://x.example/c", points=-1)
+    assert account_a.companies.company("Acme").scoring == 6
     (ann,) = sm.contacts.basic(["ann@example.com"])
     assert ann.score == 5
     assert ann.last_visit == NOW
@@ -100,21 +100,21 @@ def test_s2_8_stopped_monitoring_records_nothing(api: Api, account_a: Account) -
     api.upsert("ann@example.com")
     addressees = [{"addresseeType": "EMAIL", "value": "ann@example.com"}]
     api.ok("contact/stopMonitoring", contacts=addressees)
-    assert account_a.visits.record("ann@example.com", url="https://x.example/", points=3) is None
+    assert account_a.activity.record("ann@example.com", url="https://x.example/", points=3) is None
     card = full(api, "ann@example.com")
     assert (card["contactVisits"], card["score"], card["lastVisit"]) == ([], 0, None)
     assert activity(api, NOW_MS - HOUR_MS, NOW_MS)["prospects"] == []
     api.ok("contact/restoreMonitoring", contacts=addressees)
-    assert account_a.visits.record("ann@example.com", url="https://x.example/", points=3)
+    assert account_a.activity.record("ann@example.com", url="https://x.example/", points=3)
     assert full(api, "ann@example.com")["score"] == 3
 
 
 def test_s2_8_sdk_stop_monitoring_then_visit(sm: SalesManago, account_a: Account) -> None:
     sm.contacts.upsert(ContactUpsert(email="ann@example.com"))
     sm.contacts.stop_monitoring(["ann@example.com"])
-    assert account_a.visits.record("ann@example.com", url="https://x.example/") is None
+    assert account_a.activity.record("ann@example.com", url="https://x.example/") is None
     sm.contacts.restore_monitoring(["ann@example.com"])
-    assert account_a.visits.record("ann@example.com", url="https://x.example/") is not None
+    assert account_a.activity.record("ann@example.com", url="https://x.example/") is not None
 
 
 @pytest.mark.parametrize(
@@ -136,13 +136,13 @@ def test_visit_refusals_name_field_and_rule_and_change_nothing(
     api: Api, account_a: Account, fields: dict[str, Any], field: str, rule: str
 ) -> None:
     api.upsert("ann@example.com")
-    before = (account_a.visits.to_state(), full(api, "ann@example.com"))
+    before = (account_a.activity.to_state(), full(api, "ann@example.com"))
     arguments: dict[str, Any] = {"url": "https://x.example/", "points": 4, **fields}
     with pytest.raises(InvalidField) as caught:
-        account_a.visits.record("ann@example.com", **arguments)
+        account_a.activity.record("ann@example.com", **arguments)
     assert caught.value.field == field
     assert rule in str(caught.value)
-    assert (account_a.visits.to_state(), full(api, "ann@example.com")) == before
+    assert (account_a.activity.to_state(), full(api, "ann@example.com")) == before
 
 
 def test_s3_2_visit_needs_a_live_contact(api: Api, account_a: Account) -> None:
@@ -151,8 +151,8 @@ def test_s3_2_visit_needs_a_live_contact(api: Api, account_a: Account) -> None:
     api.ok("contact/delete", email="ann@example.com")
     for key in ("ann@example.com", "nobody@example.com"):
         with pytest.raises(ContactNotFound):
-            account_a.visits.record(key, url="https://x.example/")
-    assert account_a.visits.to_state() == {"visits": []}
+            account_a.activity.record(key, url="https://x.example/")
+    assert account_a.activity.to_state() == {"visits": []}
 
 
 # --- deletion -----------------------------------------------------------------------------
@@ -160,14 +160,14 @@ def test_s3_2_visit_needs_a_live_contact(api: Api, account_a: Account) -> None:
 
 def test_s3_1_soft_delete_hides_visits_and_restore_shows_them(api: Api, account_a: Account) -> None:
     api.upsert("ann@example.com")
-    account_a.visits.record("ann@example.com", url="https://x.example/")
+    account_a.activity.record("ann@example.com", url="https://x.example/")
     api.ok("contact/delete", email="ann@example.com")
     hidden = activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True)
     assert (hidden["prospects"], hidden["allVisits"], hidden["visitStats"]) == ([], [], [])
     record = account_a.find("ann@example.com")
     assert record is not None
-    assert account_a.visits.of(record) == []
-    account_a.restore("ann@example.com")
+    assert account_a.activity.of(record) == []
+    account_a.contacts.restore("ann@example.com")
     assert len(full(api, "ann@example.com")["contactVisits"]) == 1
     assert len(activity(api, NOW_MS - HOUR_MS, NOW_MS)["prospects"]) == 1
 
@@ -178,13 +178,13 @@ def test_s3_3_permanent_delete_and_purge_drop_visits(
     """A permanent delete, forget-me and the nightly purge (S3.4) drop the visits."""
     for email in ("ann@example.com", "bob@example.com", "cat@example.com"):
         api.upsert(email)
-        account_a.visits.record(email, url="https://x.example/")
+        account_a.activity.record(email, url="https://x.example/")
     api.ok("contact/delete", email="ann@example.com", permanently=True)
-    account_a.forget("bob@example.com")
+    account_a.contacts.forget("bob@example.com")
     api.ok("contact/delete", email="cat@example.com")
     clock.advance(timedelta(days=1))
     account_a.run_due_purge()
-    assert account_a.visits.to_state() == {"visits": []}
+    assert account_a.activity.to_state() == {"visits": []}
     api.upsert("ann@example.com")  # a new card with the address starts with no visits
     assert full(api, "ann@example.com")["contactVisits"] == []
 
@@ -200,7 +200,7 @@ def _traffic(api: Api, account: Account) -> dict[str, str]:
         "oth": api.upsert("oth@example.com", contact={"state": "OTHER"}),
         "idle": api.upsert("idle@example.com"),
     }
-    record = account.visits.record
+    record = account.activity.record
     record("cus@example.com", url="https://x.example/1", at=NOW - timedelta(minutes=50),
            duration_seconds=10, points=2, ip="198.51.100.1")  # fmt: skip
     record("cus@example.com", url="https://x.example/2", at=NOW - timedelta(minutes=10),
@@ -291,18 +291,18 @@ def test_s16_1_report_is_by_date_whatever_the_order_of_the_contacts(
     left out; the totals count live cards, the monitored ones among them."""
     for email in ("old@example.com", "new@example.com", "gone@example.com", "calm@example.com"):
         api.upsert(email)
-    late = account_a.visits.record("old@example.com", url="https://x.example/3", at=NOW)
-    early = account_a.visits.record(
+    late = account_a.activity.record("old@example.com", url="https://x.example/3", at=NOW)
+    early = account_a.activity.record(
         "new@example.com", url="https://x.example/1", at=NOW - timedelta(minutes=30)
     )
-    anonymous = account_a.visits.record(
+    anonymous = account_a.activity.record(
         None, url="https://x.example/2", at=NOW - timedelta(minutes=20)
     )
-    tie = account_a.visits.record("new@example.com", url="https://x.example/4", at=NOW)
-    account_a.visits.record("gone@example.com", url="https://x.example/5", at=NOW)
+    tie = account_a.activity.record("new@example.com", url="https://x.example/4", at=NOW)
+    account_a.activity.record("gone@example.com", url="https://x.example/5", at=NOW)
     api.ok("contact/delete", email="gone@example.com")
-    account_a.stop_monitoring("calm@example.com")
-    report = account_a.visits.report(NOW - timedelta(hours=1), NOW)
+    account_a.contacts.stop_monitoring("calm@example.com")
+    report = account_a.activity.report(NOW - timedelta(hours=1), NOW)
     assert [visit for visit, _ in report.visits] == [early, anonymous, late, tie]
     assert [None if r is None else r.email for _, r in report.visits] == [
         "new@example.com",
@@ -350,7 +350,7 @@ def test_export_data_visits_type_lists_the_contact_visits(
 ) -> None:
     """§6 export/data ``VISITS`` adds ``contactVisits`` (the same items as the card)."""
     sm.contacts.upsert(ContactUpsert(email="ann@example.com"))
-    account_a.visits.record("ann@example.com", url="https://x.example/", duration_seconds=9)
+    account_a.activity.record("ann@example.com", url="https://x.example/", duration_seconds=9)
     file = sm.exports.contact_data(["ann@example.com"], [ExportDataType.VISITS])
     (contact,) = file.json()["contacts"]
     assert [(v["url"], v["duration"]) for v in contact["contactVisits"]] == [
@@ -398,7 +398,7 @@ def test_s2_8_control_visits_record_on_a_stopped_contact(
 ) -> None:
     """S2.8 through the control API: nothing recorded, said with ``recorded: false``."""
     api.upsert("ann@example.com")
-    account_a.stop_monitoring("ann@example.com")
+    account_a.contacts.stop_monitoring("ann@example.com")
     answer = emu.control("visits/record", {"contact": "ann@example.com", "url": "https://x/"})
     assert answer == {"recorded": False, "visit": None}
 
@@ -421,7 +421,7 @@ def test_control_visits_record_refusals(
     with pytest.raises(ControlError, match=message) as caught:
         emu.control("visits/record", body)
     assert caught.value.status == status
-    assert emu.account(A_ID).visits.to_state() == {"visits": []}
+    assert emu.account(A_ID).activity.to_state() == {"visits": []}
 
 
 # --- area protocol ------------------------------------------------------------------------
@@ -431,35 +431,35 @@ def test_reset_and_snapshot_round_trip(emu: Emulator, api: Api, account_a: Accou
     """to_state/load_state keep every visit (anonymous too) in order; reset forgets
     them; the whole emulator's export/import keeps them."""
     _traffic(api, account_a)
-    state = account_a.visits.to_state()
+    state = account_a.activity.to_state()
     assert len(state["visits"]) == 7
     before = activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True)
-    account_a.visits.reset()
-    assert account_a.visits.to_state() == {"visits": []}
-    account_a.visits.load_state(state)
-    assert account_a.visits.to_state() == state
+    account_a.activity.reset()
+    assert account_a.activity.to_state() == {"visits": []}
+    account_a.activity.load_state(state)
+    assert account_a.activity.to_state() == state
     assert activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True) == before
     exported = emu.export_state()
     emu.import_state(exported)
-    assert emu.account(A_ID).visits.to_state() == state
+    assert emu.account(A_ID).activity.to_state() == state
     assert emu.export_state() == exported
-    assert emu.account(B_ID).visits.to_state() == {"visits": []}
+    assert emu.account(B_ID).activity.to_state() == {"visits": []}
 
 
 def test_account_reset_forgets_visits(api: Api, account_a: Account) -> None:
     _traffic(api, account_a)
     account_a.reset()
-    assert account_a.visits.to_state() == {"visits": []}
-    assert account_a.visits.anonymous == ()
+    assert account_a.activity.to_state() == {"visits": []}
+    assert account_a.activity.anonymous == ()
 
 
 def test_load_state_naming_an_unknown_contact_changes_nothing(api: Api, account_a: Account) -> None:
     _traffic(api, account_a)
-    state = account_a.visits.to_state()
+    state = account_a.activity.to_state()
     bad = {"visits": [{**state["visits"][0], "contactId": "no-such-id"}]}
     with pytest.raises(ValueError, match="unknown contact"):
-        account_a.visits.load_state(bad)
-    assert account_a.visits.to_state() == state
+        account_a.activity.load_state(bad)
+    assert account_a.activity.to_state() == state
 
 
 def test_visit_date_defaults_to_the_injected_clock(
@@ -467,7 +467,7 @@ def test_visit_date_defaults_to_the_injected_clock(
 ) -> None:
     api.upsert("ann@example.com")
     clock.advance(timedelta(hours=2))
-    visit = account_a.visits.record("ann@example.com", url="https://x.example/")
+    visit = account_a.activity.record("ann@example.com", url="https://x.example/")
     assert visit is not None
     assert visit.at == NOW + timedelta(hours=2)
     assert visit.at.tzinfo is not None

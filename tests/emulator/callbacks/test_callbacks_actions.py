@@ -19,7 +19,7 @@ CRM_SECRET = "crm-secret"
 @pytest.fixture
 def crm(account_a: Account) -> Account:
     """Account A with one contact and a CRM endpoint for every action kind."""
-    account_a.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
     account_a.callbacks.register_action(CRM_URL, CRM_SECRET)
     return account_a
 
@@ -145,7 +145,7 @@ def test_s17_3_notification_and_note(crm: Account) -> None:
 
 
 def test_s17_3_endpoints_receive_only_their_kinds(account_a: Account) -> None:
-    account_a.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
     assert account_a.callbacks.fire_action("NOTE", "jan@shop.pl", {"text": "x"}) == []
     deals = account_a.callbacks.register_action(
         "http://localhost/deals", "s1", kinds=["deal_stage"]
@@ -165,7 +165,7 @@ def test_s17_3_endpoints_receive_only_their_kinds(account_a: Account) -> None:
 
 
 def test_s17_3_action_needs_a_live_contact(crm: Account) -> None:
-    crm.delete("jan@shop.pl")
+    crm.contacts.delete("jan@shop.pl")
     with pytest.raises(ContactNotFound):
         crm.callbacks.fire_action("NOTE", "jan@shop.pl", {"text": "x"})
     with pytest.raises(InvalidField) as err:

@@ -34,8 +34,8 @@ def test_s10_3_register_list_deliver_clear_through_control(
         "callbacks/register", {"kind": "opt_out", "url": receiver.url("/out"), "secret": "s3"}
     )
     assert answer == {"endpoint": {"kind": "OPT_OUT", "url": receiver.url("/out")}}
-    account_a.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
-    account_a.opt_out("jan@shop.pl")
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    account_a.optin.opt_out("jan@shop.pl")
     listing = emu.control("callbacks", {"pendingOnly": "true"})
     assert listing["endpoints"] == [{"kind": "OPT_OUT", "url": receiver.url("/out")}]
     assert "s3" not in json.dumps(listing)  # secrets are not listed
@@ -54,7 +54,7 @@ def test_s10_3_control_deliver_reports_failures(
     emu: Emulator, account_a: Account, receiver: Receiver
 ) -> None:
     emu.control("callbacks/register", {"kind": "OPT_IN", "url": receiver.url(), "secret": "s"})
-    account_a.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
     receiver.statuses.extend([500, 500])
     first = emu.control("callbacks/deliver")
     assert (first["delivered"], first["failed"]) == (0, 1)
@@ -65,7 +65,7 @@ def test_s10_3_control_deliver_reports_failures(
 
 
 def test_s17_3_actions_through_control(emu: Emulator, account_b: Account) -> None:
-    account_b.upsert(ContactWrite(email="jan@shop.pl"), "owner@b.example.com")
+    account_b.contacts.upsert(ContactWrite(email="jan@shop.pl"), "owner@b.example.com")
     registered = emu.control(
         "actions/register",
         {"clientId": B_ID, "url": "http://127.0.0.1:9/crm", "secret": "s", "kinds": "TASK"},

@@ -26,8 +26,8 @@ class Sleeps(list[float]):
 
 def opt_out_queued(account: Account, url: str, secret: str = "out-secret") -> None:
     account.callbacks.register("OPT_OUT", url, secret)
-    account.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
-    account.opt_out("jan@shop.pl", source="MESSAGE")
+    account.contacts.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    account.optin.opt_out("jan@shop.pl", source="MESSAGE")
 
 
 def test_s10_3_delivery_posts_the_payload_to_a_loopback_receiver(
@@ -51,7 +51,7 @@ def test_s10_3_delivery_posts_the_payload_to_a_loopback_receiver(
 
 
 def test_s17_3_action_delivered(emu: Emulator, account_a: Account, receiver: Receiver) -> None:
-    account_a.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
     account_a.callbacks.register_action(receiver.url("/crm"), "crm-secret", kinds=["DEAL_STAGE"])
     data = {"stage": "Offer", "status": "won"}
     account_a.callbacks.fire_action("DEAL_STAGE", "jan@shop.pl", data)

@@ -59,8 +59,8 @@ def test_s10_3_no_entry_when_the_status_does_not_change(hooked: Account, api: Ap
     api.upsert("in@shop.pl", forceOptIn=True)  # already in
     api.ok("contact/optin", email="in@shop.pl")
     api.ok("contact/optout", email="out@shop.pl")
-    hooked.phone_opt_in("in@shop.pl")  # phone channel: no e-mail callback
-    hooked.mark_invalid("in@shop.pl")  # status kept aside, not changed
+    hooked.optin.phone_opt_in("in@shop.pl")  # phone channel: no e-mail callback
+    hooked.optin.mark_invalid("in@shop.pl")  # status kept aside, not changed
     assert kinds_and_sources(hooked) == [("OPT_IN", "in@shop.pl", "FROM_INIT")]
 
 
@@ -75,11 +75,11 @@ def test_s10_3_every_path_queues_the_matching_callback(
         upsertDetails=[{"contact": {"email": "b@shop.pl"}, "forceOptIn": True}],
     )
     api.ok("contact/batchoptout", emails=["a@shop.pl", "b@shop.pl"])
-    hooked.opt_in("a@shop.pl", source="MANAGE")  # Python API, another S10.2 source
+    hooked.optin.opt_in("a@shop.pl", source="MANAGE")  # Python API, another S10.2 source
     sm.optin.opt_out("a@shop.pl")  # SDK
-    hooked.mark_invalid("b@shop.pl")
-    hooked.opt_in("b@shop.pl")  # while invalid: still a status change
-    hooked.restore_previous_status("b@shop.pl")  # keeps the status set meanwhile: none
+    hooked.optin.mark_invalid("b@shop.pl")
+    hooked.optin.opt_in("b@shop.pl")  # while invalid: still a status change
+    hooked.optin.restore_previous_status("b@shop.pl")  # keeps the status set meanwhile: none
     assert kinds_and_sources(hooked) == [
         ("OPT_IN", "a@shop.pl", "FROM_INIT"),
         ("OPT_OUT", "a@shop.pl", "FROM_INIT"),
@@ -100,9 +100,9 @@ def test_s10_3_every_path_queues_the_matching_callback(
 
 def test_s10_3_swapped_urls_are_detectable(hooked: Account) -> None:
     """Each URL gets its own type and a key from its own secret: a swap shows."""
-    contact_id = hooked.upsert(ContactWrite(email="swap@shop.pl"), A_OWNER).id
-    hooked.opt_in(contact_id)
-    hooked.opt_out(contact_id)
+    contact_id = hooked.contacts.upsert(ContactWrite(email="swap@shop.pl"), A_OWNER).id
+    hooked.optin.opt_in(contact_id)
+    hooked.optin.opt_out(contact_id)
     opt_in, opt_out = hooked.callbacks.outbox()
     assert (opt_in.payload["type"], opt_out.payload["type"]) == ("OPT_IN", "OPT_OUT")
     assert opt_in.payload["key"] == callback_key("swap@shop.pl", IN_SECRET)
@@ -188,7 +188,7 @@ def test_s10_3_a_failed_write_queues_nothing(hooked: Account, api: Api) -> None:
 
 
 def test_s10_3_accounts_are_isolated(hooked: Account, account_b: Account) -> None:
-    account_b.upsert(ContactWrite(email="b@shop.pl", force_opt_in=True), B_OWNER)
+    account_b.contacts.upsert(ContactWrite(email="b@shop.pl", force_opt_in=True), B_OWNER)
     assert hooked.callbacks.outbox() == []
     assert account_b.callbacks.outbox() == []  # B registered nothing
 

@@ -19,9 +19,9 @@ def busy(account: Account, clock: FrozenClock) -> Account:
     account.callbacks.register("OPT_IN", "http://127.0.0.1:1/in?e=$email$", "s-in")
     account.callbacks.register("OPT_OUT", "http://127.0.0.1:1/out", "s-out")
     account.callbacks.register_action("http://localhost:1/crm", "s-crm", kinds=["TASK", "TAGS"])
-    account.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    account.contacts.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
     clock.advance(timedelta(minutes=5))
-    account.opt_out("jan@shop.pl")
+    account.optin.opt_out("jan@shop.pl")
     account.callbacks.fire_action("TASK", "jan@shop.pl", {"text": "t", "date": "+1day"})
     first, second, _ = account.callbacks.outbox()
     account.callbacks.record_attempt(first.id, clock.now(), error=None)
@@ -71,14 +71,14 @@ def test_s10_3_outbox_bound_drops_oldest_delivered_first(
     area = account_a.callbacks
     area.register("OPT_IN", "http://127.0.0.1:1/in", "s")
     area.register("OPT_OUT", "http://127.0.0.1:1/out", "s")
-    account_a.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
-    account_a.opt_out("jan@shop.pl")
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl", force_opt_in=True), A_OWNER)
+    account_a.optin.opt_out("jan@shop.pl")
     first, second = area.outbox()
     area.record_attempt(second.id, NOW, error=None)
-    account_a.opt_in("jan@shop.pl")  # third entry: the delivered one goes
+    account_a.optin.opt_in("jan@shop.pl")  # third entry: the delivered one goes
     assert [(e.kind, e.delivered) for e in area.outbox()] == [("OPT_IN", False), ("OPT_IN", False)]
     assert area.outbox()[0] == first
-    account_a.opt_out("jan@shop.pl")  # none delivered: the oldest goes
+    account_a.optin.opt_out("jan@shop.pl")  # none delivered: the oldest goes
     assert [e.kind for e in area.outbox()] == ["OPT_IN", "OPT_OUT"]
     assert first not in area.outbox()
 
@@ -133,17 +133,17 @@ def test_s3_3_removed_contact_drops_its_undelivered_callbacks(
     """S3.3: a card gone for good takes its pending outbox entries with it at once;
     the delivered one stays as the record of a call made; others' entries stay."""
     busy(account_a, clock)
-    account_a.upsert(ContactWrite(email="ann@shop.pl", force_opt_in=True), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="ann@shop.pl", force_opt_in=True), A_OWNER)
     jan = account_a.find_live("jan@shop.pl").id
     delivered = account_a.callbacks.outbox()[0]
     ann_entry = account_a.callbacks.outbox()[-1]
     assert len(account_a.callbacks.outbox(pending_only=True)) == 3
     if how == "permanent delete":
-        account_a.delete("jan@shop.pl", permanently=True)
+        account_a.contacts.delete("jan@shop.pl", permanently=True)
     elif how == "forget me":
-        account_a.forget("jan@shop.pl")
+        account_a.contacts.forget("jan@shop.pl")
     else:
-        account_a.delete("jan@shop.pl")
+        account_a.contacts.delete("jan@shop.pl")
         assert len(account_a.callbacks.outbox()) == 4  # soft delete keeps them
         clock.advance(timedelta(days=1))
         account_a.run_due_purge()
@@ -155,9 +155,9 @@ def test_s3_3_removed_contact_drops_its_undelivered_callbacks(
 def test_s3_3_removing_a_contact_with_an_empty_outbox(account_a: Account) -> None:
     """Nothing queued (the usual case): a removal leaves the outbox empty and the rest intact."""
     account_a.callbacks.register("OPT_IN", "http://127.0.0.1:1/in", "s-in")
-    account_a.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
-    account_a.delete("jan@shop.pl", permanently=True)
+    account_a.contacts.upsert(ContactWrite(email="jan@shop.pl"), A_OWNER)
+    account_a.contacts.delete("jan@shop.pl", permanently=True)
     assert account_a.callbacks.outbox() == []
     assert list(account_a.callbacks.endpoints) == ["OPT_IN"]
-    account_a.upsert(ContactWrite(email="ann@shop.pl", force_opt_in=True), A_OWNER)
+    account_a.contacts.upsert(ContactWrite(email="ann@shop.pl", force_opt_in=True), A_OWNER)
     assert [e.kind for e in account_a.callbacks.outbox()] == ["OPT_IN"]

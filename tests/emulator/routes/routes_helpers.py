@@ -117,4 +117,4 @@ def snapshot(account: Account) -> Any:
                 r.modified_on,
             )
         )
-    return sorted(cards), [(t.tag, t.count) for t in account.tag_list()]
+    return sorted(cards), [(t.tag, t.count) for t in account.tags.list()]

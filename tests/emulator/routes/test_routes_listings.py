@@ -119,7 +119,7 @@ def test_s1_7_list_only_the_owners_contacts_list_all_any(api: Api) -> None:
 def test_s1_7_co_owner_sees_contact_in_list(emu: Emulator, api: Api) -> None:
     """S1.7: any ownership level counts for list."""
     contact_id = api.upsert("co@example.com")
-    emu.account(A_ID).add_owner(contact_id, A_SECOND, "READ_ONLY")
+    emu.account(A_ID).users.add_owner(contact_id, A_SECOND, "READ_ONLY")
     second = Api(api.http, api.client_id, api.secret, A_SECOND)
     assert [c["id"] for c in second.ok("contact/list", email=["co@example.com"])["contacts"]] == [
         contact_id

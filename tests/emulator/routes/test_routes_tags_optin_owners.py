@@ -39,7 +39,7 @@ def test_managetags_missing_contact(emu: Emulator, api: Api) -> None:
         "Contact not found: ghost@example.com"
     ]
     assert api.fail("contact/managetags", tags=["X"]) == ["Field 'email' is required"]
-    assert emu.account(A_ID).tag_list() == []
+    assert emu.account(A_ID).tags.list() == []
 
 
 def test_managetags_same_tag_added_and_removed(api: Api) -> None:

@@ -41,7 +41,7 @@ def test_s2_1_concurrent_upserts_of_distinct_emails_lose_nothing(emu: Emulator) 
     for t, chunk in enumerate(ids):
         for i, contact_id in enumerate(chunk):
             assert account.has_contact(f"t{t}-{i}@example.com") == contact_id
-    assert {line.tag: line.count for line in account.tag_list()} == {
+    assert {line.tag: line.count for line in account.tags.list()} == {
         f"T{t}": PER_THREAD for t in range(THREADS)
     }
     assert len(emu.calls) == THREADS * PER_THREAD

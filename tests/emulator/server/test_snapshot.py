@@ -29,8 +29,8 @@ def populated() -> Emulator:
     """One of everything the card holds."""
     emu = fresh()
     account = emu.account("c1")
-    account.add_consent("Newsletter")
-    account.upsert(
+    account.optin.add_consent("Newsletter")
+    account.contacts.upsert(
         ContactWrite(
             email="full@example.com",
             name="Full",
@@ -57,16 +57,16 @@ def populated() -> Emulator:
         ),
         OWNERS[0],
     )
-    account.add_owner("full@example.com", OWNERS[1], "READ_ONLY")
-    account.add_owner("full@example.com", OWNERS[2])
-    account.set_score("full@example.com", 12)
-    account.phone_opt_in("full@example.com")
-    account.mark_invalid("full@example.com")
-    account.stop_monitoring("full@example.com")
+    account.users.add_owner("full@example.com", OWNERS[1], "READ_ONLY")
+    account.users.add_owner("full@example.com", OWNERS[2])
+    account.scoring.set("full@example.com", 12)
+    account.optin.phone_opt_in("full@example.com")
+    account.optin.mark_invalid("full@example.com")
+    account.contacts.stop_monitoring("full@example.com")
     emu.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
-    account.manage_tags("full@example.com", ["VIP"], ["NEW"], tag_scoring=True)
-    account.upsert(ContactWrite(email="gone@example.com", tags=("VIP",)), OWNERS[1])
-    account.delete("gone@example.com")
+    account.tags.manage("full@example.com", ["VIP"], ["NEW"], tag_scoring=True)
+    account.contacts.upsert(ContactWrite(email="gone@example.com", tags=("VIP",)), OWNERS[1])
+    account.contacts.delete("gone@example.com")
     return emu
 
 
@@ -99,7 +99,18 @@ def test_export_holds_every_card_field_and_is_json() -> None:
         "CUSTOMER",
     )
     assert (gone["deleted"], gone["purgeAt"]) == (True, "2026-01-16T01:00:00+00:00")
-    assert set(account["areas"]) == {a.key for a in fresh().account("c1").areas}
+    assert set(account["areas"]) == {
+        "activity",
+        "callbacks",
+        "companies",
+        "coupons",
+        "events",
+        "exports",
+        "funnels",
+        "notes",
+        "rules",
+        "tasks",
+    }
     assert data["clock"] == {"frozen": True, "now": "2026-01-15T10:05:00+00:00"}
 
 
@@ -110,11 +121,11 @@ def test_round_trip_keeps_behaviour_soft_delete_purge_and_tag_list() -> None:
     assert export_state(target) == export_state(source)
     account = target.account("c1")
     assert target.clock.now() == source.clock.now()
-    assert [(t.tag, t.count) for t in account.tag_list()] == [("VIP", 1)]
+    assert [(t.tag, t.count) for t in account.tags.list()] == [("VIP", 1)]
     assert account.count() == 1
     assert account.next_purge() == datetime(2026, 1, 16, 1, 0, tzinfo=timezone.utc)
-    account.restore("gone@example.com")  # still restorable before 02:00
-    account.delete("gone@example.com")
+    account.contacts.restore("gone@example.com")  # still restorable before 02:00
+    account.contacts.delete("gone@example.com")
     target.clock.set(datetime(2026, 1, 16, 1, 0, tzinfo=timezone.utc))  # type: ignore[attr-defined]
     assert account.find("gone@example.com") is None
     assert account.modified_between(NOW, NOW + timedelta(minutes=5))[0].email == (
@@ -159,7 +170,7 @@ def _apply(emu: Emulator, ops: list[tuple[Any, ...]]) -> None:
         try:
             if op[0] == "upsert":
                 _, email, tags, scoring, props, owner, company = op
-                account.upsert(
+                account.contacts.upsert(
                     ContactWrite(
                         email=email,
                         tags=tuple(tags),
@@ -170,15 +181,15 @@ def _apply(emu: Emulator, ops: list[tuple[Any, ...]]) -> None:
                     owner,
                 )
             elif op[0] == "delete":
-                account.delete(op[1])
+                account.contacts.delete(op[1])
             elif op[0] == "restore":
-                account.restore(op[1])
+                account.contacts.restore(op[1])
             elif op[0] == "score":
-                account.add_score(op[1], op[2])
+                account.scoring.add(op[1], op[2])
             elif op[0] == "owner":
-                account.add_owner(op[1], op[2])
+                account.users.add_owner(op[1], op[2])
             elif op[0] == "optin":
-                account.opt_in(op[1])
+                account.optin.opt_in(op[1])
             else:
                 emu.clock.advance(timedelta(seconds=op[1]))  # type: ignore[attr-defined]
         except (ContactNotFound, Conflict):
@@ -200,7 +211,7 @@ def test_property_export_import_export_is_identity(ops: list[tuple[Any, ...]]) -
     )
     for a, b in pairs:
         assert (a.id, a.email, a.deleted) == (b.id, b.email, b.deleted)
-    assert source.account("c1").tag_list() == target.account("c1").tag_list()
+    assert source.account("c1").tags.list() == target.account("c1").tags.list()
 
 
 def _broken(mutate: Any) -> dict[str, Any]:
@@ -255,7 +266,7 @@ def _broken(mutate: Any) -> dict[str, Any]:
 )
 def test_bad_data_names_the_path_and_loads_nothing(mutate: Any, path: str) -> None:
     target = fresh()
-    target.account("c1").upsert(ContactWrite(email="keep@example.com"), OWNERS[0])
+    target.account("c1").contacts.upsert(ContactWrite(email="keep@example.com"), OWNERS[0])
     before = export_state(target)
     with pytest.raises(SnapshotError) as caught:
         import_state(target, _broken(mutate))

@@ -48,11 +48,11 @@ def test_every_answered_write_is_already_in_the_file(emu: Emulator, tmp_path: Pa
 
 def test_load_restores_and_bad_file_is_refused(emu: Emulator, tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    emu.account(CLIENT_ID).add_consent("Newsletter")
+    emu.account(CLIENT_ID).optin.add_consent("Newsletter")
     StateFile(path, emu).save()
     other = Emulator()
     assert StateFile(path, other).load() is True
-    assert other.account(CLIENT_ID).consents() == ["Newsletter"]
+    assert other.account(CLIENT_ID).optin.consents() == ["Newsletter"]
     assert StateFile(tmp_path / "missing.json", other).load() is False
     path.write_text("{truncated")
     with pytest.raises(SnapshotError, match="cannot read"):
@@ -67,7 +67,7 @@ def test_concurrent_commits_are_coalesced_and_complete(emu: Emulator, tmp_path: 
     # several changes, then one commit: one save covers them all
     with emu.lock:
         for i in range(5):
-            account.upsert(ContactWrite(email=f"g-{i}@x.pl"), "owner@example.com")
+            account.contacts.upsert(ContactWrite(email=f"g-{i}@x.pl"), "owner@example.com")
     state.commit()
     assert state.saves == 1
     saved = read_state(state.path)["accounts"][0]["contacts"]
@@ -81,7 +81,7 @@ def test_concurrent_commits_are_coalesced_and_complete(emu: Emulator, tmp_path: 
         barrier.wait()
         for i in range(5):
             with emu.lock:
-                account.upsert(ContactWrite(email=f"c{n}-{i}@x.pl"), "owner@example.com")
+                account.contacts.upsert(ContactWrite(email=f"c{n}-{i}@x.pl"), "owner@example.com")
             state.commit()
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]

@@ -34,7 +34,7 @@ UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 
 def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
+    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
 
 
 def snapshot(record: ContactRecord) -> dict[str, object]:
@@ -52,7 +52,7 @@ def snapshot(record: ContactRecord) -> dict[str, object]:
 
 
 def test_s2_1_new_card_defaults(account: Account, clock: FrozenClock) -> None:
-    record = account.insert(ContactWrite(email="  Jan@Example.COM "), " OWNER@shop.pl")
+    record = account.contacts.insert(ContactWrite(email="  Jan@Example.COM "), " OWNER@shop.pl")
     assert UUID_RE.fullmatch(record.id)
     assert record.email == EMAIL
     assert record.state == "PROSPECT"
@@ -75,18 +75,18 @@ def test_s2_1_new_card_defaults(account: Account, clock: FrozenClock) -> None:
 
 def test_s2_1_card_cannot_exist_without_email(account: Account) -> None:
     with pytest.raises(InvalidField, match=re.escape("Field 'contact.email' is required")):
-        account.insert(ContactWrite(name="Jan"), OWNER)
+        account.contacts.insert(ContactWrite(name="Jan"), OWNER)
     with pytest.raises(
         InvalidField, match=re.escape("Field 'contact.email' must be a valid e-mail")
     ):
-        account.upsert(ContactWrite(email="not-an-email"), OWNER)
+        account.contacts.upsert(ContactWrite(email="not-an-email"), OWNER)
     assert account.count() == 0
 
 
 def test_s2_2_insert_of_live_email_already_exists_any_case(account: Account) -> None:
-    account.insert(ContactWrite(email=EMAIL), OWNER)
+    account.contacts.insert(ContactWrite(email=EMAIL), OWNER)
     with pytest.raises(ContactAlreadyExists) as info:
-        account.insert(ContactWrite(email=" JAN@example.com"), OWNER)
+        account.contacts.insert(ContactWrite(email=" JAN@example.com"), OWNER)
     assert info.value.messages == ["Contact with email jan@example.com already exists"]
     assert account.count() == 1
 
@@ -106,16 +106,18 @@ def test_s2_2_upsert_returns_same_id_and_changes_only_fields_sent(
 
 def test_s2_2_update_changes_only_fields_sent_and_needs_live_contact(account: Account) -> None:
     record = upsert(account, name="Jan", phone="111", fax="222", city="Kraków")
-    updated = account.update(EMAIL, ContactWrite(fax="999"), OWNER)
+    updated = account.contacts.update(EMAIL, ContactWrite(fax="999"), OWNER)
     assert updated is record
     assert (record.name, record.phone, record.fax, record.city) == ("Jan", "111", "999", "Kraków")
-    assert account.update(record.id, ContactWrite(email=EMAIL, name="J."), OWNER).name == "J."
+    assert (
+        account.contacts.update(record.id, ContactWrite(email=EMAIL, name="J."), OWNER).name == "J."
+    )
     with pytest.raises(ContactNotFound, match=re.escape("Contact not found: nobody@example.com")):
-        account.update("nobody@example.com", ContactWrite(name="X"), OWNER)
+        account.contacts.update("nobody@example.com", ContactWrite(name="X"), OWNER)
     with pytest.raises(
         InvalidField, match=re.escape("'contact.email' must match the top-level email")
     ):
-        account.update(EMAIL, ContactWrite(email="other@example.com"), OWNER)
+        account.contacts.update(EMAIL, ContactWrite(email="other@example.com"), OWNER)
 
 
 def test_s2_4_id_accepted_wherever_an_email_is(account: Account) -> None:
@@ -137,9 +139,9 @@ def test_s2_5_state_default_given_and_refused(account: Account) -> None:
         InvalidField, match=re.escape("'contact.state' must be one of CUSTOMER, PROSPECT")
     ):
         upsert(account, "c@example.com", state="FRIEND")
-    assert account.set_state("a@example.com", "partner").state == "PARTNER"
+    assert account.contacts.set_state("a@example.com", "partner").state == "PARTNER"
     with pytest.raises(InvalidField):
-        account.set_state("a@example.com", "nope")
+        account.contacts.set_state("a@example.com", "nope")
 
 
 def test_s2_3_address_birthday_and_scalar_fields_stored(account: Account) -> None:
@@ -179,12 +181,12 @@ def test_s2_3_birthday_must_be_a_real_date_year_optional() -> None:
 
 def test_s2_1_new_email_moves_the_card(account: Account) -> None:
     record = upsert(account)
-    moved = account.upsert(ContactWrite(email=EMAIL, new_email="New@Example.com"), OWNER)
+    moved = account.contacts.upsert(ContactWrite(email=EMAIL, new_email="New@Example.com"), OWNER)
     assert moved is record
     assert record.email == "new@example.com"
     assert account.has_contact(EMAIL) is None
     assert account.has_contact("new@example.com") == record.id
-    again = account.update("new@example.com", ContactWrite(new_email=EMAIL), OWNER)
+    again = account.contacts.update("new@example.com", ContactWrite(new_email=EMAIL), OWNER)
     assert again.email == EMAIL
 
 
@@ -192,16 +194,16 @@ def test_s2_1_new_email_held_by_another_card_is_refused(account: Account) -> Non
     record = upsert(account)
     upsert(account, "taken@example.com")
     upsert(account, "deleted@example.com")
-    account.delete("deleted@example.com")
+    account.contacts.delete("deleted@example.com")
     for target in ("taken@example.com", "deleted@example.com"):
         with pytest.raises(ContactAlreadyExists, match=f"Contact with email {target} already"):
-            account.upsert(ContactWrite(email=EMAIL, new_email=target, name="X"), OWNER)
+            account.contacts.upsert(ContactWrite(email=EMAIL, new_email=target, name="X"), OWNER)
     assert record.email == EMAIL
     assert record.name is None
 
 
 def test_s2_1_upsert_of_unknown_email_with_new_email_creates_under_new(account: Account) -> None:
-    record = account.upsert(ContactWrite(email=EMAIL, new_email="b@example.com"), OWNER)
+    record = account.contacts.upsert(ContactWrite(email=EMAIL, new_email="b@example.com"), OWNER)
     assert record.email == "b@example.com"
     assert account.find(EMAIL) is None
 
@@ -209,7 +211,7 @@ def test_s2_1_upsert_of_unknown_email_with_new_email_creates_under_new(account: 
 def test_no_partial_write_a_bad_field_leaves_card_untouched(
     account: Account, clock: FrozenClock
 ) -> None:
-    account.add_consent("newsletter")
+    account.optin.add_consent("newsletter")
     record = upsert(account, name="Jan", tags=("vip",), properties={"a": "1"})
     before = snapshot(record)
     clock.advance(timedelta(minutes=1))
@@ -233,15 +235,15 @@ def test_no_partial_write_a_bad_field_leaves_card_untouched(
     ]
     for write in bad_writes:
         with pytest.raises(InvalidField):
-            account.upsert(write, OWNER)
+            account.contacts.upsert(write, OWNER)
         assert snapshot(record) == before
-    assert [(t.tag, t.count) for t in account.tag_list()] == [("VIP", 1)]
+    assert [(t.tag, t.count) for t in account.tags.list()] == [("VIP", 1)]
     assert account.modified_between(clock.now(), clock.now()) == []
 
 
 def test_no_partial_write_batch_item_error_others_applied(account: Account) -> None:
     existing = upsert(account, "b@example.com", name="B")
-    results = account.batch_upsert(
+    results = account.contacts.batch_upsert(
         [
             ContactWrite(email="a@example.com", name="A"),
             ContactWrite(
@@ -259,27 +261,27 @@ def test_no_partial_write_batch_item_error_others_applied(account: Account) -> N
     assert isinstance(results[0], ContactRecord)
     assert results[0].name == "A"
     assert isinstance(results[1], InvalidField)
-    assert results[1].field == "upsertDetails[1].dictionaryProperties[0].value"
+    assert results[1].field == "dictionaryProperties[0].value"  # the route names the item
     assert isinstance(results[2], EmulatorError)
-    assert results[2].messages == [
-        "Field 'upsertDetails[2].contact.email' must be a valid e-mail address"
-    ]
+    assert results[2].messages == ["Field 'contact.email' must be a valid e-mail address"]
     assert results[3] is existing
     assert (existing.name, existing.phone) == ("B", "1")
     assert account.count() == 2
 
 
 def test_protocol_11_batch_upsert_limit_and_owner(account: Account) -> None:
-    with pytest.raises(LimitExceeded, match="'upsertDetails' must hold at most 1000 items"):
-        account.batch_upsert([ContactWrite(email=f"u{i}@example.com") for i in range(1001)], OWNER)
+    with pytest.raises(LimitExceeded, match="'writes' must hold at most 1000 items"):
+        account.contacts.batch_upsert(
+            [ContactWrite(email=f"u{i}@example.com") for i in range(1001)], OWNER
+        )
     with pytest.raises(AuthenticationFailed, match="Not authenticated, invalid owner"):
-        account.batch_upsert([ContactWrite(email=EMAIL)], "stranger@example.com")
+        account.contacts.batch_upsert([ContactWrite(email=EMAIL)], "stranger@example.com")
     assert account.count() == 0
 
 
 def test_s1_3_write_by_non_user_owner_is_refused(account: Account) -> None:
     with pytest.raises(AuthenticationFailed) as info:
-        account.insert(ContactWrite(email=EMAIL), "stranger@example.com")
+        account.contacts.insert(ContactWrite(email=EMAIL), "stranger@example.com")
     assert info.value.messages == ["Not authenticated, invalid owner"]
     assert account.count() == 0
 
@@ -287,14 +289,14 @@ def test_s1_3_write_by_non_user_owner_is_refused(account: Account) -> None:
 def test_s1_2_accounts_are_kept_apart(clock: FrozenClock) -> None:
     one = Account("one", "s", [OWNER], clock=clock)
     two = Account("two", "s", [OWNER], clock=clock)
-    a = one.upsert(ContactWrite(email=EMAIL, tags=("x",)), OWNER)
+    a = one.contacts.upsert(ContactWrite(email=EMAIL, tags=("x",)), OWNER)
     assert two.find(EMAIL) is None
     assert two.find(a.id) is None
     assert two.count() == 0
-    assert two.tag_list() == []
-    b = two.upsert(ContactWrite(email=EMAIL), OWNER)
+    assert two.tags.list() == []
+    b = two.contacts.upsert(ContactWrite(email=EMAIL), OWNER)
     assert b.id != a.id
-    two.delete(EMAIL)
+    two.contacts.delete(EMAIL)
     assert one.find_live(EMAIL) is a
 
 
@@ -304,12 +306,12 @@ def test_modified_on_changes_on_writes_not_on_reads(account: Account, clock: Fro
     clock.advance(timedelta(seconds=10))
     account.find(EMAIL)
     account.has_contact(EMAIL)
-    account.tag_list()
+    account.tags.list()
     list(account.live_contacts())
     assert record.modified_on == stamp
-    account.manage_tags(EMAIL, [], ["absent"])  # nothing changes
+    account.tags.manage(EMAIL, [], ["absent"])  # nothing changes
     assert record.modified_on == stamp
-    account.set_score(EMAIL, 5)
+    account.scoring.set(EMAIL, 5)
     assert record.modified_on == clock.now()
 
 
@@ -337,7 +339,7 @@ def test_range_listing_survives_index_rebuild_and_backward_clock(clock: FrozenCl
     records = [upsert(account, f"u{i}@example.com") for i in range(5)]
     for step in range(1, 1300):
         clock.advance(timedelta(seconds=1))
-        account.add_score(records[step % 5].id, 1)
+        account.scoring.add(records[step % 5].id, 1)
     clock.set(start - timedelta(days=1))
     early = upsert(account, "early@example.com")
     assert account.created_between(start - timedelta(days=2), start - timedelta(hours=1)) == [early]
@@ -362,7 +364,7 @@ def test_batch_upsert_indexes_created_and_modified_like_single_writes(
         ContactWrite(email="not an e-mail"),
         ContactWrite(email="new@example.com", name="New"),
     ]
-    new, changed, error, again = account.batch_upsert(writes, OWNER)
+    new, changed, error, again = account.contacts.batch_upsert(writes, OWNER)
     assert isinstance(error, InvalidField)
     assert changed is old
     assert again is new
@@ -371,12 +373,12 @@ def test_batch_upsert_indexes_created_and_modified_like_single_writes(
     assert account.modified_between(start, start) == []
     # a batch at an earlier instant (the clock set back) is listed in time order
     clock.set(start - timedelta(hours=1))
-    (early,) = account.batch_upsert([ContactWrite(email="early@example.com")], OWNER)
+    (early,) = account.contacts.batch_upsert([ContactWrite(email="early@example.com")], OWNER)
     assert account.created_between(start - timedelta(hours=2), t1) == [early, old, new]
     # many batches re-touching the same cards: the rebuilt index lists each once, by id
     for _ in range(400):
         clock.advance(timedelta(seconds=1))
-        account.batch_upsert(
+        account.contacts.batch_upsert(
             [ContactWrite(email=r.email, name=str(clock.now())) for r in (early, old, new)], OWNER
         )
     assert account.modified_between(start - timedelta(hours=2), clock.now()) == [old, new, early]
@@ -386,9 +388,9 @@ def test_s6_1_standard_details_add_overwrite_remove(account: Account, clock: Fro
     record = upsert(account, properties={"rozmiar_buta": "43", "custom.nick": "jk"})
     upsert(account, properties={"rozmiar_buta": "44", "color": "red"})
     assert record.properties == {"rozmiar_buta": "44", "custom.nick": "jk", "color": "red"}
-    account.remove_property(EMAIL, "color")
-    account.remove_property(EMAIL, "absent")
-    account.set_property(EMAIL, "note", "x")
+    account.contacts.remove_property(EMAIL, "color")
+    account.contacts.remove_property(EMAIL, "absent")
+    account.contacts.set_property(EMAIL, "note", "x")
     assert record.properties == {"rozmiar_buta": "44", "custom.nick": "jk", "note": "x"}
     with pytest.raises(InvalidField, match="'properties' must not be empty"):
         upsert(account, properties={" ": "x"})
@@ -414,11 +416,11 @@ def test_s6_2_dictionary_details_typed(account: Account, kind: str, value: str, 
         email=EMAIL, dictionary_properties=[DictionaryProperty(name="n", type=kind, value=value)]
     )
     if ok:
-        record = account.upsert(write, OWNER)
+        record = account.contacts.upsert(write, OWNER)
         assert record.dictionary_properties == {"n": (kind.upper(), value)}
     else:
         with pytest.raises(InvalidField, match=r"dictionaryProperties\[0\]\.(value|type)"):
-            account.upsert(write, OWNER)
+            account.contacts.upsert(write, OWNER)
 
 
 def test_account_construction_is_validated(clock: FrozenClock) -> None:
@@ -426,10 +428,10 @@ def test_account_construction_is_validated(clock: FrozenClock) -> None:
         "c", "s", [" A@Example.com ", "a@example.com"], clock=clock, timezone=ZoneInfo("UTC")
     )
     assert account.users == ("a@example.com",)
-    assert account.is_user("A@EXAMPLE.COM")
-    assert not account.is_user("b@example.com")
-    assert account.add_user("B@example.com") == "b@example.com"
-    assert account.is_user("b@example.com")
+    assert account.users.is_user("A@EXAMPLE.COM")
+    assert not account.users.is_user("b@example.com")
+    assert account.users.add("B@example.com") == "b@example.com"
+    assert account.users.is_user("b@example.com")
     with pytest.raises(ValueError, match="users"):
         Account("c", "s", [], clock=clock)
     with pytest.raises(ValueError, match=r"users\[0\]"):
@@ -441,13 +443,13 @@ def test_account_construction_is_validated(clock: FrozenClock) -> None:
 
 
 def test_reset_forgets_contacts_and_consents(account: Account) -> None:
-    account.add_consent("newsletter")
+    account.optin.add_consent("newsletter")
     upsert(account, tags=("x",))
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     account.reset()
     assert account.find(EMAIL) is None
-    assert account.consents() == []
-    assert account.tag_list() == []
+    assert account.optin.consents() == []
+    assert account.tags.list() == []
     assert account.next_purge() is None
     assert account.users
 

@@ -35,7 +35,7 @@ def test_perf_contact_with_3_tags_and_3_details_fits_in_2_kib() -> None:
         for i, write in enumerate(writes):
             if i % 100 == 0:
                 clock.advance(timedelta(seconds=1))
-            account.upsert(write, OWNER)
+            account.contacts.upsert(write, OWNER)
         used = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
@@ -45,7 +45,10 @@ def test_perf_contact_with_3_tags_and_3_details_fits_in_2_kib() -> None:
 
 
 def test_s2_4_ids_are_distinct_lower_case_uuid4(account: Account) -> None:
-    ids = {account.upsert(ContactWrite(email=f"u{i}@example.com"), OWNER).id for i in range(500)}
+    ids = {
+        account.contacts.upsert(ContactWrite(email=f"u{i}@example.com"), OWNER).id
+        for i in range(500)
+    }
     assert len(ids) == 500
     for contact_id in ids:
         parsed = uuid.UUID(contact_id)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.state import Account, ContactWrite
-from salesmanago_emulator.state.contacts import ContactRecord
-from salesmanago_emulator.state.observers import HOOKS, ContactObserver
+from salesmanago_emulator.state._card import ContactRecord
+from salesmanago_emulator.state._observers import HOOKS, ContactObserver
 
 OWNER = "owner@shop.pl"
 
@@ -35,12 +35,12 @@ def test_s3_each_overridden_hook_is_called_once_per_change_and_no_other() -> Non
         "contact_deleted",
         "contact_removed",
     ]
-    account.upsert(ContactWrite(email="a@example.com", force_opt_in=True), OWNER)
-    account.upsert(ContactWrite(email="b@example.com"), OWNER)
-    account.delete("a@example.com")
-    account.restore("a@example.com")
-    account.delete("a@example.com")
-    account.delete("b@example.com", permanently=True)
+    account.contacts.upsert(ContactWrite(email="a@example.com", force_opt_in=True), OWNER)
+    account.contacts.upsert(ContactWrite(email="b@example.com"), OWNER)
+    account.contacts.delete("a@example.com")
+    account.contacts.restore("a@example.com")
+    account.contacts.delete("a@example.com")
+    account.contacts.delete("b@example.com", permanently=True)
     clock.advance(timedelta(days=1))  # past 02:00: the nightly purge (S3.4)
     account.count()
     assert watcher.seen == [

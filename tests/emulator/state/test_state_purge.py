@@ -37,7 +37,7 @@ def make_account(start: datetime) -> tuple[Account, FrozenClock]:
 
 
 def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
+    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
 
 
 # --- next_purge_instant ---------------------------------------------------------------
@@ -94,25 +94,25 @@ def test_s3_1_next_purge_refuses_naive_time() -> None:
 def test_s3_1_deleted_at_2359_restorable_until_0200_next_day() -> None:
     account, clock = make_account(local(2026, 1, 15, 23, 59))
     contact = upsert(account, tags=("vip",))
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.set(local(2026, 1, 16, 1, 59, 59))
     found = account.find(EMAIL)
     assert found is contact
     assert found.deleted
-    assert account.restore(EMAIL) is contact
+    assert account.contacts.restore(EMAIL) is contact
     assert not contact.deleted
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.set(local(2026, 1, 16, 2, 0))
     assert account.find(EMAIL) is None
     assert account.find(contact.id) is None
     with pytest.raises(ContactNotFound, match=re.escape("Contact not found: jan@example.com")):
-        account.restore(EMAIL)
+        account.contacts.restore(EMAIL)
 
 
 def test_s3_1_deleted_at_0159_is_purged_at_0200_the_same_night() -> None:
     account, clock = make_account(local(2026, 1, 16, 1, 59))
     upsert(account)
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.advance(timedelta(seconds=59))
     assert account.find(EMAIL) is not None
     clock.advance(timedelta(seconds=1))
@@ -122,7 +122,7 @@ def test_s3_1_deleted_at_0159_is_purged_at_0200_the_same_night() -> None:
 def test_s3_1_deleted_at_0200_survives_until_0200_next_day() -> None:
     account, clock = make_account(local(2026, 1, 16, 2, 0))
     upsert(account)
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     assert account.find(EMAIL) is not None
     clock.set(local(2026, 1, 17, 1, 59, 59))
     assert account.find(EMAIL) is not None
@@ -133,7 +133,7 @@ def test_s3_1_deleted_at_0200_survives_until_0200_next_day() -> None:
 def test_s3_1_spring_forward_night_purge_when_clock_jumps_to_0300() -> None:
     account, clock = make_account(local(2026, 3, 29, 1, 30))
     upsert(account)
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.set(datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC))  # 01:59:59 CET
     assert account.find(EMAIL) is not None
     clock.set(local(2026, 3, 29, 3, 0))  # the jump: 01:00 UTC
@@ -143,12 +143,12 @@ def test_s3_1_spring_forward_night_purge_when_clock_jumps_to_0300() -> None:
 def test_s3_1_fall_back_night_purge_at_first_0200_not_second() -> None:
     account, clock = make_account(local(2026, 10, 25, 1, 30))
     upsert(account, "early@example.com")
-    account.delete("early@example.com")
+    account.contacts.delete("early@example.com")
     clock.set(local(2026, 10, 25, 2, 0, fold=0))  # first 02:00 (CEST), 00:00 UTC
     assert account.find("early@example.com") is None
     clock.set(local(2026, 10, 25, 2, 30, fold=0))  # still the first pass
     upsert(account, "late@example.com")
-    account.delete("late@example.com")
+    account.contacts.delete("late@example.com")
     clock.set(local(2026, 10, 25, 2, 0, fold=1))  # second 02:00 (CET), 01:00 UTC
     assert account.find("late@example.com") is not None
     clock.set(local(2026, 10, 26, 2, 0))
@@ -158,7 +158,7 @@ def test_s3_1_fall_back_night_purge_at_first_0200_not_second() -> None:
 def test_s3_1_soft_deleted_contact_is_readable_but_counts_nowhere(account: Account) -> None:
     contact = upsert(account, tags=("vip",))
     upsert(account, "other@example.com", tags=("vip",))
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     assert account.find(EMAIL) is contact
     assert account.find(contact.id) is contact
     assert contact.deleted
@@ -166,7 +166,7 @@ def test_s3_1_soft_deleted_contact_is_readable_but_counts_nowhere(account: Accou
     assert account.count() == 1
     assert [r.email for r in account.live_contacts()] == ["other@example.com"]
     assert {r.email for r in account.all_contacts()} == {EMAIL, "other@example.com"}
-    assert [(t.tag, t.count) for t in account.tag_list()] == [("VIP", 1)]
+    assert [(t.tag, t.count) for t in account.tags.list()] == [("VIP", 1)]
     far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
     assert [r.email for r in account.created_between(*far)] == ["other@example.com"]
     assert [r.email for r in account.modified_between(*far)] == ["other@example.com"]
@@ -174,14 +174,14 @@ def test_s3_1_soft_deleted_contact_is_readable_but_counts_nowhere(account: Accou
 
 def test_s3_2_writes_needing_a_live_contact_answer_not_found(account: Account) -> None:
     upsert(account)
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     actions: list[Callable[[], object]] = [
-        lambda: account.update(EMAIL, ContactWrite(name="X"), OWNER),
-        lambda: account.manage_tags(EMAIL, ["a"], []),
-        lambda: account.opt_in(EMAIL),
-        lambda: account.phone_opt_out(EMAIL),
-        lambda: account.set_main_owner(EMAIL, OWNER),
-        lambda: account.set_score(EMAIL, 3),
+        lambda: account.contacts.update(EMAIL, ContactWrite(name="X"), OWNER),
+        lambda: account.tags.manage(EMAIL, ["a"], []),
+        lambda: account.optin.opt_in(EMAIL),
+        lambda: account.optin.phone_opt_out(EMAIL),
+        lambda: account.users.set_main_owner(EMAIL, OWNER),
+        lambda: account.scoring.set(EMAIL, 3),
         lambda: account.find_live(EMAIL),
     ]
     for action in actions:
@@ -192,7 +192,7 @@ def test_s3_2_writes_needing_a_live_contact_answer_not_found(account: Account) -
 def test_s3_2_upsert_of_soft_deleted_restores_same_card_before_purge() -> None:
     account, clock = make_account(local(2026, 1, 15, 12, 0))
     first = upsert(account, name="Jan", tags=("vip",), properties={"size": "43"})
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.advance(timedelta(hours=13))  # 01:00 next day, before the purge
     again = upsert(account, "  JAN@example.com ", phone="+48 600", tags=("new",))
     assert again is first
@@ -204,15 +204,15 @@ def test_s3_2_upsert_of_soft_deleted_restores_same_card_before_purge() -> None:
     assert list(again.tags) == ["VIP", "NEW"]
     assert again.properties == {"size": "43"}
     assert account.has_contact(EMAIL) == first.id
-    assert [(t.tag, t.count) for t in account.tag_list()] == [("NEW", 1), ("VIP", 1)]
+    assert [(t.tag, t.count) for t in account.tags.list()] == [("NEW", 1), ("VIP", 1)]
     clock.advance(timedelta(days=2))
     assert account.find(EMAIL) is again  # restored: the old purge entry is stale
 
 
 def test_s3_2_insert_of_soft_deleted_restores_same_card(account: Account) -> None:
-    first = account.insert(ContactWrite(email=EMAIL, name="Jan"), OWNER)
-    account.delete(EMAIL)
-    again = account.insert(ContactWrite(email=EMAIL, company="ACME"), OWNER)
+    first = account.contacts.insert(ContactWrite(email=EMAIL, name="Jan"), OWNER)
+    account.contacts.delete(EMAIL)
+    again = account.contacts.insert(ContactWrite(email=EMAIL, company="ACME"), OWNER)
     assert again.id == first.id
     assert again.company == "ACME"
     assert again.name == "Jan"
@@ -222,7 +222,7 @@ def test_s3_2_after_purge_upsert_creates_new_unrelated_card() -> None:
     account, clock = make_account(local(2026, 1, 15, 12, 0))
     first = upsert(account, name="Jan", tags=("vip",), properties={"size": "43"})
     first_id = first.id
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.set(local(2026, 1, 16, 2, 0))
     second = upsert(account)
     assert second.id != first_id
@@ -230,57 +230,57 @@ def test_s3_2_after_purge_upsert_creates_new_unrelated_card() -> None:
     assert second.tags == {}
     assert second.properties == {}
     assert account.find(first_id) is None
-    assert account.tag_list() == []
+    assert account.tags.list() == []
 
 
 def test_s3_2_batch_upsert_restores_soft_deleted(account: Account) -> None:
     first = upsert(account)
-    account.delete(EMAIL)
-    results = account.batch_upsert([ContactWrite(email=EMAIL)], OWNER)
+    account.contacts.delete(EMAIL)
+    results = account.contacts.batch_upsert([ContactWrite(email=EMAIL)], OWNER)
     assert results == [first]
     assert not first.deleted
 
 
 def test_s3_1_delete_missing_or_already_deleted_is_not_found(account: Account) -> None:
     with pytest.raises(ContactNotFound, match=re.escape("Contact not found: nobody@example.com")):
-        account.delete("nobody@example.com")
+        account.contacts.delete("nobody@example.com")
     upsert(account)
-    assert account.delete(EMAIL) is not None
+    assert account.contacts.delete(EMAIL) is not None
     with pytest.raises(ContactNotFound):
-        account.delete(EMAIL)
-    assert account.delete(EMAIL, permanently=True) is None
+        account.contacts.delete(EMAIL)
+    assert account.contacts.delete(EMAIL, permanently=True) is None
     assert account.find(EMAIL) is None
 
 
 def test_s3_3_permanent_delete_removes_at_once_and_frees_email(account: Account) -> None:
     first = upsert(account, tags=("vip",))
-    assert account.delete(first.id, permanently=True) is None
+    assert account.contacts.delete(first.id, permanently=True) is None
     assert account.find(EMAIL) is None
     assert account.has_contact(EMAIL) is None
-    assert account.tag_list() == []
-    second = account.insert(ContactWrite(email=EMAIL), OWNER)
+    assert account.tags.list() == []
+    second = account.contacts.insert(ContactWrite(email=EMAIL), OWNER)
     assert second.id != first.id
 
 
 def test_s3_3_forget_me_removes_live_or_soft_deleted_at_once(account: Account) -> None:
     live = upsert(account, "a@example.com")
     gone = upsert(account, "b@example.com")
-    account.delete("b@example.com")
-    assert account.forget("a@example.com") is live
-    assert account.forget(gone.id) is gone
+    account.contacts.delete("b@example.com")
+    assert account.contacts.forget("a@example.com") is live
+    assert account.contacts.forget(gone.id) is gone
     assert account.find("a@example.com") is None
     assert account.find("b@example.com") is None
     assert account.count() == 0
     with pytest.raises(ContactNotFound):
-        account.forget("a@example.com")
+        account.contacts.forget("a@example.com")
 
 
 def test_s3_1_restore_of_live_or_missing_contact_is_not_found(account: Account) -> None:
     upsert(account)
     with pytest.raises(ContactNotFound):
-        account.restore(EMAIL)
+        account.contacts.restore(EMAIL)
     with pytest.raises(ContactNotFound):
-        account.restore("nobody@example.com")
+        account.contacts.restore("nobody@example.com")
 
 
 def test_s3_4_purge_runs_on_next_operation_and_run_due_purge() -> None:
@@ -294,8 +294,8 @@ def test_s3_4_purge_runs_on_next_operation_and_run_due_purge() -> None:
     account.add_observer(Watcher())
     upsert(account, "a@example.com")
     upsert(account, "b@example.com")
-    account.delete("a@example.com")
-    account.delete("b@example.com")
+    account.contacts.delete("a@example.com")
+    account.contacts.delete("b@example.com")
     assert account.next_purge() == local(2026, 1, 16, 2, 0)
     clock.set(local(2026, 1, 16, 3, 0))
     assert removed == []  # nothing happens without an operation
@@ -309,12 +309,12 @@ def test_s3_4_purge_runs_on_next_operation_and_run_due_purge() -> None:
 def test_s3_4_restore_then_delete_again_keeps_a_single_purge() -> None:
     account, clock = make_account(local(2026, 1, 15, 23, 0))
     contact = upsert(account)
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.advance(timedelta(minutes=10))
-    account.restore(EMAIL)
+    account.contacts.restore(EMAIL)
     clock.set(local(2026, 1, 16, 2, 30))
     assert account.find(EMAIL) is contact  # the stale 02:00 entry purges nothing
-    account.delete(EMAIL)
+    account.contacts.delete(EMAIL)
     clock.set(local(2026, 1, 17, 1, 59))
     assert account.find(EMAIL) is contact
     clock.set(local(2026, 1, 17, 2, 0))

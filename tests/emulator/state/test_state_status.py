@@ -22,7 +22,7 @@ EMAIL = "jan@example.com"
 
 
 def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
+    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
 
 
 def history(record: ContactRecord) -> list[tuple[str, str, str]]:
@@ -68,12 +68,12 @@ def test_s2_6_force_opt_in_with_force_opt_out_is_refused(account: Account) -> No
 
 def test_s10_2_opt_in_out_with_sources(account: Account) -> None:
     record = upsert(account)
-    account.opt_in(EMAIL)
-    account.opt_in(EMAIL)  # no change, no entry
-    account.opt_out(record.id, source="MESSAGE")
-    account.opt_in(EMAIL, source="ONE_MESSAGE")
-    account.opt_out(EMAIL, source="FEEDBACK_COMPL")
-    account.opt_in(EMAIL, source="MANAGE")
+    account.optin.opt_in(EMAIL)
+    account.optin.opt_in(EMAIL)  # no change, no entry
+    account.optin.opt_out(record.id, source="MESSAGE")
+    account.optin.opt_in(EMAIL, source="ONE_MESSAGE")
+    account.optin.opt_out(EMAIL, source="FEEDBACK_COMPL")
+    account.optin.opt_in(EMAIL, source="MANAGE")
     assert history(record) == [
         ("EMAIL", "OPT_IN", "FROM_INIT"),
         ("EMAIL", "OPT_OUT", "MESSAGE"),
@@ -82,17 +82,17 @@ def test_s10_2_opt_in_out_with_sources(account: Account) -> None:
         ("EMAIL", "OPT_IN", "MANAGE"),
     ]
     with pytest.raises(InvalidField, match="'source' must be one of FROM_INIT"):
-        account.opt_in(EMAIL, source="SMS")
+        account.optin.opt_in(EMAIL, source="SMS")
     with pytest.raises(ContactNotFound):
-        account.opt_out("nobody@example.com")
+        account.optin.opt_out("nobody@example.com")
 
 
 def test_s2_7_phone_status_independent_of_email(account: Account) -> None:
     record = upsert(account, force_opt_in=True)
-    account.phone_opt_in(EMAIL)
+    account.optin.phone_opt_in(EMAIL)
     assert not record.opted_out_phone
     assert not record.opted_out
-    account.phone_opt_out(EMAIL)
+    account.optin.phone_opt_out(EMAIL)
     assert record.opted_out_phone
     assert not record.opted_out
     assert history(record)[1:] == [
@@ -107,24 +107,24 @@ def test_s2_6_restore_previous_status_returns_exact_opt_status(
 ) -> None:
     record = upsert(account, force_opt_in=opted_in)
     before = record.opt_history
-    account.mark_invalid(EMAIL)
+    account.optin.mark_invalid(EMAIL)
     assert record.invalid
     assert record.status_before_invalid is (not opted_in)
-    account.mark_invalid(EMAIL)  # marking twice keeps the first remembered status
-    account.restore_previous_status(EMAIL)
+    account.optin.mark_invalid(EMAIL)  # marking twice keeps the first remembered status
+    account.optin.restore_previous_status(EMAIL)
     assert not record.invalid
     assert record.opted_out is (not opted_in)
     assert record.status_before_invalid is None
     assert record.opt_history == before
-    account.restore_previous_status(EMAIL)  # not invalid: nothing changes
+    account.optin.restore_previous_status(EMAIL)  # not invalid: nothing changes
     assert record.opted_out is (not opted_in)
 
 
 def test_s2_6_opt_out_while_invalid_is_kept_after_restore(account: Account) -> None:
     record = upsert(account, force_opt_in=True)
-    account.mark_invalid(EMAIL)
-    account.opt_out(EMAIL, source="MESSAGE")
-    account.restore_previous_status(EMAIL)
+    account.optin.mark_invalid(EMAIL)
+    account.optin.opt_out(EMAIL, source="MESSAGE")
+    account.optin.restore_previous_status(EMAIL)
     assert record.opted_out
     assert history(record)[-1] == ("EMAIL", "OPT_OUT", "MESSAGE")
 
@@ -142,10 +142,10 @@ def test_s10_1_consent_must_exist_in_account(account: Account) -> None:
 def test_s10_1_s2_6_accepted_consent_confirms_and_opts_in(
     account: Account, clock: FrozenClock
 ) -> None:
-    assert account.add_consent(" Newsletter ") == "Newsletter"
-    assert account.add_consent("NEWSLETTER") == "Newsletter"
-    account.add_consent("Profiling")
-    assert account.consents() == ["Newsletter", "Profiling"]
+    assert account.optin.add_consent(" Newsletter ") == "Newsletter"
+    assert account.optin.add_consent("NEWSLETTER") == "Newsletter"
+    account.optin.add_consent("Profiling")
+    assert account.optin.consents() == ["Newsletter", "Profiling"]
     agreed = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
     record = upsert(
         account,
@@ -174,7 +174,7 @@ def test_s10_1_s2_6_accepted_consent_confirms_and_opts_in(
 
 
 def test_s10_1_consent_accept_and_opt_out_together_is_refused(account: Account) -> None:
-    account.add_consent("Newsletter")
+    account.optin.add_consent("Newsletter")
     with pytest.raises(InvalidField, match=r"consentDetails\[0\]\.optOut"):
         upsert(
             account, consent_details=[ConsentDetail(name="Newsletter", accept=True, opt_out=True)]
@@ -189,7 +189,7 @@ def test_s10_1_consent_accept_and_opt_out_together_is_refused(account: Account) 
 
 
 def test_s2_6_consent_withdrawal_beats_forced_opt_in(account: Account) -> None:
-    account.add_consent("Newsletter")
+    account.optin.add_consent("Newsletter")
     record = upsert(
         account,
         force_opt_in=True,

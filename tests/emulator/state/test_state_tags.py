@@ -17,27 +17,27 @@ EMAIL = "jan@example.com"
 
 
 def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
+    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
 
 
 def counts(account: Account) -> list[tuple[str, int]]:
-    return [(row.tag, row.count) for row in account.tag_list()]
+    return [(row.tag, row.count) for row in account.tags.list()]
 
 
 def test_s5_1_manage_tags_adds_and_removes_normalised(account: Account) -> None:
     record = upsert(account)
-    account.manage_tags(EMAIL, ["żółty kot!", "vip,Łódź"], [])
+    account.tags.manage(EMAIL, ["żółty kot!", "vip,Łódź"], [])
     assert list(record.tags) == ["ZOLTY_KOT_", "VIP", "LODZ"]
-    account.manage_tags(record.id, [], ["vip", "absent"])
+    account.tags.manage(record.id, [], ["vip", "absent"])
     assert list(record.tags) == ["ZOLTY_KOT_", "LODZ"]
     with pytest.raises(ContactNotFound):
-        account.manage_tags("nobody@example.com", ["a"], [])
+        account.tags.manage("nobody@example.com", ["a"], [])
 
 
 def test_s5_1_same_tag_added_and_removed_is_refused(account: Account) -> None:
     record = upsert(account, tags=("keep",))
     with pytest.raises(InvalidField, match="'removeTags' names tag A_B that the same request"):
-        account.manage_tags(EMAIL, ["a b"], ["A_B"])
+        account.tags.manage(EMAIL, ["a b"], ["A_B"])
     assert list(record.tags) == ["KEEP"]
 
 
@@ -55,10 +55,10 @@ def test_s4_2_tag_scoring_new_tag_scores_one_readding_adds_one(
     assert record.tags["PLAIN"].score == 0
     assert record.tags["PLAIN"].created_on == first_time
     clock.advance(timedelta(hours=1))
-    account.manage_tags(EMAIL, ["plain"], [])
+    account.tags.manage(EMAIL, ["plain"], [])
     assert record.tags["PLAIN"].score == 0
     assert record.tags["PLAIN"].created_on == first_time
-    account.manage_tags(EMAIL, ["scored"], [], tag_scoring=True)
+    account.tags.manage(EMAIL, ["scored"], [], tag_scoring=True)
     assert record.tags["SCORED"].score == 1
     upsert(account, tags=("scored", "plain"), tag_scoring=True)
     assert record.tags["SCORED"].score == 2
@@ -73,36 +73,36 @@ def test_s5_3_tag_list_by_name_and_by_creation(account: Account, clock: FrozenCl
     clock.advance(timedelta(minutes=1))
     upsert(account, "c@example.com", tags=("mid",))
     assert counts(account) == [("ALPHA", 1), ("MID", 1), ("ZETA", 2)]
-    by_created = account.tag_list(order="created")
+    by_created = account.tags.list(order="created")
     assert [row.tag for row in by_created] == ["ZETA", "ALPHA", "MID"]
     assert by_created[0].created_on == clock.now() - timedelta(minutes=2)
     with pytest.raises(InvalidField):
-        account.tag_list(order="size")  # type: ignore[arg-type]
+        account.tags.list(order="size")  # type: ignore[arg-type]
 
 
 def test_s5_3_tag_creation_time_forgotten_when_no_contact_carries_it(
     account: Account, clock: FrozenClock
 ) -> None:
     upsert(account, tags=("old",))
-    account.manage_tags(EMAIL, [], ["old"])
-    assert account.tag_list() == []
+    account.tags.manage(EMAIL, [], ["old"])
+    assert account.tags.list() == []
     clock.advance(timedelta(days=1))
-    account.manage_tags(EMAIL, ["old"], [])
-    assert account.tag_list()[0].created_on == clock.now()
+    account.tags.manage(EMAIL, ["old"], [])
+    assert account.tags.list()[0].created_on == clock.now()
 
 
 def test_s3_1_tag_counts_ignore_soft_deleted_and_follow_purge(clock: FrozenClock) -> None:
     account = Account("c", "s", [OWNER], clock=clock)
     upsert(account, "a@example.com", tags=("vip", "x"))
     upsert(account, "b@example.com", tags=("vip",))
-    account.delete("a@example.com")
+    account.contacts.delete("a@example.com")
     assert counts(account) == [("VIP", 1)]
-    account.restore("a@example.com")
+    account.contacts.restore("a@example.com")
     assert counts(account) == [("VIP", 2), ("X", 1)]
-    account.delete("a@example.com")
+    account.contacts.delete("a@example.com")
     clock.advance(timedelta(days=1))  # past the next 02:00
     assert counts(account) == [("VIP", 1)]
-    account.upsert(ContactWrite(email="a@example.com", tags=("x",)), OWNER)
+    account.contacts.upsert(ContactWrite(email="a@example.com", tags=("x",)), OWNER)
     assert counts(account) == [("VIP", 1), ("X", 1)]
 
 
@@ -117,17 +117,19 @@ def test_s3_1_tag_counts_stay_equal_to_a_full_recount(clock: FrozenClock) -> Non
         op = rng.randrange(7)
         try:
             if op == 0:
-                account.upsert(ContactWrite(email=email, tags=tuple(rng.sample(tags, 2))), OWNER)
+                account.contacts.upsert(
+                    ContactWrite(email=email, tags=tuple(rng.sample(tags, 2))), OWNER
+                )
             elif op == 1:
-                account.manage_tags(email, [rng.choice(tags)], [rng.choice(tags) + "x"])
+                account.tags.manage(email, [rng.choice(tags)], [rng.choice(tags) + "x"])
             elif op == 2:
-                account.manage_tags(email, [], [rng.choice(tags)])
+                account.tags.manage(email, [], [rng.choice(tags)])
             elif op == 3:
-                account.delete(email, permanently=rng.random() < 0.3)
+                account.contacts.delete(email, permanently=rng.random() < 0.3)
             elif op == 4:
-                account.restore(email)
+                account.contacts.restore(email)
             elif op == 5:
-                account.forget(email)
+                account.contacts.forget(email)
             else:
                 clock.advance(timedelta(hours=rng.randrange(1, 9)))
         except (ContactNotFound, InvalidField):
@@ -138,14 +140,14 @@ def test_s3_1_tag_counts_stay_equal_to_a_full_recount(clock: FrozenClock) -> Non
 
 def test_s5_2_tags_from_detail_values_with_prefix(account: Account) -> None:
     record = upsert(account, properties={"rozmiar_buta": "43", "kolor": "zielony"})
-    account.add_tags_from_details(EMAIL, "ROZMIARBUTA_", ["rozmiar_buta", "missing"])
-    account.add_tags_from_details(EMAIL, "X_", ["rozmiar_buta", "kolor"])
+    account.tags.add_from_details(EMAIL, "ROZMIARBUTA_", ["rozmiar_buta", "missing"])
+    account.tags.add_from_details(EMAIL, "X_", ["rozmiar_buta", "kolor"])
     assert list(record.tags) == ["ROZMIARBUTA_43", "X_43", "X_ZIELONY"]
 
 
 def test_s1_4_read_only_owner_may_not_change_tags(account: Account) -> None:
     upsert(account)
-    account.add_owner(EMAIL, "second@shop.pl", "READ_ONLY")
+    account.users.add_owner(EMAIL, "second@shop.pl", "READ_ONLY")
     with pytest.raises(ReadOnlyOwner):
-        account.manage_tags(EMAIL, ["a"], [], owner="second@shop.pl")
-    assert account.tag_list() == []
+        account.tags.manage(EMAIL, ["a"], [], owner="second@shop.pl")
+    assert account.tags.list() == []

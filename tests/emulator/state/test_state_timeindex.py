@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesmanago_emulator.state.timeindex import TimeIndex
+from salesmanago_emulator.state._timeindex import TimeIndex
 
 T0 = datetime(2026, 1, 15, tzinfo=timezone.utc)
 _when = st.integers(0, 6).map(lambda minutes: T0 + timedelta(minutes=minutes))

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from salesmanago_emulator.errors import InvalidField
 from salesmanago_emulator.state import ContactWrite
-from salesmanago_emulator.state.contacts import Birthday
-from salesmanago_emulator.state.writes import PreparedWrite, prepare_write
+from salesmanago_emulator.state._card import Birthday
+from salesmanago_emulator.state._writes import PreparedWrite, prepare_write
 
 NOW = datetime(2026, 1, 15, 10, tzinfo=timezone.utc)
 CONSENTS = {"marketing": "Marketing"}

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from .contacts import ContactRecord, TagEntry
-from .purge import PurgeQueue
-from .tags import TagIndex
-from .timeindex import TimeIndex
+from ._card import ContactRecord, TagEntry
+from ._purge import PurgeQueue
+from ._tagindex import TagIndex
+from ._timeindex import TimeIndex
 
 __all__ = ["ContactStore"]
 

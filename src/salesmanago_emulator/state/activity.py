@@ -2,7 +2,7 @@
 
 The platform records visits from its tracking script on the client's pages,
 never through the API, so the emulator takes them from Python
-(:meth:`VisitsArea.record`) and from the control operation ``visits/record``.
+(:meth:`ActivityArea.record`) and from the control operation ``visits/record``.
 A visit has a date, a duration in seconds, a source (``DIRECT``, ``SEARCH``,
 ... as given, upper-cased), an optional source detail, the URL, the points it
 gave, and optionally the visitor's IP address. It belongs to one contact, or
@@ -12,16 +12,16 @@ Rules (grade D where the platform says nothing):
 
 - a visit needs a live contact (soft-deleted or missing -> ContactNotFound);
 - a contact whose monitoring is stopped gets no visit (S2.8, seed 003 [6]):
-  :meth:`VisitsArea.record` **ignores** it and returns ``None``, as the
+  :meth:`ActivityArea.record` **ignores** it and returns ``None``, as the
   tracking script's request would be dropped without an error anywhere;
 - the points are added to the contact's scoring through the account's
-  :meth:`~salesmanago_emulator.state.card_actions.CardActions.add_score`, so
+  :meth:`~salesmanago_emulator.state.scoring.ScoringArea.add`, so
   its companies follow (S4.4); ``lastVisit`` on the card moves forward to the
   visit's date when it is later;
 - a soft delete hides the contact's visits (card, ``recentActivity``); a
   restore shows them again; a purge, permanent delete or forget-me drops them.
 
-:meth:`VisitsArea.report` answers ``recentActivity``: the visits in a range,
+:meth:`ActivityArea.report` answers ``recentActivity``: the visits in a range,
 the visiting contacts grouped by state, the anonymous visits, and statistics
 (per source, per hour of day and per day of week in the account's time zone).
 """
@@ -31,7 +31,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -43,11 +43,9 @@ from ..errors import (
     RULE_TOO_LONG,
     InvalidField,
 )
-from .area import AccountArea
-from .contacts import ContactRecord
-
-if TYPE_CHECKING:
-    from .account import Account
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from .scoring import ScoringArea
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -56,11 +54,11 @@ __all__ = [
     "MAX_URL",
     "RULE_NOT_NEGATIVE",
     "STAT_KINDS",
+    "ActivityArea",
     "ActivityReport",
     "ContactActivity",
     "Visit",
     "VisitStat",
-    "VisitsArea",
 ]
 
 DEFAULT_SOURCE: Final = "DIRECT"
@@ -74,7 +72,7 @@ MAX_SOURCE_DETAIL: Final = 255
 RULE_NOT_NEGATIVE: Final = "must be 0 or more (got {value})"
 """A duration below zero."""
 STAT_KINDS: Final = ("SOURCE", "HOUR", "WEEKDAY")
-"""The groups of :meth:`VisitsArea.report`'s statistics, in the order they are listed."""
+"""The groups of :meth:`ActivityArea.report`'s statistics, in the order they are listed."""
 _WEEKDAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -193,15 +191,16 @@ def _integer(value: object, field: str) -> int:
     return value
 
 
-class VisitsArea(AccountArea):
+class ActivityArea(AccountArea):
     """The visits of an account's monitored pages (S16.1); per contact and anonymous."""
 
-    key: ClassVar[str] = "visits"
-    account: Account
+    key: ClassVar[str] = "activity"
+    account: AccountCore
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: AccountCore, *, scoring: ScoringArea) -> None:
         """No visits yet."""
         super().__init__(account)
+        self._scoring = scoring
         self._by_contact: dict[str, list[Visit]] = {}
         self._anonymous: list[Visit] = []
         self._seq = 0
@@ -246,11 +245,11 @@ class VisitsArea(AccountArea):
         if record is not None and not record.monitored:
             return None
         if record is not None and score:
-            self.account.add_score(record.id, score)  # first: may refuse, changes nothing then
+            self._scoring.add(record.id, score)  # first: may refuse, changes nothing then
         # Every check passed: from here on nothing raises.
         self._seq += 1
         visit = Visit(
-            id=self.account._new_id(),
+            id=self.account.new_id(),
             contact_id=record.id if record is not None else None,
             at=when,
             url=page,
@@ -290,8 +289,8 @@ class VisitsArea(AccountArea):
         found: list[tuple[Visit, ContactRecord | None]] = [
             (visit, None) for visit in self._anonymous if start <= visit.at <= end
         ]
-        self.account._tick()  # a due purge first, as every read of the contacts does
-        cards = self.account._store.by_id
+        self.account.tick()  # a due purge first, as every read of the contacts does
+        cards = self.account.store.by_id
         for contact_id, visits in self._by_contact.items():
             record = cards.get(contact_id)
             if record is None or record.deleted:

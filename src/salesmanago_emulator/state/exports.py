@@ -4,15 +4,15 @@ An export request starts a job. The job gets a ``requestId``: the account's
 own counter written as a string of digits (protocol §13.18), so ids repeat
 across accounts but a job is only ever found through the account that started
 it (S1.2). The job's file is made **at the request**: the routes select the
-contacts through :meth:`JobsArea.contacts_page` / :meth:`JobsArea.select`,
-render the file and hand its text to :meth:`JobsArea.start`; the state keeps
+contacts through :meth:`ExportsArea.contacts_page` / :meth:`ExportsArea.select`,
+render the file and hand its text to :meth:`ExportsArea.start`; the state keeps
 that text as it is (it knows nothing of its format).
 
 A job is done when two conditions hold: the account's clock has reached its
-start plus :attr:`JobsArea.processing_time`, and it has been polled more than
-:attr:`JobsArea.polls_until_done` times (both default to zero: done at the
+start plus :attr:`ExportsArea.processing_time`, and it has been polled more than
+:attr:`ExportsArea.polls_until_done` times (both default to zero: done at the
 first status poll). With ``polls_until_done = n`` the first ``n`` polls
-(:meth:`JobsArea.poll`) answer "in progress" and poll ``n + 1`` finds it done
+(:meth:`ExportsArea.poll`) answer "in progress" and poll ``n + 1`` finds it done
 (if the clock allows). Both settings are read when a job starts. Move a
 :class:`~salesmanago_emulator.clock.FrozenClock` to finish a slower job. A done
 job's file can be fetched with its random ``token``; until then, and with a
@@ -25,24 +25,21 @@ import hmac
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 
 from ..errors import RULE_ONE_OF, InvalidField
-from .area import AccountArea
-from .contacts import ContactRecord
-from .normalize import normalize_tags
-
-if TYPE_CHECKING:
-    from .account_base import AccountBase
+from ._card import ContactRecord
+from ._core import AccountArea, AccountCore
+from ._normalize import normalize_tags
 
 __all__ = [
     "ADDRESSEE_KINDS",
     "JOB_KINDS",
     "RULE_UNKNOWN_JOB",
     "ExportJob",
-    "JobsArea",
+    "ExportsArea",
 ]
 
 RULE_UNKNOWN_JOB: Final = "names no job of this account (got {value})"
@@ -51,7 +48,7 @@ RULE_UNKNOWN_JOB: Final = "names no job of this account (got {value})"
 JOB_KINDS: Final = ("CONTACT_LIST", "CONTACT_DATA")
 """What a job exports: ``paginatedContactList/export`` or ``contact/export/data``."""
 ADDRESSEE_KINDS: Final = ("EMAIL", "CONTACT_ID", "TAG")
-"""How :meth:`JobsArea.select` names contacts (protocol §5.4)."""
+"""How :meth:`ExportsArea.select` names contacts (protocol §5.4)."""
 
 JobKind = Literal["CONTACT_LIST", "CONTACT_DATA"]
 
@@ -86,12 +83,12 @@ class ExportJob:
         return now >= self.ready_at and (polls is None or polls > self.polls_needed)
 
 
-class JobsArea(AccountArea):
+class ExportsArea(AccountArea):
     """The account's export jobs: start, poll, fetch the file (protocol §6)."""
 
-    key = "jobs"
+    key: ClassVar[str] = "exports"
 
-    def __init__(self, account: AccountBase) -> None:
+    def __init__(self, account: AccountCore) -> None:
         """No jobs yet; jobs are done as soon as they are polled."""
         super().__init__(account)
         self._jobs: dict[str, ExportJob] = {}

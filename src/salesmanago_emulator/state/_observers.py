@@ -9,7 +9,7 @@ calls the hooks after a change is complete; they must not raise.
 
 from __future__ import annotations
 
-from .contacts import ContactRecord
+from ._card import ContactRecord
 
 __all__ = ["HOOKS", "ContactObserver"]
 

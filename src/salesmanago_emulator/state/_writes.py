@@ -1,4 +1,4 @@
-"""Checking a :class:`~salesmanago_emulator.state.contacts.ContactWrite` as a whole.
+"""Checking a :class:`~salesmanago_emulator.state._card.ContactWrite` as a whole.
 
 :func:`prepare_write` validates and normalises every field of one write and
 returns a :class:`PreparedWrite`, or raises the first
@@ -30,7 +30,7 @@ from ..errors import (
     RULE_UNKNOWN_CONSENT,
     InvalidField,
 )
-from .contacts import (
+from ._card import (
     CONTACT_STATES,
     DICTIONARY_TYPES,
     ConsentDetail,
@@ -38,7 +38,7 @@ from .contacts import (
     ContactWrite,
     DictionaryProperty,
 )
-from .normalize import normalize_tags, validate_email
+from ._normalize import normalize_tags, validate_email
 
 __all__ = ["PreparedWrite", "check_tag_conflict", "prepare_write"]
 

@@ -1,0 +1,333 @@
+"""The core of an account: configuration, clock, the contact store and its reads,
+the nightly purge, and the base of every area.
+
+:class:`AccountCore` holds what every area needs and nothing an area owns:
+the credentials and time zone, the clock, the card store with its indexes,
+the observers, and the reads of the cards (``find``, ``count``, ranges, ...).
+It runs the nightly purge before every operation (S3.4). The areas (contacts,
+tags, users, opt-in, scoring, events, coupons, ...) are
+:class:`AccountArea` subclasses composed by
+:class:`~salesmanago_emulator.state.account.Account`; each gets the core and,
+through its constructor, the other areas it calls.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, Final, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..clock import Clock
+from ..errors import RULE_AWARE, ContactNotFound, InvalidField, ReadOnlyOwner
+from ._card import ContactRecord
+from ._normalize import normalize_email
+from ._observers import HOOKS, ContactObserver
+from ._store import ContactStore
+
+__all__ = ["AccountArea", "AccountCore"]
+
+_A = TypeVar("_A", bound="AccountArea")
+
+
+_ids = random.Random(os.urandom(16))  # ids need uniqueness, not secrecy; 3x faster than uuid4
+# Of 128 random bits, keep all but the version nibble and the two variant bits, then set
+# those: version 4, variant RFC 4122 (10xx).
+_KEEP: Final = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_VERSION_VARIANT: Final = (0x4 << 76) | (0x2 << 62)
+
+
+def _new_id() -> str:
+    """A random (version 4) UUID string, lower case: 8-4-4-4-12 hex digits."""
+    raw = (_ids.getrandbits(128) & _KEEP | _VERSION_VARIANT).to_bytes(16, "big")
+    return f"{raw[:4].hex()}-{raw[4:10].hex('-', 2)}-{raw[10:].hex()}"
+
+
+def _zone(timezone: str | ZoneInfo) -> ZoneInfo:
+    if isinstance(timezone, str):
+        try:
+            return ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"unknown time zone {timezone!r}") from err
+    if not isinstance(timezone, ZoneInfo):
+        raise ValueError("timezone must be an IANA name or a ZoneInfo")
+    return timezone
+
+
+class AccountArea(ContactObserver):
+    """One area of an account; subclasses set :attr:`key` and override what they keep.
+
+    An area is pure state: no HTTP, no JSON. It follows contact changes
+    through the :class:`~salesmanago_emulator.state._observers.ContactObserver`
+    hooks it overrides, is emptied by :meth:`reset`, and keeps per-contact data
+    on the card with :meth:`~salesmanago_emulator.state._card.ContactRecord.extension`
+    under its :attr:`key`. Its export and import live in
+    :mod:`salesmanago_emulator.snapshot`.
+    """
+
+    key: ClassVar[str] = ""
+    """The area's name: the SDK resource it answers, and its key in the cards' extensions."""
+
+    def __init__(self, account: AccountCore) -> None:
+        """An empty area of ``account`` (the account attaches it as an observer)."""
+        self.account = account
+
+    def reset(self) -> None:
+        """Forget everything this area holds (the cards' extensions are dropped with the cards)."""
+
+    def to_state(self) -> dict[str, Any]:
+        """This area's whole state as JSON-ready data (moving to :mod:`..snapshot`)."""
+        return {}
+
+    def load_state(self, data: Mapping[str, Any]) -> None:
+        """Replace this area's state with ``data`` from :meth:`to_state` (contacts load first)."""
+
+
+class AccountCore:
+    """Configuration, clock, card store, observers, purge and reads of one account."""
+
+    client_id: str
+    """The account id the requests carry."""
+    api_secret: str
+    """The secret the request ``sha`` is computed from (never sent)."""
+    timezone: ZoneInfo
+    """The account time zone: the nightly purge runs at 02:00 here (S3.1)."""
+    clock: Clock
+    """Where every timestamp comes from."""
+    store: ContactStore
+    """The cards and their indexes; areas change cards through the core's helpers."""
+
+    def __init__(
+        self,
+        client_id: str,
+        api_secret: str,
+        *,
+        timezone: str | ZoneInfo = "Europe/Warsaw",
+        clock: Clock,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        """An empty account core.
+
+        ``timezone`` is an IANA name or a ``ZoneInfo``; ``id_factory`` makes
+        contact and item ids (default: a random lower-case UUID). Bad
+        arguments raise ``ValueError``.
+        """
+        if not isinstance(client_id, str) or not client_id.strip():
+            raise ValueError("client_id must be a non-empty string")
+        if not isinstance(api_secret, str) or not api_secret:
+            raise ValueError("api_secret must be a non-empty string")
+        self.client_id = client_id
+        self.api_secret = api_secret
+        self.timezone = _zone(timezone)
+        self.clock = clock
+        self.new_id: Callable[[], str] = id_factory or _new_id
+        """Make a new id (contacts, events, notes, tasks, ...)."""
+        self.store = ContactStore()
+        # hook name -> the observers overriding it (see _observers.HOOKS)
+        self._hooks: dict[str, list[ContactObserver]] = {name: [] for name in HOOKS}
+        self._areas: list[AccountArea] = []
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"<{name} {self.client_id} contacts={self.store.live}>"
+
+    # --- areas and observers -----------------------------------------------------
+
+    def add_observer(self, observer: ContactObserver) -> None:
+        """Call ``observer``'s hooks after every contact change from now on (only the
+        hooks it overrides: the no-ops of :class:`ContactObserver` are not called)."""
+        for name, observers in self._hooks.items():
+            if getattr(type(observer), name) is not getattr(ContactObserver, name):
+                observers.append(observer)
+
+    def attach(self, area: _A) -> _A:
+        """Register ``area``: it observes contact changes and is reset with the account."""
+        self._areas.append(area)
+        self.add_observer(area)
+        return area
+
+    @property
+    def areas(self) -> tuple[AccountArea, ...]:
+        """The account's areas, in the order they were attached."""
+        return tuple(self._areas)
+
+    def reset(self) -> None:
+        """Forget every contact and every area's state; credentials and users stay."""
+        self.store.clear()
+        for area in self._areas:
+            area.reset()
+
+    def notify_saved(self, record: ContactRecord, *, created: bool = False) -> None:
+        """Tell the observers a live card was created or changed."""
+        for observer in self._hooks["contact_saved"]:
+            observer.contact_saved(record, created=created)
+
+    def notify_deleted(self, record: ContactRecord) -> None:
+        """Tell the observers a card was soft-deleted."""
+        for observer in self._hooks["contact_deleted"]:
+            observer.contact_deleted(record)
+
+    def notify_restored(self, record: ContactRecord) -> None:
+        """Tell the observers a soft-deleted card was restored."""
+        for observer in self._hooks["contact_restored"]:
+            observer.contact_restored(record)
+
+    def notify_removed(self, record: ContactRecord) -> None:
+        """Tell the observers a card is gone for good."""
+        for observer in self._hooks["contact_removed"]:
+            observer.contact_removed(record)
+
+    def notify_email_status(self, record: ContactRecord, opted_out: bool, source: str) -> None:
+        """Tell the observers the card's e-mail status changed (S10.2 ``source``)."""
+        for observer in self._hooks["email_status_changed"]:
+            observer.email_status_changed(record, opted_out, source)
+
+    # --- time and purge ----------------------------------------------------------
+
+    def tick(self) -> datetime:
+        """The clock's time, after running the nightly purge if it is due (S3.4)."""
+        now = self.clock.now()
+        if self.store.purges.is_due(now):
+            self._purge(now)
+        return now
+
+    def _purge(self, now: datetime) -> list[ContactRecord]:
+        store = self.store
+        purged: list[ContactRecord] = []
+        for contact_id, deleted_at in store.purges.pop_due(now):
+            record = store.by_id.get(contact_id)
+            if record is not None and record.deleted and record.deleted_at == deleted_at:
+                store.remove(record)
+                purged.append(record)
+        for record in purged:
+            self.notify_removed(record)
+        return purged
+
+    def run_due_purge(self) -> list[ContactRecord]:
+        """Purge now every soft-deleted contact whose 02:00 has passed; returns them (S3.4)."""
+        return self._purge(self.clock.now())
+
+    def next_purge(self) -> datetime | None:
+        """The earliest pending purge instant (UTC), or ``None`` (may be a restored contact's)."""
+        self.tick()
+        return self.store.purges.earliest()
+
+    # --- reads -------------------------------------------------------------------
+
+    def find(self, key: str) -> ContactRecord | None:
+        """The card with this e-mail or id, soft-deleted ones included until purged (S3.1)."""
+        self.tick()
+        return self.store.lookup(key) if isinstance(key, str) else None
+
+    def find_live_by(self, kind: str, value: str) -> ContactRecord | None:
+        """The live card an ``EMAIL`` or ``CONTACT_ID`` addressee names, or ``None``.
+
+        Unlike :meth:`find`, the value must be of the kind given: an
+        ``EMAIL`` addressee holding a contact id (or the reverse) names
+        nobody; a soft-deleted card names nobody either (S3.1). Any other
+        ``kind`` -> ``ValueError``.
+        """
+        if kind not in ("EMAIL", "CONTACT_ID"):
+            raise ValueError(f"kind must be EMAIL or CONTACT_ID, not {kind!r}")
+        self.tick()
+        if not isinstance(value, str):
+            return None
+        if kind == "EMAIL":
+            record = self.store.by_email.get(normalize_email(value))
+        else:
+            record = self.store.by_id.get(value.strip().lower())
+        return None if record is None or record.deleted else record
+
+    def find_live(self, key: str) -> ContactRecord:
+        """The live card with this e-mail or id; ContactNotFound if missing or soft-deleted."""
+        self.tick()
+        return self.live(key)
+
+    def live(self, key: str) -> ContactRecord:
+        """Like :meth:`find_live` without the purge check (the caller just ran :meth:`tick`)."""
+        record = self.store.lookup(key) if isinstance(key, str) else None
+        if record is None or record.deleted:
+            raise ContactNotFound(str(key))
+        return record
+
+    def has_contact(self, email: str) -> str | None:
+        """The id of the live card with this e-mail; ``None`` if missing or soft-deleted (S3.1)."""
+        self.tick()
+        record = self.store.by_email.get(normalize_email(email)) if isinstance(email, str) else None
+        return None if record is None or record.deleted else record.id
+
+    def live_contacts(self) -> Iterator[ContactRecord]:
+        """Every live card (soft-deleted ones excluded), oldest first; a snapshot."""
+        self.tick()
+        return iter([r for r in self.store.by_id.values() if not r.deleted])
+
+    def live_tagged(self, tags: Iterable[str]) -> list[ContactRecord]:
+        """Every live card carrying any of ``tags`` (normalised names), oldest first.
+
+        Soft-deleted cards are left out (S3.1); no tags -> an empty list.
+        """
+        wanted = frozenset(tags)
+        self.tick()
+        if not wanted:
+            return []
+        return [
+            r for r in self.store.by_id.values() if not r.deleted and not wanted.isdisjoint(r.tags)
+        ]
+
+    def all_contacts(self) -> Iterator[ContactRecord]:
+        """Every card including soft-deleted ones awaiting the purge; a snapshot."""
+        self.tick()
+        return iter(list(self.store.by_id.values()))
+
+    def count(self) -> int:
+        """Number of live cards (S3.1: soft-deleted ones do not count)."""
+        self.tick()
+        return self.store.live
+
+    def created_between(self, start: datetime, end: datetime) -> list[ContactRecord]:
+        """Live cards created in ``[start, end]``, ordered by (creation time, id)."""
+        return self._between("created_on", start, end)
+
+    def modified_between(self, start: datetime, end: datetime) -> list[ContactRecord]:
+        """Live cards last modified in ``[start, end]``, ordered by (modification time, id)."""
+        return self._between("modified_on", start, end)
+
+    def _between(
+        self, attr: Literal["created_on", "modified_on"], start: datetime, end: datetime
+    ) -> list[ContactRecord]:
+        for value, name in ((start, "from"), (end, "to")):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise InvalidField(name, RULE_AWARE)
+        self.tick()
+        by_id = self.store.by_id
+        index = self.store.created if attr == "created_on" else self.store.modified
+
+        def valid(when: datetime, contact_id: str) -> bool:
+            record = by_id.get(contact_id)
+            return record is not None and not record.deleted and getattr(record, attr) == when
+
+        return [by_id[i] for i in index.between(start, end, valid)]
+
+    def is_owner(self, record: ContactRecord, email: str) -> bool:
+        """Whether ``email`` owns ``record`` at any level (S1.7)."""
+        return isinstance(email, str) and record.owner_level(normalize_email(email)) is not None
+
+    # --- helpers for the areas' writes -------------------------------------------
+
+    @staticmethod
+    def check_may_write(record: ContactRecord, owner: str | None) -> None:
+        """ReadOnlyOwner if ``owner`` (a normalised user, or ``None``) owns ``record``
+        read-only (S1.6)."""
+        if owner is not None and record.owner_level(owner) == "READ_ONLY":
+            raise ReadOnlyOwner(owner, record.email)
+
+    def change(self, key: str, apply: Callable[[ContactRecord, datetime], bool]) -> ContactRecord:
+        """Run ``apply`` on the live card ``key``; touch and notify only if it changed something."""
+        now = self.tick()
+        record = self.live(key)
+        if apply(record, now):
+            self.store.touch(record, now)
+            self.notify_saved(record)
+        return record
