@@ -40,7 +40,7 @@ from ._card import (
 )
 from ._normalize import normalize_tags, validate_email
 
-__all__ = ["PreparedWrite", "check_tag_conflict", "prepare_write"]
+__all__ = ["PreparedWrite", "check_dictionary_value", "check_tag_conflict", "prepare_write"]
 
 # Short, highly repeated values are interned to save memory at a million contacts.
 _INTERNED: Final = frozenset({"country", "province", "lang", "city"})
@@ -102,7 +102,9 @@ def _aware(value: datetime | None, field: str) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
-def _check_dictionary_value(kind: str, value: str, field: str) -> None:
+def check_dictionary_value(kind: str, value: str, field: str) -> None:
+    """A dictionary detail's value as its type takes it (S6.2): a finite number for
+    ``NUMBER``; ``yyyy-MM-dd`` or digits for ``DATE``. InvalidField naming ``field``."""
     if kind == "NUMBER":
         try:
             number = Decimal(value)
@@ -173,7 +175,7 @@ def _dictionary(
         if not isinstance(item.value, str):
             raise InvalidField(f"{where}.value", RULE_STRING)
         value = item.value.strip()
-        _check_dictionary_value(kind, value, f"{where}.value")
+        check_dictionary_value(kind, value, f"{where}.value")
         out.append((sys.intern(item.name), DICTIONARY_TYPES[DICTIONARY_TYPES.index(kind)], value))
     return tuple(out)
 

@@ -59,6 +59,7 @@ __all__ = [
     "ContactActivity",
     "Visit",
     "VisitStat",
+    "visit_text",
 ]
 
 DEFAULT_SOURCE: Final = "DIRECT"
@@ -170,7 +171,9 @@ class ActivityReport:
     """Per source (most visits first), then per hour and per weekday (in order)."""
 
 
-def _text(value: object, field: str, limit: int, *, required: bool) -> str | None:
+def visit_text(value: object, field: str, limit: int, *, required: bool) -> str | None:
+    """A text of a visit as stored: trimmed, at most ``limit`` characters; blank is
+    none, or refused when ``required``. InvalidField naming ``field`` otherwise."""
     if value is None and not required:
         return None
     if not isinstance(value, str):
@@ -232,14 +235,14 @@ class ActivityArea(AccountArea):
         when = self.account.clock.now() if at is None else at
         if not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None:
             raise InvalidField("date", RULE_AWARE)
-        page = _text(url, "url", MAX_URL, required=True)
+        page = visit_text(url, "url", MAX_URL, required=True)
         duration = _integer(duration_seconds, "duration")
         if duration < 0:
             raise InvalidField("duration", RULE_NOT_NEGATIVE.format(value=duration))
-        origin = _text(source, "source", MAX_SOURCE, required=True)
-        detail = _text(source_detail, "sourceDetail", MAX_SOURCE_DETAIL, required=False)
+        origin = visit_text(source, "source", MAX_SOURCE, required=True)
+        detail = visit_text(source_detail, "sourceDetail", MAX_SOURCE_DETAIL, required=False)
         score = _integer(points, "points")
-        address = _text(ip, "ip", MAX_SOURCE, required=False)
+        address = visit_text(ip, "ip", MAX_SOURCE, required=False)
         assert page is not None
         assert origin is not None
         if record is not None and not record.monitored:

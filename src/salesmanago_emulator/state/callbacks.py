@@ -70,6 +70,8 @@ __all__ = [
     "CallbacksArea",
     "OutboxEntry",
     "callback_key",
+    "check_secret",
+    "check_url",
     "expand_url",
 ]
 
@@ -198,7 +200,8 @@ class OutboxEntry:
         )
 
 
-def _check_url(url: object) -> str:
+def check_url(url: object) -> str:
+    """A callback URL as stored (trimmed): http or https with a host; InvalidField ``url``."""
     if not isinstance(url, str):
         raise InvalidField("url", RULE_STRING)
     parts = urlsplit(url.strip())
@@ -207,7 +210,8 @@ def _check_url(url: object) -> str:
     return url.strip()
 
 
-def _check_secret(secret: object) -> str:
+def check_secret(secret: object) -> str:
+    """A callback secret: a non-empty string; InvalidField ``secret`` otherwise."""
     if not isinstance(secret, str):
         raise InvalidField("secret", RULE_STRING)
     if not secret:
@@ -252,8 +256,8 @@ class CallbacksArea(AccountArea):
         """
         endpoint = CallbackEndpoint(
             kind=_one_of("kind", kind, OPT_KINDS, upper=True),
-            url=_check_url(url),
-            secret=_check_secret(secret),
+            url=check_url(url),
+            secret=check_secret(secret),
         )
         self._endpoints[endpoint.kind] = endpoint
         return endpoint
@@ -282,8 +286,8 @@ class CallbacksArea(AccountArea):
             raise InvalidField("kinds", RULE_NOT_EMPTY)
         endpoint = ActionEndpoint(
             id=self.account.new_id(),
-            url=_check_url(url),
-            secret=_check_secret(secret),
+            url=check_url(url),
+            secret=check_secret(secret),
             kinds=chosen,
         )
         self._actions[endpoint.id] = endpoint
@@ -515,8 +519,8 @@ class CallbacksArea(AccountArea):
                 where = f"endpoints[{i}]."
                 endpoint = CallbackEndpoint(
                     kind=_one_of("kind", item["kind"], OPT_KINDS, upper=True),
-                    url=_check_url(item["url"]),
-                    secret=_check_secret(item["secret"]),
+                    url=check_url(item["url"]),
+                    secret=check_secret(item["secret"]),
                 )
                 endpoints[endpoint.kind] = endpoint
             for i, item in enumerate(data.get("actions", [])):
@@ -524,8 +528,8 @@ class CallbacksArea(AccountArea):
                 kinds = item["kinds"]
                 action = ActionEndpoint(
                     id=str(item["id"]),
-                    url=_check_url(item["url"]),
-                    secret=_check_secret(item["secret"]),
+                    url=check_url(item["url"]),
+                    secret=check_secret(item["secret"]),
                     kinds=tuple(_one_of("kinds", k, ACTION_KINDS, upper=True) for k in kinds),
                 )
                 actions[action.id] = action

@@ -54,6 +54,7 @@ __all__ = [
     "MIN_LENGTH",
     "Coupon",
     "CouponsArea",
+    "check_manual",
     "default_validity",
 ]
 
@@ -107,7 +108,9 @@ def default_validity(now: datetime) -> datetime:
     return next_year + timedelta(days=1)
 
 
-def _check_manual(coupon: object) -> str:
+def check_manual(coupon: object) -> str:
+    """A manual coupon value as stored (exactly as given): 5-32 characters, not blank;
+    InvalidField ``coupon`` otherwise."""
     if not isinstance(coupon, str):
         raise InvalidField("coupon", RULE_STRING)
     if not coupon.strip():
@@ -220,7 +223,7 @@ class CouponsArea(AccountArea):
         name = check_text(name, "name", MAX_NAME)
         if coupon is None and length is None:
             raise InvalidField("length", RULE_LENGTH_OR_COUPON)
-        manual = _check_manual(coupon) if coupon is not None else None
+        manual = check_manual(coupon) if coupon is not None else None
         size = _check_length(length) if manual is None else 0
         expires = _check_valid(valid, now)
         for record in record_list:

@@ -56,6 +56,8 @@ __all__ = [
     "StageSpec",
     "Target",
     "Transition",
+    "check_money",
+    "check_name",
     "funnel_key",
     "places_of",
 ]
@@ -181,7 +183,11 @@ def places_of(record: ContactRecord) -> list[FunnelPlace]:
     return list(_places(record).values())
 
 
-def _name(value: object, field: str, minimum: int = 1) -> str:
+def check_name(value: object, field: str, minimum: int = 1) -> str:
+    """A funnel, group or stage name as stored: trimmed, ``minimum`` to 255 characters.
+
+    InvalidField naming ``field`` otherwise.
+    """
     if not isinstance(value, str):
         raise InvalidField(field, RULE_STRING)
     name = value.strip()
@@ -194,7 +200,11 @@ def _name(value: object, field: str, minimum: int = 1) -> str:
     return name
 
 
-def _money(value: Decimal | int | None, field: str) -> Decimal | None:
+def check_money(value: Decimal | int | None, field: str) -> Decimal | None:
+    """An amount (``potValue``): a finite number of zero or more, exactly; ``None`` stays.
+
+    InvalidField naming ``field`` otherwise.
+    """
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
@@ -218,7 +228,7 @@ def _stage_names(stages: Sequence[StageSpec]) -> list[str]:
     numbered: list[tuple[int, str]] = []
     for index, spec in enumerate(stages):
         field = f"stages[{index}].name"
-        name = _name(spec.name, field, MIN_STAGE_NAME)
+        name = check_name(spec.name, field, MIN_STAGE_NAME)
         if funnel_key(name) in seen:
             raise InvalidField(field, RULE_REPEATS.format(value=name))
         seen.add(funnel_key(name))
@@ -309,9 +319,9 @@ class FunnelsArea(AccountArea):
         when given, must number the stages 1..n; the stages are kept in order.
         """
         now = self.account.tick()
-        spelled = _name(name, "funnel")
-        group_name = self.default_group if group is None else _name(group, "group")
-        value = _money(pot_value, "potValue")
+        spelled = check_name(name, "funnel")
+        group_name = self.default_group if group is None else check_name(group, "group")
+        value = check_money(pot_value, "potValue")
         names = _stage_names(stages)
         if funnel_key(spelled) in self._funnels:
             raise FunnelAlreadyExists(spelled)
@@ -332,7 +342,7 @@ class FunnelsArea(AccountArea):
                 raise InvalidField(
                     where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
                 )
-            value = _name(target.value, where + "value")
+            value = check_name(target.value, where + "value")
             if kind == "TAG":
                 try:
                     tagged.extend(normalize_tags([value], "value"))
@@ -370,7 +380,7 @@ class FunnelsArea(AccountArea):
         now = self.account.tick()
         found = self._funnel(funnel)
         spelled = found.stage(stage)
-        value = _money(pot_value, "potValue")
+        value = check_money(pot_value, "potValue")
         records = self._resolve(targets)
         fkey, skey = funnel_key(found.name), funnel_key(spelled)
         result: dict[str, bool] = {}

@@ -62,6 +62,9 @@ __all__ = [
     "Skipped",
     "Workflow",
     "WorkflowRun",
+    "check_count",
+    "check_name",
+    "check_objects",
 ]
 
 PERIODS: Final[Mapping[str, timedelta]] = {
@@ -109,7 +112,9 @@ def _plain(value: Any, field: str) -> Any:
     raise InvalidField(field, "must hold JSON values only")
 
 
-def _objects(items: Iterable[Mapping[str, Any]], field: str) -> tuple[dict[str, Any], ...]:
+def check_objects(items: Iterable[Mapping[str, Any]], field: str) -> tuple[dict[str, Any], ...]:
+    """An open list (``events``, ``conditions``, ``actions``) as kept: objects of JSON
+    values, copied; InvalidField naming ``field[i]...`` otherwise."""
     if isinstance(items, (str, bytes, Mapping)):
         raise InvalidField(field, "must be a list of objects")
     out = []
@@ -120,7 +125,9 @@ def _objects(items: Iterable[Mapping[str, Any]], field: str) -> tuple[dict[str, 
     return tuple(out)
 
 
-def _count(value: int | None, field: str) -> int | None:
+def check_count(value: int | None, field: str) -> int | None:
+    """A count of a rule or workflow (a limit, a delay): an integer of zero or more, or
+    ``None``; InvalidField naming ``field`` otherwise."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -130,7 +137,9 @@ def _count(value: int | None, field: str) -> int | None:
     return value
 
 
-def _name(value: str, field: str) -> str:
+def check_name(value: str, field: str) -> str:
+    """A rule's or workflow's name, kept as given: a string, not blank; InvalidField
+    naming ``field`` otherwise."""
     if not isinstance(value, str):
         raise InvalidField(field, RULE_STRING)
     if not value.strip():
@@ -346,20 +355,20 @@ class RulesArea(AccountArea):
                 "delayConditionsPeriod", RULE_ONE_OF.format(choices=", ".join(PERIODS))
             )
         rule = Rule(
-            name=_name(name, "name"),
+            name=check_name(name, "name"),
             shared=bool(shared),
             active=bool(active),
             deleted=bool(deleted),
             delay_conditions_check=bool(delay_conditions_check),
-            delay_conditions_value=_count(delay_conditions_value, "delayConditionsValue"),
+            delay_conditions_value=check_count(delay_conditions_value, "delayConditionsValue"),
             delay_conditions_period=delay_conditions_period,
-            max_fire_times=_count(max_fire_times, "maxFireTimes"),
-            min_fire_interval=_count(min_fire_interval, "minFireInterval"),
+            max_fire_times=check_count(max_fire_times, "maxFireTimes"),
+            min_fire_interval=check_count(min_fire_interval, "minFireInterval"),
             check_again=bool(check_again),
-            check_again_after=_count(check_again_after, "checkAgainAfter"),
-            events=_objects(events, "events"),
-            conditions=_objects(conditions, "conditions"),
-            actions=_objects(actions, "actions"),
+            check_again_after=check_count(check_again_after, "checkAgainAfter"),
+            events=check_objects(events, "events"),
+            conditions=check_objects(conditions, "conditions"),
+            actions=check_objects(actions, "actions"),
             created_by=created_by,
             created_on=self.account.clock.now(),
             # last: arguments run left to right, so a refused field takes no id
@@ -393,10 +402,10 @@ class RulesArea(AccountArea):
         """
         workflow = Workflow(
             id=self._next_workflow_id,
-            name=_name(name, "name"),
+            name=check_name(name, "name"),
             deleted=False,
-            max_fire_times=_count(max_fire_times, "maxFireTimes"),
-            min_fire_interval=_count(min_fire_interval, "minFireInterval"),
+            max_fire_times=check_count(max_fire_times, "maxFireTimes"),
+            min_fire_interval=check_count(min_fire_interval, "minFireInterval"),
             created_on=self.account.clock.now(),
         )
         self._workflows[workflow.id] = workflow
@@ -639,9 +648,9 @@ def _rule_from_state(raw: Mapping[str, Any]) -> Rule:
         min_fire_interval=raw.get("minFireInterval"),
         check_again=bool(raw["checkAgain"]),
         check_again_after=raw.get("checkAgainAfter"),
-        events=_objects(raw.get("events", ()), "events"),
-        conditions=_objects(raw.get("conditions", ()), "conditions"),
-        actions=_objects(raw.get("actions", ()), "actions"),
+        events=check_objects(raw.get("events", ()), "events"),
+        conditions=check_objects(raw.get("conditions", ()), "conditions"),
+        actions=check_objects(raw.get("actions", ()), "actions"),
         created_by=str(raw["createdBy"]),
         created_on=datetime.fromisoformat(raw["createdOn"]),
     )
