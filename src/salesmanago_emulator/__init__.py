@@ -50,7 +50,7 @@ from .faults import (
     ResponseTimeoutError,
 )
 from .server import EmulatorServer
-from .snapshot import SnapshotError, export_state, import_state
+from .snapshot import SnapshotError
 from .state import AccountArea
 from .state.account import Account
 from .state.callbacks import OutboxEntry
@@ -93,7 +93,5 @@ __all__ = [
     "SnapshotError",
     "SystemClock",
     "control_route",
-    "export_state",
-    "import_state",
     "routes",
 ]

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast, overload
 
 from ._router import CallRecord, Router
-from .clock import Clock, SystemClock
+from .clock import Clock, FrozenClock, SystemClock
 from .faults import FaultInjector
+from .snapshot import dump_state, load_state
 from .state.account import Account
 from .transport import EmulatorTransport
 
@@ -185,16 +186,25 @@ class Emulator(Generic[_C]):
             self._faults.clear()
 
     def export_state(self) -> dict[str, Any]:
-        """Every account, contact and area as JSON-ready data (:mod:`.snapshot`)."""
-        from .snapshot import export_state
-
-        return export_state(self)
+        """Every account, contact and area, and a frozen clock's instant, as JSON-ready
+        data (the format: :mod:`salesmanago_emulator.snapshot`)."""
+        with self._lock:
+            return dump_state(self._accounts.values(), self._clock)
 
     def import_state(self, data: Mapping[str, Any]) -> None:
-        """Replace every account with those of :meth:`export_state` data; all or nothing."""
-        from .snapshot import import_state
+        """Replace every account with those of ``data`` (an :meth:`export_state`); all or nothing.
 
-        import_state(self, data)
+        A frozen instant in ``data`` moves the clock there when it is a
+        :class:`~salesmanago_emulator.clock.FrozenClock` (a system clock is left
+        alone). The call log is cleared. Bad data raises
+        :class:`~salesmanago_emulator.snapshot.SnapshotError` naming the path of the
+        bad value, and changes nothing.
+        """
+        with self._lock:
+            accounts, now = load_state(data, self._clock)
+            self._replace_accounts(accounts)
+            if now is not None and isinstance(self._clock, FrozenClock):
+                self._clock.set(now)
 
     def control(self, name: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run the control operation ``name`` (e.g. ``"clock/advance"``) as the server would.

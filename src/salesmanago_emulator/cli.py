@@ -34,7 +34,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .clock import is_aware, parse_iso
 
@@ -125,7 +125,7 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     from ._emulator import Emulator
     from .clock import Clock, FrozenClock, SystemClock
     from .server import EmulatorServer
-    from .snapshot import SnapshotError, frozen_instant, import_state
+    from .snapshot import SnapshotError, frozen_instant
     from .statefile import StateFile, read_state
 
     parser = _serve_parser()
@@ -138,7 +138,7 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     except SystemExit as exit_:  # argparse's own errors (already printed)
         return exit_.code if isinstance(exit_.code, int) else 2
     now: datetime | None = args.now
-    saved: object = None  # the state file's contents, read once
+    saved: dict[str, Any] | None = None  # the state file's contents, read once
     try:
         if args.state is not None and args.state.exists():
             saved = read_state(args.state)
@@ -147,7 +147,7 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         clock: Clock = FrozenClock(now) if now is not None else SystemClock()
         emulator = Emulator(clock=clock)
         if saved is not None:
-            import_state(emulator, saved)
+            emulator.import_state(saved)
     except SnapshotError as error:
         err.write(f"salesmanago-emulator serve: {args.state}: {error}\n")
         return 2

@@ -534,9 +534,11 @@ def _area(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     """One area's state of the account (``area``: its key, e.g. ``companies``), as exported."""
     account = args.account(emulator)
     key = args.text("area")
+    from .snapshot import dump_area
+
     for area in account.areas:
         if area.key == key:
-            return {"area": key, "state": area.to_state()}
+            return {"area": key, "state": dump_area(account, key)}
     known = ", ".join(area.key for area in account.areas) or "none"
     raise ControlError(f"Unknown area {key!r} (known: {known})", 404)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._jsoncodec import encode_json
-from .snapshot import SnapshotError, export_state, import_state
+from .snapshot import SnapshotError
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -96,7 +96,7 @@ class StateFile:
         """Import the file into the emulator if it exists; whether it did (SnapshotError if bad)."""
         if not self.path.exists():
             return False
-        import_state(self.emulator, read_state(self.path))
+        self.emulator.import_state(read_state(self.path))
         return True
 
     def save(self) -> None:
@@ -114,7 +114,7 @@ class StateFile:
             with self.emulator.lock:
                 with self._counter:
                     target = self._requested
-                data = export_state(self.emulator)
+                data = self.emulator.export_state()
             payload = _encode(data)
             if payload != self._last:
                 write_atomic(self.path, payload)

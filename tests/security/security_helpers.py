@@ -287,8 +287,7 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
     for name in workflow_names:
         account.rules.add_workflow(name)
 
-    areas = {area.key: area.to_state() for area in account.areas}
-    tokens = tuple(str(job["token"]) for job in areas.get("exports", {}).get("jobs", []))
+    tokens = tuple(job.token for job in account.exports.jobs)
     card = api.ok("contact/listAllById", contactId=contact_ids[:2])["contacts"]
     note_ids = tuple(str(n["id"]) for c in card for n in c.get("contactNotes", []))
     assert len(note_ids) == 2, card

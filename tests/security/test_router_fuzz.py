@@ -470,8 +470,8 @@ _SEGMENT: Final = st.text(
 def test_fuzz_other_methods_and_paths(target: Target, data: st.DataObject, method: str) -> None:
     """Any method on any path (export files included): 404/405 or an answer, never a 5xx;
     a file is served only for its exact client id, request id and token; nothing changes."""
-    jobs = target.emulator.account(A_ID).exports.to_state()["jobs"]
-    known = {f"/api/job/file/{A_ID}/{job['requestId']}/{job['token']}" for job in jobs}
+    jobs = target.emulator.account(A_ID).exports.jobs
+    known = {f"/api/job/file/{A_ID}/{job.request_id}/{job.token}" for job in jobs}
     parts = data.draw(
         st.lists(
             _SEGMENT | st.sampled_from([A_ID, "1", "2", "..", *target.ids.job_tokens]), max_size=4

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any, ClassVar, Final, Literal, TypeVar
+from typing import ClassVar, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import Clock
@@ -64,7 +64,7 @@ class AccountArea(ContactObserver):
     hooks it overrides, is emptied by :meth:`reset`, and keeps per-contact data
     on the card with :meth:`~salesmanago_emulator.state._card.ContactRecord.extension`
     under its :attr:`key`. Its export and import live in
-    :mod:`salesmanago_emulator.snapshot`.
+    :mod:`salesmanago_emulator.snapshot` (one module per area, named as the area).
     """
 
     key: ClassVar[str] = ""
@@ -76,13 +76,6 @@ class AccountArea(ContactObserver):
 
     def reset(self) -> None:
         """Forget everything this area holds (the cards' extensions are dropped with the cards)."""
-
-    def to_state(self) -> dict[str, Any]:
-        """This area's whole state as JSON-ready data (moving to :mod:`..snapshot`)."""
-        return {}
-
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace this area's state with ``data`` from :meth:`to_state` (contacts load first)."""
 
 
 class AccountCore:

@@ -29,7 +29,7 @@ the visiting contacts grouped by state, the anonymous visits, and statistics
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Final
 
@@ -103,7 +103,7 @@ class Visit:
     """Recording order within the account (ties of :attr:`at` keep this order)."""
 
     def to_state(self) -> dict[str, Any]:
-        """JSON-ready: the saved state's item and the control API's ``visit`` (no ``seq``)."""
+        """JSON-ready: the control API's ``visit`` (no ``seq``)."""
         return {
             "id": self.id,
             "contactId": self.contact_id,
@@ -351,7 +351,7 @@ class ActivityArea(AccountArea):
             for (kind, name), members in sorted(groups.items(), key=rank)
         ]
 
-    # --- contact changes and the area protocol -----------------------------------
+    # --- contact changes, reset, state import -----------------------------------
 
     def contact_removed(self, record: ContactRecord) -> None:
         """The contact is gone for good: its visits go too."""
@@ -363,47 +363,21 @@ class ActivityArea(AccountArea):
         self._anonymous.clear()
         self._seq = 0
 
-    def to_state(self) -> dict[str, Any]:
-        """``{"visits": [...]}`` in recording order, instants as ISO-8601."""
+    def recorded(self) -> list[Visit]:
+        """Every visit, anonymous ones and those of soft-deleted contacts too, in the
+        order they were recorded."""
         every = [*self._anonymous, *(v for vs in self._by_contact.values() for v in vs)]
-        return {"visits": [visit.to_state() for visit in sorted(every, key=_by_seq)]}
+        return sorted(every, key=_by_seq)
 
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace every visit with those in ``data`` (contacts load first).
-
-        A visit naming a contact the account lacks raises ``ValueError``;
-        nothing changes then.
-        """
-        by_contact: dict[str, list[Visit]] = {}
-        anonymous: list[Visit] = []
-        seq = 0
-        for raw in data.get("visits", ()):
-            seq += 1
-            contact_id = raw.get("contactId")
-            if contact_id is not None:
-                record = self.account.find(str(contact_id))
-                if record is None:
-                    raise ValueError(f"visit {raw.get('id')!r} names unknown contact {contact_id}")
-                contact_id = record.id
-            visit = Visit(
-                id=str(raw["id"]),
-                contact_id=contact_id,
-                at=datetime.fromisoformat(raw["date"]),
-                url=str(raw["url"]),
-                duration_seconds=int(raw.get("duration", 0)),
-                source=sys.intern(str(raw.get("source", DEFAULT_SOURCE))),
-                source_detail=_opt_str(raw.get("sourceDetail")),
-                points=int(raw.get("points", 0)),
-                ip=_opt_str(raw.get("ip")),
-                seq=seq,
-            )
-            if contact_id is None:
-                anonymous.append(visit)
+    def restore_saved(self, visits: Sequence[Visit]) -> None:
+        """Put back every visit a state export saved, in recording order (their ``seq``
+        numbers them from 1); a state import: nothing is checked here."""
+        for visit in visits:
+            if visit.contact_id is None:
+                self._anonymous.append(visit)
             else:
-                by_contact.setdefault(contact_id, []).append(visit)
-        self._by_contact = by_contact
-        self._anonymous = anonymous
-        self._seq = seq
+                self._by_contact.setdefault(visit.contact_id, []).append(visit)
+        self._seq = max((visit.seq for visit in visits), default=self._seq)
 
 
 def _order(visit: Visit) -> tuple[datetime, int]:
@@ -412,10 +386,6 @@ def _order(visit: Visit) -> tuple[datetime, int]:
 
 def _by_seq(visit: Visit) -> int:
     return visit.seq
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _by_contact(visits: Iterable[tuple[Visit, ContactRecord | None]]) -> list[ContactActivity]:

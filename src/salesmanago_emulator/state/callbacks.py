@@ -170,7 +170,7 @@ class OutboxEntry:
     """When it was last tried or refused."""
 
     def to_state(self) -> dict[str, Any]:
-        """JSON-ready form (instants as ISO 8601 strings)."""
+        """JSON-ready form (instants as ISO 8601 strings): the control API's entry."""
         return {
             "id": self.id,
             "kind": self.kind,
@@ -182,22 +182,6 @@ class OutboxEntry:
             "delivered": self.delivered,
             "lastAttempt": self.last_attempt.isoformat() if self.last_attempt else None,
         }
-
-    @classmethod
-    def from_state(cls, data: Mapping[str, Any]) -> OutboxEntry:
-        """Read :meth:`to_state` output back."""
-        last = data.get("lastAttempt")
-        return cls(
-            id=str(data["id"]),
-            kind=str(data["kind"]),
-            url=str(data["url"]),
-            payload=dict(data["payload"]),
-            created=datetime.fromisoformat(data["created"]),
-            attempts=int(data.get("attempts", 0)),
-            last_error=data.get("lastError"),
-            delivered=bool(data.get("delivered", False)),
-            last_attempt=datetime.fromisoformat(last) if last else None,
-        )
 
 
 def check_url(url: object) -> str:
@@ -493,52 +477,14 @@ class CallbacksArea(AccountArea):
         self._actions.clear()
         self._outbox.clear()
 
-    def to_state(self) -> dict[str, Any]:
-        """URLs with their secrets, action endpoints and the outbox, JSON-ready."""
-        return {
-            "endpoints": [attrs.asdict(e) for e in self._endpoints.values()],
-            "actions": [
-                {**attrs.asdict(e), "kinds": list(e.kinds)} for e in self._actions.values()
-            ],
-            "outbox": [e.to_state() for e in self._outbox.values()],
-        }
-
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace everything with :meth:`to_state` output.
-
-        Everything is checked before anything changes: a bad entry raises
-        ``ValueError`` naming it (``endpoints[0].url: ...``) and leaves the
-        area as it was.
-        """
-        endpoints: dict[str, CallbackEndpoint] = {}
-        actions: dict[str, ActionEndpoint] = {}
-        outbox: dict[str, OutboxEntry] = {}
-        where = ""
-        try:
-            for i, item in enumerate(data.get("endpoints", [])):
-                where = f"endpoints[{i}]."
-                endpoint = CallbackEndpoint(
-                    kind=_one_of("kind", item["kind"], OPT_KINDS, upper=True),
-                    url=check_url(item["url"]),
-                    secret=check_secret(item["secret"]),
-                )
-                endpoints[endpoint.kind] = endpoint
-            for i, item in enumerate(data.get("actions", [])):
-                where = f"actions[{i}]."
-                kinds = item["kinds"]
-                action = ActionEndpoint(
-                    id=str(item["id"]),
-                    url=check_url(item["url"]),
-                    secret=check_secret(item["secret"]),
-                    kinds=tuple(_one_of("kinds", k, ACTION_KINDS, upper=True) for k in kinds),
-                )
-                actions[action.id] = action
-            for i, item in enumerate(data.get("outbox", [])):
-                where = f"outbox[{i}]."
-                entry = OutboxEntry.from_state(item)
-                outbox[entry.id] = entry
-        except InvalidField as err:
-            raise ValueError(f"{where}{err.field}: {err.rule}") from None
-        except (KeyError, TypeError, AttributeError) as err:
-            raise ValueError(f"{where.rstrip('.')}: {type(err).__name__}: {err}") from None
-        self._endpoints, self._actions, self._outbox = endpoints, actions, outbox
+    def restore_saved(
+        self,
+        endpoints: Sequence[CallbackEndpoint],
+        actions: Sequence[ActionEndpoint],
+        outbox: Sequence[OutboxEntry],
+    ) -> None:
+        """Put back the URLs, action endpoints and outbox a state export saved, in their
+        order (a state import: nothing is checked here)."""
+        self._endpoints = {e.kind: e for e in endpoints}
+        self._actions = {e.id: e for e in actions}
+        self._outbox = {e.id: e for e in outbox}

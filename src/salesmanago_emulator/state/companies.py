@@ -16,8 +16,8 @@ costs O(1). The platform has no public company endpoint, so there is no route.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Final
+from collections.abc import Sequence
+from typing import ClassVar, Final
 
 import attrs
 
@@ -220,7 +220,7 @@ class CompaniesArea(AccountArea):
 
     # contact_restored: the contact_saved that follows counts the card again.
 
-    # --- reset and snapshot -----------------------------------------------------------
+    # --- reset and state import -----------------------------------------------------------
 
     def reset(self) -> None:
         """Forget every company and every card's membership."""
@@ -229,35 +229,27 @@ class CompaniesArea(AccountArea):
                 record.set_extension(_KEY, None)
         self._companies.clear()
 
-    def to_state(self) -> dict[str, Any]:
-        """The companies' shown names, in order, and the order their persons joined them.
-
-        Memberships themselves follow from the cards; ``joinOrder`` lists the
-        ids of every company's live persons, then of its soft-deleted ones, in
-        the order they joined (so :class:`CompanyView` lists them as before).
-        """
-        order = [
-            contact_id for c in self._companies.values() for contact_id in (*c.persons, *c.dormant)
+    def join_order(self) -> list[ContactRecord]:
+        """Every card counted in a company: each company's live persons, then its
+        soft-deleted ones, in the order they joined it (what :meth:`restore_saved` takes)."""
+        return [
+            r for c in self._companies.values() for r in (*c.persons.values(), *c.dormant.values())
         ]
-        return {"companies": [c.name for c in self._companies.values()], "joinOrder": order}
 
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Rebuild from the loaded cards, keeping the shown names of ``data``.
+    def restore_saved(self, names: Sequence[str], joined: Sequence[ContactRecord]) -> None:
+        """Rebuild from the cards after a state import, keeping the saved shown ``names``.
 
-        Scoring and persons are derived data: they are recomputed from every
-        card's ``company`` and ``score`` (the contacts load first), the cards
-        of ``joinOrder`` first in that order (unknown ids skipped), then the
-        others in contact order.
+        Scoring and persons are derived: they are recomputed from every card's
+        ``company`` and ``score``, the cards of ``joined`` first in that order
+        (:meth:`join_order` of the exported account), then the others in card
+        order. Nothing is checked here.
         """
         self.reset()
-        for name in data.get("companies", ()):
-            if isinstance(name, str) and company_key(name):
-                self._companies.setdefault(company_key(name), _Company(name.strip()))
-        by_id = {r.id: r for r in self.account.all_contacts()}
-        ordered = {
-            i: by_id[i] for i in data.get("joinOrder", ()) if isinstance(i, str) and i in by_id
-        }
-        for record in (*ordered.values(), *(r for i, r in by_id.items() if i not in ordered)):
+        for name in names:
+            self._companies.setdefault(company_key(name), _Company(name))
+        first = {record.id: record for record in joined}
+        others = (r for r in self.account.store.by_id.values() if r.id not in first)
+        for record in (*first.values(), *others):
             self._join(record, live=not record.deleted)
         for key in [k for k, c in self._companies.items() if not c.persons and not c.dormant]:
             del self._companies[key]

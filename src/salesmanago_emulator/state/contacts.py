@@ -31,7 +31,7 @@ from ..errors import (
     InvalidField,
     LimitExceeded,
 )
-from ._card import CONTACT_STATES, ContactRecord, ContactWrite
+from ._card import CONTACT_STATES, ContactRecord, ContactWrite, TagEntry
 from ._core import AccountArea, AccountCore
 from ._purge import next_purge_instant
 from ._writes import PreparedWrite, prepare_write
@@ -262,6 +262,32 @@ class ContactsArea(AccountArea):
         account.notify_restored(record)
         account.notify_saved(record)
         return record
+
+    def restore_saved(
+        self,
+        record: ContactRecord,
+        tags: Sequence[tuple[str, TagEntry]],
+        *,
+        deleted_at: datetime | None = None,
+    ) -> None:
+        """Put back a card a state export saved, with its ``tags``; ``deleted_at``: it was
+        soft-deleted then, and its purge is due at the next 02:00 (S3.1).
+
+        The card keeps its ``modified_on``. For a fresh account being loaded: nothing
+        is checked here and no observer is told.
+        """
+        store = self.account.store
+        store.add(record)
+        for tag, entry in tags:
+            store.put_tag(record, tag, entry, entry.created_on)
+        if deleted_at is not None:
+            modified = record.modified_on
+            store.soft_delete(
+                record, deleted_at, next_purge_instant(deleted_at, self.account.timezone)
+            )
+            if record.modified_on != modified:  # the soft delete touched it: the saved instant
+                record.modified_on = modified
+                store.modified.add(modified, record.id)
 
     # --- details, state, monitoring ----------------------------------------------
 

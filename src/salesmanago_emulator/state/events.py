@@ -27,8 +27,8 @@ soft delete and come back with a restore; a purge, permanent delete or
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -67,6 +67,7 @@ __all__ = [
     "EventsArea",
     "StoredEvent",
     "money_text",
+    "stored_event",
 ]
 
 EVENT_TYPES: Final = frozenset(
@@ -137,8 +138,6 @@ ORDER_NUMBER: Final = "ORDER_NUMBER"
 ORDER_SUMMARY: Final = "ORDER_SUMMARY"
 ORDER_AVG: Final = "ORDER_AVG"
 _CENT: Final = Decimal("0.01")
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MS: Final = timedelta(milliseconds=1)
 
 
 def money_text(cents: int) -> str:
@@ -395,6 +394,18 @@ def _merged(
         external_id=external,
         shop_domain=pick("shop_domain", "shopDomain"),
     )
+
+
+def stored_event(
+    write: EventWrite, *, event_id: str, contact_id: str, prefix: str = ""
+) -> StoredEvent:
+    """The event an add of ``write`` stores, checked as the add checks it (S7.5).
+
+    Type and date are required; the type is stored upper case, the date in
+    UTC, a blank ``externalId`` as none. Refusals name ``{prefix}<wire field>``
+    (``contactExtEventType``, ``value``, ``detail3``, ...).
+    """
+    return _merged(None, write, event_id, contact_id, prefix)
 
 
 # --- the area -----------------------------------------------------------------------
@@ -731,7 +742,7 @@ class EventsArea(AccountArea):
 
         self.account.change(record.id, apply)
 
-    # --- observers, reset, snapshot -------------------------------------------------
+    # --- observers, reset, state import -------------------------------------------------
 
     def contact_removed(self, record: ContactRecord) -> None:
         """A purge, permanent delete or forget-me takes the card's events with it."""
@@ -746,66 +757,13 @@ class EventsArea(AccountArea):
         self._contact_of.clear()
         self._external.clear()
 
-    def to_state(self) -> dict[str, Any]:
-        """``{"events": [...]}``: every event, value as exact text, date in milliseconds."""
-        return {"events": [_event_state(event) for event in self]}
-
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace every event with those of ``data``; events of missing cards are skipped.
-
-        The cards' ``ORDER_*`` details come with the contacts and are not rewritten.
-        """
-        # Snapshots load into fresh accounts only, but this method is public: a card
-        # may still hold events, and keeping its bucket would count them twice.
-        for card in self.account.all_contacts():
-            card.set_extension(self.key, None)
-        self.reset()
-        for item in data.get("events", ()):
-            event = _event_from_state(item)
-            record = self.account.find(event.contact_id)
-            if record is None:
-                continue
-            bucket = self._bucket(record)
-            if bucket is None:
-                bucket = _ContactEvents()
-                record.set_extension(self.key, bucket)
-            self._index(event)
-            bucket.put(event)
-
-
-def _event_state(event: StoredEvent) -> dict[str, Any]:
-    return {
-        "eventId": event.event_id,
-        "contactId": event.contact_id,
-        "type": event.event_type,
-        "date": (event.date - _EPOCH) // _MS,
-        "description": event.description,
-        "products": event.products,
-        "location": event.location,
-        "value": None if event.value is None else f"{event.value:f}",
-        "details": {str(number): text for number, text in event.details},
-        "externalId": event.external_id,
-        "shopDomain": event.shop_domain,
-    }
-
-
-def _event_from_state(item: Mapping[str, Any]) -> StoredEvent:
-    try:
-        value = item.get("value")
-        return StoredEvent(
-            event_id=str(item["eventId"]),
-            contact_id=str(item["contactId"]),
-            event_type=str(item["type"]),
-            date=_EPOCH + int(item["date"]) * _MS,
-            description=item.get("description"),
-            products=item.get("products"),
-            location=item.get("location"),
-            value=None if value is None else Decimal(str(value)),
-            details=tuple(
-                sorted((int(number), str(text)) for number, text in item["details"].items())
-            ),
-            external_id=item.get("externalId"),
-            shop_domain=item.get("shopDomain"),
-        )
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as error:
-        raise ValueError(f"not an event of the events snapshot: {item!r}") from error
+    def restore_saved(self, record: ContactRecord, event: StoredEvent) -> None:
+        """Put back ``event`` of ``record`` as a state export saved it, after the card's
+        others (a state import: nothing is checked here; the card's ``ORDER_*`` details
+        come with the card and are not recomputed)."""
+        bucket = self._bucket(record)
+        if bucket is None:
+            bucket = _ContactEvents()
+            record.set_extension(self.key, bucket)
+        self._index(event)
+        bucket.put(event)

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Final, Literal
+from typing import ClassVar, Final, Literal
 
 import attrs
 
@@ -208,52 +208,17 @@ class ExportsArea(AccountArea):
         self._polls.clear()
         self._next = 1
 
-    def to_state(self) -> dict[str, Any]:
-        """Jobs (with their files), the next id and the processing time, JSON-ready."""
-        return {
-            "nextRequestId": self._next,
-            "processingSeconds": self._processing_time.total_seconds(),
-            "pollsUntilDone": self._polls_until_done,
-            "jobs": [
-                {
-                    "requestId": job.request_id,
-                    "kind": job.kind,
-                    "started": job.started.isoformat(),
-                    "readyAt": job.ready_at.isoformat(),
-                    "token": job.token,
-                    "content": job.content,
-                    "pollsNeeded": job.polls_needed,
-                    "polls": self._polls.get(job.request_id, 0),
-                }
-                for job in self._jobs.values()
-            ],
-        }
+    @property
+    def next_request_id(self) -> int:
+        """The ``requestId`` the next job gets."""
+        return self._next
 
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace the jobs with those of :meth:`to_state`'s ``data``."""
-        jobs = {}
-        polls = {}
-        for item in data.get("jobs", []):
-            job = ExportJob(
-                request_id=str(item["requestId"]),
-                kind=str(item["kind"]),
-                started=datetime.fromisoformat(item["started"]),
-                ready_at=datetime.fromisoformat(item["readyAt"]),
-                token=str(item["token"]),
-                content=str(item["content"]),
-                polls_needed=int(item.get("pollsNeeded", 0)),
-            )
-            jobs[job.request_id] = job
-            polls[job.request_id] = int(item.get("polls", 0))
-        # Everything is read and checked first: a refused load changes nothing.
-        processing = _checked_processing(timedelta(seconds=float(data.get("processingSeconds", 0))))
-        polls_until_done = _checked_polls(int(data.get("pollsUntilDone", 0)))
-        next_id = int(data.get("nextRequestId", len(jobs) + 1))
-        self._processing_time = processing
-        self._polls_until_done = polls_until_done
-        self._jobs = jobs
-        self._polls = polls
-        self._next = next_id
+    def restore_saved(self, jobs: Sequence[tuple[ExportJob, int]], next_request_id: int) -> None:
+        """Put back the jobs a state export saved, each with its polls so far, and the
+        next id (a state import: nothing is checked here)."""
+        self._jobs = {job.request_id: job for job, _ in jobs}
+        self._polls = {job.request_id: polls for job, polls in jobs}
+        self._next = next_request_id
 
 
 def _checked_processing(value: timedelta) -> timedelta:

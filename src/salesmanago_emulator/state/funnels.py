@@ -15,10 +15,10 @@ serves both; a company's campaigns (S4.5) are its persons' funnels.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Final
+from decimal import Decimal
+from typing import ClassVar, Final
 
 import attrs
 
@@ -299,6 +299,12 @@ class FunnelsArea(AccountArea):
             return sum(found.live.values())
         return found.live[funnel_key(found.stage(stage))]
 
+    def members(self, funnel: str) -> list[ContactRecord]:
+        """The cards standing in ``funnel`` (soft-deleted ones too), in the order they
+        joined it; FunnelNotFound if there is no such funnel."""
+        self.account.tick()
+        return list(self._funnel(funnel).members.values())
+
     def of_contact(self, record: ContactRecord) -> list[FunnelPlace]:
         """The places of a card in every funnel, in the order it joined them."""
         return places_of(record)
@@ -488,7 +494,7 @@ class FunnelsArea(AccountArea):
             if not record.deleted:
                 found.live[funnel_key(place.stage)] -= 1
 
-    # --- reset and snapshot ----------------------------------------------------------
+    # --- reset and state import ----------------------------------------------------------
 
     def reset(self) -> None:
         """Forget every funnel and every card's places; the default group stays."""
@@ -497,97 +503,20 @@ class FunnelsArea(AccountArea):
                 record.set_extension(_KEY, None)
         self._funnels.clear()
 
-    def to_state(self) -> dict[str, Any]:
-        """Funnels with their stages and members (places, transitions) as JSON-ready data."""
-        funnels = []
-        for found in self._funnels.values():
-            fkey = funnel_key(found.name)
-            members = []
-            for record in found.members.values():
-                places = _places(record)
-                place = places[fkey]
-                members.append(
-                    {
-                        "contactId": record.id,
-                        "joinOrder": list(places).index(fkey),  # S13.2: the card's order
-                        "stage": place.stage,
-                        "potValue": _text(place.pot_value),
-                        "createdOn": place.created_on.isoformat(),
-                        "modifiedOn": place.modified_on.isoformat(),
-                        "transitions": [
-                            {"stage": t.stage, "at": t.at.isoformat()} for t in place.transitions
-                        ],
-                    }
-                )
-            funnels.append(
-                {
-                    "name": found.name,
-                    "group": found.group,
-                    "potValue": _text(found.pot_value),
-                    "createdOn": found.created_on.isoformat(),
-                    "stages": list(found.stages),
-                    "members": members,
-                }
-            )
-        return {"defaultGroup": self.default_group, "funnels": funnels}
+    def restore_funnel(self, info: FunnelInfo, members: Sequence[ContactRecord]) -> None:
+        """Put back funnel ``info`` as a state export saved it, with its ``members`` in the
+        order they joined it; their places follow with :meth:`restore_places` (a state
+        import: nothing is checked here)."""
+        found = _Funnel(info.name, info.group, info.pot_value, info.stages, info.created_on)
+        found.members.update((record.id, record) for record in members)
+        self._funnels[funnel_key(info.name)] = found
 
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace the funnels with ``data`` from :meth:`to_state`; unknown contacts are skipped.
-
-        The contacts must be loaded first; the members' places go back on
-        their cards in the order each card joined its funnels (``joinOrder``;
-        without it, funnel order) and the live counts are recomputed.
-        """
-        self.reset()
-        joined: dict[str, list[tuple[float, int, str, FunnelPlace]]] = {}
-        records: dict[str, ContactRecord] = {}
-        self.default_group = str(data.get("defaultGroup", DEFAULT_GROUP))
-        for item in data.get("funnels", ()):
-            found = _Funnel(
-                item["name"],
-                item["group"],
-                _decimal(item.get("potValue")),
-                item["stages"],
-                datetime.fromisoformat(item["createdOn"]),
-            )
-            fkey = funnel_key(found.name)
-            self._funnels[fkey] = found
-            for member in item.get("members", ()):
-                record = self.account.find(member["contactId"])
-                if record is None:
-                    continue
-                place = FunnelPlace(
-                    funnel=found.name,
-                    stage=member["stage"],
-                    pot_value=_decimal(member.get("potValue")),
-                    created_on=datetime.fromisoformat(member["createdOn"]),
-                    modified_on=datetime.fromisoformat(member["modifiedOn"]),
-                    transitions=tuple(
-                        Transition(t["stage"], datetime.fromisoformat(t["at"]))
-                        for t in member.get("transitions", ())
-                    ),
-                )
-                order = member.get("joinOrder")
-                position = float("inf") if order is None else int(order)
-                held = joined.setdefault(record.id, [])
-                held.append((position, len(held), fkey, place))
-                records[record.id] = record
-                found.members[record.id] = record
-                if not record.deleted:
-                    found.live[funnel_key(place.stage)] += 1
-        for contact_id, held in joined.items():
-            held.sort(key=lambda item: item[:2])
-            records[contact_id].set_extension(_KEY, {fkey: place for _, _, fkey, place in held})
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+    def restore_places(self, record: ContactRecord, places: Sequence[FunnelPlace]) -> None:
+        """Put back the places of ``record`` in the order it joined their funnels, each
+        funnel restored before (a state import: nothing is checked here)."""
+        for place in places:
+            found = self._funnels[funnel_key(place.funnel)]
+            found.members.setdefault(record.id, record)
+            if not record.deleted:
+                found.live[funnel_key(place.stage)] += 1
+        record.set_extension(_KEY, {funnel_key(p.funnel): p for p in places} or None)

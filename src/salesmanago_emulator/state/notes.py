@@ -11,9 +11,8 @@ when it is removed for good.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Final
+from typing import ClassVar, Final
 
 import attrs
 
@@ -94,44 +93,7 @@ class NotesArea(AccountArea):
             record.set_extension(self.key, held)
         held.append(note)
 
-    # --- snapshot (reset and removal need nothing: notes live on the cards) -------
-
-    def to_state(self) -> dict[str, Any]:
-        """``{"notes": [...]}``: every note with its ``contactId``, instants as ISO-8601."""
-        return {
-            "notes": [
-                {
-                    "id": note.id,
-                    "contactId": record.id,
-                    "note": note.text,
-                    "priv": note.private,
-                    "author": note.author,
-                    "createdOn": note.created_on.isoformat(),
-                }
-                for record in self.account.all_contacts()
-                for note in self.of(record)
-            ]
-        }
-
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace every note with those in ``data`` (contacts must be loaded first).
-
-        A note naming a contact the account lacks raises ``ValueError``.
-        """
-        loaded: list[tuple[ContactRecord, Note]] = []
-        for raw in data.get("notes", ()):
-            record = self.account.find(str(raw["contactId"]))
-            if record is None:
-                raise ValueError(f"note {raw['id']!r} names unknown contact {raw['contactId']}")
-            note = Note(
-                id=str(raw["id"]),
-                text=str(raw["note"]),
-                private=bool(raw["priv"]),
-                author=str(raw["author"]),
-                created_on=datetime.fromisoformat(raw["createdOn"]),
-            )
-            loaded.append((record, note))
-        for record in self.account.all_contacts():
-            record.set_extension(self.key, None)
-        for record, note in loaded:
-            self._append(record, note)
+    def restore_saved(self, record: ContactRecord, note: Note) -> None:
+        """Put back ``note`` of ``record`` as a state export saved it, after the card's
+        others (a state import: nothing is checked here)."""
+        self._append(record, note)

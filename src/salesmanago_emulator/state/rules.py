@@ -426,6 +426,11 @@ class RulesArea(AccountArea):
             raise WorkflowNotFound(workflow_id)
         return workflow
 
+    @property
+    def next_workflow_id(self) -> int:
+        """The id the next workflow gets (ids are never reused)."""
+        return self._next_workflow_id
+
     def workflows(self, *, include_deleted: bool = False) -> list[Workflow]:
         """The workflows by id (what ``workflow/list`` answers: non-deleted ones)."""
         return [w for w in self._workflows.values() if include_deleted or not w.deleted]
@@ -550,7 +555,7 @@ class RulesArea(AccountArea):
         """The workflow runs of contact ``key`` (soft-deleted too), oldest first."""
         return list(self._workflow_runs.get(self._record(key).id, ()))
 
-    # --- contact hooks, reset, snapshot ----------------------------------------------
+    # --- contact hooks, reset, state import ----------------------------------------------
 
     def contact_removed(self, record: ContactRecord) -> None:
         """A contact gone for good takes its runs with it."""
@@ -566,7 +571,8 @@ class RulesArea(AccountArea):
         self._workflow_runs.clear()
 
     def to_state(self) -> dict[str, Any]:
-        """Rules, workflows (deleted too), the next workflow id, and every run."""
+        """Rules, workflows (deleted too), the next workflow id, and every run, JSON-ready:
+        the control API's ``rules`` answer."""
         return {
             "rules": [rule.to_state() for rule in self._rules.values()],
             "workflows": [workflow.to_state() for workflow in self._workflows.values()],
@@ -592,76 +598,27 @@ class RulesArea(AccountArea):
             ],
         }
 
-    def load_state(self, data: Mapping[str, Any]) -> None:
-        """Replace everything with ``data`` from :meth:`to_state` (contacts load first).
+    def all_runs(self) -> tuple[list[RuleRun], list[WorkflowRun]]:
+        """Every rule run and every workflow run, contact by contact, oldest first."""
+        return (
+            [run for runs in self._rule_runs.values() for run in runs],
+            [run for runs in self._workflow_runs.values() for run in runs],
+        )
 
-        A run naming an unknown contact, rule or workflow raises ``ValueError``
-        and changes nothing.
-        """
-        rules = {str(raw["id"]): _rule_from_state(raw) for raw in data.get("rules", ())}
-        workflows = {int(raw["id"]): _workflow_from_state(raw) for raw in data.get("workflows", ())}
-        next_id = int(data.get("nextWorkflowId", max(workflows, default=0) + 1))
-        if workflows and next_id <= max(workflows):
-            raise ValueError(f"nextWorkflowId {next_id} is not above the workflow ids")
-        rule_runs: dict[str, list[RuleRun]] = {}
-        for raw in data.get("ruleRuns", ()):
-            run = RuleRun(
-                rule_id=str(raw["ruleId"]),
-                contact_id=self._known_contact(raw),
-                ran_at=datetime.fromisoformat(raw["ranAt"]),
-                due_at=datetime.fromisoformat(raw["dueAt"]),
-            )
-            if run.rule_id not in rules:
-                raise ValueError(f"a rule run names unknown rule {run.rule_id!r}")
-            rule_runs.setdefault(run.contact_id, []).append(run)
-        workflow_runs: dict[str, list[WorkflowRun]] = {}
-        for raw in data.get("workflowRuns", ()):
-            wrun = WorkflowRun(
-                workflow_id=int(raw["workflowId"]),
-                contact_id=self._known_contact(raw),
-                ran_at=datetime.fromisoformat(raw["ranAt"]),
-            )
-            if wrun.workflow_id not in workflows:
-                raise ValueError(f"a workflow run names unknown workflow {wrun.workflow_id}")
-            workflow_runs.setdefault(wrun.contact_id, []).append(wrun)
-        self._rules, self._workflows, self._next_workflow_id = rules, workflows, next_id
-        self._rule_runs, self._workflow_runs = rule_runs, workflow_runs
-
-    def _known_contact(self, raw: Mapping[str, Any]) -> str:
-        contact_id = str(raw["contactId"])
-        if self.account.find(contact_id) is None:
-            raise ValueError(f"a run names unknown contact {contact_id}")
-        return contact_id
-
-
-def _rule_from_state(raw: Mapping[str, Any]) -> Rule:
-    return Rule(
-        id=str(raw["id"]),
-        name=str(raw["name"]),
-        shared=bool(raw["shared"]),
-        active=bool(raw["active"]),
-        deleted=bool(raw["deleted"]),
-        delay_conditions_check=bool(raw["delayConditionsCheck"]),
-        delay_conditions_value=raw.get("delayConditionsValue"),
-        delay_conditions_period=raw.get("delayConditionsPeriod"),
-        max_fire_times=raw.get("maxFireTimes"),
-        min_fire_interval=raw.get("minFireInterval"),
-        check_again=bool(raw["checkAgain"]),
-        check_again_after=raw.get("checkAgainAfter"),
-        events=check_objects(raw.get("events", ()), "events"),
-        conditions=check_objects(raw.get("conditions", ()), "conditions"),
-        actions=check_objects(raw.get("actions", ()), "actions"),
-        created_by=str(raw["createdBy"]),
-        created_on=datetime.fromisoformat(raw["createdOn"]),
-    )
-
-
-def _workflow_from_state(raw: Mapping[str, Any]) -> Workflow:
-    return Workflow(
-        id=int(raw["id"]),
-        name=str(raw["name"]),
-        deleted=bool(raw["deleted"]),
-        max_fire_times=raw.get("maxFireTimes"),
-        min_fire_interval=raw.get("minFireInterval"),
-        created_on=datetime.fromisoformat(raw["createdOn"]),
-    )
+    def restore_saved(
+        self,
+        rules: Sequence[Rule],
+        workflows: Sequence[Workflow],
+        next_workflow_id: int,
+        runs: tuple[Sequence[RuleRun], Sequence[WorkflowRun]],
+    ) -> None:
+        """Put back what a state export saved: rules, workflows (deleted ones too), the
+        next workflow id and the runs (as :meth:`all_runs` lists them); a state import:
+        nothing is checked here."""
+        self._rules = {rule.id: rule for rule in rules}
+        self._workflows = {workflow.id: workflow for workflow in workflows}
+        self._next_workflow_id = next_workflow_id
+        for run in runs[0]:
+            self._rule_runs.setdefault(run.contact_id, []).append(run)
+        for wrun in runs[1]:
+            self._workflow_runs.setdefault(wrun.contact_id, []).append(wrun)

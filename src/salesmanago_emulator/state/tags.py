@@ -82,6 +82,16 @@ class TagsArea(AccountArea):
 
         return self.account.change(key, apply)
 
+    def creation_times(self) -> dict[str, datetime]:
+        """When each tag the cards carry (soft-deleted ones too) was first used (S5.3)."""
+        self.account.tick()
+        return self.account.store.tags.creation_times()
+
+    def restore_created(self, tag: str, when: datetime) -> None:
+        """Set the first use of ``tag``, which a card carries, back to ``when`` as a state
+        export saved it (a state import: nothing is checked here)."""
+        self.account.store.tags.restore_created(tag, when)
+
     def list(self, order: Literal["name", "created"] = "name") -> builtins.list[TagCount]:
         """The account's tags with live-contact counts, by name or by creation (S5.3, S3.1)."""
         self.account.tick()

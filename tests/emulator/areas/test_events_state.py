@@ -17,6 +17,7 @@ from salesmanago_emulator.errors import (
     LimitExceeded,
     ReadOnlyOwner,
 )
+from salesmanago_emulator.snapshot import dump_area
 from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.events import (
     EVENT_TYPES,
@@ -336,14 +337,14 @@ def test_s1_4_owners_read_only_owner_and_non_user(account_a: Account) -> None:
     record = account_a.find("jan@example.com")
     assert record is not None
     [stored] = account_a.events.events_of(record)
-    before = account_a.events.to_state()
+    before = dump_area(account_a, "events")
     with pytest.raises(ReadOnlyOwner):
         account_a.events.update(stored.event_id, EventWrite(description="x"), A_SECOND)
     with pytest.raises(ReadOnlyOwner):
         account_a.events.delete(A_SECOND, event_id=stored.event_id)
     with pytest.raises(AuthenticationFailed):
         account_a.events.add(ev(), "stranger@example.com", email="jan@example.com")
-    assert account_a.events.to_state() == before
+    assert dump_area(account_a, "events") == before
     assert account_a.events.events_of(record) == [stored]
 
 
@@ -497,23 +498,12 @@ def test_s3_3_permanent_delete_and_purge_remove_events(
 # --- snapshot and reset -------------------------------------------------------------
 
 
-def test_area_snapshot_round_trip_and_reset(account_a: Account) -> None:
-    one = add(account_a, buy("20.01", external_id="o", details={2: "PLN"}, shop_domain="s.pl"))
-    add(account_a, ev("CART"), "ola@example.com")
-    state = account_a.events.to_state()
-    assert state["events"][0]["value"] == "20.01"
-    account_a.events.load_state({"events": []})
-    assert len(account_a.events) == 0
-    account_a.events.load_state(state)
-    assert account_a.events.to_state() == state
-    assert account_a.events.get(one).details == ((2, "PLN"),)
-    assert add(account_a, buy("10.00", external_id="o")) == one
-    assert account_a.events.ecommerce_summary("jan@example.com").total_value == Decimal("10.00")
-    with pytest.raises(ValueError, match="not an event"):
-        account_a.events.load_state({"events": [{"eventId": "x"}]})
+def test_area_reset_forgets_the_events(account_a: Account) -> None:
+    """(The state export: ``tests/emulator/snapshot/test_snapshot_events.py``.)"""
+    add(account_a, buy("20.01", external_id="o", details={2: "PLN"}, shop_domain="s.pl"))
     account_a.reset()
     assert len(account_a.events) == 0
-    assert account_a.events.to_state() == {"events": []}
+    assert dump_area(account_a, "events") == []
 
 
 def test_area_is_attached_and_isolated(account_a: Account, account_b: Account) -> None:

@@ -211,15 +211,17 @@ def test_file_get_is_logged_and_other_gets_are_refused(api: Api, emu: Emulator) 
     assert api.send(url.removeprefix("/api/"), api.body()).status_code == 404
 
 
-def test_reset_forgets_jobs_and_snapshot_round_trips(api: Api, account_a: Account) -> None:
-    """The area's reset and its JSON-ready state (AccountArea protocol)."""
+def test_reset_forgets_jobs_and_snapshot_round_trips(
+    api: Api, emu: Emulator, account_a: Account
+) -> None:
+    """The area's reset, and its jobs through the state export (files and ids)."""
     _seed(api, "a@example.com")
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
-    state = account_a.exports.to_state()
+    saved = emu.export_state()
     account_a.exports.reset()
     assert api.fail(STATUS, requestId=request_id)
     assert api.ok(EXPORT, page=0, size=10)["requestId"] == "1"
-    account_a.exports.load_state(state)
+    emu.import_state(saved)
     assert [c["email"] for c in _file(api, request_id)["contacts"]] == ["a@example.com"]
     assert api.ok(EXPORT, page=0, size=10)["requestId"] == "2"
 

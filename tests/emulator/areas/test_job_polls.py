@@ -96,42 +96,23 @@ def test_s1_2_polls_count_per_account(api: Api, api_b: Api, emu: Emulator) -> No
 
 
 def test_polls_survive_the_snapshot_and_reset_keeps_the_setting(
-    api: Api, account_a: Account
+    api: Api, emu: Emulator, account_a: Account
 ) -> None:
-    """to_state/load_state keep the setting, each job's needed polls and its count."""
+    """The state export keeps the setting, each job's needed polls and its count."""
     account_a.exports.polls_until_done = 2
     request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
     api.ok(STATUS, requestId=request_id)
-    state = account_a.exports.to_state()
+    saved = emu.export_state()
+    state = next(a for a in saved["accounts"] if a["clientId"] == A_ID)["exports"]
     assert state["pollsUntilDone"] == 2
     assert (state["jobs"][0]["pollsNeeded"], state["jobs"][0]["polls"]) == (2, 1)
     account_a.exports.polls_until_done = 0
     account_a.exports.reset()
     assert account_a.exports.polls_until_done == 0
-    account_a.exports.load_state(state)
-    assert account_a.exports.polls_until_done == 2
+    emu.import_state(saved)
+    assert emu.account(A_ID).exports.polls_until_done == 2
     assert "fileUrl" not in api.ok(STATUS, requestId=request_id)  # poll 2
     assert "fileUrl" in api.ok(STATUS, requestId=request_id)  # poll 3
-
-
-def test_load_state_with_a_bad_setting_changes_nothing(account_a: Account) -> None:
-    account_a.exports.polls_until_done = 1
-    state = account_a.exports.to_state()
-    with pytest.raises(ValueError, match="polls_until_done"):
-        account_a.exports.load_state({**state, "processingSeconds": 5, "pollsUntilDone": -1})
-    assert account_a.exports.polls_until_done == 1
-    assert account_a.exports.processing_time == timedelta(0)
-
-
-def test_load_state_with_a_bad_next_id_changes_nothing(api: Api, account_a: Account) -> None:
-    """The next request id is checked before the jobs and settings are replaced."""
-    account_a.exports.polls_until_done = 1
-    api.ok(EXPORT, page=0, size=10)
-    before = account_a.exports.to_state()
-    other = {**before, "processingSeconds": 5, "pollsUntilDone": 3, "jobs": []}
-    with pytest.raises(ValueError, match="bad"):
-        account_a.exports.load_state({**other, "nextRequestId": "bad"})
-    assert account_a.exports.to_state() == before
 
 
 def test_whole_emulator_state_round_trip_keeps_poll_counts(emu: Emulator, api: Api) -> None:

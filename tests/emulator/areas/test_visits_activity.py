@@ -13,6 +13,7 @@ from routes_helpers import A_ID, B_ID, NOW, NOW_MS, OMIT, Api
 from salesmanago import AsyncSalesManago, ContactUpsert, ExportDataType, SalesManago
 from salesmanago_emulator import Account, ContactNotFound, Emulator, FrozenClock, InvalidField
 from salesmanago_emulator.control import ControlError
+from salesmanago_emulator.snapshot import dump_area
 
 ACTIVITY = "contact/recentActivity"
 HOUR_MS = 3_600_000
@@ -136,13 +137,13 @@ def test_visit_refusals_name_field_and_rule_and_change_nothing(
     api: Api, account_a: Account, fields: dict[str, Any], field: str, rule: str
 ) -> None:
     api.upsert("ann@example.com")
-    before = (account_a.activity.to_state(), full(api, "ann@example.com"))
+    before = (dump_area(account_a, "activity"), full(api, "ann@example.com"))
     arguments: dict[str, Any] = {"url": "https://x.example/", "points": 4, **fields}
     with pytest.raises(InvalidField) as caught:
         account_a.activity.record("ann@example.com", **arguments)
     assert caught.value.field == field
     assert rule in str(caught.value)
-    assert (account_a.activity.to_state(), full(api, "ann@example.com")) == before
+    assert (dump_area(account_a, "activity"), full(api, "ann@example.com")) == before
 
 
 def test_s3_2_visit_needs_a_live_contact(api: Api, account_a: Account) -> None:
@@ -152,7 +153,7 @@ def test_s3_2_visit_needs_a_live_contact(api: Api, account_a: Account) -> None:
     for key in ("ann@example.com", "nobody@example.com"):
         with pytest.raises(ContactNotFound):
             account_a.activity.record(key, url="https://x.example/")
-    assert account_a.activity.to_state() == {"visits": []}
+    assert dump_area(account_a, "activity") == []
 
 
 # --- deletion -----------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def test_s3_3_permanent_delete_and_purge_drop_visits(
     api.ok("contact/delete", email="cat@example.com")
     clock.advance(timedelta(days=1))
     account_a.run_due_purge()
-    assert account_a.activity.to_state() == {"visits": []}
+    assert dump_area(account_a, "activity") == []
     api.upsert("ann@example.com")  # a new card with the address starts with no visits
     assert full(api, "ann@example.com")["contactVisits"] == []
 
@@ -421,45 +422,34 @@ def test_control_visits_record_refusals(
     with pytest.raises(ControlError, match=message) as caught:
         emu.control("visits/record", body)
     assert caught.value.status == status
-    assert emu.account(A_ID).activity.to_state() == {"visits": []}
+    assert dump_area(emu.account(A_ID), "activity") == []
 
 
 # --- area protocol ------------------------------------------------------------------------
 
 
 def test_reset_and_snapshot_round_trip(emu: Emulator, api: Api, account_a: Account) -> None:
-    """to_state/load_state keep every visit (anonymous too) in order; reset forgets
-    them; the whole emulator's export/import keeps them."""
+    """The state export keeps every visit (anonymous too) in order; reset forgets
+    them; an import brings them back, reports included."""
     _traffic(api, account_a)
-    state = account_a.activity.to_state()
-    assert len(state["visits"]) == 7
+    state = dump_area(account_a, "activity")
+    assert len(state) == 7
     before = activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True)
-    account_a.activity.reset()
-    assert account_a.activity.to_state() == {"visits": []}
-    account_a.activity.load_state(state)
-    assert account_a.activity.to_state() == state
-    assert activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True) == before
     exported = emu.export_state()
+    account_a.activity.reset()
+    assert dump_area(account_a, "activity") == []
     emu.import_state(exported)
-    assert emu.account(A_ID).activity.to_state() == state
+    assert dump_area(emu.account(A_ID), "activity") == state
+    assert activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True) == before
     assert emu.export_state() == exported
-    assert emu.account(B_ID).activity.to_state() == {"visits": []}
+    assert dump_area(emu.account(B_ID), "activity") == []
 
 
 def test_account_reset_forgets_visits(api: Api, account_a: Account) -> None:
     _traffic(api, account_a)
     account_a.reset()
-    assert account_a.activity.to_state() == {"visits": []}
+    assert dump_area(account_a, "activity") == []
     assert account_a.activity.anonymous == ()
-
-
-def test_load_state_naming_an_unknown_contact_changes_nothing(api: Api, account_a: Account) -> None:
-    _traffic(api, account_a)
-    state = account_a.activity.to_state()
-    bad = {"visits": [{**state["visits"][0], "contactId": "no-such-id"}]}
-    with pytest.raises(ValueError, match="unknown contact"):
-        account_a.activity.load_state(bad)
-    assert account_a.activity.to_state() == state
 
 
 def test_visit_date_defaults_to_the_injected_clock(

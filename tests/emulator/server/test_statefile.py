@@ -16,7 +16,7 @@ from server_helpers import CLIENT_ID, request, signed
 
 from salesmanago import ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, EmulatorServer
-from salesmanago_emulator.snapshot import SnapshotError, import_state
+from salesmanago_emulator.snapshot import SnapshotError
 from salesmanago_emulator.statefile import StateFile, read_state, write_atomic
 
 
@@ -172,7 +172,7 @@ def test_kill_9_mid_load_keeps_every_acknowledged_write(
     assert cut_off.is_set()  # killed in the middle of the load
     assert len(acknowledged) > 25
 
-    import_state(Emulator(), read_state(state))  # the file loads as it was left
+    Emulator().import_state(read_state(state))  # the file loads as it was left
 
     second, url = _start(state, "--account", account, "--now", "2030-01-01T00:00:00Z")
     processes.append(second)

@@ -1,0 +1,59 @@
+"""Snapshot of the activity area (S16.1): visits, anonymous ones too, in recording order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from snapshot_helpers import CLIENT_ID, area, assert_refused, exported, imported
+
+from salesmanago_emulator.snapshot import dump_area
+
+
+def test_visits_round_trip_in_recording_order() -> None:
+    data = exported()
+    known, anonymous = area(data, "activity")
+    assert (known["source"], known["sourceDetail"], known["points"]) == ("SEARCH", "google", 3)
+    assert (anonymous["contactId"], anonymous["source"], anonymous["ip"]) == (None, "DIRECT", None)
+    target = imported(data)
+    account = target.account(CLIENT_ID)
+    assert dump_area(account, "activity") == area(data, "activity")
+    assert [v.url for v in account.activity.anonymous] == ["https://shop.example.com/anon"]
+    buyer = account.find_live("buyer@example.com")
+    assert [v.points for v in account.activity.of(buyer)] == [3]
+    assert buyer.score == 3  # the points are on the card once, not added again
+    later = account.activity.record(None, url="https://shop.example.com/next")
+    assert later is not None
+    assert later.seq == 3
+    now = account.clock.now()
+    assert len(account.activity.between(now - timedelta(hours=1), now)) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "problem"),
+    [
+        (lambda v: v.update(contactId="no-such-id"), "contactId", "names no card of the account"),
+        (lambda v: v.update(source="search"), "source", "must be written 'SEARCH'"),
+        (lambda v: v.update(source=" "), "source", "must not be empty"),
+        (lambda v: v.update(url=" https://x/"), "url", "must be written 'https://x/'"),
+        (lambda v: v.update(url="u" * 2049), "url", "must be at most 2048 characters"),
+        (lambda v: v.update(sourceDetail="d" * 256), "sourceDetail", "must be at most 255"),
+        (lambda v: v.update(sourceDetail=" "), "sourceDetail", "must be left out"),
+        (lambda v: v.update(duration=-1), "duration", "must be at least 0 (got -1)"),
+        (lambda v: v.update(points="3"), "points", "must be an integer"),
+        (lambda v: v.update(date="2026-01-15T10:06:00"), "date", "must be a timezone-aware"),
+    ],
+)
+def test_bad_visit_is_refused_by_path(change: Any, path: str, problem: str) -> None:
+    assert_refused(
+        lambda d: change(area(d, "activity")[0]), f"accounts[0].activity[0].{path}", problem
+    )
+
+
+def test_visit_ids_are_unique() -> None:
+    assert_refused(
+        lambda d: area(d, "activity")[1].update(id=area(d, "activity")[0]["id"]),
+        "accounts[0].activity[1].id",
+        "repeats",
+    )
