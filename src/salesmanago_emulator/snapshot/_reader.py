@@ -196,7 +196,8 @@ class Value:
         return self._within(number, minimum)
 
     def money(self) -> Decimal:
-        """An exact amount written as a decimal string (``"10.50"``), as the export writes it."""
+        """An exact amount written as a plain decimal string (``"10.50"``, not ``"1E+1"``),
+        as the export writes it."""
         text = self.text()
         try:
             amount = Decimal(text)
@@ -204,6 +205,7 @@ class Value:
             self._refuse_type(RULE_MONEY)
         if not amount.is_finite() or text != text.strip():
             self._refuse_type(RULE_MONEY)
+        self.stored(text, f"{amount:f}")
         return self._within(amount)
 
     def _within(self, number: _N, minimum: int | None = None, maximum: int | None = None) -> _N:

@@ -5,7 +5,8 @@ the cards under ``areas.<key>``, most wrapped in an object
 (``{"notes": [...]}``); exports before the areas were renamed used the keys
 ``jobs`` and ``visits`` for what are now ``exports`` and ``activity``. Its
 events spelled their type ``type``, their date in milliseconds and their
-details as ``{"1": ...}``. Only the shape changes here: every value is then
+details as ``{"1": ...}``; funnel amounts could be written ``"1E+1"``. Only the
+shape and these spellings change here: every value is then
 checked by the version 2 reader, and a refusal names its version 2 path
 (``accounts[0].notes[3].priv`` for ``accounts[0].areas.notes.notes[3].priv``).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, Final
 
 from ..clock import utc_iso
@@ -94,10 +96,36 @@ def _instant(ms: Any) -> Any:
     return ms
 
 
+def _funnels(state: Any) -> Any:
+    """Amounts as plain decimal strings (version 1 wrote ``str(Decimal)``: ``"1E+1"``)."""
+    funnels = state.get("funnels") if isinstance(state, Mapping) else None
+    if not isinstance(funnels, list):
+        return state
+    out = []
+    for funnel in funnels:
+        if isinstance(funnel, Mapping):
+            members = funnel.get("members")
+            funnel = _amount(funnel)
+            if isinstance(members, list):
+                funnel["members"] = [_amount(m) if isinstance(m, Mapping) else m for m in members]
+        out.append(funnel)
+    return {**state, "funnels": out}
+
+
+def _amount(item: Mapping[str, Any]) -> dict[str, Any]:
+    value = item.get("potValue")
+    try:
+        plain = f"{Decimal(value):f}" if isinstance(value, str) else value
+    except ArithmeticError:
+        plain = value
+    return {**item, "potValue": plain} if "potValue" in item else dict(item)
+
+
 _AREAS: Final[Mapping[str, Callable[[Any], Any]]] = {
     "notes": _unwrap("notes"),
     "tasks": _unwrap("tasks"),
     "coupons": _unwrap("coupons"),
     "events": _events,
     "activity": _unwrap("visits"),
+    "funnels": _funnels,
 }

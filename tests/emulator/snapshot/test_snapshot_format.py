@@ -27,8 +27,11 @@ from snapshot_helpers import (
 )
 
 from salesmanago_emulator import Conflict, ContactNotFound, Emulator, FrozenClock, SystemClock
+from salesmanago_emulator._jsoncodec import encode_json
+from salesmanago_emulator.control import ControlError
 from salesmanago_emulator.snapshot import AREAS, FORMAT, VERSION, SnapshotError, load_state
 from salesmanago_emulator.state import ContactWrite
+from salesmanago_emulator.statefile import StateFile
 
 V1_STATE: Path = Path(__file__).parent / "v1_state.json"
 """An export of :func:`snapshot_helpers.populated` by the version 1 code."""
@@ -304,6 +307,17 @@ def test_v1_areas_named_jobs_and_visits_import_as_exports_and_activity() -> None
     assert imported(old).export_state() == imported(_v1()).export_state()
 
 
+def test_v1_funnel_amounts_in_exponent_form_are_read_as_plain_decimals() -> None:
+    """Version 1 wrote a funnel's amounts with ``str(Decimal)``: ``"1E+1"`` for a ten
+    sent as ``1e1``; version 2 writes ``"10"`` and refuses the other spelling."""
+    old = _v1()
+    sales = _account(old)["areas"]["funnels"]["funnels"][0]
+    sales["potValue"] = "1E+1"
+    sales["members"][0]["potValue"] = "7.250"
+    funnels = _account(imported(old).export_state())["funnels"]["funnels"]
+    assert (funnels[0]["potValue"], funnels[0]["members"][0]["potValue"]) == ("10", "7.250")
+
+
 def test_v1_bad_value_is_refused_by_its_version_2_path() -> None:
     old = _v1()
     _account(old)["areas"]["notes"]["notes"][1]["priv"] = "false"
@@ -323,3 +337,43 @@ def test_v1_unknown_area_is_refused_by_name() -> None:
     with pytest.raises(SnapshotError) as caught:
         fresh().import_state(copy.deepcopy(old))
     assert caught.value.path == "accounts[0].nope"
+
+
+# --- the doors: the control API's state/import and the --state file -----------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: _account(d)["notes"][1].update(priv="false"), "accounts[0].notes[1].priv"),
+        (lambda d: _account(d)["users"].append("not-an-email"), "accounts[0].users[3]"),
+        (
+            lambda d: _account(d)["contacts"][0]["tags"][0].update(tag="lower case!"),
+            "accounts[0].contacts[0].tags[0].tag",
+        ),
+        (
+            lambda d: _account(d)["contacts"][0].update(score=10**100),
+            "accounts[0].contacts[0].score",
+        ),
+    ],
+)
+def test_control_state_import_and_the_state_file_refuse_by_path(
+    change: Any, where: str, tmp_path: Path
+) -> None:
+    """Issue 11's reproductions through ``state/import`` (400 naming the path, nothing
+    changed) and through the ``--state`` file (the server does not start: SnapshotError)."""
+    data = exported()
+    change(data)
+    target = fresh()
+    before = target.export_state()
+    with pytest.raises(ControlError) as caught:
+        target.control("state/import", {"state": data})
+    assert caught.value.status == 400
+    assert f"{where}: " in caught.value.messages[0]
+    assert target.export_state() == before
+    path = tmp_path / "state.json"
+    path.write_text(encode_json(data), encoding="utf-8")
+    with pytest.raises(SnapshotError) as error:
+        StateFile(path, target).load()
+    assert error.value.path == where
+    assert target.export_state() == before

@@ -86,6 +86,10 @@ def test_money_is_a_decimal_string() -> None:
     assert refused(Value.money, 10.5).startswith("must be a string")
     for bad in ("ten", "Infinity", "NaN", " 1", ""):
         assert refused(Value.money, bad).startswith("must be a decimal number written as a string")
+    assert refused(Value.money, "1E+1") == (
+        "must be written '10', as the platform stores it (got '1E+1')"
+    )
+    assert refused(Value.money, "+5").startswith("must be written '5'")
 
 
 def test_instant_is_aware_and_in_utc() -> None:
