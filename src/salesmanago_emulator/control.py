@@ -50,9 +50,12 @@ from urllib.parse import parse_qsl
 import attrs
 
 from ._jsoncodec import decode_json, encode_json
-from ._router import TEXT_INTERNAL, TEXT_NOT_JSON, TEXT_NOT_OBJECT, CallRecord
+from ._router import CallRecord
 from .clock import FrozenClock, is_aware, parse_iso, utc_iso
 from .errors import (
+    TEXT_INTERNAL,
+    TEXT_NOT_JSON,
+    TEXT_NOT_OBJECT,
     CompanyNotFound,
     ContactNotFound,
     EmulatorError,

@@ -125,6 +125,47 @@ RULE_BETWEEN: Final = "must be between {minimum} and {maximum} (got {value})"
 RULE_LENGTH_OR_COUPON: Final = "is required when no coupon is given"
 """``addContactCoupon`` with neither ``length`` nor ``coupon`` (S8.1)."""
 
+RULE_BOOLEAN: Final = "must be a boolean"
+"""A field that must be ``true`` or ``false`` is not."""
+RULE_MIN: Final = "must be at least {minimum}"
+"""A number under its minimum."""
+RULE_MAX: Final = "must be at most {maximum}"
+"""A number over its maximum."""
+RULE_OBJECT: Final = "must be an object"
+"""A field that must be a JSON object is not."""
+RULE_LIST: Final = "must be a list"
+"""A field that must be a JSON array is not."""
+RULE_LIST_OF_STRINGS: Final = "must be a list of strings"
+"""A list holding something other than strings."""
+RULE_LIST_OF_OBJECTS: Final = "must be a list of objects"
+"""A list holding something other than objects."""
+RULE_STRING_OR_LIST: Final = "must be a list of strings or a comma-separated string"
+"""A field taking either a list of strings or one comma-separated string."""
+RULE_STRING_OR_NUMBER: Final = "must be a string or a number"
+"""A field taking a string or a number."""
+RULE_NUMBER_VALUE: Final = "must be a number or a numeric string"
+"""A number given as something that does not read as one."""
+RULE_DATE_VALUE: Final = (
+    "must be a timestamp in milliseconds or seconds, a numeric string or an ISO-8601 date-time"
+)
+"""A date that reads as none of the forms of protocol §13.2."""
+RULE_TO_BEFORE_FROM: Final = "must not be before 'from'"
+"""A range whose ``to`` is before its ``from``."""
+RULE_REQUEST_TIME: Final = (
+    "must be a UNIX timestamp in seconds or milliseconds (a number or a numeric string)"
+)
+"""A ``requestTime`` that is no timestamp (protocol §2.1)."""
+RULE_UNKNOWN_JOB: Final = "names no job of this account (got {value})"
+"""A ``requestId`` this account never answered (grade D)."""
+RULE_ZERO_OR_MORE: Final = "must be 0 or more (got {value})"
+"""A duration below zero."""
+RULE_JSON_VALUES: Final = "must hold JSON values only"
+"""Data holding something JSON cannot carry."""
+RULE_JSON_FINITE: Final = "must hold JSON values only (no NaN or infinity)"
+"""Data holding NaN or an infinity."""
+RULE_STRING_KEYS: Final = "must have string keys"
+"""An object whose keys are not all strings."""
+
 # --- other refusals (grade D) -----------------------------------------------------
 
 TEXT_LAST_OWNER: Final = (
@@ -141,6 +182,46 @@ TEXT_READ_ONLY: Final = "Owner {owner} has read-only access to contact {contact}
 """A read-only owner trying to change a contact (S1.4)."""
 TEXT_EVENT_NOT_FOUND: Final = "Event not found: {key}"
 """No event has this ``eventId`` (or ``externalId``) in the account (S7.2)."""
+
+# --- informative texts of successful answers (grade D) ----------------------------
+
+TEXT_NOTE_ADDED: Final = "Note added"
+"""The ``message`` of a successful ``addNote`` (protocol §3.1: success with text)."""
+TEXT_JOB_RUNNING: Final = "Export {request_id} in progress"
+"""``job/status``'s ``message`` while a job runs."""
+
+# --- the HTTP edge (grade D) ------------------------------------------------------
+
+TEXT_NOT_IMPLEMENTED: Final = "Path {path} is not implemented by the emulator"
+"""A path the emulator does not serve (HTTP 404)."""
+TEXT_METHOD_NOT_ALLOWED: Final = "Method {method} is not allowed: the API takes POST requests only"
+"""Another method than ``POST`` on an API path (HTTP 405)."""
+TEXT_NOT_JSON: Final = "Request body is not valid JSON"
+"""A body that does not decode (HTTP 400)."""
+TEXT_NOT_OBJECT: Final = "Request body must be a JSON object"
+"""A body that decodes to something other than an object (HTTP 400)."""
+TEXT_NUMBER_OUT_OF_RANGE: Final = (
+    "Request body holds a number out of range: {number} "
+    "(at most {limit} digits, exponent within ±{limit})"
+)
+"""A JSON number with too many digits or too large an exponent (HTTP 400)."""
+TEXT_INTERNAL: Final = "Internal emulator error"
+"""An unexpected failure inside the emulator (HTTP 500); the traceback goes to the log."""
+TEXT_FILE_NOT_FOUND: Final = "Export file not found (unknown, not ready yet, or a wrong link)"
+"""The HTTP 404 answer to a ``GET`` of no ready export file."""
+
+# --- injected faults (grade D) ----------------------------------------------------
+
+TEXT_RATE_LIMITED: Final = "Too many requests (injected fault)"
+"""The answer of an injected ``rate_limit`` (HTTP 429)."""
+TEXT_HTTP_ERROR: Final = "HTTP {status} (injected fault)"
+"""The answer of an injected ``http_error``."""
+TEXT_CONNECT: Final = "Injected fault: connection dropped before the request reached the platform"
+"""The text of an injected ``connect_error``."""
+TEXT_TIMEOUT_BEFORE: Final = "Injected fault: read timeout, the request was not applied"
+"""The text of an injected ``read_timeout`` before the request is applied."""
+TEXT_TIMEOUT_AFTER: Final = "Injected fault: read timeout after the request was applied"
+"""The text of an injected ``read_timeout`` after the request is applied."""
 
 
 class EmulatorError(Exception):
