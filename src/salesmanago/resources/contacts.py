@@ -23,25 +23,19 @@ from .._calls import (
     item_ref,
     renumber_item_refs,
 )
-from .._validation import (
-    CheckedUpsert,
-    check_aware,
-    check_count,
-    check_email,
-    check_positive,
-    check_upsert,
-    in_item,
-)
+from .._validation import check_aware, check_count, check_email, check_positive, in_item
 from ..errors import ValidationError
 from ..models.common import Addressee
 from ..models.contacts import (
     BatchUpsertItem,
     BatchUpsertResult,
+    CheckedUpsert,
     Contact,
     ContactBasic,
     ContactChange,
     ContactUpsert,
     UpsertResult,
+    check_upsert,
 )
 from ._base import AsyncAPIResource, SyncAPIResource
 
