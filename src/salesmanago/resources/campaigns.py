@@ -35,7 +35,7 @@ class Campaigns(SyncAPIResource):
         """Create the campaign ``name`` (unique: a second one with this name fails,
         S13.1) in ``group`` (the account's default group when omitted) with its
         ``stages`` (``/api/funnel/add``)."""
-        self._client.execute(add_call(name, stages, group, pot_value))
+        self._client._execute(add_call(name, stages, group, pot_value))
 
     def add_contacts(
         self,
@@ -48,15 +48,17 @@ class Campaigns(SyncAPIResource):
     ) -> dict[str, bool]:
         """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
         returns contact id -> added."""
-        return self._client.execute(add_contacts_call(campaign, stage, contacts, pot_value, modify))
+        return self._client._execute(
+            add_contacts_call(campaign, stage, contacts, pot_value, modify)
+        )
 
     def delete(self, campaign: str, stage: str | None = None) -> None:
         """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
-        self._client.execute(delete_call(campaign, stage))
+        self._client._execute(delete_call(campaign, stage))
 
     def count(self, campaign: str, stage: str | None = None) -> int:
         """How many contacts take part in the campaign, or are at its ``stage``."""
-        return self._client.execute(count_call(campaign, stage))
+        return self._client._execute(count_call(campaign, stage))
 
 
 class AsyncCampaigns(AsyncAPIResource):
@@ -73,7 +75,7 @@ class AsyncCampaigns(AsyncAPIResource):
         """Create the campaign ``name`` (unique: a second one with this name fails,
         S13.1) in ``group`` (the account's default group when omitted) with its
         ``stages`` (``/api/funnel/add``)."""
-        await self._client.execute(add_call(name, stages, group, pot_value))
+        await self._client._execute(add_call(name, stages, group, pot_value))
 
     async def add_contacts(
         self,
@@ -86,14 +88,14 @@ class AsyncCampaigns(AsyncAPIResource):
     ) -> dict[str, bool]:
         """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
         returns contact id -> added."""
-        return await self._client.execute(
+        return await self._client._execute(
             add_contacts_call(campaign, stage, contacts, pot_value, modify)
         )
 
     async def delete(self, campaign: str, stage: str | None = None) -> None:
         """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
-        await self._client.execute(delete_call(campaign, stage))
+        await self._client._execute(delete_call(campaign, stage))
 
     async def count(self, campaign: str, stage: str | None = None) -> int:
         """How many contacts take part in the campaign, or are at its ``stage``."""
-        return await self._client.execute(count_call(campaign, stage))
+        return await self._client._execute(count_call(campaign, stage))

@@ -170,7 +170,7 @@ class Funnels(SyncAPIResource):
         """Create the funnel ``name`` (unique in the account, S12.1) with ``stages``
         (names 3–255 characters, numbered 1..n in list order unless each has an
         ``order``). ``pot_value`` is a contact's default value in it."""
-        self._client.execute(add_call(name, stages, group, pot_value))
+        self._client._execute(add_call(name, stages, group, pot_value))
 
     def add_contacts(
         self,
@@ -183,15 +183,15 @@ class Funnels(SyncAPIResource):
     ) -> dict[str, bool]:
         """Put contacts (e-mails, or EMAIL / CONTACT_ID / TAG addressees) in ``stage``;
         returns contact id -> added. Fires the workflows listening for it (S12.2)."""
-        return self._client.execute(add_contacts_call(funnel, stage, contacts, pot_value, modify))
+        return self._client._execute(add_contacts_call(funnel, stage, contacts, pot_value, modify))
 
     def delete(self, funnel: str, stage: str | None = None) -> None:
         """Delete the funnel, or only its ``stage``."""
-        self._client.execute(delete_call(funnel, stage))
+        self._client._execute(delete_call(funnel, stage))
 
     def count(self, funnel: str, stage: str | None = None) -> int:
         """How many contacts are in the funnel, or in its ``stage``."""
-        return self._client.execute(count_call(funnel, stage))
+        return self._client._execute(count_call(funnel, stage))
 
 
 class AsyncFunnels(AsyncAPIResource):
@@ -208,7 +208,7 @@ class AsyncFunnels(AsyncAPIResource):
         """Create the funnel ``name`` (unique in the account, S12.1) with ``stages``
         (names 3–255 characters, numbered 1..n in list order unless each has an
         ``order``). ``pot_value`` is a contact's default value in it."""
-        await self._client.execute(add_call(name, stages, group, pot_value))
+        await self._client._execute(add_call(name, stages, group, pot_value))
 
     async def add_contacts(
         self,
@@ -221,14 +221,14 @@ class AsyncFunnels(AsyncAPIResource):
     ) -> dict[str, bool]:
         """Put contacts (e-mails, or EMAIL / CONTACT_ID / TAG addressees) in ``stage``;
         returns contact id -> added. Fires the workflows listening for it (S12.2)."""
-        return await self._client.execute(
+        return await self._client._execute(
             add_contacts_call(funnel, stage, contacts, pot_value, modify)
         )
 
     async def delete(self, funnel: str, stage: str | None = None) -> None:
         """Delete the funnel, or only its ``stage``."""
-        await self._client.execute(delete_call(funnel, stage))
+        await self._client._execute(delete_call(funnel, stage))
 
     async def count(self, funnel: str, stage: str | None = None) -> int:
         """How many contacts are in the funnel, or in its ``stage``."""
-        return await self._client.execute(count_call(funnel, stage))
+        return await self._client._execute(count_call(funnel, stage))
