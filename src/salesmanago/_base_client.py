@@ -526,6 +526,7 @@ class AsyncAPIClient(BaseClient):
         sleep: AsyncSleep | None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         transport: httpx.AsyncBaseTransport | None = None,
+        in_flight: anyio.CapacityLimiter | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
@@ -545,9 +546,12 @@ class AsyncAPIClient(BaseClient):
             http_client if http_client is not None else httpx.AsyncClient(transport=transport)
         )
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
-        # Shared by every task using this client (and its with_options copies):
-        # requests beyond the limit wait here, not in httpx's connection pool.
-        self._in_flight = anyio.CapacityLimiter(max_concurrent_requests)
+        # Shared by every task using this client (and its with_options clones, which
+        # pass it as ``in_flight``): requests beyond the limit wait here, not in
+        # httpx's connection pool.
+        self._in_flight = (
+            in_flight if in_flight is not None else anyio.CapacityLimiter(max_concurrent_requests)
+        )
 
     @property
     def max_concurrent_requests(self) -> int:

@@ -7,11 +7,12 @@ Waits between retries go to ``slept`` instead of the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import respx
 from sdk_fake_platform import API_KEY, API_SECRET, CLIENT_ID, ENDPOINT, OWNER, AnyClient, FakeServer
 
 from salesmanago import AsyncSalesManago, SalesManago
@@ -21,6 +22,17 @@ from salesmanago import AsyncSalesManago, SalesManago
 def server() -> FakeServer:
     """The scripted fake platform the clients talk to."""
     return FakeServer()
+
+
+@pytest.fixture
+def platform() -> Iterator[respx.MockRouter]:
+    """The platform's canned replies: a respx router on the account's endpoint.
+
+    ``platform.post(PATH).mock(...)`` answers the requests to ``PATH``; a request
+    that no route matches fails the test. Clients on httpx's own transport reach it.
+    """
+    with respx.mock(base_url=ENDPOINT, assert_all_called=False) as router:
+        yield router
 
 
 @pytest.fixture

@@ -4,43 +4,32 @@ sync or the async client so that a single test body covers both twins."""
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import httpx
+from sdk_helpers import (  # noqa: F401 - re-exported while tests move to sdk_helpers
+    ACCEPT,
+    API_KEY,
+    API_SECRET,
+    AUTH_KEYS,
+    CLIENT_ID,
+    CONTENT_TYPE,
+    ENDPOINT,
+    OWNER,
+    SHA,
+    AnyClient,
+    call,
+    failed,
+    ok,
+)
 
-from salesmanago import AsyncSalesManago, SalesManago
-from salesmanago._auth import compute_sha
-
-CLIENT_ID = "client-id-0042"
-API_SECRET = "api-secret-DO-NOT-PRINT-7f3c9a"
-API_KEY = "api-key-0042"
-OWNER = "owner@shop.example.com"
-ENDPOINT = "https://app3.salesmanago.pl"
-SHA = compute_sha(API_KEY, CLIENT_ID, API_SECRET)
-
-AUTH_KEYS = ("clientId", "apiKey", "requestTime", "sha")
-CONTENT_TYPE = "application/json;charset=UTF-8"
-ACCEPT = "application/json, application/json"
-
-AnyClient = SalesManago | AsyncSalesManago
 #: What the fake platform may answer: an envelope, a response, an exception to
 #: raise from the transport, or a function of the request returning one of those.
 Reply = dict[str, Any] | httpx.Response | Exception | Callable[[httpx.Request], Any]
-
-
-def ok(**fields: Any) -> dict[str, Any]:
-    """A success envelope with ``fields`` next to ``success`` and ``message``."""
-    return {"success": True, "message": [], **fields}
-
-
-def failed(*messages: str, **fields: Any) -> dict[str, Any]:
-    """A ``success: false`` envelope carrying ``messages``."""
-    return {"success": False, "message": list(messages), **fields}
 
 
 def _json_default(value: object) -> object:
@@ -103,21 +92,3 @@ class FakeServer:
             {k: v for k, v in p.items() if k not in (*AUTH_KEYS, "owner")}
             for p in self.payloads(path)
         ]
-
-
-async def call(client: AnyClient, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run ``client.<resource>.<method>(*args, **kwargs)`` on either client.
-
-    An awaitable is awaited; an iterator (sync or async) is collected into a list.
-    """
-    target: Any = client
-    for part in name.split("."):
-        target = getattr(target, part)
-    result = target(*args, **kwargs)
-    if inspect.isawaitable(result):
-        return await result
-    if hasattr(result, "__aiter__"):
-        return [item async for item in result]
-    if isinstance(result, Iterator):
-        return list(result)
-    return result

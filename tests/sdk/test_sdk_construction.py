@@ -9,22 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import (
-    API_KEY,
-    API_SECRET,
-    CLIENT_ID,
-    ENDPOINT,
-    OWNER,
-    FakeServer,
-    call,
-    ok,
-)
+from sdk_fake_platform import FakeServer
+from sdk_helpers import API_KEY, API_SECRET, CLIENT_ID, ENDPOINT, OWNER, SETTINGS, call, ok
 
 from salesmanago import (
     DEFAULT_ENDPOINT,
     AsyncSalesManago,
     ConfigurationError,
-    InternalServerError,
     SalesManago,
 )
 from salesmanago._auth import compute_sha
@@ -35,13 +26,6 @@ ENV = {
     "api_secret": "SALESMANAGO_API_SECRET",
     "owner": "SALESMANAGO_OWNER",
     "endpoint": "SALESMANAGO_ENDPOINT",
-}
-SETTINGS: dict[str, Any] = {
-    "client_id": CLIENT_ID,
-    "api_secret": API_SECRET,
-    "owner": OWNER,
-    "endpoint": ENDPOINT,
-    "api_key": API_KEY,
 }
 
 
@@ -196,64 +180,6 @@ def test_bad_timeout_or_retries_refused(name: str, value: float) -> None:
     client = SalesManago(**SETTINGS)
     with pytest.raises(ConfigurationError, match=name):
         client.with_options(**{name: value})
-
-
-# with_options -------------------------------------------------------------------------
-
-
-async def test_with_options_changes_only_the_clone() -> None:
-    """``with_options`` returns a client with the new timeout and retries, sending
-    through the same HTTP client; the original keeps its settings."""
-    server = FakeServer()
-    server.on("/api/user/listByClient", httpx.Response(500))
-    sleeps: list[float] = []
-    original = SalesManago(
-        **SETTINGS,
-        http_client=httpx.Client(transport=httpx.MockTransport(server)),
-        sleep=sleeps.append,
-    )
-    clone = original.with_options(timeout=5.0, max_retries=0)
-
-    assert (clone.timeout, clone.max_retries) == (5.0, 0)
-    assert (original.timeout, original.max_retries) == (30.0, 2)
-    assert clone.users._client is clone
-    assert original.users._client is original
-
-    with pytest.raises(InternalServerError):
-        await call(clone, "users.list")
-    assert len(server.requests) == 1
-    assert server.requests[0].extensions["timeout"] == httpx.Timeout(5.0).as_dict()
-
-    with pytest.raises(InternalServerError):
-        await call(original, "users.list")
-    assert len(server.requests) == 4
-    assert server.requests[-1].extensions["timeout"] == httpx.Timeout(30.0).as_dict()
-
-
-def test_with_options_shares_the_pool_and_closing_the_clone_keeps_it_open() -> None:
-    """The clone sends with the original's connection pool; closing the clone leaves
-    it open, closing the original closes it."""
-    original = SalesManago(**SETTINGS)
-    clone = original.with_options(max_retries=5)
-    assert clone._http is original._http
-    with clone:
-        pass
-    clone.close()
-    assert not original._http.is_closed
-    original.close()
-    assert original._http.is_closed
-
-
-async def test_async_with_options_shares_the_pool() -> None:
-    """The same for the async client and ``aclose``."""
-    original = AsyncSalesManago(**SETTINGS)
-    clone = original.with_options(timeout=1.0)
-    assert isinstance(clone, AsyncSalesManago)
-    assert clone._http is original._http
-    await clone.aclose()
-    assert not original._http.is_closed
-    await original.aclose()
-    assert original._http.is_closed
 
 
 # closing ------------------------------------------------------------------------------

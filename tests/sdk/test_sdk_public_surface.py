@@ -10,19 +10,12 @@ private (``_execute``, ``_run_job`` ...), so they cannot leak back unnoticed.
 from __future__ import annotations
 
 import inspect
-from typing import Any
 
 import pytest
-from sdk_fake_platform import API_SECRET, CLIENT_ID, ENDPOINT, OWNER
+from sdk_helpers import SETTINGS
 
 from salesmanago import AsyncSalesManago, SalesManago
 
-SETTINGS: dict[str, Any] = {
-    "client_id": CLIENT_ID,
-    "api_secret": API_SECRET,
-    "owner": OWNER,
-    "endpoint": ENDPOINT,
-}
 SYNC_CLASS = {"base_url", "close", "owner", "with_options"}
 ASYNC_CLASS = SYNC_CLASS | {"aclose", "concurrency", "max_concurrent_requests"}
 RESOURCES = {
