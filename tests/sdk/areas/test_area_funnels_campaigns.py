@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from salesmanago import Addressee, AddresseeType, AlreadyExistsError, FunnelStage, ValidationError
+from salesmanago.resources.campaigns import AsyncCampaigns, Campaigns
+from salesmanago.resources.funnels import AsyncFunnels, Funnels
 
 ADD = "/api/funnel/add"
 ADD_CONTACT = "/api/funnel/addContact"
@@ -201,3 +204,37 @@ def test_count_answer_must_be_an_integer(api, platform) -> None:
     platform.reply(COUNT, {"count": "many"})
     with pytest.raises(ResponseValidationError):
         api("funnels.count", "Sales")
+
+
+_SIGNATURES = {
+    "add": "(self, name: 'str', stages: 'Sequence[str | FunnelStage]', *, group: 'str | None' = "
+    "None, pot_value: 'Decimal | int | None' = None) -> 'None'",
+    "create": "(self, name: 'str', *, stages: 'Sequence[str | FunnelStage]', group: 'str | None' "
+    "= None, pot_value: 'Decimal | int | None' = None) -> 'None'",
+    "add_contacts": "(self, {0}: 'str', stage: 'str', contacts: 'Sequence[str | Addressee]', *, "
+    "pot_value: 'Decimal | int | None' = None, modify: 'bool | None' = None) -> 'dict[str, bool]'",
+    "delete": "(self, {0}: 'str', stage: 'str | None' = None) -> 'None'",
+    "count": "(self, {0}: 'str', stage: 'str | None' = None) -> 'int'",
+}
+
+
+@pytest.mark.parametrize(
+    ("cls", "noun", "methods"),
+    [
+        (Funnels, "funnel", ["add", "add_contacts", "delete", "count"]),
+        (AsyncFunnels, "funnel", ["add", "add_contacts", "delete", "count"]),
+        (Campaigns, "campaign", ["create", "add_contacts", "delete", "count"]),
+        (AsyncCampaigns, "campaign", ["create", "add_contacts", "delete", "count"]),
+    ],
+)
+def test_funnels_and_campaigns_keep_their_own_signatures(
+    cls: type, noun: str, methods: list[str]
+) -> None:
+    """Both send through one implementation (``_funnel_calls``), yet each public class
+    keeps its own methods, parameter names and docstrings."""
+    public = sorted(name for name in vars(cls) if not name.startswith("_"))
+    assert public == sorted(methods)
+    for name in methods:
+        method = getattr(cls, name)
+        assert str(inspect.signature(method)) == _SIGNATURES[name].format(noun)
+        assert inspect.getdoc(method)
