@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import httpx
-from respx.models import Call
+from respx.models import Call, Route
 
 from salesmanago import AsyncSalesManago, SalesManago
 from salesmanago._auth import compute_sha
@@ -42,9 +42,9 @@ CONTENT_TYPE = "application/json;charset=UTF-8"
 ACCEPT = "application/json, application/json"
 
 AnyClient = SalesManago | AsyncSalesManago
-#: One canned answer: an envelope (a JSON 200 reply), a response, or an exception
-#: the transport raises.
-Answer = Mapping[str, Any] | httpx.Response | Exception
+#: One canned answer: an envelope (a JSON 200 reply), a response, an exception the
+#: transport raises, or a function of the request returning the response.
+Answer = Mapping[str, Any] | httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 
 def ok(**fields: Any) -> dict[str, Any]:
@@ -72,12 +72,10 @@ def envelope(body: Mapping[str, Any], status: int = 200) -> httpx.Response:
     )
 
 
-def answers(*items: Answer) -> list[httpx.Response | Exception]:
+def answers(*items: Answer) -> list[Answer]:
     """A route's ``side_effect``: one answer per request, in order (a request past the
     last one fails the test); an envelope becomes a JSON 200 reply."""
-    return [
-        item if isinstance(item, httpx.Response | Exception) else envelope(item) for item in items
-    ]
+    return [envelope(item) if isinstance(item, Mapping) else item for item in items]
 
 
 # what was sent -------------------------------------------------------------------------
@@ -96,6 +94,17 @@ def payloads(calls: Iterable[Call]) -> list[dict[str, Any]]:
 def bodies(calls: Iterable[Call]) -> list[dict[str, Any]]:
     """The bodies without the auth fields and ``owner``: the method's own fields."""
     return [{k: v for k, v in p.items() if k not in (*AUTH_KEYS, "owner")} for p in payloads(calls)]
+
+
+def posted(calls: Iterable[Call]) -> list[dict[str, Any]]:
+    """The bodies without the auth fields, ``owner`` kept (where the endpoint takes it)."""
+    return [{k: v for k, v in p.items() if k not in AUTH_KEYS} for p in payloads(calls)]
+
+
+def body(route: Route) -> dict[str, Any]:
+    """The only body ``route`` received, as :func:`posted` reads it."""
+    assert route.call_count == 1, f"{route.call_count} requests to {route.pattern}"
+    return posted(route.calls)[0]
 
 
 async def call(client: AnyClient, name: str, *args: Any, **kwargs: Any) -> Any:

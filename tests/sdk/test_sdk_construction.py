@@ -9,8 +9,18 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import FakeServer
-from sdk_helpers import API_KEY, API_SECRET, CLIENT_ID, ENDPOINT, OWNER, SETTINGS, call, ok
+import respx
+from sdk_helpers import (
+    API_KEY,
+    API_SECRET,
+    CLIENT_ID,
+    ENDPOINT,
+    OWNER,
+    SETTINGS,
+    call,
+    envelope,
+    ok,
+)
 
 from salesmanago import (
     DEFAULT_ENDPOINT,
@@ -34,10 +44,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No ``SALESMANAGO_*`` variable leaks in from the developer's shell."""
     for variable in ENV.values():
         monkeypatch.delenv(variable, raising=False)
-
-
-def _sync_on(server: FakeServer, **settings: Any) -> SalesManago:
-    return SalesManago(**settings, http_client=httpx.Client(transport=httpx.MockTransport(server)))
 
 
 # keyword-only and environment ---------------------------------------------------------
@@ -127,13 +133,15 @@ def test_endpoint_forms(given: str, base: str) -> None:
     assert SalesManago(**{**SETTINGS, "endpoint": given}).base_url == base
 
 
-async def test_requests_go_to_the_endpoint_with_api_path() -> None:
+async def test_requests_go_to_the_endpoint_with_api_path(platform: respx.MockRouter) -> None:
     """The path is the endpoint plus ``/api/...``, with ``/api`` given or not."""
-    server = FakeServer()
-    server.on("/api/user/listByClient", ok(users=[]))
-    client = _sync_on(server, **{**SETTINGS, "endpoint": "app1.salesmanago.pl/api/"})
+    route = platform.post("https://app1.salesmanago.pl/api/user/listByClient").mock(
+        return_value=envelope(ok(users=[]))
+    )
+    client = SalesManago(**{**SETTINGS, "endpoint": "app1.salesmanago.pl/api/"})
     await call(client, "users.list")
-    assert str(server.requests[0].url) == "https://app1.salesmanago.pl/api/user/listByClient"
+    assert route.call_count == 1
+    assert str(route.calls[0].request.url) == "https://app1.salesmanago.pl/api/user/listByClient"
 
 
 @pytest.mark.parametrize(

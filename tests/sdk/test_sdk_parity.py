@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import API_SECRET, CLIENT_ID, ENDPOINT, OWNER
+from sdk_helpers import API_SECRET, CLIENT_ID, ENDPOINT, OWNER
 
 from salesmanago import AsyncSalesManago, SalesManago
 from salesmanago.resources._base import AsyncAPIResource, SyncAPIResource

@@ -29,23 +29,6 @@ from salesmanago import AsyncSalesManago, ConfigurationError, InternalServerErro
 USERS = "/api/user/listByClient"
 
 
-@pytest.fixture
-def build(mode: str, slept: list[float]) -> Callable[..., AnyClient]:
-    """A client of the test's mode on httpx's own transport (answered by respx) whose
-    retries wait in ``slept``; keyword arguments are its other settings."""
-
-    def make(**options: Any) -> AnyClient:
-        if mode == "sync":
-            return SalesManago(**SETTINGS, sleep=slept.append, **options)
-
-        async def sleep(seconds: float) -> None:
-            slept.append(seconds)
-
-        return AsyncSalesManago(**SETTINGS, sleep=sleep, **options)
-
-    return make
-
-
 async def _close(client: AnyClient) -> None:
     if isinstance(client, AsyncSalesManago):
         await client.aclose()
@@ -54,11 +37,11 @@ async def _close(client: AnyClient) -> None:
 
 
 async def test_a_clone_keeps_every_setting(
-    build: Callable[..., AnyClient], platform: respx.MockRouter, slept: list[float]
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter, slept: list[float]
 ) -> None:
     """Without arguments the clone is the original again: the same credentials (api_key
     and signature included), endpoint, timeout, retries, sleep and pool."""
-    original = build(timeout=12.0, max_retries=1)
+    original = make_client(timeout=12.0, max_retries=1)
     clone = original.with_options()
     route = platform.post(USERS).mock(side_effect=answers(httpx.Response(503), ok(users=[])))
 
@@ -81,13 +64,13 @@ async def test_a_clone_keeps_every_setting(
 
 
 async def test_a_clone_changes_only_what_is_given(
-    build: Callable[..., AnyClient], platform: respx.MockRouter
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """``with_options`` returns a client with the new timeout and retries, sending
     through the same HTTP client; the original keeps its settings and each client's
     resources send through that client."""
     route = platform.post(USERS).mock(return_value=httpx.Response(500))
-    original = build()
+    original = make_client()
     clone = original.with_options(timeout=5.0, max_retries=0)
 
     assert (clone.timeout, clone.max_retries) == (5.0, 0)
@@ -111,16 +94,16 @@ async def test_a_clone_changes_only_what_is_given(
 
 @pytest.mark.parametrize(("name", "value"), [("timeout", 0), ("timeout", -1), ("max_retries", -1)])
 def test_a_clone_refuses_bad_settings(
-    build: Callable[..., AnyClient], name: str, value: float
+    make_client: Callable[..., AnyClient], name: str, value: float
 ) -> None:
     """A timeout must be positive and retries 0 or more, for a clone as for a client."""
     with pytest.raises(ConfigurationError, match=name):
-        build().with_options(**{name: value})
+        make_client().with_options(**{name: value})
 
 
 @pytest.mark.parametrize("how", ["own pool", "transport"])
 async def test_closing_a_clone_leaves_the_pool_open(
-    build: Callable[..., AnyClient], mode: str, how: str
+    make_client: Callable[..., AnyClient], how: str
 ) -> None:
     """The clone (and its own clones) send with the original's pool and never close
     it; closing the original closes it."""
@@ -129,7 +112,7 @@ async def test_closing_a_clone_leaves_the_pool_open(
         answer = httpx.Response(200, json=ok(users=[]))
         mock = httpx.MockTransport(lambda request: answer)
         options["transport"] = mock
-    original = build(**options)
+    original = make_client(**options)
     clone = original.with_options(max_retries=5)
     grandchild = clone.with_options(timeout=1.0)
     assert clone._http is original._http
