@@ -182,22 +182,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         "the run fails (tests/conftest.py secret guard)",
         red=True,
     )
-
-
-#: Tests of ``tests/emulator/`` (edited on the emulator branch only) that still use an
-#: SDK name this branch made private. Each is a strict expected failure until the
-#: emulator branch's fix lands; it then passes, fails as XPASS, and its entry goes.
-PENDING_EMULATOR_FIXES: Final = {
-    "tests/emulator/areas/test_exports_activity.py::test_sdk_download_of_a_missing_file_is_404": (
-        "calls SalesManago.download, private since issue 11 (sm._download): "
-        "fixed in the emulator branch"
-    ),
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests of :data:`PENDING_EMULATOR_FIXES` as strict expected failures."""
-    for item in items:
-        reason = PENDING_EMULATOR_FIXES.get(item.nodeid)
-        if reason is not None:
-            item.add_marker(pytest.mark.xfail(strict=True, raises=AttributeError, reason=reason))

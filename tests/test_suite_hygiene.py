@@ -31,11 +31,7 @@ CHECK_PREFIXES: Final = ("assert_", "check_", "expect")
 
 #: ``path::test`` (``path`` relative to ``tests/``, ``Class.test`` for a method) -> why
 #: the test may stand without an assertion.
-ALLOWED: Final[dict[str, str]] = {
-    "emulator/routes/test_routes_plugin_transport.py::test_fixture_is_fresh_per_test_first": (
-        "fixed in the emulator branch"
-    ),
-}
+ALLOWED: Final[dict[str, str]] = {}
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
