@@ -12,10 +12,12 @@ from server_helpers import CLIENT_ID, NOW, request, signed
 
 from salesmanago_emulator import Emulator, EmulatorServer, SystemClock
 from salesmanago_emulator.control import (
+    CONTROL_OPERATIONS,
     ControlArgs,
     ControlError,
-    control_route,
-    control_routes,
+    ControlledEmulator,
+    ControlOperation,
+    ControlTable,
 )
 
 
@@ -248,26 +250,27 @@ def test_routes_lists_the_registry(server: EmulatorServer) -> None:
     assert names == sorted(names)
 
 
-def test_registry_lets_other_modules_add_operations(emu: Emulator) -> None:
+def test_a_table_with_more_operations_answers_them(emu: Emulator) -> None:
+    """An operation added to a new table: run, listed by ``routes``, described by its
+    docstring; the built-in table is unchanged and a name listed twice is refused."""
     name = "test-only/echo"
 
-    @control_route(name, read_only=True)
-    def _echo(emulator: Emulator, args: ControlArgs) -> dict[str, Any]:
+    def _echo(emulator: ControlledEmulator, args: ControlArgs) -> dict[str, Any]:
         """Echo a field (test only)."""
         return {"echo": args.text("say"), "accounts": len(emulator.accounts)}
 
-    try:
-        assert emu.control(name, {"say": "hi"}) == {"echo": "hi", "accounts": 1}
-        route = next(r for r in control_routes() if r.name == name)
-        assert (route.read_only, route.description) == (True, "Echo a field (test only).")
-        with pytest.raises(ValueError, match="registered twice"):
-            control_route(name)(_echo)
-        with pytest.raises(ControlError, match="'say' is required"):
-            emu.control(name)
-    finally:
-        from salesmanago_emulator import control
-
-        del control._ROUTES[name]
+    echo = ControlOperation(name=name, handler=_echo, read_only=True)
+    table = ControlTable((*CONTROL_OPERATIONS, echo))
+    assert table.call(emu, name, {"say": "hi"}) == {"echo": "hi", "accounts": 1}
+    assert (echo.read_only, echo.description) == (True, "Echo a field (test only).")
+    assert name in [r["name"] for r in table.call(emu, "routes")["routes"]]
+    with pytest.raises(ValueError, match="listed twice"):
+        ControlTable((*table.operations, echo))
+    with pytest.raises(ControlError, match="'say' is required"):
+        table.call(emu, name)
+    with pytest.raises(ControlError) as caught:
+        emu.control(name, {"say": "hi"})
+    assert caught.value.status == 404
 
 
 def test_transport_does_not_serve_control_paths(emu: Emulator) -> None:

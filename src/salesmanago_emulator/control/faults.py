@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from .control import ControlArgs, ControlError, control_route
-from .faults import FaultRule
+from ..faults import FaultRule
+from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
-if TYPE_CHECKING:
-    from ._emulator import Emulator
-
-__all__: list[str] = []
+__all__ = ["OPERATIONS"]
 
 _WIRE_TO_ARG: Final = {
     "kind": "kind",
@@ -56,14 +53,12 @@ def _spec(index: int, item: object) -> dict[str, Any]:
     }
 
 
-@control_route("faults", read_only=True)
-def _faults(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _faults(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The fault rules, in order, with their hits (spent ones included)."""
     return {"faults": [_wire(rule) for rule in emulator.faults.rules]}
 
 
-@control_route("faults/add")
-def _faults_add(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _faults_add(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Add a fault rule (kind, path, clientId, times, probability, ...) or ``faults``: a list."""
     items = args.data.get("faults")
     if items is None:
@@ -75,8 +70,15 @@ def _faults_add(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]
     return {"faults": [_wire(rule) for rule in rules]}
 
 
-@control_route("faults/clear")
-def _faults_clear(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _faults_clear(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Drop every fault rule."""
     emulator.faults.clear()
     return {}
+
+
+OPERATIONS: Final[tuple[ControlOperation, ...]] = (
+    ControlOperation(name="faults", handler=_faults, read_only=True),
+    ControlOperation(name="faults/add", handler=_faults_add),
+    ControlOperation(name="faults/clear", handler=_faults_clear),
+)
+"""This module's operations."""
