@@ -13,7 +13,7 @@ from salesmanago_emulator.control import CONTROL_TABLE, ControlError
 from salesmanago_emulator.state import ContactWrite
 
 
-def test_control_routes_are_registered() -> None:
+def test_callbacks_operations_are_in_the_table() -> None:
     names = {operation.name for operation in CONTROL_TABLE.operations}
     assert {
         "callbacks",
