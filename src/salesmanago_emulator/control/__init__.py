@@ -123,7 +123,7 @@ server answer."""
 def call_control(
     emulator: ControlledEmulator, name: str, body: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Run built-in operation ``name`` with ``body``; its fields, or :class:`ControlError`."""
+    """Run built-in operation ``name`` with ``body``; its fields, or a ``ControlError``."""
     return CONTROL_TABLE.call(emulator, name, body)
 
 

@@ -241,16 +241,16 @@ def _check_name(_instance: object, _attribute: object, name: str) -> None:
 
 @attrs.frozen(kw_only=True)
 class ControlOperation:
-    """One control operation: ``/_emulator/<name>`` runs ``handler``.
-
-    ``read_only``: the operation changes nothing (``GET`` allowed, no state
-    save). ``description`` defaults to the first line of the handler's docstring.
-    """
+    """One control operation: ``/_emulator/<name>`` runs ``handler``."""
 
     name: str = attrs.field(validator=_check_name)
+    """The path under ``/_emulator/``, e.g. ``clock/advance`` (no slash around it)."""
     handler: ControlHandler
+    """The code: the emulator and the request's input in, the answer's fields out."""
     read_only: bool = False
+    """The operation changes nothing: ``GET`` allowed, no state save."""
     description: str = attrs.field()
+    """What ``routes`` says of it; by default the first line of the handler's docstring."""
 
     @description.default
     def _first_docstring_line(self) -> str:
@@ -281,9 +281,11 @@ class ControlTable:
     """Control operations by name, and the dispatcher that runs them; never changed.
 
     Built from every operation it answers; a name listed twice is a
-    ``ValueError``. A table with more operations is a new table::
+    ``ValueError``. A table with more operations is a new table:
 
-        table = ControlTable((*CONTROL_OPERATIONS, my_operation))
+    ```python
+    table = ControlTable((*CONTROL_OPERATIONS, my_operation))
+    ```
     """
 
     __slots__ = ("_by_name",)
@@ -336,7 +338,7 @@ class ControlTable:
     def call(
         self, emulator: ControlledEmulator, name: str, body: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Run operation ``name`` with ``body``; its fields, or :class:`ControlError`."""
+        """Run operation ``name`` with ``body``; its fields, or a ``ControlError``."""
         if body is not None and not isinstance(body, Mapping):
             raise ControlError("The body must be a JSON object")
         return self._run(emulator, self.find(name), body or {})
