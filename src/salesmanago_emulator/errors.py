@@ -223,6 +223,64 @@ TEXT_TIMEOUT_BEFORE: Final = "Injected fault: read timeout, the request was not 
 TEXT_TIMEOUT_AFTER: Final = "Injected fault: read timeout after the request was applied"
 """The text of an injected ``read_timeout`` after the request is applied."""
 
+# --- the control API (/_emulator/<name>, Emulator.control; grade D) ----------------
+
+TEXT_FIELD: Final = "Field '{field}' {rule}"
+"""The shape of every refusal that names a field (:class:`InvalidField`, the control API)."""
+RULE_A_NUMBER: Final = "must be a number"
+"""A control field that must be a number is not."""
+RULE_TRUE_OR_FALSE: Final = "must be true or false"
+"""A control field that must be a boolean (or ``"true"``/``"false"``) is not."""
+RULE_ISO_INSTANT: Final = "must be an ISO-8601 date-time"
+"""A control instant that does not parse."""
+RULE_ISO_AWARE: Final = "must be timezone-aware (add e.g. +00:00)"
+"""A control instant without a zone."""
+RULE_EMAIL_LIST: Final = "must be a list of e-mail addresses"
+"""``accounts/create``'s ``users``."""
+RULE_ACTION_KINDS: Final = "must be a list of action kinds"
+"""``actions/register``'s ``kinds``."""
+RULE_ZERO_OR_POSITIVE: Final = "must be zero or positive"
+"""``calls``' ``limit``."""
+RULE_ZERO_OR_MORE_PLAIN: Final = "must be 0 or more"
+"""``jobs/configure``'s settings."""
+RULE_FAULT_LIST: Final = "must be a non-empty list of rules"
+"""``faults/add``'s ``faults``."""
+RULE_KEY_LIST: Final = "must be a list of e-mails or contact ids"
+"""The contacts of ``rules/run`` and ``workflows/run``."""
+RULE_STATE_EXPORT: Final = "must be an object (an export of /_emulator/state)"
+"""``state/import``'s ``state``."""
+TEXT_CONTROL_UNKNOWN: Final = "Unknown control operation {name!r} (known: {known})"
+"""A control name no operation has (HTTP 404)."""
+TEXT_CONTROL_BODY: Final = "The body must be a JSON object"
+"""An in-process control call whose body is no mapping."""
+TEXT_CONTROL_WRITE_BY_GET: Final = "Control operation {name!r} changes state: use POST"
+"""``GET`` on a control operation that changes state (HTTP 405)."""
+TEXT_CONTROL_METHOD: Final = "Method {method} is not allowed: use POST (or GET to read)"
+"""Another method than ``GET``/``POST`` on a control path (HTTP 405)."""
+TEXT_NO_ACCOUNT: Final = "The emulator has no account"
+"""A control operation on the default account when there is none (HTTP 404)."""
+TEXT_ACCOUNT_EXISTS: Final = "An account with clientId {client_id!r} already exists"
+"""``accounts/create`` of a taken client id (HTTP 409)."""
+TEXT_DELIVERY_RUNNING: Final = "A callback delivery pass is running in the background; retry"
+"""``callbacks/deliver`` while the server's background pass runs (HTTP 409)."""
+TEXT_SYSTEM_CLOCK: Final = (
+    "The emulator runs on the system clock: start it with a frozen clock "
+    "(serve --now ISO) to move time"
+)
+"""Moving a clock that is not frozen (HTTP 409)."""
+TEXT_ADVANCE_NEEDS_UNIT: Final = "Give at least one of days, hours, minutes, seconds"
+"""``clock/advance`` with no amount."""
+TEXT_CLOCK_FORWARD_ONLY: Final = "The clock only moves forward here: use clock/set to go back"
+"""``clock/advance`` by a negative amount."""
+TEXT_JOBS_CONFIGURE_NEEDS: Final = "Give pollsUntilDone and/or processingSeconds"
+"""``jobs/configure`` with nothing to set."""
+TEXT_FAULT_NOT_OBJECT: Final = "Fault {index} must be an object"
+"""A fault rule of ``faults/add`` that is no object."""
+TEXT_FAULT_UNKNOWN_FIELDS: Final = "Fault {index}: unknown fields {unknown} (known: {known})"
+"""A fault rule of ``faults/add`` with fields no rule has."""
+TEXT_UNKNOWN_AREA: Final = "Unknown area {key!r} (known: {known})"
+"""``area`` naming no area of the account (HTTP 404)."""
+
 
 class EmulatorError(Exception):
     """Root of the errors the platform answers with ``success: false``.
@@ -297,7 +355,7 @@ class InvalidField(EmulatorError):  # noqa: N818 (names fixed by the contract)
         """Refuse ``field`` because it breaks ``rule`` (a phrase such as ``is required``)."""
         self.field = field
         self.rule = rule
-        super().__init__(f"Field '{field}' {rule}", {"field": field})
+        super().__init__(TEXT_FIELD.format(field=field, rule=rule), {"field": field})
 
     def under(self: _Field, prefix: str) -> _Field:
         """The same refusal (same class) with ``prefix`` before the field: an item's

@@ -26,7 +26,20 @@ import attrs
 from .._jsoncodec import decode_json, encode_json
 from ..clock import is_aware, parse_iso
 from ..errors import (
+    RULE_A_NUMBER,
+    RULE_INTEGER,
+    RULE_ISO_AWARE,
+    RULE_ISO_INSTANT,
+    RULE_REQUIRED,
+    RULE_STRING,
+    RULE_TRUE_OR_FALSE,
+    TEXT_CONTROL_BODY,
+    TEXT_CONTROL_METHOD,
+    TEXT_CONTROL_UNKNOWN,
+    TEXT_CONTROL_WRITE_BY_GET,
+    TEXT_FIELD,
     TEXT_INTERNAL,
+    TEXT_NO_ACCOUNT,
     TEXT_NOT_JSON,
     TEXT_NOT_OBJECT,
     CompanyNotFound,
@@ -68,6 +81,11 @@ class ControlError(Exception):
         self.status = status
         self.messages = [message]
         super().__init__(message)
+
+    @classmethod
+    def field(cls, field: str, rule: str) -> ControlError:
+        """A 400 naming ``field`` and the ``rule`` it breaks (``Field '...' <rule>``)."""
+        return cls(TEXT_FIELD.format(field=field, rule=rule))
 
 
 class ControlledEmulator(Protocol):
@@ -156,7 +174,7 @@ class ControlArgs:
         value = self.data.get(key)
         if value is None:
             if default is _MISSING:
-                raise ControlError(f"Field '{key}' is required")
+                raise ControlError.field(key, RULE_REQUIRED)
             return default
         return value
 
@@ -164,7 +182,7 @@ class ControlArgs:
         """A string field."""
         value = self._get(key, default)
         if value is not default and not isinstance(value, str):
-            raise ControlError(f"Field '{key}' must be a string")
+            raise ControlError.field(key, RULE_STRING)
         return value
 
     def integer(self, key: str, default: Any = _MISSING) -> Any:
@@ -179,7 +197,7 @@ class ControlArgs:
                 pass
         elif isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise ControlError(f"Field '{key}' must be an integer")
+        raise ControlError.field(key, RULE_INTEGER)
 
     def number(self, key: str, default: Any = _MISSING) -> Any:
         """A number field (or a numeric string), as a float."""
@@ -194,7 +212,7 @@ class ControlArgs:
             else:
                 if result == result and abs(result) != float("inf"):
                     return result
-        raise ControlError(f"Field '{key}' must be a number")
+        raise ControlError.field(key, RULE_A_NUMBER)
 
     def boolean(self, key: str, default: Any = _MISSING) -> Any:
         """A boolean field (or ``"true"`` / ``"false"``)."""
@@ -203,7 +221,7 @@ class ControlArgs:
             return value
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
-        raise ControlError(f"Field '{key}' must be true or false")
+        raise ControlError.field(key, RULE_TRUE_OR_FALSE)
 
     def instant(self, key: str) -> datetime:
         """A timezone-aware ISO-8601 date-time field."""
@@ -211,9 +229,9 @@ class ControlArgs:
         try:
             when = parse_iso(text)
         except ValueError:
-            raise ControlError(f"Field '{key}' must be an ISO-8601 date-time") from None
+            raise ControlError.field(key, RULE_ISO_INSTANT) from None
         if not is_aware(when):
-            raise ControlError(f"Field '{key}' must be timezone-aware (add e.g. +00:00)")
+            raise ControlError.field(key, RULE_ISO_AWARE)
         return when
 
     def account(self, emulator: ControlledEmulator) -> Account:
@@ -222,7 +240,7 @@ class ControlArgs:
         if client_id is None:
             accounts = emulator.accounts
             if not accounts:
-                raise ControlError("The emulator has no account", 404)
+                raise ControlError(TEXT_NO_ACCOUNT, 404)
             return accounts[0]
         try:
             return emulator.account(client_id)
@@ -315,7 +333,7 @@ class ControlTable:
         operation = self._by_name.get(name.strip("/"))
         if operation is None:
             known = ", ".join(self._by_name)
-            raise ControlError(f"Unknown control operation {name!r} (known: {known})", 404)
+            raise ControlError(TEXT_CONTROL_UNKNOWN.format(name=name, known=known), 404)
         return operation
 
     def _run(
@@ -340,7 +358,7 @@ class ControlTable:
     ) -> dict[str, Any]:
         """Run operation ``name`` with ``body``; its fields, or a ``ControlError``."""
         if body is not None and not isinstance(body, Mapping):
-            raise ControlError("The body must be a JSON object")
+            raise ControlError(TEXT_CONTROL_BODY)
         return self._run(emulator, self.find(name), body or {})
 
     def handle(
@@ -365,10 +383,10 @@ def _request_data(
     """The input of an HTTP request: ``GET`` query parameters or a ``POST`` JSON object."""
     if method == "GET":
         if not operation.read_only:
-            raise ControlError(f"Control operation {operation.name!r} changes state: use POST", 405)
+            raise ControlError(TEXT_CONTROL_WRITE_BY_GET.format(name=operation.name), 405)
         return dict(parse_qsl(query))
     if method != "POST":
-        raise ControlError(f"Method {method} is not allowed: use POST (or GET to read)", 405)
+        raise ControlError(TEXT_CONTROL_METHOD.format(method=method), 405)
     try:
         data = decode_json(raw) if raw.strip() else {}
     except (ValueError, RecursionError):  # not JSON, NaN, a number out of range

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from ..errors import RULE_EMAIL_LIST, TEXT_ACCOUNT_EXISTS
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ def _create_account(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[
     if isinstance(users, str):
         users = [users]
     if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
-        raise ControlError("Field 'users' must be a list of e-mail addresses")
+        raise ControlError.field("users", RULE_EMAIL_LIST)
     if any(account.client_id == client_id for account in emulator.accounts):
-        raise ControlError(f"An account with clientId {client_id!r} already exists", 409)
+        raise ControlError(TEXT_ACCOUNT_EXISTS.format(client_id=client_id), 409)
     account = emulator.add_account(
         client_id=client_id,
         api_secret=args.text("apiSecret"),

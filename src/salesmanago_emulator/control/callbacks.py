@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..delivery import DEFAULT_TIMEOUT
+from ..errors import RULE_ACTION_KINDS, RULE_OBJECT, TEXT_DELIVERY_RUNNING
 from ..state.callbacks import ACTION_KINDS, ActionEndpoint, CallbackEndpoint
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
@@ -77,7 +78,7 @@ def _callbacks_deliver(emulator: ControlledEmulator, args: ControlArgs) -> Mappi
     with emulator.deliverer(**options) as deliverer:
         entries = deliverer.try_deliver(retry_failed=retry_failed)
     if entries is None:
-        raise ControlError("A callback delivery pass is running in the background; retry", 409)
+        raise ControlError(TEXT_DELIVERY_RUNNING, 409)
     return {
         "delivered": sum(1 for e in entries if e.delivered),
         "failed": sum(1 for e in entries if not e.delivered),
@@ -97,7 +98,7 @@ def _actions_register(emulator: ControlledEmulator, args: ControlArgs) -> Mappin
     if isinstance(kinds, str):
         kinds = [kinds]
     if not isinstance(kinds, list):
-        raise ControlError("Field 'kinds' must be a list of action kinds")
+        raise ControlError.field("kinds", RULE_ACTION_KINDS)
     area = args.account(emulator).callbacks
     endpoint = area.register_action(args.text("url"), args.text("secret"), kinds=kinds)
     return {"endpoint": _action(endpoint)}
@@ -112,7 +113,7 @@ def _actions_fire(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[st
     """A rule fires action ``kind`` on ``contact`` with ``data``; queues the callbacks (S17.3)."""
     data = args.data.get("data", {})
     if not isinstance(data, Mapping):
-        raise ControlError("Field 'data' must be an object")
+        raise ControlError.field("data", RULE_OBJECT)
     area = args.account(emulator).callbacks
     entries = area.fire_action(args.text("kind"), args.text("contact"), data)
     return {"entries": [e.to_state() for e in entries]}

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..clock import utc_iso
+from ..errors import RULE_ZERO_OR_POSITIVE
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _calls(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]
     limit = args.integer("limit", None)
     if limit is not None:
         if limit < 0:
-            raise ControlError("Field 'limit' must be zero or positive")
+            raise ControlError.field("limit", RULE_ZERO_OR_POSITIVE)
         calls = calls[len(calls) - limit :] if limit else []
     return {"calls": [_call_info(call) for call in calls]}
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from ..clock import FrozenClock, utc_iso
+from ..errors import TEXT_ADVANCE_NEEDS_UNIT, TEXT_CLOCK_FORWARD_ONLY, TEXT_SYSTEM_CLOCK
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 __all__ = ["OPERATIONS"]
@@ -31,11 +32,7 @@ def _clock_info(emulator: ControlledEmulator) -> dict[str, Any]:
 def _frozen(emulator: ControlledEmulator) -> FrozenClock:
     clock = emulator.clock
     if not isinstance(clock, FrozenClock):
-        raise ControlError(
-            "The emulator runs on the system clock: start it with a frozen clock "
-            "(serve --now ISO) to move time",
-            409,
-        )
+        raise ControlError(TEXT_SYSTEM_CLOCK, 409)
     return clock
 
 
@@ -54,10 +51,10 @@ def _clock_advance(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
     """Move the frozen clock forward by days, hours, minutes and/or seconds (sum, >= 0)."""
     parts = {unit: args.number(unit, 0.0) for unit in ("days", "hours", "minutes", "seconds")}
     if not any(key in args.data for key in parts):
-        raise ControlError("Give at least one of days, hours, minutes, seconds")
+        raise ControlError(TEXT_ADVANCE_NEEDS_UNIT)
     delta = timedelta(**parts)
     if delta < timedelta(0):
-        raise ControlError("The clock only moves forward here: use clock/set to go back")
+        raise ControlError(TEXT_CLOCK_FORWARD_ONLY)
     _frozen(emulator).advance(delta)
     return _clock_info(emulator)
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Final
 
+from ..errors import RULE_ZERO_OR_MORE_PLAIN, TEXT_JOBS_CONFIGURE_NEEDS
 from ..state.exports import ExportsArea
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
@@ -56,11 +57,11 @@ def _jobs_configure(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[
     polls = args.integer("pollsUntilDone", None)
     seconds = args.number("processingSeconds", None)
     if polls is None and seconds is None:
-        raise ControlError("Give pollsUntilDone and/or processingSeconds")
+        raise ControlError(TEXT_JOBS_CONFIGURE_NEEDS)
     if polls is not None and polls < 0:
-        raise ControlError("Field 'pollsUntilDone' must be 0 or more")
+        raise ControlError.field("pollsUntilDone", RULE_ZERO_OR_MORE_PLAIN)
     if seconds is not None and seconds < 0:
-        raise ControlError("Field 'processingSeconds' must be 0 or more")
+        raise ControlError.field("processingSeconds", RULE_ZERO_OR_MORE_PLAIN)
     if polls is not None:
         jobs.polls_until_done = polls
     if seconds is not None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from ..errors import RULE_FAULT_LIST, TEXT_FAULT_NOT_OBJECT, TEXT_FAULT_UNKNOWN_FIELDS
 from ..faults import FaultRule
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
@@ -39,11 +40,12 @@ def _wire(rule: FaultRule) -> dict[str, Any]:
 
 def _spec(index: int, item: object) -> dict[str, Any]:
     if not isinstance(item, Mapping):
-        raise ControlError(f"Fault {index} must be an object")
+        raise ControlError(TEXT_FAULT_NOT_OBJECT.format(index=index))
     unknown = sorted(set(item) - set(_WIRE_TO_ARG))
     if unknown:
         known = ", ".join(_WIRE_TO_ARG)
-        raise ControlError(f"Fault {index}: unknown fields {unknown} (known: {known})")
+        text = TEXT_FAULT_UNKNOWN_FIELDS.format(index=index, unknown=unknown, known=known)
+        raise ControlError(text)
     # JSON fractions arrive as Decimal; fault timings and chances are plain floats.
     # null means "the default", except for retryAfter, where it means "no header".
     return {
@@ -64,7 +66,7 @@ def _faults_add(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str,
     if items is None:
         items = [args.data]
     elif not isinstance(items, list) or not items:
-        raise ControlError("Field 'faults' must be a non-empty list of rules")
+        raise ControlError.field("faults", RULE_FAULT_LIST)
     specs = [_spec(index, item) for index, item in enumerate(items)]
     rules = emulator.faults.add_all(specs)  # ValueError -> 400 naming the rule
     return {"faults": [_wire(rule) for rule in rules]}

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..errors import RULE_KEY_LIST, RULE_REQUIRED
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 __all__ = ["OPERATIONS"]
@@ -34,10 +35,10 @@ def _keys(args: ControlArgs, key: str, *, required: bool = True) -> list[str] | 
     value = args.data.get(key)
     if value is None:
         if required:
-            raise ControlError(f"Field '{key}' is required")
+            raise ControlError.field(key, RULE_REQUIRED)
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ControlError(f"Field '{key}' must be a list of e-mails or contact ids")
+        raise ControlError.field(key, RULE_KEY_LIST)
     return value
 
 

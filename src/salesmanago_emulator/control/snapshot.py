@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..errors import RULE_STATE_EXPORT, TEXT_UNKNOWN_AREA
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 __all__ = ["OPERATIONS"]
@@ -27,7 +28,7 @@ def _state_import(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[st
     """Replace the whole state with ``state`` (an export); all or nothing."""
     data = args.data.get("state")
     if not isinstance(data, Mapping):
-        raise ControlError("Field 'state' must be an object (an export of /_emulator/state)")
+        raise ControlError.field("state", RULE_STATE_EXPORT)
     emulator.import_state(data)  # SnapshotError is a ValueError: 400 naming the path
     return {"accounts": len(emulator.accounts)}
 
@@ -40,7 +41,7 @@ def _area(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
         if area.key == key:
             return {"area": key, "state": area.to_state()}
     known = ", ".join(area.key for area in account.areas) or "none"
-    raise ControlError(f"Unknown area {key!r} (known: {known})", 404)
+    raise ControlError(TEXT_UNKNOWN_AREA.format(key=key, known=known), 404)
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
