@@ -63,7 +63,7 @@ def sdk_overhead(calls: int) -> Result:
     sdk = _sdk(_constant_transport())
     raw = httpx.Client(transport=_constant_transport())
     item = ContactUpsert(email="jan@example.com", name="Jan", tags=["VIP"])
-    body = sdk.build_request(upsert_call(item)).content
+    body = sdk._build_request(upsert_call(item)).content
     headers = {"Content-Type": "application/json;charset=UTF-8", "Accept": "application/json"}
 
     def with_sdk() -> None:

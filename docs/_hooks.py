@@ -8,7 +8,7 @@ The table joins two sources:
   ``salesmanago.resources.*`` (and of ``salesmanago._jobs``), and the public
   resource methods that reach them. A method reaches an endpoint when its body
   names the constant, or calls a function of the SDK (or a method of its own
-  client, ``self._client.run_job``) that does, found by walking the source.
+  client, ``self._client._run_job``) that does, found by walking the source.
 
 A path served by the emulator with no SDK method, and an SDK endpoint the
 emulator does not serve, both get a row.

@@ -183,7 +183,16 @@ def _one_http_option(http_client: object, transport: object) -> None:
 
 
 class BaseClient:
-    """Request building, retry decisions and response reading, shared by both clients."""
+    """Request building, retry decisions and response reading, shared by both clients.
+
+    Everything here but :attr:`owner`, :attr:`base_url`, :attr:`timeout` and
+    :attr:`max_retries` is plumbing for the resources, hence private.
+    """
+
+    #: Seconds per HTTP attempt.
+    timeout: float
+    #: Retries after a retryable failure (0: one attempt only).
+    max_retries: int
 
     def __init__(
         self,
@@ -220,7 +229,7 @@ class BaseClient:
 
     # request building -------------------------------------------------------------
 
-    def build_request(self, call: Call[Any]) -> httpx.Request:
+    def _build_request(self, call: Call[Any]) -> httpx.Request:
         """The HTTP request for one attempt of ``call`` (a fresh ``requestTime``)."""
         payload = self._credentials.auth_fields(_auth.now_ms())
         if call.endpoint.send_owner:
@@ -236,7 +245,7 @@ class BaseClient:
 
     # retry decisions --------------------------------------------------------------
 
-    def delay_after_error(self, call: Call[Any], exc: httpx.TransportError, attempt: int) -> float:
+    def _delay_after_error(self, call: Call[Any], exc: httpx.TransportError, attempt: int) -> float:
         """Seconds to wait before retrying after a transport failure; raises when final."""
         path = call.endpoint.path
         sent = not isinstance(exc, _NOT_SENT)
@@ -257,7 +266,7 @@ class BaseClient:
         )
         raise kind(text, endpoint=path, may_have_landed=may_have_landed) from exc
 
-    def delay_after_response(
+    def _delay_after_response(
         self, call: Call[Any], response: httpx.Response, attempt: int
     ) -> float | None:
         """Seconds to wait before retrying this response, or ``None`` to keep it."""
@@ -269,7 +278,7 @@ class BaseClient:
 
     # response reading ---------------------------------------------------------------
 
-    def read_response(self, call: Call[T], response: httpx.Response) -> T:
+    def _read_response(self, call: Call[T], response: httpx.Response) -> T:
         """The call's result from a final response, or the matching error."""
         path = call.endpoint.path
         status = response.status_code
@@ -323,7 +332,7 @@ class BaseClient:
 
     # file downloads (export jobs) ---------------------------------------------------
 
-    def build_download(self, url: str) -> httpx.Request:
+    def _build_download(self, url: str) -> httpx.Request:
         """A plain GET of an export file (no auth fields: the URL is the job's own)."""
         return httpx.Request(
             "GET",
@@ -332,7 +341,7 @@ class BaseClient:
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
 
-    def read_download(self, call: Call[None], response: httpx.Response) -> bytes:
+    def _read_download(self, call: Call[None], response: httpx.Response) -> bytes:
         """The file's bytes, or the matching :class:`APIStatusError` for HTTP >= 400."""
         if response.status_code >= 400:
             message = f"HTTP {response.status_code} downloading the export file"
@@ -349,18 +358,18 @@ class BaseClient:
             )
         return response.content
 
-    def file_url(self, status: JobStatus) -> str:
+    def _file_url(self, status: JobStatus) -> str:
         """The absolute URL of a finished job's file."""
         if status.file_url is None:
             raise ValueError(f"job {status.request_id} has no file yet")
         return resolve_file_url(self._base_url, status.file_url)
 
-    def read_job_file(self, job: Job[T], status: JobStatus, response: httpx.Response) -> T:
+    def _read_job_file(self, job: Job[T], status: JobStatus, response: httpx.Response) -> T:
         """The job's result from its downloaded file, or the matching error."""
-        url = self.file_url(status)
+        url = self._file_url(status)
         call = download_call(url)
         file = ExportFile(
-            request_id=status.request_id, url=url, content=self.read_download(call, response)
+            request_id=status.request_id, url=url, content=self._read_download(call, response)
         )
         try:
             return job.read(file)
@@ -406,25 +415,25 @@ class SyncAPIClient(BaseClient):
         self._http = http_client if http_client is not None else httpx.Client(transport=transport)
         self._sleep = sleep if sleep is not None else time.sleep
 
-    def execute(self, call: Call[T]) -> T:
+    def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
         attempt = 0
         while True:
             t0 = time.perf_counter()
             try:
-                response = self._http.send(self.build_request(call))
+                response = self._http.send(self._build_request(call))
             except httpx.TransportError as exc:
-                self._sleep(self.delay_after_error(call, exc, attempt))
+                self._sleep(self._delay_after_error(call, exc, attempt))
                 attempt += 1
                 continue
             self._log_response(call, response, attempt, t0)
-            delay = self.delay_after_response(call, response, attempt)
+            delay = self._delay_after_response(call, response, attempt)
             if delay is None:
-                return self.read_response(call, response)
+                return self._read_response(call, response)
             self._sleep(delay)
             attempt += 1
 
-    def execute_all(
+    def _execute_all(
         self, calls: Sequence[Call[T]], merge: Callable[[list[T]], Any] | None = None
     ) -> list[T]:
         """Send several calls one after another; results in the calls' order.
@@ -436,58 +445,58 @@ class SyncAPIClient(BaseClient):
         results: list[T] = []
         for call in calls:
             try:
-                results.append(self.execute(call))
+                results.append(self._execute(call))
             except Exception as exc:
                 _partial_failure(exc, results, len(calls), merge)
                 raise
         return results
 
-    def iterate(self, call: Call[Page[T]] | None) -> Iterator[T]:
+    def _iterate(self, call: Call[Page[T]] | None) -> Iterator[T]:
         """Yield the items of every page, fetching the next page when needed."""
         while call is not None:
-            page = self.execute(call)
+            page = self._execute(call)
             yield from page.items
             call = page.next
 
-    def download(self, url: str) -> bytes:
+    def _download(self, url: str) -> bytes:
         """GET a file (an export's ``fileUrl``) with the retry policy; its bytes."""
-        return self.read_download(download_call(url), self._fetch(url))
+        return self._read_download(download_call(url), self._fetch(url))
 
     def _fetch(self, url: str) -> httpx.Response:
         call = download_call(url)
         attempt = 0
         while True:
             try:
-                response = self._http.send(self.build_download(url))
+                response = self._http.send(self._build_download(url))
             except httpx.TransportError as exc:
-                self._sleep(self.delay_after_error(call, exc, attempt))
+                self._sleep(self._delay_after_error(call, exc, attempt))
                 attempt += 1
                 continue
-            delay = self.delay_after_response(call, response, attempt)
+            delay = self._delay_after_response(call, response, attempt)
             if delay is None:
                 return response
             self._sleep(delay)
             attempt += 1
 
-    def run_job(self, job: Job[T]) -> T:
+    def _run_job(self, job: Job[T]) -> T:
         """Start an asynchronous job, poll its status until its file is ready (or
         raise ExportTimeoutError at the deadline), download and read the file."""
         started = time.monotonic()
-        request_id = self.execute(job.start)
+        request_id = self._execute(job.start)
         slept = 0.0
         attempt = 0
-        while not (status := self.execute(job_status_call(request_id))).done:
+        while not (status := self._execute(job_status_call(request_id))).done:
             elapsed = max(time.monotonic() - started, slept)
             delay = next_poll_delay(job, status, attempt, elapsed)
             self._sleep(delay)
             slept += delay
             attempt += 1
-        return self.read_job_file(job, status, self._fetch(self.file_url(status)))
+        return self._read_job_file(job, status, self._fetch(self._file_url(status)))
 
-    def iterate_jobs(self, job: Job[JobPage[T]] | None) -> Iterator[T]:
+    def _iterate_jobs(self, job: Job[JobPage[T]] | None) -> Iterator[T]:
         """Yield the items of every page of a paged export, one job per page."""
         while job is not None:
-            page = self.run_job(job)
+            page = self._run_job(job)
             yield from page.items
             job = page.next
 
@@ -517,6 +526,7 @@ class AsyncAPIClient(BaseClient):
         sleep: AsyncSleep | None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         transport: httpx.AsyncBaseTransport | None = None,
+        in_flight: anyio.CapacityLimiter | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
@@ -536,35 +546,38 @@ class AsyncAPIClient(BaseClient):
             http_client if http_client is not None else httpx.AsyncClient(transport=transport)
         )
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
-        # Shared by every task using this client (and its with_options copies):
-        # requests beyond the limit wait here, not in httpx's connection pool.
-        self._in_flight = anyio.CapacityLimiter(max_concurrent_requests)
+        # Shared by every task using this client (and its with_options clones, which
+        # pass it as ``in_flight``): requests beyond the limit wait here, not in
+        # httpx's connection pool.
+        self._in_flight = (
+            in_flight if in_flight is not None else anyio.CapacityLimiter(max_concurrent_requests)
+        )
 
     @property
     def max_concurrent_requests(self) -> int:
         """The most requests this client has in flight at once; other tasks wait their turn."""
         return int(self._in_flight.total_tokens)
 
-    async def execute(self, call: Call[T]) -> T:
+    async def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
         attempt = 0
         while True:
             t0 = time.perf_counter()
             try:
                 async with self._in_flight:
-                    response = await self._http.send(self.build_request(call))
+                    response = await self._http.send(self._build_request(call))
             except httpx.TransportError as exc:
-                await self._sleep(self.delay_after_error(call, exc, attempt))
+                await self._sleep(self._delay_after_error(call, exc, attempt))
                 attempt += 1
                 continue
             self._log_response(call, response, attempt, t0)
-            delay = self.delay_after_response(call, response, attempt)
+            delay = self._delay_after_response(call, response, attempt)
             if delay is None:
-                return self.read_response(call, response)
+                return self._read_response(call, response)
             await self._sleep(delay)
             attempt += 1
 
-    async def execute_all(
+    async def _execute_all(
         self, calls: Sequence[Call[T]], merge: Callable[[list[T]], Any] | None = None
     ) -> list[T]:
         """Send several calls, up to :attr:`concurrency` at a time; results in order.
@@ -584,7 +597,7 @@ class AsyncAPIClient(BaseClient):
                 if failures:
                     return
                 try:
-                    results[index] = await self.execute(call)
+                    results[index] = await self._execute(call)
                 except Exception as exc:
                     failures.append(exc)
 
@@ -598,17 +611,17 @@ class AsyncAPIClient(BaseClient):
             raise first
         return [results[i] for i in range(len(calls))]
 
-    async def iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:
+    async def _iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:
         """Yield the items of every page, fetching the next page when needed."""
         while call is not None:
-            page = await self.execute(call)
+            page = await self._execute(call)
             for item in page.items:
                 yield item
             call = page.next
 
-    async def download(self, url: str) -> bytes:
+    async def _download(self, url: str) -> bytes:
         """GET a file (an export's ``fileUrl``) with the retry policy; its bytes."""
-        return self.read_download(download_call(url), await self._fetch(url))
+        return self._read_download(download_call(url), await self._fetch(url))
 
     async def _fetch(self, url: str) -> httpx.Response:
         call = download_call(url)
@@ -616,37 +629,37 @@ class AsyncAPIClient(BaseClient):
         while True:
             try:
                 async with self._in_flight:
-                    response = await self._http.send(self.build_download(url))
+                    response = await self._http.send(self._build_download(url))
             except httpx.TransportError as exc:
-                await self._sleep(self.delay_after_error(call, exc, attempt))
+                await self._sleep(self._delay_after_error(call, exc, attempt))
                 attempt += 1
                 continue
-            delay = self.delay_after_response(call, response, attempt)
+            delay = self._delay_after_response(call, response, attempt)
             if delay is None:
                 return response
             await self._sleep(delay)
             attempt += 1
 
-    async def run_job(self, job: Job[T]) -> T:
+    async def _run_job(self, job: Job[T]) -> T:
         """Start an asynchronous job, poll its status until its file is ready (or
         raise ExportTimeoutError at the deadline), download and read the file."""
         started = time.monotonic()
-        request_id = await self.execute(job.start)
+        request_id = await self._execute(job.start)
         slept = 0.0
         attempt = 0
-        while not (status := await self.execute(job_status_call(request_id))).done:
+        while not (status := await self._execute(job_status_call(request_id))).done:
             elapsed = max(time.monotonic() - started, slept)
             delay = next_poll_delay(job, status, attempt, elapsed)
             await self._sleep(delay)
             slept += delay
             attempt += 1
-        response = await self._fetch(self.file_url(status))
-        return self.read_job_file(job, status, response)
+        response = await self._fetch(self._file_url(status))
+        return self._read_job_file(job, status, response)
 
-    async def iterate_jobs(self, job: Job[JobPage[T]] | None) -> AsyncIterator[T]:
+    async def _iterate_jobs(self, job: Job[JobPage[T]] | None) -> AsyncIterator[T]:
         """Yield the items of every page of a paged export, one job per page."""
         while job is not None:
-            page = await self.run_job(job)
+            page = await self._run_job(job)
             for item in page.items:
                 yield item
             job = page.next

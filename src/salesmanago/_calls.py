@@ -3,7 +3,7 @@
 A resource method builds a :class:`Call` (which endpoint, which body fields,
 how to read the answer) and hands it to its client, which sends it. The sync
 and async resources therefore share every byte of request building and
-response parsing: only ``client.execute`` differs.
+response parsing: only ``client._execute`` differs.
 """
 
 from __future__ import annotations

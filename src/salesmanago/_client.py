@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -43,17 +42,20 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncSalesManago", "SalesManago"]
 
-C = TypeVar("C", bound=BaseClient)
 
-
-def _settings(
+def _identity(
+    original: BaseClient | None,
     client_id: str | None,
     api_secret: str | None,
     owner: str | None,
     endpoint: str | None,
     api_key: str | None,
 ) -> dict[str, Any]:
-    """Resolve arguments and ``SALESMANAGO_*`` fallbacks into client settings."""
+    """The client's credentials and endpoint: a ``with_options`` clone's are its
+    original's (whose secret is not kept); any other client's are resolved from the
+    arguments and their ``SALESMANAGO_*`` fallbacks."""
+    if original is not None:
+        return {"credentials": original._credentials, "base_url": original.base_url}
     cid = resolve_setting("client_id", client_id)
     secret = resolve_setting("api_secret", api_secret)
     who = resolve_setting("owner", owner)
@@ -68,21 +70,6 @@ def _settings(
     key = api_key if api_key is not None else _auth.random_api_key()
     credentials = _auth.Credentials(client_id=cid, api_secret=secret, owner=who, api_key=key)
     return {"credentials": credentials, "base_url": base}
-
-
-def _with_options(client: C, timeout: float | None, max_retries: int | None) -> C:
-    clone = copy.copy(client)
-    clone._owns_http = False  # type: ignore[attr-defined]  # the original closes the pool
-    if timeout is not None:
-        if timeout <= 0:
-            raise ConfigurationError("timeout must be a positive number of seconds")
-        clone.timeout = timeout
-    if max_retries is not None:
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be 0 or more")
-        clone.max_retries = max_retries
-    clone._bind_resources()  # type: ignore[attr-defined]
-    return clone
 
 
 class SalesManago(SyncAPIClient):
@@ -139,9 +126,12 @@ class SalesManago(SyncAPIClient):
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
         transport: httpx.BaseTransport | None = None,
+        _original: SalesManago | None = None,
     ) -> None:
+        if _original is not None:  # a with_options clone: the original's pool and sleep
+            http_client, sleep = _original._http, _original._sleep
         super().__init__(
-            **_settings(client_id, api_secret, owner, endpoint, api_key),
+            **_identity(_original, client_id, api_secret, owner, endpoint, api_key),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -170,8 +160,17 @@ class SalesManago(SyncAPIClient):
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
     ) -> SalesManago:
-        """A client like this one with other per-call settings; shares the connection pool."""
-        return _with_options(self, timeout, max_retries)
+        """A client like this one with the settings given changed.
+
+        It keeps every other setting (credentials, endpoint, ``sleep``) and sends
+        through this client's connection pool, which it never closes: closing this
+        client closes the pool.
+        """
+        return type(self)(
+            timeout=self.timeout if timeout is None else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            _original=self,
+        )
 
     def __enter__(self) -> SalesManago:
         return self
@@ -225,16 +224,24 @@ class AsyncSalesManago(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        _original: AsyncSalesManago | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
+        in_flight = None
+        if _original is not None:  # a with_options clone: the original's pool, sleep, limit
+            http_client, sleep = _original._http, _original._sleep
+            in_flight = _original._in_flight
+            max_concurrent_requests = _original.max_concurrent_requests
+            self.concurrency = _original.concurrency
         super().__init__(
-            **_settings(client_id, api_secret, owner, endpoint, api_key),
+            **_identity(_original, client_id, api_secret, owner, endpoint, api_key),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
             max_concurrent_requests=max_concurrent_requests,
             transport=transport,
+            in_flight=in_flight,
         )
         self._bind_resources()
 
@@ -258,8 +265,14 @@ class AsyncSalesManago(AsyncAPIClient):
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
     ) -> AsyncSalesManago:
-        """A client like this one with other per-call settings; shares the connection pool."""
-        return _with_options(self, timeout, max_retries)
+        """A client like this one with the settings given changed (see
+        :meth:`SalesManago.with_options`); it also shares this client's
+        ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
+        return type(self)(
+            timeout=self.timeout if timeout is None else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            _original=self,
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool (when the client created it)."""

@@ -10,12 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence, Sized
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from .errors import ValidationError
-
-if TYPE_CHECKING:
-    from .models.contacts import ContactUpsert
 
 __all__ = [
     "MAX_EMAIL_LENGTH",
@@ -26,7 +23,6 @@ __all__ = [
     "check_email",
     "check_length",
     "check_tags",
-    "check_upsert",
     "in_item",
 ]
 
@@ -129,38 +125,6 @@ def check_positive(value: int, field: str) -> None:
 def unique_in_order(values: Sequence[str]) -> list[str]:
     """The values without repeats, first occurrence kept."""
     return list(dict.fromkeys(values))
-
-
-#: A contact write's values as checked (white space trimmed): the e-mail, the new
-#: e-mail, the tags to add and the tags to remove (what :func:`check_upsert` returns).
-CheckedUpsert = tuple[str, str | None, Sequence[str], Sequence[str]]
-
-
-def check_upsert(item: ContactUpsert) -> CheckedUpsert:
-    """Every client-side rule of one contact write (insert, upsert, update, batch item).
-
-    Fields are named as a single write spells them (``contact.email``, ``tags[0]``);
-    :func:`in_item` names them inside a batch. Returns the values to send as checked.
-    """
-    email = check_email(item.email, "contact.email")
-    new_email = None if item.new_email is None else check_email(item.new_email, "newEmail")
-    # () when absent: a batch keeps one result per item until it is sent
-    tags: Sequence[str] = check_tags(item.tags, "tags") if item.tags else ()
-    remove_tags: Sequence[str] = (
-        check_tags(item.remove_tags, "removeTags") if item.remove_tags else ()
-    )
-    if item.force_opt_in and item.force_opt_out:
-        raise ValidationError("forceOptIn", "cannot be set together with forceOptOut")
-    if item.force_phone_opt_in and item.force_phone_opt_out:
-        raise ValidationError("forcePhoneOptIn", "cannot be set together with forcePhoneOptOut")
-    if item.properties:
-        for name in item.properties:
-            if not name.strip():
-                raise ValidationError("properties", "must not have an empty detail name")
-    if item.consent_details:
-        for index, consent in enumerate(item.consent_details):
-            check_aware(consent.agreement_date, f"consentDetails[{index}].agreementDate")
-    return email, new_email, tags, remove_tags
 
 
 def in_item(error: ValidationError, key: str, index: int) -> ValidationError:

@@ -18,15 +18,10 @@ timeouts (:mod:`salesmanago_emulator.faults`).
 The pytest fixtures live in :mod:`salesmanago_emulator.pytest_plugin`.
 """
 
-from . import control_callbacks as _control_callbacks  # noqa: F401  (/_emulator/callbacks)
-from . import control_faults as _control_faults  # noqa: F401  (registers /_emulator/faults)
-from . import control_jobs as _control_jobs  # noqa: F401  (/_emulator/jobs)
-from . import control_rules as _control_rules  # noqa: F401  (/_emulator/rules)
-from . import control_visits as _control_visits  # noqa: F401  (/_emulator/visits)
 from ._emulator import EMULATOR_ENDPOINT, Emulator
 from ._router import CallRecord, RouteInfo, routes
 from .clock import Clock, FrozenClock, SystemClock
-from .control import ControlArgs, ControlError, control_route
+from .control import ControlArgs, ControlError
 from .delivery import Deliverer
 from .errors import (
     AuthenticationFailed,
@@ -92,6 +87,5 @@ __all__ = [
     "RouteInfo",
     "SnapshotError",
     "SystemClock",
-    "control_route",
     "routes",
 ]

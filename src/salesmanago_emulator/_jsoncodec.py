@@ -17,9 +17,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
+from .errors import TEXT_NUMBER_OUT_OF_RANGE
+
 __all__ = [
     "NUMBER_LIMIT",
-    "TEXT_NUMBER_OUT_OF_RANGE",
     "NumberOutOfRangeError",
     "decode_json",
     "encode_json",
@@ -37,10 +38,6 @@ No field of the protocol needs more (ms timestamps have 13 digits, event
 values 22 characters); without a bound ``1E+100000`` would become a
 100 001-digit integer or string and tie up the emulator.
 """
-TEXT_NUMBER_OUT_OF_RANGE: Final = (
-    "Request body holds a number out of range: {number} "
-    f"(at most {NUMBER_LIMIT} digits, exponent within ±{NUMBER_LIMIT})"
-)
 
 
 class NumberOutOfRangeError(ValueError):
@@ -48,7 +45,7 @@ class NumberOutOfRangeError(ValueError):
 
     def __init__(self, text: str) -> None:
         shown = text if len(text) <= 32 else text[:32] + "..."
-        super().__init__(TEXT_NUMBER_OUT_OF_RANGE.format(number=shown))
+        super().__init__(TEXT_NUMBER_OUT_OF_RANGE.format(number=shown, limit=NUMBER_LIMIT))
 
 
 def _parse_int(text: str) -> int:

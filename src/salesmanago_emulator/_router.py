@@ -46,7 +46,13 @@ from .errors import (
     INVALID_OWNER,
     NOT_AUTHENTICATED,
     OWNER_NOT_SPECIFIED,
+    RULE_REQUEST_TIME,
     RULE_REQUIRED,
+    TEXT_INTERNAL,
+    TEXT_METHOD_NOT_ALLOWED,
+    TEXT_NOT_IMPLEMENTED,
+    TEXT_NOT_JSON,
+    TEXT_NOT_OBJECT,
     AuthenticationFailed,
     EmulatorError,
     InvalidField,
@@ -73,14 +79,6 @@ __all__ = [
 _LOG: Final = logging.getLogger("salesmanago_emulator")
 
 # Wire texts of the HTTP edge (grade D).
-TEXT_NOT_IMPLEMENTED: Final = "Path {path} is not implemented by the emulator"
-TEXT_METHOD_NOT_ALLOWED: Final = "Method {method} is not allowed: the API takes POST requests only"
-TEXT_NOT_JSON: Final = "Request body is not valid JSON"
-TEXT_NOT_OBJECT: Final = "Request body must be a JSON object"
-TEXT_INTERNAL: Final = "Internal emulator error"
-RULE_REQUEST_TIME: Final = (
-    "must be a UNIX timestamp in seconds or milliseconds (a number or a numeric string)"
-)
 MASK: Final = "***"
 """What replaces ``sha`` (and any ``apiSecret``) in the call log."""
 _SECRET_KEYS: Final = ("sha", "apiSecret")

@@ -125,6 +125,47 @@ RULE_BETWEEN: Final = "must be between {minimum} and {maximum} (got {value})"
 RULE_LENGTH_OR_COUPON: Final = "is required when no coupon is given"
 """``addContactCoupon`` with neither ``length`` nor ``coupon`` (S8.1)."""
 
+RULE_BOOLEAN: Final = "must be a boolean"
+"""A field that must be ``true`` or ``false`` is not."""
+RULE_MIN: Final = "must be at least {minimum}"
+"""A number under its minimum."""
+RULE_MAX: Final = "must be at most {maximum}"
+"""A number over its maximum."""
+RULE_OBJECT: Final = "must be an object"
+"""A field that must be a JSON object is not."""
+RULE_LIST: Final = "must be a list"
+"""A field that must be a JSON array is not."""
+RULE_LIST_OF_STRINGS: Final = "must be a list of strings"
+"""A list holding something other than strings."""
+RULE_LIST_OF_OBJECTS: Final = "must be a list of objects"
+"""A list holding something other than objects."""
+RULE_STRING_OR_LIST: Final = "must be a list of strings or a comma-separated string"
+"""A field taking either a list of strings or one comma-separated string."""
+RULE_STRING_OR_NUMBER: Final = "must be a string or a number"
+"""A field taking a string or a number."""
+RULE_NUMBER_VALUE: Final = "must be a number or a numeric string"
+"""A number given as something that does not read as one."""
+RULE_DATE_VALUE: Final = (
+    "must be a timestamp in milliseconds or seconds, a numeric string or an ISO-8601 date-time"
+)
+"""A date that reads as none of the forms of protocol §13.2."""
+RULE_TO_BEFORE_FROM: Final = "must not be before 'from'"
+"""A range whose ``to`` is before its ``from``."""
+RULE_REQUEST_TIME: Final = (
+    "must be a UNIX timestamp in seconds or milliseconds (a number or a numeric string)"
+)
+"""A ``requestTime`` that is no timestamp (protocol §2.1)."""
+RULE_UNKNOWN_JOB: Final = "names no job of this account (got {value})"
+"""A ``requestId`` this account never answered (grade D)."""
+RULE_ZERO_OR_MORE: Final = "must be 0 or more (got {value})"
+"""A duration below zero."""
+RULE_JSON_VALUES: Final = "must hold JSON values only"
+"""Data holding something JSON cannot carry."""
+RULE_JSON_FINITE: Final = "must hold JSON values only (no NaN or infinity)"
+"""Data holding NaN or an infinity."""
+RULE_STRING_KEYS: Final = "must have string keys"
+"""An object whose keys are not all strings."""
+
 # --- other refusals (grade D) -----------------------------------------------------
 
 TEXT_LAST_OWNER: Final = (
@@ -141,6 +182,104 @@ TEXT_READ_ONLY: Final = "Owner {owner} has read-only access to contact {contact}
 """A read-only owner trying to change a contact (S1.4)."""
 TEXT_EVENT_NOT_FOUND: Final = "Event not found: {key}"
 """No event has this ``eventId`` (or ``externalId``) in the account (S7.2)."""
+
+# --- informative texts of successful answers (grade D) ----------------------------
+
+TEXT_NOTE_ADDED: Final = "Note added"
+"""The ``message`` of a successful ``addNote`` (protocol §3.1: success with text)."""
+TEXT_JOB_RUNNING: Final = "Export {request_id} in progress"
+"""``job/status``'s ``message`` while a job runs."""
+
+# --- the HTTP edge (grade D) ------------------------------------------------------
+
+TEXT_NOT_IMPLEMENTED: Final = "Path {path} is not implemented by the emulator"
+"""A path the emulator does not serve (HTTP 404)."""
+TEXT_METHOD_NOT_ALLOWED: Final = "Method {method} is not allowed: the API takes POST requests only"
+"""Another method than ``POST`` on an API path (HTTP 405)."""
+TEXT_NOT_JSON: Final = "Request body is not valid JSON"
+"""A body that does not decode (HTTP 400)."""
+TEXT_NOT_OBJECT: Final = "Request body must be a JSON object"
+"""A body that decodes to something other than an object (HTTP 400)."""
+TEXT_NUMBER_OUT_OF_RANGE: Final = (
+    "Request body holds a number out of range: {number} "
+    "(at most {limit} digits, exponent within ±{limit})"
+)
+"""A JSON number with too many digits or too large an exponent (HTTP 400)."""
+TEXT_INTERNAL: Final = "Internal emulator error"
+"""An unexpected failure inside the emulator (HTTP 500); the traceback goes to the log."""
+TEXT_FILE_NOT_FOUND: Final = "Export file not found (unknown, not ready yet, or a wrong link)"
+"""The HTTP 404 answer to a ``GET`` of no ready export file."""
+
+# --- injected faults (grade D) ----------------------------------------------------
+
+TEXT_RATE_LIMITED: Final = "Too many requests (injected fault)"
+"""The answer of an injected ``rate_limit`` (HTTP 429)."""
+TEXT_HTTP_ERROR: Final = "HTTP {status} (injected fault)"
+"""The answer of an injected ``http_error``."""
+TEXT_CONNECT: Final = "Injected fault: connection dropped before the request reached the platform"
+"""The text of an injected ``connect_error``."""
+TEXT_TIMEOUT_BEFORE: Final = "Injected fault: read timeout, the request was not applied"
+"""The text of an injected ``read_timeout`` before the request is applied."""
+TEXT_TIMEOUT_AFTER: Final = "Injected fault: read timeout after the request was applied"
+"""The text of an injected ``read_timeout`` after the request is applied."""
+
+# --- the control API (/_emulator/<name>, Emulator.control; grade D) ----------------
+
+TEXT_FIELD: Final = "Field '{field}' {rule}"
+"""The shape of every refusal that names a field (:class:`InvalidField`, the control API)."""
+RULE_A_NUMBER: Final = "must be a number"
+"""A control field that must be a number is not."""
+RULE_TRUE_OR_FALSE: Final = "must be true or false"
+"""A control field that must be a boolean (or ``"true"``/``"false"``) is not."""
+RULE_ISO_INSTANT: Final = "must be an ISO-8601 date-time"
+"""A control instant that does not parse."""
+RULE_ISO_AWARE: Final = "must be timezone-aware (add e.g. +00:00)"
+"""A control instant without a zone."""
+RULE_EMAIL_LIST: Final = "must be a list of e-mail addresses"
+"""``accounts/create``'s ``users``."""
+RULE_ACTION_KINDS: Final = "must be a list of action kinds"
+"""``actions/register``'s ``kinds``."""
+RULE_ZERO_OR_POSITIVE: Final = "must be zero or positive"
+"""``calls``' ``limit``."""
+RULE_ZERO_OR_MORE_PLAIN: Final = "must be 0 or more"
+"""``jobs/configure``'s settings."""
+RULE_FAULT_LIST: Final = "must be a non-empty list of rules"
+"""``faults/add``'s ``faults``."""
+RULE_KEY_LIST: Final = "must be a list of e-mails or contact ids"
+"""The contacts of ``rules/run`` and ``workflows/run``."""
+RULE_STATE_EXPORT: Final = "must be an object (an export of /_emulator/state)"
+"""``state/import``'s ``state``."""
+TEXT_CONTROL_UNKNOWN: Final = "Unknown control operation {name!r} (known: {known})"
+"""A control name no operation has (HTTP 404)."""
+TEXT_CONTROL_BODY: Final = "The body must be a JSON object"
+"""An in-process control call whose body is no mapping."""
+TEXT_CONTROL_WRITE_BY_GET: Final = "Control operation {name!r} changes state: use POST"
+"""``GET`` on a control operation that changes state (HTTP 405)."""
+TEXT_CONTROL_METHOD: Final = "Method {method} is not allowed: use POST (or GET to read)"
+"""Another method than ``GET``/``POST`` on a control path (HTTP 405)."""
+TEXT_NO_ACCOUNT: Final = "The emulator has no account"
+"""A control operation on the default account when there is none (HTTP 404)."""
+TEXT_ACCOUNT_EXISTS: Final = "An account with clientId {client_id!r} already exists"
+"""``accounts/create`` of a taken client id (HTTP 409)."""
+TEXT_DELIVERY_RUNNING: Final = "A callback delivery pass is running in the background; retry"
+"""``callbacks/deliver`` while the server's background pass runs (HTTP 409)."""
+TEXT_SYSTEM_CLOCK: Final = (
+    "The emulator runs on the system clock: start it with a frozen clock "
+    "(serve --now ISO) to move time"
+)
+"""Moving a clock that is not frozen (HTTP 409)."""
+TEXT_ADVANCE_NEEDS_UNIT: Final = "Give at least one of days, hours, minutes, seconds"
+"""``clock/advance`` with no amount."""
+TEXT_CLOCK_FORWARD_ONLY: Final = "The clock only moves forward here: use clock/set to go back"
+"""``clock/advance`` by a negative amount."""
+TEXT_JOBS_CONFIGURE_NEEDS: Final = "Give pollsUntilDone and/or processingSeconds"
+"""``jobs/configure`` with nothing to set."""
+TEXT_FAULT_NOT_OBJECT: Final = "Fault {index} must be an object"
+"""A fault rule of ``faults/add`` that is no object."""
+TEXT_FAULT_UNKNOWN_FIELDS: Final = "Fault {index}: unknown fields {unknown} (known: {known})"
+"""A fault rule of ``faults/add`` with fields no rule has."""
+TEXT_UNKNOWN_AREA: Final = "Unknown area {key!r} (known: {known})"
+"""``area`` naming no area of the account (HTTP 404)."""
 
 
 class EmulatorError(Exception):
@@ -216,7 +355,7 @@ class InvalidField(EmulatorError):  # noqa: N818 (names fixed by the contract)
         """Refuse ``field`` because it breaks ``rule`` (a phrase such as ``is required``)."""
         self.field = field
         self.rule = rule
-        super().__init__(f"Field '{field}' {rule}", {"field": field})
+        super().__init__(TEXT_FIELD.format(field=field, rule=rule), {"field": field})
 
     def under(self: _Field, prefix: str) -> _Field:
         """The same refusal (same class) with ``prefix`` before the field: an item's

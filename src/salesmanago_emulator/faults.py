@@ -49,6 +49,14 @@ from typing import Any, Final, Literal, cast, get_args
 
 import anyio
 
+from .errors import (
+    TEXT_CONNECT,
+    TEXT_HTTP_ERROR,
+    TEXT_RATE_LIMITED,
+    TEXT_TIMEOUT_AFTER,
+    TEXT_TIMEOUT_BEFORE,
+)
+
 __all__ = [
     "FAULT_KINDS",
     "ConnectionDroppedError",
@@ -66,11 +74,6 @@ FAULT_KINDS: Final[tuple[str, ...]] = get_args(FaultKind)
 """Every :data:`FaultKind`, in documentation order."""
 
 _GLOB_CHARS: Final = frozenset("*?[")
-TEXT_RATE_LIMITED: Final = "Too many requests (injected fault)"
-TEXT_HTTP_ERROR: Final = "HTTP {status} (injected fault)"
-TEXT_CONNECT: Final = "Injected fault: connection dropped before the request reached the platform"
-TEXT_TIMEOUT_BEFORE: Final = "Injected fault: read timeout, the request was not applied"
-TEXT_TIMEOUT_AFTER: Final = "Injected fault: read timeout after the request was applied"
 
 
 class InjectedTransportError(Exception):

@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from ._jsoncodec import encode_json
-from ._router import TEXT_INTERNAL, route_path
+from ._router import route_path
 from .control import CONTROL_PREFIX, handle_control
+from .errors import TEXT_INTERNAL
 from .faults import InjectedTransportError
 
 if TYPE_CHECKING:

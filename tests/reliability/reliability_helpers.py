@@ -4,7 +4,7 @@ Each :class:`Op` is one SDK method with its wire path, whether the SDK treats it
 as idempotent, and the arguments of a valid call against the seeded account.
 Every operation's route must be one the emulator serves (:data:`SERVED`): none is
 skipped (:func:`op_params`), so a typo or a renamed route fails. :func:`call`
-(from ``sdk_fake_platform``) runs one on either client.
+(from ``tests/sdk/sdk_helpers.py``) runs one on either client.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
-from sdk_fake_platform import AnyClient, call
+from sdk_helpers import AnyClient, call
 
 from salesmanago import ContactUpsert, ExternalEvent, ExternalEventType
 from salesmanago_emulator import CallRecord, Emulator

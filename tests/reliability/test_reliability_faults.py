@@ -2,8 +2,8 @@
 
 Raw httpx requests through the emulator's transport show exactly what each fault
 does: the exception or status, the headers, what reached the state, and what the
-call log records. Configuration through Python, the pytest marker and the
-control API.
+call log records. Configuration through Python and the pytest marker (through the
+control API: ``tests/emulator/control/test_control_faults.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from salesmanago_emulator import (
     Emulator,
     FaultInjector,
 )
-from salesmanago_emulator.control import ControlError
 
 INSERT = "/api/contact/insert"
 UPSERT = "/api/contact/upsert"
@@ -286,7 +285,7 @@ def test_clear_and_reset_drop_the_rules(emulator: Emulator) -> None:
     assert emulator.faults.rules == []
 
 
-# configuration: marker, control API --------------------------------------------------
+# configuration: the marker ---------------------------------------------------------
 
 
 @pytest.mark.salesmanago(faults=[{"kind": "http_error", "status": 502, "times": 1}])
@@ -312,61 +311,3 @@ def test_marker_refuses_a_bad_fault(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:hypothesispytest")
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*faults=...*fault 0*unknown fault kind*"])
-
-
-def test_control_api_retry_after_null_sends_no_header(emulator: Emulator) -> None:
-    """``retryAfter: null`` means a 429 without the header, as ``retry_after=None`` does."""
-    added = emulator.control("faults/add", {"kind": "rate_limit", "retryAfter": None, "path": HAS})
-    assert added["faults"][0]["retryAfter"] is None
-    response = post(emulator, HAS, KNOWN)
-    assert response.status_code == 429
-    assert "retry-after" not in response.headers
-
-
-def test_control_api_adds_lists_and_clears_faults(emulator: Emulator) -> None:
-    """``/_emulator/faults/add`` (camelCase fields, one rule or ``faults: [...]``),
-    ``/_emulator/faults`` (with hits) and ``/_emulator/faults/clear``."""
-    added = emulator.control(
-        "faults/add", {"kind": "rate_limit", "retryAfter": 2, "path": HAS, "times": 1}
-    )
-    assert added["faults"][0]["retryAfter"] == 2
-    emulator.control(
-        "faults/add", {"faults": [{"kind": "read_timeout", "afterWrite": True, "clientId": "x"}]}
-    )
-
-    assert post(emulator, HAS, KNOWN).status_code == 429
-
-    listed = emulator.control("faults")["faults"]
-    assert [(f["kind"], f["hits"], f["spent"]) for f in listed] == [
-        ("rate_limit", 1, True),
-        ("read_timeout", 0, False),
-    ]
-    assert listed[1]["clientId"] == "x"
-    assert listed[1]["afterWrite"] is True
-    emulator.control("faults/clear")
-    assert emulator.control("faults") == {"faults": []}
-
-
-@pytest.mark.parametrize(
-    "payload",
-    [{"kind": "explode"}, {"kind": "http_error", "retry": 1}, {"faults": []}, {"faults": [1]}],
-)
-def test_control_api_refuses_bad_faults(emulator: Emulator, payload: dict[str, Any]) -> None:
-    """A bad rule is a 400 and adds nothing."""
-    with pytest.raises(ControlError) as caught:
-        emulator.control("faults/add", payload)
-    assert caught.value.status == 400
-    assert emulator.faults.rules == []
-
-
-def test_control_api_over_http_takes_fractional_seconds(emulator: Emulator) -> None:
-    """Over HTTP the control API reads fractions exactly (as Decimal); a fault's
-    latency and chance still become plain seconds and probabilities."""
-    from salesmanago_emulator.control import handle_control
-
-    body = b'{"kind": "latency", "seconds": 0.005, "probability": 0.5, "path": "/api/x"}'
-    status, answer, _ = handle_control(emulator, "POST", "faults/add", body)
-    assert status == 200, answer
-    [rule] = emulator.faults.rules
-    assert rule.seconds == 0.005
-    assert rule.probability == 0.5

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from reliability_helpers import CLIENT_ID, KNOWN, NEW, AnyClient, applied, calls_to
-from sdk_fake_platform import call
+from sdk_helpers import call
 
 from salesmanago import APITimeoutError, ContactUpsert
 from salesmanago_emulator import Emulator

@@ -1,26 +1,33 @@
-"""Fixtures of the SDK tests: a scripted fake platform and a sync or async client on it.
+"""Fixtures of the SDK tests: the platform's canned replies (a respx router) and a sync
+or async client that reaches it.
 
 ``client`` (and ``make_client`` for other settings) is parametrised over
 ``"sync"`` and ``"async"``: every test that takes it runs against both clients.
-Waits between retries go to ``slept`` instead of the clock.
+The clients send through httpx's own transport, which respx answers while
+``platform`` is active; waits between retries go to ``slept`` instead of the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
-from sdk_fake_platform import API_KEY, API_SECRET, CLIENT_ID, ENDPOINT, OWNER, AnyClient, FakeServer
+import respx
+from sdk_helpers import ENDPOINT, SETTINGS, AnyClient
 
 from salesmanago import AsyncSalesManago, SalesManago
 
 
 @pytest.fixture
-def server() -> FakeServer:
-    """The scripted fake platform the clients talk to."""
-    return FakeServer()
+def platform() -> Iterator[respx.MockRouter]:
+    """The platform's canned replies: a respx router on the account's endpoint.
+
+    ``platform.post(PATH).mock(...)`` answers the requests to ``PATH``; a request
+    that no route matches fails the test. Clients on httpx's own transport reach it.
+    """
+    with respx.mock(base_url=ENDPOINT, assert_all_called=False) as router:
+        yield router
 
 
 @pytest.fixture
@@ -36,31 +43,21 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_client(mode: str, server: FakeServer, slept: list[float]) -> Callable[..., AnyClient]:
-    """Build a client of the test's mode on ``server``; keyword arguments override
-    the account's settings (``max_retries=0``, ``api_key=...``)."""
+def make_client(
+    mode: str, platform: respx.MockRouter, slept: list[float]
+) -> Callable[..., AnyClient]:
+    """Build a client of the test's mode that reaches ``platform``; keyword arguments
+    override the account's settings (``max_retries=0``, ``api_key=...``)."""
 
     def make(**overrides: Any) -> AnyClient:
-        settings: dict[str, Any] = {
-            "client_id": CLIENT_ID,
-            "api_secret": API_SECRET,
-            "owner": OWNER,
-            "endpoint": ENDPOINT,
-            "api_key": API_KEY,
-            **overrides,
-        }
-        transport = httpx.MockTransport(server)
+        settings: dict[str, Any] = {**SETTINGS, **overrides}
         if mode == "sync":
-            return SalesManago(
-                **settings, http_client=httpx.Client(transport=transport), sleep=slept.append
-            )
+            return SalesManago(**settings, sleep=slept.append)
 
         async def sleep(seconds: float) -> None:
             slept.append(seconds)
 
-        return AsyncSalesManago(
-            **settings, http_client=httpx.AsyncClient(transport=transport), sleep=sleep
-        )
+        return AsyncSalesManago(**settings, sleep=sleep)
 
     return make
 

@@ -11,17 +11,20 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sdk_fake_platform import (
+import respx
+from sdk_helpers import (
     API_KEY,
     API_SECRET,
     CLIENT_ID,
     OWNER,
     SHA,
     AnyClient,
-    FakeServer,
+    answers,
     call,
+    envelope,
     failed,
     ok,
+    payloads,
 )
 
 from salesmanago import ContactUpsert, SalesManagoError
@@ -37,23 +40,24 @@ def test_sha_matches_the_protocol_test_vector() -> None:
 
 
 async def test_request_carries_the_signature_not_the_secret(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """S1.1: every call carries clientId, apiKey, requestTime (integer ms, now) and
     the sha; the secret itself is never sent."""
-    server.on("/api/user/listByClient", ok(users=[OWNER]))
+    route = platform.post("/api/user/listByClient").mock(return_value=envelope(ok(users=[OWNER])))
     before = time.time_ns() // 1_000_000
     await call(client, "users.list")
     after = time.time_ns() // 1_000_000
 
-    payload = server.payloads()[0]
+    payload = payloads(route.calls)[0]
     assert payload["clientId"] == CLIENT_ID
     assert payload["apiKey"] == API_KEY
     assert payload["sha"] == compute_sha(API_KEY, CLIENT_ID, API_SECRET)
     assert type(payload["requestTime"]) is int
     assert before <= payload["requestTime"] <= after
-    assert API_SECRET.encode() not in server.requests[0].content
-    assert API_SECRET not in str(server.requests[0].headers)
+    assert route.call_count == 1
+    assert API_SECRET.encode() not in route.calls[0].request.content
+    assert API_SECRET not in str(route.calls[0].request.headers)
 
 
 def test_credentials_hide_the_secret_and_the_sha() -> None:
@@ -80,28 +84,29 @@ def test_client_repr_hides_the_secret_and_the_sha(client: AnyClient) -> None:
 
 async def test_no_secret_in_errors_or_debug_logs(
     make_client: Callable[..., AnyClient],
-    server: FakeServer,
+    platform: respx.MockRouter,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A run with retries, refusals, timeouts and bad answers, logged at DEBUG:
     neither the secret nor the sha appears in any record, nor in any raised
     exception's str, repr or formatted traceback."""
     client = make_client(max_retries=1)
-    server.on(
-        "/api/contact/upsert",
-        httpx.Response(500, text="oops"),
-        ok(contactId="c-1"),
-        httpx.ReadTimeout("slow"),
-        httpx.ReadTimeout("slow"),
-        httpx.ConnectError("refused"),
-        httpx.ConnectError("refused"),
-        failed("Not authenticated"),
-        httpx.Response(429, headers={"Retry-After": "1"}),
-        httpx.Response(429, headers={"Retry-After": "1"}),
-        httpx.Response(200, text="<html>"),
-        ok(),
+    platform.post("/api/contact/upsert").mock(
+        side_effect=answers(
+            httpx.Response(500, text="oops"),
+            ok(contactId="c-1"),
+            httpx.ReadTimeout("slow"),
+            httpx.ReadTimeout("slow"),
+            httpx.ConnectError("refused"),
+            httpx.ConnectError("refused"),
+            failed("Not authenticated"),
+            httpx.Response(429, headers={"Retry-After": "1"}),
+            httpx.Response(429, headers={"Retry-After": "1"}),
+            httpx.Response(200, text="<html>"),
+            ok(),
+        )
     )
-    server.on("/api/contact/insert", httpx.ReadTimeout("slow"))
+    platform.post("/api/contact/insert").mock(side_effect=httpx.ReadTimeout("slow"))
     errors: list[BaseException] = []
     with caplog.at_level(logging.DEBUG):
         assert (await call(client, "contacts.upsert", ANN)).contact_id == "c-1"

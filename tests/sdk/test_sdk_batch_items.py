@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import AnyClient, FakeServer, call, failed, ok
+import respx
+from sdk_helpers import AnyClient, answers, bodies, call, envelope, failed, ok
 
 from salesmanago import (
     BatchUpsertItem,
@@ -36,14 +37,13 @@ def _emails(request: httpx.Request) -> list[str]:
     return [d["contact"]["email"] for d in json.loads(request.content)["upsertDetails"]]
 
 
-def _apply_all(request: httpx.Request) -> dict[str, Any]:
-    return ok(contactIds={e: f"id-{e}" for e in _emails(request)})
+def _apply_all(request: httpx.Request) -> httpx.Response:
+    return envelope(ok(contactIds={e: f"id-{e}" for e in _emails(request)}))
 
 
-def _sorted_bodies(server: FakeServer) -> list[dict[str, Any]]:
+def _sorted_bodies(route: respx.Route) -> list[dict[str, Any]]:
     """The batch bodies sent, by their first e-mail (async chunks may arrive in any order)."""
-    bodies = server.bodies(BATCH_UPSERT)
-    return sorted(bodies, key=lambda b: str(b["upsertDetails"][0]["contact"]["email"]))
+    return sorted(bodies(route.calls), key=lambda b: str(b["upsertDetails"][0]["contact"]["email"]))
 
 
 def _text(field: str, rule: str) -> str:
@@ -69,16 +69,16 @@ MIXED_REFUSED = {
 
 
 async def test_invalid_items_are_failed_results_and_never_sent(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """Items 1, 3 and 4 fail the SDK's checks: each is a failed item at its index whose
     text is the ValidationError's (field under the caller's index, rule); items 0, 2
     and 5 are sent (chunks of 2 of the valid items: [0, 2], [5]) and keep their ids."""
-    server.on(BATCH_UPSERT, _apply_all)
+    route = platform.post(BATCH_UPSERT).mock(side_effect=_apply_all)
 
     result = await call(client, "contacts.batch_upsert", MIXED, chunk_size=2)
 
-    assert _sorted_bodies(server) == [
+    assert _sorted_bodies(route) == [
         {
             "upsertDetails": [
                 {"contact": {"email": "a0@example.com", "name": "Ann"}},
@@ -133,12 +133,12 @@ async def test_invalid_items_are_failed_results_and_never_sent(
     ids=["email-domain", "tag-empty", "remove-tag-long", "new-email", "property", "phone-opt"],
 )
 async def test_item_text_is_the_single_writes_validation_error(
-    client: AnyClient, server: FakeServer, item: ContactUpsert, field: str, rule: str
+    client: AnyClient, platform: respx.MockRouter, item: ContactUpsert, field: str, rule: str
 ) -> None:
     """The failed item's text is exactly what ``upsert`` (and ``validate()``) raise for
     the same item, with the field named under the item's index in the caller's list
     (here 5, in the 2nd chunk of 3)."""
-    server.on(BATCH_UPSERT, _apply_all)
+    route = platform.post(BATCH_UPSERT).mock(side_effect=_apply_all)
     with pytest.raises(ValidationError) as single:
         await call(client, "contacts.upsert", item)
     assert single.value.field == field
@@ -146,7 +146,7 @@ async def test_item_text_is_the_single_writes_validation_error(
     with pytest.raises(ValidationError) as checked:
         item.validate()
     assert str(checked.value) == str(single.value)
-    assert server.requests == []
+    assert not platform.calls
 
     items = [ContactUpsert(email=f"c{i}@example.com") for i in range(5)] + [item]
     result = await call(client, "contacts.batch_upsert", items, chunk_size=3)
@@ -154,26 +154,28 @@ async def test_item_text_is_the_single_writes_validation_error(
     expected = _text(f"upsertDetails[5].{field}", single.value.rule)
     assert result.items[5].errors == (expected,)
     assert [i.ok for i in result.items] == [True] * 5 + [False]
-    assert sorted(len(b["upsertDetails"]) for b in server.bodies(BATCH_UPSERT)) == [2, 3]
+    assert sorted(len(b["upsertDetails"]) for b in bodies(route.calls)) == [2, 3]
 
 
 async def test_platform_texts_name_the_callers_index_after_refused_items(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """Items refused by the SDK shift the positions the platform sees: its
     ``upsertDetails[1]`` (the 2nd item sent) is the caller's item 2, and the text is
     listed once although ``failures`` and ``message`` both carry it."""
     text = "Field 'upsertDetails[1].consentDetails[0].consentName' names no consent"
 
-    def answer(request: httpx.Request) -> dict[str, Any]:
+    def answer(request: httpx.Request) -> httpx.Response:
         emails = _emails(request)
-        return failed(
-            text,
-            contactIds={emails[0]: "id-0", emails[2]: "id-3"},
-            failures={"1": [text]},
+        return envelope(
+            failed(
+                text,
+                contactIds={emails[0]: "id-0", emails[2]: "id-3"},
+                failures={"1": [text]},
+            )
         )
 
-    server.on(BATCH_UPSERT, answer)
+    platform.post(BATCH_UPSERT).mock(side_effect=answer)
     items = [
         ContactUpsert(email="c0@example.com"),
         ContactUpsert(email="bad@"),
@@ -193,22 +195,23 @@ async def test_platform_texts_name_the_callers_index_after_refused_items(
 
 
 async def test_each_platform_text_is_listed_once_in_order(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """``failures`` and ``message`` overlap: the item's texts are the union without
     repeats, ``failures`` first, then ``message``'s, each in its order."""
     first = "Field 'upsertDetails[0].contact.email' is blacklisted"
     second = "upsertDetails[0] refused"
     third = "Field 'upsertDetails[0].contact.name' is too long"
-    server.on(
-        BATCH_UPSERT,
-        failed(
-            first,
-            third,
-            second,
-            contactIds={"c1@example.com": "id-1"},
-            failures={"0": [first, second, first]},
-        ),
+    platform.post(BATCH_UPSERT).mock(
+        return_value=envelope(
+            failed(
+                first,
+                third,
+                second,
+                contactIds={"c1@example.com": "id-1"},
+                failures={"0": [first, second, first]},
+            )
+        )
     )
     items = [ContactUpsert(email="c0@example.com"), ContactUpsert(email="c1@example.com")]
     result = await call(client, "contacts.batch_upsert", items)
@@ -217,19 +220,20 @@ async def test_each_platform_text_is_listed_once_in_order(
 
 
 async def test_refused_chunk_error_names_the_callers_index_after_refused_items(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """A chunk refused as a whole raises; its texts and ``values`` name the caller's
     index even though the SDK left an item out before it."""
     client = make_client(max_retries=0)
     field = "upsertDetails[1].contact.email"
-    server.on(
-        BATCH_UPSERT,
-        {
-            "success": False,
-            "message": [f"Field '{field}' must be a valid e-mail address"],
-            "values": {"field": field},
-        },
+    platform.post(BATCH_UPSERT).mock(
+        return_value=envelope(
+            {
+                "success": False,
+                "message": [f"Field '{field}' must be a valid e-mail address"],
+                "values": {"field": field},
+            }
+        )
     )
     items = [
         ContactUpsert(email="c0@example.com"),
@@ -245,12 +249,12 @@ async def test_refused_chunk_error_names_the_callers_index_after_refused_items(
 
 
 async def test_failed_request_partial_results_include_the_refused_items(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """A chunk failing for good raises; ``partial_results`` holds the applied chunks
     and the items the SDK refused (their outcome is known), in input order."""
     client = make_client(max_retries=0)
-    server.on(BATCH_UPSERT, _apply_all, httpx.Response(500))
+    platform.post(BATCH_UPSERT).mock(side_effect=answers(_apply_all, httpx.Response(500)))
     items = [
         ContactUpsert(email="c0@example.com"),
         ContactUpsert(email="bad"),
@@ -271,24 +275,26 @@ async def test_failed_request_partial_results_include_the_refused_items(
     assert (info.value.completed_requests, info.value.total_requests) == (1, 2)
 
 
-async def test_all_items_invalid_sends_nothing(client: AnyClient, server: FakeServer) -> None:
+async def test_all_items_invalid_sends_nothing(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """No valid item: no request, every item failed; an empty batch is an empty result."""
     result = await call(
         client, "contacts.batch_upsert", [ContactUpsert(email="x"), ContactUpsert(email="y@")]
     )
     assert [i.email for i in result.failed] == ["x", "y@"]
     assert await call(client, "contacts.batch_upsert", []) == BatchUpsertResult(items=())
-    assert server.requests == []
+    assert not platform.calls
 
 
 @pytest.mark.parametrize(("chunk_size", "rule"), [(0, "1 or more"), (1001, "at most 1000")])
 async def test_a_wrong_batch_as_a_whole_still_raises(
-    client: AnyClient, server: FakeServer, chunk_size: int, rule: str
+    client: AnyClient, platform: respx.MockRouter, chunk_size: int, rule: str
 ) -> None:
     """Only what is wrong for the whole batch raises, before anything is checked or sent."""
     with pytest.raises(ValidationError, match=rule):
         await call(client, "contacts.batch_upsert", MIXED, chunk_size=chunk_size)
-    assert server.requests == []
+    assert not platform.calls
 
 
 def test_validate_returns_none_for_a_valid_write() -> None:
@@ -426,11 +432,13 @@ def test_chunk_bodies_are_built_when_sent() -> None:
         assert built[3:] == ["c0@example.com", "c1@example.com"]
 
 
-async def test_a_retried_chunk_sends_the_same_json(client: AnyClient, server: FakeServer) -> None:
+async def test_a_retried_chunk_sends_the_same_json(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """A chunk retried after HTTP 503 is rebuilt to the same items."""
-    server.on(BATCH_UPSERT, httpx.Response(503), _apply_all)
+    route = platform.post(BATCH_UPSERT).mock(side_effect=answers(httpx.Response(503), _apply_all))
     items = [ContactUpsert(email="c0@example.com"), ContactUpsert(email="x")]
     result = await call(client, "contacts.batch_upsert", items)
-    first, second = server.bodies(BATCH_UPSERT)
+    first, second = bodies(route.calls)
     assert first == second == {"upsertDetails": [{"contact": {"email": "c0@example.com"}}]}
     assert [i.ok for i in result.items] == [True, False]

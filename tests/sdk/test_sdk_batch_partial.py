@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import AnyClient, FakeServer, call, failed, ok
+import respx
+from sdk_helpers import ENDPOINT, AnyClient, answers, call, envelope, failed, ok
 
 from salesmanago import (
     AsyncSalesManago,
@@ -42,29 +42,31 @@ def _emails(request: httpx.Request) -> list[str]:
     return [d["contact"]["email"] for d in json.loads(request.content)["upsertDetails"]]
 
 
-def _apply_all(request: httpx.Request) -> dict[str, Any]:
-    return ok(contactIds={e: f"id-{e}" for e in _emails(request)})
+def _apply_all(request: httpx.Request) -> httpx.Response:
+    return envelope(ok(contactIds={e: f"id-{e}" for e in _emails(request)}))
 
 
 # --- item references name the caller's index -------------------------------------------
 
 
 async def test_batch_upsert_item_texts_name_the_callers_index(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """The platform numbers the items of each chunk from 0; the caller reads
     ``upsertDetails[<its own index>]`` in every item's texts (message and failures)."""
 
-    def answer(request: httpx.Request) -> dict[str, Any]:
+    def answer(request: httpx.Request) -> httpx.Response:
         emails = _emails(request)
         ids = {e: f"id-{e}" for e in emails[1:]}
-        return failed(
-            "Field 'upsertDetails[0].contact.email' must be a valid e-mail address",
-            contactIds=ids,
-            failures={"0": ["upsertDetails[0] refused; see upsertDetails[0].contact"]},
+        return envelope(
+            failed(
+                "Field 'upsertDetails[0].contact.email' must be a valid e-mail address",
+                contactIds=ids,
+                failures={"0": ["upsertDetails[0] refused; see upsertDetails[0].contact"]},
+            )
         )
 
-    server.on(BATCH_UPSERT, answer)
+    platform.post(BATCH_UPSERT).mock(side_effect=answer)
     result = await call(client, "contacts.batch_upsert", _items(6), chunk_size=3)
     failed_items = [(i, item.errors) for i, item in enumerate(result.items) if not item.ok]
     assert failed_items == [
@@ -86,20 +88,21 @@ async def test_batch_upsert_item_texts_name_the_callers_index(
 
 
 async def test_refused_chunk_error_names_the_callers_index(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """A chunk refused as a whole (no ids at all) raises; its messages and ``values``
     name the item by its index in the caller's list (here the 2nd chunk's item 1 = 5)."""
     client = make_client(max_retries=0)
     field = "upsertDetails[1].contact.email"
-    server.on(
-        BATCH_UPSERT,
-        _apply_all,
-        {
-            "success": False,
-            "message": [f"Field '{field}' must be a valid e-mail address"],
-            "values": {"field": field, "count": 1},
-        },
+    platform.post(BATCH_UPSERT).mock(
+        side_effect=answers(
+            _apply_all,
+            {
+                "success": False,
+                "message": [f"Field '{field}' must be a valid e-mail address"],
+                "values": {"field": field, "count": 1},
+            },
+        )
     )
     with pytest.raises(InvalidFieldError) as info:
         await call(client, "contacts.batch_upsert", _items(6), chunk_size=4)
@@ -114,14 +117,15 @@ async def test_refused_chunk_error_names_the_callers_index(
 
 
 async def test_refused_event_chunk_names_the_callers_index(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """Batch events (S7.2): ``events[i]`` in a refused chunk's texts is renumbered."""
     client = make_client(max_retries=0)
-    server.on(
-        BATCH_EVENTS,
-        ok(createdAmount=2, failedAmount=0, failedContacts=[]),
-        failed("Field 'events[0].contactEvent.date' is required"),
+    platform.post(BATCH_EVENTS).mock(
+        side_effect=answers(
+            ok(createdAmount=2, failedAmount=0, failedContacts=[]),
+            failed("Field 'events[0].contactEvent.date' is required"),
+        )
     )
     event = ExternalEvent(date=WHEN, event_type=ExternalEventType.PURCHASE)
     items = [(f"c{i}@example.com", event) for i in range(3)]
@@ -142,7 +146,7 @@ def test_renumber_item_refs_only_touches_the_list_key() -> None:
 
 
 async def test_failed_chunk_carries_the_applied_chunks(
-    make_client: Callable[..., AnyClient], server: FakeServer, mode: str
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter, mode: str
 ) -> None:
     """Chunk 2 of 12 fails for good: the error (its own class) carries the
     BatchUpsertResult of every chunk the platform applied, and says so; the chunks
@@ -151,14 +155,14 @@ async def test_failed_chunk_carries_the_applied_chunks(
     client = make_client(max_retries=0)
     applied: list[str] = []
 
-    def answer(request: httpx.Request) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
         emails = _emails(request)
         if emails[0] == "c3@example.com":
             return httpx.Response(500, text="boom")
         applied.extend(emails)
         return _apply_all(request)
 
-    server.on(BATCH_UPSERT, answer)
+    route = platform.post(BATCH_UPSERT).mock(side_effect=answer)
     with pytest.raises(InternalServerError) as info:
         await call(client, "contacts.batch_upsert", _items(36), chunk_size=3)
     error = info.value
@@ -175,13 +179,13 @@ async def test_failed_chunk_carries_the_applied_chunks(
     assert "other_errors" not in str(error)
     if mode == "sync":
         assert applied == ["c0@example.com", "c1@example.com", "c2@example.com"]
-        assert len(server.requests) == 2  # nothing is sent after the failure
+        assert route.call_count == 2  # nothing is sent after the failure
     else:
         assert AsyncSalesManago.concurrency < 12  # else every chunk could be in flight
-        assert len(server.requests) < 12  # the chunks not yet started are never sent
+        assert route.call_count < 12  # the chunks not yet started are never sent
 
 
-async def test_async_chunks_in_flight_are_awaited_not_cancelled(server: FakeServer) -> None:
+async def test_async_chunks_in_flight_are_awaited_not_cancelled(platform: respx.MockRouter) -> None:
     """Async: a failure stops new chunks but the ones already sent finish, so a write
     that landed is never missing from ``partial_results``."""
     import anyio
@@ -197,15 +201,15 @@ async def test_async_chunks_in_flight_are_awaited_not_cancelled(server: FakeServ
             release.set()
             return httpx.Response(500)
         answered.extend(emails)
-        return httpx.Response(200, json=_apply_all(request))
+        return _apply_all(request)
 
+    platform.post(BATCH_UPSERT).mock(side_effect=handler)
     client = AsyncSalesManago(
         client_id="c",
         api_secret="s",
         owner="owner@example.com",
-        endpoint="https://app3.salesmanago.pl",
+        endpoint=ENDPOINT,
         max_retries=0,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
     )
     with pytest.raises(InternalServerError) as info:
         await client.contacts.batch_upsert(_items(2), chunk_size=1)
@@ -215,7 +219,7 @@ async def test_async_chunks_in_flight_are_awaited_not_cancelled(server: FakeServ
     await client.aclose()
 
 
-async def test_async_chunks_failing_together_are_all_reported() -> None:
+async def test_async_chunks_failing_together_are_all_reported(platform: respx.MockRouter) -> None:
     """Async: chunks in flight that fail too are not lost: the error raised (the first
     failure) lists them in ``other_errors`` and says how many in its text."""
     import anyio
@@ -230,13 +234,13 @@ async def test_async_chunks_failing_together_are_all_reported() -> None:
         await both_sent.wait()  # both chunks in flight, then both fail
         return httpx.Response(503 if seen[0] == _emails(request)[0] else 500)
 
+    platform.post(BATCH_UPSERT).mock(side_effect=handler)
     client = AsyncSalesManago(
         client_id="c",
         api_secret="s",
         owner="owner@example.com",
-        endpoint="https://app3.salesmanago.pl",
+        endpoint=ENDPOINT,
         max_retries=0,
-        transport=httpx.MockTransport(handler),
     )
     with pytest.raises(InternalServerError) as info:
         await client.contacts.batch_upsert(_items(2), chunk_size=1)
@@ -250,11 +254,13 @@ async def test_async_chunks_failing_together_are_all_reported() -> None:
 
 
 async def test_failed_event_chunk_carries_the_applied_events(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """Batch events: the error's partial_results is a BatchEventResult."""
     client = make_client(max_retries=0)
-    server.on(BATCH_EVENTS, ok(createdAmount=2, failedAmount=0), httpx.Response(503))
+    platform.post(BATCH_EVENTS).mock(
+        side_effect=answers(ok(createdAmount=2, failedAmount=0), httpx.Response(503))
+    )
     event = ExternalEvent(date=WHEN, event_type=ExternalEventType.CART)
     items = [(f"c{i}@example.com", event) for i in range(4)]
     with pytest.raises(InternalServerError) as info:
@@ -267,14 +273,14 @@ async def test_failed_event_chunk_carries_the_applied_events(
 
 
 async def test_lookup_chunks_carry_their_pages(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """Look-ups over 50 keys: the pages answered before the failure come as a list."""
     client = make_client(max_retries=0)
-    server.on(
-        "/api/contact/basic",
-        ok(contacts=[{"contactId": "id-0", "email": "k0@example.com"}]),
-        httpx.Response(500),
+    platform.post("/api/contact/basic").mock(
+        side_effect=answers(
+            ok(contacts=[{"contactId": "id-0", "email": "k0@example.com"}]), httpx.Response(500)
+        )
     )
     keys = [f"k{i}@example.com" for i in range(60)]
     with pytest.raises(InternalServerError) as info:
@@ -285,11 +291,11 @@ async def test_lookup_chunks_carry_their_pages(
 
 
 async def test_single_request_failure_has_no_partial_results(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """One chunk only: the error is the request's own, text unchanged."""
     client = make_client(max_retries=0)
-    server.on(BATCH_UPSERT, failed("Not authenticated"))
+    platform.post(BATCH_UPSERT).mock(return_value=envelope(failed("Not authenticated")))
     with pytest.raises(RequestFailedError) as info:
         await call(client, "contacts.batch_upsert", _items(2))
     assert info.value.partial_results is None
@@ -301,12 +307,13 @@ async def test_single_request_failure_has_no_partial_results(
 
 
 async def test_response_validation_paths_name_wire_keys(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """A mistyped response value is reported at its wire key (camelCase)."""
-    server.on(
-        "/api/contact/basic",
-        ok(contacts=[{"contactId": "id-1", "email": "a@example.com", "optedOutPhone": "x"}]),
+    platform.post("/api/contact/basic").mock(
+        return_value=envelope(
+            ok(contacts=[{"contactId": "id-1", "email": "a@example.com", "optedOutPhone": "x"}])
+        )
     )
     with pytest.raises(ResponseValidationError) as info:
         await call(client, "contacts.basic", ["a@example.com"])

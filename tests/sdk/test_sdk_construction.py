@@ -9,14 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import (
+import respx
+from sdk_helpers import (
     API_KEY,
     API_SECRET,
     CLIENT_ID,
     ENDPOINT,
     OWNER,
-    FakeServer,
+    SETTINGS,
     call,
+    envelope,
     ok,
 )
 
@@ -24,7 +26,6 @@ from salesmanago import (
     DEFAULT_ENDPOINT,
     AsyncSalesManago,
     ConfigurationError,
-    InternalServerError,
     SalesManago,
 )
 from salesmanago._auth import compute_sha
@@ -36,13 +37,6 @@ ENV = {
     "owner": "SALESMANAGO_OWNER",
     "endpoint": "SALESMANAGO_ENDPOINT",
 }
-SETTINGS: dict[str, Any] = {
-    "client_id": CLIENT_ID,
-    "api_secret": API_SECRET,
-    "owner": OWNER,
-    "endpoint": ENDPOINT,
-    "api_key": API_KEY,
-}
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +44,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No ``SALESMANAGO_*`` variable leaks in from the developer's shell."""
     for variable in ENV.values():
         monkeypatch.delenv(variable, raising=False)
-
-
-def _sync_on(server: FakeServer, **settings: Any) -> SalesManago:
-    return SalesManago(**settings, http_client=httpx.Client(transport=httpx.MockTransport(server)))
 
 
 # keyword-only and environment ---------------------------------------------------------
@@ -143,13 +133,15 @@ def test_endpoint_forms(given: str, base: str) -> None:
     assert SalesManago(**{**SETTINGS, "endpoint": given}).base_url == base
 
 
-async def test_requests_go_to_the_endpoint_with_api_path() -> None:
+async def test_requests_go_to_the_endpoint_with_api_path(platform: respx.MockRouter) -> None:
     """The path is the endpoint plus ``/api/...``, with ``/api`` given or not."""
-    server = FakeServer()
-    server.on("/api/user/listByClient", ok(users=[]))
-    client = _sync_on(server, **{**SETTINGS, "endpoint": "app1.salesmanago.pl/api/"})
+    route = platform.post("https://app1.salesmanago.pl/api/user/listByClient").mock(
+        return_value=envelope(ok(users=[]))
+    )
+    client = SalesManago(**{**SETTINGS, "endpoint": "app1.salesmanago.pl/api/"})
     await call(client, "users.list")
-    assert str(server.requests[0].url) == "https://app1.salesmanago.pl/api/user/listByClient"
+    assert route.call_count == 1
+    assert str(route.calls[0].request.url) == "https://app1.salesmanago.pl/api/user/listByClient"
 
 
 @pytest.mark.parametrize(
@@ -196,64 +188,6 @@ def test_bad_timeout_or_retries_refused(name: str, value: float) -> None:
     client = SalesManago(**SETTINGS)
     with pytest.raises(ConfigurationError, match=name):
         client.with_options(**{name: value})
-
-
-# with_options -------------------------------------------------------------------------
-
-
-async def test_with_options_changes_only_the_clone() -> None:
-    """``with_options`` returns a client with the new timeout and retries, sending
-    through the same HTTP client; the original keeps its settings."""
-    server = FakeServer()
-    server.on("/api/user/listByClient", httpx.Response(500))
-    sleeps: list[float] = []
-    original = SalesManago(
-        **SETTINGS,
-        http_client=httpx.Client(transport=httpx.MockTransport(server)),
-        sleep=sleeps.append,
-    )
-    clone = original.with_options(timeout=5.0, max_retries=0)
-
-    assert (clone.timeout, clone.max_retries) == (5.0, 0)
-    assert (original.timeout, original.max_retries) == (30.0, 2)
-    assert clone.users._client is clone
-    assert original.users._client is original
-
-    with pytest.raises(InternalServerError):
-        await call(clone, "users.list")
-    assert len(server.requests) == 1
-    assert server.requests[0].extensions["timeout"] == httpx.Timeout(5.0).as_dict()
-
-    with pytest.raises(InternalServerError):
-        await call(original, "users.list")
-    assert len(server.requests) == 4
-    assert server.requests[-1].extensions["timeout"] == httpx.Timeout(30.0).as_dict()
-
-
-def test_with_options_shares_the_pool_and_closing_the_clone_keeps_it_open() -> None:
-    """The clone sends with the original's connection pool; closing the clone leaves
-    it open, closing the original closes it."""
-    original = SalesManago(**SETTINGS)
-    clone = original.with_options(max_retries=5)
-    assert clone._http is original._http
-    with clone:
-        pass
-    clone.close()
-    assert not original._http.is_closed
-    original.close()
-    assert original._http.is_closed
-
-
-async def test_async_with_options_shares_the_pool() -> None:
-    """The same for the async client and ``aclose``."""
-    original = AsyncSalesManago(**SETTINGS)
-    clone = original.with_options(timeout=1.0)
-    assert isinstance(clone, AsyncSalesManago)
-    assert clone._http is original._http
-    await clone.aclose()
-    assert not original._http.is_closed
-    await original.aclose()
-    assert original._http.is_closed
 
 
 # closing ------------------------------------------------------------------------------

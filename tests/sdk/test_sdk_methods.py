@@ -11,7 +11,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
-from sdk_fake_platform import (
+import respx
+from sdk_helpers import (
     ACCEPT,
     API_KEY,
     CLIENT_ID,
@@ -20,9 +21,12 @@ from sdk_fake_platform import (
     OWNER,
     SHA,
     AnyClient,
-    FakeServer,
+    answers,
+    bodies,
     call,
+    envelope,
     ok,
+    payloads,
 )
 
 from salesmanago import (
@@ -532,22 +536,23 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_method_sends_exact_request_and_parses_answer(
-    client: AnyClient, server: FakeServer, case: Case
+    client: AnyClient, platform: respx.MockRouter, case: Case
 ) -> None:
     """One POST of JSON to the method's path with the auth fields (S1.1), ``owner``
     where the endpoint takes it, exactly the method's fields, and the parsed result."""
-    server.on(case.path, case.reply)
+    route = platform.post(case.path).mock(return_value=envelope(case.reply))
 
     result = await call(client, case.method, *case.args, **case.kwargs)
 
     assert result == case.result
-    assert server.paths() == [case.path]
-    request = server.requests[0]
+    assert [c.request.url.path for c in platform.calls] == [case.path]
+    assert route.call_count == 1
+    request = platform.calls[0].request
     assert request.method == "POST"
     assert str(request.url) == ENDPOINT + case.path
     assert request.headers["Content-Type"] == CONTENT_TYPE
     assert request.headers["Accept"] == ACCEPT
-    payload = server.payloads()[0]
+    payload = payloads(platform.calls)[0]
     assert payload["clientId"] == CLIENT_ID
     assert payload["apiKey"] == API_KEY
     assert payload["sha"] == SHA
@@ -557,7 +562,7 @@ async def test_method_sends_exact_request_and_parses_answer(
         assert payload["owner"] == OWNER
     else:
         assert "owner" not in payload
-    assert server.bodies()[0] == case.fields
+    assert bodies(platform.calls)[0] == case.fields
 
 
 def test_cases_cover_every_public_method() -> None:
@@ -583,52 +588,56 @@ def test_cases_cover_every_public_method() -> None:
         assert keys == {("email",), ("contactId",)}
 
 
-async def test_upsert_returns_the_same_id_as_before(client: AnyClient, server: FakeServer) -> None:
+async def test_upsert_returns_the_same_id_as_before(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """S2.2: an upsert of an existing e-mail answers the contact's id, and the SDK
     hands back exactly that id (it never invents or caches one)."""
-    server.on("/api/contact/upsert", ok(contactId="c-1"), ok(contactId="c-1"))
+    route = platform.post("/api/contact/upsert").mock(
+        side_effect=answers(ok(contactId="c-1"), ok(contactId="c-1"))
+    )
     first = await call(client, "contacts.upsert", ContactUpsert(email="ann@example.com"))
     again = await call(client, "contacts.upsert", ContactUpsert(email="ann@example.com", phone="1"))
     assert first.contact_id == again.contact_id == "c-1"
-    assert server.bodies("/api/contact/upsert")[1] == {
-        "contact": {"email": "ann@example.com", "phone": "1"}
-    }
+    assert bodies(route.calls)[1] == {"contact": {"email": "ann@example.com", "phone": "1"}}
 
 
 async def test_has_contact_is_none_for_a_deleted_contact(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """S3.1 / protocol §14: ``result: false, contactId: null`` (a deleted contact)
     reads as ``None``, and so does ``result: false`` with a stale id."""
-    server.on(
-        "/api/contact/hasContact",
-        ok(result=False, contactId=None),
-        ok(result=False, contactId="c-1"),
+    platform.post("/api/contact/hasContact").mock(
+        side_effect=answers(ok(result=False, contactId=None), ok(result=False, contactId="c-1"))
     )
     assert await call(client, "contacts.has_contact", "ann@example.com") is None
     assert await call(client, "contacts.has_contact", "ann@example.com") is None
 
 
-async def test_list_asks_own_or_any_owner_endpoint(client: AnyClient, server: FakeServer) -> None:
+async def test_list_asks_own_or_any_owner_endpoint(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """S1.7: ``list`` asks ``contact/list`` (the owner's contacts) unless
     ``any_owner=True``, which asks ``contact/listAll``."""
-    server.on("/api/contact/list", ok(contacts=[]))
-    server.on("/api/contact/listAll", ok(contacts=[FULL_WIRE]))
+    platform.post("/api/contact/list").mock(return_value=envelope(ok(contacts=[])))
+    platform.post("/api/contact/listAll").mock(return_value=envelope(ok(contacts=[FULL_WIRE])))
     assert await call(client, "contacts.list", ["ann@example.com"]) == []
     assert await call(client, "contacts.list", ["ann@example.com"], any_owner=True) == [FULL]
-    assert server.paths() == ["/api/contact/list", "/api/contact/listAll"]
+    assert [c.request.url.path for c in platform.calls] == [
+        "/api/contact/list",
+        "/api/contact/listAll",
+    ]
 
 
 async def test_contact_writes_send_the_trimmed_values_they_validated(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """S2.1, S5.1: e-mails and tag names are checked after trimming white space, and
     what was checked is what is sent: an upsert sends the same tag names as
     ``managetags`` for the same input (the platform would turn a stray space into
     ``_``), and an update's ``newEmail`` goes out trimmed like ``email``."""
-    server.on("/api/contact/upsert", ok(contactId="c-1"))
-    server.on("/api/contact/managetags", ok(contactId="c-1"))
-    server.on("/api/contact/update", ok(contactId="c-1"))
+    for path in ("/api/contact/upsert", "/api/contact/managetags", "/api/contact/update"):
+        platform.post(path).mock(return_value=envelope(ok(contactId="c-1")))
     await call(
         client,
         "contacts.upsert",
@@ -640,7 +649,7 @@ async def test_contact_writes_send_the_trimmed_values_they_validated(
         "contacts.update",
         ContactUpsert(email=" ann@example.com", new_email=" ann2@example.com\t"),
     )
-    upsert, manage, update = server.bodies()
+    upsert, manage, update = bodies(platform.calls)
     assert upsert == {
         "contact": {"email": "ann@example.com"},
         "tags": ["VIP"],

@@ -17,13 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import API_SECRET, CLIENT_ID, ENDPOINT, OWNER
+from sdk_helpers import API_SECRET, CLIENT_ID, ENDPOINT, OWNER
 
 from salesmanago import AsyncSalesManago, SalesManago
 from salesmanago.resources._base import AsyncAPIResource, SyncAPIResource
 
 #: Client methods that build something without sending: synchronous on both clients.
-_NO_IO = {"with_options"}
+_NO_IO = {"with_options", "_bind_resources"}
 _EXTRA_NAMES = {"Callable": collections.abc.Callable}
 
 
@@ -61,6 +61,15 @@ def _public_methods(cls: type) -> dict[str, Callable[..., Any]]:
     }
 
 
+def _client_methods(cls: type) -> dict[str, Callable[..., Any]]:
+    """Every method of a client class but the special ones (``__init__``, ``__enter__``)."""
+    return {
+        name: member
+        for name, member in inspect.getmembers(cls, predicate=inspect.isfunction)
+        if not name.startswith("__")
+    }
+
+
 def _hints(function: Callable[..., Any]) -> dict[str, Any]:
     module = inspect.getmodule(function)
     namespace = {**vars(module), **_EXTRA_NAMES} if module else dict(_EXTRA_NAMES)
@@ -77,7 +86,7 @@ def _as_async(annotation: Any, *, callbacks: bool = False) -> Any:
     if origin is collections.abc.Iterator:
         return AsyncIterator[_as_async(args[0], callbacks=callbacks)]
     if origin is collections.abc.Callable and not callbacks:
-        return annotation  # an I/O-free helper (``execute_all``'s ``merge``): the same
+        return annotation  # an I/O-free helper (``_execute_all``'s ``merge``): the same
     if origin is collections.abc.Callable and callbacks:
         params, result = args[:-1], args[-1]
         result = None if result is type(None) else result
@@ -140,15 +149,16 @@ def test_resource_methods_have_async_twins(name: str) -> None:
 
 
 def test_client_methods_have_async_twins() -> None:
-    """The client's own public methods (``execute``, ``with_options``, ``close`` ...)
-    match too; the async client adds only ``aclose``."""
-    sync_methods = _public_methods(SalesManago)
-    async_methods = _public_methods(AsyncSalesManago)
+    """The client's own methods, public (``with_options``, ``close``) and private
+    plumbing (``_execute``, ``_run_job`` ...), match too; the async client adds only
+    ``aclose``."""
+    sync_methods = _client_methods(SalesManago)
+    async_methods = _client_methods(AsyncSalesManago)
     assert set(async_methods) - set(sync_methods) == {"aclose"}
     assert set(sync_methods) <= set(async_methods)
     for method, function in sync_methods.items():
         if function is async_methods[method]:
-            continue  # shared I/O-free code of BaseClient (build_request, read_response ...)
+            continue  # shared I/O-free code of BaseClient (_build_request, _read_response ...)
         io = method not in _NO_IO
         _assert_twins(function, async_methods[method], callbacks=False, io=io)
 

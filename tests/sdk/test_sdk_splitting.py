@@ -8,11 +8,11 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
 
 import httpx
 import pytest
-from sdk_fake_platform import AnyClient, FakeServer, call, failed, ok
+import respx
+from sdk_helpers import AnyClient, answers, bodies, call, envelope, failed, ok
 
 from salesmanago import (
     BatchUpsertItem,
@@ -41,11 +41,11 @@ def _key(i: int, emails: bool) -> str:
 
 def _lookup_answer(
     sent_field: str, id_field: str, emails: bool
-) -> Callable[[httpx.Request], dict[str, Any]]:
+) -> Callable[[httpx.Request], httpx.Response]:
     """Answer every known key (all but multiples of 7), newest first, as the platform
     stores it (e-mails in lower case)."""
 
-    def answer(request: httpx.Request) -> dict[str, Any]:
+    def answer(request: httpx.Request) -> httpx.Response:
         keys = json.loads(request.content)[sent_field]
         contacts = []
         for key in reversed(keys):
@@ -55,7 +55,7 @@ def _lookup_answer(
             email = key.lower() if emails else f"user{number}@example.com"
             contact_id = f"id-{number:03d}"
             contacts.append({id_field: contact_id, "email": email})
-        return ok(contacts=contacts)
+        return envelope(ok(contacts=contacts))
 
     return answer
 
@@ -65,7 +65,7 @@ def _lookup_answer(
 )
 async def test_lookup_of_120_keys_takes_three_requests_merged_in_order(
     client: AnyClient,
-    server: FakeServer,
+    platform: respx.MockRouter,
     method: str,
     path: str,
     sent: str,
@@ -78,11 +78,11 @@ async def test_lookup_of_120_keys_takes_three_requests_merged_in_order(
     keys = [_key(i, emails) for i in range(1, 121)]
     if emails:
         keys = [k.upper() if i % 2 else k for i, k in enumerate(keys)]
-    server.on(path, _lookup_answer(sent, answered, emails))
+    route = platform.post(path).mock(side_effect=_lookup_answer(sent, answered, emails))
 
     result = await call(client, method, keys)
 
-    sent_keys = sorted((b[sent] for b in server.bodies(path)), key=len, reverse=True)
+    sent_keys = sorted((b[sent] for b in bodies(route.calls)), key=len, reverse=True)
     assert [len(k) for k in sent_keys] == [LIST_LIMIT, LIST_LIMIT, 20]
     assert sorted(k for chunk in sent_keys for k in chunk) == sorted(keys)
     assert {tuple(chunk) for chunk in sent_keys} == {
@@ -92,27 +92,29 @@ async def test_lookup_of_120_keys_takes_three_requests_merged_in_order(
     }
     expected = [i for i in range(1, 121) if i % 7]
     assert [c.contact_id for c in result] == [f"id-{i:03d}" for i in expected]
-    assert len(server.requests) == 3
+    assert platform.calls.call_count == 3
 
 
-async def test_lookup_repeats_a_key_only_once(client: AnyClient, server: FakeServer) -> None:
+async def test_lookup_repeats_a_key_only_once(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """A key asked twice (in any case) is returned once, at its first position."""
-    server.on("/api/contact/list", _lookup_answer("email", "id", True))
+    platform.post("/api/contact/list").mock(side_effect=_lookup_answer("email", "id", True))
     keys = ["user2@example.com", "user3@example.com", "USER2@example.com"]
     result = await call(client, "contacts.list", keys)
     assert [c.email for c in result] == ["user2@example.com", "user3@example.com"]
 
 
-async def test_empty_lookup_sends_nothing(client: AnyClient, server: FakeServer) -> None:
+async def test_empty_lookup_sends_nothing(client: AnyClient, platform: respx.MockRouter) -> None:
     """No keys, no request."""
     assert await call(client, "contacts.list", []) == []
-    assert server.requests == []
+    assert not platform.calls
 
 
 # batch upsert -------------------------------------------------------------------------
 
 
-def _batch_answer(request: httpx.Request) -> dict[str, Any]:
+def _batch_answer(request: httpx.Request) -> httpx.Response:
     """Ids for every item of the request but the failures scripted per chunk:
     chunk 2 (items 400-799) fails local index 5 via ``failures`` and local index 7
     via a ``message`` text; chunk 3 (800-949) fails one item keyed by its e-mail and
@@ -123,29 +125,31 @@ def _batch_answer(request: httpx.Request) -> dict[str, Any]:
     ids = {e: f"id-{re.sub(r'[^0-9]', '', e)}" for e in emails}
     if first == 400:
         del ids[emails[5]], ids[emails[7]]
-        return ok(
-            contactIds=ids,
-            failures={"5": ["Field 'phone' is too long"]},
-            message=["upsertDetails[7].contact.email: Invalid email address"],
+        return envelope(
+            ok(
+                contactIds=ids,
+                failures={"5": ["Field 'phone' is too long"]},
+                message=["upsertDetails[7].contact.email: Invalid email address"],
+            )
         )
     if first == 800:
         del ids[emails[10]], ids[emails[20]]
-        return ok(contactIds=ids, failures={emails[10]: "Contact is blacklisted"})
-    return ok(contactIds=ids)
+        return envelope(ok(contactIds=ids, failures={emails[10]: "Contact is blacklisted"}))
+    return envelope(ok(contactIds=ids))
 
 
 async def test_batch_upsert_of_950_in_default_chunks_maps_results_to_inputs(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """950 items with the default chunk (400, the official plugin's package) ->
     requests of 400, 400 and 150; every item's outcome comes back in input order,
     failures keyed by index, by e-mail or named in ``message`` included."""
     items = [ContactUpsert(email=f"c{i}@example.com") for i in range(950)]
-    server.on("/api/contact/batchupsert", _batch_answer)
+    platform.post("/api/contact/batchupsert").mock(side_effect=_batch_answer)
 
     result = await call(client, "contacts.batch_upsert", items)
 
-    sizes = sorted((len(b["upsertDetails"]) for b in server.bodies()), reverse=True)
+    sizes = sorted((len(b["upsertDetails"]) for b in bodies(platform.calls)), reverse=True)
     assert BATCH_UPSERT_CHUNK == 400
     assert sizes == [400, 400, 150]
     assert [i.email for i in result.items] == [item.email for item in items]
@@ -168,16 +172,17 @@ async def test_batch_upsert_of_950_in_default_chunks_maps_results_to_inputs(
 
 
 async def test_batch_upsert_partial_success_false_is_reported_per_item(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """``success: false`` that still carries ``contactIds`` is a partial success:
     applied items keep their ids, the others carry the platform's texts."""
-    server.on(
-        "/api/contact/batchupsert",
-        failed(
-            "upsertDetails[1].contact.email: Contact is blacklisted",
-            contactIds={"A@example.com": "id-a"},
-        ),
+    platform.post("/api/contact/batchupsert").mock(
+        return_value=envelope(
+            failed(
+                "upsertDetails[1].contact.email: Contact is blacklisted",
+                contactIds={"A@example.com": "id-a"},
+            )
+        )
     )
     result = await call(
         client,
@@ -193,79 +198,92 @@ async def test_batch_upsert_partial_success_false_is_reported_per_item(
     )
 
 
-async def test_batch_upsert_total_failure_is_raised(client: AnyClient, server: FakeServer) -> None:
+async def test_batch_upsert_total_failure_is_raised(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """``success: false`` with no ids at all is an error, not a result of failures."""
-    server.on("/api/contact/batchupsert", failed("Not authenticated"))
+    platform.post("/api/contact/batchupsert").mock(
+        return_value=envelope(failed("Not authenticated"))
+    )
     with pytest.raises(RequestFailedError):
         await call(client, "contacts.batch_upsert", [ContactUpsert(email="a@example.com")])
 
 
 async def test_batch_upsert_failing_chunk_is_raised(
-    make_client: Callable[..., AnyClient], server: FakeServer
+    make_client: Callable[..., AnyClient], platform: respx.MockRouter
 ) -> None:
     """A chunk whose request fails for good raises (the chunks before it are in the
     error's ``partial_results``: tests/sdk/test_sdk_batch_partial.py)."""
     client = make_client(max_retries=0)
-    server.on("/api/contact/batchupsert", _batch_answer, httpx.Response(500))
+    platform.post("/api/contact/batchupsert").mock(
+        side_effect=answers(_batch_answer, *[httpx.Response(500)] * 3)
+    )
     items = [ContactUpsert(email=f"c{i}@example.com") for i in range(10)]
     with pytest.raises(InternalServerError):
         await call(client, "contacts.batch_upsert", items, chunk_size=3)
 
 
-async def test_batch_upsert_custom_chunk_size(client: AnyClient, server: FakeServer) -> None:
+async def test_batch_upsert_custom_chunk_size(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """``chunk_size`` sets the items per request (here 1000, the largest allowed)."""
-    server.on("/api/contact/batchupsert", _batch_answer)
+    platform.post("/api/contact/batchupsert").mock(side_effect=_batch_answer)
     items = [ContactUpsert(email=f"c{i}@example.com") for i in range(1001)]
     result = await call(client, "contacts.batch_upsert", items, chunk_size=1000)
-    assert sorted(len(b["upsertDetails"]) for b in server.bodies()) == [1, 1000]
+    assert sorted(len(b["upsertDetails"]) for b in bodies(platform.calls)) == [1, 1000]
     assert len(result.items) == 1001
 
 
 # pages --------------------------------------------------------------------------------
 
 
-def _page_answer(total: int, size: int) -> Callable[[httpx.Request], dict[str, Any]]:
-    def answer(request: httpx.Request) -> dict[str, Any]:
+def _page_answer(total: int, size: int) -> Callable[[httpx.Request], httpx.Response]:
+    def answer(request: httpx.Request) -> httpx.Response:
         page = json.loads(request.content)["page"] - FIRST_PAGE
         numbers = range(page * size, min((page + 1) * size, total))
         changes = [{"id": f"id-{n}", "email": f"c{n}@example.com"} for n in numbers]
-        return ok(modifiedContacts=changes, hasMore=(page + 1) * size < total)
+        return envelope(ok(modifiedContacts=changes, hasMore=(page + 1) * size < total))
 
     return answer
 
 
 async def test_iter_modified_pages_until_has_more_is_false(
-    client: AnyClient, server: FakeServer
+    client: AnyClient, platform: respx.MockRouter
 ) -> None:
     """Pages FIRST_PAGE, FIRST_PAGE+1 ... are asked with the same range and size until
     ``hasMore`` is false; the items come in order."""
     path = "/api/contact/paginatedModifiedContacts"
-    server.on(path, _page_answer(total=5, size=2))
+    route = platform.post(path).mock(side_effect=_page_answer(total=5, size=2))
 
     changes = await call(client, "contacts.iter_modified", T0, T1, page_size=2)
 
     assert changes == [
         ContactChange(contact_id=f"id-{n}", email=f"c{n}@example.com") for n in range(5)
     ]
-    bodies = server.bodies(path)
-    assert [b["page"] for b in bodies] == [FIRST_PAGE, FIRST_PAGE + 1, FIRST_PAGE + 2]
-    assert {(b["from"], b["to"], b["size"]) for b in bodies} == {(1714521600000, 1714608000000, 2)}
+    pages = bodies(route.calls)
+    assert [b["page"] for b in pages] == [FIRST_PAGE, FIRST_PAGE + 1, FIRST_PAGE + 2]
+    assert {(b["from"], b["to"], b["size"]) for b in pages} == {(1714521600000, 1714608000000, 2)}
 
 
-async def test_iter_modified_stops_on_an_empty_page(client: AnyClient, server: FakeServer) -> None:
+async def test_iter_modified_stops_on_an_empty_page(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """An empty page ends the listing even if it claims more (no endless loop)."""
-    server.on(
-        "/api/contact/paginatedModifiedContacts",
-        ok(modifiedContacts=[{"id": "a", "email": "a@example.com"}], hasMore=True),
-        ok(modifiedContacts=[], hasMore=True),
+    route = platform.post("/api/contact/paginatedModifiedContacts").mock(
+        side_effect=answers(
+            ok(modifiedContacts=[{"id": "a", "email": "a@example.com"}], hasMore=True),
+            ok(modifiedContacts=[], hasMore=True),
+        )
     )
     assert len(await call(client, "contacts.iter_modified", T0, T1)) == 1
-    assert len(server.requests) == 2
+    assert route.call_count == 2
 
 
-def test_iter_modified_is_lazy(server: FakeServer, client: AnyClient) -> None:
+def test_iter_modified_is_lazy(platform: respx.MockRouter, client: AnyClient) -> None:
     """Nothing is sent until the first item is asked for."""
-    server.on("/api/contact/paginatedModifiedContacts", ok(modifiedContacts=[], hasMore=False))
+    platform.post("/api/contact/paginatedModifiedContacts").mock(
+        return_value=envelope(ok(modifiedContacts=[], hasMore=False))
+    )
     iterator = client.contacts.iter_modified(T0, T1)
-    assert server.requests == []
+    assert not platform.calls
     del iterator

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from sdk_fake_platform import AnyClient, FakeServer, call
+import respx
+from sdk_helpers import AnyClient, bodies, call, envelope, ok
 
 from salesmanago import ConsentDetail, ContactUpsert, ValidationError
 
@@ -250,7 +251,7 @@ CASES: list[tuple[str, str, tuple[Any, ...], dict[str, Any], str, str]] = [
 )
 async def test_invalid_value_is_refused_before_sending(
     client: AnyClient,
-    server: FakeServer,
+    platform: respx.MockRouter,
     method: str,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
@@ -265,7 +266,7 @@ async def test_invalid_value_is_refused_before_sending(
     assert rule in caught.value.rule
     assert f"'{field}'" in str(caught.value)
     assert rule in str(caught.value)
-    assert server.requests == []
+    assert not platform.calls
 
 
 @pytest.mark.parametrize(
@@ -279,20 +280,22 @@ async def test_invalid_value_is_refused_before_sending(
     ],
 )
 async def test_valid_edge_emails_are_sent(
-    client: AnyClient, server: FakeServer, email: str
+    client: AnyClient, platform: respx.MockRouter, email: str
 ) -> None:
     """The limits are inclusive (64 before '@'), plus-addressing and quotes pass, and
     surrounding white space is trimmed, not refused (S2.1)."""
-    server.on("/api/contact/hasContact", {"success": True, "message": [], "result": False})
+    platform.post("/api/contact/hasContact").mock(return_value=envelope(ok(result=False)))
     assert await call(client, "contacts.has_contact", email) is None
-    assert server.bodies() == [{"email": email.strip()}]
+    assert bodies(platform.calls) == [{"email": email.strip()}]
 
 
-async def test_tag_of_255_characters_is_sent_whole(client: AnyClient, server: FakeServer) -> None:
+async def test_tag_of_255_characters_is_sent_whole(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
     """S7.5-style limits are refusals, never truncation: 255 characters go out whole."""
-    server.on("/api/contact/managetags", {"success": True, "message": [], "contactId": "c-1"})
+    platform.post("/api/contact/managetags").mock(return_value=envelope(ok(contactId="c-1")))
     await call(client, "tags.manage", "ann@example.com", add=["T" * 255])
-    assert server.bodies()[0]["tags"] == ["T" * 255]
+    assert bodies(platform.calls)[0]["tags"] == ["T" * 255]
 
 
 @pytest.mark.parametrize(

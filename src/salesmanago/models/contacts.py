@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import attrs
 
 from .._converter import wire
-from .._validation import check_upsert
+from .._validation import check_aware, check_email, check_tags
+from ..errors import ValidationError
 from .coupons import ContactCoupon
 from .events import ContactExtEvent
 from .funnels import ContactFunnel
@@ -202,6 +203,39 @@ class ContactUpsert:
         a blacklisted e-mail).
         """
         check_upsert(self)
+
+
+#: A contact write's values as checked (white space trimmed): the e-mail, the new
+#: e-mail, the tags to add and the tags to remove (what :func:`check_upsert` returns).
+CheckedUpsert = tuple[str, str | None, Sequence[str], Sequence[str]]
+
+
+def check_upsert(item: ContactUpsert) -> CheckedUpsert:
+    """Every client-side rule of one contact write (insert, upsert, update, batch item);
+    :meth:`ContactUpsert.validate` runs it, and the contact resources before sending.
+
+    Fields are named as a single write spells them (``contact.email``, ``tags[0]``);
+    ``_validation.in_item`` names them inside a batch. Returns the values to send as checked.
+    """
+    email = check_email(item.email, "contact.email")
+    new_email = None if item.new_email is None else check_email(item.new_email, "newEmail")
+    # () when absent: a batch keeps one result per item until it is sent
+    tags: Sequence[str] = check_tags(item.tags, "tags") if item.tags else ()
+    remove_tags: Sequence[str] = (
+        check_tags(item.remove_tags, "removeTags") if item.remove_tags else ()
+    )
+    if item.force_opt_in and item.force_opt_out:
+        raise ValidationError("forceOptIn", "cannot be set together with forceOptOut")
+    if item.force_phone_opt_in and item.force_phone_opt_out:
+        raise ValidationError("forcePhoneOptIn", "cannot be set together with forcePhoneOptOut")
+    if item.properties:
+        for name in item.properties:
+            if not name.strip():
+                raise ValidationError("properties", "must not have an empty detail name")
+    if item.consent_details:
+        for index, consent in enumerate(item.consent_details):
+            check_aware(consent.agreement_date, f"consentDetails[{index}].agreementDate")
+    return email, new_email, tags, remove_tags
 
 
 @attrs.frozen(kw_only=True)

@@ -58,7 +58,7 @@ class Activity(SyncAPIResource):
         """Who visited between ``start`` and ``end``: customers, partners, prospects
         and anonymous visitors; ``all_visits`` adds every visit, ``ip_details`` the
         visitors' IP details."""
-        return self._client.execute(recent_call(start, end, all_visits, ip_details))
+        return self._client._execute(recent_call(start, end, all_visits, ip_details))
 
 
 class AsyncActivity(AsyncAPIResource):
@@ -75,4 +75,4 @@ class AsyncActivity(AsyncAPIResource):
         """Who visited between ``start`` and ``end``: customers, partners, prospects
         and anonymous visitors; ``all_visits`` adds every visit, ``ip_details`` the
         visitors' IP details."""
-        return await self._client.execute(recent_call(start, end, all_visits, ip_details))
+        return await self._client._execute(recent_call(start, end, all_visits, ip_details))

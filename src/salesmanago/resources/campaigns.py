@@ -15,13 +15,12 @@ from decimal import Decimal
 
 from ..models.common import Addressee
 from ..models.funnels import FunnelStage
-from ._base import AsyncAPIResource, SyncAPIResource
-from .funnels import add_call, add_contacts_call, count_call, delete_call
+from ._funnel_calls import AsyncFunnelCalls, FunnelCalls
 
 __all__ = ["AsyncCampaigns", "Campaigns"]
 
 
-class Campaigns(SyncAPIResource):
+class Campaigns(FunnelCalls):
     """Marketing campaigns, sent as sales funnels (the same wire calls; S13)."""
 
     def create(
@@ -35,7 +34,7 @@ class Campaigns(SyncAPIResource):
         """Create the campaign ``name`` (unique: a second one with this name fails,
         S13.1) in ``group`` (the account's default group when omitted) with its
         ``stages`` (``/api/funnel/add``)."""
-        self._client.execute(add_call(name, stages, group, pot_value))
+        self._add(name, stages, group, pot_value)
 
     def add_contacts(
         self,
@@ -48,18 +47,18 @@ class Campaigns(SyncAPIResource):
     ) -> dict[str, bool]:
         """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
         returns contact id -> added."""
-        return self._client.execute(add_contacts_call(campaign, stage, contacts, pot_value, modify))
+        return self._add_contacts(campaign, stage, contacts, pot_value, modify)
 
     def delete(self, campaign: str, stage: str | None = None) -> None:
         """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
-        self._client.execute(delete_call(campaign, stage))
+        self._delete(campaign, stage)
 
     def count(self, campaign: str, stage: str | None = None) -> int:
         """How many contacts take part in the campaign, or are at its ``stage``."""
-        return self._client.execute(count_call(campaign, stage))
+        return self._count(campaign, stage)
 
 
-class AsyncCampaigns(AsyncAPIResource):
+class AsyncCampaigns(AsyncFunnelCalls):
     """Marketing campaigns, sent as sales funnels (the same wire calls; S13)."""
 
     async def create(
@@ -73,7 +72,7 @@ class AsyncCampaigns(AsyncAPIResource):
         """Create the campaign ``name`` (unique: a second one with this name fails,
         S13.1) in ``group`` (the account's default group when omitted) with its
         ``stages`` (``/api/funnel/add``)."""
-        await self._client.execute(add_call(name, stages, group, pot_value))
+        await self._add(name, stages, group, pot_value)
 
     async def add_contacts(
         self,
@@ -86,14 +85,12 @@ class AsyncCampaigns(AsyncAPIResource):
     ) -> dict[str, bool]:
         """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
         returns contact id -> added."""
-        return await self._client.execute(
-            add_contacts_call(campaign, stage, contacts, pot_value, modify)
-        )
+        return await self._add_contacts(campaign, stage, contacts, pot_value, modify)
 
     async def delete(self, campaign: str, stage: str | None = None) -> None:
         """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
-        await self._client.execute(delete_call(campaign, stage))
+        await self._delete(campaign, stage)
 
     async def count(self, campaign: str, stage: str | None = None) -> int:
         """How many contacts take part in the campaign, or are at its ``stage``."""
-        return await self._client.execute(count_call(campaign, stage))
+        return await self._count(campaign, stage)

@@ -23,25 +23,19 @@ from .._calls import (
     item_ref,
     renumber_item_refs,
 )
-from .._validation import (
-    CheckedUpsert,
-    check_aware,
-    check_count,
-    check_email,
-    check_positive,
-    check_upsert,
-    in_item,
-)
+from .._validation import check_aware, check_count, check_email, check_positive, in_item
 from ..errors import ValidationError
 from ..models.common import Addressee
 from ..models.contacts import (
     BatchUpsertItem,
     BatchUpsertResult,
+    CheckedUpsert,
     Contact,
     ContactBasic,
     ContactChange,
     ContactUpsert,
     UpsertResult,
+    check_upsert,
 )
 from ._base import AsyncAPIResource, SyncAPIResource
 
@@ -426,47 +420,47 @@ class Contacts(SyncAPIResource):
     def insert(self, contact: ContactUpsert) -> UpsertResult:
         """Create a contact. A live e-mail raises AlreadyExistsError; a soft-deleted one
         is restored with the new data (S3.2). Not retried once it may have landed."""
-        return self._client.execute(insert_call(contact))
+        return self._client._execute(insert_call(contact))
 
     def upsert(self, contact: ContactUpsert) -> UpsertResult:
         """Create the contact, or update the one with this e-mail (same id, S2.2)."""
-        return self._client.execute(upsert_call(contact))
+        return self._client._execute(upsert_call(contact))
 
     def update(self, contact: ContactUpsert) -> UpsertResult:
         """Change only the fields set on ``contact`` of the existing contact
         ``contact.email``; ``new_email`` moves it to another address."""
-        return self._client.execute(update_call(contact))
+        return self._client._execute(update_call(contact))
 
     def delete(self, email: str, *, permanently: bool = False) -> None:
         """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
         ``permanently=True`` (S3.3)."""
-        self._client.execute(delete_call(email, permanently))
+        self._client._execute(delete_call(email, permanently))
 
     def has_contact(self, email: str) -> str | None:
         """The id of the live contact with this e-mail, or ``None``."""
-        return self._client.execute(has_contact_call(email))
+        return self._client._execute(has_contact_call(email))
 
     def basic(self, emails: Sequence[str]) -> builtins.list[ContactBasic]:
         """Basic data by e-mail, in the order asked; unknown e-mails are left out."""
-        pages = self._client.execute_all(basic_calls(emails, by_id=False))
+        pages = self._client._execute_all(basic_calls(emails, by_id=False))
         return merge_in_order(emails, pages, by_id=False)
 
     def basic_by_id(self, contact_ids: Sequence[str]) -> builtins.list[ContactBasic]:
         """Basic data by contact id, in the order asked; unknown ids are left out."""
-        pages = self._client.execute_all(basic_calls(contact_ids, by_id=True))
+        pages = self._client._execute_all(basic_calls(contact_ids, by_id=True))
         return merge_in_order(contact_ids, pages, by_id=True)
 
     def list(self, emails: Sequence[str], *, any_owner: bool = False) -> builtins.list[Contact]:
         """Full data by e-mail (50 per request, merged in input order). Only contacts
         the client's owner owns, unless ``any_owner`` (S1.7)."""
-        pages = self._client.execute_all(list_calls(emails, by_id=False, any_owner=any_owner))
+        pages = self._client._execute_all(list_calls(emails, by_id=False, any_owner=any_owner))
         return merge_in_order(emails, pages, by_id=False)
 
     def list_by_id(
         self, contact_ids: Sequence[str], *, any_owner: bool = False
     ) -> builtins.list[Contact]:
         """Full data by contact id (50 per request, merged in input order)."""
-        pages = self._client.execute_all(list_calls(contact_ids, by_id=True, any_owner=any_owner))
+        pages = self._client._execute_all(list_calls(contact_ids, by_id=True, any_owner=any_owner))
         return merge_in_order(contact_ids, pages, by_id=True)
 
     def batch_upsert(
@@ -480,7 +474,7 @@ class Contacts(SyncAPIResource):
         that fails for good raises its error, whose ``partial_results`` is the
         BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
-        return merge(self._client.execute_all(calls, merge))
+        return merge(self._client._execute_all(calls, merge))
 
     def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``, in one request.
@@ -489,29 +483,29 @@ class Contacts(SyncAPIResource):
         platform has no paginated listing of created contacts (protocol §6 lists
         ``paginatedModifiedContacts`` only), so a long range comes in one answer;
         split the range to keep answers small."""
-        return self._client.execute(changes_call(start, end, created=True))
+        return self._client._execute(changes_call(start, end, created=True))
 
     def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts modified between ``start`` and ``end`` (one request)."""
-        return self._client.execute(changes_call(start, end, created=False))
+        return self._client._execute(changes_call(start, end, created=False))
 
     def iter_modified(
         self, start: datetime, end: datetime, *, page_size: int = PAGE_SIZE_MAX
     ) -> Iterator[ContactChange]:
         """Every contact modified between ``start`` and ``end``, page by page."""
-        return self._client.iterate(modified_page_call(start, end, page_size))
+        return self._client._iterate(modified_page_call(start, end, page_size))
 
     def set_main_owner(self, email: str, new_owner: str) -> None:
         """Make ``new_owner`` the contact's main owner (S1.4)."""
-        self._client.execute(set_main_owner_call(email, new_owner))
+        self._client._execute(set_main_owner_call(email, new_owner))
 
     def stop_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
         """Record no more visits for these contacts (S2.8)."""
-        self._client.execute(monitoring_call(contacts, stop=True))
+        self._client._execute(monitoring_call(contacts, stop=True))
 
     def restore_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
         """Record visits again for these contacts (S2.8)."""
-        self._client.execute(monitoring_call(contacts, stop=False))
+        self._client._execute(monitoring_call(contacts, stop=False))
 
 
 class AsyncContacts(AsyncAPIResource):
@@ -520,34 +514,34 @@ class AsyncContacts(AsyncAPIResource):
     async def insert(self, contact: ContactUpsert) -> UpsertResult:
         """Create a contact. A live e-mail raises AlreadyExistsError; a soft-deleted one
         is restored with the new data (S3.2). Not retried once it may have landed."""
-        return await self._client.execute(insert_call(contact))
+        return await self._client._execute(insert_call(contact))
 
     async def upsert(self, contact: ContactUpsert) -> UpsertResult:
         """Create the contact, or update the one with this e-mail (same id, S2.2)."""
-        return await self._client.execute(upsert_call(contact))
+        return await self._client._execute(upsert_call(contact))
 
     async def update(self, contact: ContactUpsert) -> UpsertResult:
         """Change only the fields set on ``contact`` of the existing contact
         ``contact.email``; ``new_email`` moves it to another address."""
-        return await self._client.execute(update_call(contact))
+        return await self._client._execute(update_call(contact))
 
     async def delete(self, email: str, *, permanently: bool = False) -> None:
         """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
         ``permanently=True`` (S3.3)."""
-        await self._client.execute(delete_call(email, permanently))
+        await self._client._execute(delete_call(email, permanently))
 
     async def has_contact(self, email: str) -> str | None:
         """The id of the live contact with this e-mail, or ``None``."""
-        return await self._client.execute(has_contact_call(email))
+        return await self._client._execute(has_contact_call(email))
 
     async def basic(self, emails: Sequence[str]) -> builtins.list[ContactBasic]:
         """Basic data by e-mail, in the order asked; unknown e-mails are left out."""
-        pages = await self._client.execute_all(basic_calls(emails, by_id=False))
+        pages = await self._client._execute_all(basic_calls(emails, by_id=False))
         return merge_in_order(emails, pages, by_id=False)
 
     async def basic_by_id(self, contact_ids: Sequence[str]) -> builtins.list[ContactBasic]:
         """Basic data by contact id, in the order asked; unknown ids are left out."""
-        pages = await self._client.execute_all(basic_calls(contact_ids, by_id=True))
+        pages = await self._client._execute_all(basic_calls(contact_ids, by_id=True))
         return merge_in_order(contact_ids, pages, by_id=True)
 
     async def list(
@@ -555,14 +549,16 @@ class AsyncContacts(AsyncAPIResource):
     ) -> builtins.list[Contact]:
         """Full data by e-mail (50 per request, concurrently, merged in input order).
         Only contacts the client's owner owns, unless ``any_owner`` (S1.7)."""
-        pages = await self._client.execute_all(list_calls(emails, by_id=False, any_owner=any_owner))
+        pages = await self._client._execute_all(
+            list_calls(emails, by_id=False, any_owner=any_owner)
+        )
         return merge_in_order(emails, pages, by_id=False)
 
     async def list_by_id(
         self, contact_ids: Sequence[str], *, any_owner: bool = False
     ) -> builtins.list[Contact]:
         """Full data by contact id (50 per request, merged in input order)."""
-        pages = await self._client.execute_all(
+        pages = await self._client._execute_all(
             list_calls(contact_ids, by_id=True, any_owner=any_owner)
         )
         return merge_in_order(contact_ids, pages, by_id=True)
@@ -578,7 +574,7 @@ class AsyncContacts(AsyncAPIResource):
         that fails for good raises its error, whose ``partial_results`` is the
         BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
-        return merge(await self._client.execute_all(calls, merge))
+        return merge(await self._client._execute_all(calls, merge))
 
     async def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``, in one request.
@@ -587,26 +583,26 @@ class AsyncContacts(AsyncAPIResource):
         platform has no paginated listing of created contacts (protocol §6 lists
         ``paginatedModifiedContacts`` only), so a long range comes in one answer;
         split the range to keep answers small."""
-        return await self._client.execute(changes_call(start, end, created=True))
+        return await self._client._execute(changes_call(start, end, created=True))
 
     async def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts modified between ``start`` and ``end`` (one request)."""
-        return await self._client.execute(changes_call(start, end, created=False))
+        return await self._client._execute(changes_call(start, end, created=False))
 
     def iter_modified(
         self, start: datetime, end: datetime, *, page_size: int = PAGE_SIZE_MAX
     ) -> AsyncIterator[ContactChange]:
         """Every contact modified between ``start`` and ``end``, page by page."""
-        return self._client.iterate(modified_page_call(start, end, page_size))
+        return self._client._iterate(modified_page_call(start, end, page_size))
 
     async def set_main_owner(self, email: str, new_owner: str) -> None:
         """Make ``new_owner`` the contact's main owner (S1.4)."""
-        await self._client.execute(set_main_owner_call(email, new_owner))
+        await self._client._execute(set_main_owner_call(email, new_owner))
 
     async def stop_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
         """Record no more visits for these contacts (S2.8)."""
-        await self._client.execute(monitoring_call(contacts, stop=True))
+        await self._client._execute(monitoring_call(contacts, stop=True))
 
     async def restore_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
         """Record visits again for these contacts (S2.8)."""
-        await self._client.execute(monitoring_call(contacts, stop=False))
+        await self._client._execute(monitoring_call(contacts, stop=False))

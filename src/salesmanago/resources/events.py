@@ -264,7 +264,7 @@ class Events(SyncAPIResource):
         event's id. A missing contact is created (S7.6); an ``external_id`` the contact
         already has updates that event instead (S7.4). Not retried once it may have
         landed."""
-        return self._client.execute(add_call(event, email, contact_id, force_opt_in))
+        return self._client._execute(add_call(event, email, contact_id, force_opt_in))
 
     def add_batch(
         self, items: Sequence[BatchInput], *, chunk_size: int = BATCH_MAX
@@ -275,15 +275,15 @@ class Events(SyncAPIResource):
         landed. A request that fails for good raises its error, whose
         ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
-        return merge_batches(self._client.execute_all(calls, merge_batches))
+        return merge_batches(self._client._execute_all(calls, merge_batches))
 
     def update(self, event_id: str, event: ExternalEvent) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
-        return self._client.execute(update_call(event_id, event))
+        return self._client._execute(update_call(event_id, event))
 
     def delete(self, event_id: str | None = None, *, external_id: str | None = None) -> None:
         """Delete an event by its id or by its external id."""
-        self._client.execute(delete_call(event_id, external_id))
+        self._client._execute(delete_call(event_id, external_id))
 
 
 class AsyncEvents(AsyncAPIResource):
@@ -301,7 +301,7 @@ class AsyncEvents(AsyncAPIResource):
         event's id. A missing contact is created (S7.6); an ``external_id`` the contact
         already has updates that event instead (S7.4). Not retried once it may have
         landed."""
-        return await self._client.execute(add_call(event, email, contact_id, force_opt_in))
+        return await self._client._execute(add_call(event, email, contact_id, force_opt_in))
 
     async def add_batch(
         self, items: Sequence[BatchInput], *, chunk_size: int = BATCH_MAX
@@ -312,12 +312,12 @@ class AsyncEvents(AsyncAPIResource):
         landed. A request that fails for good raises its error, whose
         ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
-        return merge_batches(await self._client.execute_all(calls, merge_batches))
+        return merge_batches(await self._client._execute_all(calls, merge_batches))
 
     async def update(self, event_id: str, event: ExternalEvent) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
-        return await self._client.execute(update_call(event_id, event))
+        return await self._client._execute(update_call(event_id, event))
 
     async def delete(self, event_id: str | None = None, *, external_id: str | None = None) -> None:
         """Delete an event by its id or by its external id."""
-        await self._client.execute(delete_call(event_id, external_id))
+        await self._client._execute(delete_call(event_id, external_id))

@@ -187,7 +187,7 @@ class Exports(SyncAPIResource):
         its file is ready, then downloaded; a job still running after ``deadline``
         seconds raises ExportTimeoutError naming its requestId. Pages are fetched as
         the iterator is consumed; a contact is yielded once."""
-        return self._client.iterate_jobs(
+        return self._client._iterate_jobs(
             contacts_export_job(page_size, first_page, deadline, poll_interval)
         )
 
@@ -202,11 +202,11 @@ class Exports(SyncAPIResource):
         """Export the chosen ``data`` of ``contacts`` (e-mails, or EMAIL / CONTACT_ID /
         TAG addressees) and return the downloaded file (its format is not documented:
         :meth:`ExportFile.json` reads a JSON file)."""
-        return self._client.run_job(contact_data_job(contacts, data, deadline, poll_interval))
+        return self._client._run_job(contact_data_job(contacts, data, deadline, poll_interval))
 
     def status(self, request_id: str | int) -> JobStatus:
         """The status of any asynchronous job, by its requestId (one poll)."""
-        return self._client.execute(status_call(request_id))
+        return self._client._execute(status_call(request_id))
 
 
 class AsyncExports(AsyncAPIResource):
@@ -225,7 +225,7 @@ class AsyncExports(AsyncAPIResource):
         its file is ready, then downloaded; a job still running after ``deadline``
         seconds raises ExportTimeoutError naming its requestId. Pages are fetched as
         the iterator is consumed; a contact is yielded once."""
-        return self._client.iterate_jobs(
+        return self._client._iterate_jobs(
             contacts_export_job(page_size, first_page, deadline, poll_interval)
         )
 
@@ -240,8 +240,10 @@ class AsyncExports(AsyncAPIResource):
         """Export the chosen ``data`` of ``contacts`` (e-mails, or EMAIL / CONTACT_ID /
         TAG addressees) and return the downloaded file (its format is not documented:
         :meth:`ExportFile.json` reads a JSON file)."""
-        return await self._client.run_job(contact_data_job(contacts, data, deadline, poll_interval))
+        return await self._client._run_job(
+            contact_data_job(contacts, data, deadline, poll_interval)
+        )
 
     async def status(self, request_id: str | int) -> JobStatus:
         """The status of any asynchronous job, by its requestId (one poll)."""
-        return await self._client.execute(status_call(request_id))
+        return await self._client._execute(status_call(request_id))

@@ -1,162 +1,23 @@
 """Sales funnels: create with stages, add contacts to a stage, delete, count
 (protocol §8.3; semantics S12).
 
-The module-level ``*_call`` functions are shared with
-:mod:`~salesmanago.resources.campaigns`, which maps marketing campaigns onto
-the same endpoints.
+The calls are built and sent by :mod:`~salesmanago.resources._funnel_calls`,
+shared with :mod:`~salesmanago.resources.campaigns`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Final
 
-from .._calls import Call, Endpoint, Envelope
-from .._validation import check_length
-from ..errors import ValidationError
-from ..models.common import Addressee, AddresseeType
+from ..models.common import Addressee
 from ..models.funnels import FunnelStage
-from ._base import AsyncAPIResource, SyncAPIResource
-from ._keys import addressee_list
+from ._funnel_calls import AsyncFunnelCalls, FunnelCalls
 
 __all__ = ["AsyncFunnels", "Funnels"]
 
-# A second add of the same name fails (S12.1) and adding contacts fires workflows
-# (S12.2): neither is repeated once it may have landed.
-ADD_FUNNEL: Final = Endpoint("/api/funnel/add", idempotent=False)
-ADD_CONTACT: Final = Endpoint("/api/funnel/addContact", idempotent=False)
-DELETE_FUNNEL: Final = Endpoint("/api/funnel/delete", idempotent=True)
-COUNT: Final = Endpoint("/api/funnel/count", idempotent=True)
 
-#: A stage name's length in characters (protocol §3.4).
-MIN_STAGE_NAME: Final = 3
-MAX_STAGE_NAME: Final = 255
-#: The addressee types ``funnel/addContact`` takes, with their wire spelling.
-_CONTACT_WIRE_TYPES: Final = {
-    kind: kind.value for kind in (AddresseeType.EMAIL, AddresseeType.CONTACT_ID, AddresseeType.TAG)
-}
-
-
-def _name(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(field, "must be a non-empty name")
-    return value
-
-
-def _money(value: Decimal | int | None, field: str) -> Decimal | int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-        raise ValidationError(field, f"must be a Decimal or an int (got {type(value).__name__})")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValidationError(field, f"must be a finite number (got {value})")
-    return value
-
-
-def stages_body(stages: Sequence[str | FunnelStage]) -> list[dict[str, Any]]:
-    """``[{name, order}]``: names 3–255 characters and unique, orders 1..n without gaps.
-
-    Plain names (and stages without ``order``) are numbered in list order; give an
-    ``order`` on every stage or on none.
-    """
-    if isinstance(stages, str) or not stages:
-        raise ValidationError("stages", "must be a non-empty list of stages")
-    items = [FunnelStage(name=s) if isinstance(s, str) else s for s in stages]
-    ordered = [s.order is not None for s in items]
-    if any(ordered) and not all(ordered):
-        raise ValidationError("stages", "give an order for every stage or for none")
-    seen: set[str] = set()
-    out: list[dict[str, Any]] = []
-    for index, stage in enumerate(items):
-        field = f"stages[{index}].name"
-        if not isinstance(stage, FunnelStage):
-            raise ValidationError(f"stages[{index}]", "must be a stage name or a FunnelStage")
-        name = _name(stage.name, field)
-        check_length(name, field, MAX_STAGE_NAME, MIN_STAGE_NAME)
-        if name.strip().lower() in seen:
-            raise ValidationError(field, f"repeats the stage name {name!r}")
-        seen.add(name.strip().lower())
-        order = stage.order if stage.order is not None else index + 1
-        out.append({"name": name, "order": order})
-    orders = sorted(s["order"] for s in out)
-    if orders != list(range(1, len(out) + 1)):
-        raise ValidationError(
-            "stages.order", f"must be 1..{len(out)} without gaps or repeats (got {orders})"
-        )
-    return sorted(out, key=lambda s: s["order"])
-
-
-def add_call(
-    name: str,
-    stages: Sequence[str | FunnelStage],
-    group: str | None,
-    pot_value: Decimal | int | None,
-) -> Call[None]:
-    """Create a funnel (a name unique in the account, S12.1) with its stages."""
-    body: dict[str, Any] = {"funnel": _name(name, "funnel")}
-    if group is not None:
-        body["group"] = _name(group, "group")
-    if (value := _money(pot_value, "potValue")) is not None:
-        body["potValue"] = value
-    body["stages"] = stages_body(stages)
-    return Call(ADD_FUNNEL, body, lambda _: None)
-
-
-def _added(envelope: Envelope) -> dict[str, bool]:
-    raw = envelope.get("addedContacts") or {}
-    if not isinstance(raw, Mapping) or not all(isinstance(v, bool) for v in raw.values()):
-        raise TypeError("addedContacts: expected an object of contact id -> boolean")
-    return {str(k): v for k, v in raw.items()}
-
-
-def add_contacts_call(
-    funnel: str,
-    stage: str,
-    contacts: Sequence[str | Addressee],
-    pot_value: Decimal | int | None,
-    modify: bool | None,
-) -> Call[dict[str, bool]]:
-    """Put contacts (e-mails, ids or a tag's contacts) in a stage of a funnel."""
-    body: dict[str, Any] = {
-        "funnel": _name(funnel, "funnel"),
-        "stage": _name(stage, "stage"),
-        "contacts": addressee_list(
-            contacts, _CONTACT_WIRE_TYPES, "must be EMAIL, CONTACT_ID or TAG for funnels"
-        ),
-    }
-    if (value := _money(pot_value, "potValue")) is not None:
-        body["potValue"] = value
-    if modify is not None:
-        body["modify"] = bool(modify)
-    return Call(ADD_CONTACT, body, _added)
-
-
-def _funnel_or_stage(funnel: str, stage: str | None) -> dict[str, str]:
-    body = {"funnel": _name(funnel, "funnel")}
-    if stage is not None:
-        body["stage"] = _name(stage, "stage")
-    return body
-
-
-def delete_call(funnel: str, stage: str | None) -> Call[None]:
-    """Delete a whole funnel, or one of its stages."""
-    return Call(DELETE_FUNNEL, _funnel_or_stage(funnel, stage), lambda _: None)
-
-
-def _count(envelope: Envelope) -> int:
-    value = envelope.get("count")
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value):
-        raise TypeError("count: expected an integer")
-    return int(value)
-
-
-def count_call(funnel: str, stage: str | None) -> Call[int]:
-    """How many (live) contacts are in a funnel, or in one of its stages."""
-    return Call(COUNT, _funnel_or_stage(funnel, stage), _count)
-
-
-class Funnels(SyncAPIResource):
+class Funnels(FunnelCalls):
     """Sales funnels and their stages (semantics S12)."""
 
     def add(
@@ -170,7 +31,7 @@ class Funnels(SyncAPIResource):
         """Create the funnel ``name`` (unique in the account, S12.1) with ``stages``
         (names 3–255 characters, numbered 1..n in list order unless each has an
         ``order``). ``pot_value`` is a contact's default value in it."""
-        self._client.execute(add_call(name, stages, group, pot_value))
+        self._add(name, stages, group, pot_value)
 
     def add_contacts(
         self,
@@ -183,18 +44,18 @@ class Funnels(SyncAPIResource):
     ) -> dict[str, bool]:
         """Put contacts (e-mails, or EMAIL / CONTACT_ID / TAG addressees) in ``stage``;
         returns contact id -> added. Fires the workflows listening for it (S12.2)."""
-        return self._client.execute(add_contacts_call(funnel, stage, contacts, pot_value, modify))
+        return self._add_contacts(funnel, stage, contacts, pot_value, modify)
 
     def delete(self, funnel: str, stage: str | None = None) -> None:
         """Delete the funnel, or only its ``stage``."""
-        self._client.execute(delete_call(funnel, stage))
+        self._delete(funnel, stage)
 
     def count(self, funnel: str, stage: str | None = None) -> int:
         """How many contacts are in the funnel, or in its ``stage``."""
-        return self._client.execute(count_call(funnel, stage))
+        return self._count(funnel, stage)
 
 
-class AsyncFunnels(AsyncAPIResource):
+class AsyncFunnels(AsyncFunnelCalls):
     """Sales funnels and their stages (semantics S12)."""
 
     async def add(
@@ -208,7 +69,7 @@ class AsyncFunnels(AsyncAPIResource):
         """Create the funnel ``name`` (unique in the account, S12.1) with ``stages``
         (names 3–255 characters, numbered 1..n in list order unless each has an
         ``order``). ``pot_value`` is a contact's default value in it."""
-        await self._client.execute(add_call(name, stages, group, pot_value))
+        await self._add(name, stages, group, pot_value)
 
     async def add_contacts(
         self,
@@ -221,14 +82,12 @@ class AsyncFunnels(AsyncAPIResource):
     ) -> dict[str, bool]:
         """Put contacts (e-mails, or EMAIL / CONTACT_ID / TAG addressees) in ``stage``;
         returns contact id -> added. Fires the workflows listening for it (S12.2)."""
-        return await self._client.execute(
-            add_contacts_call(funnel, stage, contacts, pot_value, modify)
-        )
+        return await self._add_contacts(funnel, stage, contacts, pot_value, modify)
 
     async def delete(self, funnel: str, stage: str | None = None) -> None:
         """Delete the funnel, or only its ``stage``."""
-        await self._client.execute(delete_call(funnel, stage))
+        await self._delete(funnel, stage)
 
     async def count(self, funnel: str, stage: str | None = None) -> int:
         """How many contacts are in the funnel, or in its ``stage``."""
-        return await self._client.execute(count_call(funnel, stage))
+        return await self._count(funnel, stage)

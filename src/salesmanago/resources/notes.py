@@ -54,7 +54,7 @@ class Notes(SyncAPIResource):
         contact named by ``email`` or ``contact_id``; ``private`` makes it visible to its
         author only. Returns the platform's informative messages, or ``None``. Not
         retried once it may have landed."""
-        return self._client.execute(add_call(note, email, contact_id, private))
+        return self._client._execute(add_call(note, email, contact_id, private))
 
 
 class AsyncNotes(AsyncAPIResource):
@@ -72,4 +72,4 @@ class AsyncNotes(AsyncAPIResource):
         contact named by ``email`` or ``contact_id``; ``private`` makes it visible to its
         author only. Returns the platform's informative messages, or ``None``. Not
         retried once it may have landed."""
-        return await self._client.execute(add_call(note, email, contact_id, private))
+        return await self._client._execute(add_call(note, email, contact_id, private))

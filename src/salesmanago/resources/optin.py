@@ -71,27 +71,27 @@ class OptIn(SyncAPIResource):
 
     def opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact in to e-mail marketing; returns its id."""
-        return self._client.execute(single_call(OPT_IN, email, contact_id))
+        return self._client._execute(single_call(OPT_IN, email, contact_id))
 
     def opt_out(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact out of e-mail marketing; returns its id."""
-        return self._client.execute(single_call(OPT_OUT, email, contact_id))
+        return self._client._execute(single_call(OPT_OUT, email, contact_id))
 
     def phone_opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact in to mobile (SMS) marketing; returns its id."""
-        return self._client.execute(single_call(PHONE_OPT_IN, email, contact_id))
+        return self._client._execute(single_call(PHONE_OPT_IN, email, contact_id))
 
     def phone_opt_out(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact out of mobile (SMS) marketing; returns its id."""
-        return self._client.execute(single_call(PHONE_OPT_OUT, email, contact_id))
+        return self._client._execute(single_call(PHONE_OPT_OUT, email, contact_id))
 
     def batch_opt_in(self, emails: Sequence[str]) -> dict[str, str]:
         """Opt many contacts in to e-mail marketing; returns e-mail -> id."""
-        return self._client.execute(batch_call(BATCH_OPT_IN, emails))
+        return self._client._execute(batch_call(BATCH_OPT_IN, emails))
 
     def batch_opt_out(self, emails: Sequence[str]) -> dict[str, str]:
         """Opt many contacts out of e-mail marketing; returns e-mail -> id."""
-        return self._client.execute(batch_call(BATCH_OPT_OUT, emails))
+        return self._client._execute(batch_call(BATCH_OPT_OUT, emails))
 
 
 class AsyncOptIn(AsyncAPIResource):
@@ -103,26 +103,26 @@ class AsyncOptIn(AsyncAPIResource):
 
     async def opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact in to e-mail marketing; returns its id."""
-        return await self._client.execute(single_call(OPT_IN, email, contact_id))
+        return await self._client._execute(single_call(OPT_IN, email, contact_id))
 
     async def opt_out(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact out of e-mail marketing; returns its id."""
-        return await self._client.execute(single_call(OPT_OUT, email, contact_id))
+        return await self._client._execute(single_call(OPT_OUT, email, contact_id))
 
     async def phone_opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
         """Opt the contact in to mobile (SMS) marketing; returns its id."""
-        return await self._client.execute(single_call(PHONE_OPT_IN, email, contact_id))
+        return await self._client._execute(single_call(PHONE_OPT_IN, email, contact_id))
 
     async def phone_opt_out(
         self, email: str | None = None, *, contact_id: str | None = None
     ) -> str:
         """Opt the contact out of mobile (SMS) marketing; returns its id."""
-        return await self._client.execute(single_call(PHONE_OPT_OUT, email, contact_id))
+        return await self._client._execute(single_call(PHONE_OPT_OUT, email, contact_id))
 
     async def batch_opt_in(self, emails: Sequence[str]) -> dict[str, str]:
         """Opt many contacts in to e-mail marketing; returns e-mail -> id."""
-        return await self._client.execute(batch_call(BATCH_OPT_IN, emails))
+        return await self._client._execute(batch_call(BATCH_OPT_IN, emails))
 
     async def batch_opt_out(self, emails: Sequence[str]) -> dict[str, str]:
         """Opt many contacts out of e-mail marketing; returns e-mail -> id."""
-        return await self._client.execute(batch_call(BATCH_OPT_OUT, emails))
+        return await self._client._execute(batch_call(BATCH_OPT_OUT, emails))

@@ -114,7 +114,7 @@ class Rules(SyncAPIResource):
         """Create ``rule`` and return its id (``ruleId``). The name must not be blank,
         counts must be 0 or more and the period a :class:`DelayPeriod`
         (ValidationError before sending). Not retried once it may have landed."""
-        return self._client.execute(insert_call(rule))
+        return self._client._execute(insert_call(rule))
 
 
 class AsyncRules(AsyncAPIResource):
@@ -124,7 +124,7 @@ class AsyncRules(AsyncAPIResource):
         """Create ``rule`` and return its id (``ruleId``). The name must not be blank,
         counts must be 0 or more and the period a :class:`DelayPeriod`
         (ValidationError before sending). Not retried once it may have landed."""
-        return await self._client.execute(insert_call(rule))
+        return await self._client._execute(insert_call(rule))
 
 
 class Workflows(SyncAPIResource):
@@ -132,7 +132,7 @@ class Workflows(SyncAPIResource):
 
     def list(self) -> list[Workflow]:
         """The account's non-deleted workflows, each with its (numeric) id and name."""
-        return self._client.execute(list_call())
+        return self._client._execute(list_call())
 
 
 class AsyncWorkflows(AsyncAPIResource):
@@ -140,4 +140,4 @@ class AsyncWorkflows(AsyncAPIResource):
 
     async def list(self) -> list[Workflow]:
         """The account's non-deleted workflows, each with its (numeric) id and name."""
-        return await self._client.execute(list_call())
+        return await self._client._execute(list_call())

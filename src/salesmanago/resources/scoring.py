@@ -64,7 +64,7 @@ class Scoring(SyncAPIResource):
         given twice counts once. With ``company``, only persons whose ``company``
         matches it (trimmed, case-insensitive, S4.3) count."""
         keys = _emails(emails, "emails")
-        pages = self._client.execute_all(basic_calls(keys, False))
+        pages = self._client._execute_all(basic_calls(keys, False))
         return company_score(merge_in_order(keys, pages, False), company)
 
     def coworkers(self, email: str, *, among: Sequence[str]) -> list[ContactBasic]:
@@ -74,7 +74,7 @@ class Scoring(SyncAPIResource):
         people, so the candidates must be given; an unknown ``email`` or one with no
         company has no coworkers."""
         keys = _emails([email, *_emails(among, "among")], "among")
-        pages = self._client.execute_all(basic_calls(keys, False))
+        pages = self._client._execute_all(basic_calls(keys, False))
         return coworkers_of(email, merge_in_order(keys, pages, False))
 
 
@@ -88,7 +88,7 @@ class AsyncScoring(AsyncAPIResource):
         only persons whose ``company`` matches it (trimmed, case-insensitive, S4.3)
         count."""
         keys = _emails(emails, "emails")
-        pages = await self._client.execute_all(basic_calls(keys, False))
+        pages = await self._client._execute_all(basic_calls(keys, False))
         return company_score(merge_in_order(keys, pages, False), company)
 
     async def coworkers(self, email: str, *, among: Sequence[str]) -> list[ContactBasic]:
@@ -98,5 +98,5 @@ class AsyncScoring(AsyncAPIResource):
         people, so the candidates must be given; an unknown ``email`` or one with no
         company has no coworkers."""
         keys = _emails([email, *_emails(among, "among")], "among")
-        pages = await self._client.execute_all(basic_calls(keys, False))
+        pages = await self._client._execute_all(basic_calls(keys, False))
         return coworkers_of(email, merge_in_order(keys, pages, False))

@@ -55,11 +55,11 @@ class Tags(SyncAPIResource):
     def manage(self, email: str, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> str:
         """Add ``add`` and remove ``remove`` on the contact; returns its id. The platform
         normalises names (upper case, national letters folded, S5.1)."""
-        return self._client.execute(manage_call(email, add, remove))
+        return self._client._execute(manage_call(email, add, remove))
 
     def list(self, *, show_system_tags: bool = False) -> list[TagCount]:
         """Every tag of the account with its number of tagged (live) contacts."""
-        return self._client.execute(list_call(show_system_tags))
+        return self._client._execute(list_call(show_system_tags))
 
 
 class AsyncTags(AsyncAPIResource):
@@ -70,8 +70,8 @@ class AsyncTags(AsyncAPIResource):
     ) -> str:
         """Add ``add`` and remove ``remove`` on the contact; returns its id. The platform
         normalises names (upper case, national letters folded, S5.1)."""
-        return await self._client.execute(manage_call(email, add, remove))
+        return await self._client._execute(manage_call(email, add, remove))
 
     async def list(self, *, show_system_tags: bool = False) -> list[TagCount]:
         """Every tag of the account with its number of tagged (live) contacts."""
-        return await self._client.execute(list_call(show_system_tags))
+        return await self._client._execute(list_call(show_system_tags))

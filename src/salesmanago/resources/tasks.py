@@ -138,7 +138,7 @@ class Tasks(SyncAPIResource):
         """Create a task due at ``date`` (aware) on the contact ``email``; ``cc`` are
         e-mails that also get the reminder. Returns the task's id. Not retried once it
         may have landed."""
-        return self._client.execute(create_call(email, note, date, reminder, cc, realized))
+        return self._client._execute(create_call(email, note, date, reminder, cc, realized))
 
     def update(
         self,
@@ -152,11 +152,13 @@ class Tasks(SyncAPIResource):
         realized: bool | None = None,
     ) -> str:
         """Change the given fields of the task; returns its (unchanged) id."""
-        return self._client.execute(update_call(task_id, email, note, date, reminder, cc, realized))
+        return self._client._execute(
+            update_call(task_id, email, note, date, reminder, cc, realized)
+        )
 
     def finish(self, task_id: str) -> str:
         """Finish the task (``finished: true``): it leaves the contact's open tasks."""
-        return self._client.execute(finish_call(task_id))
+        return self._client._execute(finish_call(task_id))
 
 
 class AsyncTasks(AsyncAPIResource):
@@ -180,7 +182,7 @@ class AsyncTasks(AsyncAPIResource):
         """Create a task due at ``date`` (aware) on the contact ``email``; ``cc`` are
         e-mails that also get the reminder. Returns the task's id. Not retried once it
         may have landed."""
-        return await self._client.execute(create_call(email, note, date, reminder, cc, realized))
+        return await self._client._execute(create_call(email, note, date, reminder, cc, realized))
 
     async def update(
         self,
@@ -194,10 +196,10 @@ class AsyncTasks(AsyncAPIResource):
         realized: bool | None = None,
     ) -> str:
         """Change the given fields of the task; returns its (unchanged) id."""
-        return await self._client.execute(
+        return await self._client._execute(
             update_call(task_id, email, note, date, reminder, cc, realized)
         )
 
     async def finish(self, task_id: str) -> str:
         """Finish the task (``finished: true``): it leaves the contact's open tasks."""
-        return await self._client.execute(finish_call(task_id))
+        return await self._client._execute(finish_call(task_id))

@@ -29,7 +29,7 @@ class Users(SyncAPIResource):
 
     def list(self) -> list[str]:
         """The e-mails of the account's users: the valid ``owner`` values."""
-        return self._client.execute(list_call())
+        return self._client._execute(list_call())
 
 
 class AsyncUsers(AsyncAPIResource):
@@ -37,4 +37,4 @@ class AsyncUsers(AsyncAPIResource):
 
     async def list(self) -> list[str]:
         """The e-mails of the account's users: the valid ``owner`` values."""
-        return await self._client.execute(list_call())
+        return await self._client._execute(list_call())

@@ -1,9 +1,10 @@
-"""The emulator's routes, one module per API area; :data:`ALL_ROUTES` is the table.
+"""The emulator's routes, one module per API area, named as the SDK resource.
 
-Each area module (``contacts``, ``listings``, ``tags``, ``optin``, ``owners``)
-collects its handlers in a :class:`~._base.RouteTable`; the router serves
-exactly the paths listed here, and the coverage table
-(:func:`salesmanago_emulator.routes`) is generated from it.
+Each area module collects its handlers in a :class:`~._base.RouteTable`;
+:data:`ALL_ROUTES` below names every area's table, and the router serves
+exactly these paths (the coverage table, :func:`salesmanago_emulator.routes`,
+is generated from it). The full contact's lists are rendered by the area
+modules too, named in :data:`~._shapes.CARD_SECTIONS`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from . import (
     events,
     exports,
     funnels,
-    listings,
-    notes_tasks,
+    notes,
     optin,
-    owners,
     rules,
     tags,
+    tasks,
+    users,
 )
 from ._base import Route
 
@@ -30,16 +31,15 @@ __all__ = ["ALL_ROUTES"]
 
 ALL_ROUTES: Final[tuple[Route, ...]] = (
     *contacts.table.routes,
-    *listings.table.routes,
     *tags.table.routes,
     *optin.table.routes,
-    *owners.table.routes,
+    *users.table.routes,
     *funnels.table.routes,
     *exports.table.routes,
     *activity.table.routes,
     *coupons.table.routes,
-    *notes_tasks.table.routes,
-    *notes_tasks.tasks_table.routes,
+    *notes.table.routes,
+    *tasks.table.routes,
     *events.table.routes,
     *rules.table.routes,
     *rules.workflows_table.routes,

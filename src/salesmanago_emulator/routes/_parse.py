@@ -30,27 +30,26 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 
 from ..errors import (
+    RULE_BOOLEAN,
+    RULE_DATE_VALUE,
     RULE_INTEGER,
+    RULE_LIST_OF_OBJECTS,
+    RULE_LIST_OF_STRINGS,
+    RULE_MAX,
+    RULE_MIN,
     RULE_NOT_EMPTY,
+    RULE_NUMBER_VALUE,
+    RULE_OBJECT,
     RULE_ONE_OF,
     RULE_REQUIRED,
     RULE_STRING,
+    RULE_STRING_OR_LIST,
+    RULE_STRING_OR_NUMBER,
     InvalidField,
     LimitExceeded,
 )
 
 __all__ = [
-    "RULE_BOOLEAN",
-    "RULE_DATE_VALUE",
-    "RULE_LIST",
-    "RULE_LIST_OF_OBJECTS",
-    "RULE_LIST_OF_STRINGS",
-    "RULE_MAX",
-    "RULE_MIN",
-    "RULE_NUMBER_VALUE",
-    "RULE_OBJECT",
-    "RULE_STRING_OR_LIST",
-    "RULE_STRING_OR_NUMBER",
     "SECONDS_LIMIT",
     "Body",
     "item_prefix",
@@ -80,19 +79,6 @@ Body = Mapping[str, Any]
 """A decoded JSON object."""
 
 # Rule phrases this module adds to those in ``errors.py`` (same "Field '<f>' <rule>" shape).
-RULE_BOOLEAN: Final = "must be a boolean"
-RULE_MIN: Final = "must be at least {minimum}"
-RULE_OBJECT: Final = "must be an object"
-RULE_LIST: Final = "must be a list"
-RULE_LIST_OF_STRINGS: Final = "must be a list of strings"
-RULE_LIST_OF_OBJECTS: Final = "must be a list of objects"
-RULE_STRING_OR_LIST: Final = "must be a list of strings or a comma-separated string"
-RULE_STRING_OR_NUMBER: Final = "must be a string or a number"
-RULE_MAX: Final = "must be at most {maximum}"
-RULE_NUMBER_VALUE: Final = "must be a number or a numeric string"
-RULE_DATE_VALUE: Final = (
-    "must be a timestamp in milliseconds or seconds, a numeric string or an ISO-8601 date-time"
-)
 
 SECONDS_LIMIT: Final = 10**11
 """Numeric timestamps below this are seconds, the others milliseconds (protocol §13.2)."""

@@ -9,10 +9,12 @@ a mutable object with the stored state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from ..state._card import ContactRecord
+from . import activity, coupons, events, funnels, notes, tasks
 from ._parse import to_ms
 
 if TYPE_CHECKING:
@@ -20,9 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CARD_LISTS",
+    "CARD_SECTIONS",
     "CardSection",
     "basic_contact",
-    "card_section",
     "full_contact",
     "id_and_email",
 ]
@@ -39,30 +41,25 @@ CARD_LISTS: Final = (
     "coupons",
     "smsMessages",
 )
-"""The lists of the full shape; one without a registered :func:`card_section` is ``[]``."""
+"""The lists of the full shape, in order; one without a renderer in :data:`CARD_SECTIONS`
+is ``[]``."""
 
 CardSection = Callable[["Account", ContactRecord], list[dict[str, Any]]]
 """Renders one list of the full shape for a card: account and record in, wire items out."""
 
-_SECTIONS: dict[str, CardSection] = {}
-
-
-def card_section(key: str) -> Callable[[CardSection], CardSection]:
-    """Register the renderer of the full shape's list ``key`` (one of :data:`CARD_LISTS`).
-
-    Area route modules use it so the full contact shows their data
-    (``contactExtEvents``, ``coupons``, ``contactNotes``, ...).
-    """
-    if key not in CARD_LISTS:
-        raise ValueError(f"{key!r} is not a list of the full contact shape")
-
-    def register(render: CardSection) -> CardSection:
-        if key in _SECTIONS:
-            raise ValueError(f"the card section {key!r} is registered twice")
-        _SECTIONS[key] = render
-        return render
-
-    return register
+CARD_SECTIONS: Final[Mapping[str, CardSection]] = MappingProxyType(
+    {
+        "contactVisits": activity.card_visits,
+        "contactFunnels": funnels.card_funnels,
+        "contactNotes": notes.card_notes,
+        "contactTasks": tasks.card_tasks,
+        "contactExtEvents": events.card_events,
+        "coupons": coupons.card_coupons,
+    }
+)
+"""The renderer of each list of the full shape the emulator fills, by its key; the
+other lists of :data:`CARD_LISTS` are ``[]``. A route module that shows data on the
+card adds its renderer here."""
 
 
 def _birthday(record: ContactRecord) -> tuple[str | None, str | None, str | None]:
@@ -169,7 +166,7 @@ def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
     )
     contact.update(_times(record))
     for key in CARD_LISTS:
-        render = _SECTIONS.get(key)
+        render = CARD_SECTIONS.get(key)
         contact[key] = render(account, record) if render is not None else []
     return contact
 

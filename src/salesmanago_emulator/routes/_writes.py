@@ -21,10 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ..errors import RULE_REQUIRED, RULE_STRING, InvalidField
+from ..errors import RULE_REQUIRED, RULE_STRING, RULE_STRING_OR_NUMBER, InvalidField
 from ..state._card import Birthday, ConsentDetail, ContactWrite, DictionaryProperty
 from ._parse import (
-    RULE_STRING_OR_NUMBER,
     Body,
     item_prefix,
     number_text,

@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any, Final
 from ..state._card import ContactRecord
 from ..state.activity import ContactActivity, Visit, VisitStat
 from ._base import RequestContext, RouteTable
+from ._keys import date_range
 from ._parse import Body, opt_bool, to_ms
-from ._shapes import card_section
-from .listings import date_range
 
 if TYPE_CHECKING:
     from ..state.account import Account
@@ -33,11 +32,11 @@ if TYPE_CHECKING:
 __all__ = [
     "STATE_LISTS",
     "VISIT_LISTS",
+    "card_visits",
     "contact_item",
     "stat_item",
     "table",
     "visit_item",
-    "visits_section",
 ]
 
 table: Final = RouteTable("activity")
@@ -140,9 +139,9 @@ def recent_activity(ctx: RequestContext, body: Body) -> dict[str, Any]:
     return {"recentActivity": activity}
 
 
-@card_section("contactVisits")
-def visits_section(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
-    """The contact's visits, oldest first (none while it is soft-deleted), with ``ip``."""
+def card_visits(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
+    """``contactVisits``: the contact's visits, oldest first, with ``ip`` (none while the
+    card is soft-deleted)."""
     return [
         visit_item(visit, record, contact=False, ip=True) for visit in account.activity.of(record)
     ]

@@ -12,11 +12,10 @@ from typing import Any, Final
 from ..state._card import ContactRecord
 from ..state.account import Account
 from ._base import RequestContext, RouteTable
+from ._keys import contact_key
 from ._parse import Body, opt_date, opt_int, opt_str, req_str, to_ms
-from ._shapes import card_section
-from .contacts import contact_key
 
-__all__ = ["table"]
+__all__ = ["card_coupons", "table"]
 
 table: Final = RouteTable("coupons")
 """The routes of this module."""
@@ -45,9 +44,9 @@ def use_contact_coupon(ctx: RequestContext, body: Body) -> dict[str, Any]:
     return {}
 
 
-@card_section("coupons")
-def coupons_section(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
-    """The contact's coupons, oldest first: ``coupon``, ``name``, ``valid``, ``used`` and times."""
+def card_coupons(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
+    """``coupons``: the contact's coupons, oldest first: ``coupon``, ``name``, ``valid``,
+    ``used`` and times."""
     return [
         {
             "coupon": item.value,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..errors import RULE_NOT_EMPTY, EmulatorError, InvalidField
 from ..state.events import BATCH_EVENT_LIMIT, MAX_DETAILS, EventItem, EventWrite
 from ._base import RequestContext, RouteTable
+from ._keys import opt_contact_key
 from ._parse import (
     Body,
     item_prefix,
@@ -27,14 +28,12 @@ from ._parse import (
     req_str,
     to_ms,
 )
-from ._shapes import card_section
-from .contacts import opt_contact_key
 
 if TYPE_CHECKING:
     from ..state._card import ContactRecord
     from ..state.account import Account
 
-__all__ = ["table"]
+__all__ = ["card_events", "table"]
 
 table: Final = RouteTable("events")
 """The routes of this module."""
@@ -76,6 +75,20 @@ def read_event(body: Body, prefix: str) -> EventWrite:
     return EventWrite(**fields, details=details, cleared=cleared)
 
 
+_CONTACT_FIELDS: Final = ("email", "contactId")
+"""The fields of an add request (or batch item) that name the contact, not the event."""
+
+
+def _named(error: EmulatorError, prefix: str) -> EmulatorError:
+    """A refusal of the events area named where its field sits in the request: the
+    contact's fields at ``prefix``, the event's under ``prefix`` + ``contactEvent.``."""
+    if not isinstance(error, InvalidField):
+        return error
+    if error.field in _CONTACT_FIELDS:
+        return error.under(prefix)
+    return error.under(prefix + "contactEvent.")
+
+
 def _contact(body: Body, prefix: str) -> tuple[str | None, str | None]:
     """``(email, contactId)`` as sent (either may be ``None``; the area needs one)."""
     return opt_str(body, "email", prefix), opt_str(body, "contactId", prefix)
@@ -87,9 +100,12 @@ def add(ctx: RequestContext, body: Body) -> dict[str, Any]:
     event = read_event(req_object(body, "contactEvent"), "contactEvent.")
     email, contact_id = _contact(body, "")
     force = bool(opt_bool(body, "forceOptIn"))
-    event_id = ctx.account.events.add(
-        event, ctx.owner, email=email, contact_id=contact_id, force_opt_in=force
-    )
+    try:
+        event_id = ctx.account.events.add(
+            event, ctx.owner, email=email, contact_id=contact_id, force_opt_in=force
+        )
+    except EmulatorError as error:
+        raise _named(error, "") from None
     return {"eventId": event_id}
 
 
@@ -128,10 +144,10 @@ def add_batch(ctx: RequestContext, body: Body) -> dict[str, Any]:
             continue
         items.append(EventItem(event=event, email=email, contact_id=contact_id, force_opt_in=force))
         indexes.append(index)
-    results = ctx.account.events.add_batch(items, ctx.owner, indexes=indexes) if items else []
+    results = ctx.account.events.add_batch(items, ctx.owner) if items else []
     for index, result in zip(indexes, results, strict=True):
         if isinstance(result, EmulatorError):
-            failures[index] = result
+            failures[index] = _named(result, item_prefix("", "events", index))
     created = len(raw) - len(failures)
     answer: dict[str, Any] = {
         "failedContacts": [_item_key(raw[index]) for index in sorted(failures)],
@@ -152,9 +168,10 @@ def update(ctx: RequestContext, body: Body) -> dict[str, Any]:
     event_body = req_object(body, "contactEvent")
     event_id = req_str(event_body, "eventId", "contactEvent.")
     change = read_event(event_body, "contactEvent.")
-    return {
-        "eventId": ctx.account.events.update(event_id, change, ctx.owner, prefix="contactEvent.")
-    }
+    try:
+        return {"eventId": ctx.account.events.update(event_id, change, ctx.owner)}
+    except InvalidField as error:
+        raise error.under("contactEvent.") from None
 
 
 @table.route("/api/contact/deleteContactExtEvent", "/api/v2/contact/deleteContactExtEvent")
@@ -169,9 +186,9 @@ def delete(ctx: RequestContext, body: Body) -> dict[str, Any]:
     return {"result": RESULT_DELETED}
 
 
-@card_section("contactExtEvents")
-def contact_ext_events(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
-    """The card's events in the order they were added; ``value`` an exact number or null."""
+def card_events(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
+    """``contactExtEvents``: the card's events in the order they were added; ``value`` an
+    exact number or null."""
     out: list[dict[str, Any]] = []
     for event in account.events.events_of(record):
         item: dict[str, Any] = {

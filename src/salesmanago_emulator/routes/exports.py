@@ -17,12 +17,18 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._jsoncodec import decode_json, encode_json
-from ..errors import RULE_NOT_EMPTY, RULE_ONE_OF, InvalidField
+from ..errors import (
+    RULE_NOT_EMPTY,
+    RULE_ONE_OF,
+    RULE_STRING_OR_NUMBER,
+    TEXT_FILE_NOT_FOUND,
+    TEXT_JOB_RUNNING,
+    InvalidField,
+)
 from ..state._card import ContactRecord
 from ..state.exports import JobKind
 from ._base import RequestContext, RouteTable
 from ._parse import (
-    RULE_STRING_OR_NUMBER,
     Body,
     item_prefix,
     req_addressees,
@@ -40,8 +46,6 @@ __all__ = [
     "DATA_TYPES",
     "EXPORT_PAGE_LIMIT",
     "FILE_PATH_PREFIX",
-    "TEXT_FILE_NOT_FOUND",
-    "TEXT_JOB_RUNNING",
     "file_url",
     "serve_file",
     "table",
@@ -54,10 +58,6 @@ EXPORT_PAGE_LIMIT: Final = 1000
 """Largest ``size`` of ``paginatedContactList/export`` (protocol §3.4, §11 item 6)."""
 FILE_PATH_PREFIX: Final = "/api/job/file/"
 """Where export files are served (grade D): ``<prefix><clientId>/<requestId>/<token>``."""
-TEXT_JOB_RUNNING: Final = "Export {request_id} in progress"
-"""``job/status``'s ``message`` while a job runs (grade D)."""
-TEXT_FILE_NOT_FOUND: Final = "Export file not found (unknown, not ready yet, or a wrong link)"
-"""The HTTP 404 answer to a ``GET`` of no ready file (grade D)."""
 
 _ADDRESSEE_KINDS: Final = {"email": "EMAIL", "contact_id": "CONTACT_ID", "tag": "TAG"}
 """Wire spelling (lower case, protocol §5.4; upper case accepted too) -> state kind."""

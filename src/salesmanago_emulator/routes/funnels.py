@@ -24,12 +24,11 @@ from ._parse import (
     req_str,
     to_ms,
 )
-from ._shapes import card_section
 
 if TYPE_CHECKING:
     from ..state.account import Account
 
-__all__ = ["table"]
+__all__ = ["card_funnels", "table"]
 
 table: Final = RouteTable("funnels")
 """The routes of this module."""
@@ -97,9 +96,9 @@ def _opt_stage(body: Body) -> str | None:
     return stage
 
 
-@card_section("contactFunnels")
-def contact_funnels(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
-    """The card's funnels: stage, value, times, and every transition with its time."""
+def card_funnels(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
+    """``contactFunnels``: the card's funnels: stage, value, times, and every transition
+    with its time."""
     return [
         {
             "funnel": place.funnel,

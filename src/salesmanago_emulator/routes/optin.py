@@ -12,8 +12,8 @@ from typing import Any, Final
 from ..errors import RULE_NOT_EMPTY, ContactNotFound, InvalidField
 from ..state._card import ContactRecord
 from ._base import RequestContext, RouteTable
+from ._keys import contact_key
 from ._parse import Body, req_str_list
-from .contacts import contact_key
 
 __all__ = ["BATCH_LIMIT", "table"]
 

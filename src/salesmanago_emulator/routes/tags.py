@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._base import RequestContext, RouteTable
+from ._keys import contact_key
 from ._parse import Body, opt_bool, opt_tags
-from .contacts import contact_key
 
 __all__ = ["table"]
 

@@ -41,6 +41,7 @@ from ..errors import (
     RULE_NOT_EMPTY,
     RULE_STRING,
     RULE_TOO_LONG,
+    RULE_ZERO_OR_MORE,
     InvalidField,
 )
 from ._card import ContactRecord
@@ -52,7 +53,6 @@ __all__ = [
     "MAX_SOURCE",
     "MAX_SOURCE_DETAIL",
     "MAX_URL",
-    "RULE_NOT_NEGATIVE",
     "STAT_KINDS",
     "ActivityArea",
     "ActivityReport",
@@ -70,8 +70,6 @@ MAX_SOURCE: Final = 64
 """Longest source name, in characters (our limit)."""
 MAX_SOURCE_DETAIL: Final = 255
 """Longest source detail, in characters (our limit)."""
-RULE_NOT_NEGATIVE: Final = "must be 0 or more (got {value})"
-"""A duration below zero."""
 STAT_KINDS: Final = ("SOURCE", "HOUR", "WEEKDAY")
 """The groups of :meth:`ActivityArea.report`'s statistics, in the order they are listed."""
 _WEEKDAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -238,7 +236,7 @@ class ActivityArea(AccountArea):
         page = visit_text(url, "url", MAX_URL, required=True)
         duration = _integer(duration_seconds, "duration")
         if duration < 0:
-            raise InvalidField("duration", RULE_NOT_NEGATIVE.format(value=duration))
+            raise InvalidField("duration", RULE_ZERO_OR_MORE.format(value=duration))
         origin = visit_text(source, "source", MAX_SOURCE, required=True)
         detail = visit_text(source_detail, "sourceDetail", MAX_SOURCE_DETAIL, required=False)
         score = _integer(points, "points")

@@ -318,14 +318,14 @@ def _external_id(value: str | None) -> str | None:
     return value if value.strip() else None
 
 
-def _check_write(write: EventWrite, prefix: str) -> None:
+def _check_write(write: EventWrite) -> None:
     """Every limit of the fields ``write`` sends (S7.5)."""
     if not isinstance(write, EventWrite):
         raise TypeError(f"expected an EventWrite, got {type(write).__name__}")
     for attr, wire, limit in _TEXT_LIMITS:
-        _check_text(getattr(write, attr), prefix + wire, limit)
+        _check_text(getattr(write, attr), wire, limit)
     for number, text in (write.details or {}).items():
-        field = f"{prefix}detail{number}"
+        field = f"detail{number}"
         if (
             not isinstance(number, int)
             or isinstance(number, bool)
@@ -333,29 +333,29 @@ def _check_write(write: EventWrite, prefix: str) -> None:
         ):
             raise ValueError(f"{field}: details are numbered 1 to {MAX_DETAILS}")
         _check_text(text, field, _DETAIL_LIMIT)
-    _check_value(write.value, prefix + "value")
+    _check_value(write.value, "value")
     if write.date is not None and (write.date.tzinfo is None or write.date.utcoffset() is None):
-        raise InvalidField(prefix + "date", RULE_AWARE)
+        raise InvalidField("date", RULE_AWARE)
 
 
 def _merged(
-    base: StoredEvent | None, write: EventWrite, event_id: str, contact_id: str, prefix: str
+    base: StoredEvent | None, write: EventWrite, event_id: str, contact_id: str
 ) -> StoredEvent:
     """``write`` applied over ``base`` (``None``: a new event; type and date required)."""
-    _check_write(write, prefix)
+    _check_write(write)
     cleared = write.cleared
     for name in ("contactExtEventType", "date"):
         if name in cleared:
-            raise InvalidField(prefix + name, RULE_REQUIRED)
+            raise InvalidField(name, RULE_REQUIRED)
     if write.event_type is not None:
-        event_type = _event_type(write.event_type, prefix + "contactExtEventType")
+        event_type = _event_type(write.event_type, "contactExtEventType")
     elif base is not None:
         event_type = base.event_type
     else:
-        raise InvalidField(prefix + "contactExtEventType", RULE_REQUIRED)
+        raise InvalidField("contactExtEventType", RULE_REQUIRED)
     date = write.date if write.date is not None else base.date if base is not None else None
     if date is None:
-        raise InvalidField(prefix + "date", RULE_REQUIRED)
+        raise InvalidField("date", RULE_REQUIRED)
 
     def pick(attr: str, wire: str) -> Any:
         value = getattr(write, attr)
@@ -405,7 +405,10 @@ def stored_event(
     UTC, a blank ``externalId`` as none. Refusals name ``{prefix}<wire field>``
     (``contactExtEventType``, ``value``, ``detail3``, ...).
     """
-    return _merged(None, write, event_id, contact_id, prefix)
+    try:
+        return _merged(None, write, event_id, contact_id)
+    except InvalidField as err:
+        raise err.under(prefix) from None
 
 
 # --- the area -----------------------------------------------------------------------
@@ -486,7 +489,6 @@ class EventsArea(AccountArea):
         email: str | None = None,
         contact_id: str | None = None,
         force_opt_in: bool = False,
-        prefix: str = "",
     ) -> str:
         """Add ``event`` to the contact named by ``email`` (preferred) or ``contact_id``.
 
@@ -494,26 +496,21 @@ class EventsArea(AccountArea):
         that event and returns its id (S7.4). An e-mail with no live card
         creates or restores it through the account's upsert, opted in when
         ``force_opt_in`` (S7.6); an unknown ``contact_id`` -> ContactNotFound.
-        ``prefix`` goes before ``email``/``contactId``; the event's fields are
-        named ``{prefix}contactEvent.<field>``.
+        Refusals name the event's fields as the event spells them (``value``,
+        ``date``, ...) and the contact's as ``email`` / ``contactId``; the
+        route says where they sit in its request.
         """
         self.account.tick()
         user = self._users.acting(owner)
-        return self._add(event, user, email, contact_id, force_opt_in, prefix)
+        return self._add(event, user, email, contact_id, force_opt_in)
 
-    def add_batch(
-        self,
-        items: Sequence[EventItem],
-        owner: str,
-        *,
-        indexes: Sequence[int] | None = None,
-    ) -> list[str | EmulatorError]:
-        """Add each item on its own: an event id, or the item's error (named ``events[i]....``).
+    def add_batch(self, items: Sequence[EventItem], owner: str) -> list[str | EmulatorError]:
+        """Add each item on its own: an event id, or the item's error (named as :meth:`add`
+        names it; the route adds the item's place).
 
-        ``i`` is the item's position, or ``indexes[position]`` when given (its
-        index in the request, when items refused earlier were left out). Later
-        items see earlier ones (a repeated ``externalId`` updates). No items, or
-        more than :data:`BATCH_EVENT_LIMIT`, refuses the whole batch.
+        Results are in the order of ``items``. Later items see earlier ones (a
+        repeated ``externalId`` updates). No items, or more than
+        :data:`BATCH_EVENT_LIMIT`, refuses the whole batch.
         """
         self.account.tick()
         user = self._users.acting(owner)
@@ -522,17 +519,10 @@ class EventsArea(AccountArea):
         if len(items) > BATCH_EVENT_LIMIT:
             raise LimitExceeded("events", BATCH_EVENT_LIMIT)
         results: list[str | EmulatorError] = []
-        for index, item in enumerate(items):
+        for item in items:
             try:
                 results.append(
-                    self._add(
-                        item.event,
-                        user,
-                        item.email,
-                        item.contact_id,
-                        item.force_opt_in,
-                        f"events[{index if indexes is None else indexes[index]}].",
-                    )
+                    self._add(item.event, user, item.email, item.contact_id, item.force_opt_in)
                 )
             except EmulatorError as error:
                 results.append(error)
@@ -545,13 +535,11 @@ class EventsArea(AccountArea):
         email: str | None,
         contact_id: str | None,
         force_opt_in: bool,
-        prefix: str,
     ) -> str:
-        where = prefix + "contactEvent."
         # Check the event before anything changes (the contact may be created below);
         # the ids are filled in once the card is known.
-        draft = _merged(None, event, "", "", where)
-        record = self._contact_for(user, email, contact_id, force_opt_in, prefix)
+        draft = _merged(None, event, "", "")
+        record = self._contact_for(user, email, contact_id, force_opt_in)
         bucket = self._bucket(record)
         external = draft.external_id
         if bucket is not None and external is not None and external in bucket.by_external:
@@ -581,7 +569,6 @@ class EventsArea(AccountArea):
         email: str | None,
         contact_id: str | None,
         force_opt_in: bool,
-        prefix: str,
     ) -> ContactRecord:
         """The live card the event goes to; created or restored for an e-mail (S7.6)."""
         account = self.account
@@ -589,7 +576,7 @@ class EventsArea(AccountArea):
             # an e-mail names a card by its address only (a contact id there names nobody)
             found = account.find_live_by("EMAIL", email)
             if found is None:  # created, or a soft-deleted card restored (S7.6, S3.2)
-                address = validate_email(email, prefix + "email")
+                address = validate_email(email, "email")
                 write = ContactWrite(email=address, force_opt_in=True if force_opt_in else None)
                 return self._contacts.upsert(write, user)
             record = found
@@ -599,31 +586,31 @@ class EventsArea(AccountArea):
                 raise ContactNotFound(contact_id.strip())
             record = found
         else:
-            raise InvalidField(prefix + "email", RULE_REQUIRED)
+            raise InvalidField("email", RULE_REQUIRED)
         account.check_may_write(record, user)
         return record
 
-    def update(self, event_id: str, change: EventWrite, owner: str, *, prefix: str = "") -> str:
+    def update(self, event_id: str, change: EventWrite, owner: str) -> str:
         """Change only the fields ``change`` sends of the event ``event_id``; returns its id.
 
         A type or value change recomputes the purchase aggregates. An
         ``externalId`` another event of the contact has -> InvalidField. The
         event of a soft-deleted card -> ContactNotFound; unknown -> EventNotFound.
-        Fields are named ``{prefix}<field>``.
+        Refusals name the fields as the event spells them (``eventId``, ``value``, ...).
         """
         self.account.tick()
         user = self._users.acting(owner)
         if not isinstance(event_id, str) or not event_id.strip():
-            raise InvalidField(prefix + "eventId", RULE_REQUIRED)
+            raise InvalidField("eventId", RULE_REQUIRED)
         existing = self.get(event_id)
         record, bucket = self._writable(existing, user)
-        updated = _merged(existing, change, existing.event_id, record.id, prefix)
+        updated = _merged(existing, change, existing.event_id, record.id)
         external = updated.external_id
         if external is not None and bucket.by_external.get(external, existing.event_id) != (
             existing.event_id
         ):
             raise InvalidField(
-                prefix + "externalId",
+                "externalId",
                 RULE_EXTERNAL_ID_TAKEN.format(event_id=bucket.by_external[external]),
             )
         self._replace(record, bucket, existing, updated)

@@ -29,7 +29,7 @@ from typing import ClassVar, Final, Literal
 
 import attrs
 
-from ..errors import RULE_ONE_OF, InvalidField
+from ..errors import RULE_ONE_OF, RULE_UNKNOWN_JOB, InvalidField
 from ._card import ContactRecord
 from ._core import AccountArea, AccountCore
 from ._normalize import normalize_tags
@@ -37,13 +37,10 @@ from ._normalize import normalize_tags
 __all__ = [
     "ADDRESSEE_KINDS",
     "JOB_KINDS",
-    "RULE_UNKNOWN_JOB",
     "ExportJob",
     "ExportsArea",
 ]
 
-RULE_UNKNOWN_JOB: Final = "names no job of this account (got {value})"
-"""A ``requestId`` this account never answered (grade D)."""
 
 JOB_KINDS: Final = ("CONTACT_LIST", "CONTACT_DATA")
 """What a job exports: ``paginatedContactList/export`` or ``contact/export/data``."""

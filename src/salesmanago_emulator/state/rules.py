@@ -34,10 +34,15 @@ import attrs
 
 from ..errors import (
     RULE_INTEGER,
+    RULE_JSON_FINITE,
+    RULE_JSON_VALUES,
+    RULE_LIST_OF_OBJECTS,
     RULE_NOT_EMPTY,
     RULE_NOT_NEGATIVE,
+    RULE_OBJECT,
     RULE_ONE_OF,
     RULE_STRING,
+    RULE_STRING_KEYS,
     ContactNotFound,
     InvalidField,
     RuleNotFound,
@@ -101,26 +106,26 @@ def _plain(value: Any, field: str) -> Any:
         return value
     if isinstance(value, (float, Decimal)):
         if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
-            raise InvalidField(field, "must hold JSON values only (no NaN or infinity)")
+            raise InvalidField(field, RULE_JSON_FINITE)
         return value
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
-            raise InvalidField(field, "must have string keys")
+            raise InvalidField(field, RULE_STRING_KEYS)
         return {k: _plain(v, f"{field}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, f"{field}[{i}]") for i, v in enumerate(value)]
-    raise InvalidField(field, "must hold JSON values only")
+    raise InvalidField(field, RULE_JSON_VALUES)
 
 
 def check_objects(items: Iterable[Mapping[str, Any]], field: str) -> tuple[dict[str, Any], ...]:
     """An open list (``events``, ``conditions``, ``actions``) as kept: objects of JSON
     values, copied; InvalidField naming ``field[i]...`` otherwise."""
     if isinstance(items, (str, bytes, Mapping)):
-        raise InvalidField(field, "must be a list of objects")
+        raise InvalidField(field, RULE_LIST_OF_OBJECTS)
     out = []
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
-            raise InvalidField(f"{field}[{index}]", "must be an object")
+            raise InvalidField(f"{field}[{index}]", RULE_OBJECT)
         out.append(_plain(item, f"{field}[{index}]"))
     return tuple(out)
 

@@ -38,10 +38,7 @@ from ._core import AccountArea, AccountCore
 from ._normalize import check_text, validate_email
 from .users import UsersArea
 
-__all__ = ["FIELD", "REMINDERS", "Task", "TasksArea", "canonical_reminder"]
-
-FIELD: Final = "smContactTaskReq."
-"""The prefix of the task fields in refusals (the wire's request object)."""
+__all__ = ["REMINDERS", "Task", "TasksArea", "canonical_reminder"]
 
 REMINDERS: Final = ("_15_MIN", "_30_MIN", "_1_HOUR", "_12_HOUR", "_1_DAY", "_1_WEEK")
 """Reminder values as stored and shown; the same without the leading ``_`` are accepted."""
@@ -58,10 +55,10 @@ def canonical_reminder(value: object) -> str:
     Spellings are matched exactly (upper case, no white space).
     """
     if not isinstance(value, str):
-        raise InvalidField(FIELD + "reminder", RULE_STRING)
+        raise InvalidField("reminder", RULE_STRING)
     stored = _REMINDER_BY_SPELLING.get(value)
     if stored is None:
-        raise InvalidField(FIELD + "reminder", RULE_ONE_OF.format(choices=", ".join(REMINDERS)))
+        raise InvalidField("reminder", RULE_ONE_OF.format(choices=", ".join(REMINDERS)))
     return stored
 
 
@@ -91,14 +88,14 @@ class Task:
 
 def _date(value: object) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidField(FIELD + "date", RULE_AWARE)
+        raise InvalidField("date", RULE_AWARE)
     return value
 
 
 def _cc(emails: Iterable[str]) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for email in emails:
-        out[validate_email(email, FIELD + "cc")] = None
+        out[validate_email(email, "cc")] = None
     return tuple(out)
 
 
@@ -145,7 +142,7 @@ class TasksArea(AccountArea):
         user = self._users.acting(owner) if owner is not None else None
         record = self._contact(contact)
         now = self.account.clock.now()
-        text = check_text(note, FIELD + "note")
+        text = check_text(note, "note")
         due = _date(date)
         remind = None if reminder is None else canonical_reminder(reminder)
         emails = _cc(cc)
@@ -187,7 +184,7 @@ class TasksArea(AccountArea):
         target = record if contact is None else self._contact(contact)
         changes: dict[str, Any] = {}
         if note is not None:
-            changes["note"] = check_text(note, FIELD + "note")
+            changes["note"] = check_text(note, "note")
         if date is not None:
             changes["date"] = _date(date)
         if reminder is not None:
@@ -222,7 +219,7 @@ class TasksArea(AccountArea):
 
     def _contact(self, key: str) -> ContactRecord:
         if not isinstance(key, str) or not key.strip():
-            raise InvalidField(FIELD + "contactEmail", RULE_REQUIRED)
+            raise InvalidField("contactEmail", RULE_REQUIRED)
         return self.account.find_live(key)
 
     def _locate(self, task_id: str) -> tuple[Task | None, ContactRecord | None]:

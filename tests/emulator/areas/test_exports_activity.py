@@ -467,9 +467,10 @@ def test_sdk_status_of_an_unknown_job(sm: SalesManago) -> None:
 
 
 def test_sdk_download_of_a_missing_file_is_404(sm: SalesManago) -> None:
-    """A file URL no job serves answers HTTP 404 -> EndpointNotFoundError."""
+    """A file URL no job serves answers HTTP 404 -> EndpointNotFoundError (the client's
+    private download step, which export reads go through)."""
     with pytest.raises(EndpointNotFoundError):
-        sm.download(sm.base_url + f"/api/job/file/{A_ID}/1/nope")
+        sm._download(sm.base_url + f"/api/job/file/{A_ID}/1/nope")
 
 
 def test_s16_1_sdk_recent_activity(sm: SalesManago, account_a: Account) -> None:

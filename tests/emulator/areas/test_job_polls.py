@@ -1,6 +1,7 @@
 """Export jobs that complete after a configurable number of ``job/status`` polls
-(protocol §6 exports and ``job/status``; grade D emulator timing), from Python, the
-control API, raw JSON and the SDK (sync and async, with injected sleeps)."""
+(protocol §6 exports and ``job/status``; grade D emulator timing), from Python, raw
+JSON and the SDK (sync and async, with injected sleeps); the control operations are in
+``tests/emulator/control/test_control_exports.py``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from routes_helpers import A_ID, B_ID, URL, Api
 
 from salesmanago import ContactUpsert, ExportDataType, ExportTimeoutError
 from salesmanago_emulator import Account, Emulator, FrozenClock
-from salesmanago_emulator.control import ControlError
 
 EXPORT = "contact/paginatedContactList/export"
 STATUS = "job/status"
@@ -125,52 +125,6 @@ def test_whole_emulator_state_round_trip_keeps_poll_counts(emu: Emulator, api: A
     jobs = emu.account(A_ID).exports
     assert jobs.polls(jobs.job(request_id)) == 1
     assert jobs.polls_until_done == 1
-
-
-# --- the control API ---------------------------------------------------------------
-
-
-def test_control_jobs_configure_and_list(emu: Emulator, api: Api) -> None:
-    """/_emulator/jobs/configure sets pollsUntilDone (and processingSeconds) of the named
-    account; /_emulator/jobs lists the settings and the jobs' polls (no tokens)."""
-    answer = emu.control("jobs/configure", {"clientId": A_ID, "pollsUntilDone": 2})
-    assert answer == {"pollsUntilDone": 2, "processingSeconds": 0.0}
-    assert emu.account(A_ID).exports.polls_until_done == 2
-    assert emu.account(B_ID).exports.polls_until_done == 0
-    request_id = api.ok(EXPORT, page=0, size=10)["requestId"]
-    api.ok(STATUS, requestId=request_id)
-    listed = emu.control("jobs", {"clientId": A_ID})
-    assert listed["pollsUntilDone"] == 2
-    (job,) = listed["jobs"]
-    assert (job["requestId"], job["pollsNeeded"], job["polls"], job["done"]) == ("1", 2, 1, False)
-    assert "token" not in job
-    assert "content" not in job
-    both = emu.control("jobs/configure", {"pollsUntilDone": "0", "processingSeconds": 1.5})
-    assert both == {"pollsUntilDone": 0, "processingSeconds": 1.5}
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ({}, "Give pollsUntilDone and/or processingSeconds"),
-        ({"pollsUntilDone": -1}, "Field 'pollsUntilDone' must be 0 or more"),
-        ({"pollsUntilDone": "x"}, "Field 'pollsUntilDone' must be an integer"),
-        ({"pollsUntilDone": 1, "processingSeconds": -2}, "must be 0 or more"),
-    ],
-)
-def test_control_jobs_configure_refusals_change_nothing(
-    emu: Emulator, body: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(ControlError, match=message) as caught:
-        emu.control("jobs/configure", body)
-    assert caught.value.status == 400
-    assert emu.account(A_ID).exports.polls_until_done == 0
-
-
-def test_control_jobs_unknown_account_is_404(emu: Emulator) -> None:
-    with pytest.raises(ControlError) as caught:
-        emu.control("jobs/configure", {"clientId": "nope", "pollsUntilDone": 1})
-    assert caught.value.status == 404
 
 
 # --- through the SDK ---------------------------------------------------------------

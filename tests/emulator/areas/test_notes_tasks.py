@@ -178,17 +178,18 @@ def test_s9_2_reminder_both_spellings_store_the_underscore_one(value: str) -> No
 @pytest.mark.parametrize(
     ("kwargs", "field", "rule"),
     [
-        ({"reminder": "2_MIN"}, "smContactTaskReq.reminder", "must be one of _15_MIN"),
-        ({"reminder": "15_min"}, "smContactTaskReq.reminder", "must be one of"),
-        ({"cc": ["not-an-email"]}, "smContactTaskReq.cc", "valid e-mail"),
-        ({"note": " "}, "smContactTaskReq.note", "must not be empty"),
-        ({"date": datetime(2026, 2, 1)}, "smContactTaskReq.date", "timezone-aware"),
+        ({"reminder": "2_MIN"}, "reminder", "must be one of _15_MIN"),
+        ({"reminder": "15_min"}, "reminder", "must be one of"),
+        ({"cc": ["not-an-email"]}, "cc", "valid e-mail"),
+        ({"note": " "}, "note", "must not be empty"),
+        ({"date": datetime(2026, 2, 1)}, "date", "timezone-aware"),
     ],
 )
 def test_s9_2_bad_task_fields_are_refused(
     account_a: Account, contact: str, kwargs: dict[str, Any], field: str, rule: str
 ) -> None:
-    """Refusals name ``smContactTaskReq.<field>``; create and update store nothing."""
+    """Refusals name the task's field (the route adds ``smContactTaskReq.``); create and
+    update store nothing."""
     args: dict[str, Any] = {"note": "Call", "date": DUE, **kwargs}
     with pytest.raises(InvalidField) as info:
         account_a.tasks.create(contact, args.pop("note"), args.pop("date"), **args)

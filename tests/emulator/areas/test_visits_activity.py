@@ -1,6 +1,7 @@
 """Visits (semantics S16.1, S16.2, S2.8 monitoring, S3 deletion, S4.4 company scoring)
-and ``recentActivity`` answered from them (protocol §6, §13.6, §14), from Python, the
-control API, raw JSON and the SDK (sync and async)."""
+and ``recentActivity`` answered from them (protocol §6, §13.6, §14), from Python, raw
+JSON and the SDK (sync and async); the control operations are in
+``tests/emulator/control/test_control_activity.py``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from routes_helpers import A_ID, B_ID, NOW, NOW_MS, OMIT, Api
 
 from salesmanago import AsyncSalesManago, ContactUpsert, ExportDataType, SalesManago
 from salesmanago_emulator import Account, ContactNotFound, Emulator, FrozenClock, InvalidField
-from salesmanago_emulator.control import ControlError
 from salesmanago_emulator.snapshot import dump_area
 
 ACTIVITY = "contact/recentActivity"
@@ -357,72 +357,6 @@ def test_export_data_visits_type_lists_the_contact_visits(
     assert [(v["url"], v["duration"]) for v in contact["contactVisits"]] == [
         ("https://x.example/", 9)
     ]
-
-
-# --- the control API ---------------------------------------------------------------------
-
-
-def test_control_visits_record_and_list(emu: Emulator, api: Api) -> None:
-    """/_emulator/visits/record: contact (absent: anonymous), url, date, duration,
-    source, sourceDetail, points, ip; /_emulator/visits lists them."""
-    contact_id = api.upsert("ann@example.com")
-    answer = emu.control(
-        "visits/record",
-        {
-            "clientId": A_ID,
-            "contact": "ann@example.com",
-            "url": "https://x.example/p",
-            "date": "2026-01-15T09:30:00+00:00",
-            "duration": "12",
-            "source": "referral",
-            "sourceDetail": "blog.example",
-            "points": 4,
-            "ip": "192.0.2.1",
-        },
-    )
-    assert answer["recorded"] is True
-    visit = answer["visit"]
-    assert visit["contactId"] == contact_id
-    assert visit["date"] == "2026-01-15T09:30:00+00:00"
-    assert (visit["duration"], visit["source"], visit["points"]) == (12, "REFERRAL", 4)
-    anonymous = emu.control("visits/record", {"url": "https://x.example/q"})["visit"]
-    assert anonymous["contactId"] is None
-    assert anonymous["date"] == NOW.isoformat()
-    listed = emu.control("visits", {"contact": contact_id})["visits"]
-    assert [v["id"] for v in listed] == [visit["id"]]
-    assert [v["id"] for v in emu.control("visits")["visits"]] == [anonymous["id"]]
-    assert full(api, "ann@example.com")["score"] == 4
-
-
-def test_s2_8_control_visits_record_on_a_stopped_contact(
-    emu: Emulator, api: Api, account_a: Account
-) -> None:
-    """S2.8 through the control API: nothing recorded, said with ``recorded: false``."""
-    api.upsert("ann@example.com")
-    account_a.contacts.stop_monitoring("ann@example.com")
-    answer = emu.control("visits/record", {"contact": "ann@example.com", "url": "https://x/"})
-    assert answer == {"recorded": False, "visit": None}
-
-
-@pytest.mark.parametrize(
-    ("body", "status", "message"),
-    [
-        ({"contact": "ann@example.com"}, 400, "Field 'url' is required"),
-        ({"contact": "nobody@example.com", "url": "u"}, 404, "Contact not found"),
-        ({"url": "u", "duration": -5}, 400, "duration"),
-        ({"url": "u", "date": "2026-01-15T09:30:00"}, 400, "timezone-aware"),
-        ({"url": "u", "points": 1.5}, 400, "Field 'points' must be an integer"),
-        ({"url": "u", "clientId": "nope"}, 404, "nope"),
-    ],
-)
-def test_control_visits_record_refusals(
-    emu: Emulator, api: Api, body: dict[str, Any], status: int, message: str
-) -> None:
-    api.upsert("ann@example.com")
-    with pytest.raises(ControlError, match=message) as caught:
-        emu.control("visits/record", body)
-    assert caught.value.status == status
-    assert dump_area(emu.account(A_ID), "activity") == []
 
 
 # --- area protocol ------------------------------------------------------------------------

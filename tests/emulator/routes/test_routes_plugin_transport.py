@@ -31,6 +31,7 @@ def test_default_fixture(salesmanago_emulator: Emulator) -> None:
 
 def test_fixture_is_fresh_per_test_first(salesmanago_emulator: Emulator) -> None:
     salesmanago_emulator.add_account(client_id="extra", api_secret="s", users=["a@example.com"])
+    assert [a.client_id for a in salesmanago_emulator.accounts] == ["emulator-client", "extra"]
 
 
 def test_fixture_is_fresh_per_test_second(salesmanago_emulator: Emulator) -> None:

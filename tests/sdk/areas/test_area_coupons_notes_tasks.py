@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
+from sdk_helpers import body, envelope, ok
 
 from salesmanago import (
     CouponError,
@@ -34,9 +35,9 @@ def failure(*messages: str) -> httpx.Response:
 
 def test_coupon_generated_with_length_and_validity(api, platform) -> None:
     """S8.1: a named coupon of a requested length; ``valid`` as ms."""
-    platform.reply(ADD_COUPON, {"coupon": "X7K2P9"})
+    add_coupon = platform.post(ADD_COUPON).mock(return_value=envelope(ok(coupon="X7K2P9")))
     assert api("coupons.add", "SPRING", email="a@example.com", length=6, valid=WHEN) == "X7K2P9"
-    assert platform.body(ADD_COUPON) == {
+    assert body(add_coupon) == {
         "owner": OWNER,
         "email": "a@example.com",
         "name": "SPRING",
@@ -47,9 +48,9 @@ def test_coupon_generated_with_length_and_validity(api, platform) -> None:
 
 def test_coupon_manual_without_validity_leaves_the_default_to_the_platform(api, platform) -> None:
     """S8.2: a manual coupon for one contact; no ``valid`` sent."""
-    platform.reply(ADD_COUPON, {"coupon": "MY CODE.1"})
+    add_coupon = platform.post(ADD_COUPON).mock(return_value=envelope(ok(coupon="MY CODE.1")))
     assert api("coupons.add", "VIP", contact_id="c-1", coupon="MY CODE.1") == "MY CODE.1"
-    assert platform.body(ADD_COUPON) == {
+    assert body(add_coupon) == {
         "owner": OWNER,
         "contactId": "c-1",
         "name": "VIP",
@@ -78,13 +79,13 @@ def test_coupon_rules_are_checked_before_sending(api, platform, kwargs, field, r
         api("coupons.add", name, **args)
     assert info.value.field == field
     assert rule in info.value.rule
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_use_coupon(api, platform) -> None:
-    platform.reply(USE_COUPON, {})
+    use_coupon = platform.post(USE_COUPON).mock(return_value=envelope(ok()))
     assert api("coupons.use", "a@example.com", "X7K2P9") is None
-    assert platform.body(USE_COUPON) == {
+    assert body(use_coupon) == {
         "owner": OWNER,
         "email": "a@example.com",
         "coupon": "X7K2P9",
@@ -96,7 +97,7 @@ def test_use_coupon(api, platform) -> None:
 )
 def test_coupon_refusals_raise_coupon_error(api, platform, text) -> None:
     """S8.2: a used or expired coupon cannot be used; the error says it is a coupon's."""
-    platform.reply(USE_COUPON, failure(text))
+    platform.post(USE_COUPON).mock(return_value=failure(text))
     with pytest.raises(CouponError) as info:
         api("coupons.use", "a@example.com", "X7K2P9")
     assert isinstance(info.value, RequestFailedError)
@@ -104,15 +105,15 @@ def test_coupon_refusals_raise_coupon_error(api, platform, text) -> None:
 
 
 def test_coupon_use_is_not_retried(api, platform, sleeps) -> None:
-    platform.reply(USE_COUPON, httpx.Response(503))
+    use_coupon = platform.post(USE_COUPON).mock(return_value=httpx.Response(503))
     with pytest.raises(Exception, match="503"):
         api("coupons.use", "a@example.com", "X7K2P9")
-    assert len(platform.posts(USE_COUPON)) == 1
+    assert use_coupon.call_count == 1
     assert sleeps == []
 
 
 def test_missing_contact_on_coupon_add_is_not_found(api, platform) -> None:
-    platform.reply(ADD_COUPON, failure("Contact not found"))
+    platform.post(ADD_COUPON).mock(return_value=failure("Contact not found"))
     with pytest.raises(NotFoundError):
         api("coupons.add", "SPRING", email="a@example.com", length=8)
 
@@ -122,11 +123,11 @@ def test_missing_contact_on_coupon_add_is_not_found(api, platform) -> None:
 
 def test_note_is_sent_with_priv_and_returns_the_platform_messages(api, platform) -> None:
     """S9.1: a note with content and a private flag."""
-    platform.reply(ADD_NOTE, {"message": ["Note added"]})
+    add_note = platform.post(ADD_NOTE).mock(return_value=envelope(ok(message=["Note added"])))
     assert api("notes.add", "Called, wants an offer", email="a@example.com", private=True) == [
         "Note added"
     ]
-    assert platform.body(ADD_NOTE) == {
+    assert body(add_note) == {
         "owner": OWNER,
         "email": "a@example.com",
         "note": "Called, wants an offer",
@@ -135,9 +136,9 @@ def test_note_is_sent_with_priv_and_returns_the_platform_messages(api, platform)
 
 
 def test_note_by_contact_id_public_by_default(api, platform) -> None:
-    platform.reply(ADD_NOTE, {})
+    add_note = platform.post(ADD_NOTE).mock(return_value=envelope(ok()))
     assert api("notes.add", "n" * 1024, contact_id="c-1") is None
-    assert platform.body(ADD_NOTE) == {
+    assert body(add_note) == {
         "owner": OWNER,
         "contactId": "c-1",
         "note": "n" * 1024,
@@ -153,7 +154,7 @@ def test_note_over_1024_characters_is_refused_not_truncated(api, platform) -> No
     assert "at most 1024 characters (got 1025)" in info.value.rule
     with pytest.raises(ValidationError):
         api("notes.add", "   ", email="a@example.com")
-    assert platform.requests == []
+    assert not platform.calls
 
 
 # tasks ---------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def test_note_over_1024_characters_is_refused_not_truncated(api, platform) -> No
 
 def test_task_create_sends_id_false_without_owner(api, platform) -> None:
     """S9.2; protocol §14: updateTask creates with ``id: false`` and needs no owner."""
-    platform.reply(UPDATE_TASK, {"taskId": "t-1"})
+    update_task = platform.post(UPDATE_TASK).mock(return_value=envelope(ok(taskId="t-1")))
     task_id = api(
         "tasks.create",
         "a@example.com",
@@ -171,7 +172,7 @@ def test_task_create_sends_id_false_without_owner(api, platform) -> None:
         cc=["boss@example.com", "me@example.com"],
     )
     assert task_id == "t-1"
-    assert platform.body(UPDATE_TASK) == {
+    assert body(update_task) == {
         "smContactTaskReq": {
             "id": False,
             "contactEmail": "a@example.com",
@@ -200,9 +201,9 @@ def test_task_create_sends_id_false_without_owner(api, platform) -> None:
 )
 def test_reminder_accepts_both_spellings_and_sends_one(api, platform, given, sent) -> None:
     """Protocol §13.12: ``15_MIN`` and ``_15_MIN`` both accepted; ``_15_MIN`` sent."""
-    platform.reply(UPDATE_TASK, {"taskId": "t-1"})
+    update_task = platform.post(UPDATE_TASK).mock(return_value=envelope(ok(taskId="t-1")))
     api("tasks.update", "t-1", reminder=given)
-    assert platform.body(UPDATE_TASK)["smContactTaskReq"]["reminder"] == sent
+    assert body(update_task)["smContactTaskReq"]["reminder"] == sent
 
 
 def test_reminder_enum_reads_both_spellings() -> None:
@@ -213,18 +214,18 @@ def test_reminder_enum_reads_both_spellings() -> None:
 
 
 def test_task_update_sends_only_the_given_fields(api, platform) -> None:
-    platform.reply(UPDATE_TASK, {"taskId": "t-1"})
+    update_task = platform.post(UPDATE_TASK).mock(return_value=envelope(ok(taskId="t-1")))
     assert api("tasks.update", "t-1", note="Call back - urgent", realized=True) == "t-1"
-    assert platform.body(UPDATE_TASK) == {
+    assert body(update_task) == {
         "smContactTaskReq": {"id": "t-1", "note": "Call back - urgent", "realized": True},
         "finished": False,
     }
 
 
 def test_task_finish_sends_only_the_id(api, platform) -> None:
-    platform.reply(UPDATE_TASK, {"taskId": "t-1"})
+    update_task = platform.post(UPDATE_TASK).mock(return_value=envelope(ok(taskId="t-1")))
     assert api("tasks.finish", "t-1") == "t-1"
-    assert platform.body(UPDATE_TASK) == {"smContactTaskReq": {"id": "t-1"}, "finished": True}
+    assert body(update_task) == {"smContactTaskReq": {"id": "t-1"}, "finished": True}
 
 
 @pytest.mark.parametrize(
@@ -244,4 +245,4 @@ def test_task_validation(api, platform, method, args, kwargs, field) -> None:
     with pytest.raises(ValidationError) as info:
         api(method, *args, **kwargs)
     assert info.value.field == field
-    assert platform.requests == []
+    assert not platform.calls

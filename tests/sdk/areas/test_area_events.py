@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from sdk_helpers import body, envelope, ok, posted
 
 from salesmanago import (
     APIConnectionError,
@@ -39,7 +40,7 @@ def test_event_types_cover_both_documented_lists() -> None:
 
 def test_add_sends_the_event_and_returns_its_id(api, platform) -> None:
     """S7.1: every field on the wire; products joined with ','; details as detailN."""
-    platform.reply(ADD, {"eventId": "ev-1"})
+    add = platform.post(ADD).mock(return_value=envelope(ok(eventId="ev-1")))
     event = purchase(
         description="order 17",
         products=["p1", "p2"],
@@ -50,7 +51,7 @@ def test_add_sends_the_event_and_returns_its_id(api, platform) -> None:
         shop_domain="shop.example.com",
     )
     assert api("events.add", event, email="Jan@Example.com ", force_opt_in=True) == "ev-1"
-    assert platform.body(ADD) == {
+    assert body(add) == {
         "owner": "owner@shop.example.com",
         "email": "Jan@Example.com",
         "forceOptIn": True,
@@ -70,9 +71,9 @@ def test_add_sends_the_event_and_returns_its_id(api, platform) -> None:
 
 
 def test_add_by_contact_id_sends_only_what_is_set(api, platform) -> None:
-    platform.reply(ADD, {"eventId": "ev-2"})
+    add = platform.post(ADD).mock(return_value=envelope(ok(eventId="ev-2")))
     assert api("events.add", purchase(products="a,b"), contact_id="c-1") == "ev-2"
-    assert platform.body(ADD) == {
+    assert body(add) == {
         "owner": "owner@shop.example.com",
         "contactId": "c-1",
         "contactEvent": {"date": WHEN_MS, "contactExtEventType": "PURCHASE", "products": "a,b"},
@@ -92,9 +93,9 @@ def test_add_by_contact_id_sends_only_what_is_set(api, platform) -> None:
 )
 def test_value_travels_with_exactly_its_digits(api, platform, value, wire) -> None:
     """S6.3/S7.1: money is exact, a JSON number with the Decimal's own digits."""
-    platform.reply(ADD, {"eventId": "ev"})
+    add = platform.post(ADD).mock(return_value=envelope(ok(eventId="ev")))
     api("events.add", purchase(value=value), email="a@example.com")
-    assert wire in platform.posts(ADD)[0].content
+    assert wire in add.calls[0].request.content
 
 
 @pytest.mark.parametrize(
@@ -118,14 +119,14 @@ def test_field_limits_are_refused_before_sending(api, platform, fields, field, r
         api("events.add", purchase(**fields), email="a@example.com")
     assert info.value.field == field
     assert rule in info.value.rule
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_limits_count_characters_not_bytes(api, platform) -> None:
     """S7.5: 2048 two-byte characters fit the 2048-character description."""
-    platform.reply(ADD, {"eventId": "ev"})
+    add = platform.post(ADD).mock(return_value=envelope(ok(eventId="ev")))
     api("events.add", purchase(description="ż" * 2048, location="ł" * 255), email="a@example.com")
-    assert platform.body(ADD)["contactEvent"]["description"] == "ż" * 2048
+    assert body(add)["contactEvent"]["description"] == "ż" * 2048
 
 
 def test_model_refuses_floats_and_comma_in_product_ids() -> None:
@@ -146,7 +147,7 @@ def test_add_needs_exactly_one_contact_key_and_an_aware_date(api, platform) -> N
     with pytest.raises(ValidationError) as info:
         api("events.add", naive, email="a@example.com")
     assert info.value.field == "contactEvent.date"
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_add_is_not_repeated_once_it_may_have_landed(api, platform) -> None:
@@ -155,17 +156,17 @@ def test_add_is_not_repeated_once_it_may_have_landed(api, platform) -> None:
     def timeout(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
 
-    platform.reply(ADD, timeout)
+    add = platform.post(ADD).mock(side_effect=timeout)
     with pytest.raises(APIConnectionError) as info:
         api("events.add", purchase(), email="a@example.com")
     assert info.value.may_have_landed
-    assert len(platform.posts(ADD)) == 1
+    assert add.call_count == 1
 
 
 def test_update_sends_event_id_inside_contact_event(api, platform) -> None:
-    platform.reply(UPDATE, {"eventId": "ev-9"})
+    update = platform.post(UPDATE).mock(return_value=envelope(ok(eventId="ev-9")))
     assert api("events.update", "ev-9", purchase(value=Decimal("5.00"))) == "ev-9"
-    assert platform.body(UPDATE) == {
+    assert body(update) == {
         "owner": "owner@shop.example.com",
         "contactEvent": {
             "eventId": "ev-9",
@@ -177,10 +178,10 @@ def test_update_sends_event_id_inside_contact_event(api, platform) -> None:
 
 
 def test_delete_by_event_id_or_external_id(api, platform) -> None:
-    platform.reply(DELETE, {"result": "deleted"})
+    delete = platform.post(DELETE).mock(return_value=envelope(ok(result="deleted")))
     assert api("events.delete", "ev-1") is None
     assert api("events.delete", external_id="order-17") is None
-    assert platform.bodies(DELETE) == [
+    assert posted(delete.calls) == [
         {"owner": "owner@shop.example.com", "eventId": "ev-1"},
         {"owner": "owner@shop.example.com", "externalId": "order-17"},
     ]
@@ -192,9 +193,10 @@ def test_delete_by_event_id_or_external_id(api, platform) -> None:
 
 def test_batch_sends_pairs_and_models_and_reports_each_input(api, platform) -> None:
     """S7.2: failedContacts marks the items of the contacts it names; totals are kept."""
-    platform.reply(
-        BATCH,
-        {"failedContacts": ["bad@example.com"], "createdAmount": 2, "failedAmount": 1},
+    batch = platform.post(BATCH).mock(
+        return_value=envelope(
+            ok(failedContacts=["bad@example.com"], createdAmount=2, failedAmount=1)
+        )
     )
     items = [
         ("ok@example.com", purchase()),
@@ -202,7 +204,7 @@ def test_batch_sends_pairs_and_models_and_reports_each_input(api, platform) -> N
         ("Bad@Example.com", purchase()),
     ]
     result = api("events.add_batch", items)
-    assert platform.body(BATCH) == {
+    assert body(batch) == {
         "owner": "owner@shop.example.com",
         "events": [
             {
@@ -256,20 +258,20 @@ def batch_answer(failing: set[str]):
 
 def test_batch_splits_into_requests_of_at_most_1000(api, platform) -> None:
     """Protocol §3.4: 1–1000 events per request; larger lists are split, results merged."""
-    platform.reply(BATCH, batch_answer({"c3", "c1001"}))
+    batch = platform.post(BATCH).mock(side_effect=batch_answer({"c3", "c1001"}))
     items = [(f"c{i}", purchase()) for i in range(1002)]
     result = api("events.add_batch", items)
-    assert sorted(len(b["events"]) for b in platform.bodies(BATCH)) == [2, 1000]
+    assert sorted(len(b["events"]) for b in posted(batch.calls)) == [2, 1000]
     assert [i.contact for i in result.items] == [f"c{i}" for i in range(1002)]
     assert [i.contact for i in result.failed] == ["c3", "c1001"]
     assert (result.created_amount, result.failed_amount) == (1000, 2)
 
 
 def test_batch_small_chunks_keep_input_order(api, platform) -> None:
-    platform.reply(BATCH, batch_answer({"id-4"}))
+    batch = platform.post(BATCH).mock(side_effect=batch_answer({"id-4"}))
     items = [(f"id-{i}", purchase()) for i in range(5)]
     result = api("events.add_batch", items, chunk_size=2)
-    assert sorted(len(b["events"]) for b in platform.bodies(BATCH)) == [1, 2, 2]
+    assert sorted(len(b["events"]) for b in posted(batch.calls)) == [1, 2, 2]
     assert [(i.contact, i.ok) for i in result.items] == [
         ("id-0", True),
         ("id-1", True),
@@ -282,9 +284,8 @@ def test_batch_small_chunks_keep_input_order(api, platform) -> None:
 
 def test_batch_with_every_item_failing_is_reported_not_raised(api, platform) -> None:
     """success: false with failedContacts still gives each input's outcome."""
-    platform.reply(
-        BATCH,
-        httpx.Response(
+    platform.post(BATCH).mock(
+        return_value=httpx.Response(
             200,
             json={
                 "success": False,
@@ -293,7 +294,7 @@ def test_batch_with_every_item_failing_is_reported_not_raised(api, platform) -> 
                 "createdAmount": 0,
                 "failedAmount": 1,
             },
-        ),
+        )
     )
     result = api("events.add_batch", [("a@example.com", purchase())])
     assert [i.ok for i in result.items] == [False]
@@ -314,4 +315,4 @@ def test_batch_validation_names_the_item(api, platform, items, kwargs, field) ->
     with pytest.raises(ValidationError) as info:
         api("events.add_batch", items, **kwargs)
     assert info.value.field == field
-    assert platform.requests == []
+    assert not platform.calls

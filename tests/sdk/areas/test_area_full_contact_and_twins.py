@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+from sdk_helpers import envelope, ok
 
 import salesmanago
 from salesmanago import (
@@ -97,7 +98,7 @@ def test_contact_without_the_lists_reads_empty() -> None:
 
 
 def test_list_returns_the_crm_lists(api, platform) -> None:
-    platform.reply(LIST, {"contacts": [FULL]})
+    platform.post(LIST).mock(return_value=envelope(ok(contacts=[FULL])))
     (contact,) = api("contacts.list", ["a@example.com"])
     assert [e.event_id for e in contact.ext_events] == ["ev-1", "ev-2"]
     assert [t.task_id for t in contact.tasks] == ["t-1", "t-2", "t-3"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 from decimal import Decimal
 
 import httpx
 import pytest
+from sdk_helpers import answers, body, envelope, ok, posted, sent
 
 from salesmanago import Addressee, AddresseeType, AlreadyExistsError, FunnelStage, ValidationError
+from salesmanago.resources.campaigns import AsyncCampaigns, Campaigns
+from salesmanago.resources.funnels import AsyncFunnels, Funnels
 
 ADD = "/api/funnel/add"
 ADD_CONTACT = "/api/funnel/addContact"
@@ -18,7 +22,7 @@ OWNER = "owner@shop.example.com"
 
 def test_funnel_add_numbers_plain_stage_names_in_order(api, platform) -> None:
     """S12.1: a funnel with ordered stages; orders 1..n from the list."""
-    platform.reply(ADD, {})
+    add = platform.post(ADD).mock(return_value=envelope(ok()))
     assert (
         api(
             "funnels.add",
@@ -29,7 +33,7 @@ def test_funnel_add_numbers_plain_stage_names_in_order(api, platform) -> None:
         )
         is None
     )
-    assert platform.body(ADD) == {
+    assert body(add) == {
         "owner": OWNER,
         "funnel": "Sales",
         "group": "B2B",
@@ -40,18 +44,18 @@ def test_funnel_add_numbers_plain_stage_names_in_order(api, platform) -> None:
             {"name": "Won", "order": 3},
         ],
     }
-    assert b'"potValue":100.50' in platform.posts(ADD)[0].content
+    assert b'"potValue":100.50' in add.calls[0].request.content
 
 
 def test_funnel_add_keeps_given_orders_and_sends_them_sorted(api, platform) -> None:
-    platform.reply(ADD, {})
+    add = platform.post(ADD).mock(return_value=envelope(ok()))
     stages = [
         FunnelStage(name="Won", order=3),
         FunnelStage(name="Lead", order=1),
         FunnelStage(name="Offer", order=2),
     ]
     api("funnels.add", "Sales", stages)
-    assert platform.body(ADD) == {
+    assert body(add) == {
         "owner": OWNER,
         "funnel": "Sales",
         "stages": [
@@ -89,23 +93,26 @@ def test_funnel_stage_rules(api, platform, stages, field, rule) -> None:
         api("funnels.add", "Sales", stages)
     assert info.value.field == field
     assert rule in info.value.rule
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_second_funnel_with_the_same_name_fails(api, platform) -> None:
     """S12.1: the platform's 'already exists' maps to AlreadyExistsError; no retry."""
-    platform.reply(
-        ADD,
-        httpx.Response(200, json={"success": False, "message": ["Funnel Sales already exists"]}),
+    add = platform.post(ADD).mock(
+        return_value=httpx.Response(
+            200, json={"success": False, "message": ["Funnel Sales already exists"]}
+        )
     )
     with pytest.raises(AlreadyExistsError):
         api("funnels.add", "Sales", ["Lead"])
-    assert len(platform.posts(ADD)) == 1
+    assert add.call_count == 1
 
 
 def test_add_contacts_by_email_id_and_tag(api, platform) -> None:
     """S12.1: contacts added to a stage; the answer maps contact id -> added."""
-    platform.reply(ADD_CONTACT, {"addedContacts": {"c-1": True, "c-2": False}})
+    add_contact = platform.post(ADD_CONTACT).mock(
+        return_value=envelope(ok(addedContacts={"c-1": True, "c-2": False}))
+    )
     result = api(
         "funnels.add_contacts",
         "Sales",
@@ -115,7 +122,7 @@ def test_add_contacts_by_email_id_and_tag(api, platform) -> None:
         modify=True,
     )
     assert result == {"c-1": True, "c-2": False}
-    assert platform.body(ADD_CONTACT) == {
+    assert body(add_contact) == {
         "owner": OWNER,
         "funnel": "Sales",
         "stage": "Lead",
@@ -142,21 +149,21 @@ def test_add_contacts_validation(api, platform, contacts, field) -> None:
     with pytest.raises(ValidationError) as info:
         api("funnels.add_contacts", "Sales", "Lead", contacts)
     assert info.value.field == field
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_delete_and_count_whole_funnel_or_one_stage(api, platform) -> None:
-    platform.reply(DELETE, {})
-    platform.reply(COUNT, {"count": 7}, {"count": 2})
+    delete = platform.post(DELETE).mock(return_value=envelope(ok()))
+    count = platform.post(COUNT).mock(side_effect=answers(ok(count=7), ok(count=2)))
     assert api("funnels.count", "Sales") == 7
     assert api("funnels.count", "Sales", "Lead") == 2
     api("funnels.delete", "Sales", "Lead")
     api("funnels.delete", "Sales")
-    assert platform.bodies(COUNT) == [
+    assert posted(count.calls) == [
         {"owner": OWNER, "funnel": "Sales"},
         {"owner": OWNER, "funnel": "Sales", "stage": "Lead"},
     ]
-    assert platform.bodies(DELETE) == [
+    assert posted(delete.calls) == [
         {"owner": OWNER, "funnel": "Sales", "stage": "Lead"},
         {"owner": OWNER, "funnel": "Sales"},
     ]
@@ -164,23 +171,23 @@ def test_delete_and_count_whole_funnel_or_one_stage(api, platform) -> None:
 
 def test_campaigns_send_exactly_the_funnel_calls(api, platform) -> None:
     """S13.1 over protocol §8.3: a campaign with group and stages is a funnel on the wire."""
-    platform.reply(ADD, {})
-    platform.reply(ADD_CONTACT, {"addedContacts": {"c-1": True}})
-    platform.reply(COUNT, {"count": 1})
-    platform.reply(DELETE, {})
+    add = platform.post(ADD).mock(return_value=envelope(ok()))
+    platform.post(ADD_CONTACT).mock(return_value=envelope(ok(addedContacts={"c-1": True})))
+    platform.post(COUNT).mock(return_value=envelope(ok(count=1)))
+    platform.post(DELETE).mock(return_value=envelope(ok()))
     api("campaigns.create", "Spring 2025", group="Marketing", stages=["Invited", "Attended"])
     assert api("campaigns.add_contacts", "Spring 2025", "Invited", ["a@example.com"]) == {
         "c-1": True
     }
     assert api("campaigns.count", "Spring 2025") == 1
     api("campaigns.delete", "Spring 2025")
-    assert platform.paths == [
+    assert [f"{r.method} {r.url.path}" for r in sent(platform.calls)] == [
         "POST /api/funnel/add",
         "POST /api/funnel/addContact",
         "POST /api/funnel/count",
         "POST /api/funnel/delete",
     ]
-    assert platform.body(ADD) == {
+    assert body(add) == {
         "owner": OWNER,
         "funnel": "Spring 2025",
         "group": "Marketing",
@@ -190,14 +197,48 @@ def test_campaigns_send_exactly_the_funnel_calls(api, platform) -> None:
 
 def test_campaign_without_group_leaves_it_to_the_platform(api, platform) -> None:
     """S13.1: no group sent -> the account's default group applies."""
-    platform.reply(ADD, {})
+    add = platform.post(ADD).mock(return_value=envelope(ok()))
     api("campaigns.create", "Autumn", stages=["Invited"])
-    assert "group" not in platform.body(ADD)
+    assert "group" not in body(add)
 
 
 def test_count_answer_must_be_an_integer(api, platform) -> None:
     from salesmanago import ResponseValidationError
 
-    platform.reply(COUNT, {"count": "many"})
+    platform.post(COUNT).mock(return_value=envelope(ok(count="many")))
     with pytest.raises(ResponseValidationError):
         api("funnels.count", "Sales")
+
+
+_SIGNATURES = {
+    "add": "(self, name: 'str', stages: 'Sequence[str | FunnelStage]', *, group: 'str | None' = "
+    "None, pot_value: 'Decimal | int | None' = None) -> 'None'",
+    "create": "(self, name: 'str', *, stages: 'Sequence[str | FunnelStage]', group: 'str | None' "
+    "= None, pot_value: 'Decimal | int | None' = None) -> 'None'",
+    "add_contacts": "(self, {0}: 'str', stage: 'str', contacts: 'Sequence[str | Addressee]', *, "
+    "pot_value: 'Decimal | int | None' = None, modify: 'bool | None' = None) -> 'dict[str, bool]'",
+    "delete": "(self, {0}: 'str', stage: 'str | None' = None) -> 'None'",
+    "count": "(self, {0}: 'str', stage: 'str | None' = None) -> 'int'",
+}
+
+
+@pytest.mark.parametrize(
+    ("cls", "noun", "methods"),
+    [
+        (Funnels, "funnel", ["add", "add_contacts", "delete", "count"]),
+        (AsyncFunnels, "funnel", ["add", "add_contacts", "delete", "count"]),
+        (Campaigns, "campaign", ["create", "add_contacts", "delete", "count"]),
+        (AsyncCampaigns, "campaign", ["create", "add_contacts", "delete", "count"]),
+    ],
+)
+def test_funnels_and_campaigns_keep_their_own_signatures(
+    cls: type, noun: str, methods: list[str]
+) -> None:
+    """Both send through one implementation (``_funnel_calls``), yet each public class
+    keeps its own methods, parameter names and docstrings."""
+    public = sorted(name for name in vars(cls) if not name.startswith("_"))
+    assert public == sorted(methods)
+    for name in methods:
+        method = getattr(cls, name)
+        assert str(inspect.signature(method)) == _SIGNATURES[name].format(noun)
+        assert inspect.getdoc(method)

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sdk_helpers import answers, body, envelope, ok
 
 from salesmanago import (
     DelayPeriod,
@@ -23,7 +24,9 @@ OWNER = "owner@shop.example.com"
 
 def test_s14_1_rule_insert_sends_every_setting_of_the_live_test(api, platform) -> None:
     """Protocol §8.5: the fields the live test sent, spelt the same; answers ``ruleId``."""
-    platform.reply(INSERT, {"ruleId": "3f1c0d4e-0000-4000-8000-000000000001"})
+    insert = platform.post(INSERT).mock(
+        return_value=envelope(ok(ruleId="3f1c0d4e-0000-4000-8000-000000000001"))
+    )
     rule = RuleDefinition(
         name="Welcome",
         shared=True,
@@ -41,7 +44,7 @@ def test_s14_1_rule_insert_sends_every_setting_of_the_live_test(api, platform) -
         actions=[{"type": "ADD_TAG", "tag": "WELCOMED"}],
     )
     assert api("rules.insert", rule) == "3f1c0d4e-0000-4000-8000-000000000001"
-    assert platform.body(INSERT) == {
+    assert body(insert) == {
         "owner": OWNER,
         "name": "Welcome",
         "shared": True,
@@ -62,11 +65,11 @@ def test_s14_1_rule_insert_sends_every_setting_of_the_live_test(api, platform) -
 
 def test_s14_1_rule_insert_defaults_send_flags_and_lists_not_unset_counts(api, platform) -> None:
     """Flags and (empty) lists always travel; counts left unset are not sent."""
-    platform.reply(INSERT, {"ruleId": "r-1"})
+    insert = platform.post(INSERT).mock(return_value=envelope(ok(ruleId="r-1")))
     assert api("rules.insert", RuleDefinition(name="Plain", delay_conditions_period="WEEK")) == (
         "r-1"
     )
-    assert platform.body(INSERT) == {
+    assert body(insert) == {
         "owner": OWNER,
         "name": "Plain",
         "shared": False,
@@ -106,46 +109,48 @@ def test_s14_1_rule_settings_are_checked_before_sending(
         api("rules.insert", RuleDefinition(**{"name": "R", **fields}))
     assert info.value.field == field
     assert rule in info.value.rule
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_s14_1_rule_insert_is_not_retried_once_it_may_have_landed(api, platform, sleeps) -> None:
     """A repeat would create a second rule: a 503 is not retried."""
-    platform.reply(INSERT, httpx.Response(503))
+    insert = platform.post(INSERT).mock(return_value=httpx.Response(503))
     with pytest.raises(InternalServerError):
         api("rules.insert", RuleDefinition(name="Once"))
-    assert len(platform.posts(INSERT)) == 1
+    assert insert.call_count == 1
     assert sleeps == []
 
 
 def test_rule_insert_without_rule_id_is_a_bad_answer(api, platform) -> None:
     """An answer without ``ruleId`` is not a success the SDK can report."""
-    platform.reply(INSERT, {})
+    platform.post(INSERT).mock(return_value=envelope(ok()))
     with pytest.raises(ResponseValidationError):
         api("rules.insert", RuleDefinition(name="R"))
 
 
 def test_s14_2_workflow_list_sends_no_owner_and_reads_ids_and_names(api, platform) -> None:
     """Protocol §8.5: ``workflows: [{id: long, name}]``; the request has no fields."""
-    platform.reply(
-        LIST, {"workflows": [{"id": 7, "name": "Onboarding"}, {"id": 9, "name": "Win-back"}]}
+    workflows = platform.post(LIST).mock(
+        return_value=envelope(
+            ok(workflows=[{"id": 7, "name": "Onboarding"}, {"id": 9, "name": "Win-back"}])
+        )
     )
     assert api("workflows.list") == [
         Workflow(id=7, name="Onboarding"),
         Workflow(id=9, name="Win-back"),
     ]
-    assert platform.body(LIST) == {}
+    assert body(workflows) == {}
 
 
 def test_s14_2_workflow_list_empty_or_absent(api, platform) -> None:
     """No workflows (an empty or absent list) is an empty list."""
-    platform.reply(LIST, {"workflows": []}, {})
+    platform.post(LIST).mock(side_effect=answers(ok(workflows=[]), ok()))
     assert api("workflows.list") == []
     assert api("workflows.list") == []
 
 
 def test_workflow_list_with_a_bad_item_is_a_bad_answer(api, platform) -> None:
     """A workflow id that is no number is reported, not passed on."""
-    platform.reply(LIST, {"workflows": [{"id": "x", "name": "W"}]})
+    platform.post(LIST).mock(return_value=envelope(ok(workflows=[{"id": "x", "name": "W"}])))
     with pytest.raises(ResponseValidationError):
         api("workflows.list")

@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+from sdk_helpers import posted
 
 from salesmanago import ValidationError
 
@@ -33,23 +34,22 @@ def test_company_scoring_sums_persons_in_chunks_of_50_ignoring_deleted(api, plat
     people = {e: {"score": i} for i, e in enumerate(emails)}
     people["p7@acme.example.com"]["deleted"] = True
     people["p100@acme.example.com"]["deleted"] = True
-    platform.reply(BASIC, people_answer(people))
+    basic = platform.post(BASIC).mock(side_effect=people_answer(people))
     total = api("scoring.company_scoring", [*emails, "unknown@acme.example.com", emails[3]])
     assert total == sum(range(120)) - 7 - 100
-    assert sorted(len(b["email"]) for b in platform.bodies(BASIC)) == [21, 50, 50]
+    assert sorted(len(b["email"]) for b in posted(basic.calls)) == [21, 50, 50]
 
 
 def test_company_scoring_can_keep_one_company(api, platform) -> None:
     """S4.3: company names compare case-insensitively after trimming."""
-    platform.reply(
-        BASIC,
-        people_answer(
+    platform.post(BASIC).mock(
+        side_effect=people_answer(
             {
                 "a@x.example.com": {"score": 10, "company": "ACME "},
                 "b@x.example.com": {"score": 5, "company": "acme"},
                 "c@x.example.com": {"score": 99, "company": "Other"},
             }
-        ),
+        )
     )
     emails = ["a@x.example.com", "b@x.example.com", "c@x.example.com"]
     assert api("scoring.company_scoring", emails, company=" Acme") == 15
@@ -58,14 +58,13 @@ def test_company_scoring_can_keep_one_company(api, platform) -> None:
 
 def test_company_scoring_of_nobody_is_zero_and_sends_nothing(api, platform) -> None:
     assert api("scoring.company_scoring", []) == 0
-    assert platform.requests == []
+    assert not platform.calls
 
 
 def test_coworkers_share_the_company_field(api, platform) -> None:
     """S4.3: coworkers are the other (live) contacts of the same company."""
-    platform.reply(
-        BASIC,
-        people_answer(
+    platform.post(BASIC).mock(
+        side_effect=people_answer(
             {
                 "me@acme.example.com": {"company": " Acme Sp. z o.o."},
                 "ann@acme.example.com": {"company": "ACME SP. Z O.O.", "score": 3},
@@ -73,7 +72,7 @@ def test_coworkers_share_the_company_field(api, platform) -> None:
                 "eve@other.example.com": {"company": "Other"},
                 "zed@acme.example.com": {"company": "acme sp. z o.o."},
             }
-        ),
+        )
     )
     found = api(
         "scoring.coworkers",
@@ -92,14 +91,13 @@ def test_coworkers_share_the_company_field(api, platform) -> None:
 
 
 def test_no_company_means_no_coworkers(api, platform) -> None:
-    platform.reply(
-        BASIC,
-        people_answer(
+    platform.post(BASIC).mock(
+        side_effect=people_answer(
             {
                 "me@acme.example.com": {},
                 "ann@acme.example.com": {"company": ""},
             }
-        ),
+        )
     )
     assert api("scoring.coworkers", "me@acme.example.com", among=["ann@acme.example.com"]) == []
 
@@ -110,4 +108,4 @@ def test_coworkers_need_candidates_as_a_list(api, platform) -> None:
     assert info.value.field == "among"
     with pytest.raises(TypeError):
         api("scoring.coworkers", "me@acme.example.com")
-    assert platform.requests == []
+    assert not platform.calls

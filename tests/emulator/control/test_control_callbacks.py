@@ -9,12 +9,12 @@ from callbacks_helpers import Receiver
 from routes_helpers import A_OWNER, B_ID
 
 from salesmanago_emulator import Account, Emulator
-from salesmanago_emulator.control import ControlError, control_routes
+from salesmanago_emulator.control import CONTROL_TABLE, ControlError
 from salesmanago_emulator.state import ContactWrite
 
 
-def test_control_routes_are_registered() -> None:
-    names = {route.name for route in control_routes()}
+def test_callbacks_operations_are_in_the_table() -> None:
+    names = {operation.name for operation in CONTROL_TABLE.operations}
     assert {
         "callbacks",
         "callbacks/register",

@@ -26,16 +26,14 @@ Every operation but ``callbacks/deliver`` acts on the account named by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
-from .control import ControlArgs, ControlError, control_route
-from .delivery import DEFAULT_TIMEOUT
-from .state.callbacks import ACTION_KINDS, ActionEndpoint, CallbackEndpoint
+from ..delivery import DEFAULT_TIMEOUT
+from ..errors import RULE_ACTION_KINDS, RULE_OBJECT, TEXT_DELIVERY_RUNNING
+from ..state.callbacks import ACTION_KINDS, ActionEndpoint, CallbackEndpoint
+from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
-if TYPE_CHECKING:
-    from ._emulator import Emulator
-
-__all__: list[str] = []
+__all__ = ["OPERATIONS"]
 
 
 def _endpoint(endpoint: CallbackEndpoint) -> dict[str, Any]:
@@ -46,8 +44,7 @@ def _action(endpoint: ActionEndpoint) -> dict[str, Any]:
     return {"id": endpoint.id, "url": endpoint.url, "kinds": list(endpoint.kinds)}
 
 
-@control_route("callbacks", read_only=True)
-def _callbacks(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The account's callback URLs, action endpoints and outbox (``pendingOnly``)."""
     area = args.account(emulator).callbacks
     pending_only = args.boolean("pendingOnly", False)
@@ -58,22 +55,19 @@ def _callbacks(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     }
 
 
-@control_route("callbacks/register")
-def _callbacks_register(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_register(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Set the OPT_IN or OPT_OUT callback URL with its secret (S10.3)."""
     area = args.account(emulator).callbacks
     endpoint = area.register(args.text("kind"), args.text("url"), args.text("secret"))
     return {"endpoint": _endpoint(endpoint)}
 
 
-@control_route("callbacks/unregister")
-def _callbacks_unregister(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_unregister(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Remove the OPT_IN or OPT_OUT callback URL."""
     return {"removed": args.account(emulator).callbacks.unregister(args.text("kind"))}
 
 
-@control_route("callbacks/deliver")
-def _callbacks_deliver(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_deliver(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """POST every account's pending callbacks now (loopback URLs only)."""
     options = {
         "max_attempts": args.integer("maxAttempts", 1),
@@ -84,7 +78,7 @@ def _callbacks_deliver(emulator: Emulator[Any], args: ControlArgs) -> Mapping[st
     with emulator.deliverer(**options) as deliverer:
         entries = deliverer.try_deliver(retry_failed=retry_failed)
     if entries is None:
-        raise ControlError("A callback delivery pass is running in the background; retry", 409)
+        raise ControlError(TEXT_DELIVERY_RUNNING, 409)
     return {
         "delivered": sum(1 for e in entries if e.delivered),
         "failed": sum(1 for e in entries if not e.delivered),
@@ -92,38 +86,47 @@ def _callbacks_deliver(emulator: Emulator[Any], args: ControlArgs) -> Mapping[st
     }
 
 
-@control_route("callbacks/clear")
-def _callbacks_clear(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _callbacks_clear(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Drop the account's outbox entries (``deliveredOnly``: only the delivered ones)."""
     area = args.account(emulator).callbacks
     return {"removed": area.clear_outbox(delivered_only=args.boolean("deliveredOnly", False))}
 
 
-@control_route("actions/register")
-def _actions_register(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _actions_register(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Add an integrator endpoint for rule actions (``kinds``; default all) (S17.3)."""
     kinds = args.data.get("kinds", list(ACTION_KINDS))
     if isinstance(kinds, str):
         kinds = [kinds]
     if not isinstance(kinds, list):
-        raise ControlError("Field 'kinds' must be a list of action kinds")
+        raise ControlError.field("kinds", RULE_ACTION_KINDS)
     area = args.account(emulator).callbacks
     endpoint = area.register_action(args.text("url"), args.text("secret"), kinds=kinds)
     return {"endpoint": _action(endpoint)}
 
 
-@control_route("actions/unregister")
-def _actions_unregister(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _actions_unregister(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Remove an action endpoint by ``id``."""
     return {"removed": args.account(emulator).callbacks.unregister_action(args.text("id"))}
 
 
-@control_route("actions/fire")
-def _actions_fire(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _actions_fire(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """A rule fires action ``kind`` on ``contact`` with ``data``; queues the callbacks (S17.3)."""
     data = args.data.get("data", {})
     if not isinstance(data, Mapping):
-        raise ControlError("Field 'data' must be an object")
+        raise ControlError.field("data", RULE_OBJECT)
     area = args.account(emulator).callbacks
     entries = area.fire_action(args.text("kind"), args.text("contact"), data)
     return {"entries": [e.to_state() for e in entries]}
+
+
+OPERATIONS: Final[tuple[ControlOperation, ...]] = (
+    ControlOperation(name="callbacks", handler=_callbacks, read_only=True),
+    ControlOperation(name="callbacks/register", handler=_callbacks_register),
+    ControlOperation(name="callbacks/unregister", handler=_callbacks_unregister),
+    ControlOperation(name="callbacks/deliver", handler=_callbacks_deliver),
+    ControlOperation(name="callbacks/clear", handler=_callbacks_clear),
+    ControlOperation(name="actions/register", handler=_actions_register),
+    ControlOperation(name="actions/unregister", handler=_actions_unregister),
+    ControlOperation(name="actions/fire", handler=_actions_fire),
+)
+"""This module's operations."""

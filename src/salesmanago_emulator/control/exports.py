@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
-from .control import ControlArgs, ControlError, control_route
-from .state.exports import ExportsArea
+from ..errors import RULE_ZERO_OR_MORE_PLAIN, TEXT_JOBS_CONFIGURE_NEEDS
+from ..state.exports import ExportsArea
+from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
-if TYPE_CHECKING:
-    from ._emulator import Emulator
-
-__all__: list[str] = []
+__all__ = ["OPERATIONS"]
 
 
 def _settings(jobs: ExportsArea) -> dict[str, Any]:
@@ -33,8 +31,7 @@ def _settings(jobs: ExportsArea) -> dict[str, Any]:
     }
 
 
-@control_route("jobs", read_only=True)
-def _jobs(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _jobs(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The account's job settings and jobs with their polls (no tokens, no files)."""
     jobs = args.account(emulator).exports
     return {
@@ -54,20 +51,26 @@ def _jobs(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     }
 
 
-@control_route("jobs/configure")
-def _jobs_configure(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _jobs_configure(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Set ``pollsUntilDone`` (int >= 0) and/or ``processingSeconds`` (>= 0) for new jobs."""
     jobs = args.account(emulator).exports
     polls = args.integer("pollsUntilDone", None)
     seconds = args.number("processingSeconds", None)
     if polls is None and seconds is None:
-        raise ControlError("Give pollsUntilDone and/or processingSeconds")
+        raise ControlError(TEXT_JOBS_CONFIGURE_NEEDS)
     if polls is not None and polls < 0:
-        raise ControlError("Field 'pollsUntilDone' must be 0 or more")
+        raise ControlError.field("pollsUntilDone", RULE_ZERO_OR_MORE_PLAIN)
     if seconds is not None and seconds < 0:
-        raise ControlError("Field 'processingSeconds' must be 0 or more")
+        raise ControlError.field("processingSeconds", RULE_ZERO_OR_MORE_PLAIN)
     if polls is not None:
         jobs.polls_until_done = polls
     if seconds is not None:
         jobs.processing_time = timedelta(seconds=seconds)
     return _settings(jobs)
+
+
+OPERATIONS: Final[tuple[ControlOperation, ...]] = (
+    ControlOperation(name="jobs", handler=_jobs, read_only=True),
+    ControlOperation(name="jobs/configure", handler=_jobs_configure),
+)
+"""This module's operations."""

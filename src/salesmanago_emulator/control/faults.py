@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from .control import ControlArgs, ControlError, control_route
-from .faults import FaultRule
+from ..errors import RULE_FAULT_LIST, TEXT_FAULT_NOT_OBJECT, TEXT_FAULT_UNKNOWN_FIELDS
+from ..faults import FaultRule
+from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
-if TYPE_CHECKING:
-    from ._emulator import Emulator
-
-__all__: list[str] = []
+__all__ = ["OPERATIONS"]
 
 _WIRE_TO_ARG: Final = {
     "kind": "kind",
@@ -42,11 +40,12 @@ def _wire(rule: FaultRule) -> dict[str, Any]:
 
 def _spec(index: int, item: object) -> dict[str, Any]:
     if not isinstance(item, Mapping):
-        raise ControlError(f"Fault {index} must be an object")
+        raise ControlError(TEXT_FAULT_NOT_OBJECT.format(index=index))
     unknown = sorted(set(item) - set(_WIRE_TO_ARG))
     if unknown:
         known = ", ".join(_WIRE_TO_ARG)
-        raise ControlError(f"Fault {index}: unknown fields {unknown} (known: {known})")
+        text = TEXT_FAULT_UNKNOWN_FIELDS.format(index=index, unknown=unknown, known=known)
+        raise ControlError(text)
     # JSON fractions arrive as Decimal; fault timings and chances are plain floats.
     # null means "the default", except for retryAfter, where it means "no header".
     return {
@@ -56,27 +55,32 @@ def _spec(index: int, item: object) -> dict[str, Any]:
     }
 
 
-@control_route("faults", read_only=True)
-def _faults(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _faults(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The fault rules, in order, with their hits (spent ones included)."""
     return {"faults": [_wire(rule) for rule in emulator.faults.rules]}
 
 
-@control_route("faults/add")
-def _faults_add(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _faults_add(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Add a fault rule (kind, path, clientId, times, probability, ...) or ``faults``: a list."""
     items = args.data.get("faults")
     if items is None:
         items = [args.data]
     elif not isinstance(items, list) or not items:
-        raise ControlError("Field 'faults' must be a non-empty list of rules")
+        raise ControlError.field("faults", RULE_FAULT_LIST)
     specs = [_spec(index, item) for index, item in enumerate(items)]
     rules = emulator.faults.add_all(specs)  # ValueError -> 400 naming the rule
     return {"faults": [_wire(rule) for rule in rules]}
 
 
-@control_route("faults/clear")
-def _faults_clear(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _faults_clear(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Drop every fault rule."""
     emulator.faults.clear()
     return {}
+
+
+OPERATIONS: Final[tuple[ControlOperation, ...]] = (
+    ControlOperation(name="faults", handler=_faults, read_only=True),
+    ControlOperation(name="faults/add", handler=_faults_add),
+    ControlOperation(name="faults/clear", handler=_faults_clear),
+)
+"""This module's operations."""

@@ -23,35 +23,31 @@ the account named by ``clientId`` (default: the first).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
-from .control import ControlArgs, ControlError, control_route
+from ..errors import RULE_KEY_LIST, RULE_REQUIRED
+from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
-if TYPE_CHECKING:
-    from ._emulator import Emulator
-
-__all__: list[str] = []
+__all__ = ["OPERATIONS"]
 
 
 def _keys(args: ControlArgs, key: str, *, required: bool = True) -> list[str] | None:
     value = args.data.get(key)
     if value is None:
         if required:
-            raise ControlError(f"Field '{key}' is required")
+            raise ControlError.field(key, RULE_REQUIRED)
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ControlError(f"Field '{key}' must be a list of e-mails or contact ids")
+        raise ControlError.field(key, RULE_KEY_LIST)
     return value
 
 
-@control_route("rules", read_only=True)
-def _rules(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _rules(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The account's rules, workflows (deleted ones too) and every manual run."""
     return args.account(emulator).rules.to_state()
 
 
-@control_route("rules/run")
-def _rules_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _rules_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Run a rule for contacts: ruleId, contacts, checkConditions, passing (S14.1)."""
     rules = args.account(emulator).rules
     rule_id = args.text("ruleId")
@@ -62,8 +58,7 @@ def _rules_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     return result.to_wire()
 
 
-@control_route("workflows/create")
-def _workflows_create(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _workflows_create(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Add a workflow: name, maxFireTimes, minFireInterval; answers it with its id."""
     workflow = args.account(emulator).rules.add_workflow(
         args.text("name"),
@@ -73,19 +68,27 @@ def _workflows_create(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str
     return {"workflow": workflow.to_state()}
 
 
-@control_route("workflows/delete")
-def _workflows_delete(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _workflows_delete(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Delete a workflow (workflowId): it leaves workflow/list and cannot be run."""
     rules = args.account(emulator).rules
     workflow = rules.delete_workflow(args.integer("workflowId"))
     return {"workflow": workflow.to_state()}
 
 
-@control_route("workflows/run")
-def _workflows_run(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _workflows_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Run a workflow for contacts (workflowId, contacts); its limits do not apply (S14.2)."""
     rules = args.account(emulator).rules
     workflow_id = args.integer("workflowId")
     contacts = _keys(args, "contacts")
     result = rules.run_workflow(workflow_id, contacts or [])
     return result.to_wire()
+
+
+OPERATIONS: Final[tuple[ControlOperation, ...]] = (
+    ControlOperation(name="rules", handler=_rules, read_only=True),
+    ControlOperation(name="rules/run", handler=_rules_run),
+    ControlOperation(name="workflows/create", handler=_workflows_create),
+    ControlOperation(name="workflows/delete", handler=_workflows_delete),
+    ControlOperation(name="workflows/run", handler=_workflows_run),
+)
+"""This module's operations."""

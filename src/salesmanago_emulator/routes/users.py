@@ -1,4 +1,4 @@
-"""Owners: the account's users, and a contact's main owner (protocol §2.3, §6; S1.4)."""
+"""Users: the account's users, and a contact's main owner (protocol §2.3, §6; S1.4)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ._parse import Body, req_str
 
 __all__ = ["table"]
 
-table: Final = RouteTable("owners")
+table: Final = RouteTable("users")
 """The routes of this module."""
 
 

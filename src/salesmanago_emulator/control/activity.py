@@ -19,19 +19,15 @@ Both act on the account named by ``clientId`` (default: the first).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
-from .control import ControlArgs, control_route
-from .state.activity import DEFAULT_SOURCE
+from ..state.activity import DEFAULT_SOURCE
+from ._base import ControlArgs, ControlledEmulator, ControlOperation
 
-if TYPE_CHECKING:
-    from ._emulator import Emulator
-
-__all__: list[str] = []
+__all__ = ["OPERATIONS"]
 
 
-@control_route("visits/record")
-def _visits_record(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _visits_record(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Record a visit: contact (none: anonymous), url, date, duration, source, points, ..."""
     account = args.account(emulator)
     visit = account.activity.record(
@@ -47,8 +43,7 @@ def _visits_record(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, A
     return {"recorded": visit is not None, "visit": visit.to_state() if visit is not None else None}
 
 
-@control_route("visits", read_only=True)
-def _visits(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
+def _visits(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The visits of ``contact`` (e-mail or id), or the anonymous ones, oldest first."""
     account = args.account(emulator)
     key = args.text("contact", None)
@@ -57,3 +52,10 @@ def _visits(emulator: Emulator[Any], args: ControlArgs) -> Mapping[str, Any]:
     else:
         visits = account.activity.of(account.find_live(key))
     return {"visits": [visit.to_state() for visit in visits]}
+
+
+OPERATIONS: Final[tuple[ControlOperation, ...]] = (
+    ControlOperation(name="visits/record", handler=_visits_record),
+    ControlOperation(name="visits", handler=_visits, read_only=True),
+)
+"""This module's operations."""

@@ -1,0 +1,79 @@
+"""The visits' control operations (S16.1, S2.8): ``visits/record`` and ``visits``.
+
+Visits from Python, raw JSON and the SDK are in ``tests/emulator/areas/test_visits_activity.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from routes_helpers import A_ID, NOW, Api
+
+from salesmanago_emulator import Account, Emulator
+from salesmanago_emulator.control import ControlError
+from salesmanago_emulator.snapshot import dump_area
+
+
+def test_control_visits_record_and_list(emu: Emulator, api: Api) -> None:
+    """/_emulator/visits/record: contact (absent: anonymous), url, date, duration,
+    source, sourceDetail, points, ip; /_emulator/visits lists them."""
+    contact_id = api.upsert("ann@example.com")
+    answer = emu.control(
+        "visits/record",
+        {
+            "clientId": A_ID,
+            "contact": "ann@example.com",
+            "url": "https://x.example/p",
+            "date": "2026-01-15T09:30:00+00:00",
+            "duration": "12",
+            "source": "referral",
+            "sourceDetail": "blog.example",
+            "points": 4,
+            "ip": "192.0.2.1",
+        },
+    )
+    assert answer["recorded"] is True
+    visit = answer["visit"]
+    assert visit["contactId"] == contact_id
+    assert visit["date"] == "2026-01-15T09:30:00+00:00"
+    assert (visit["duration"], visit["source"], visit["points"]) == (12, "REFERRAL", 4)
+    anonymous = emu.control("visits/record", {"url": "https://x.example/q"})["visit"]
+    assert anonymous["contactId"] is None
+    assert anonymous["date"] == NOW.isoformat()
+    listed = emu.control("visits", {"contact": contact_id})["visits"]
+    assert [v["id"] for v in listed] == [visit["id"]]
+    assert [v["id"] for v in emu.control("visits")["visits"]] == [anonymous["id"]]
+    (card,) = api.ok("contact/listAll", email=["ann@example.com"])["contacts"]
+    assert card["score"] == 4
+
+
+def test_s2_8_control_visits_record_on_a_stopped_contact(
+    emu: Emulator, api: Api, account_a: Account
+) -> None:
+    """S2.8 through the control API: nothing recorded, said with ``recorded: false``."""
+    api.upsert("ann@example.com")
+    account_a.contacts.stop_monitoring("ann@example.com")
+    answer = emu.control("visits/record", {"contact": "ann@example.com", "url": "https://x/"})
+    assert answer == {"recorded": False, "visit": None}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"contact": "ann@example.com"}, 400, "Field 'url' is required"),
+        ({"contact": "nobody@example.com", "url": "u"}, 404, "Contact not found"),
+        ({"url": "u", "duration": -5}, 400, "duration"),
+        ({"url": "u", "date": "2026-01-15T09:30:00"}, 400, "timezone-aware"),
+        ({"url": "u", "points": 1.5}, 400, "Field 'points' must be an integer"),
+        ({"url": "u", "clientId": "nope"}, 404, "nope"),
+    ],
+)
+def test_control_visits_record_refusals(
+    emu: Emulator, api: Api, body: dict[str, Any], status: int, message: str
+) -> None:
+    api.upsert("ann@example.com")
+    with pytest.raises(ControlError, match=message) as caught:
+        emu.control("visits/record", body)
+    assert caught.value.status == status
+    assert dump_area(emu.account(A_ID), "activity") == []
