@@ -15,14 +15,15 @@ Time comes from an injectable :class:`Clock` (:class:`FrozenClock` in tests);
 every request is recorded in :attr:`Emulator.calls` with its signature masked.
 :attr:`Emulator.faults` injects latency, HTTP errors, dropped connections and
 timeouts (:mod:`salesmanago_emulator.faults`).
-The pytest fixtures live in :mod:`salesmanago_emulator.pytest_plugin`.
+The pytest fixtures live in :mod:`salesmanago_emulator.pytest_plugin`; the
+extension points (areas, control operations, routes, snapshots) in
+:mod:`salesmanago_emulator.extension`.
 """
 
 from ._emulator import EMULATOR_ENDPOINT, Emulator
 from ._router import CallRecord, RouteInfo, routes
 from .clock import Clock, FrozenClock, SystemClock
-from .control import ControlArgs, ControlError
-from .delivery import Deliverer
+from .control import ControlError
 from .errors import (
     AuthenticationFailed,
     Conflict,
@@ -39,16 +40,14 @@ from .faults import (
     FAULT_KINDS,
     ConnectionDroppedError,
     FaultInjector,
-    FaultPlan,
     FaultRule,
     InjectedTransportError,
     ResponseTimeoutError,
 )
 from .server import EmulatorServer
 from .snapshot import SnapshotError
-from .state import AccountArea
+from .state import ContactRecord, ContactWrite
 from .state.account import Account
-from .state.callbacks import OutboxEntry
 from .state.companies import CompanyView
 from .transport import EmulatorTransport
 
@@ -56,7 +55,6 @@ __all__ = [
     "EMULATOR_ENDPOINT",
     "FAULT_KINDS",
     "Account",
-    "AccountArea",
     "AuthenticationFailed",
     "CallRecord",
     "Clock",
@@ -65,15 +63,14 @@ __all__ = [
     "ConnectionDroppedError",
     "ContactAlreadyExists",
     "ContactNotFound",
-    "ControlArgs",
+    "ContactRecord",
+    "ContactWrite",
     "ControlError",
-    "Deliverer",
     "Emulator",
     "EmulatorError",
     "EmulatorServer",
     "EmulatorTransport",
     "FaultInjector",
-    "FaultPlan",
     "FaultRule",
     "FrozenClock",
     "InjectedTransportError",
@@ -81,7 +78,6 @@ __all__ = [
     "LimitExceeded",
     "MalformedRequest",
     "NotImplementedByEmulator",
-    "OutboxEntry",
     "ReadOnlyOwner",
     "ResponseTimeoutError",
     "RouteInfo",

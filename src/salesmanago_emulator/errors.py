@@ -281,6 +281,27 @@ TEXT_FAULT_UNKNOWN_FIELDS: Final = "Fault {index}: unknown fields {unknown} (kno
 TEXT_UNKNOWN_AREA: Final = "Unknown area {key!r} (known: {known})"
 """``area`` naming no area of the account (HTTP 404)."""
 
+# --- the state import (snapshot, --state file; grade D) -----------------------------
+
+RULE_WIRE_DIGITS: Final = "must have at most {limit} digits, as the wire's numbers (got {count})"
+"""An integer longer than the wire's JSON numbers may be."""
+RULE_AT_LEAST_GOT: Final = "must be at least {minimum} (got {value})"
+"""A stored number under its minimum."""
+RULE_AT_MOST_GOT: Final = "must be at most {maximum} (got {value})"
+"""A stored number over its maximum."""
+RULE_MONEY_TEXT: Final = "must be a decimal number written as a string"
+"""A stored amount that is no decimal string."""
+RULE_STORED_FORM: Final = "must be written {stored!r}, as the platform stores it (got {value!r})"
+"""A value the wire would have normalised (the export always holds the stored form)."""
+RULE_UNKNOWN_KEY: Final = "is not a key of {shape} (keys: {keys})"
+"""A key the snapshot format does not have."""
+RULE_TWICE: Final = "repeats {value!r} (already at {other})"
+"""A value that must be unique, given twice."""
+TEXT_STATE_UNREADABLE: Final = "cannot read {path!r}: {error}"
+"""A state file that cannot be read or decoded."""
+TEXT_STATE_NOT_OBJECT: Final = "{path!r} does not hold a JSON object"
+"""A state file whose JSON is no object."""
+
 
 class EmulatorError(Exception):
     """Root of the errors the platform answers with ``success: false``.

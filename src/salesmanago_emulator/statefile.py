@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._jsoncodec import encode_json
+from .errors import TEXT_STATE_NOT_OBJECT, TEXT_STATE_UNREADABLE
 from .snapshot import SnapshotError
+from .snapshot._reader import TOP
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -67,9 +69,11 @@ def read_state(path: Path) -> dict[str, Any]:
         # decimals stay exact: rules keep the numbers they were sent (Decimal)
         data = json.loads(path.read_bytes().decode("utf-8"), parse_float=Decimal)
     except (OSError, ValueError) as err:
-        raise SnapshotError("file", f"cannot read {str(path)!r}: {err}") from None
+        raise SnapshotError(
+            "file", TEXT_STATE_UNREADABLE.format(path=str(path), error=err)
+        ) from None
     if not isinstance(data, dict):
-        raise SnapshotError("(top level)", f"{str(path)!r} does not hold a JSON object")
+        raise SnapshotError(TOP, TEXT_STATE_NOT_OBJECT.format(path=str(path)))
     return data
 
 

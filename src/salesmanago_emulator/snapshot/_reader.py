@@ -25,13 +25,24 @@ from typing import Any, Final, NoReturn, TypeVar
 from .._jsoncodec import NUMBER_LIMIT
 from ..clock import is_aware, parse_iso
 from ..errors import (
+    RULE_AT_LEAST_GOT,
+    RULE_AT_MOST_GOT,
     RULE_AWARE,
     RULE_FINITE_NUMBER,
     RULE_INTEGER,
+    RULE_ISO_INSTANT,
+    RULE_LIST,
+    RULE_MONEY_TEXT,
     RULE_NOT_EMPTY,
+    RULE_OBJECT,
     RULE_ONE_OF,
     RULE_REQUIRED,
+    RULE_STORED_FORM,
     RULE_STRING,
+    RULE_TRUE_OR_FALSE,
+    RULE_TWICE,
+    RULE_UNKNOWN_KEY,
+    RULE_WIRE_DIGITS,
     InvalidField,
 )
 from ..state._normalize import normalize_tags, validate_email
@@ -43,21 +54,6 @@ _N = TypeVar("_N", int, Decimal)
 
 TOP: Final = "(top level)"
 """The path of the whole snapshot."""
-
-# Problems this reader adds to the wire's rule phrases (``errors.RULE_*``).
-RULE_OBJECT: Final = "must be an object"
-RULE_LIST: Final = "must be a list"
-RULE_BOOLEAN: Final = "must be true or false"
-RULE_DIGITS: Final = (
-    f"must have at most {NUMBER_LIMIT} digits, as the wire's numbers (got {{count}})"
-)
-RULE_AT_LEAST: Final = "must be at least {minimum} (got {value})"
-RULE_AT_MOST: Final = "must be at most {maximum} (got {value})"
-RULE_INSTANT: Final = "must be an ISO-8601 date-time"
-RULE_MONEY: Final = "must be a decimal number written as a string"
-RULE_STORED_FORM: Final = "must be written {stored!r}, as the platform stores it (got {value!r})"
-RULE_UNKNOWN_KEY: Final = "is not a key of {shape} (keys: {keys})"
-RULE_TWICE: Final = "repeats {value!r} (already at {other})"
 
 
 class SnapshotError(ValueError):
@@ -173,7 +169,7 @@ class Value:
     def boolean(self) -> bool:
         """``true`` or ``false``; nothing else (not the string ``"false"``)."""
         if not isinstance(self.raw, bool):
-            self._refuse_type(RULE_BOOLEAN)
+            self._refuse_type(RULE_TRUE_OR_FALSE)
         return self.raw
 
     def integer(self, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -202,20 +198,20 @@ class Value:
         try:
             amount = Decimal(text)
         except ArithmeticError:
-            self._refuse_type(RULE_MONEY)
+            self._refuse_type(RULE_MONEY_TEXT)
         if not amount.is_finite() or text != text.strip():
-            self._refuse_type(RULE_MONEY)
+            self._refuse_type(RULE_MONEY_TEXT)
         self.stored(text, f"{amount:f}")
         return self._within(amount)
 
     def _within(self, number: _N, minimum: int | None = None, maximum: int | None = None) -> _N:
         """``number`` if the wire's codec takes it (digits) and it is within the bounds."""
         if _digits(number) > NUMBER_LIMIT:
-            self.refuse(RULE_DIGITS.format(count=_digits(number)))
+            self.refuse(RULE_WIRE_DIGITS.format(limit=NUMBER_LIMIT, count=_digits(number)))
         if minimum is not None and number < minimum:
-            self.refuse(RULE_AT_LEAST.format(minimum=minimum, value=number))
+            self.refuse(RULE_AT_LEAST_GOT.format(minimum=minimum, value=number))
         if maximum is not None and number > maximum:
-            self.refuse(RULE_AT_MOST.format(maximum=maximum, value=number))
+            self.refuse(RULE_AT_MOST_GOT.format(maximum=maximum, value=number))
         return number
 
     def instant(self) -> datetime:
@@ -224,7 +220,7 @@ class Value:
         try:
             when = parse_iso(text)
         except ValueError:
-            self._refuse_type(RULE_INSTANT)
+            self._refuse_type(RULE_ISO_INSTANT)
         if not is_aware(when):
             self.refuse(f"{RULE_AWARE} (got {text!r})")
         return when.astimezone(timezone.utc)

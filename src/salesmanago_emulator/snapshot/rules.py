@@ -44,8 +44,8 @@ from .users import user
 
 __all__ = [
     "KEYS",
-    "RULE_KEYS",
-    "RULE_RUN_KEYS",
+    "KEYS_OF_RULE",
+    "KEYS_OF_RULE_RUN",
     "WORKFLOW_KEYS",
     "WORKFLOW_RUN_KEYS",
     "dump",
@@ -56,7 +56,7 @@ __all__ = [
 
 KEYS: Final = ("rules", "workflows", "nextWorkflowId", "ruleRuns", "workflowRuns")
 """The keys of the area's object."""
-RULE_KEYS: Final = (
+KEYS_OF_RULE: Final = (
     "id",
     "name",
     "shared",
@@ -78,7 +78,7 @@ RULE_KEYS: Final = (
 """The keys of a rule."""
 WORKFLOW_KEYS: Final = ("id", "name", "deleted", "maxFireTimes", "minFireInterval", "createdOn")
 """The keys of a workflow."""
-RULE_RUN_KEYS: Final = ("ruleId", "contactId", "ranAt", "dueAt")
+KEYS_OF_RULE_RUN: Final = ("ruleId", "contactId", "ranAt", "dueAt")
 """The keys of a rule run."""
 WORKFLOW_RUN_KEYS: Final = ("workflowId", "contactId", "ranAt")
 """The keys of a workflow run."""
@@ -229,7 +229,9 @@ def load(account: Account, value: Value) -> None:
     """Put back the rules, workflows and runs of ``value`` (on the loaded cards)."""
     fields = value.fields("the rules area", KEYS)
     rule_ids, workflow_ids = Unique(), Unique()
-    rules = [_rule(account, i.fields("a rule", RULE_KEYS), rule_ids) for i in fields.items("rules")]
+    rules = [
+        _rule(account, i.fields("a rule", KEYS_OF_RULE), rule_ids) for i in fields.items("rules")
+    ]
     workflows = [
         _workflow(i.fields("a workflow", WORKFLOW_KEYS), workflow_ids)
         for i in fields.items("workflows")
@@ -237,7 +239,7 @@ def load(account: Account, value: Value) -> None:
     last = max((w.id for w in workflows), default=0)
     next_id = fields.get("nextWorkflowId", lambda v: v.integer(minimum=last + 1)) or last + 1
     rule_runs = [
-        _rule_run(account, i.fields("a rule run", RULE_RUN_KEYS), [r.id for r in rules])
+        _rule_run(account, i.fields("a rule run", KEYS_OF_RULE_RUN), [r.id for r in rules])
         for i in fields.items("ruleRuns")
     ]
     workflow_runs = [

@@ -1,0 +1,64 @@
+"""The emulator's extension points, in one place.
+
+Everything here is for code that extends the emulator rather than uses it: a new
+area of an account, a new control operation, a hook on card changes, a callback
+deliverer of your own, a planned fault. A test suite that only uses the emulator
+needs :mod:`salesmanago_emulator` alone.
+
+- **Areas** (:class:`AccountArea`, :class:`AccountCore`, :class:`ContactObserver`):
+  an area is pure state, gets the account's core and follows card changes through
+  the observer hooks it overrides. See the recipe in the architecture page
+  ("Adding an area"): an area is named in every table of its layers.
+- **Routes** (:class:`Route`, :class:`RouteTable`, :class:`RequestContext`,
+  :data:`ALL_ROUTES`, :data:`CARD_SECTIONS`): the table the router serves and the
+  full contact's lists.
+- **Control operations** (:class:`ControlOperation`, :class:`ControlTable`,
+  :class:`ControlArgs`, :class:`ControlledEmulator`, :data:`CONTROL_OPERATIONS`):
+  a table of your own is ``ControlTable((*CONTROL_OPERATIONS, mine))``.
+- **Snapshots** (:data:`AREAS`, :func:`dump_state`, :func:`load_state`): the state
+  format, area by area.
+- **Delivery and faults** (:class:`Deliverer`, :class:`OutboxEntry`,
+  :class:`FaultPlan`).
+"""
+
+from __future__ import annotations
+
+from .control import (
+    CONTROL_OPERATIONS,
+    ControlArgs,
+    ControlError,
+    ControlledEmulator,
+    ControlOperation,
+    ControlTable,
+)
+from .delivery import Deliverer
+from .faults import FaultPlan
+from .routes import ALL_ROUTES
+from .routes._base import RequestContext, Route, RouteTable
+from .routes._shapes import CARD_SECTIONS
+from .snapshot import AREAS, dump_state, load_state
+from .state import AccountArea, AccountCore, ContactObserver
+from .state.callbacks import OutboxEntry
+
+__all__ = [
+    "ALL_ROUTES",
+    "AREAS",
+    "CARD_SECTIONS",
+    "CONTROL_OPERATIONS",
+    "AccountArea",
+    "AccountCore",
+    "ContactObserver",
+    "ControlArgs",
+    "ControlError",
+    "ControlOperation",
+    "ControlTable",
+    "ControlledEmulator",
+    "Deliverer",
+    "FaultPlan",
+    "OutboxEntry",
+    "RequestContext",
+    "Route",
+    "RouteTable",
+    "dump_state",
+    "load_state",
+]

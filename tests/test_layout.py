@@ -1,0 +1,113 @@
+"""One area, one name: every layer names an area as the SDK resource that reaches it.
+
+The map (docs/development/architecture.md): ``salesmanago/resources/<area>.py`` and
+``salesmanago_emulator/{state,routes,control,snapshot}/<area>.py``. A module whose
+name starts with ``_`` is the layer's own machinery, not an area. These tests read the
+packages as files, so a module nobody imports still counts (and still has to fit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+from salesmanago_emulator import Emulator, FrozenClock
+from salesmanago_emulator.state import AccountArea
+
+SRC: Final = Path(__file__).resolve().parent.parent / "src"
+SDK: Final = SRC / "salesmanago" / "resources"
+EMULATOR: Final = SRC / "salesmanago_emulator"
+LAYERS: Final = ("state", "routes", "control", "snapshot")
+
+# Each exception says why a name is missing from a layer, or why a layer has a name
+# that is not an SDK resource. Anything not listed here must line up.
+SDK_ONLY: Final[dict[str, str]] = {
+    "campaigns": "campaigns are funnels of companies: the emulator keeps them in `funnels`",
+}
+EMULATOR_ONLY_AREAS: Final[dict[str, str]] = {
+    "companies": "the platform has no public endpoint for companies (protocol §8.6)",
+    "callbacks": "callbacks go from the platform to the integrator; no SDK call sends them",
+}
+NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
+    ("routes", "scoring"): "no public endpoint writes scoring (protocol §7)",
+    ("routes", "companies"): "no public endpoint for companies (protocol §8.6)",
+    ("routes", "callbacks"): "callbacks are registered through the control API only",
+    ("control", "tags"): "tags are set up through the API or Python; no control operation",
+    ("control", "users"): "users come with `accounts/create`",
+    ("control", "optin"): "statuses are set through the API or Python",
+    ("control", "events"): "events are set up through the API or Python",
+    ("control", "coupons"): "coupons are set up through the API or Python",
+    ("control", "notes"): "notes are set up through the API or Python",
+    ("control", "tasks"): "tasks are set up through the API or Python",
+    ("control", "funnels"): "funnels are set up through the API or Python",
+    ("snapshot", "scoring"): "scoring is a field of the card: `snapshot/contacts.py`",
+}
+EMULATOR_LEVEL: Final[dict[str, dict[str, str]]] = {
+    # names of a layer that are the emulator's own, not an account's area
+    "state": {"account": "the composition root: the core and every area of one account"},
+    "routes": {},
+    "control": {
+        "accounts": "creating and listing accounts",
+        "clock": "the emulator's clock",
+        "calls": "the call log",
+        "faults": "fault injection at the HTTP door",
+        "snapshot": "the state export and import (`state`, `state/import`, `area`)",
+        "routes": "the list of control operations",
+    },
+    "snapshot": {},
+}
+
+
+def _modules(package: Path) -> set[str]:
+    return {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+
+
+def _areas() -> set[str]:
+    return _modules(EMULATOR / "state") - set(EMULATOR_LEVEL["state"])
+
+
+def test_every_sdk_resource_is_an_emulator_area() -> None:
+    missing = _modules(SDK) - _areas() - set(SDK_ONLY)
+    assert not missing, f"SDK resources with no state/<area>.py: {sorted(missing)}"
+
+
+def test_every_emulator_area_is_an_sdk_resource_or_explained() -> None:
+    extra = _areas() - _modules(SDK) - set(EMULATOR_ONLY_AREAS)
+    assert not extra, f"emulator areas that are no SDK resource: {sorted(extra)}"
+
+
+@pytest.mark.parametrize("layer", LAYERS[1:])
+def test_each_layer_names_only_areas_or_explained_modules(layer: str) -> None:
+    unknown = _modules(EMULATOR / layer) - _areas() - set(EMULATOR_LEVEL[layer])
+    assert not unknown, f"{layer}/ modules that name no area: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("layer", LAYERS[1:])
+def test_each_area_has_its_module_in_each_layer_or_a_reason(layer: str) -> None:
+    present = _modules(EMULATOR / layer)
+    missing = {a for a in _areas() if a not in present and (layer, a) not in NOT_IN_LAYER}
+    assert not missing, f"areas with no {layer}/<area>.py and no reason: {sorted(missing)}"
+
+
+def test_exceptions_are_still_needed() -> None:
+    """A reason that no longer applies is dropped (the list stays short and true)."""
+    stale = [(layer, a) for (layer, a) in NOT_IN_LAYER if a in _modules(EMULATOR / layer)]
+    stale += [("sdk", name) for name in SDK_ONLY if name in _areas()]
+    stale += [("state", name) for name in EMULATOR_ONLY_AREAS if name in _modules(SDK)]
+    assert not stale
+
+
+def test_each_area_attribute_key_and_module_share_one_name() -> None:
+    """``account.<name>`` is the area of ``state/<name>.py`` whose ``key`` is ``<name>``."""
+    emu = Emulator(FrozenClock(datetime(2026, 1, 15, tzinfo=timezone.utc)))
+    account = emu.add_account(client_id="c", api_secret="s", users=["u@example.com"])
+    seen = set()
+    for area in account.areas:
+        assert isinstance(area, AccountArea)
+        module = type(area).__module__.rsplit(".", 1)[-1]
+        assert (area.key, getattr(account, area.key)) == (module, area)
+        seen.add(area.key)
+    assert seen == _areas()
