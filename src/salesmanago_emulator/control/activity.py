@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..snapshot.activity import dump_visit
 from ..state.activity import DEFAULT_SOURCE
 from ._base import ControlArgs, ControlledEmulator, ControlOperation
 
@@ -40,7 +41,10 @@ def _visits_record(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
         points=args.integer("points", 0),
         ip=args.text("ip", None),
     )
-    return {"recorded": visit is not None, "visit": visit.to_state() if visit is not None else None}
+    return {
+        "recorded": visit is not None,
+        "visit": dump_visit(visit) if visit is not None else None,
+    }
 
 
 def _visits(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
@@ -51,7 +55,7 @@ def _visits(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any
         visits = list(account.activity.anonymous)
     else:
         visits = account.activity.of(account.find_live(key))
-    return {"visits": [visit.to_state() for visit in visits]}
+    return {"visits": [dump_visit(visit) for visit in visits]}
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (

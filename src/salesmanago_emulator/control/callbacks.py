@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from ..delivery import DEFAULT_TIMEOUT
 from ..errors import RULE_ACTION_KINDS, RULE_OBJECT, TEXT_DELIVERY_RUNNING
+from ..snapshot.callbacks import dump_entry
 from ..state.callbacks import ACTION_KINDS, ActionEndpoint, CallbackEndpoint
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
@@ -51,7 +52,7 @@ def _callbacks(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, 
     return {
         "endpoints": [_endpoint(e) for e in area.endpoints.values()],
         "actions": [_action(e) for e in area.action_endpoints],
-        "outbox": [e.to_state() for e in area.outbox(pending_only=pending_only)],
+        "outbox": [dump_entry(e) for e in area.outbox(pending_only=pending_only)],
     }
 
 
@@ -82,7 +83,7 @@ def _callbacks_deliver(emulator: ControlledEmulator, args: ControlArgs) -> Mappi
     return {
         "delivered": sum(1 for e in entries if e.delivered),
         "failed": sum(1 for e in entries if not e.delivered),
-        "entries": [e.to_state() for e in entries],
+        "entries": [dump_entry(e) for e in entries],
     }
 
 
@@ -116,7 +117,7 @@ def _actions_fire(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[st
         raise ControlError.field("data", RULE_OBJECT)
     area = args.account(emulator).callbacks
     entries = area.fire_action(args.text("kind"), args.text("contact"), data)
-    return {"entries": [e.to_state() for e in entries]}
+    return {"entries": [dump_entry(e) for e in entries]}
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (

@@ -26,9 +26,19 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..errors import RULE_KEY_LIST, RULE_REQUIRED
+from ..snapshot import rules as saved
+from ..state.rules import RunResult
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 __all__ = ["OPERATIONS"]
+
+
+def _run(result: RunResult) -> dict[str, Any]:
+    """``{"ran": [ids], "skipped": [{"contact", "reason"}]}``: what a manual run did."""
+    return {
+        "ran": list(result.ran),
+        "skipped": [{"contact": s.contact, "reason": s.reason} for s in result.skipped],
+    }
 
 
 def _keys(args: ControlArgs, key: str, *, required: bool = True) -> list[str] | None:
@@ -44,7 +54,7 @@ def _keys(args: ControlArgs, key: str, *, required: bool = True) -> list[str] | 
 
 def _rules(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The account's rules, workflows (deleted ones too) and every manual run."""
-    return args.account(emulator).rules.to_state()
+    return saved.dump(args.account(emulator))
 
 
 def _rules_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
@@ -55,7 +65,7 @@ def _rules_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, 
     check = args.boolean("checkConditions", False)
     passing = _keys(args, "passing", required=check)
     result = rules.run_rule(rule_id, contacts or [], check_conditions=check, passing=passing)
-    return result.to_wire()
+    return _run(result)
 
 
 def _workflows_create(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
@@ -65,14 +75,14 @@ def _workflows_create(emulator: ControlledEmulator, args: ControlArgs) -> Mappin
         max_fire_times=args.integer("maxFireTimes", None),
         min_fire_interval=args.integer("minFireInterval", None),
     )
-    return {"workflow": workflow.to_state()}
+    return {"workflow": saved.dump_workflow(workflow)}
 
 
 def _workflows_delete(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """Delete a workflow (workflowId): it leaves workflow/list and cannot be run."""
     rules = args.account(emulator).rules
     workflow = rules.delete_workflow(args.integer("workflowId"))
-    return {"workflow": workflow.to_state()}
+    return {"workflow": saved.dump_workflow(workflow)}
 
 
 def _workflows_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
@@ -81,7 +91,7 @@ def _workflows_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
     workflow_id = args.integer("workflowId")
     contacts = _keys(args, "contacts")
     result = rules.run_workflow(workflow_id, contacts or [])
-    return result.to_wire()
+    return _run(result)
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (

@@ -31,7 +31,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Final
+from typing import ClassVar, Final
 
 import attrs
 
@@ -99,20 +99,6 @@ class Visit:
     """The visitor's IP address, if known."""
     seq: int
     """Recording order within the account (ties of :attr:`at` keep this order)."""
-
-    def to_state(self) -> dict[str, Any]:
-        """JSON-ready: the control API's ``visit`` (no ``seq``)."""
-        return {
-            "id": self.id,
-            "contactId": self.contact_id,
-            "date": self.at.isoformat(),
-            "url": self.url,
-            "duration": self.duration_seconds,
-            "source": self.source,
-            "sourceDetail": self.source_detail,
-            "points": self.points,
-            "ip": self.ip,
-        }
 
 
 @attrs.frozen(kw_only=True)

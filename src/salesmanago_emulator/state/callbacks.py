@@ -169,20 +169,6 @@ class OutboxEntry:
     last_attempt: datetime | None = None
     """When it was last tried or refused."""
 
-    def to_state(self) -> dict[str, Any]:
-        """JSON-ready form (instants as ISO 8601 strings): the control API's entry."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "url": self.url,
-            "payload": dict(self.payload),
-            "created": self.created.isoformat(),
-            "attempts": self.attempts,
-            "lastError": self.last_error,
-            "delivered": self.delivered,
-            "lastAttempt": self.last_attempt.isoformat() if self.last_attempt else None,
-        }
-
 
 def check_url(url: object) -> str:
     """A callback URL as stored (trimmed): http or https with a host; InvalidField ``url``."""

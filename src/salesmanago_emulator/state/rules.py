@@ -204,28 +204,6 @@ class Rule:
             return timedelta(0)
         return PERIODS[period] * self.delay_conditions_value
 
-    def to_state(self) -> dict[str, Any]:
-        """The rule as JSON-ready data (wire spelling, ISO-8601 instant)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "shared": self.shared,
-            "active": self.active,
-            "deleted": self.deleted,
-            "delayConditionsCheck": self.delay_conditions_check,
-            "delayConditionsValue": self.delay_conditions_value,
-            "delayConditionsPeriod": self.delay_conditions_period,
-            "maxFireTimes": self.max_fire_times,
-            "minFireInterval": self.min_fire_interval,
-            "checkAgain": self.check_again,
-            "checkAgainAfter": self.check_again_after,
-            "events": [dict(e) for e in self.events],
-            "conditions": [dict(c) for c in self.conditions],
-            "actions": [dict(a) for a in self.actions],
-            "createdBy": self.created_by,
-            "createdOn": _iso(self.created_on),
-        }
-
 
 @attrs.frozen(kw_only=True)
 class Workflow:
@@ -243,17 +221,6 @@ class Workflow:
     """Least days between runs on its own triggers (not applied to manual runs)."""
     created_on: datetime
     """When it was added."""
-
-    def to_state(self) -> dict[str, Any]:
-        """The workflow as JSON-ready data."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "deleted": self.deleted,
-            "maxFireTimes": self.max_fire_times,
-            "minFireInterval": self.min_fire_interval,
-            "createdOn": _iso(self.created_on),
-        }
 
 
 @attrs.frozen(kw_only=True)
@@ -300,13 +267,6 @@ class RunResult:
     """The ids of the contacts the rule or workflow ran for."""
     skipped: tuple[Skipped, ...]
     """The contacts left out, in the order given."""
-
-    def to_wire(self) -> dict[str, Any]:
-        """``{"ran": [ids], "skipped": [{"contact", "reason"}]}`` (the control answer)."""
-        return {
-            "ran": list(self.ran),
-            "skipped": [{"contact": s.contact, "reason": s.reason} for s in self.skipped],
-        }
 
 
 class RulesArea(AccountArea):
@@ -574,34 +534,6 @@ class RulesArea(AccountArea):
         self._next_workflow_id = 1
         self._rule_runs.clear()
         self._workflow_runs.clear()
-
-    def to_state(self) -> dict[str, Any]:
-        """Rules, workflows (deleted too), the next workflow id, and every run, JSON-ready:
-        the control API's ``rules`` answer."""
-        return {
-            "rules": [rule.to_state() for rule in self._rules.values()],
-            "workflows": [workflow.to_state() for workflow in self._workflows.values()],
-            "nextWorkflowId": self._next_workflow_id,
-            "ruleRuns": [
-                {
-                    "ruleId": run.rule_id,
-                    "contactId": run.contact_id,
-                    "ranAt": _iso(run.ran_at),
-                    "dueAt": _iso(run.due_at),
-                }
-                for runs in self._rule_runs.values()
-                for run in runs
-            ],
-            "workflowRuns": [
-                {
-                    "workflowId": run.workflow_id,
-                    "contactId": run.contact_id,
-                    "ranAt": _iso(run.ran_at),
-                }
-                for runs in self._workflow_runs.values()
-                for run in runs
-            ],
-        }
 
     def all_runs(self) -> tuple[list[RuleRun], list[WorkflowRun]]:
         """Every rule run and every workflow run, contact by contact, oldest first."""

@@ -25,6 +25,7 @@ from salesmanago import (
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.errors import InvalidField, RuleNotFound, WorkflowNotFound
 from salesmanago_emulator.snapshot import dump_area
+from salesmanago_emulator.snapshot.rules import dump_rule
 from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.rules import (
     SKIP_CONDITIONS_NOT_MET,
@@ -86,7 +87,7 @@ def test_s14_1_raw_insert_of_the_live_body_answers_a_rule_id(api: Api, account_a
     assert str(uuid.UUID(rule_id)) == rule_id
     (stored,) = account_a.rules.rules
     assert stored.id == rule_id
-    assert stored.to_state() == {
+    assert dump_rule(stored) == {
         "id": rule_id,
         **LIVE_RULE,
         "createdBy": A_OWNER,
