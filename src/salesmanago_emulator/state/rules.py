@@ -152,10 +152,6 @@ def check_name(value: str, field: str) -> str:
     return value
 
 
-def _iso(when: datetime) -> str:
-    return when.isoformat()
-
-
 @attrs.frozen(kw_only=True)
 class Rule:
     """An automation rule as inserted (protocol §8.5); the lists are kept as sent."""
