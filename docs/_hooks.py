@@ -2,16 +2,18 @@
 
 The table joins two sources:
 
-* the emulator's route table, :data:`salesmanago_emulator.routes.ALL_ROUTES`
-  (every path it serves, with its area and description);
+* the emulator's coverage (:func:`salesmanago_emulator.coverage.coverage`): every
+  path of the protocol's endpoint list (shipped as data in the package) with its
+  status, served or not implemented and why, and the paths the emulator serves
+  beyond it;
 * the SDK's endpoints: every :class:`salesmanago._calls.Endpoint` constant of
   ``salesmanago.resources.*`` (and of ``salesmanago._jobs``), and the public
   resource methods that reach them. A method reaches an endpoint when its body
   names the constant, or calls a function of the SDK (or a method of its own
   client, ``self._client._run_job``) that does, found by walking the source.
 
-A path served by the emulator with no SDK method, and an SDK endpoint the
-emulator does not serve, both get a row.
+Every protocol path gets a row, whether or not anybody serves or calls it; so a
+missing path shows instead of hiding.
 """
 
 from __future__ import annotations
@@ -214,26 +216,43 @@ def _method_link(method: str) -> str:
     return f"[`{method}`][{cls.__module__}.{cls.__qualname__}.{name}]"
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def coverage_markdown() -> str:
-    """The coverage table in Markdown, with a one-line summary above it."""
-    routes = importlib.import_module("salesmanago_emulator.routes").ALL_ROUTES
-    served = {route.path: route for route in routes}
+    """The coverage table in Markdown, with a one-line summary above it.
+
+    Rows: every path of the protocol's endpoint list (served, or not implemented
+    with its reason), then the paths the emulator serves beyond it; each with the
+    SDK methods that call it.
+    """
+    coverage = importlib.import_module("salesmanago_emulator.coverage")
+    rows = coverage.coverage()
+    described = {info.path: info.description for info in coverage.routes()}
     sdk = sdk_endpoints()
-    paths = sorted(set(served) | set(sdk), key=str.lower)
-    both = sum(1 for path in paths if path in served and sdk.get(path))
+    listed = {row.path for row in rows}
+    unlisted = sorted(path for path in sdk if path not in listed)
+    served = sum(row.served for row in rows)
+    called = sum(1 for methods in sdk.values() if methods)
     lines = [
-        f"**{len(paths)} paths**: {len(served)} served by the emulator, "
-        f"{sum(1 for methods in sdk.values() if methods)} called by the SDK, {both} both.",
+        f"**{len(rows) + len(unlisted)} paths**: {served} served by the emulator, "
+        f"{len(rows) - served} not implemented, {called} called by the SDK.",
         "",
-        "| endpoint | SDK method(s) | emulator | what the emulator does |",
+        "| endpoint | § | SDK method(s) | emulator |",
         "| --- | --- | --- | --- |",
     ]
-    for path in paths:
-        methods = ", ".join(_method_link(m) for m in sdk.get(path, [])) or "—"
-        route = served.get(path)
-        support = "yes" if route is not None else "no"
-        description = route.description.replace("|", "\\|") if route is not None else ""
-        lines.append(f"| `{path}` | {methods} | {support} | {description} |")
+    for row in rows:
+        methods = ", ".join(_method_link(m) for m in sdk.get(row.path, [])) or "—"
+        if row.served:
+            status = f"served: {described.get(row.path, row.purpose)}"
+        else:
+            status = f"**not implemented**: {row.reason}"
+        section = row.section or "emulator"
+        lines.append(f"| `{row.path}` | {section} | {methods} | {_cell(status)} |")
+    for path in unlisted:
+        methods = ", ".join(_method_link(m) for m in sdk[path]) or "—"
+        lines.append(f"| `{path}` | — | {methods} | **not implemented** |")
     return "\n".join(lines) + "\n"
 
 

@@ -38,8 +38,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-import attrs
-
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
 from .errors import (
     API_KEY_NOT_SPECIFIED,
@@ -70,10 +68,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallRecord",
-    "RouteInfo",
     "Router",
     "route_path",
-    "routes",
 ]
 
 _LOG: Final = logging.getLogger("salesmanago_emulator")
@@ -83,32 +79,6 @@ MASK: Final = "***"
 """What replaces ``sha`` (and any ``apiSecret``) in the call log."""
 _SECRET_KEYS: Final = ("sha", "apiSecret")
 _VERIFIED_CACHE_SIZE: Final = 1024
-
-
-@attrs.frozen(kw_only=True)
-class RouteInfo:
-    """One row of the coverage table: a served path and what it does."""
-
-    path: str
-    area: str
-    owner_required: bool
-    description: str
-
-
-def routes() -> list[RouteInfo]:
-    """The coverage table, generated from the route table, sorted by path."""
-    return sorted(
-        (
-            RouteInfo(
-                path=r.path,
-                area=r.area,
-                owner_required=r.owner_required,
-                description=r.description,
-            )
-            for r in ALL_ROUTES
-        ),
-        key=lambda info: info.path,
-    )
 
 
 class CallRecord:
