@@ -30,6 +30,7 @@ SDK_ONLY: Final[dict[str, str]] = {
 EMULATOR_ONLY_AREAS: Final[dict[str, str]] = {
     "companies": "the platform has no public endpoint for companies (protocol §8.6)",
     "callbacks": "callbacks go from the platform to the integrator; no SDK call sends them",
+    "loyalty": "SDK resource on the SDK branch",
 }
 NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
     ("routes", "scoring"): "no public endpoint writes scoring (protocol §7)",
