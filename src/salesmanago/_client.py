@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,12 +15,13 @@ from ._base_client import (
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
     AsyncSleep,
-    BaseClient,
     SyncAPIClient,
     normalize_endpoint,
     resolve_setting,
 )
+from ._login import AsyncLoginSession, Login, LoginSession
 from ._validation import check_email
+from ._wire import LegacyWire
 from .errors import ConfigurationError, ValidationError
 from .resources.activity import Activity, AsyncActivity
 from .resources.campaigns import AsyncCampaigns, Campaigns
@@ -44,22 +45,34 @@ __all__ = ["AsyncSalesManago", "SalesManago"]
 
 
 def _identity(
-    original: BaseClient | None,
+    original: LegacyWire | None,
     client_id: str | None,
     api_secret: str | None,
+    sha: str | None,
     owner: str | None,
     endpoint: str | None,
     api_key: str | None,
-) -> dict[str, Any]:
+) -> tuple[_auth.Credentials, str]:
     """The client's credentials and endpoint: a ``with_options`` clone's are its
     original's (whose secret is not kept); any other client's are resolved from the
-    arguments and their ``SALESMANAGO_*`` fallbacks."""
+    arguments and their ``SALESMANAGO_*`` fallbacks. A ready ``sha`` replaces the
+    secret (``api_secret`` is then neither taken nor looked up) and needs the
+    ``api_key`` it was computed with."""
     if original is not None:
-        return {"credentials": original._credentials, "base_url": original.base_url}
+        return original._credentials, original.base_url
+    if sha is not None and api_secret is not None:
+        raise ConfigurationError(
+            "pass api_secret or sha, not both: sha is computed from the secret (protocol §2.2)"
+        )
+    if sha is not None and api_key is None:
+        raise ConfigurationError(
+            "sha needs api_key: a sha signs the apiKey it was computed with "
+            "(sha = SHA1(apiKey + clientId + apiSecret)); pass that api_key"
+        )
     cid = resolve_setting("client_id", client_id)
-    secret = resolve_setting("api_secret", api_secret)
+    secret = None if sha is not None else resolve_setting("api_secret", api_secret)
     who = resolve_setting("owner", owner)
-    if cid is None or secret is None or who is None:  # pragma: no cover - required=True
+    if cid is None or who is None:  # pragma: no cover - required=True
         raise ConfigurationError("missing credentials")
     try:
         who = check_email(who, "owner")
@@ -68,17 +81,29 @@ def _identity(
     configured = resolve_setting("endpoint", endpoint, required=False)
     base = normalize_endpoint(configured or DEFAULT_ENDPOINT)
     key = api_key if api_key is not None else _auth.random_api_key()
-    credentials = _auth.Credentials(client_id=cid, api_secret=secret, owner=who, api_key=key)
-    return {"credentials": credentials, "base_url": base}
+    credentials = _auth.Credentials(
+        client_id=cid, api_secret=secret, sha=sha, owner=who, api_key=key
+    )
+    return credentials, base
 
 
-class SalesManago(SyncAPIClient):
+def _login(
+    username: str, password: str, api_key: str | None, owner: str | None, endpoint: str | None
+) -> Login:
+    """The login of :meth:`SalesManago.from_login`; the login URL falls back like a
+    client's endpoint (``SALESMANAGO_ENDPOINT``, then the default server)."""
+    url = resolve_setting("endpoint", endpoint, required=False) or DEFAULT_ENDPOINT
+    return Login.of(username, password, api_key, owner, url)
+
+
+class SalesManago(LegacyWire, SyncAPIClient):
     """A blocking client for the SALESmanago API.
 
     Every argument is keyword-only. ``client_id``, ``api_secret``, ``owner`` and
     ``endpoint`` fall back to ``SALESMANAGO_CLIENT_ID``, ``SALESMANAGO_API_SECRET``,
     ``SALESMANAGO_OWNER`` and ``SALESMANAGO_ENDPOINT``; a value missing from both
-    raises :class:`~salesmanago.errors.ConfigurationError`.
+    raises :class:`~salesmanago.errors.ConfigurationError`. :meth:`from_login`
+    builds a client from a user's login instead.
 
     Args:
         client_id: the account's client id (Settings → Integration).
@@ -88,6 +113,9 @@ class SalesManago(SyncAPIClient):
             ``http(s)://`` URL (e.g. an emulator). Default ``https://app2.salesmanago.pl``.
         api_key: the random string that salts the signature; random per client
             if not given.
+        sha: a ready signature, ``SHA1(apiKey + clientId + apiSecret)`` in hex,
+            instead of ``api_secret`` (not with it); needs the ``api_key`` it was
+            computed with. Never printed.
         timeout: seconds per HTTP attempt (default 30).
         max_retries: retries after a retryable failure (default 2).
         http_client: an ``httpx.Client`` to send with; the caller keeps ownership
@@ -121,6 +149,7 @@ class SalesManago(SyncAPIClient):
         owner: str | None = None,
         endpoint: str | None = None,
         api_key: str | None = None,
+        sha: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
@@ -130,8 +159,11 @@ class SalesManago(SyncAPIClient):
     ) -> None:
         if _original is not None:  # a with_options clone: the original's pool and sleep
             http_client, sleep = _original._http, _original._sleep
+        self._credentials, base_url = _identity(
+            _original, client_id, api_secret, sha, owner, endpoint, api_key
+        )
         super().__init__(
-            **_identity(_original, client_id, api_secret, owner, endpoint, api_key),
+            base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -139,6 +171,68 @@ class SalesManago(SyncAPIClient):
             transport=transport,
         )
         self._bind_resources()
+
+    @classmethod
+    def from_login(
+        cls,
+        *,
+        username: str,
+        password: str,
+        api_key: str | None = None,
+        owner: str | None = None,
+        endpoint: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> SalesManago:
+        """Log in as a platform user and return a client of that user's account.
+
+        ``POST /api/authorization/token`` with the login answers a token and the
+        account's server; ``POST /api/account/integration`` there answers the
+        client id and the ``sha`` for ``api_key`` (protocol §2.3). The client signs
+        with that sha (the secret is never known) and sends through the pool of the
+        login. A wrong login raises :class:`~salesmanago.errors.AuthenticationError`
+        with the platform's text.
+
+        Args:
+            username: the user's login (an e-mail).
+            password: the user's password; sent once, never kept or printed.
+            api_key: the apiKey the sha is asked for; random if not given.
+            owner: the user the client's calls run as; default ``username``.
+            endpoint: where to log in (like the constructor's ``endpoint``); the
+                client then calls the server the platform answers, with this URL's
+                scheme when it names a bare host.
+            timeout: as in the constructor; also for the login's calls.
+            max_retries: as in the constructor; also for the login's calls.
+            http_client: as in the constructor; also for the login's calls.
+            sleep: as in the constructor; also for the login's calls.
+            transport: as in the constructor; also for the login's calls.
+        """
+        login = _login(username, password, api_key, owner, endpoint)
+        session = LoginSession(
+            base_url=login.url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+            transport=transport,
+        )
+        try:
+            settings = session._log_in(login)
+        except BaseException:
+            session.close()
+            raise
+        client = cls(
+            **settings,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=session._http,
+            sleep=sleep,
+        )
+        client._owns_http = session._owns_http  # a pool made for the login is the client's
+        return client
 
     def _bind_resources(self) -> None:
         self.contacts = Contacts(self)
@@ -184,7 +278,7 @@ class SalesManago(SyncAPIClient):
         self.close()
 
 
-class AsyncSalesManago(AsyncAPIClient):
+class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     """An asynchronous client for the SALESmanago API (see :class:`SalesManago`).
 
     ``http_client`` is an ``httpx.AsyncClient``, ``transport`` an
@@ -219,6 +313,7 @@ class AsyncSalesManago(AsyncAPIClient):
         owner: str | None = None,
         endpoint: str | None = None,
         api_key: str | None = None,
+        sha: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
@@ -233,8 +328,11 @@ class AsyncSalesManago(AsyncAPIClient):
             in_flight = _original._in_flight
             max_concurrent_requests = _original.max_concurrent_requests
             self.concurrency = _original.concurrency
+        self._credentials, base_url = _identity(
+            _original, client_id, api_secret, sha, owner, endpoint, api_key
+        )
         super().__init__(
-            **_identity(_original, client_id, api_secret, owner, endpoint, api_key),
+            base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -244,6 +342,49 @@ class AsyncSalesManago(AsyncAPIClient):
             in_flight=in_flight,
         )
         self._bind_resources()
+
+    @classmethod
+    async def from_login(
+        cls,
+        *,
+        username: str,
+        password: str,
+        api_key: str | None = None,
+        owner: str | None = None,
+        endpoint: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: AsyncSleep | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
+    ) -> AsyncSalesManago:
+        """Log in as a platform user and return a client of that user's account (see
+        :meth:`SalesManago.from_login`); to be awaited."""
+        login = _login(username, password, api_key, owner, endpoint)
+        session = AsyncLoginSession(
+            base_url=login.url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+            transport=transport,
+        )
+        try:
+            settings = await session._log_in(login)
+        except BaseException:
+            await session.close()
+            raise
+        client = cls(
+            **settings,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=session._http,
+            sleep=sleep,
+            max_concurrent_requests=max_concurrent_requests,
+        )
+        client._owns_http = session._owns_http  # a pool made for the login is the client's
+        return client
 
     def _bind_resources(self) -> None:
         self.contacts = AsyncContacts(self)

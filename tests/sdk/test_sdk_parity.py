@@ -181,6 +181,19 @@ def test_client_constructors_match() -> None:
     assert _hints(SalesManago.__init__)["transport"] == httpx.BaseTransport | None
 
 
+def test_from_login_has_an_async_twin() -> None:
+    """``AsyncSalesManago.from_login`` is a coroutine classmethod taking the same
+    login and client settings (async kinds), plus ``max_concurrent_requests``, and
+    returning the async client (issue 12 wire §1)."""
+    _assert_twins(
+        SalesManago.from_login,
+        AsyncSalesManago.from_login,
+        callbacks=True,
+        async_only=("max_concurrent_requests",),
+    )
+    assert isinstance(inspect.getattr_static(AsyncSalesManago, "from_login"), classmethod)
+
+
 def test_async_client_has_async_context_manager_and_aclose() -> None:
     """``async with`` and ``aclose()`` on the async client; ``with`` on the sync one."""
     assert inspect.iscoroutinefunction(AsyncSalesManago.__aenter__)

@@ -16,7 +16,7 @@ from sdk_helpers import SETTINGS
 
 from salesmanago import AsyncSalesManago, SalesManago
 
-SYNC_CLASS = {"base_url", "close", "owner", "with_options"}
+SYNC_CLASS = {"base_url", "close", "from_login", "owner", "with_options"}
 ASYNC_CLASS = SYNC_CLASS | {"aclose", "concurrency", "max_concurrent_requests"}
 RESOURCES = {
     "activity",
