@@ -30,6 +30,7 @@ from .resources.coupons import AsyncCoupons, Coupons
 from .resources.events import AsyncEvents, Events
 from .resources.exports import AsyncExports, Exports
 from .resources.funnels import AsyncFunnels, Funnels
+from .resources.loyalty import AsyncLoyalty, Loyalty
 from .resources.notes import AsyncNotes, Notes
 from .resources.optin import AsyncOptIn, OptIn
 from .resources.rules import AsyncRules, AsyncWorkflows, Rules, Workflows
@@ -140,6 +141,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
     activity: Activity
     rules: Rules
     workflows: Workflows
+    loyalty: Loyalty
 
     def __init__(
         self,
@@ -250,6 +252,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         self.activity = Activity(self)
         self.rules = Rules(self)
         self.workflows = Workflows(self)
+        self.loyalty = Loyalty(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -304,6 +307,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     activity: AsyncActivity
     rules: AsyncRules
     workflows: AsyncWorkflows
+    loyalty: AsyncLoyalty
 
     def __init__(
         self,
@@ -402,6 +406,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         self.activity = AsyncActivity(self)
         self.rules = AsyncRules(self)
         self.workflows = AsyncWorkflows(self)
+        self.loyalty = AsyncLoyalty(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None

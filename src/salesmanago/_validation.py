@@ -24,6 +24,7 @@ __all__ = [
     "check_length",
     "check_tags",
     "in_item",
+    "in_part",
 ]
 
 MAX_EMAIL_LENGTH: Final = 254
@@ -131,3 +132,9 @@ def in_item(error: ValidationError, key: str, index: int) -> ValidationError:
     """``error`` of one item of the list ``key``, its field named under the item
     (``contact.email`` of item 3 of ``upsertDetails``: ``upsertDetails[3].contact.email``)."""
     return ValidationError(f"{key}[{index}].{error.field}", error.rule)
+
+
+def in_part(error: ValidationError, key: str) -> ValidationError:
+    """``error`` of a request nested under ``key``, its field named under it
+    (``contact.email`` of ``contactUpsertRequest``: ``contactUpsertRequest.contact.email``)."""
+    return ValidationError(f"{key}.{error.field}", error.rule)

@@ -26,6 +26,7 @@ RESOURCES = {
     "events",
     "exports",
     "funnels",
+    "loyalty",
     "notes",
     "optin",
     "rules",
