@@ -15,6 +15,7 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from types import TracebackType
 from typing import Any, Final, TypeVar
 
 import anyio
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+SyncClient = TypeVar("SyncClient", bound="SyncAPIClient")
+AsyncClient = TypeVar("AsyncClient", bound="AsyncAPIClient")
 
 log: Final = logging.getLogger("salesmanago")
 
@@ -459,12 +462,17 @@ class SyncAPIClient(BaseClient):
         http_client: httpx.Client | None,
         sleep: Callable[[float], None] | None,
         transport: httpx.BaseTransport | None = None,
+        original: SyncAPIClient | None = None,
     ) -> None:
         super().__init__(base_url=base_url, timeout=timeout, max_retries=max_retries)
+        if original is not None:  # a with_options clone: the original's pool and sleep
+            http_client, sleep = original._http, original._sleep
         _one_http_option(http_client, transport)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(transport=transport)
-        self._sleep = sleep if sleep is not None else time.sleep
+        self._http: httpx.Client = (
+            http_client if http_client is not None else httpx.Client(transport=transport)
+        )
+        self._sleep: Callable[[float], None] = sleep if sleep is not None else time.sleep
 
     def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
@@ -555,6 +563,17 @@ class SyncAPIClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
+    def __enter__(self: SyncClient) -> SyncClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -575,9 +594,15 @@ class AsyncAPIClient(BaseClient):
         sleep: AsyncSleep | None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         transport: httpx.AsyncBaseTransport | None = None,
-        in_flight: anyio.CapacityLimiter | None = None,
+        original: AsyncAPIClient | None = None,
     ) -> None:
         super().__init__(base_url=base_url, timeout=timeout, max_retries=max_retries)
+        in_flight = None
+        if original is not None:  # a with_options clone: the original's pool, sleep, limit
+            http_client, sleep = original._http, original._sleep
+            in_flight = original._in_flight
+            max_concurrent_requests = original.max_concurrent_requests
+            self.concurrency = original.concurrency
         if (
             isinstance(max_concurrent_requests, bool)
             or not isinstance(max_concurrent_requests, int)
@@ -589,14 +614,14 @@ class AsyncAPIClient(BaseClient):
             )
         _one_http_option(http_client, transport)
         self._owns_http = http_client is None
-        self._http = (
+        self._http: httpx.AsyncClient = (
             http_client if http_client is not None else httpx.AsyncClient(transport=transport)
         )
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
         # Shared by every task using this client (and its with_options clones, which
-        # pass it as ``in_flight``): requests beyond the limit wait here, not in
+        # take it from their original): requests beyond the limit wait here, not in
         # httpx's connection pool.
-        self._in_flight = (
+        self._in_flight: anyio.CapacityLimiter = (
             in_flight if in_flight is not None else anyio.CapacityLimiter(max_concurrent_requests)
         )
 
@@ -701,3 +726,18 @@ class AsyncAPIClient(BaseClient):
         """Close the HTTP connection pool (when the client created it)."""
         if self._owns_http:
             await self._http.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool (when the client created it)."""
+        await self.close()
+
+    async def __aenter__(self: AsyncClient) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

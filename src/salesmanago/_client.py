@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import httpx
@@ -159,8 +158,6 @@ class SalesManago(LegacyWire, SyncAPIClient):
         transport: httpx.BaseTransport | None = None,
         _original: SalesManago | None = None,
     ) -> None:
-        if _original is not None:  # a with_options clone: the original's pool and sleep
-            http_client, sleep = _original._http, _original._sleep
         self._credentials, base_url = _identity(
             _original, client_id, api_secret, sha, owner, endpoint, api_key
         )
@@ -171,6 +168,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
             http_client=http_client,
             sleep=sleep,
             transport=transport,
+            original=_original,
         )
         self._bind_resources()
 
@@ -269,17 +267,6 @@ class SalesManago(LegacyWire, SyncAPIClient):
             _original=self,
         )
 
-    def __enter__(self) -> SalesManago:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     """An asynchronous client for the SALESmanago API (see :class:`SalesManago`).
@@ -326,12 +313,6 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         _original: AsyncSalesManago | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
-        in_flight = None
-        if _original is not None:  # a with_options clone: the original's pool, sleep, limit
-            http_client, sleep = _original._http, _original._sleep
-            in_flight = _original._in_flight
-            max_concurrent_requests = _original.max_concurrent_requests
-            self.concurrency = _original.concurrency
         self._credentials, base_url = _identity(
             _original, client_id, api_secret, sha, owner, endpoint, api_key
         )
@@ -343,7 +324,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             sleep=sleep,
             max_concurrent_requests=max_concurrent_requests,
             transport=transport,
-            in_flight=in_flight,
+            original=_original,
         )
         self._bind_resources()
 
@@ -419,18 +400,3 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             max_retries=self.max_retries if max_retries is None else max_retries,
             _original=self,
         )
-
-    async def aclose(self) -> None:
-        """Close the HTTP connection pool (when the client created it)."""
-        await self.close()
-
-    async def __aenter__(self) -> AsyncSalesManago:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
