@@ -220,17 +220,16 @@ class SalesManago(LegacyWire, SyncAPIClient):
             transport=transport,
         )
         try:
-            settings = session._log_in(login)
+            client = cls(
+                **session._log_in(login),
+                timeout=timeout,
+                max_retries=max_retries,
+                http_client=session._http,
+                sleep=sleep,
+            )
         except BaseException:
             session.close()
             raise
-        client = cls(
-            **settings,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=session._http,
-            sleep=sleep,
-        )
         client._owns_http = session._owns_http  # a pool made for the login is the client's
         return client
 
@@ -354,20 +353,20 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             http_client=http_client,
             sleep=sleep,
             transport=transport,
+            max_concurrent_requests=max_concurrent_requests,
         )
         try:
-            settings = await session._log_in(login)
+            client = cls(
+                **await session._log_in(login),
+                timeout=timeout,
+                max_retries=max_retries,
+                http_client=session._http,
+                sleep=sleep,
+                max_concurrent_requests=max_concurrent_requests,
+            )
         except BaseException:
             await session.close()
             raise
-        client = cls(
-            **settings,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=session._http,
-            sleep=sleep,
-            max_concurrent_requests=max_concurrent_requests,
-        )
         client._owns_http = session._owns_http  # a pool made for the login is the client's
         return client
 

@@ -151,4 +151,5 @@ def download_call(url: str) -> Call[None]:
     The GET is idempotent; the name drops the query (it may hold a signed token).
     """
     name = str(httpx.URL(url).copy_with(query=None, fragment=None))
-    return Call(Endpoint(name, idempotent=True, send_owner=False), {}, lambda _: None)
+    endpoint = Endpoint(name, idempotent=True, send_owner=False, signed=False, method="GET")
+    return Call(endpoint, {}, lambda _: None)

@@ -13,7 +13,7 @@ SalesManagoError
     │   ├── EndpointNotFoundError   404
     │   ├── RateLimitError          429 (``retry_after``)
     │   └── InternalServerError     5xx
-    ├── InvalidResponseError    the body is not a JSON envelope
+    ├── InvalidResponseError    the body is not a JSON envelope (v3: a JSON object)
     ├── ResponseValidationError the envelope lacks what the method needs
     └── RequestFailedError      the platform refused the request: ``success: false``
         │                           (legacy), or API v3 ``problems`` (``reason_codes``)
@@ -286,7 +286,8 @@ class InternalServerError(APIStatusError):
 
 
 class InvalidResponseError(APIError):
-    """The body is not the JSON envelope the legacy API always sends (protocol §3.1)."""
+    """The body is not what the API always sends: the legacy API's JSON envelope
+    (protocol §3.1), or an API v3 JSON object (protocol §9)."""
 
 
 class ResponseValidationError(APIError):

@@ -290,6 +290,24 @@ def test_login_pools_are_handed_over_or_closed() -> None:
     http.close()
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [{"timeout": 0}, {"max_retries": -1}, {"max_concurrent_requests": 0}],
+    ids=["timeout", "retries", "limit"],
+)
+async def test_bad_client_settings_are_refused_before_the_login(settings: dict[str, Any]) -> None:
+    """A setting the client would refuse is refused before the login's first call."""
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500))
+    login = {"username": USER, "password": PASSWORD, "endpoint": ENDPOINT}
+    with pytest.raises(ConfigurationError):
+        await AsyncSalesManago.from_login(**login, transport=transport, **settings)
+    if "max_concurrent_requests" not in settings:
+        with pytest.raises(ConfigurationError):
+            SalesManago.from_login(**login, transport=transport, **settings)
+    assert sent == []
+
+
 async def test_async_login_hands_its_pool_and_limit_over() -> None:
     """The async client keeps the login's pool and takes ``max_concurrent_requests``."""
 
