@@ -304,6 +304,16 @@ class BaseClient:
         """The server the client calls, without ``/api`` (or ``/v3``)."""
         return self._base_url
 
+    def _clone_settings(self, timeout: float | None, max_retries: int | None) -> dict[str, Any]:
+        """The constructor arguments of a ``with_options`` clone: the settings given,
+        else this client's, and this client as ``_original`` (whose identity, pool and
+        sleep the clone takes)."""
+        return {
+            "timeout": self.timeout if timeout is None else timeout,
+            "max_retries": self.max_retries if max_retries is None else max_retries,
+            "_original": self,
+        }
+
     # the wire: how a call is sent and its answer read --------------------------------
 
     def _build_request(self, call: Call[Any]) -> httpx.Request:

@@ -260,11 +260,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         through this client's connection pool, which it never closes: closing this
         client closes the pool.
         """
-        return type(self)(
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            _original=self,
-        )
+        return type(self)(**self._clone_settings(timeout, max_retries))
 
 
 class AsyncSalesManago(LegacyWire, AsyncAPIClient):
@@ -394,8 +390,4 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         """A client like this one with the settings given changed (see
         :meth:`SalesManago.with_options`); it also shares this client's
         ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
-        return type(self)(
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            _original=self,
-        )
+        return type(self)(**self._clone_settings(timeout, max_retries))

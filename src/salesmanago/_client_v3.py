@@ -107,11 +107,7 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
         """A client like this one with the settings given changed; it keeps the key,
         endpoint and ``sleep`` and sends through this client's pool (see
         :meth:`SalesManago.with_options <salesmanago.SalesManago.with_options>`)."""
-        return type(self)(
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            _original=self,
-        )
+        return type(self)(**self._clone_settings(timeout, max_retries))
 
 
 class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
@@ -159,8 +155,4 @@ class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
         """A client like this one with the settings given changed (see
         :meth:`SalesManagoV3.with_options`); it also shares this client's
         ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
-        return type(self)(
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            _original=self,
-        )
+        return type(self)(**self._clone_settings(timeout, max_retries))
