@@ -10,6 +10,8 @@ from .contacts import (
     Contact,
     ContactBasic,
     ContactChange,
+    ContactEventResult,
+    ContactPage,
     ContactState,
     ContactTag,
     ContactUpsert,
@@ -30,6 +32,14 @@ from .events import (
 from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from .funnels import ContactFunnel, FunnelStage
 from .notes import ContactNote
+from .products import (
+    Catalog,
+    CatalogResult,
+    Product,
+    ProductPrice,
+    ProductsResult,
+    ProductSystemDetails,
+)
 from .rules import DelayPeriod, RuleDefinition, Workflow
 from .tags import TagCount
 from .tasks import ContactTask, TaskReminder
@@ -42,14 +52,18 @@ __all__ = [
     "BatchEventResult",
     "BatchUpsertItem",
     "BatchUpsertResult",
+    "Catalog",
+    "CatalogResult",
     "ConsentDetail",
     "Contact",
     "ContactBasic",
     "ContactChange",
     "ContactCoupon",
+    "ContactEventResult",
     "ContactExtEvent",
     "ContactFunnel",
     "ContactNote",
+    "ContactPage",
     "ContactState",
     "ContactTag",
     "ContactTask",
@@ -66,6 +80,10 @@ __all__ = [
     "ExternalEventType",
     "FunnelStage",
     "JobStatus",
+    "Product",
+    "ProductPrice",
+    "ProductSystemDetails",
+    "ProductsResult",
     "RecentActivity",
     "RuleDefinition",
     "TagCount",
