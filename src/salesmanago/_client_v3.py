@@ -26,7 +26,7 @@ from ._base_client import (
 )
 from ._wire import V3Wire
 from .errors import ConfigurationError
-from .resources.products import AsyncCatalogs, AsyncProducts, Catalogs, Products
+from .resources.catalogs import AsyncCatalogs, AsyncProducts, Catalogs, Products
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -1,6 +1,14 @@
 """Data models of the SALESmanago API, as frozen attrs classes."""
 
 from .activity import RecentActivity
+from .catalogs import (
+    Catalog,
+    CatalogResult,
+    Product,
+    ProductPrice,
+    ProductsResult,
+    ProductSystemDetails,
+)
 from .common import Addressee, AddresseeType
 from .contacts import (
     Address,
@@ -32,14 +40,6 @@ from .events import (
 from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from .funnels import ContactFunnel, FunnelStage
 from .notes import ContactNote
-from .products import (
-    Catalog,
-    CatalogResult,
-    Product,
-    ProductPrice,
-    ProductsResult,
-    ProductSystemDetails,
-)
 from .rules import DelayPeriod, RuleDefinition, Workflow
 from .tags import TagCount
 from .tasks import ContactTask, TaskReminder

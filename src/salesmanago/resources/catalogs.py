@@ -18,7 +18,7 @@ from .._calls import Call, Endpoint, Envelope, renumber_item_refs
 from .._jobs import read_request_id
 from .._wire import read_warnings
 from ..errors import ValidationError
-from ..models.products import (
+from ..models.catalogs import (
     CURRENCY,
     Catalog,
     CatalogResult,
