@@ -38,7 +38,10 @@ COVERAGE_PAGE: Final = "coverage.md"
 MARKER: Final = "<!-- coverage-table -->"
 """Where the generated table goes in ``docs/coverage.md``."""
 _SDK_PREFIX: Final = "salesmanago."
-_EXTRA_ENDPOINT_MODULES: Final = ("salesmanago._jobs",)
+_EXTRA_ENDPOINT_MODULES: Final = ("salesmanago._jobs", "salesmanago._login")
+# Endpoints of a private module that one public method sends, by module.
+_MODULE_METHODS: Final = {"salesmanago._login": "SalesManago.from_login"}
+_CLIENTS: Final = ("SalesManago", "SalesManagoV3")
 
 
 def _endpoint_modules() -> list[ModuleType]:
@@ -135,7 +138,8 @@ class _EndpointFinder:
 
 
 def _is_sdk_function(target: object) -> bool:
-    return isinstance(target, FunctionType) and target.__module__.startswith(_SDK_PREFIX)
+    module = getattr(target, "__module__", None) or ""
+    return isinstance(target, FunctionType) and module.startswith(_SDK_PREFIX)
 
 
 def _owner_class(function: Callable[..., Any]) -> type | None:
@@ -176,9 +180,14 @@ def _call_bindings(call: ast.Call, callee: Callable[..., Any], bindings: Binding
 
 
 def _resource_attributes() -> dict[str, str]:
-    """Resource class name -> the client attribute it is bound to (``Contacts`` -> ``contacts``)."""
-    client = importlib.import_module("salesmanago").SalesManago
-    return {str(kind): name for name, kind in client.__annotations__.items()}
+    """Resource class name -> the client attribute it is bound to (``Contacts`` ->
+    ``contacts``), over the legacy client and the API v3 client."""
+    package = importlib.import_module("salesmanago")
+    return {
+        str(kind): name
+        for client in _CLIENTS
+        for name, kind in getattr(package, client).__annotations__.items()
+    }
 
 
 def sdk_endpoints() -> dict[str, list[str]]:
@@ -190,7 +199,9 @@ def sdk_endpoints() -> dict[str, list[str]]:
     for module in _endpoint_modules():
         for value in vars(module).values():
             if isinstance(value, endpoint_type):
-                out.setdefault(value.path, set())
+                methods = out.setdefault(value.path, set())
+                if module.__name__ in _MODULE_METHODS:
+                    methods.add(_MODULE_METHODS[module.__name__])
         for class_name, cls in vars(module).items():
             if not (inspect.isclass(cls) and cls.__module__ == module.__name__):
                 continue
@@ -209,10 +220,16 @@ def sdk_endpoints() -> dict[str, list[str]]:
 
 def _method_link(method: str) -> str:
     attribute, name = method.split(".", 1)
-    client = importlib.import_module("salesmanago").SalesManago
-    kind = client.__annotations__[attribute]
-    module = importlib.import_module("salesmanago.resources")
-    cls = getattr(module, str(kind))
+    package = importlib.import_module("salesmanago")
+    if attribute in _CLIENTS:  # a method of the client itself (from_login)
+        return f"[`{method}`][salesmanago.{method}]"
+    kinds = {
+        key: kind
+        for client in _CLIENTS
+        for key, kind in getattr(package, client).__annotations__.items()
+    }
+    kind = str(kinds[attribute])
+    cls = next(vars(m)[kind] for m in _endpoint_modules() if inspect.isclass(vars(m).get(kind)))
     return f"[`{method}`][{cls.__module__}.{cls.__qualname__}.{name}]"
 
 
