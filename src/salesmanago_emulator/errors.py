@@ -307,11 +307,15 @@ class EmulatorError(Exception):
     """Root of the errors the platform answers with ``success: false``.
 
     ``messages`` is the envelope's ``message`` array; ``values`` is the
-    optional ``values`` object naming offending values (protocol §3.2).
+    optional ``values`` object naming offending values (protocol §3.2);
+    ``answer`` holds method-specific fields the failure still carries at the
+    envelope's top level (protocol §3.1), e.g. the ``contactId`` of the card an
+    insert met.
     """
 
     messages: list[str]
     values: dict[str, object] | None
+    answer: dict[str, object]
 
     def __init__(
         self, messages: str | Sequence[str], values: dict[str, object] | None = None
@@ -319,6 +323,7 @@ class EmulatorError(Exception):
         """Build from one message or several."""
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         self.values = values
+        self.answer = {}
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -349,14 +354,24 @@ class ContactNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract
 
 
 class ContactAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the contract)
-    """An insert (or an e-mail change) meets a card that already holds the address (S2.1)."""
+    """An insert (or an e-mail change) meets a card that already holds the address (S2.1).
+
+    With ``contact_id`` (an insert's refusal) the answer still carries that card's
+    ``contactId`` (protocol §14: a live suite re-runs an insert of a fixed address
+    and reads the key).
+    """
 
     email: str
+    contact_id: str | None
 
-    def __init__(self, email: str) -> None:
-        """``email`` is the normalised address that is taken."""
+    def __init__(self, email: str, contact_id: str | None = None) -> None:
+        """``email`` is the normalised address that is taken; ``contact_id`` the id of
+        the card holding it, when the answer should carry it."""
         self.email = email
+        self.contact_id = contact_id
         super().__init__(f"Contact with email {email} already exists")
+        if contact_id is not None:
+            self.answer["contactId"] = contact_id
 
 
 _Field = TypeVar("_Field", bound="InvalidField")

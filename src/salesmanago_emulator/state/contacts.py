@@ -145,7 +145,8 @@ class ContactsArea(AccountArea):
     def insert(self, write: ContactWrite, owner: str) -> ContactRecord:
         """Create a card (S2.1, S2.2); restores a soft-deleted one with the same e-mail (S3.2).
 
-        A live card with the e-mail already -> ContactAlreadyExists.
+        A live card with the e-mail already -> ContactAlreadyExists carrying that
+        card's id (protocol §14).
         """
         now = self.account.tick()
         user = self._users.acting(owner)
@@ -153,7 +154,7 @@ class ContactsArea(AccountArea):
         assert prepared.email is not None
         existing = self.account.store.by_email.get(prepared.email)
         if existing is not None and not existing.deleted:
-            raise ContactAlreadyExists(prepared.email)
+            raise ContactAlreadyExists(prepared.email, existing.id)
         return self._save(prepared, existing, user, now)
 
     def upsert(self, write: ContactWrite, owner: str) -> ContactRecord:
