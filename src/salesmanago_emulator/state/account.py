@@ -92,7 +92,7 @@ class Account(AccountCore):
         self.funnels = self.attach(FunnelsArea(self))
         self.companies = self.attach(CompaniesArea(self))
         self.callbacks = self.attach(CallbacksArea(self, users=self.users))
-        self.exports = self.attach(ExportsArea(self))
+        self.exports = self.attach(ExportsArea(self, users=self.users, contacts=self.contacts))
         self.coupons = self.attach(CouponsArea(self, users=self.users, contacts=self.contacts))
         self.notes = self.attach(NotesArea(self, users=self.users))
         self.tasks = self.attach(TasksArea(self, users=self.users))
