@@ -18,7 +18,7 @@ from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import AuthenticationFailed, InvalidField, LimitExceeded
 from salesmanago_emulator.state import Account, ContactWrite
 from salesmanago_emulator.state.contacts import BATCH_UPSERT_LIMIT
-from salesmanago_emulator.state.exports import IMPORT_KIND
+from salesmanago_emulator.state.exports import IMPORT_KIND, ExportJob
 
 WRITES = [ContactWrite(email="a@shop.pl", name="A"), ContactWrite(email="b@shop.pl")]
 
@@ -40,13 +40,18 @@ def test_import_is_applied_on_the_first_poll_by_default(account: Account) -> Non
     assert account.count() == 2
 
 
+def _slow_import(account: Account, polls: int) -> ExportJob:
+    """An import that needs 5 minutes on the clock and ``polls`` polls in progress."""
+    account.exports.processing_time = timedelta(minutes=5)
+    account.exports.polls_until_done = polls
+    return account.exports.start_import(WRITES, OWNER)
+
+
 def test_clock_first_then_polls_applies_on_the_last_poll(
     account: Account, clock: FrozenClock
 ) -> None:
     """Order 1: the processing time passes first; the writes wait for poll n + 1."""
-    account.exports.processing_time = timedelta(minutes=5)
-    account.exports.polls_until_done = 2
-    job = account.exports.start_import(WRITES, OWNER)
+    job = _slow_import(account, 2)
     clock.advance(timedelta(minutes=10))
     assert account.count() == 0  # the clock alone applies nothing
     assert not account.exports.poll(job)
@@ -61,9 +66,7 @@ def test_polls_first_then_clock_applies_on_the_next_poll(
     account: Account, clock: FrozenClock
 ) -> None:
     """Order 2: the polls run out first; the next poll after the clock passes applies."""
-    account.exports.processing_time = timedelta(minutes=5)
-    account.exports.polls_until_done = 1
-    job = account.exports.start_import(WRITES, OWNER)
+    job = _slow_import(account, 1)
     for _ in range(3):
         assert not account.exports.poll(job)
     assert account.count() == 0
