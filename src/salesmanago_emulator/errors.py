@@ -192,7 +192,9 @@ TEXT_EVENT_NOT_FOUND: Final = "Event not found: {key}"
 TEXT_NOTE_ADDED: Final = "Note added"
 """The ``message`` of a successful ``addNote`` (protocol §3.1: success with text)."""
 TEXT_JOB_RUNNING: Final = "Export {request_id} in progress"
-"""``job/status``'s ``message`` while a job runs."""
+"""``job/status``'s ``message`` while an export job runs."""
+TEXT_IMPORT_RUNNING: Final = "Import {request_id} in progress"
+"""``job/status``'s ``message`` while an import job (``batchupsertv2``) runs."""
 
 # --- the HTTP edge (grade D) ------------------------------------------------------
 
@@ -307,6 +309,16 @@ RULE_OVER_LIMIT: Final = "takes the balance over {limit} (to {balance})"
 """A saved points change that takes a balance over the largest the platform holds."""
 RULE_SUM_OF_HISTORY: Final = "must equal the sum of the history's changes ({balance})"
 """A saved balance its history of changes does not add up to."""
+RULE_EXPORT_HAS_NO_IMPORT: Final = "must be left out for an export"
+"""An export job of a state import carrying an import's data."""
+RULE_IMPORT_REQUEST: Final = "must be an object holding upsertDetails"
+"""An import job's saved request that is no object."""
+RULE_IMPORT_RESULTS: Final = "must hold one result per item ({items}, got {count})"
+"""An import job's saved results not matching its items."""
+RULE_IMPORT_RESULT: Final = "must have email and contactId, field and rule, or messages"
+"""One saved result of an import job in none of its three shapes."""
+RULE_SOME_TEXT: Final = "must hold at least one text"
+"""A saved list of texts that is empty."""
 TEXT_STATE_UNREADABLE: Final = "cannot read {path!r}: {error}"
 """A state file that cannot be read or decoded."""
 TEXT_STATE_NOT_OBJECT: Final = "{path!r} does not hold a JSON object"
@@ -317,11 +329,15 @@ class EmulatorError(Exception):
     """Root of the errors the platform answers with ``success: false``.
 
     ``messages`` is the envelope's ``message`` array; ``values`` is the
-    optional ``values`` object naming offending values (protocol §3.2).
+    optional ``values`` object naming offending values (protocol §3.2);
+    ``answer`` holds method-specific fields the failure still carries at the
+    envelope's top level (protocol §3.1), e.g. the ``contactId`` of the card an
+    insert met.
     """
 
     messages: list[str]
     values: dict[str, object] | None
+    answer: dict[str, object]
 
     def __init__(
         self, messages: str | Sequence[str], values: dict[str, object] | None = None
@@ -329,6 +345,7 @@ class EmulatorError(Exception):
         """Build from one message or several."""
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         self.values = values
+        self.answer = {}
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -359,14 +376,24 @@ class ContactNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract
 
 
 class ContactAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the contract)
-    """An insert (or an e-mail change) meets a card that already holds the address (S2.1)."""
+    """An insert (or an e-mail change) meets a card that already holds the address (S2.1).
+
+    With ``contact_id`` (an insert's refusal) the answer still carries that card's
+    ``contactId`` (protocol §14: a live suite re-runs an insert of a fixed address
+    and reads the key).
+    """
 
     email: str
+    contact_id: str | None
 
-    def __init__(self, email: str) -> None:
-        """``email`` is the normalised address that is taken."""
+    def __init__(self, email: str, contact_id: str | None = None) -> None:
+        """``email`` is the normalised address that is taken; ``contact_id`` the id of
+        the card holding it, when the answer should carry it."""
         self.email = email
+        self.contact_id = contact_id
         super().__init__(f"Contact with email {email} already exists")
+        if contact_id is not None:
+            self.answer["contactId"] = contact_id
 
 
 _Field = TypeVar("_Field", bound="InvalidField")

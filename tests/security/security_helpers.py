@@ -496,7 +496,34 @@ def _job_status(ids: Identifiers) -> list[Sample]:
         ]
         for r in ids.request_ids[:1]
     ]
-    return _one(plain) + own
+    # B's own import of A's e-mails, applied by B's poll of its own job (S1.2).
+    imported: list[Sample] = [
+        [
+            {"_path": "/api/contact/batchupsertv2", "upsertDetails": _batch_items(ids)},
+            {"requestId": "1"},
+        ]
+    ]
+    return _one(plain) + own + imported
+
+
+def _batch_items(ids: Identifiers) -> list[dict[str, Any]]:
+    return [{"contact": {"email": e}, "tags": [ids.tags[0]]} for e in ids.emails]
+
+
+def _batch_delete(ids: Identifiers) -> list[Sample]:
+    targets = _addressees(ids) + [{"addresseeType": "TAG", "value": t} for t in ids.tags]
+    plain = [{"contacts": [t]} for t in targets] + [
+        {"contacts": [t], "permanently": True} for t in targets
+    ]
+    # B's own card with A's e-mail, then deleted by that e-mail.
+    staged: list[Sample] = [
+        [
+            {"_path": "/api/contact/upsert", "contact": {"email": e}},
+            {"contacts": [{"addresseeType": "EMAIL", "value": e}]},
+        ]
+        for e in ids.emails[:2]
+    ]
+    return _one(plain) + staged
 
 
 def _export_data(ids: Identifiers) -> list[Sample]:
@@ -547,8 +574,16 @@ SAMPLES: Final[dict[str, Builder]] = {
     "/api/contact/update": _update,
     "/api/contact/delete": lambda ids: _one(_keyed(ids) + _keyed(ids, permanently=True)),
     "/api/contact/hasContact": lambda ids: _one({"email": e} for e in ids.emails),
-    "/api/contact/batchupsert": lambda ids: _one(
-        [{"upsertDetails": [{"contact": {"email": e}, "tags": [ids.tags[0]]} for e in ids.emails]}]
+    "/api/contact/batchupsert": lambda ids: _one([{"upsertDetails": _batch_items(ids)}]),
+    "/api/contact/batchupsertv2": lambda ids: _one(
+        [
+            {"upsertDetails": _batch_items(ids)},
+            {"upsertDetails": _batch_items(ids), "fireEvents": False},
+        ]
+    ),
+    "/api/contact/batchDelete": _batch_delete,
+    "/api/contact/paginatedListById": lambda ids: _one(
+        [{"page": 0, "size": 1000}, {"page": 1, "size": 1}]
     ),
     "/api/contact/stopMonitoring": lambda ids: _one({"contacts": [a]} for a in _addressees(ids)),
     "/api/contact/restoreMonitoring": lambda ids: _one({"contacts": [a]} for a in _addressees(ids)),

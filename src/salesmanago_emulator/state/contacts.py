@@ -35,6 +35,7 @@ from ..errors import (
 )
 from ._card import CONTACT_STATES, ContactRecord, ContactWrite, TagEntry
 from ._core import AccountArea, AccountCore
+from ._normalize import normalize_tags
 from ._purge import next_purge_instant
 from ._writes import PreparedWrite, prepare_write
 from .loyalty import LoyaltyArea
@@ -162,7 +163,8 @@ class ContactsArea(AccountArea):
     def insert(self, write: ContactWrite, owner: str) -> ContactRecord:
         """Create a card (S2.1, S2.2); restores a soft-deleted one with the same e-mail (S3.2).
 
-        A live card with the e-mail already -> ContactAlreadyExists.
+        A live card with the e-mail already -> ContactAlreadyExists carrying that
+        card's id (protocol §14).
         """
         now = self.account.tick()
         user = self._users.acting(owner)
@@ -170,7 +172,7 @@ class ContactsArea(AccountArea):
         assert prepared.email is not None
         existing = self.account.store.by_email.get(prepared.email)
         if existing is not None and not existing.deleted:
-            raise ContactAlreadyExists(prepared.email)
+            raise ContactAlreadyExists(prepared.email, existing.id)
         return self._save(prepared, existing, user, now)
 
     def upsert(self, write: ContactWrite, owner: str) -> ContactRecord:
@@ -203,13 +205,15 @@ class ContactsArea(AccountArea):
         return self._save(prepared, record, user, now)
 
     def batch_upsert(
-        self, writes: Sequence[ContactWrite], owner: str
+        self, writes: Sequence[ContactWrite | EmulatorError], owner: str
     ) -> list[ContactRecord | EmulatorError]:
         """Upsert each write on its own: a bad item yields its error, the others apply.
 
         Results are in the order of ``writes``; an error names its field as
-        one write does (the caller adds the item's place). More than
-        :data:`BATCH_UPSERT_LIMIT` items -> LimitExceeded for the whole batch.
+        one write does (the caller adds the item's place). An item that is an
+        error already (the caller could not read it) is answered as it is.
+        More than :data:`BATCH_UPSERT_LIMIT` items -> LimitExceeded for the
+        whole batch.
         """
         now = self.account.tick()
         user = self._users.acting(owner)
@@ -219,6 +223,9 @@ class ContactsArea(AccountArea):
         append, upsert = results.append, self._upsert
         with self.account.store.deferred_indexing():  # one instant for the whole batch
             for write in writes:
+                if isinstance(write, EmulatorError):
+                    append(write)
+                    continue
                 try:
                     append(upsert(write, user, now))
                 except EmulatorError as err:
@@ -250,6 +257,43 @@ class ContactsArea(AccountArea):
         account.store.soft_delete(record, now, next_purge_instant(now, account.timezone))
         account.notify_deleted(record)
         return record
+
+    def batch_delete(
+        self,
+        addressees: Sequence[tuple[str, str, str]],
+        *,
+        permanently: bool = False,
+        owner: str | None = None,
+    ) -> list[ContactRecord]:
+        """Delete every card the ``(kind, value, field)`` addressees name, all or nothing.
+
+        ``kind`` is ``EMAIL``, ``CONTACT_ID`` (a card, as :meth:`delete` finds it:
+        missing, or soft-deleted when not ``permanently`` -> ContactNotFound
+        naming the value) or ``TAG`` (every live card carrying the tag, S5.1;
+        none is no error); ``field`` names the value in errors. Every addressee is
+        resolved and every card checked (ReadOnlyOwner) before one is deleted,
+        each then as :meth:`delete` does. Returns the cards named, each once.
+        """
+        account = self.account
+        account.tick()
+        user = self._users.acting(owner) if owner is not None else None
+        found: dict[str, ContactRecord] = {}
+        for kind, value, field in addressees:
+            if kind == "TAG":
+                for record in account.live_tagged(normalize_tags([value], field)):
+                    found.setdefault(record.id, record)
+                continue
+            if kind not in ("EMAIL", "CONTACT_ID"):
+                raise InvalidField(field, RULE_ONE_OF.format(choices="EMAIL, CONTACT_ID, TAG"))
+            named = account.find_by(kind, value)
+            if named is None or (named.deleted and not permanently):
+                raise ContactNotFound(value)
+            found.setdefault(named.id, named)
+        for record in found.values():
+            account.check_may_write(record, user)
+        for record in found.values():  # every check passed: from here on nothing raises
+            self.delete(record.id, permanently=permanently, owner=user)
+        return list(found.values())
 
     def _remove(self, record: ContactRecord) -> None:
         self.account.store.remove(record)
