@@ -51,6 +51,11 @@ def _called(node: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else None
 
 
+def _refuses(node: ast.Call) -> bool:
+    """A snapshot value's ``refuse(problem)``: the problem becomes a SnapshotError text."""
+    return isinstance(node.func, ast.Attribute) and node.func.attr == "refuse"
+
+
 def _problems(source: str, where: str, carriers: frozenset[str]) -> list[str]:
     found: list[str] = []
     for node in ast.walk(ast.parse(source)):
@@ -59,6 +64,12 @@ def _problems(source: str, where: str, carriers: frozenset[str]) -> list[str]:
             for target in targets:
                 if isinstance(target, ast.Name) and target.id.startswith(("TEXT_", "RULE_")):
                     found.append(f"{where}:{node.lineno}: defines {target.id}")
+        elif isinstance(node, ast.Call) and _refuses(node):
+            found += [
+                f"{where}:{node.lineno}: literal text in .refuse(...)"
+                for arg in node.args
+                if _is_text(arg)
+            ]
         elif isinstance(node, ast.Call) and _called(node) in carriers:
             args = node.args[1:] if _called(node) in FIELD_FIRST else node.args
             if isinstance(node.func, ast.Attribute) and node.func.attr == "field":
@@ -99,6 +110,7 @@ def test_wire_texts_live_in_errors_py_only() -> None:
         ('raise InvalidField("email", "must be nice")', "literal text in InvalidField"),
         ('raise ControlError.field("limit", "must be small")', "literal text in ControlError"),
         ('answer = {"success": False, "message": [f"bad {x}"]}', "literal in a message list"),
+        ('value.refuse("must be nice")', "literal text in .refuse"),
     ],
 )
 def test_the_check_finds_each_kind_of_text(source: str, problem: str) -> None:

@@ -45,6 +45,7 @@ from typing import Any, Final
 import attrs
 
 from ..clock import Clock, FrozenClock, utc_iso
+from ..errors import RULE_FORMAT, RULE_VERSION
 from ..state.account import Account
 from . import (
     activity,
@@ -177,11 +178,11 @@ def frozen_instant(data: object) -> datetime | None:
     running clock; checks the format and version (SnapshotError)."""
     top = Value(data, "").fields("a state", _TOP_KEYS)
     if top.data.get("format") != FORMAT:
-        Value(top.data.get("format"), "format").refuse(f"must be {FORMAT!r}")
+        Value(top.data.get("format"), "format").refuse(RULE_FORMAT.format(expected=FORMAT))
     version = top.data.get("version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         versions = " or ".join(map(str, READABLE_VERSIONS))
-        Value(version, "version").refuse(f"must be {versions} (got {version!r})")
+        Value(version, "version").refuse(RULE_VERSION.format(versions=versions, value=version))
     if not top.has("clock"):
         return None
     clock = top.need("clock").fields("the clock", _CLOCK_KEYS)

@@ -29,16 +29,20 @@ from ..errors import (
     RULE_AT_MOST_GOT,
     RULE_AWARE,
     RULE_FINITE_NUMBER,
+    RULE_GOT,
     RULE_INTEGER,
     RULE_ISO_INSTANT,
     RULE_LIST,
     RULE_MONEY_TEXT,
+    RULE_NONE_STORED,
     RULE_NOT_EMPTY,
     RULE_OBJECT,
     RULE_ONE_OF,
+    RULE_ONE_TAG,
     RULE_REQUIRED,
     RULE_STORED_FORM,
     RULE_STRING,
+    RULE_STRING_KEYS,
     RULE_TRUE_OR_FALSE,
     RULE_TWICE,
     RULE_UNKNOWN_KEY,
@@ -127,13 +131,13 @@ class Value:
         raise SnapshotError(self.path or TOP, problem)
 
     def _refuse_type(self, rule: str) -> NoReturn:
-        self.refuse(f"{rule} (got {_shown(self.raw)})")
+        self.refuse(RULE_GOT.format(rule=rule, value=_shown(self.raw)))
 
     def stored(self, given: _T, stored: _T) -> _T:
         """``given`` if it is the platform's stored form ``stored``; refused otherwise."""
         if given != stored:
             if stored is None:
-                self.refuse(f"must be left out: the platform stores none (got {given!r})")
+                self.refuse(RULE_NONE_STORED.format(value=given))
             self.refuse(RULE_STORED_FORM.format(stored=stored, value=given))
         return given
 
@@ -222,14 +226,18 @@ class Value:
         except ValueError:
             self._refuse_type(RULE_ISO_INSTANT)
         if not is_aware(when):
-            self.refuse(f"{RULE_AWARE} (got {text!r})")
+            self.refuse(RULE_GOT.format(rule=RULE_AWARE, value=repr(text)))
         return when.astimezone(timezone.utc)
 
     def one_of(self, choices: Sequence[str]) -> str:
         """One of ``choices``, spelled exactly."""
         text = self.text()
         if text not in choices:
-            self.refuse(f"{RULE_ONE_OF.format(choices=', '.join(choices))} (got {text!r})")
+            self.refuse(
+                RULE_GOT.format(
+                    rule=RULE_ONE_OF.format(choices=", ".join(choices)), value=repr(text)
+                )
+            )
         return text
 
     def email(self) -> str:
@@ -243,7 +251,7 @@ class Value:
         given = self.text()
         tags = self.rule(_tags)
         if len(tags) != 1:
-            self.refuse(f"must be one tag (got {len(tags)}: {', '.join(tags)})")
+            self.refuse(RULE_ONE_TAG.format(count=len(tags), tags=", ".join(tags)))
         return self.stored(given, tags[0])
 
     def json(self) -> Any:
@@ -253,7 +261,7 @@ class Value:
         if isinstance(value, Mapping):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    self.refuse("must have string keys")
+                    self.refuse(RULE_STRING_KEYS)
                 Value(item, f"{self.path}.{key}").json()
         elif isinstance(value, list):
             for item in self.items():

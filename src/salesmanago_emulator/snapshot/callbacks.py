@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..clock import utc_iso
-from ..errors import RULE_AT_MOST_ITEMS
+from ..errors import RULE_AT_LEAST_ONE_KIND, RULE_AT_MOST_ITEMS
 from ..state.account import Account
 from ..state.callbacks import (
     ACTION_KINDS,
@@ -111,7 +111,7 @@ def _action(fields: Fields, ids: Unique) -> ActionEndpoint:
         seen.add(item, kind)
         kinds.append(kind)
     if not kinds:
-        fields.need("kinds").refuse("must name at least one action kind")
+        fields.need("kinds").refuse(RULE_AT_LEAST_ONE_KIND)
     return ActionEndpoint(
         id=fields.need("id").identifier(ids),
         url=_url(fields.need("url")),

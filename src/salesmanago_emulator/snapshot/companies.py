@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..errors import RULE_COMPANY_NOT_NAMED, RULE_NO_COMPANY
 from ..state.account import Account
 from ..state.companies import company_key
 from ._reader import Unique, Value
@@ -43,7 +44,7 @@ def load(account: Account, value: Value) -> None:
         item.stored(name, name.strip())
         seen.add(item, company_key(name))
         if company_key(name) not in named:
-            item.refuse("names a company no card names")
+            item.refuse(RULE_COMPANY_NOT_NAMED)
         names.append(name)
     joined = Unique()
     records = []
@@ -51,6 +52,6 @@ def load(account: Account, value: Value) -> None:
         record = card(account, item)
         joined.add(item, record.id)
         if not company_key(record.company):
-            item.refuse("names a card with no company")
+            item.refuse(RULE_NO_COMPANY)
         records.append(record)
     account.companies.restore_saved(names, records)

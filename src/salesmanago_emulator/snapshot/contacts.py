@@ -35,7 +35,17 @@ from datetime import datetime
 from typing import Any, Final
 
 from ..clock import utc_iso
-from ..errors import RULE_UNKNOWN_CONSENT, InvalidField
+from ..errors import (
+    RULE_BLANK_DETAIL,
+    RULE_DELETED_CARD_ONLY,
+    RULE_GOT,
+    RULE_INVALID_CARD_ONLY,
+    RULE_MAIN_OWNER_ALREADY,
+    RULE_NAMES_NO,
+    RULE_PURGE_AT,
+    RULE_UNKNOWN_CONSENT,
+    InvalidField,
+)
 from ..state._card import (
     CHANNELS,
     CONSENT_STATUSES,
@@ -199,7 +209,7 @@ def card(account: Account, value: Value) -> ContactRecord:
     contact_id = value.text()
     record = account.store.by_id.get(contact_id)
     if record is None:
-        value.refuse(f"names no card of the account (got {contact_id!r})")
+        value.refuse(RULE_NAMES_NO.format(what="card", value=contact_id))
     return record
 
 
@@ -267,7 +277,7 @@ def _status(record: ContactRecord, fields: Fields) -> None:
     if record.invalid:  # an invalid card remembers the status it had (S2.6)
         record.status_before_invalid = fields.need("statusBeforeInvalid").boolean()
     elif fields.has("statusBeforeInvalid"):
-        fields.need("statusBeforeInvalid").refuse("is kept by an invalid card only (S2.6)")
+        fields.need("statusBeforeInvalid").refuse(RULE_INVALID_CARD_ONLY)
 
 
 def _owners(account: Account, record: ContactRecord, fields: Fields) -> None:
@@ -277,7 +287,7 @@ def _owners(account: Account, record: ContactRecord, fields: Fields) -> None:
         email_value = owner.need("email")
         email = user(account, email_value)
         if email == record.main_owner:
-            email_value.refuse("is the main owner already")
+            email_value.refuse(RULE_MAIN_OWNER_ALREADY)
         seen.add(email_value, email)
         record.put_owner(email, owner.need("level").one_of(OWNER_LEVELS[1:]))
 
@@ -299,7 +309,7 @@ def _details(record: ContactRecord, fields: Fields) -> None:
     if fields.has("properties"):
         for name, item in fields.need("properties").entries():
             if not name.strip():
-                item.refuse("names a detail with a blank name")
+                item.refuse(RULE_BLANK_DETAIL)
             record.put_property(sys.intern(name), item.text())
     seen = Unique()
     for item in fields.items("dictionaryProperties"):
@@ -327,7 +337,7 @@ def _consents(account: Account, record: ContactRecord, fields: Fields) -> None:
         given = name_value.text()
         name = register.get(given.strip().lower())
         if name is None:
-            name_value.refuse(f"{RULE_UNKNOWN_CONSENT} (got {given!r})")
+            name_value.refuse(RULE_GOT.format(rule=RULE_UNKNOWN_CONSENT, value=repr(given)))
         name_value.stored(given, name)
         seen.add(name_value, name)
         state = ConsentState(
@@ -357,15 +367,12 @@ def _deleted_at(account: Account, fields: Fields) -> datetime | None:
     if not _flag(fields, "deleted", False):
         for key in ("deletedAt", "purgeAt"):
             if fields.has(key):
-                fields.need(key).refuse("is kept by a deleted card only")
+                fields.need(key).refuse(RULE_DELETED_CARD_ONLY)
         return None
     deleted_at = fields.need("deletedAt").instant()
     purge_value = fields.get("purgeAt", lambda v: v)
     if purge_value is not None:
         due = next_purge_instant(deleted_at, account.timezone)
         if purge_value.instant() != due:
-            purge_value.refuse(
-                f"must be {utc_iso(due)}: the first 02:00 after deletedAt in the account's "
-                f"time zone (S3.1)"
-            )
+            purge_value.refuse(RULE_PURGE_AT.format(due=utc_iso(due)))
     return deleted_at

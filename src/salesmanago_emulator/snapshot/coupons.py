@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..clock import utc_iso
-from ..errors import RULE_TOO_LONG
+from ..errors import RULE_GENERATED_COUPON, RULE_TOO_LONG
 from ..state._normalize import check_text
 from ..state.account import Account
 from ..state.coupons import (
@@ -56,7 +56,7 @@ def _value(value: Value, seen: Unique) -> str:
     elif len(text) > MAX_GENERATED_LENGTH:
         value.refuse(RULE_TOO_LONG.format(limit=MAX_GENERATED_LENGTH, length=len(text)))
     elif not set(text) <= set(ALPHABET):
-        value.refuse(f"longer than {MAX_MANUAL_LENGTH} characters: must be generated, of A-Z0-9")
+        value.refuse(RULE_GENERATED_COUPON.format(limit=MAX_MANUAL_LENGTH))
     seen.add(value, text)
     return text
 

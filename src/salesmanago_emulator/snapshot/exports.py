@@ -32,10 +32,13 @@ from typing import Any, Final
 from .._jsoncodec import decode_json, encode_json
 from ..clock import utc_iso
 from ..errors import (
+    RULE_AT_MOST_SECONDS,
     RULE_EXPORT_HAS_NO_IMPORT,
     RULE_IMPORT_REQUEST,
     RULE_IMPORT_RESULT,
     RULE_IMPORT_RESULTS,
+    RULE_NOT_BEFORE_STARTED,
+    RULE_REQUEST_ID_DIGITS,
     RULE_SOME_TEXT,
     EmulatorError,
     InvalidField,
@@ -172,12 +175,12 @@ def _job(
     id_value = fields.need("requestId")
     request_id = id_value.identifier(ids)
     if not (request_id.isascii() and request_id.isdigit()):
-        id_value.refuse(f"must be the digits of a request id (got {request_id!r})")
+        id_value.refuse(RULE_REQUEST_ID_DIGITS.format(value=request_id))
     id_value.stored(request_id, str(int(request_id)))
     started = fields.need("started").instant()
     ready_value = fields.need("readyAt")
     if ready_value.instant() < started:
-        ready_value.refuse("must not be before started")
+        ready_value.refuse(RULE_NOT_BEFORE_STARTED)
     kind = fields.need("kind").one_of(JOB_KINDS)
     content = fields.need("content").text()
     work, results = None, None
@@ -206,7 +209,7 @@ def _processing(value: Value) -> timedelta:
     try:
         return timedelta(seconds=float(seconds))
     except OverflowError:
-        value.refuse(f"must be at most {timedelta.max.total_seconds():.0f} seconds")
+        value.refuse(RULE_AT_MOST_SECONDS.format(limit=timedelta.max.total_seconds()))
 
 
 def load(account: Account, value: Value) -> None:

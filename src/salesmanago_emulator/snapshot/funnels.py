@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from ..clock import utc_iso
+from ..errors import RULE_AT_LEAST_ONE_STAGE
 from ..state._card import ContactRecord
 from ..state.account import Account
 from ..state.funnels import (
@@ -120,7 +121,7 @@ def _stages(fields: Fields) -> tuple[str, ...]:
         seen.add(item, funnel_key(name))
         stages.append(name)
     if not stages:
-        fields.need("stages").refuse("must hold at least one stage")
+        fields.need("stages").refuse(RULE_AT_LEAST_ONE_STAGE)
     return tuple(stages)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Collection
 from typing import Any, Final
 
 from ..clock import utc_iso
+from ..errors import RULE_NAMES_NO
 from ..state.account import Account
 from ..state.rules import (
     PERIODS,
@@ -199,7 +200,7 @@ def _workflow(fields: Fields, ids: Unique) -> Workflow:
 
 def _known(value: Value, known: Collection[object], what: str) -> None:
     if value.raw not in known:
-        value.refuse(f"names no {what} of the account (got {value.raw!r})")
+        value.refuse(RULE_NAMES_NO.format(what=what, value=value.raw))
 
 
 def _rule_run(account: Account, fields: Fields, rule_ids: Collection[str]) -> RuleRun:

@@ -9,6 +9,7 @@ the list's counts follow from the cards. Read after the cards.
 from __future__ import annotations
 
 from ..clock import utc_iso
+from ..errors import RULE_TAG_NOT_CARRIED
 from ..state.account import Account
 from ._reader import Value
 
@@ -25,5 +26,5 @@ def load(account: Account, value: Value) -> None:
     for name, when in value.entries():
         tag = Value(name, when.path).tag()
         if account.store.tags.created_on(tag) is None:
-            when.refuse("names a tag no card carries")
+            when.refuse(RULE_TAG_NOT_CARRIED)
         account.tags.restore_created(tag, when.instant())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import RULE_NOT_A_USER
+from ..errors import RULE_AT_LEAST_ONE_USER, RULE_NOT_A_USER
 from ..state.account import Account
 from ._reader import Unique, Value
 
@@ -30,7 +30,7 @@ def read(value: Value) -> list[str]:
         seen.add(item, email)
         users.append(email)
     if not users:
-        value.refuse("must name at least one user")
+        value.refuse(RULE_AT_LEAST_ONE_USER)
     return users
 
 
