@@ -16,7 +16,7 @@ noted a problem returns a placeholder; the handler calls
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -180,6 +180,11 @@ class V3Body:
         value: bool | None = self._typed(key, False, _is_bool, RULE_BOOLEAN)
         return value
 
+    def flag(self, key: str, default: bool) -> bool:
+        """An optional JSON boolean, ``default`` when not given."""
+        value = self.boolean(key)
+        return default if value is None else value
+
     def integer(self, key: str, *, required: bool = False) -> int | None:
         """A JSON integer (``None`` once a problem is noted)."""
         value: int | None = self._typed(key, required, _is_int, RULE_INTEGER)
@@ -218,20 +223,16 @@ class V3Body:
         value = self._typed(key, False, _is_object, RULE_OBJECT)
         return None if value is None else V3Body(value, self.problems, f"{self.prefix}{key}.")
 
-    def objects(self, key: str) -> list[V3Body]:
-        """A required list of objects, each read at ``key[i].`` (none once a problem is
-        noted)."""
+    def objects(self, key: str) -> Iterator[V3Body]:
+        """A required list of objects, each read at ``key[i].`` in turn (an item that is
+        no object is noted when reached)."""
         values = self._typed(key, True, _is_list, RULE_LIST_OF_OBJECTS)
-        if values is None:
-            return []
-        items: list[V3Body] = []
-        for index, item in enumerate(values):
+        for index, item in enumerate(values or ()):
             if isinstance(item, Mapping):
-                items.append(V3Body(item, self.problems, f"{self.prefix}{key}[{index}]."))
+                yield V3Body(item, self.problems, f"{self.prefix}{key}[{index}].")
             else:
                 field = f"{self.prefix}{key}[{index}]"
                 self.problems.note(ReasonCode.WRONG_TYPE, field, RULE_OBJECT)
-        return items
 
 
 def _is_str(value: object) -> bool:

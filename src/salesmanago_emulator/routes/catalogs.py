@@ -59,13 +59,13 @@ def catalog_upsert(ctx: V3Context, body: Mapping[str, Any]) -> dict[str, Any]:
     name = reader.req_text("catalogName")
     currency = reader.req_text("currency")
     location = reader.text("location")
-    default = reader.boolean("setAsDefault")
+    default = reader.flag("setAsDefault", False)
     problems.raise_any()
     catalog = ctx.account.catalogs.upsert_catalog(
         name=name,
         currency=currency,
         location=location,
-        set_as_default=bool(default),
+        set_as_default=default,
         catalog_id=catalog_id,
     )
     return {"requestId": ctx.request_id(), "catalogId": catalog.catalog_id}
@@ -98,8 +98,7 @@ def _system_details(item: V3Body) -> SystemDetails | None:
 
 
 def _product(item: V3Body) -> ProductWrite:
-    available = item.boolean("available")
-    active = item.boolean("active")
+    """One product, its fields read in the order of protocol §9's product."""
     return ProductWrite(
         product_id=item.req_text("productId"),
         name=item.req_text("name"),
@@ -110,8 +109,8 @@ def _product(item: V3Body) -> ProductWrite:
         product_url=item.text("productUrl"),
         main_image_url=item.text("mainImageUrl"),
         image_urls=item.texts("imageUrls"),
-        available=True if available is None else available,
-        active=True if active is None else active,
+        available=item.flag("available", True),
+        active=item.flag("active", True),
         quantity=item.integer("quantity"),
         price=item.money("price"),
         discount_price=item.money("discountPrice"),
