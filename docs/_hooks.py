@@ -2,8 +2,9 @@
 
 The table joins two sources:
 
-* the emulator's route table, :data:`salesmanago_emulator.routes.ALL_ROUTES`
-  (every path it serves, with its area and description);
+* the emulator's route tables, :data:`salesmanago_emulator.routes.ALL_ROUTES` and
+  :data:`~salesmanago_emulator.routes.V3_ROUTES` (API v3) (every path it serves,
+  with its area and description);
 * the SDK's endpoints: every :class:`salesmanago._calls.Endpoint` constant of
   ``salesmanago.resources.*`` (and of ``salesmanago._jobs``), and the public
   resource methods that reach them. A method reaches an endpoint when its body
@@ -216,8 +217,11 @@ def _method_link(method: str) -> str:
 
 def coverage_markdown() -> str:
     """The coverage table in Markdown, with a one-line summary above it."""
-    routes = importlib.import_module("salesmanago_emulator.routes").ALL_ROUTES
-    served = {route.path: route for route in routes}
+    tables = importlib.import_module("salesmanago_emulator.routes")
+    served = {route.path: route.description for route in tables.ALL_ROUTES}
+    served.update(
+        (route.path, f"API v3, `{route.method}`: {route.description}") for route in tables.V3_ROUTES
+    )
     sdk = sdk_endpoints()
     paths = sorted(set(served) | set(sdk), key=str.lower)
     both = sum(1 for path in paths if path in served and sdk.get(path))
@@ -230,9 +234,9 @@ def coverage_markdown() -> str:
     ]
     for path in paths:
         methods = ", ".join(_method_link(m) for m in sdk.get(path, [])) or "—"
-        route = served.get(path)
-        support = "yes" if route is not None else "no"
-        description = route.description.replace("|", "\\|") if route is not None else ""
+        described = served.get(path)
+        support = "yes" if described is not None else "no"
+        description = described.replace("|", "\\|") if described is not None else ""
         lines.append(f"| `{path}` | {methods} | {support} | {description} |")
     return "\n".join(lines) + "\n"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from salesmanago_emulator.routes import ALL_ROUTES
+from salesmanago_emulator.routes import ALL_ROUTES, V3_ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 _NEEDED = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python")
@@ -63,10 +63,10 @@ def _coverage_rows(site: Path) -> dict[str, tuple[str, str]]:
 def test_docs_build_strict_and_coverage_lists_every_route(site: Path) -> None:
     rows = _coverage_rows(site)
     assert rows, "the coverage page has no generated table"
-    for route in ALL_ROUTES:
+    for route in (*ALL_ROUTES, *V3_ROUTES):
         assert route.path in rows, f"{route.path} is served but missing from the coverage page"
         assert rows[route.path][1] == "yes", f"{route.path} is served but marked 'no'"
-    served = {route.path for route in ALL_ROUTES}
+    served = {route.path for route in (*ALL_ROUTES, *V3_ROUTES)}
     for path, (_, emulator) in rows.items():
         assert (emulator == "yes") == (path in served), path
 
