@@ -22,6 +22,7 @@ from routes_helpers import A_ID, B_ID
 from salesmanago_emulator import Emulator, EmulatorServer, RouteInfo, routes
 from salesmanago_emulator.cli import main
 from salesmanago_emulator.state import Account
+from salesmanago_emulator.state.catalogs import SystemDetails
 
 V3_URL = "https://api.salesmanago.com"
 KEY_A, KEY_B = "key-of-a", "key-of-b"
@@ -117,7 +118,7 @@ PRODUCT: dict[str, Any] = {
         "bestseller": True,
         "newProduct": False,
     },
-    "customDetails": {"detail1": "linen", "detail2": "short"},
+    "customDetails": {"detail1": "linen", "detail2": "short", "detail3": None},
 }
 
 
@@ -288,7 +289,8 @@ def test_protocol_9_catalog_update_by_id_and_its_refusals(v3: V3, emu: Emulator)
 
 def test_protocol_9_product_upsert_stores_every_field_exactly(v3: V3, emu: Emulator) -> None:
     shop = v3.catalog()
-    second = {"productId": "p-2", "name": "Hat", "price": 0}
+    second = {"productId": "p-2", "name": "Hat", "price": 0, "colour": "red"}  # unknown: ignored
+    second["systemDetails"] = {"size": "L", "brand": None}
     answer = v3.ok("product/upsert", {"catalogId": shop, "products": [PRODUCT, second]})
     assert set(answer) == {"requestId", "productIds"}  # no warnings: no problems key
     assert answer["productIds"] == ["p-1", "p-2"]
@@ -304,7 +306,8 @@ def test_protocol_9_product_upsert_stores_every_field_exactly(v3: V3, emu: Emula
     assert (stored.system_details.gender, stored.system_details.new_product) == (4, False)
     assert dict(stored.custom_details) == {"detail1": "linen", "detail2": "short"}
     hat = emu.account(A_ID).catalogs.product(shop, "p-2")
-    assert (hat.available, hat.active, hat.price, hat.system_details) == (True, True, 0, None)
+    assert (hat.available, hat.active, hat.price) == (True, True, 0)
+    assert hat.system_details == SystemDetails()
 
 
 def test_protocol_9_an_exact_price_keeps_its_digits(v3: V3, emu: Emulator) -> None:
@@ -505,8 +508,10 @@ def test_protocol_9_call_log_masks_the_api_key(v3: V3, emu: Emulator) -> None:
 
 
 def test_protocol_9_fault_rules_apply_to_v3_paths(v3: V3, emu: Emulator) -> None:
+    emu.faults.add("http_error", status=503, path="/v3/product/*", client_id=A_ID)
     emu.faults.add("http_error", status=503, path="/v3/product/*", times=1)
     assert v3.get("product/catalogList")[0] == 503
+    # a rule scoped to an account does not match: a v3 request names no clientId
     assert v3.get("product/catalogList") == (200, {"catalogs": []})
 
 
@@ -526,3 +531,13 @@ def test_protocol_9_routes_table_and_cli_list_the_v3_paths(
     assert not any(info.owner_required for info in v3_rows)
     assert main(["routes"]) == 0
     assert "/v3/product/catalogList" in capsys.readouterr().out
+
+
+def test_protocol_9_an_unexpected_error_is_500_without_a_traceback(
+    v3: V3, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(emu.account(A_ID).catalogs, "catalogs", broken)
+    assert v3.get("product/catalogList") == (500, {"messages": ["Internal emulator error"]})
