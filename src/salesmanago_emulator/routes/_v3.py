@@ -37,6 +37,7 @@ from ..errors import (
     Problems,
     ReasonCode,
 )
+from ._base import describe
 
 if TYPE_CHECKING:
     from ..state.account import Account
@@ -107,17 +108,14 @@ class V3RouteTable:
             raise ValueError(f"a v3 path starts with {V3_PREFIX}: {path!r}")
 
         def register(handler: V3Handler) -> V3Handler:
-            doc = (handler.__doc__ or "").strip()
-            description = doc.splitlines()[0].replace("``", "`") if doc else handler.__name__
-            self.routes.append(
-                V3Route(
-                    path=path,
-                    method=method,
-                    area=self.area,
-                    handler=handler,
-                    description=description,
-                )
+            route = V3Route(
+                path=path,
+                method=method,
+                area=self.area,
+                handler=handler,
+                description=describe(handler),
             )
+            self.routes.append(route)
             return handler
 
         return register

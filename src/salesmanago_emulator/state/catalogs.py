@@ -317,6 +317,37 @@ def _check_repeats(product_ids: Sequence[str], problems: Problems) -> None:
             problems.note(ReasonCode.EXISTS, f"products[{index}].productId", rule)
 
 
+_C = TypeVar("_C", PriceChange, QuantityChange)
+
+
+def _check_prices(change: PriceChange, prefix: str, problems: Problems) -> None:
+    prices = (change.price, change.discount_price, change.unit_price)
+    if all(price is None for price in prices):
+        problems.note(ReasonCode.MISSING, prefix + "price", RULE_PRICE_NEEDED)
+    for key, price in zip(("price", "discountPrice", "unitPrice"), prices, strict=True):
+        problems.check(optional, check_money, price, prefix + key, default=None)
+
+
+def _set_prices(old: Product, change: PriceChange, now: datetime) -> Product:
+    return attrs.evolve(
+        old,
+        price=old.price if change.price is None else change.price,
+        discount_price=old.discount_price
+        if change.discount_price is None
+        else change.discount_price,
+        unit_price=old.unit_price if change.unit_price is None else change.unit_price,
+        modified_on=now,
+    )
+
+
+def _check_quantity(change: QuantityChange, prefix: str, problems: Problems) -> None:
+    problems.check(check_count, change.quantity, prefix + "quantity", default=0)
+
+
+def _set_quantity(old: Product, change: QuantityChange, now: datetime) -> Product:
+    return attrs.evolve(old, quantity=change.quantity, modified_on=now)
+
+
 # --- the area ------------------------------------------------------------------------
 
 
@@ -500,37 +531,23 @@ class CatalogsArea(AccountArea):
         given is kept. Refusals (V3Refused): 16 unknown ``catalogId``; 13 no item, 11
         more than 100; per item 16 unknown ``productId``, 13 no price given, the
         price rules of :func:`~._v3rules.check_money`, 15 a product given twice."""
-        now = self.account.tick()
-        held = self._products[self.catalog(catalog_id).catalog_id]
-        problems = Problems()
-        _check_size(changes, problems)
-        for index, change in enumerate(changes):
-            prefix = f"products[{index}]."
-            self._check_known(catalog_id, held, change.product_id, prefix, problems)
-            prices = (change.price, change.discount_price, change.unit_price)
-            if all(price is None for price in prices):
-                problems.note(ReasonCode.MISSING, prefix + "price", RULE_PRICE_NEEDED)
-            for key, price in zip(("price", "discountPrice", "unitPrice"), prices, strict=True):
-                problems.check(optional, check_money, price, prefix + key, default=None)
-        _check_repeats([change.product_id for change in changes], problems)
-        problems.raise_any()
-        for change in changes:
-            old = held[change.product_id]
-            held[change.product_id] = attrs.evolve(
-                old,
-                price=old.price if change.price is None else change.price,
-                discount_price=old.discount_price
-                if change.discount_price is None
-                else change.discount_price,
-                unit_price=old.unit_price if change.unit_price is None else change.unit_price,
-                modified_on=now,
-            )
+        self._update(catalog_id, changes, _check_prices, _set_prices)
 
     def update_quantities(self, catalog_id: str, changes: Sequence[QuantityChange]) -> None:
         """Set the quantity of 1-100 products the catalog holds, all or nothing.
         Refusals (V3Refused): 16 unknown ``catalogId``; 13 no item, 11 more than 100;
         per item 16 unknown ``productId``, 14/18/11 a bad ``quantity``, 15 a product
         given twice."""
+        self._update(catalog_id, changes, _check_quantity, _set_quantity)
+
+    def _update(
+        self,
+        catalog_id: str,
+        changes: Sequence[_C],
+        check: Callable[[_C, str, Problems], None],
+        apply: Callable[[Product, _C, datetime], Product],
+    ) -> None:
+        """Check every change (``check`` its own fields), then ``apply`` each."""
         now = self.account.tick()
         held = self._products[self.catalog(catalog_id).catalog_id]
         problems = Problems()
@@ -538,12 +555,11 @@ class CatalogsArea(AccountArea):
         for index, change in enumerate(changes):
             prefix = f"products[{index}]."
             self._check_known(catalog_id, held, change.product_id, prefix, problems)
-            problems.check(check_count, change.quantity, prefix + "quantity", default=0)
+            check(change, prefix, problems)
         _check_repeats([change.product_id for change in changes], problems)
         problems.raise_any()
         for change in changes:
-            old = held[change.product_id]
-            held[change.product_id] = attrs.evolve(old, quantity=change.quantity, modified_on=now)
+            held[change.product_id] = apply(held[change.product_id], change, now)
 
     @staticmethod
     def _check_known(
