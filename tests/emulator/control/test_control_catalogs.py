@@ -109,3 +109,13 @@ def test_protocol_9_the_python_twin_and_emulator_control_agree(emu: Emulator) ->
         emu.control("apiv3/keys/create", {"apiKey": "python-key"})
     assert caught.value.status == 409
     assert emu.control("catalogs") == {"catalogs": []}
+
+
+def test_protocol_9_the_call_log_operation_shows_the_key_masked(
+    server: EmulatorServer, emu: Emulator
+) -> None:
+    key = ok(server, "apiv3/keys/create")["apiKey"]
+    assert _catalog_list(server, key) == 200
+    (call,) = ok(server, "calls", {"path": "/v3/product/catalogList"})["calls"]
+    assert (call["method"], call["status"], call["apiKey"]) == ("GET", 200, "***")
+    assert key not in str(ok(server, "calls"))

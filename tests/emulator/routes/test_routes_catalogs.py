@@ -530,7 +530,9 @@ def test_protocol_9_routes_table_and_cli_list_the_v3_paths(
     assert all(isinstance(info, RouteInfo) and info.area == "catalogs" for info in v3_rows)
     assert not any(info.owner_required for info in v3_rows)
     assert main(["routes"]) == 0
-    assert "/v3/product/catalogList" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "/v3/product/upsert" in listed
+    assert "(GET) List the account's catalogs" in listed
 
 
 def test_protocol_9_an_unexpected_error_is_500_without_a_traceback(
