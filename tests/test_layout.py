@@ -26,15 +26,10 @@ LAYERS: Final = ("state", "routes", "control", "snapshot")
 # that is not an SDK resource. Anything not listed here must line up.
 SDK_ONLY: Final[dict[str, str]] = {
     "campaigns": "campaigns are funnels of companies: the emulator keeps them in `funnels`",
-    "products": "products are kept in their catalogs: `catalogs` (protocol §9)",
 }
 EMULATOR_ONLY_AREAS: Final[dict[str, str]] = {
     "companies": "the platform has no public endpoint for companies (protocol §8.6)",
     "callbacks": "callbacks go from the platform to the integrator; no SDK call sends them",
-    "catalogs": (
-        "API v3 catalogs (protocol §9): the SDK's `catalogs` resource is built on another "
-        "branch; drop this line when it lands"
-    ),
 }
 NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
     ("routes", "scoring"): "no public endpoint writes scoring (protocol §7)",

@@ -43,8 +43,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-import attrs
-
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
 from ._v3door import V3Door
 from .errors import (
@@ -65,7 +63,7 @@ from .errors import (
     MalformedRequest,
     NotImplementedByEmulator,
 )
-from .routes import ALL_ROUTES, V3_ROUTES
+from .routes import ALL_ROUTES
 from .routes._base import RequestContext, Route
 from .routes._v3 import V3_PREFIX
 from .routes.exports import FILE_PATH_PREFIX, serve_file
@@ -77,10 +75,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallRecord",
-    "RouteInfo",
     "Router",
     "route_path",
-    "routes",
 ]
 
 _LOG: Final = logging.getLogger("salesmanago_emulator")
@@ -90,41 +86,6 @@ MASK: Final = "***"
 """What replaces ``sha`` (and any ``apiSecret``) in the call log."""
 _SECRET_KEYS: Final = ("sha", "apiSecret")
 _VERIFIED_CACHE_SIZE: Final = 1024
-
-
-@attrs.frozen(kw_only=True)
-class RouteInfo:
-    """One row of the coverage table: a served path and what it does."""
-
-    path: str
-    area: str
-    owner_required: bool
-    """The request must name an ``owner`` (legacy routes; never for API v3)."""
-    description: str
-    method: str = "POST"
-    """The HTTP method the path takes (``GET`` for some API v3 paths)."""
-
-
-def routes() -> list[RouteInfo]:
-    """The coverage table, generated from the route tables (legacy and API v3), sorted
-    by path."""
-    legacy = (
-        RouteInfo(
-            path=r.path, area=r.area, owner_required=r.owner_required, description=r.description
-        )
-        for r in ALL_ROUTES
-    )
-    v3 = (
-        RouteInfo(
-            path=r.path,
-            area=r.area,
-            owner_required=False,
-            description=r.description,
-            method=r.method,
-        )
-        for r in V3_ROUTES
-    )
-    return sorted((*legacy, *v3), key=lambda info: info.path)
 
 
 class CallRecord:

@@ -39,6 +39,10 @@ __all__ = [
     "FunnelNotFound",
     "InvalidField",
     "LimitExceeded",
+    "LoyaltyProgramError",
+    "LoyaltyProgramExists",
+    "LoyaltyProgramInactive",
+    "LoyaltyProgramNotFound",
     "MalformedRequest",
     "NotImplementedByEmulator",
     "Problem",
@@ -305,6 +309,12 @@ RULE_UNKNOWN_KEY: Final = "is not a key of {shape} (keys: {keys})"
 """A key the snapshot format does not have."""
 RULE_TWICE: Final = "repeats {value!r} (already at {other})"
 """A value that must be unique, given twice."""
+RULE_BELOW_ZERO: Final = "takes the balance below zero (to {balance})"
+"""A saved points change a member could not have made (a ``SUBTRACT`` of more than it had)."""
+RULE_OVER_LIMIT: Final = "takes the balance over {limit} (to {balance})"
+"""A saved points change that takes a balance over the largest the platform holds."""
+RULE_SUM_OF_HISTORY: Final = "must equal the sum of the history's changes ({balance})"
+"""A saved balance its history of changes does not add up to."""
 TEXT_STATE_UNREADABLE: Final = "cannot read {path!r}: {error}"
 """A state file that cannot be read or decoded."""
 TEXT_STATE_NOT_OBJECT: Final = "{path!r} does not hold a JSON object"
@@ -641,6 +651,57 @@ class WorkflowNotFound(EmulatorError):  # noqa: N818 (names fixed by the contrac
         super().__init__(
             TEXT_WORKFLOW_NOT_FOUND.format(workflow_id=workflow_id), {"workflowId": workflow_id}
         )
+
+
+# --- loyalty programs (protocol §8.6, §3.3) ------------------------------------------
+
+LOYALTY_PROGRAM_NOT_FOUND: Final = "Specified loyalty program does not exist"
+"""No loyalty program of the account has the name (protocol §3.3, grade A)."""
+LOYALTY_PROGRAM_INACTIVE: Final = "Specified loyalty program is inactive"
+"""The named loyalty program is switched off (protocol §3.3, grade A)."""
+TEXT_LOYALTY_PROGRAM_EXISTS: Final = "Loyalty program {program} already exists"
+"""Creating a loyalty program with a name the account uses (grade D; control API, Python)."""
+TEXT_NOT_A_MEMBER: Final = "Contact {contact} is not a member of loyalty program {program}"
+"""``modifyPoints`` naming a contact the program has not enrolled (grade D)."""
+TEXT_NOT_ENOUGH_POINTS: Final = "Not enough points: {contact} has {points}"
+"""``SUBTRACT`` of more points than a member has (grade D)."""
+TEXT_TOO_MANY_POINTS: Final = "Too many points: {contact} would have {points}, more than {limit}"
+"""``ADD`` taking a member's balance over the largest one the platform holds (grade D)."""
+
+
+class LoyaltyProgramError(EmulatorError):
+    """A refusal about a loyalty program, named in ``values.loyaltyProgram``."""
+
+    program: str
+
+    def __init__(self, program: str, message: str) -> None:
+        """Refuse with ``message`` about ``program``."""
+        self.program = program
+        super().__init__(message, {"loyaltyProgram": program})
+
+
+class LoyaltyProgramNotFound(LoyaltyProgramError):  # noqa: N818 (names fixed by the contract)
+    """No loyalty program of the account has this name (compared trimmed, any case)."""
+
+    def __init__(self, program: str) -> None:
+        """``program`` is the name as the caller gave it."""
+        super().__init__(program, LOYALTY_PROGRAM_NOT_FOUND)
+
+
+class LoyaltyProgramInactive(LoyaltyProgramError):  # noqa: N818 (names fixed by the contract)
+    """The named loyalty program exists but is inactive: nothing may change in it."""
+
+    def __init__(self, program: str) -> None:
+        """``program`` is the program's stored name."""
+        super().__init__(program, LOYALTY_PROGRAM_INACTIVE)
+
+
+class LoyaltyProgramExists(LoyaltyProgramError):  # noqa: N818 (names fixed by the contract)
+    """A loyalty program with this name exists in the account already."""
+
+    def __init__(self, program: str) -> None:
+        """``program`` is the name as the caller gave it (trimmed)."""
+        super().__init__(program, TEXT_LOYALTY_PROGRAM_EXISTS.format(program=program))
 
 
 # --- API v3: product catalogs (protocol §9) ------------------------------------------

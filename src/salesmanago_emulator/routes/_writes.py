@@ -8,12 +8,12 @@ value), ``dictionaryProperties`` ([{name, type, value}]), ``birthday``
 (``yyyyMMdd`` or ``MMdd``), ``province``, ``lang``, ``forceOptIn``,
 ``forceOptOut``, ``forcePhoneOptIn``, ``forcePhoneOptOut``, ``newEmail``,
 ``consentDetails`` ([{consentName, consentAccept, agreementDate, ip, optOut,
-consentDescriptionId}]).
+consentDescriptionId}]), ``loyaltyProgram`` (a program name).
 
 Other keys (``async``, ``useApiDoubleOptIn`` and its template fields,
-``loyaltyProgram``, ``internalIntegration``, ``fireEvents`` ...) are accepted
-and ignored. Type errors name the wire field; value rules (e-mail syntax,
-states, tags, consents) are the account's to check.
+``internalIntegration``, ``fireEvents`` ...) are accepted and ignored. Type
+errors name the wire field; value rules (e-mail syntax, states, tags, consents,
+whether the loyalty program exists) are the account's to check.
 """
 
 from __future__ import annotations
@@ -106,7 +106,12 @@ _ADDRESS_STRINGS: Final = {
     "city": "city",
     "country": "country",
 }
-_TOP_STRINGS: Final = {"province": "province", "lang": "lang", "newEmail": "new_email"}
+_TOP_STRINGS: Final = {
+    "province": "province",
+    "lang": "lang",
+    "newEmail": "new_email",
+    "loyaltyProgram": "loyalty_program",
+}
 _TOP_FLAGS: Final = {
     "tagScoring": "tag_scoring",
     "forceOptIn": "force_opt_in",

@@ -32,6 +32,7 @@ from .coupons import CouponsArea
 from .events import EventsArea
 from .exports import ExportsArea
 from .funnels import FunnelsArea
+from .loyalty import LoyaltyArea
 from .notes import NotesArea
 from .optin import OptInArea
 from .rules import RulesArea
@@ -59,6 +60,8 @@ class Account(AccountCore):
     """E-mail and phone status, invalid marks, named consents."""
     scoring: ScoringArea
     """Contact scoring (no public write endpoint: Python and control API)."""
+    loyalty: LoyaltyArea
+    """Loyalty programs, their members and points."""
     contacts: ContactsArea
     """Card writes, deletion, details, state and monitoring."""
 
@@ -87,8 +90,11 @@ class Account(AccountCore):
         self.tags = self.attach(TagsArea(self, users=self.users))
         self.optin = self.attach(OptInArea(self))
         self.scoring = self.attach(ScoringArea(self))
+        self.loyalty = self.attach(LoyaltyArea(self))
         self.contacts = self.attach(
-            ContactsArea(self, users=self.users, tags=self.tags, optin=self.optin)
+            ContactsArea(
+                self, users=self.users, tags=self.tags, optin=self.optin, loyalty=self.loyalty
+            )
         )
         self.funnels = self.attach(FunnelsArea(self))
         self.companies = self.attach(CompaniesArea(self))

@@ -6,8 +6,10 @@ nowhere, and is restored by an upsert or insert of its e-mail until the
 nightly purge at 02:00 of the account's zone removes it (S3.1, S3.2, S3.4);
 a permanent delete or "forget me" removes it at once (S3.3). Writes are
 checked as a whole before anything changes
-(:func:`~salesmanago_emulator.state._writes.prepare_write`), so an error
-leaves every card exactly as it was.
+(:func:`~salesmanago_emulator.state._writes.prepare_write`, then the card's
+e-mail, owner rights and the loyalty program a write names), so an error
+leaves every card exactly as it was; a write naming a loyalty program enrols
+the card in it (protocol §5.2).
 
 Owners in arguments are e-mails of the account's users, in any case; the
 contact ``key`` is an e-mail (any case, white space ignored) or a contact id.
@@ -35,6 +37,7 @@ from ._card import CONTACT_STATES, ContactRecord, ContactWrite, TagEntry
 from ._core import AccountArea, AccountCore
 from ._purge import next_purge_instant
 from ._writes import PreparedWrite, prepare_write
+from .loyalty import LoyaltyArea
 from .optin import OptInArea
 from .tags import TagsArea
 from .users import UsersArea
@@ -51,14 +54,22 @@ class ContactsArea(AccountArea):
     key: ClassVar[str] = "contacts"
 
     def __init__(
-        self, account: AccountCore, *, users: UsersArea, tags: TagsArea, optin: OptInArea
+        self,
+        account: AccountCore,
+        *,
+        users: UsersArea,
+        tags: TagsArea,
+        optin: OptInArea,
+        loyalty: LoyaltyArea,
     ) -> None:
         """The cards of ``account``; a write's tags, statuses and consents go through
-        ``tags`` and ``optin``, its owner through ``users``."""
+        ``tags`` and ``optin``, its owner through ``users``, its loyalty program
+        through ``loyalty``."""
         super().__init__(account)
         self._users = users
         self._tags = tags
         self._optin = optin
+        self._loyalty = loyalty
 
     # --- writes ------------------------------------------------------------------
 
@@ -82,6 +93,7 @@ class ContactsArea(AccountArea):
             consents,
             email_opted_out,
             phone_opted_out,
+            loyalty_program,
         ) = prepared  # one unpacking: the write path reads every part
         account = self.account
         store = account.store
@@ -94,6 +106,9 @@ class ContactsArea(AccountArea):
                 raise ContactAlreadyExists(target)
         if record is not None:
             account.check_may_write(record, owner)
+        program = None
+        if loyalty_program is not None:
+            program = self._loyalty.check_enrolment(loyalty_program)
 
         # Every check passed: from here on nothing raises.
         created = restored = False
@@ -132,6 +147,8 @@ class ContactsArea(AccountArea):
                 self._optin.set_email_status(record, email_opted_out, "FROM_INIT", now)
             if phone_opted_out is not None:
                 self._optin.set_phone_status(record, phone_opted_out, "FROM_INIT", now)
+        if program is not None:
+            self._loyalty.enrol(record, program, now)
         if not created:  # a new card was indexed as modified at ``now`` by add
             store.touch(record, now)
         if restored:
