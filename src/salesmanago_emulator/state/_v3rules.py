@@ -9,9 +9,9 @@ with them, and the snapshot checks saved data with the same functions.
 
 Limits (grade D unless said): texts 255 characters (the official library's
 entity comments), a product id 64, a description 16 384, URLs 2 048, a
-colour 25; at most 5 categories and 5 image URLs; money ``(19.2)``: at most 17
-digits before the point and 2 after, never negative; counts (quantity,
-popularity) a Java ``int`` from 0.
+colour 25; at most 5 categories and 5 image URLs; money ``(19.2)``, read as the
+events' values read it: at most 19 digits before the point and 2 after, never
+negative; counts (quantity, popularity) a Java ``int`` from 0.
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ LIST_LIMIT: Final = 5
 """Most ``categories`` and most ``imageUrls`` of a product."""
 CUSTOM_DETAILS: Final = 5
 """``customDetails`` keys: ``detail1`` to ``detail5``."""
-MONEY_INTEGER_DIGITS: Final = 17
-"""Most digits before the point of a price (a ``(19.2)`` decimal)."""
+MONEY_INTEGER_DIGITS: Final = 19
+"""Most digits before the point of a price (``(19.2)``, as for an event's value)."""
 MONEY_FRACTION_DIGITS: Final = 2
 """Most digits after the point of a price."""
 INT_LIMIT: Final = 2**31 - 1
@@ -172,7 +172,7 @@ def check_url(value: object, field: str) -> str:
 
 def check_money(value: object, field: str) -> Decimal:
     """A price: a finite number (14), not negative (18), at most 2 digits after the point
-    as written (18) and 17 before it (11); exactly as given, never rounded."""
+    as written (18) and 19 before it (11); exactly as given, never rounded."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise _refuse(ReasonCode.WRONG_TYPE, field, RULE_FINITE_NUMBER)
     amount = Decimal(value)
