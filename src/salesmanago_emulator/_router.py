@@ -26,6 +26,11 @@ number with exactly its digits (``10.00`` stays ``10.00``), never via float.
 Every logical outcome is HTTP 200. An unexpected exception in a handler is
 logged and answered with HTTP 500 ``Internal emulator error``, never with a
 traceback. Every request is recorded in the call log with ``sha`` masked.
+
+Paths under ``/v3/`` go through the second door, :class:`~._v3door.V3Door`
+(API v3, protocol §9): the ``API-KEY`` header instead of body credentials, a
+method per path, real HTTP statuses and reason codes. Its calls are logged too,
+the key masked like ``sha`` (:attr:`CallRecord.api_key`).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
+from ._v3door import V3Door
 from .errors import (
     API_KEY_NOT_SPECIFIED,
     INVALID_OWNER,
@@ -62,6 +68,7 @@ from .errors import (
 )
 from .routes import ALL_ROUTES
 from .routes._base import RequestContext, Route
+from .routes._v3 import V3_PREFIX
 from .routes.exports import FILE_PATH_PREFIX, serve_file
 
 if TYPE_CHECKING:
@@ -98,7 +105,17 @@ class CallRecord:
     answered. Both are the emulator's own objects: treat them as read-only.
     """
 
-    __slots__ = ("_body", "_request", "at", "fault", "method", "path", "response", "status")
+    __slots__ = (
+        "_body",
+        "_request",
+        "api_key",
+        "at",
+        "fault",
+        "method",
+        "path",
+        "response",
+        "status",
+    )
 
     method: str
     """The HTTP method."""
@@ -115,6 +132,9 @@ class CallRecord:
     (:mod:`salesmanago_emulator.faults`). A request refused before it was applied
     by a dropped connection or a timeout has ``status`` 0; one whose answer was lost
     after it was applied keeps the answer the client never saw."""
+    api_key: str | None
+    """``"***"`` when the request sent an ``API-KEY`` header (API v3), else ``None``: the
+    key itself is never kept."""
 
     def __init__(
         self,
@@ -125,8 +145,10 @@ class CallRecord:
         response: Mapping[str, Any],
         at: datetime,
         fault: str | None = None,
+        api_key: str | None = None,
     ) -> None:
-        """Record a call; ``body``: the request bytes, ``None`` when they were not read."""
+        """Record a call; ``body``: the request bytes, ``None`` when they were not read;
+        ``api_key``: the ``API-KEY`` header sent, if any (kept masked)."""
         self.method = method
         self.path = path
         self._body = body
@@ -135,6 +157,7 @@ class CallRecord:
         self.response = response
         self.at = at
         self.fault = fault
+        self.api_key = None if api_key is None else MASK
 
     @property
     def request(self) -> Mapping[str, Any] | None:
@@ -147,7 +170,10 @@ class CallRecord:
 
     @property
     def success(self) -> bool:
-        """The envelope's ``success`` flag (``False`` for HTTP errors)."""
+        """The envelope's ``success`` flag (``False`` for HTTP errors); for an API v3
+        call, whether it was answered HTTP 200 (warnings included)."""
+        if self.path.startswith(V3_PREFIX):
+            return self.status == 200
         return self.response.get("success") is True
 
     def __repr__(self) -> str:
@@ -158,10 +184,10 @@ class CallRecord:
 
 
 def route_path(path: str) -> str:
-    """The part of a URL path the router matches: from ``/api/`` on (the transport's
-    and the server's way to find it behind any prefix)."""
-    index = path.find("/api/")
-    return path[index:] if index > 0 else path
+    """The part of a URL path the router matches: from the first ``/api/`` or ``/v3/``
+    on (the transport's and the server's way to find it behind any prefix)."""
+    found = [index for index in (path.find("/api/"), path.find(V3_PREFIX)) if index >= 0]
+    return path[min(found) :] if found else path
 
 
 def _masked(raw: bytes) -> dict[str, Any] | None:
@@ -273,6 +299,7 @@ class Router:
         self._lock = lock
         self._calls = calls
         self._routes: dict[str, Route] = {route.path: route for route in ALL_ROUTES}
+        self._v3 = V3Door(accounts)
         # (clientId, apiKey, sha) triples already verified, and for which account:
         # clients usually reuse one apiKey, so the SHA1 is computed once.
         self._verified: dict[tuple[str, str, str], Account] = {}
@@ -287,15 +314,26 @@ class Router:
         transport and server, ask before :meth:`handle` and wait ``plan.delay``)."""
         return self.faults.match(method, path, body)
 
+    def allow(self, path: str) -> str:
+        """What ``Allow`` names on a 405 answer to ``path``: ``POST`` for the legacy API,
+        the route's method for API v3."""
+        return self._v3.allow(path) if path.startswith(V3_PREFIX) else "POST"
+
     def handle(
-        self, method: str, path: str, body: bytes, fault: FaultPlan | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        fault: FaultPlan | None = None,
+        *,
+        api_key: str | None = None,
     ) -> tuple[int, bytes]:
         """Answer one request: the HTTP status and the JSON body.
 
         ``fault`` (from :meth:`FaultInjector.match`) refuses the request before it is
         applied, or replaces the answer after; a plan that breaks the connection
         raises :class:`~salesmanago_emulator.faults.InjectedTransportError` once the
-        call is logged.
+        call is logged. ``api_key`` is the request's ``API-KEY`` header (API v3).
         """
         with self._lock:
             now = self._clock.now()
@@ -303,7 +341,11 @@ class Router:
             if fault is not None and not fault.reaches_platform:
                 status, response = fault.status, fault.response
             else:
-                status, logged, response = self._dispatch(method, path, body, now)
+                if path.startswith(V3_PREFIX):
+                    answer = self._v3.dispatch(method, path, body, api_key, now)
+                else:
+                    answer = self._dispatch(method, path, body, now)
+                status, logged, response = answer
                 if fault is not None and fault.replaces_answer and fault.status:
                     status, response = fault.status, fault.response
             try:
@@ -313,7 +355,8 @@ class Router:
                 status, response = 500, _failure([TEXT_INTERNAL])
                 data = encode_json(response).encode()
             label = fault.label if fault is not None else None
-            self._calls.append(CallRecord(method, path, logged, status, response, now, label))
+            record = CallRecord(method, path, logged, status, response, now, label, api_key)
+            self._calls.append(record)
         if fault is not None:
             fault.raise_if_broken()
         return status, data

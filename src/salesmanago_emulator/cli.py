@@ -118,7 +118,8 @@ def _print_routes(out: TextIO) -> None:
     out.write(f"{'path':<{width}}  {'area':<9} owner  description\n")
     for info in table:
         owner = "yes" if info.owner_required else "no"
-        out.write(f"{info.path:<{width}}  {info.area:<9} {owner:<5}  {info.description}\n")
+        text = info.description if info.method == "POST" else f"({info.method}) {info.description}"
+        out.write(f"{info.path:<{width}}  {info.area:<9} {owner:<5}  {text}\n")
     out.write(f"{len(table)} routes\n")
 
 

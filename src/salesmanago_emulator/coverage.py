@@ -7,7 +7,8 @@ Two sources, neither written by hand into the table:
   and 6 to 9 of the wire-protocol reference, with its method, section, the grade of
   its source and its purpose; a path the emulator does not serve carries a one-line
   reason (``notServed``);
-- the route table the router serves (:data:`~salesmanago_emulator.routes.ALL_ROUTES`).
+- the route tables the router serves (:data:`~salesmanago_emulator.routes.ALL_ROUTES`,
+  and :data:`~salesmanago_emulator.routes.V3_ROUTES` behind its API v3 door).
 
 :func:`routes` lists what is served; :func:`coverage` joins both, so a path the
 protocol names and the emulator lacks shows, with its reason. The docs' coverage
@@ -23,7 +24,7 @@ from typing import Final
 
 import attrs
 
-from .routes import ALL_ROUTES
+from .routes import ALL_ROUTES, V3_ROUTES
 
 __all__ = ["CoverageRow", "ProtocolPath", "RouteInfo", "coverage", "protocol_paths", "routes"]
 
@@ -38,7 +39,10 @@ class RouteInfo:
     path: str
     area: str
     owner_required: bool
+    """The request must name an ``owner`` (legacy routes; never for API v3)."""
     description: str
+    method: str = "POST"
+    """The HTTP method the path takes (``GET`` for some API v3 paths)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -76,19 +80,25 @@ class CoverageRow:
 
 
 def routes() -> list[RouteInfo]:
-    """Every served path, generated from the route table, sorted by path."""
-    return sorted(
-        (
-            RouteInfo(
-                path=r.path,
-                area=r.area,
-                owner_required=r.owner_required,
-                description=r.description,
-            )
-            for r in ALL_ROUTES
-        ),
-        key=lambda info: info.path,
+    """Every served path, generated from the route tables (legacy and API v3), sorted
+    by path."""
+    legacy = (
+        RouteInfo(
+            path=r.path, area=r.area, owner_required=r.owner_required, description=r.description
+        )
+        for r in ALL_ROUTES
     )
+    v3 = (
+        RouteInfo(
+            path=r.path,
+            area=r.area,
+            owner_required=False,
+            description=r.description,
+            method=r.method,
+        )
+        for r in V3_ROUTES
+    )
+    return sorted((*legacy, *v3), key=lambda info: info.path)
 
 
 @cache
@@ -115,7 +125,7 @@ def coverage() -> list[CoverageRow]:
     A protocol path is served when the route table has it; otherwise its row
     carries the list's reason.
     """
-    served = {route.path: route for route in ALL_ROUTES}
+    served = {info.path: info for info in routes()}
     rows: list[CoverageRow] = []
     listed: set[str] = set()
     for entry in protocol_paths():
@@ -137,7 +147,7 @@ def coverage() -> list[CoverageRow]:
             rows.append(
                 CoverageRow(
                     path=info.path,
-                    method="POST",
+                    method=info.method,
                     section=None,
                     purpose=info.description,
                     served=True,

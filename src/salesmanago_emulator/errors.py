@@ -13,8 +13,11 @@ domain errors: they become HTTP 404 and 400 at the edge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from enum import IntEnum
 from typing import Final, TypeVar
+
+import attrs
 
 __all__ = [
     "API_KEY_NOT_SPECIFIED",
@@ -42,10 +45,15 @@ __all__ = [
     "LoyaltyProgramNotFound",
     "MalformedRequest",
     "NotImplementedByEmulator",
+    "Problem",
+    "Problems",
     "ReadOnlyOwner",
+    "ReasonCode",
     "RuleNotFound",
     "StageNotFound",
     "TaskNotFound",
+    "V3FieldError",
+    "V3Refused",
     "WorkflowNotFound",
 ]
 
@@ -765,3 +773,175 @@ class LoyaltyProgramExists(LoyaltyProgramError):  # noqa: N818 (names fixed by t
     def __init__(self, program: str) -> None:
         """``program`` is the name as the caller gave it (trimmed)."""
         super().__init__(program, TEXT_LOYALTY_PROGRAM_EXISTS.format(program=program))
+
+
+# --- API v3: product catalogs (protocol §9) ------------------------------------------
+#
+# A v3 refusal is a list of problems, each a §9 reason code and a message
+# ``field|text`` (the field is the part before the first ``|``, grade A). The texts
+# after the ``|`` are grade D, except TEXT_V3_JSON_INVALID (grade A).
+
+
+class ReasonCode(IntEnum):
+    """The reason codes of API v3's errors and warnings (protocol §9, grade A)."""
+
+    AUTHENTICATION = 10
+    """Authentication failed: no API key, or one no account holds (HTTP 401)."""
+    OVER_LIMIT = 11
+    """A field exceeds its limit (a text too long, a list with too many items, a number
+    too large); refused."""
+    TRIMMED = 12
+    """A text was too long and was trimmed: a warning, the request succeeds."""
+    MISSING = 13
+    """A required field is missing (or empty)."""
+    WRONG_TYPE = 14
+    """A field of the wrong JSON type; also a body that is not JSON."""
+    EXISTS = 15
+    """A resource with this field already exists."""
+    UNKNOWN_ID = 16
+    """An identifier the account does not hold (HTTP 404)."""
+    NULL = 17
+    """A required field sent as ``null``."""
+    PATTERN = 18
+    """A value that does not match its pattern (currency, URL, decimals, enumeration)."""
+    ABOVE_LIMIT = 19
+    """Above the account's available limit (the number of catalogs)."""
+
+
+TEXT_V3_JSON_INVALID: Final = "Specified json is not valid"
+"""A v3 body that is not a JSON object (HTTP 400, reason code 14; grade A text)."""
+TEXT_V3_METHOD: Final = "Method {method} is not allowed: {path} takes {allowed}"
+"""A v3 path asked with the other method (HTTP 405)."""
+V3_FIELD_API_KEY: Final = "API-KEY"
+"""The "field" of an authentication failure: the header."""
+RULE_V3_API_KEY: Final = "invalid API key"
+"""A missing, empty or unknown ``API-KEY`` header (reason code 10, HTTP 401)."""
+RULE_NOT_NULL: Final = "must not be null"
+"""A required field sent as ``null`` (reason code 17)."""
+RULE_AT_LEAST_ONE_ITEM: Final = "must hold at least one item"
+"""An empty list where items are needed (reason code 13)."""
+RULE_TRIMMED: Final = "was trimmed to {limit} characters (got {length})"
+"""The warning of a text stored trimmed (reason code 12)."""
+RULE_CURRENCY: Final = "must be an ISO 4217 currency code such as PLN or EUR (got {value!r})"
+"""A catalog currency outside ISO 4217 (reason code 18)."""
+RULE_CATALOG_NAME_TAKEN: Final = "is already the name of catalog {catalog_id}"
+"""A second catalog with a name the account uses (reason code 15)."""
+RULE_UNKNOWN_CATALOG: Final = "names no catalog of this account (got {value})"
+"""A ``catalogId`` the account does not hold (reason code 16)."""
+RULE_UNKNOWN_PRODUCT: Final = "names no product of catalog {catalog_id} (got {value})"
+"""A ``productId`` the catalog does not hold (reason code 16)."""
+RULE_CATALOG_LIMIT: Final = "the account holds {limit} catalogs, the most it may"
+"""A new catalog beyond the account's limit (reason code 19)."""
+RULE_REPEATED_PRODUCT: Final = "repeats the productId of products[{index}]"
+"""One request naming a product twice (reason code 15)."""
+RULE_PRICE_NEEDED: Final = "is required: give price, discountPrice or unitPrice"
+"""An ``updatePrice`` item changing no price (reason code 13)."""
+RULE_CUSTOM_DETAIL: Final = "is not a custom detail (use detail1 to detail{limit})"
+"""A ``customDetails`` key other than ``detail1``..``detail5`` (reason code 18)."""
+RULE_NO_WHITE_SPACE: Final = "must not hold white space or control characters"
+"""An API key given with white space (it travels in an HTTP header)."""
+RULE_SECOND_DEFAULT: Final = "cannot be true: the catalog at {other} is the default already"
+"""A state import naming two default catalogs in one account."""
+TEXT_V3_KEY_TAKEN: Final = "This API v3 key is already held by account {client_id!r}"
+"""``apiv3/keys/create`` with a key another account holds (HTTP 409)."""
+
+
+@attrs.frozen
+class Problem:
+    """One problem of an API v3 request: a §9 reason code, the field, and the text."""
+
+    code: ReasonCode
+    """The reason code."""
+    field: str
+    """The field, in the wire spelling (``products[3].name``), or ``API-KEY``."""
+    rule: str
+    """What is wrong (the text after ``field|``)."""
+
+    @property
+    def message(self) -> str:
+        """The wire's ``message``: ``field|text``."""
+        return f"{self.field}|{self.rule}"
+
+    def under(self, prefix: str) -> Problem:
+        """The same problem with ``prefix`` before the field (``products[3].``)."""
+        return attrs.evolve(self, field=prefix + self.field)
+
+
+class V3FieldError(InvalidField):
+    """One field refused by API v3's rules, with its §9 reason code (protocol §9).
+
+    The state's rule functions raise it; as an :class:`InvalidField` it names the
+    field and the rule, and :meth:`InvalidField.under` keeps the code.
+    """
+
+    code: ReasonCode
+
+    def __init__(self, code: ReasonCode, field: str, rule: str) -> None:
+        """Refuse ``field`` (wire spelling) for ``rule``, with reason ``code``."""
+        self.code = code
+        super().__init__(field, rule)
+
+    @property
+    def problem(self) -> Problem:
+        """The refusal as one problem of a v3 answer."""
+        return Problem(self.code, self.field, self.rule)
+
+
+class V3Refused(EmulatorError):  # noqa: N818 (named as what the platform does)
+    """An API v3 request refused for one or more problems (protocol §9); nothing changed.
+
+    ``messages`` holds each problem's ``field|text``.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        """Refuse for ``problems`` (at least one)."""
+        if not problems:
+            raise ValueError("a refusal needs at least one problem")
+        self.problems = tuple(problems)
+        super().__init__([problem.message for problem in self.problems])
+
+    @property
+    def not_found(self) -> bool:
+        """Whether every problem is an unknown identifier (reason code 16)."""
+        return all(problem.code is ReasonCode.UNKNOWN_ID for problem in self.problems)
+
+
+_T = TypeVar("_T")
+
+
+class Problems:
+    """The problems found while checking one request, refused together.
+
+    A check that raises :class:`V3FieldError` is run through :meth:`check`, which
+    notes its problem and goes on; :meth:`raise_any` then refuses with every
+    problem noted, in the order found.
+    """
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        """No problem yet."""
+        self.found: list[Problem] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def note(self, code: ReasonCode, field: str, rule: str) -> None:
+        """Note one problem."""
+        self.found.append(Problem(code, field, rule))
+
+    def check(self, check: Callable[..., _T], *args: object, prefix: str = "", default: _T) -> _T:
+        """``check(*args)``; ``default`` when it raises V3FieldError (noted, under
+        ``prefix``)."""
+        try:
+            return check(*args)
+        except V3FieldError as error:
+            self.found.append(error.problem.under(prefix))
+            return default
+
+    def raise_any(self) -> None:
+        """Refuse with every problem noted (:class:`V3Refused`), if any."""
+        if self.found:
+            raise V3Refused(self.found)

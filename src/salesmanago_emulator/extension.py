@@ -11,7 +11,8 @@ needs :mod:`salesmanago_emulator` alone.
   ("Adding an area"): an area is named in every table of its layers.
 - **Routes** (:class:`Route`, :class:`RouteTable`, :class:`RequestContext`,
   :data:`ALL_ROUTES`, :data:`CARD_SECTIONS`): the table the router serves and the
-  full contact's lists.
+  full contact's lists; for API v3 (:class:`V3Route`, :class:`V3RouteTable`,
+  :class:`V3Context`, :data:`V3_ROUTES`) the table of its second door.
 - **Control operations** (:class:`ControlOperation`, :class:`ControlTable`,
   :class:`ControlArgs`, :class:`ControlledEmulator`, :data:`CONTROL_OPERATIONS`):
   a table of your own is ``ControlTable((*CONTROL_OPERATIONS, mine))``.
@@ -33,9 +34,10 @@ from .control import (
 )
 from .delivery import Deliverer
 from .faults import FaultPlan
-from .routes import ALL_ROUTES
+from .routes import ALL_ROUTES, V3_ROUTES
 from .routes._base import RequestContext, Route, RouteTable
 from .routes._shapes import CARD_SECTIONS
+from .routes._v3 import V3Context, V3Route, V3RouteTable
 from .snapshot import AREAS, dump_state, load_state
 from .state import AccountArea, AccountCore, ContactObserver
 from .state.callbacks import OutboxEntry
@@ -45,6 +47,7 @@ __all__ = [
     "AREAS",
     "CARD_SECTIONS",
     "CONTROL_OPERATIONS",
+    "V3_ROUTES",
     "AccountArea",
     "AccountCore",
     "ContactObserver",
@@ -59,6 +62,9 @@ __all__ = [
     "RequestContext",
     "Route",
     "RouteTable",
+    "V3Context",
+    "V3Route",
+    "V3RouteTable",
     "dump_state",
     "load_state",
 ]

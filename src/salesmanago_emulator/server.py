@@ -11,7 +11,8 @@ with EmulatorServer(emu) as server:            # 127.0.0.1, a free port
                      owner="owner@example.com")
 ```
 
-One behaviour, two doors: ``POST /api/...`` goes to the same
+One behaviour, two doors: ``POST /api/...`` (and API v3's ``/v3/...``, with its
+``API-KEY`` header) goes to the same
 :class:`~salesmanago_emulator._router.Router` the in-process transport uses
 (same authentication, envelopes, call log, fault rules), so the server adds
 only HTTP. ``/_emulator/...`` is the control API (:mod:`.control`), served
@@ -176,8 +177,9 @@ class _Handler(BaseHTTPRequestHandler):
         fault = router.plan(self.command, path, body)
         if fault is not None and fault.delay:
             router.faults.sleep(fault.delay)
+        api_key = self.headers.get("API-KEY")
         try:
-            status, data = router.handle(self.command, path, body, fault)
+            status, data = router.handle(self.command, path, body, fault, api_key=api_key)
         except InjectedTransportError as exc:
             if exc.applied:  # an after-write fault: the request changed the state
                 self._commit()
@@ -186,7 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         reached = fault is None or fault.reaches_platform  # else refused before the write
         if reached and status not in _UNDISPATCHED:
             self._commit()
-        extra = [("Allow", "POST")] if status == 405 else []
+        extra = [("Allow", router.allow(path))] if status == 405 else []
         if fault is not None:
             extra += [(k.decode(), v.decode()) for k, v in fault.headers]
         self._send(status, data, extra)

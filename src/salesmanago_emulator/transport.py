@@ -4,8 +4,11 @@
 ``httpx.AsyncClient(transport=emulator.transport())`` send every request
 straight to the emulator's router: no socket, no thread, no event-loop
 trickery. The host part of the URL is ignored; the path is matched from its
-``/api/`` segment on, so ``https://app3.salesmanago.pl/api/contact/upsert``
-and ``http://salesmanago.emulator/api/contact/upsert`` reach the same route.
+``/api/`` (or, for API v3, ``/v3/``) segment on, so
+``https://app3.salesmanago.pl/api/contact/upsert`` and
+``http://salesmanago.emulator/api/contact/upsert`` reach the same route, and
+``https://api.salesmanago.com/v3/product/catalogList`` reaches the v3 door with
+the request's ``API-KEY`` header.
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ if TYPE_CHECKING:
 __all__ = ["EmulatorTransport"]
 
 _CONTENT_TYPE: Final = (b"Content-Type", b"application/json")
-_ALLOW: Final = (b"Allow", b"POST")
+_API_KEY: Final = "API-KEY"
 
 
 @functools.lru_cache(maxsize=1024)
-def _headers(length: int, status: int) -> httpx.Headers:
-    """An answer's own headers, normalised once per body length (httpx copies them)."""
+def _headers(length: int, allow: str | None = None) -> httpx.Headers:
+    """An answer's own headers, normalised once per body length (httpx copies them);
+    ``allow``: the ``Allow`` header of a 405."""
     raw = [_CONTENT_TYPE, (b"Content-Length", str(length).encode())]
-    if status == 405:
-        raw.append(_ALLOW)
+    if allow is not None:
+        raw.append((b"Allow", allow.encode()))
     return httpx.Headers(raw)
 
 
@@ -51,13 +55,16 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def _respond(
         self, request: httpx.Request, path: str, content: bytes, fault: FaultPlan | None = None
     ) -> httpx.Response:
+        api_key = request.headers.get(_API_KEY)
         try:
-            status, body = self._router.handle(request.method, path, content, fault)
+            status, body = self._router.handle(
+                request.method, path, content, fault, api_key=api_key
+            )
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None
         except ResponseTimeoutError as exc:
             raise httpx.ReadTimeout(str(exc), request=request) from None
-        headers = _headers(len(body), status)
+        headers = _headers(len(body), self._router.allow(path) if status == 405 else None)
         if fault is not None:
             headers = httpx.Headers([*headers.raw, *fault.headers])
         # A ready byte stream, as network transports hand over: httpx then skips

@@ -19,7 +19,8 @@ loopback interface by default.
 ``OPERATIONS`` tuple, named as the emulator's areas: ``accounts``, ``clock``,
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``contacts``, ``scoring``, ``companies``,
-``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``. :data:`CONTROL_OPERATIONS`
+``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
+keys and catalogs). :data:`CONTROL_OPERATIONS`
 joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
@@ -65,6 +66,7 @@ from . import (
     activity,
     callbacks,
     calls,
+    catalogs,
     clock,
     companies,
     contacts,
@@ -115,6 +117,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *exports.OPERATIONS,
     *activity.OPERATIONS,
     *rules.OPERATIONS,
+    *catalogs.OPERATIONS,
 )
 """Every built-in control operation, module by module."""
 

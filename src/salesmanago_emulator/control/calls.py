@@ -2,7 +2,8 @@
 
 - ``calls`` (read-only): the API call log, oldest first, each call's
   ``method``, ``path``, ``request`` (``sha`` and any ``apiSecret`` masked),
-  ``status``, ``response``, ``at`` and the injected ``fault`` if any;
+  ``status``, ``response``, ``at``, the injected ``fault`` if any and, for an
+  API v3 call, ``apiKey`` (always ``"***"``);
   ``path`` keeps the calls of one path, ``limit`` the last n.
 - ``calls/clear``: empty the call log.
 
@@ -35,6 +36,8 @@ def _call_info(call: CallRecord) -> dict[str, Any]:
     }
     if call.fault is not None:
         info["fault"] = call.fault
+    if call.api_key is not None:  # an API v3 call: the header, masked
+        info["apiKey"] = call.api_key
     return info
 
 

@@ -5,6 +5,11 @@ Each area module collects its handlers in a :class:`~._base.RouteTable`;
 exactly these paths (the coverage table, :func:`salesmanago_emulator.routes`,
 is generated from it). The full contact's lists are rendered by the area
 modules too, named in :data:`~._shapes.CARD_SECTIONS`.
+
+API v3 (protocol §9) is a second door with its own route type
+(:class:`~._v3.V3Route`: header authentication, a method per path, reason
+codes): :data:`V3_ROUTES` names every area's v3 table, and the router serves
+the paths under ``/v3/`` from it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Final
 
 from . import (
     activity,
+    catalogs,
     contacts,
     coupons,
     events,
@@ -27,8 +33,9 @@ from . import (
     users,
 )
 from ._base import Route
+from ._v3 import V3Route
 
-__all__ = ["ALL_ROUTES"]
+__all__ = ["ALL_ROUTES", "V3_ROUTES"]
 
 ALL_ROUTES: Final[tuple[Route, ...]] = (
     *contacts.table.routes,
@@ -47,3 +54,6 @@ ALL_ROUTES: Final[tuple[Route, ...]] = (
     *rules.workflows_table.routes,
 )
 """Every served route."""
+
+V3_ROUTES: Final[tuple[V3Route, ...]] = (*catalogs.table.routes,)
+"""Every served API v3 route (protocol §9)."""

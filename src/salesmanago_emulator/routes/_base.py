@@ -22,7 +22,7 @@ from ._parse import Body
 if TYPE_CHECKING:
     from ..state.account import Account
 
-__all__ = ["Handler", "RequestContext", "Route", "RouteTable"]
+__all__ = ["Handler", "RequestContext", "Route", "RouteTable", "describe"]
 
 
 class RequestContext:
@@ -73,6 +73,13 @@ class Route:
     description: str
 
 
+def describe(handler: Callable[..., Any]) -> str:
+    """A route's description: its handler's docstring's first line (``code`` marks as
+    Markdown), or its name."""
+    doc = (handler.__doc__ or "").strip()
+    return doc.splitlines()[0].replace("``", "`") if doc else handler.__name__
+
+
 class RouteTable:
     """The routes of one API area, collected by the :meth:`route` decorator."""
 
@@ -87,8 +94,7 @@ class RouteTable:
         """Serve ``paths`` with the decorated handler; its docstring's first line describes it."""
 
         def register(handler: Handler) -> Handler:
-            doc = (handler.__doc__ or "").strip()
-            description = doc.splitlines()[0].replace("``", "`") if doc else handler.__name__
+            description = describe(handler)
             for path in paths:
                 self.routes.append(
                     Route(

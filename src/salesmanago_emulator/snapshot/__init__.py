@@ -18,7 +18,7 @@ amounts are decimal strings)::
                    "tags": {...}, "funnels": {...}, "loyalty": [...], "companies": {...},
                    "callbacks": {...}, "exports": {...}, "coupons": [...],
                    "notes": [...], "tasks": [...], "events": [...],
-                   "activity": [...], "rules": {...}}]}
+                   "activity": [...], "rules": {...}, "catalogs": {...}}]}
 
 Each area's shape is described in its module here, named as the area
 (:mod:`.contacts`, :mod:`.notes`, ...); :data:`AREAS` lists them in the order
@@ -50,6 +50,7 @@ from ..state.account import Account
 from . import (
     activity,
     callbacks,
+    catalogs,
     companies,
     contacts,
     coupons,
@@ -118,6 +119,7 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
         "events": AreaFormat(events.dump, events.load),
         "activity": AreaFormat(activity.dump, activity.load),
         "rules": AreaFormat(rules.dump, rules.load),
+        "catalogs": AreaFormat(catalogs.dump, catalogs.load),
     }
 )
 """Every area of an account by its key, in the order written and read; the key is its

@@ -25,6 +25,7 @@ from ..clock import Clock
 from ._core import AccountCore
 from .activity import ActivityArea
 from .callbacks import CallbacksArea
+from .catalogs import CatalogsArea
 from .companies import CompaniesArea
 from .contacts import ContactsArea
 from .coupons import CouponsArea
@@ -105,6 +106,7 @@ class Account(AccountCore):
         self.events = self.attach(EventsArea(self, users=self.users, contacts=self.contacts))
         self.activity = self.attach(ActivityArea(self, scoring=self.scoring))
         self.rules = self.attach(RulesArea(self, users=self.users))
+        self.catalogs = self.attach(CatalogsArea(self))
 
     def __repr__(self) -> str:
         return f"<Account {self.client_id} users={len(self.users)} contacts={self.store.live}>"

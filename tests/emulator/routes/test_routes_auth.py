@@ -36,10 +36,10 @@ def test_unknown_path_is_404_naming_it(api: Api) -> None:
 
 
 def test_path_outside_api_is_404(http: httpx.Client) -> None:
-    response = http.post(f"{URL}/v3/product/upsert", content=b"{}")
+    response = http.post(f"{URL}/v4/product/upsert", content=b"{}")
     assert response.status_code == 404
     assert response.json()["message"] == [
-        "Path /v3/product/upsert is not implemented by the emulator"
+        "Path /v4/product/upsert is not implemented by the emulator"
     ]
 
 

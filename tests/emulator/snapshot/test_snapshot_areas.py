@@ -93,6 +93,11 @@ BAD: dict[str, tuple[Callable[[Any], object], str, str]] = {
         "accounts[0].rules.rules[0].maxFireTimes",
         "must have at most 40 digits",
     ),
+    "catalogs": (  # populated data of its own: test_snapshot_catalogs.py
+        lambda catalogs: catalogs["apiKeys"].append("a key"),
+        "accounts[0].catalogs.apiKeys[0]",
+        "must not hold white space",
+    ),
 }
 """One bad value per area that has state of its own."""
 
