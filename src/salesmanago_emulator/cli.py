@@ -113,10 +113,11 @@ def _print_routes(out: TextIO) -> None:
 
     table = routes()
     width = max(len(info.path) for info in table)
-    out.write(f"{'path':<{width}}  {'area':<9} owner  description\n")
+    out.write(f"{'path':<{width}}  {'area':<9} auth    owner  description\n")
     for info in table:
         owner = "yes" if info.owner_required else "no"
-        out.write(f"{info.path:<{width}}  {info.area:<9} {owner:<5}  {info.description}\n")
+        line = f"{info.path:<{width}}  {info.area:<9} {info.auth:<7} {owner:<5}  {info.description}"
+        out.write(line + "\n")
     out.write(f"{len(table)} routes\n")
 
 

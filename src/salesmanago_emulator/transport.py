@@ -3,9 +3,10 @@
 ``httpx.Client(transport=emulator.transport())`` and
 ``httpx.AsyncClient(transport=emulator.transport())`` send every request
 straight to the emulator's router: no socket, no thread, no event-loop
-trickery. The host part of the URL is ignored; the path is matched from its
-``/api/`` segment on, so ``https://app3.salesmanago.pl/api/contact/upsert``
-and ``http://salesmanago.emulator/api/contact/upsert`` reach the same route.
+trickery. The host part of the URL does not choose anything; the path is matched
+from its ``/api/`` segment on, so ``https://app3.salesmanago.pl/api/contact/upsert``
+and ``http://salesmanago.emulator/api/contact/upsert`` reach the same route. The
+host is what ``authorization/token`` answers as the account's ``endpoint``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def _headers(length: int, status: int) -> httpx.Headers:
     return httpx.Headers(raw)
 
 
+def _host(request: httpx.Request) -> str:
+    """The ``host[:port]`` a request is sent to: its ``Host`` header (httpx sets it from
+    the URL, leaving out a default port)."""
+    return request.headers.get("host") or request.url.netloc.decode("ascii")
+
+
 class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """One transport serving both ``httpx.Client`` and ``httpx.AsyncClient``.
 
@@ -52,7 +59,9 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self, request: httpx.Request, path: str, content: bytes, fault: FaultPlan | None = None
     ) -> httpx.Response:
         try:
-            status, body = self._router.handle(request.method, path, content, fault)
+            status, body = self._router.handle(
+                request.method, path, content, fault, host=_host(request)
+            )
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None
         except ResponseTimeoutError as exc:

@@ -528,6 +528,12 @@ SAMPLES: Final[dict[str, Builder]] = {
     "/api/contact/batchoptin": lambda ids: _one([{"emails": list(ids.emails)}]),
     "/api/contact/batchoptout": lambda ids: _one([{"emails": list(ids.emails)}]),
     "/api/user/listByClient": lambda ids: _one([{}]),
+    "/api/system/authorise": lambda ids: _one({"userName": u, "password": u} for u in ids.users),
+    "/api/authorization/token": lambda ids: _one({"username": u, "password": u} for u in ids.users),
+    "/api/account/integration": lambda ids: _one(
+        {"token": t, "apiKey": "key-1"} for t in (*ids.job_tokens, ids.client_id)
+    ),
+    "/api/authorization/refreshToken": lambda ids: _one([{}]),
     "/api/contact/setMainOwner": lambda ids: _one(
         {"contact": e, "newOwner": o} for e in ids.emails for o in (B_OWNER, *ids.users)
     ),
