@@ -139,6 +139,8 @@ RULE_BETWEEN: Final = "must be between {minimum} and {maximum} (got {value})"
 """A number outside its range (a generated coupon's ``length``, S8.1)."""
 RULE_LENGTH_OR_COUPON: Final = "is required when no coupon is given"
 """``addContactCoupon`` with neither ``length`` nor ``coupon`` (S8.1)."""
+RULE_PART_REQUIRED: Final = "is required when no {other} is sent"
+"""``integration/upsert`` with neither of its two parts."""
 
 RULE_BOOLEAN: Final = "must be a boolean"
 """A field that must be ``true`` or ``false`` is not."""

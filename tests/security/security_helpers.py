@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 import attrs
-from routes_helpers import B_OWNER, NOW_MS, Api, new_emulator
+from routes_helpers import B_ID, B_OWNER, NOW_MS, Api, new_emulator
 
 from salesmanago_emulator import Emulator, FrozenClock
 
@@ -384,6 +384,31 @@ def _events_add(ids: Identifiers) -> list[Sample]:
     return _one(bodies)
 
 
+def _integration(ids: Identifiers) -> list[Sample]:
+    """Both parts as B, naming A's contacts; a part claiming A's client id or owner."""
+
+    def part(**fields: Any) -> dict[str, Any]:
+        return {"clientId": B_ID, "owner": B_OWNER, **fields}
+
+    bodies = [
+        {
+            "contactUpsertRequest": part(contact={"email": e}),
+            "addContactExtEventRequest": part(email=e, contactEvent=dict(_EVENT)),
+        }
+        for e in ids.emails[:3]
+    ]
+    bodies += [
+        {"addContactExtEventRequest": part(contactId=c, contactEvent=dict(_EVENT))}
+        for c in ids.contact_ids[:3]
+    ]
+    bodies += [
+        {"contactUpsertRequest": {**part(contact={"email": e}), "clientId": ids.client_id}}
+        for e in ids.emails[:1]
+    ]
+    bodies += [{"contactUpsertRequest": part(owner=u, contact={"email": u})} for u in ids.users]
+    return _one(bodies)
+
+
 def _events_batch(ids: Identifiers) -> list[Sample]:
     return _one(
         [
@@ -534,6 +559,7 @@ SAMPLES: Final[dict[str, Builder]] = {
         {"token": t, "apiKey": "key-1"} for t in (*ids.job_tokens, ids.client_id)
     ),
     "/api/authorization/refreshToken": lambda ids: _one([{}]),
+    "/api/integration/upsert": _integration,
     "/api/contact/setMainOwner": lambda ids: _one(
         {"contact": e, "newOwner": o} for e in ids.emails for o in (B_OWNER, *ids.users)
     ),

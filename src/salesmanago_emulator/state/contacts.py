@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar, Final
 
+import attrs
+
 from ..errors import (
     RULE_MUST_MATCH_EMAIL,
     RULE_NOT_EMPTY,
@@ -39,10 +41,23 @@ from .optin import OptInArea
 from .tags import TagsArea
 from .users import UsersArea
 
-__all__ = ["BATCH_UPSERT_LIMIT", "ContactsArea"]
+__all__ = ["BATCH_UPSERT_LIMIT", "ContactsArea", "PlannedUpsert"]
 
 BATCH_UPSERT_LIMIT: Final = 1000
 """Most items one ``batch_upsert`` takes (protocol §11 item 6; our choice)."""
+
+
+@attrs.frozen(kw_only=True)
+class PlannedUpsert:
+    """An upsert that passed every check and is not applied yet
+    (:meth:`ContactsArea.check_upsert`): what it will do to the cards."""
+
+    record: ContactRecord | None
+    """The card it changes (live, or soft-deleted: restored), or ``None``: a new card."""
+    email: str
+    """The address the card has once it is applied (its ``newEmail``, if any)."""
+    owner: str
+    """The acting user (a new card's main owner)."""
 
 
 class ContactsArea(AccountArea):
@@ -71,8 +86,8 @@ class ContactsArea(AccountArea):
     ) -> ContactRecord:
         """Create or change a card from a prepared write: checks first, then changes."""
         (
-            email,
-            new_email,
+            _email,
+            _new_email,
             scalars,
             tags,
             remove_tags,
@@ -85,15 +100,7 @@ class ContactsArea(AccountArea):
         ) = prepared  # one unpacking: the write path reads every part
         account = self.account
         store = account.store
-        current_email = record.email if record is not None else email
-        assert current_email is not None
-        target = new_email if new_email is not None else current_email
-        if target != current_email:
-            other = store.by_email.get(target)
-            if other is not None and other is not record:
-                raise ContactAlreadyExists(target)
-        if record is not None:
-            account.check_may_write(record, owner)
+        target = self._checked_target(prepared, record, owner)
 
         # Every check passed: from here on nothing raises.
         created = restored = False
@@ -139,6 +146,23 @@ class ContactsArea(AccountArea):
         account.notify_saved(record, created=created)
         return record
 
+    def _checked_target(
+        self, prepared: PreparedWrite, record: ContactRecord | None, owner: str
+    ) -> str:
+        """The address the card has once ``prepared`` is saved on ``record`` (``None``: a
+        new card); a ``newEmail`` held by another card -> ContactAlreadyExists, a
+        read-only ``owner`` -> ReadOnlyOwner. Changes nothing."""
+        current_email = record.email if record is not None else prepared.email
+        assert current_email is not None
+        target = prepared.new_email if prepared.new_email is not None else current_email
+        if target != current_email:
+            other = self.account.store.by_email.get(target)
+            if other is not None and other is not record:
+                raise ContactAlreadyExists(target)
+        if record is not None:
+            self.account.check_may_write(record, owner)
+        return target
+
     def _prepare(self, write: ContactWrite, now: datetime, *, require_email: bool) -> PreparedWrite:
         return prepare_write(write, self._optin.consent_register, now, require_email=require_email)
 
@@ -164,6 +188,21 @@ class ContactsArea(AccountArea):
         """
         now = self.account.tick()
         return self._upsert(write, self._users.acting(owner), now)
+
+    def check_upsert(self, write: ContactWrite, owner: str) -> PlannedUpsert:
+        """Every check :meth:`upsert` makes, and nothing changed: what it would do.
+
+        Refuses exactly as :meth:`upsert` would now; as long as nothing else
+        changes, :meth:`upsert` of the same write then succeeds (``integration/upsert``
+        checks both its parts before applying either).
+        """
+        now = self.account.tick()
+        user = self._users.acting(owner)
+        prepared = self._prepare(write, now, require_email=True)
+        assert prepared.email is not None
+        record = self.account.store.by_email.get(prepared.email)
+        target = self._checked_target(prepared, record, user)
+        return PlannedUpsert(record=record, email=target, owner=user)
 
     def _upsert(self, write: ContactWrite, owner: str, now: datetime) -> ContactRecord:
         prepared = self._prepare(write, now, require_email=True)

@@ -1,5 +1,5 @@
-"""The login chain over a real loopback socket (protocol §2.3, §14): raw JSON with plain
-urllib, as a client in any language sends it."""
+"""The login chain and ``integration/upsert`` over a real loopback socket (protocol §2.3,
+§6, §14): raw JSON with plain urllib, as a client in any language sends it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import socket
 from typing import Any
 
 import pytest
-from server_helpers import CLIENT_ID, OWNER, request, signed
+from server_helpers import CLIENT_ID, OWNER, SECRET, request, signed
 
 from salesmanago_emulator import Emulator, EmulatorServer, FrozenClock
 from salesmanago_emulator.errors import USER_NOT_AUTHENTICATED, WRONG_TOKEN
@@ -76,3 +76,34 @@ def test_a_request_without_host_header_gets_the_servers_address(server: Emulator
             data += chunk
     answer = json.loads(data.split(b"\r\n\r\n", 1)[1])
     assert answer["endpoint"] == f"127.0.0.1:{server.port}"
+
+
+def test_protocol_14_integration_upsert_over_http(
+    server: EmulatorServer, emu: Emulator[FrozenClock]
+) -> None:
+    part = {"clientId": CLIENT_ID, "owner": OWNER}
+    envelope = post(
+        server,
+        "integration/upsert",
+        signed(
+            contactUpsertRequest={**part, "contact": {"email": "jan@shop.pl"}},
+            addContactExtEventRequest={
+                **part,
+                "email": "jan@shop.pl",
+                "contactEvent": {"contactExtEventType": "CART", "date": "2026-01-15T10:00:00Z"},
+            },
+        ),
+    )
+    assert envelope["success"] is True, envelope
+    card = emu.account(CLIENT_ID).find("jan@shop.pl")
+    assert card is not None
+    assert card.id == envelope["contactId"]
+    [event] = emu.account(CLIENT_ID).events.events_of(card)
+    assert event.event_id == envelope["eventId"]
+    refused = post(
+        server,
+        "integration/upsert",
+        signed(contactUpsertRequest={**part, "clientId": "x", "contact": {"email": "b@x.pl"}}),
+    )
+    assert refused["message"] == ["Not authenticated"]
+    assert SECRET not in json.dumps(refused)
