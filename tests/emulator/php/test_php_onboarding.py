@@ -44,11 +44,10 @@ def _php() -> str:
     return php
 
 
-def _control(url: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+def _post(url: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST ``body`` as JSON to ``url`` + ``path``; the decoded answer."""
     request = urllib.request.Request(
-        f"{url}/_emulator/{name}",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        f"{url}{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         answer: dict[str, Any] = json.loads(response.read())
@@ -66,20 +65,14 @@ def _contact(url: str) -> dict[str, Any]:
         "owner": OWNER,
         "email": [CONTACT],
     }
-    request = urllib.request.Request(
-        f"{url}/api/contact/listAll",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer: dict[str, Any] = json.loads(response.read())
-    [contact] = answer["contacts"]
+    [contact] = _post(url, "/api/contact/listAll", body)["contacts"]
     return dict(contact)
 
 
 def _onboard(url: str) -> list[dict[str, Any]]:
     """Set the owner's password through the control API, run the PHP client; its steps."""
-    _control(url, "users/password", {"clientId": CLIENT_ID, "email": OWNER, "password": PASSWORD})
+    password = {"clientId": CLIENT_ID, "email": OWNER, "password": PASSWORD}
+    _post(url, "/_emulator/users/password", password)
     done = subprocess.run(
         [_php(), str(SCRIPT), url, OWNER, CONTACT],
         env={**os.environ, "SALESMANAGO_PASSWORD": PASSWORD},
