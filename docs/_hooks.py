@@ -2,16 +2,18 @@
 
 The table joins two sources:
 
-* the emulator's route table, :data:`salesmanago_emulator.routes.ALL_ROUTES`
-  (every path it serves, with its area and description);
+* the emulator's coverage (:func:`salesmanago_emulator.coverage.coverage`): every
+  path of the protocol's endpoint list (shipped as data in the package) with its
+  status, served or not implemented and why, and the paths the emulator serves
+  beyond it;
 * the SDK's endpoints: every :class:`salesmanago._calls.Endpoint` constant of
   ``salesmanago.resources.*`` (and of ``salesmanago._jobs``), and the public
   resource methods that reach them. A method reaches an endpoint when its body
   names the constant, or calls a function of the SDK (or a method of its own
   client, ``self._client._run_job``) that does, found by walking the source.
 
-A path served by the emulator with no SDK method, and an SDK endpoint the
-emulator does not serve, both get a row.
+Every protocol path gets a row, whether or not anybody serves or calls it; so a
+missing path shows instead of hiding.
 """
 
 from __future__ import annotations
@@ -36,7 +38,10 @@ COVERAGE_PAGE: Final = "coverage.md"
 MARKER: Final = "<!-- coverage-table -->"
 """Where the generated table goes in ``docs/coverage.md``."""
 _SDK_PREFIX: Final = "salesmanago."
-_EXTRA_ENDPOINT_MODULES: Final = ("salesmanago._jobs",)
+_EXTRA_ENDPOINT_MODULES: Final = ("salesmanago._jobs", "salesmanago._login")
+# Endpoints of a private module that one public method sends, by module.
+_MODULE_METHODS: Final = {"salesmanago._login": "SalesManago.from_login"}
+_CLIENTS: Final = ("SalesManago", "SalesManagoV3")
 
 
 def _endpoint_modules() -> list[ModuleType]:
@@ -133,7 +138,8 @@ class _EndpointFinder:
 
 
 def _is_sdk_function(target: object) -> bool:
-    return isinstance(target, FunctionType) and target.__module__.startswith(_SDK_PREFIX)
+    module = getattr(target, "__module__", None) or ""
+    return isinstance(target, FunctionType) and module.startswith(_SDK_PREFIX)
 
 
 def _owner_class(function: Callable[..., Any]) -> type | None:
@@ -174,9 +180,14 @@ def _call_bindings(call: ast.Call, callee: Callable[..., Any], bindings: Binding
 
 
 def _resource_attributes() -> dict[str, str]:
-    """Resource class name -> the client attribute it is bound to (``Contacts`` -> ``contacts``)."""
-    client = importlib.import_module("salesmanago").SalesManago
-    return {str(kind): name for name, kind in client.__annotations__.items()}
+    """Resource class name -> the client attribute it is bound to (``Contacts`` ->
+    ``contacts``), over the legacy client and the API v3 client."""
+    package = importlib.import_module("salesmanago")
+    return {
+        str(kind): name
+        for client in _CLIENTS
+        for name, kind in getattr(package, client).__annotations__.items()
+    }
 
 
 def sdk_endpoints() -> dict[str, list[str]]:
@@ -188,7 +199,9 @@ def sdk_endpoints() -> dict[str, list[str]]:
     for module in _endpoint_modules():
         for value in vars(module).values():
             if isinstance(value, endpoint_type):
-                out.setdefault(value.path, set())
+                methods = out.setdefault(value.path, set())
+                if module.__name__ in _MODULE_METHODS:
+                    methods.add(_MODULE_METHODS[module.__name__])
         for class_name, cls in vars(module).items():
             if not (inspect.isclass(cls) and cls.__module__ == module.__name__):
                 continue
@@ -207,33 +220,56 @@ def sdk_endpoints() -> dict[str, list[str]]:
 
 def _method_link(method: str) -> str:
     attribute, name = method.split(".", 1)
-    client = importlib.import_module("salesmanago").SalesManago
-    kind = client.__annotations__[attribute]
-    module = importlib.import_module("salesmanago.resources")
-    cls = getattr(module, str(kind))
+    package = importlib.import_module("salesmanago")
+    if attribute in _CLIENTS:  # a method of the client itself (from_login)
+        return f"[`{method}`][salesmanago.{method}]"
+    kinds = {
+        key: kind
+        for client in _CLIENTS
+        for key, kind in getattr(package, client).__annotations__.items()
+    }
+    kind = str(kinds[attribute])
+    cls = next(vars(m)[kind] for m in _endpoint_modules() if inspect.isclass(vars(m).get(kind)))
     return f"[`{method}`][{cls.__module__}.{cls.__qualname__}.{name}]"
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def coverage_markdown() -> str:
-    """The coverage table in Markdown, with a one-line summary above it."""
-    routes = importlib.import_module("salesmanago_emulator.routes").ALL_ROUTES
-    served = {route.path: route for route in routes}
+    """The coverage table in Markdown, with a one-line summary above it.
+
+    Rows: every path of the protocol's endpoint list (served, or not implemented
+    with its reason), then the paths the emulator serves beyond it; each with the
+    SDK methods that call it.
+    """
+    coverage = importlib.import_module("salesmanago_emulator.coverage")
+    rows = coverage.coverage()
+    described = {info.path: info.description for info in coverage.routes()}
     sdk = sdk_endpoints()
-    paths = sorted(set(served) | set(sdk), key=str.lower)
-    both = sum(1 for path in paths if path in served and sdk.get(path))
+    listed = {row.path for row in rows}
+    unlisted = sorted(path for path in sdk if path not in listed)
+    served = sum(row.served for row in rows)
+    called = sum(1 for methods in sdk.values() if methods)
     lines = [
-        f"**{len(paths)} paths**: {len(served)} served by the emulator, "
-        f"{sum(1 for methods in sdk.values() if methods)} called by the SDK, {both} both.",
+        f"**{len(rows) + len(unlisted)} paths**: {served} served by the emulator, "
+        f"{len(rows) - served} not implemented, {called} called by the SDK.",
         "",
-        "| endpoint | SDK method(s) | emulator | what the emulator does |",
+        "| endpoint | § | SDK method(s) | emulator |",
         "| --- | --- | --- | --- |",
     ]
-    for path in paths:
-        methods = ", ".join(_method_link(m) for m in sdk.get(path, [])) or "—"
-        route = served.get(path)
-        support = "yes" if route is not None else "no"
-        description = route.description.replace("|", "\\|") if route is not None else ""
-        lines.append(f"| `{path}` | {methods} | {support} | {description} |")
+    for row in rows:
+        methods = ", ".join(_method_link(m) for m in sdk.get(row.path, [])) or "—"
+        if row.served:
+            status = f"served: {described.get(row.path, row.purpose)}"
+        else:
+            status = f"**not implemented**: {row.reason}"
+        section = row.section or "emulator"
+        lines.append(f"| `{row.path}` | {section} | {methods} | {_cell(status)} |")
+    for path in unlisted:
+        methods = ", ".join(_method_link(m) for m in sdk[path]) or "—"
+        lines.append(f"| `{path}` | — | {methods} | **not implemented** |")
     return "\n".join(lines) + "\n"
 
 

@@ -26,6 +26,8 @@ LAYERS: Final = ("state", "routes", "control", "snapshot")
 # that is not an SDK resource. Anything not listed here must line up.
 SDK_ONLY: Final[dict[str, str]] = {
     "campaigns": "campaigns are funnels of companies: the emulator keeps them in `funnels`",
+    "catalogs": "API v3 catalogs and products: the emulator's `catalogs` area lands with the"
+    " v3 routes",
 }
 EMULATOR_ONLY_AREAS: Final[dict[str, str]] = {
     "companies": "the platform has no public endpoint for companies (protocol §8.6)",

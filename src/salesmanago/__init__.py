@@ -1,4 +1,4 @@
-"""salesmanago: a typed sync + async client for the SALESmanago API.
+"""salesmanago: a typed sync + async client for the SALESmanago API (and API v3).
 
 ```python
 from salesmanago import SalesManago, ContactUpsert
@@ -10,6 +10,7 @@ with SalesManago() as sm:  # credentials from SALESMANAGO_* variables
 
 from ._base_client import DEFAULT_ENDPOINT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._client import AsyncSalesManago, SalesManago
+from ._client_v3 import DEFAULT_V3_ENDPOINT, AsyncSalesManagoV3, SalesManagoV3
 from ._version import __version__
 from .errors import (
     AlreadyExistsError,
@@ -31,6 +32,7 @@ from .errors import (
     RequestFailedError,
     ResponseValidationError,
     SalesManagoError,
+    V3Problem,
     ValidationError,
 )
 from .models import (
@@ -41,14 +43,18 @@ from .models import (
     BatchEventResult,
     BatchUpsertItem,
     BatchUpsertResult,
+    Catalog,
+    CatalogResult,
     ConsentDetail,
     Contact,
     ContactBasic,
     ContactChange,
     ContactCoupon,
+    ContactEventResult,
     ContactExtEvent,
     ContactFunnel,
     ContactNote,
+    ContactPage,
     ContactState,
     ContactTag,
     ContactTask,
@@ -65,6 +71,10 @@ from .models import (
     ExternalEventType,
     FunnelStage,
     JobStatus,
+    Product,
+    ProductPrice,
+    ProductsResult,
+    ProductSystemDetails,
     RecentActivity,
     RuleDefinition,
     TagCount,
@@ -77,6 +87,7 @@ __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_V3_ENDPOINT",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -86,21 +97,26 @@ __all__ = [
     "AddresseeType",
     "AlreadyExistsError",
     "AsyncSalesManago",
+    "AsyncSalesManagoV3",
     "AuthenticationError",
     "BadRequestError",
     "BatchEventItem",
     "BatchEventResult",
     "BatchUpsertItem",
     "BatchUpsertResult",
+    "Catalog",
+    "CatalogResult",
     "ConfigurationError",
     "ConsentDetail",
     "Contact",
     "ContactBasic",
     "ContactChange",
     "ContactCoupon",
+    "ContactEventResult",
     "ContactExtEvent",
     "ContactFunnel",
     "ContactNote",
+    "ContactPage",
     "ContactState",
     "ContactTag",
     "ContactTask",
@@ -124,6 +140,10 @@ __all__ = [
     "InvalidResponseError",
     "JobStatus",
     "NotFoundError",
+    "Product",
+    "ProductPrice",
+    "ProductSystemDetails",
+    "ProductsResult",
     "RateLimitError",
     "RecentActivity",
     "RequestFailedError",
@@ -131,9 +151,11 @@ __all__ = [
     "RuleDefinition",
     "SalesManago",
     "SalesManagoError",
+    "SalesManagoV3",
     "TagCount",
     "TaskReminder",
     "UpsertResult",
+    "V3Problem",
     "ValidationError",
     "Workflow",
     "__version__",

@@ -1,9 +1,9 @@
 """Everything a client decides without doing I/O, and the two thin I/O loops.
 
-:class:`BaseClient` builds requests (auth fields, owner, JSON), decides about
-retries (which failures, how long to wait) and turns responses into results or
-errors. :class:`SyncAPIClient` and :class:`AsyncAPIClient` only send, sleep
-and close.
+:class:`BaseClient` decides about retries (which failures, how long to wait),
+maps HTTP statuses to errors and reads results; how a call becomes a request
+and an answer a result is the wire of one API generation (``_wire.py``).
+:class:`SyncAPIClient` and :class:`AsyncAPIClient` only send, sleep and close.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from types import TracebackType
 from typing import Any, Final, TypeVar
 
 import anyio
+import attrs
 import httpx
 
-from . import _auth, _converter
+from . import _converter
 from ._calls import Call, Page
 from ._jobs import (
     Job,
@@ -33,15 +35,14 @@ from ._jobs import (
 from ._version import __version__
 from .errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ConfigurationError,
-    InvalidResponseError,
     RateLimitError,
     ResponseValidationError,
     SalesManagoError,
     attach_other_errors,
     attach_partial_results,
-    error_class_for_messages,
     error_class_for_status,
 )
 from .models.exports import ExportFile, JobStatus
@@ -51,12 +52,16 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENT_REQUESTS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "HEADERS",
     "AsyncAPIClient",
     "BaseClient",
     "SyncAPIClient",
+    "decode_body",
 ]
 
 T = TypeVar("T")
+SyncClient = TypeVar("SyncClient", bound="SyncAPIClient")
+AsyncClient = TypeVar("AsyncClient", bound="AsyncAPIClient")
 
 log: Final = logging.getLogger("salesmanago")
 
@@ -75,7 +80,8 @@ hide the platform's round trip. Set ``max_concurrent_requests`` to change it.
 RETRYABLE_STATUSES: Final = frozenset({408, 429}) | frozenset(range(500, 600))
 
 _PLATFORM_HOST: Final = re.compile(r"^(?:www|app\d*|pilot)\.salesmanago\.(?:pl|com)$", re.I)
-_HEADERS: Final = {
+#: The headers of every API request (protocol §1).
+HEADERS: Final = {
     "Accept": "application/json, application/json",
     "Content-Type": "application/json;charset=UTF-8",
     "User-Agent": f"salesmanago-py/{__version__}",
@@ -90,31 +96,57 @@ _ENV = {
 _NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def resolve_setting(name: str, value: str | None, *, required: bool = True) -> str | None:
-    """``value``, else its ``SALESMANAGO_*`` variable, else a clear ConfigurationError."""
+def resolve_setting(
+    name: str, value: str | None, *, variable: str | None = None, required: bool = True
+) -> str | None:
+    """``value``, else its environment variable (``variable``, by default the
+    ``SALESMANAGO_*`` one of ``name``), else a clear ConfigurationError."""
+    variable = variable or _ENV[name]
     if value is None:
-        value = os.environ.get(_ENV[name]) or None
+        value = os.environ.get(variable) or None
     if value is None and required:
         raise ConfigurationError(
-            f"missing {name}: pass {name}=... or set the {_ENV[name]} environment variable"
+            f"missing {name}: pass {name}=... or set the {variable} environment variable"
         )
     return value
 
 
-def normalize_endpoint(endpoint: str) -> str:
+@attrs.frozen
+class Servers:
+    """The servers of one API generation: their host names and the path prefix a
+    configured endpoint may end with."""
+
+    hosts: re.Pattern[str]
+    named: str
+    api_path: str
+
+
+#: The legacy API's servers (protocol §1).
+LEGACY_SERVERS: Final = Servers(
+    _PLATFORM_HOST, "a SALESmanago host (www|app1|app2|app3...salesmanago.pl|com)", "/api"
+)
+#: API v3's server (protocol §9).
+V3_SERVERS: Final = Servers(
+    re.compile(r"^api\.salesmanago\.(?:com|pl)$", re.I),
+    "the API v3 host (api.salesmanago.com)",
+    "/v3",
+)
+
+
+def normalize_endpoint(endpoint: str, servers: Servers = LEGACY_SERVERS) -> str:
     """The base URL for an endpoint setting.
 
-    Accepts a platform host (``app3.salesmanago.pl``, ``www.salesmanago.com``) or
-    any ``http(s)://`` URL (e.g. an emulator); a trailing ``/`` or ``/api`` is dropped.
+    Accepts a host of ``servers`` (``app3.salesmanago.pl``, ``www.salesmanago.com``)
+    or any ``http(s)://`` URL (e.g. an emulator); a trailing ``/`` or ``/api``
+    (``/v3`` for API v3) is dropped.
     """
     text = endpoint.strip().rstrip("/")
-    if text.endswith("/api"):
-        text = text[: -len("/api")]
+    if text.endswith(servers.api_path):
+        text = text[: -len(servers.api_path)]
     if "://" not in text:
-        if not _PLATFORM_HOST.match(text):
+        if not servers.hosts.match(text):
             raise ConfigurationError(
-                f"endpoint {endpoint!r} is neither a SALESmanago host "
-                "(www|app1|app2|app3...salesmanago.pl|com) nor an http(s):// URL"
+                f"endpoint {endpoint!r} is neither {servers.named} nor an http(s):// URL"
             )
         text = "https://" + text
     try:
@@ -182,11 +214,75 @@ def _one_http_option(http_client: object, transport: object) -> None:
         raise ConfigurationError("pass http_client or transport, not both")
 
 
-class BaseClient:
-    """Request building, retry decisions and response reading, shared by both clients.
+U = TypeVar("U")
 
-    Everything here but :attr:`owner`, :attr:`base_url`, :attr:`timeout` and
-    :attr:`max_retries` is plumbing for the resources, hence private.
+
+def _run_all(
+    items: Sequence[U], run: Callable[[U], T], merge: Callable[[list[T]], Any] | None
+) -> list[T]:
+    """``run`` each item in turn; the first failure stops the others and is raised
+    with the results before it attached (:func:`_partial_failure`)."""
+    results: list[T] = []
+    for item in items:
+        try:
+            results.append(run(item))
+        except Exception as exc:
+            _partial_failure(exc, results, len(items), merge)
+            raise
+    return results
+
+
+async def _run_all_async(
+    items: Sequence[U],
+    run: Callable[[U], Awaitable[T]],
+    merge: Callable[[list[T]], Any] | None,
+    concurrency: int,
+) -> list[T]:
+    """``run`` the items, ``concurrency`` at a time; results in the items' order.
+
+    After the first failure none is started; those running are awaited, not
+    cancelled, and the first failure is raised with every result and the other
+    failures attached (:func:`_partial_failure`).
+    """
+    results: dict[int, T] = {}
+    failures: list[Exception] = []
+    limiter = anyio.CapacityLimiter(concurrency)
+
+    async def run_one(index: int, item: U) -> None:
+        async with limiter:
+            if failures:
+                return
+            try:
+                results[index] = await run(item)
+            except Exception as exc:
+                failures.append(exc)
+
+    async with anyio.create_task_group() as tg:
+        for index, item in enumerate(items):
+            tg.start_soon(run_one, index, item)
+    if failures:
+        first = failures[0]
+        done = [results[i] for i in sorted(results)]
+        _partial_failure(first, done, len(items), merge, failures[1:])
+        raise first
+    return [results[i] for i in range(len(items))]
+
+
+def decode_body(response: httpx.Response) -> object:
+    """The answer's JSON (fractions as Decimal), or its text when it is not JSON."""
+    try:
+        return _converter.loads(response.content)
+    except ValueError:
+        return response.text
+
+
+class BaseClient:
+    """What every client decides without I/O: retries, HTTP status errors, reading a
+    result; the two hooks :meth:`_build_request` and :meth:`_read_response` are the
+    wire of one API generation (``_wire.LegacyWire``, ``_wire.V3Wire``).
+
+    Everything here but :attr:`base_url`, :attr:`timeout` and :attr:`max_retries`
+    is plumbing for the resources, hence private.
     """
 
     #: Seconds per HTTP attempt.
@@ -194,52 +290,53 @@ class BaseClient:
     #: Retries after a retryable failure (0: one attempt only).
     max_retries: int
 
-    def __init__(
-        self,
-        *,
-        credentials: _auth.Credentials,
-        base_url: str,
-        timeout: float,
-        max_retries: int,
-    ) -> None:
+    def __init__(self, *, base_url: str, timeout: float, max_retries: int) -> None:
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         if timeout <= 0:
             raise ConfigurationError("timeout must be a positive number of seconds")
-        self._credentials = credentials
         self._base_url = base_url
         self.timeout = timeout
         self.max_retries = max_retries
 
     @property
-    def owner(self) -> str:
-        """The platform user in whose name calls run."""
-        return self._credentials.owner
-
-    @property
     def base_url(self) -> str:
-        """The account's endpoint, without ``/api``."""
+        """The server the client calls, without ``/api`` (or ``/v3``)."""
         return self._base_url
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(client_id={self._credentials.client_id!r}, "
-            f"owner={self.owner!r}, endpoint={self._base_url!r})"
-        )
+    def _clone_settings(self, timeout: float | None, max_retries: int | None) -> dict[str, Any]:
+        """The constructor arguments of a ``with_options`` clone: the settings given,
+        else this client's, and this client as ``_original`` (whose identity, pool and
+        sleep the clone takes)."""
+        return {
+            "timeout": self.timeout if timeout is None else timeout,
+            "max_retries": self.max_retries if max_retries is None else max_retries,
+            "_original": self,
+        }
 
-    # request building -------------------------------------------------------------
+    # the wire: how a call is sent and its answer read --------------------------------
 
     def _build_request(self, call: Call[Any]) -> httpx.Request:
-        """The HTTP request for one attempt of ``call`` (a fresh ``requestTime``)."""
-        payload = self._credentials.auth_fields(_auth.now_ms())
-        if call.endpoint.send_owner:
-            payload["owner"] = self._credentials.owner
-        payload.update(call.body)
+        """The HTTP request for one attempt of ``call``."""
+        raise NotImplementedError
+
+    def _read_response(self, call: Call[T], response: httpx.Response) -> T:
+        """The call's result from a final response, or the matching error."""
+        raise NotImplementedError
+
+    def _http_request(
+        self,
+        call: Call[Any],
+        payload: Mapping[str, object] | None,
+        headers: Mapping[str, str] = HEADERS,
+    ) -> httpx.Request:
+        """The request for ``call``: its method and path, ``payload`` as JSON (none
+        when ``None``), ``headers`` and the client's timeout."""
         return httpx.Request(
-            "POST",
+            call.endpoint.method,
             self._base_url + call.endpoint.path,
-            headers=_HEADERS,
-            content=_converter.dumps(payload),
+            headers=headers,
+            content=None if payload is None else _converter.dumps(payload),
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
 
@@ -253,7 +350,8 @@ class BaseClient:
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         retryable = not may_have_landed
         log.warning(
-            "POST %s failed: %s (attempt %d of %d)",
+            "%s %s failed: %s (attempt %d of %d)",
+            call.endpoint.method,
             path,
             type(exc).__name__,
             attempt + 1,
@@ -278,84 +376,53 @@ class BaseClient:
 
     # response reading ---------------------------------------------------------------
 
-    def _read_response(self, call: Call[T], response: httpx.Response) -> T:
-        """The call's result from a final response, or the matching error."""
+    def _status_error(
+        self, call: Call[Any], response: httpx.Response, body: object, message: str
+    ) -> APIStatusError:
+        """The :class:`APIStatusError` for an HTTP status >= 400 (``RateLimitError`` with
+        its ``retry_after`` for 429)."""
         path = call.endpoint.path
-        status = response.status_code
-        body: object
-        try:
-            body = _converter.loads(response.content)
-        except ValueError:
-            body = response.text
-        if status >= 400:
-            message = f"HTTP {status}"
-            if isinstance(body, Mapping) and isinstance(body.get("message"), list):
-                message += ": " + " | ".join(str(m) for m in body["message"])
-            if status == 429:
-                raise RateLimitError(
-                    message,
-                    endpoint=path,
-                    response=response,
-                    body=body,
-                    retry_after=parse_retry_after(response),
-                )
-            raise error_class_for_status(status)(
-                message, endpoint=path, response=response, body=body
-            )
-        if not isinstance(body, Mapping) or not isinstance(body.get("success"), bool):
-            snippet = body if isinstance(body, str) else type(body).__name__
-            raise InvalidResponseError(
-                f"HTTP {status} with a body that is not the API's JSON envelope: {snippet!s:.200}",
+        if response.status_code == 429:
+            return RateLimitError(
+                message,
                 endpoint=path,
                 response=response,
                 body=body,
+                retry_after=parse_retry_after(response),
             )
-        if not body["success"] and not (call.partial_key and body.get(call.partial_key)):
-            raw = body.get("message")
-            texts = [str(m) for m in raw] if isinstance(raw, list) else [str(raw or "")]
-            # A chunk of a batch: name items by their index in the caller's list.
-            messages = [call.caller_text(m) for m in texts]
-            values = body.get("values")
-            raise error_class_for_messages(messages)(
-                messages,
-                endpoint=path,
-                response=response,
-                body=body,
-                values=_caller_values(call, values) if isinstance(values, Mapping) else None,
-            )
+        error = error_class_for_status(response.status_code)
+        return error(message, endpoint=path, response=response, body=body)
+
+    def _parse(self, call: Call[T], body: Mapping[str, Any], response: httpx.Response) -> T:
+        """The call's result read from a successful answer's JSON object."""
         try:
             return call.parse(body)
         except (_converter.WireFormatError, KeyError, TypeError, ValueError) as exc:
             raise ResponseValidationError(
-                f"unexpected response: {exc}", endpoint=path, response=response, body=body
+                f"unexpected response: {exc}",
+                endpoint=call.endpoint.path,
+                response=response,
+                body=body,
             ) from exc
 
-    # file downloads (export jobs) ---------------------------------------------------
+    # file downloads (export and import jobs) -----------------------------------------
 
     def _build_download(self, url: str) -> httpx.Request:
-        """A plain GET of an export file (no auth fields: the URL is the job's own)."""
+        """A plain GET of a job's file (no auth fields: the URL is the job's own)."""
         return httpx.Request(
             "GET",
             url,
-            headers={"Accept": "*/*", "User-Agent": _HEADERS["User-Agent"]},
+            headers={"Accept": "*/*", "User-Agent": HEADERS["User-Agent"]},
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
 
-    def _read_download(self, call: Call[None], response: httpx.Response) -> bytes:
+    def _read_download(
+        self, call: Call[None], response: httpx.Response, what: str = "export file"
+    ) -> bytes:
         """The file's bytes, or the matching :class:`APIStatusError` for HTTP >= 400."""
         if response.status_code >= 400:
-            message = f"HTTP {response.status_code} downloading the export file"
-            if response.status_code == 429:
-                raise RateLimitError(
-                    message,
-                    endpoint=call.endpoint.path,
-                    response=response,
-                    body=response.text,
-                    retry_after=parse_retry_after(response),
-                )
-            raise error_class_for_status(response.status_code)(
-                message, endpoint=call.endpoint.path, response=response, body=response.text
-            )
+            message = f"HTTP {response.status_code} downloading the {what}"
+            raise self._status_error(call, response, response.text, message)
         return response.content
 
     def _file_url(self, status: JobStatus) -> str:
@@ -368,14 +435,13 @@ class BaseClient:
         """The job's result from its downloaded file, or the matching error."""
         url = self._file_url(status)
         call = download_call(url)
-        file = ExportFile(
-            request_id=status.request_id, url=url, content=self._read_download(call, response)
-        )
+        content = self._read_download(call, response, f"{job.kind} file")
+        file = ExportFile(request_id=status.request_id, url=url, content=content)
         try:
             return job.read(file)
         except (_converter.WireFormatError, KeyError, TypeError, ValueError) as exc:
             raise ResponseValidationError(
-                f"unexpected export file: {exc}",
+                f"unexpected {job.kind} file: {exc}",
                 endpoint=call.endpoint.path,
                 response=response,
                 body=None,
@@ -385,7 +451,8 @@ class BaseClient:
         self, call: Call[Any], response: httpx.Response, attempt: int, t0: float
     ) -> None:
         log.debug(
-            "POST %s -> %d (attempt %d, %.1f ms)",
+            "%s %s -> %d (attempt %d, %.1f ms)",
+            call.endpoint.method,
             call.endpoint.path,
             response.status_code,
             attempt + 1,
@@ -399,21 +466,23 @@ class SyncAPIClient(BaseClient):
     def __init__(
         self,
         *,
-        credentials: _auth.Credentials,
         base_url: str,
         timeout: float,
         max_retries: int,
         http_client: httpx.Client | None,
         sleep: Callable[[float], None] | None,
         transport: httpx.BaseTransport | None = None,
+        original: SyncAPIClient | None = None,
     ) -> None:
-        super().__init__(
-            credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
+        super().__init__(base_url=base_url, timeout=timeout, max_retries=max_retries)
+        if original is not None:  # a with_options clone: the original's pool and sleep
+            http_client, sleep = original._http, original._sleep
         _one_http_option(http_client, transport)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(transport=transport)
-        self._sleep = sleep if sleep is not None else time.sleep
+        self._http: httpx.Client = (
+            http_client if http_client is not None else httpx.Client(transport=transport)
+        )
+        self._sleep: Callable[[float], None] = sleep if sleep is not None else time.sleep
 
     def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
@@ -442,14 +511,13 @@ class SyncAPIClient(BaseClient):
         the calls before it (merged by ``merge``, default: the list of results) in
         ``partial_results``.
         """
-        results: list[T] = []
-        for call in calls:
-            try:
-                results.append(self._execute(call))
-            except Exception as exc:
-                _partial_failure(exc, results, len(calls), merge)
-                raise
-        return results
+        return _run_all(calls, self._execute, merge)
+
+    def _run_jobs(
+        self, jobs: Sequence[Job[T]], merge: Callable[[list[T]], Any] | None = None
+    ) -> list[T]:
+        """Run several jobs one after another, like :meth:`_execute_all` sends calls."""
+        return _run_all(jobs, self._run_job, merge)
 
     def _iterate(self, call: Call[Page[T]] | None) -> Iterator[T]:
         """Yield the items of every page, fetching the next page when needed."""
@@ -505,6 +573,17 @@ class SyncAPIClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
+    def __enter__(self: SyncClient) -> SyncClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -518,7 +597,6 @@ class AsyncAPIClient(BaseClient):
     def __init__(
         self,
         *,
-        credentials: _auth.Credentials,
         base_url: str,
         timeout: float,
         max_retries: int,
@@ -526,11 +604,15 @@ class AsyncAPIClient(BaseClient):
         sleep: AsyncSleep | None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         transport: httpx.AsyncBaseTransport | None = None,
-        in_flight: anyio.CapacityLimiter | None = None,
+        original: AsyncAPIClient | None = None,
     ) -> None:
-        super().__init__(
-            credentials=credentials, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
+        super().__init__(base_url=base_url, timeout=timeout, max_retries=max_retries)
+        in_flight = None
+        if original is not None:  # a with_options clone: the original's pool, sleep, limit
+            http_client, sleep = original._http, original._sleep
+            in_flight = original._in_flight
+            max_concurrent_requests = original.max_concurrent_requests
+            self.concurrency = original.concurrency
         if (
             isinstance(max_concurrent_requests, bool)
             or not isinstance(max_concurrent_requests, int)
@@ -542,14 +624,14 @@ class AsyncAPIClient(BaseClient):
             )
         _one_http_option(http_client, transport)
         self._owns_http = http_client is None
-        self._http = (
+        self._http: httpx.AsyncClient = (
             http_client if http_client is not None else httpx.AsyncClient(transport=transport)
         )
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
         # Shared by every task using this client (and its with_options clones, which
-        # pass it as ``in_flight``): requests beyond the limit wait here, not in
+        # take it from their original): requests beyond the limit wait here, not in
         # httpx's connection pool.
-        self._in_flight = (
+        self._in_flight: anyio.CapacityLimiter = (
             in_flight if in_flight is not None else anyio.CapacityLimiter(max_concurrent_requests)
         )
 
@@ -588,28 +670,14 @@ class AsyncAPIClient(BaseClient):
         (merged by ``merge``, default: their list in call order) in ``partial_results``,
         and the errors of the calls in flight that failed too in ``other_errors``.
         """
-        results: dict[int, T] = {}
-        failures: list[Exception] = []
-        limiter = anyio.CapacityLimiter(self.concurrency)
+        return await _run_all_async(calls, self._execute, merge, self.concurrency)
 
-        async def run(index: int, call: Call[T]) -> None:
-            async with limiter:
-                if failures:
-                    return
-                try:
-                    results[index] = await self._execute(call)
-                except Exception as exc:
-                    failures.append(exc)
-
-        async with anyio.create_task_group() as tg:
-            for index, call in enumerate(calls):
-                tg.start_soon(run, index, call)
-        if failures:
-            first = failures[0]
-            done = [results[i] for i in sorted(results)]
-            _partial_failure(first, done, len(calls), merge, failures[1:])
-            raise first
-        return [results[i] for i in range(len(calls))]
+    async def _run_jobs(
+        self, jobs: Sequence[Job[T]], merge: Callable[[list[T]], Any] | None = None
+    ) -> list[T]:
+        """Run several jobs, up to :attr:`concurrency` at a time, like
+        :meth:`_execute_all` sends calls."""
+        return await _run_all_async(jobs, self._run_job, merge, self.concurrency)
 
     async def _iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:
         """Yield the items of every page, fetching the next page when needed."""
@@ -668,3 +736,18 @@ class AsyncAPIClient(BaseClient):
         """Close the HTTP connection pool (when the client created it)."""
         if self._owns_http:
             await self._http.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool (when the client created it)."""
+        await self.close()
+
+    async def __aenter__(self: AsyncClient) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -31,7 +31,7 @@ Envelope = Mapping[str, Any]
 
 @attrs.frozen
 class Endpoint:
-    """One API method of the legacy API.
+    """One API method: a path and how to send it.
 
     Attributes:
         path: the path below the account's endpoint, e.g. ``/api/contact/upsert``.
@@ -39,11 +39,20 @@ class Endpoint:
             Writes that are not (insert, adding an event, a note ...) are retried
             only when the request certainly never reached the platform.
         send_owner: whether the body carries the client's ``owner``.
+        signed: whether the body carries the auth fields (``clientId``, ``apiKey``,
+            ``requestTime``, ``sha``); the login chain's calls do not (protocol §2.3).
+        nested: the body's keys of requests nested in it that carry their own
+            ``clientId`` and ``owner`` (``integration/upsert``'s two parts).
+        method: the HTTP method: ``POST`` for every legacy call; API v3 reads
+            with ``GET`` (protocol §9).
     """
 
     path: str
     idempotent: bool
     send_owner: bool = True
+    signed: bool = True
+    nested: tuple[str, ...] = ()
+    method: str = "POST"
 
 
 @attrs.frozen

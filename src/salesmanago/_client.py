@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,12 +14,13 @@ from ._base_client import (
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
     AsyncSleep,
-    BaseClient,
     SyncAPIClient,
     normalize_endpoint,
     resolve_setting,
 )
+from ._login import AsyncLoginSession, Login, LoginSession
 from ._validation import check_email
+from ._wire import LegacyWire
 from .errors import ConfigurationError, ValidationError
 from .resources.activity import Activity, AsyncActivity
 from .resources.campaigns import AsyncCampaigns, Campaigns
@@ -29,6 +29,7 @@ from .resources.coupons import AsyncCoupons, Coupons
 from .resources.events import AsyncEvents, Events
 from .resources.exports import AsyncExports, Exports
 from .resources.funnels import AsyncFunnels, Funnels
+from .resources.loyalty import AsyncLoyalty, Loyalty
 from .resources.notes import AsyncNotes, Notes
 from .resources.optin import AsyncOptIn, OptIn
 from .resources.rules import AsyncRules, AsyncWorkflows, Rules, Workflows
@@ -44,22 +45,34 @@ __all__ = ["AsyncSalesManago", "SalesManago"]
 
 
 def _identity(
-    original: BaseClient | None,
+    original: LegacyWire | None,
     client_id: str | None,
     api_secret: str | None,
+    sha: str | None,
     owner: str | None,
     endpoint: str | None,
     api_key: str | None,
-) -> dict[str, Any]:
+) -> tuple[_auth.Credentials, str]:
     """The client's credentials and endpoint: a ``with_options`` clone's are its
     original's (whose secret is not kept); any other client's are resolved from the
-    arguments and their ``SALESMANAGO_*`` fallbacks."""
+    arguments and their ``SALESMANAGO_*`` fallbacks. A ready ``sha`` replaces the
+    secret (``api_secret`` is then neither taken nor looked up) and needs the
+    ``api_key`` it was computed with."""
     if original is not None:
-        return {"credentials": original._credentials, "base_url": original.base_url}
+        return original._credentials, original.base_url
+    if sha is not None and api_secret is not None:
+        raise ConfigurationError(
+            "pass api_secret or sha, not both: sha is computed from the secret (protocol §2.2)"
+        )
+    if sha is not None and api_key is None:
+        raise ConfigurationError(
+            "sha needs api_key: a sha signs the apiKey it was computed with "
+            "(sha = SHA1(apiKey + clientId + apiSecret)); pass that api_key"
+        )
     cid = resolve_setting("client_id", client_id)
-    secret = resolve_setting("api_secret", api_secret)
+    secret = None if sha is not None else resolve_setting("api_secret", api_secret)
     who = resolve_setting("owner", owner)
-    if cid is None or secret is None or who is None:  # pragma: no cover - required=True
+    if cid is None or who is None:  # pragma: no cover - required=True
         raise ConfigurationError("missing credentials")
     try:
         who = check_email(who, "owner")
@@ -68,17 +81,29 @@ def _identity(
     configured = resolve_setting("endpoint", endpoint, required=False)
     base = normalize_endpoint(configured or DEFAULT_ENDPOINT)
     key = api_key if api_key is not None else _auth.random_api_key()
-    credentials = _auth.Credentials(client_id=cid, api_secret=secret, owner=who, api_key=key)
-    return {"credentials": credentials, "base_url": base}
+    credentials = _auth.Credentials(
+        client_id=cid, api_secret=secret, sha=sha, owner=who, api_key=key
+    )
+    return credentials, base
 
 
-class SalesManago(SyncAPIClient):
+def _login(
+    username: str, password: str, api_key: str | None, owner: str | None, endpoint: str | None
+) -> Login:
+    """The login of :meth:`SalesManago.from_login`; the login URL falls back like a
+    client's endpoint (``SALESMANAGO_ENDPOINT``, then the default server)."""
+    url = resolve_setting("endpoint", endpoint, required=False) or DEFAULT_ENDPOINT
+    return Login.of(username, password, api_key, owner, url)
+
+
+class SalesManago(LegacyWire, SyncAPIClient):
     """A blocking client for the SALESmanago API.
 
     Every argument is keyword-only. ``client_id``, ``api_secret``, ``owner`` and
     ``endpoint`` fall back to ``SALESMANAGO_CLIENT_ID``, ``SALESMANAGO_API_SECRET``,
     ``SALESMANAGO_OWNER`` and ``SALESMANAGO_ENDPOINT``; a value missing from both
-    raises :class:`~salesmanago.errors.ConfigurationError`.
+    raises :class:`~salesmanago.errors.ConfigurationError`. :meth:`from_login`
+    builds a client from a user's login instead.
 
     Args:
         client_id: the account's client id (Settings → Integration).
@@ -88,6 +113,9 @@ class SalesManago(SyncAPIClient):
             ``http(s)://`` URL (e.g. an emulator). Default ``https://app2.salesmanago.pl``.
         api_key: the random string that salts the signature; random per client
             if not given.
+        sha: a ready signature, ``SHA1(apiKey + clientId + apiSecret)`` in hex,
+            instead of ``api_secret`` (not with it); needs the ``api_key`` it was
+            computed with. Never printed.
         timeout: seconds per HTTP attempt (default 30).
         max_retries: retries after a retryable failure (default 2).
         http_client: an ``httpx.Client`` to send with; the caller keeps ownership
@@ -112,6 +140,7 @@ class SalesManago(SyncAPIClient):
     activity: Activity
     rules: Rules
     workflows: Workflows
+    loyalty: Loyalty
 
     def __init__(
         self,
@@ -121,6 +150,7 @@ class SalesManago(SyncAPIClient):
         owner: str | None = None,
         endpoint: str | None = None,
         api_key: str | None = None,
+        sha: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
@@ -128,17 +158,80 @@ class SalesManago(SyncAPIClient):
         transport: httpx.BaseTransport | None = None,
         _original: SalesManago | None = None,
     ) -> None:
-        if _original is not None:  # a with_options clone: the original's pool and sleep
-            http_client, sleep = _original._http, _original._sleep
+        self._credentials, base_url = _identity(
+            _original, client_id, api_secret, sha, owner, endpoint, api_key
+        )
         super().__init__(
-            **_identity(_original, client_id, api_secret, owner, endpoint, api_key),
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+            transport=transport,
+            original=_original,
+        )
+        self._bind_resources()
+
+    @classmethod
+    def from_login(
+        cls,
+        *,
+        username: str,
+        password: str,
+        api_key: str | None = None,
+        owner: str | None = None,
+        endpoint: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> SalesManago:
+        """Log in as a platform user and return a client of that user's account.
+
+        ``POST /api/authorization/token`` with the login answers a token and the
+        account's server; ``POST /api/account/integration`` there answers the
+        client id and the ``sha`` for ``api_key`` (protocol §2.3). The client signs
+        with that sha (the secret is never known) and sends through the pool of the
+        login. A wrong login raises :class:`~salesmanago.errors.AuthenticationError`
+        with the platform's text.
+
+        Args:
+            username: the user's login (an e-mail).
+            password: the user's password; sent once, never kept or printed.
+            api_key: the apiKey the sha is asked for; random if not given.
+            owner: the user the client's calls run as; default ``username``.
+            endpoint: where to log in (like the constructor's ``endpoint``); the
+                client then calls the server the platform answers, with this URL's
+                scheme when it names a bare host.
+            timeout: as in the constructor; also for the login's calls.
+            max_retries: as in the constructor; also for the login's calls.
+            http_client: as in the constructor; also for the login's calls.
+            sleep: as in the constructor; also for the login's calls.
+            transport: as in the constructor; also for the login's calls.
+        """
+        login = _login(username, password, api_key, owner, endpoint)
+        session = LoginSession(
+            base_url=login.url,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
             transport=transport,
         )
-        self._bind_resources()
+        try:
+            client = cls(
+                **session._log_in(login),
+                timeout=timeout,
+                max_retries=max_retries,
+                http_client=session._http,
+                sleep=sleep,
+            )
+        except BaseException:
+            session.close()
+            raise
+        client._owns_http = session._owns_http  # a pool made for the login is the client's
+        return client
 
     def _bind_resources(self) -> None:
         self.contacts = Contacts(self)
@@ -156,6 +249,7 @@ class SalesManago(SyncAPIClient):
         self.activity = Activity(self)
         self.rules = Rules(self)
         self.workflows = Workflows(self)
+        self.loyalty = Loyalty(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -166,25 +260,10 @@ class SalesManago(SyncAPIClient):
         through this client's connection pool, which it never closes: closing this
         client closes the pool.
         """
-        return type(self)(
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            _original=self,
-        )
-
-    def __enter__(self) -> SalesManago:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        return type(self)(**self._clone_settings(timeout, max_retries))
 
 
-class AsyncSalesManago(AsyncAPIClient):
+class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     """An asynchronous client for the SALESmanago API (see :class:`SalesManago`).
 
     ``http_client`` is an ``httpx.AsyncClient``, ``transport`` an
@@ -210,6 +289,7 @@ class AsyncSalesManago(AsyncAPIClient):
     activity: AsyncActivity
     rules: AsyncRules
     workflows: AsyncWorkflows
+    loyalty: AsyncLoyalty
 
     def __init__(
         self,
@@ -219,6 +299,7 @@ class AsyncSalesManago(AsyncAPIClient):
         owner: str | None = None,
         endpoint: str | None = None,
         api_key: str | None = None,
+        sha: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
@@ -227,23 +308,63 @@ class AsyncSalesManago(AsyncAPIClient):
         _original: AsyncSalesManago | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
-        in_flight = None
-        if _original is not None:  # a with_options clone: the original's pool, sleep, limit
-            http_client, sleep = _original._http, _original._sleep
-            in_flight = _original._in_flight
-            max_concurrent_requests = _original.max_concurrent_requests
-            self.concurrency = _original.concurrency
+        self._credentials, base_url = _identity(
+            _original, client_id, api_secret, sha, owner, endpoint, api_key
+        )
         super().__init__(
-            **_identity(_original, client_id, api_secret, owner, endpoint, api_key),
+            base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
             max_concurrent_requests=max_concurrent_requests,
             transport=transport,
-            in_flight=in_flight,
+            original=_original,
         )
         self._bind_resources()
+
+    @classmethod
+    async def from_login(
+        cls,
+        *,
+        username: str,
+        password: str,
+        api_key: str | None = None,
+        owner: str | None = None,
+        endpoint: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: AsyncSleep | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
+    ) -> AsyncSalesManago:
+        """Log in as a platform user and return a client of that user's account (see
+        :meth:`SalesManago.from_login`); to be awaited."""
+        login = _login(username, password, api_key, owner, endpoint)
+        session = AsyncLoginSession(
+            base_url=login.url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+            transport=transport,
+            max_concurrent_requests=max_concurrent_requests,
+        )
+        try:
+            client = cls(
+                **await session._log_in(login),
+                timeout=timeout,
+                max_retries=max_retries,
+                http_client=session._http,
+                sleep=sleep,
+                max_concurrent_requests=max_concurrent_requests,
+            )
+        except BaseException:
+            await session.close()
+            raise
+        client._owns_http = session._owns_http  # a pool made for the login is the client's
+        return client
 
     def _bind_resources(self) -> None:
         self.contacts = AsyncContacts(self)
@@ -261,6 +382,7 @@ class AsyncSalesManago(AsyncAPIClient):
         self.activity = AsyncActivity(self)
         self.rules = AsyncRules(self)
         self.workflows = AsyncWorkflows(self)
+        self.loyalty = AsyncLoyalty(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -268,23 +390,4 @@ class AsyncSalesManago(AsyncAPIClient):
         """A client like this one with the settings given changed (see
         :meth:`SalesManago.with_options`); it also shares this client's
         ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
-        return type(self)(
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            _original=self,
-        )
-
-    async def aclose(self) -> None:
-        """Close the HTTP connection pool (when the client created it)."""
-        await self.close()
-
-    async def __aenter__(self) -> AsyncSalesManago:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
+        return type(self)(**self._clone_settings(timeout, max_retries))

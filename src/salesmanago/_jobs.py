@@ -1,11 +1,11 @@
 """Asynchronous platform jobs described without I/O (protocol §6, ``/api/job/status``).
 
-An export starts with a call that answers a ``requestId``; ``/api/job/status``
-then answers progress texts until the job's file is ready (``fileUrl``), and
-the file is downloaded with a plain GET. A :class:`Job` says how to start it and
-how to read its file; the decisions (next poll delay, deadline, reading the
-status, resolving the file's URL) are the functions here. The sync and async
-clients only send, sleep and download.
+An export (or a ``batchupsertv2`` import) starts with a call that answers a
+``requestId``; ``/api/job/status`` then answers progress texts until the job's
+file is ready (``fileUrl``), and the file is downloaded with a plain GET. A
+:class:`Job` says how to start it and how to read its file; the decisions
+(next poll delay, deadline, reading the status, resolving the file's URL) are
+the functions here. The sync and async clients only send, sleep and download.
 """
 
 from __future__ import annotations
@@ -56,12 +56,14 @@ class Job(Generic[T]):
         read: turns the downloaded file into the job's result.
         deadline: seconds from the start until :class:`ExportTimeoutError`.
         poll_interval: seconds before the first status poll.
+        kind: what the job is, for errors (``export``, ``import``).
     """
 
     start: Call[str]
     read: Callable[[ExportFile], T]
     deadline: float = DEFAULT_DEADLINE
     poll_interval: float = DEFAULT_POLL_INTERVAL
+    kind: str = "export"
 
 
 @attrs.frozen
@@ -138,7 +140,7 @@ def next_poll_delay(job: Job[Any], status: JobStatus, attempt: int, elapsed: flo
     """
     remaining = job.deadline - elapsed
     if remaining <= 0:
-        raise ExportTimeoutError(status.request_id, job.deadline, status.messages)
+        raise ExportTimeoutError(status.request_id, job.deadline, status.messages, kind=job.kind)
     delay = min(job.poll_interval * POLL_BACKOFF**attempt, MAX_POLL_INTERVAL)
     return float(min(delay, remaining))
 
@@ -149,4 +151,5 @@ def download_call(url: str) -> Call[None]:
     The GET is idempotent; the name drops the query (it may hold a signed token).
     """
     name = str(httpx.URL(url).copy_with(query=None, fragment=None))
-    return Call(Endpoint(name, idempotent=True, send_owner=False), {}, lambda _: None)
+    endpoint = Endpoint(name, idempotent=True, send_owner=False, signed=False, method="GET")
+    return Call(endpoint, {}, lambda _: None)

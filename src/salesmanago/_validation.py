@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence, Sized
 from datetime import datetime
+from decimal import Decimal
 from typing import Final
 
 from .errors import ValidationError
@@ -22,13 +23,19 @@ __all__ = [
     "check_count",
     "check_email",
     "check_length",
+    "check_money",
     "check_tags",
     "in_item",
+    "in_part",
 ]
 
 MAX_EMAIL_LENGTH: Final = 254
 MAX_LOCAL_PART_LENGTH: Final = 64
 MAX_TAG_LENGTH: Final = 255
+#: Money: at most 19 digits before and 2 after the point, 22 characters (protocol §3.4).
+MAX_MONEY_CHARS: Final = 22
+MAX_MONEY_INTEGER_DIGITS: Final = 19
+MAX_MONEY_FRACTION_DIGITS: Final = 2
 
 # RFC 822/5322 dot-atom local part and a DNS host name with a letter TLD.
 _ATEXT: Final = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
@@ -116,6 +123,43 @@ def check_aware(value: datetime | None, field: str) -> None:
         raise ValidationError(field, "must be a timezone-aware datetime")
 
 
+def check_money(value: object, field: str, *, negative: bool = True) -> None:
+    """A money value: a Decimal (or an int), finite, ≤ 19 digits before and ≤ 2 after
+    the point, ≤ 22 characters; not below 0 unless ``negative``.
+
+    A float is refused (it cannot hold money exactly). The digits are taken as given
+    (``Decimal("1.500")`` has three after the point and is refused): the value
+    travels with exactly its digits, never rounded.
+    """
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise ValidationError(field, f"must be a Decimal or an int (got {type(value).__name__})")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValidationError(field, f"must be a finite number (got {value})")
+    if not negative and amount < 0:
+        raise ValidationError(field, f"must be 0 or more (got {value})")
+    text = f"{amount:f}"
+    integer, _, fraction = text.lstrip("-").partition(".")
+    if len(integer) > MAX_MONEY_INTEGER_DIGITS:
+        raise ValidationError(
+            field,
+            f"must have at most {MAX_MONEY_INTEGER_DIGITS} digits before the decimal point "
+            f"(got {len(integer)})",
+        )
+    if len(fraction) > MAX_MONEY_FRACTION_DIGITS:
+        raise ValidationError(
+            field,
+            f"must have at most {MAX_MONEY_FRACTION_DIGITS} digits after the decimal point "
+            f"(got {len(fraction)} in {text})",
+        )
+    if len(text) > MAX_MONEY_CHARS:
+        raise ValidationError(
+            field, f"must be at most {MAX_MONEY_CHARS} characters (got {len(text)})"
+        )
+
+
 def check_positive(value: int, field: str) -> None:
     """A size or count that must be 1 or more."""
     if value < 1:
@@ -131,3 +175,9 @@ def in_item(error: ValidationError, key: str, index: int) -> ValidationError:
     """``error`` of one item of the list ``key``, its field named under the item
     (``contact.email`` of item 3 of ``upsertDetails``: ``upsertDetails[3].contact.email``)."""
     return ValidationError(f"{key}[{index}].{error.field}", error.rule)
+
+
+def in_part(error: ValidationError, key: str) -> ValidationError:
+    """``error`` of a request nested under ``key``, its field named under it
+    (``contact.email`` of ``contactUpsertRequest``: ``contactUpsertRequest.contact.email``)."""
+    return ValidationError(f"{key}.{error.field}", error.rule)

@@ -4,7 +4,7 @@
 SalesManagoError
 ├── ConfigurationError          a client cannot be built (missing credential, bad endpoint)
 ├── ValidationError             a value breaks a rule; raised before anything is sent
-├── ExportTimeoutError          an export job did not finish before its deadline
+├── ExportTimeoutError          an export (or import) job did not finish before its deadline
 ├── APIConnectionError          no usable HTTP answer (connection refused, reset, ...)
 │   └── APITimeoutError         the answer did not come in time
 └── APIError                    the platform answered, and the answer is a failure
@@ -13,24 +13,29 @@ SalesManagoError
     │   ├── EndpointNotFoundError   404
     │   ├── RateLimitError          429 (``retry_after``)
     │   └── InternalServerError     5xx
-    ├── InvalidResponseError    the body is not a JSON envelope
+    ├── InvalidResponseError    the body is not a JSON envelope (v3: a JSON object)
     ├── ResponseValidationError the envelope lacks what the method needs
-    └── RequestFailedError      ``success: false``; ``messages`` holds the platform's texts
-        ├── AuthenticationError     "Not authenticated", "Api key not specified", ...
-        ├── NotFoundError           "... not found"
-        ├── AlreadyExistsError      "... already exists"
+    └── RequestFailedError      the platform refused the request: ``success: false``
+        │                           (legacy), or API v3 ``problems`` (``reason_codes``)
+        ├── AuthenticationError     "Not authenticated", "Api key not specified", ...; v3 code 10
+        ├── NotFoundError           "... not found"; v3 code 16
+        ├── AlreadyExistsError      "... already exists"; v3 code 15
         ├── CouponError             a coupon text: used, expired, unknown ...
-        └── InvalidFieldError       "Field '...' ..." (the platform refused a value)
+        └── InvalidFieldError       "Field '...' ..." (the platform refused a value);
+                                    v3 codes 11, 13, 14, 17, 18, 19
 ```
 
-No exception text ever contains the API secret or the request signature.
+No exception text ever contains the API secret, the request signature or the
+API v3 key.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
+import attrs
 import httpx
 
 __all__ = [
@@ -53,12 +58,57 @@ __all__ = [
     "RequestFailedError",
     "ResponseValidationError",
     "SalesManagoError",
+    "V3Problem",
     "ValidationError",
     "attach_other_errors",
     "attach_partial_results",
     "error_class_for_messages",
+    "error_class_for_reason_codes",
     "error_class_for_status",
 ]
+
+#: The API v3 reason code of a warning: a value too long, trimmed; the request
+#: succeeded (protocol §9).
+WARNING_CODE: Final = 12
+
+
+@attrs.frozen(kw_only=True)
+class V3Problem:
+    """One entry of an API v3 answer's ``problems`` (protocol §9).
+
+    The platform sends ``{"reasonCode": N, "message": "field|text"}``; the field is
+    the part of the message before the first ``|``.
+
+    Attributes:
+        reason_code: 10 authentication failed; 11 over a limit; 12 too long and
+            trimmed (a warning: the request succeeded); 13 missing; 14 wrong type;
+            15 already exists; 16 unknown id; 17 null; 18 does not match the
+            pattern; 19 above the available limit.
+        field: the field named before ``|`` (``None`` when the message names none).
+        text: the message's text after the field.
+    """
+
+    reason_code: int
+    field: str | None
+    text: str
+
+    @classmethod
+    def parse(cls, reason_code: int, message: str) -> V3Problem:
+        """A problem from its reason code and its ``field|text`` message."""
+        field, bar, text = message.partition("|")
+        if not bar:
+            return cls(reason_code=reason_code, field=None, text=message)
+        return cls(reason_code=reason_code, field=field.strip() or None, text=text)
+
+    @property
+    def message(self) -> str:
+        """The message as the platform sent it (``field|text``)."""
+        return self.text if self.field is None else f"{self.field}|{self.text}"
+
+    @property
+    def warning(self) -> bool:
+        """Whether this is a warning (code 12): the value was trimmed, the request succeeded."""
+        return self.reason_code == WARNING_CODE
 
 
 class SalesManagoError(Exception):
@@ -108,7 +158,8 @@ class ValidationError(SalesManagoError, ValueError):
 
 
 class ExportTimeoutError(SalesManagoError):
-    """An asynchronous export job did not deliver its file before the deadline.
+    """An asynchronous job (an export, or a ``batchupsertv2`` import) did not deliver
+    its file before the deadline.
 
     The job keeps running on the platform; its file can still be fetched later
     with the same ``request_id`` (protocol §6, ``/api/job/status``).
@@ -119,11 +170,18 @@ class ExportTimeoutError(SalesManagoError):
         messages: the platform's last progress texts.
     """
 
-    def __init__(self, request_id: str, deadline: float, messages: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        request_id: str,
+        deadline: float,
+        messages: Sequence[str] = (),
+        *,
+        kind: str = "export",
+    ) -> None:
         self.request_id = request_id
         self.deadline = deadline
         self.messages: tuple[str, ...] = tuple(messages)
-        text = f"export job {request_id} did not finish within {deadline:g} s"
+        text = f"{kind} job {request_id} did not finish within {deadline:g} s"
         if self.messages:
             text += " (last status: " + " | ".join(self.messages) + ")"
         super().__init__(text)
@@ -228,7 +286,8 @@ class InternalServerError(APIStatusError):
 
 
 class InvalidResponseError(APIError):
-    """The body is not the JSON envelope the legacy API always sends (protocol §3.1)."""
+    """The body is not what the API always sends: the legacy API's JSON envelope
+    (protocol §3.1), or an API v3 JSON object (protocol §9)."""
 
 
 class ResponseValidationError(APIError):
@@ -236,11 +295,17 @@ class ResponseValidationError(APIError):
 
 
 class RequestFailedError(APIError):
-    """``success: false``: the platform refused the request (protocol §3.2).
+    """The platform refused the request: a legacy ``success: false`` (protocol §3.2),
+    or an API v3 answer with ``problems`` (protocol §9).
 
     Attributes:
-        messages: the platform's ``message`` list, as sent.
-        values: the optional ``values`` object naming offending values.
+        messages: the platform's texts, as sent (the legacy ``message`` list; the
+            v3 problems' ``field|text`` messages).
+        values: the optional legacy ``values`` object naming offending values.
+        problems: the API v3 problems (empty for the legacy API).
+        reason_codes: their reason codes, in order (empty for the legacy API).
+        field: the first field the platform named: a v3 problem's field, or the
+            ``'...'`` of a legacy ``Field '...' rule`` text; ``None`` when none is named.
     """
 
     def __init__(
@@ -251,11 +316,23 @@ class RequestFailedError(APIError):
         response: httpx.Response,
         body: object,
         values: Mapping[str, object] | None = None,
+        problems: Sequence[V3Problem] = (),
     ) -> None:
         self.messages: tuple[str, ...] = tuple(messages)
         self.values = values
+        self.problems: tuple[V3Problem, ...] = tuple(problems)
+        self.reason_codes: tuple[int, ...] = tuple(p.reason_code for p in self.problems)
+        self.field: str | None = next((p.field for p in self.problems if p.field), None)
+        if self.field is None:
+            self.field = next((m.group(1) for m in map(_FIELD_TEXT.match, messages) if m), None)
         text = " | ".join(self.messages) or "the platform answered success: false with no message"
+        if self.reason_codes:
+            codes = ", ".join(str(code) for code in self.reason_codes)
+            text += f" (reason code{'s' if len(self.reason_codes) > 1 else ''} {codes})"
         super().__init__(text, endpoint=endpoint, response=response, body=body)
+
+
+_FIELD_TEXT: Final = re.compile(r"Field '([^']+)'")
 
 
 class AuthenticationError(RequestFailedError):
@@ -332,6 +409,27 @@ def error_class_for_messages(messages: Sequence[str]) -> type[RequestFailedError
         return AlreadyExistsError
     if any(m.startswith("field '") for m in lowered):
         return InvalidFieldError
+    return RequestFailedError
+
+
+_REASON_CLASSES: Final[tuple[tuple[type[RequestFailedError], frozenset[int]], ...]] = (
+    (AuthenticationError, frozenset({10})),
+    (NotFoundError, frozenset({16})),
+    (AlreadyExistsError, frozenset({15})),
+    (InvalidFieldError, frozenset({11, 13, 14, 17, 18, 19})),
+)
+
+
+def error_class_for_reason_codes(
+    codes: Sequence[int], status_code: int
+) -> type[RequestFailedError]:
+    """Pick the most specific :class:`RequestFailedError` for API v3 reason codes
+    (protocol §9); an HTTP 401 or 403 without any is an :class:`AuthenticationError`."""
+    for error, known in _REASON_CLASSES:
+        if known.intersection(codes):
+            return error
+    if not codes and status_code in (401, 403):
+        return AuthenticationError
     return RequestFailedError
 
 

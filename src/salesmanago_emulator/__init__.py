@@ -21,9 +21,10 @@ extension points (areas, control operations, routes, snapshots) in
 """
 
 from ._emulator import EMULATOR_ENDPOINT, Emulator
-from ._router import CallRecord, RouteInfo, routes
+from ._router import CallRecord
 from .clock import Clock, FrozenClock, SystemClock
 from .control import ControlError
+from .coverage import RouteInfo, routes
 from .errors import (
     AuthenticationFailed,
     Conflict,

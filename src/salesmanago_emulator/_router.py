@@ -11,14 +11,16 @@ status code and a JSON body, in this order (protocol §11.1, §11.2):
 4. for a route of :attr:`~.routes._base.Auth.SIGNED` (all but the login chain):
    ``clientId`` unknown -> ``Not authenticated``; ``apiKey`` missing ->
    ``Api key not specified``; ``sha`` not SHA1(apiKey + clientId + apiSecret)
-   -> ``Not authenticated``; ``requestTime`` missing or not a number ->
+   -> ``Not authenticated``; ``requestTime`` missing, not a number, or no UNIX
+   time in seconds or milliseconds between 2001 and 2286 ->
    ``Field 'requestTime' ...``; for owner-bound routes ``owner`` missing ->
    ``Not authenticated, not owner specified``, not a user of the account ->
    ``Not authenticated, invalid owner``. A route of
    :attr:`~.routes._base.Auth.LOGIN` (protocol §2.3) skips this: its handler
    checks the body's password or token;
 5. the handler: its result in ``{"success": true, "message": [], ...}``, or a
-   domain error as ``{"success": false, "message": [...], "values": {...}}``.
+   domain error as ``{"success": false, "message": [...], "values": {...}}`` plus
+   the fields the error's ``answer`` holds (an insert's ``contactId``).
 
 JSON numbers with a fraction or exponent are read as :class:`~decimal.Decimal`
 (money stays exact, S6.3), and a ``Decimal`` in an answer is written as a JSON
@@ -34,14 +36,13 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 import threading
 from collections import deque
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
-
-import attrs
 
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
 from .errors import (
@@ -71,11 +72,11 @@ if TYPE_CHECKING:
     from .state.account import Account
 
 __all__ = [
+    "REQUEST_TIME_MILLISECONDS",
+    "REQUEST_TIME_SECONDS",
     "CallRecord",
-    "RouteInfo",
     "Router",
     "route_path",
-    "routes",
 ]
 
 _LOG: Final = logging.getLogger("salesmanago_emulator")
@@ -86,36 +87,6 @@ MASK: Final = "***"
 _SECRET_KEYS: Final = ("sha", "apiSecret", "password", "token")
 _SECRET_ANSWER_KEYS: Final = ("token", "sha1")  # the login chain's answers (protocol §2.3)
 _VERIFIED_CACHE_SIZE: Final = 1024
-
-
-@attrs.frozen(kw_only=True)
-class RouteInfo:
-    """One row of the coverage table: a served path and what it does."""
-
-    path: str
-    area: str
-    owner_required: bool
-    description: str
-    auth: str = "signed"
-    """How its requests authenticate: ``"signed"`` (the account's signature) or
-    ``"login"`` (a user's password or a login token in the body, protocol §2.3)."""
-
-
-def routes() -> list[RouteInfo]:
-    """The coverage table, generated from the route table, sorted by path."""
-    return sorted(
-        (
-            RouteInfo(
-                path=r.path,
-                area=r.area,
-                owner_required=r.owner_required,
-                description=r.description,
-                auth=r.auth.value,
-            )
-            for r in ALL_ROUTES
-        ),
-        key=lambda info: info.path,
-    )
 
 
 class CallRecord:
@@ -231,30 +202,61 @@ def _masked_answer(response: dict[str, Any]) -> dict[str, Any]:
     return {k: MASK if k in _SECRET_ANSWER_KEYS else v for k, v in response.items()}
 
 
-def _failure(messages: list[str], values: Mapping[str, object] | None = None) -> dict[str, Any]:
+def _failure(
+    messages: list[str],
+    values: Mapping[str, object] | None = None,
+    answer: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
     envelope: dict[str, Any] = {"success": False, "message": messages}
     if values:
         envelope["values"] = dict(values)
+    if answer:  # method-specific fields a refusal still carries (never success/message)
+        envelope.update((k, v) for k, v in answer.items() if k not in envelope)
     return envelope
 
 
-def _check_request_time(body: Mapping[str, Any]) -> None:
-    value = body.get("requestTime")
-    if value is None:
-        raise InvalidField("requestTime", RULE_REQUIRED)
+REQUEST_TIME_SECONDS: Final = (Decimal(10**9), Decimal(10**10))
+"""The ``requestTime`` read as seconds must lie in ``[low, high)``: 2001-09-09 to 2286-11-20."""
+REQUEST_TIME_MILLISECONDS: Final = (Decimal(10**12), Decimal(10**13))
+"""The same span read as milliseconds (protocol §2.1: clients send either unit)."""
+
+
+def _request_time_number(value: object) -> Decimal | None:
+    """``requestTime`` as a number, from a JSON number or a numeric string; ``None`` when
+    it is neither (a boolean, a list, text, NaN or an infinity)."""
     if isinstance(value, bool):
-        raise InvalidField("requestTime", RULE_REQUEST_TIME)
-    if isinstance(value, int):
-        return
-    if isinstance(value, float) and value == value and abs(value) != float("inf"):
-        return
-    if isinstance(value, Decimal) and value.is_finite():
-        return
-    if isinstance(value, str):
+        return None
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value)) if math.isfinite(value) else Decimal("NaN")
+    elif isinstance(value, str):
         text = value.strip()
         digits = text.replace(".", "", 1)
-        if text and digits.isascii() and digits.isdigit():
-            return
+        if not (text and digits.isascii() and digits.isdigit()):
+            return None
+        number = Decimal(text)
+    else:
+        return None
+    return number if number.is_finite() else None
+
+
+def _check_request_time(body: Mapping[str, Any]) -> None:
+    """``requestTime`` is required: a UNIX time in seconds or milliseconds, as a number or
+    a numeric string, within :data:`REQUEST_TIME_SECONDS` (or its milliseconds); 0, a
+    negative number, ``1.5`` or ``1e39`` is no time of a request (protocol §2.1, §14)."""
+    value = body.get("requestTime")
+    if type(value) is int and (  # the usual case, without a Decimal
+        10**12 <= value < 10**13 or 10**9 <= value < 10**10
+    ):
+        return
+    if value is None:
+        raise InvalidField("requestTime", RULE_REQUIRED)
+    number = _request_time_number(value)
+    if number is not None:
+        for low, high in (REQUEST_TIME_SECONDS, REQUEST_TIME_MILLISECONDS):
+            if low <= number < high:
+                return
     raise InvalidField("requestTime", RULE_REQUEST_TIME)
 
 
@@ -361,7 +363,7 @@ class Router:
                 context = self._authenticate(route, body, now, host)
             result = route.handler(context, body)
         except EmulatorError as error:
-            return 200, raw, _failure(list(error.messages), error.values)
+            return 200, raw, _failure(list(error.messages), error.values, error.answer)
         except NotImplementedByEmulator as error:
             return 404, raw, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
         except MalformedRequest as error:

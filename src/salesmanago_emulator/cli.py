@@ -4,7 +4,8 @@ Commands:
 
 * ``serve`` -- run the emulator as an HTTP server (:mod:`.server`) until
   interrupted (Ctrl-C or SIGTERM); see ``docs/emulator/server.md``;
-* ``routes`` -- print the coverage table: every API path the emulator serves;
+* ``routes`` -- print the paths the emulator serves; ``routes --all`` prints every
+  path of the protocol with its status (served, or not implemented and why);
 * ``help`` -- the usage text.
 
 ``serve`` options:
@@ -53,7 +54,8 @@ usage: salesmanago-emulator <command> [options]
 
 commands:
   serve     run the emulator as an HTTP server (see serve --help)
-  routes    print the paths the emulator serves (the coverage table)
+  routes    print the paths the emulator serves (the coverage table);
+            routes --all: every protocol path, served or not implemented and why
   help      show this text
 
 serve:
@@ -109,7 +111,7 @@ def _serve_parser() -> argparse.ArgumentParser:
 
 
 def _print_routes(out: TextIO) -> None:
-    from ._router import routes
+    from .coverage import routes
 
     table = routes()
     width = max(len(info.path) for info in table)
@@ -119,6 +121,20 @@ def _print_routes(out: TextIO) -> None:
         line = f"{info.path:<{width}}  {info.area:<9} {info.auth:<7} {owner:<5}  {info.description}"
         out.write(line + "\n")
     out.write(f"{len(table)} routes\n")
+
+
+def _print_coverage(out: TextIO) -> None:
+    from .coverage import coverage
+
+    rows = coverage()
+    width = max(len(row.path) for row in rows)
+    out.write(f"{'path':<{width}}  {'section':<7} {'method':<6} status\n")
+    for row in rows:
+        status = f"served ({row.area})" if row.served else f"not implemented: {row.reason}"
+        section = row.section or "-"
+        out.write(f"{row.path:<{width}}  {section:<7} {row.method:<6} {status}\n")
+    served = sum(row.served for row in rows)
+    out.write(f"{len(rows)} paths, {served} served, {len(rows) - served} not implemented\n")
 
 
 def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
@@ -222,7 +238,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(USAGE)
         return 0
     if command == "routes":
-        _print_routes(sys.stdout)
+        options = args[1:]
+        if options not in ([], ["--all"]):
+            sys.stderr.write(f"salesmanago-emulator routes: unknown option {options[0]!r}\n")
+            return 2
+        (_print_coverage if options else _print_routes)(sys.stdout)
         return 0
     if command == "serve":
         if any(a in ("-h", "--help") for a in args[1:]):

@@ -40,6 +40,10 @@ __all__ = [
     "FunnelNotFound",
     "InvalidField",
     "LimitExceeded",
+    "LoyaltyProgramError",
+    "LoyaltyProgramExists",
+    "LoyaltyProgramInactive",
+    "LoyaltyProgramNotFound",
     "MalformedRequest",
     "NotImplementedByEmulator",
     "ReadOnlyOwner",
@@ -205,7 +209,9 @@ TEXT_EVENT_NOT_FOUND: Final = "Event not found: {key}"
 TEXT_NOTE_ADDED: Final = "Note added"
 """The ``message`` of a successful ``addNote`` (protocol §3.1: success with text)."""
 TEXT_JOB_RUNNING: Final = "Export {request_id} in progress"
-"""``job/status``'s ``message`` while a job runs."""
+"""``job/status``'s ``message`` while an export job runs."""
+TEXT_IMPORT_RUNNING: Final = "Import {request_id} in progress"
+"""``job/status``'s ``message`` while an import job (``batchupsertv2``) runs."""
 
 # --- the HTTP edge (grade D) ------------------------------------------------------
 
@@ -318,6 +324,22 @@ RULE_UNKNOWN_KEY: Final = "is not a key of {shape} (keys: {keys})"
 """A key the snapshot format does not have."""
 RULE_TWICE: Final = "repeats {value!r} (already at {other})"
 """A value that must be unique, given twice."""
+RULE_BELOW_ZERO: Final = "takes the balance below zero (to {balance})"
+"""A saved points change a member could not have made (a ``SUBTRACT`` of more than it had)."""
+RULE_OVER_LIMIT: Final = "takes the balance over {limit} (to {balance})"
+"""A saved points change that takes a balance over the largest the platform holds."""
+RULE_SUM_OF_HISTORY: Final = "must equal the sum of the history's changes ({balance})"
+"""A saved balance its history of changes does not add up to."""
+RULE_EXPORT_HAS_NO_IMPORT: Final = "must be left out for an export"
+"""An export job of a state import carrying an import's data."""
+RULE_IMPORT_REQUEST: Final = "must be an object holding upsertDetails"
+"""An import job's saved request that is no object."""
+RULE_IMPORT_RESULTS: Final = "must hold one result per item ({items}, got {count})"
+"""An import job's saved results not matching its items."""
+RULE_IMPORT_RESULT: Final = "must have email and contactId, field and rule, or messages"
+"""One saved result of an import job in none of its three shapes."""
+RULE_SOME_TEXT: Final = "must hold at least one text"
+"""A saved list of texts that is empty."""
 TEXT_STATE_UNREADABLE: Final = "cannot read {path!r}: {error}"
 """A state file that cannot be read or decoded."""
 TEXT_STATE_NOT_OBJECT: Final = "{path!r} does not hold a JSON object"
@@ -328,11 +350,15 @@ class EmulatorError(Exception):
     """Root of the errors the platform answers with ``success: false``.
 
     ``messages`` is the envelope's ``message`` array; ``values`` is the
-    optional ``values`` object naming offending values (protocol §3.2).
+    optional ``values`` object naming offending values (protocol §3.2);
+    ``answer`` holds method-specific fields the failure still carries at the
+    envelope's top level (protocol §3.1), e.g. the ``contactId`` of the card an
+    insert met.
     """
 
     messages: list[str]
     values: dict[str, object] | None
+    answer: dict[str, object]
 
     def __init__(
         self, messages: str | Sequence[str], values: dict[str, object] | None = None
@@ -340,6 +366,7 @@ class EmulatorError(Exception):
         """Build from one message or several."""
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         self.values = values
+        self.answer = {}
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -370,14 +397,24 @@ class ContactNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract
 
 
 class ContactAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the contract)
-    """An insert (or an e-mail change) meets a card that already holds the address (S2.1)."""
+    """An insert (or an e-mail change) meets a card that already holds the address (S2.1).
+
+    With ``contact_id`` (an insert's refusal) the answer still carries that card's
+    ``contactId`` (protocol §14: a live suite re-runs an insert of a fixed address
+    and reads the key).
+    """
 
     email: str
+    contact_id: str | None
 
-    def __init__(self, email: str) -> None:
-        """``email`` is the normalised address that is taken."""
+    def __init__(self, email: str, contact_id: str | None = None) -> None:
+        """``email`` is the normalised address that is taken; ``contact_id`` the id of
+        the card holding it, when the answer should carry it."""
         self.email = email
+        self.contact_id = contact_id
         super().__init__(f"Contact with email {email} already exists")
+        if contact_id is not None:
+            self.answer["contactId"] = contact_id
 
 
 _Field = TypeVar("_Field", bound="InvalidField")
@@ -654,3 +691,54 @@ class WorkflowNotFound(EmulatorError):  # noqa: N818 (names fixed by the contrac
         super().__init__(
             TEXT_WORKFLOW_NOT_FOUND.format(workflow_id=workflow_id), {"workflowId": workflow_id}
         )
+
+
+# --- loyalty programs (protocol §8.6, §3.3) ------------------------------------------
+
+LOYALTY_PROGRAM_NOT_FOUND: Final = "Specified loyalty program does not exist"
+"""No loyalty program of the account has the name (protocol §3.3, grade A)."""
+LOYALTY_PROGRAM_INACTIVE: Final = "Specified loyalty program is inactive"
+"""The named loyalty program is switched off (protocol §3.3, grade A)."""
+TEXT_LOYALTY_PROGRAM_EXISTS: Final = "Loyalty program {program} already exists"
+"""Creating a loyalty program with a name the account uses (grade D; control API, Python)."""
+TEXT_NOT_A_MEMBER: Final = "Contact {contact} is not a member of loyalty program {program}"
+"""``modifyPoints`` naming a contact the program has not enrolled (grade D)."""
+TEXT_NOT_ENOUGH_POINTS: Final = "Not enough points: {contact} has {points}"
+"""``SUBTRACT`` of more points than a member has (grade D)."""
+TEXT_TOO_MANY_POINTS: Final = "Too many points: {contact} would have {points}, more than {limit}"
+"""``ADD`` taking a member's balance over the largest one the platform holds (grade D)."""
+
+
+class LoyaltyProgramError(EmulatorError):
+    """A refusal about a loyalty program, named in ``values.loyaltyProgram``."""
+
+    program: str
+
+    def __init__(self, program: str, message: str) -> None:
+        """Refuse with ``message`` about ``program``."""
+        self.program = program
+        super().__init__(message, {"loyaltyProgram": program})
+
+
+class LoyaltyProgramNotFound(LoyaltyProgramError):  # noqa: N818 (names fixed by the contract)
+    """No loyalty program of the account has this name (compared trimmed, any case)."""
+
+    def __init__(self, program: str) -> None:
+        """``program`` is the name as the caller gave it."""
+        super().__init__(program, LOYALTY_PROGRAM_NOT_FOUND)
+
+
+class LoyaltyProgramInactive(LoyaltyProgramError):  # noqa: N818 (names fixed by the contract)
+    """The named loyalty program exists but is inactive: nothing may change in it."""
+
+    def __init__(self, program: str) -> None:
+        """``program`` is the program's stored name."""
+        super().__init__(program, LOYALTY_PROGRAM_INACTIVE)
+
+
+class LoyaltyProgramExists(LoyaltyProgramError):  # noqa: N818 (names fixed by the contract)
+    """A loyalty program with this name exists in the account already."""
+
+    def __init__(self, program: str) -> None:
+        """``program`` is the name as the caller gave it (trimmed)."""
+        super().__init__(program, TEXT_LOYALTY_PROGRAM_EXISTS.format(program=program))

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from salesmanago_emulator.coverage import protocol_paths
 from salesmanago_emulator.routes import ALL_ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 _NEEDED = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python")
 _MISSING = [name for name in _NEEDED if importlib.util.find_spec(name.split(".")[0]) is None]
 _ROW = re.compile(
-    r"<tr>\s*<td><code>(?P<path>[^<]+)</code></td>\s*<td>(?P<sdk>.*?)</td>\s*"
-    r"<td>(?P<emulator>yes|no)</td>",
+    r"<tr>\s*<td><code>(?P<path>[^<]+)</code></td>\s*<td>(?P<section>[^<]*)</td>\s*"
+    r"<td>(?P<sdk>.*?)</td>\s*<td>(?P<emulator>.*?)</td>",
     re.DOTALL,
 )
 
@@ -61,14 +62,21 @@ def _coverage_rows(site: Path) -> dict[str, tuple[str, str]]:
 
 
 def test_docs_build_strict_and_coverage_lists_every_route(site: Path) -> None:
+    """Every served path and every protocol path has a row; served ones say so, the
+    others say "not implemented" with the list's reason."""
     rows = _coverage_rows(site)
     assert rows, "the coverage page has no generated table"
     for route in ALL_ROUTES:
         assert route.path in rows, f"{route.path} is served but missing from the coverage page"
-        assert rows[route.path][1] == "yes", f"{route.path} is served but marked 'no'"
+        assert rows[route.path][1].startswith("served: "), route.path
     served = {route.path for route in ALL_ROUTES}
     for path, (_, emulator) in rows.items():
-        assert (emulator == "yes") == (path in served), path
+        assert emulator.startswith("served: ") == (path in served), path
+    for entry in protocol_paths():
+        assert entry.path in rows, f"{entry.path} of the protocol is missing from the page"
+        if entry.path not in served:
+            emulator = html.unescape(rows[entry.path][1])
+            assert emulator == f"<strong>not implemented</strong>: {entry.not_served}", entry
 
 
 def test_coverage_lists_sdk_endpoints_with_their_methods(site: Path) -> None:

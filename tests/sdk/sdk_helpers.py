@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from respx.models import Call, Route
 
-from salesmanago import AsyncSalesManago, SalesManago
+from salesmanago import AsyncSalesManago, AsyncSalesManagoV3, SalesManago, SalesManagoV3
 from salesmanago._auth import compute_sha
 
 CLIENT_ID = "client-id-0042"
@@ -42,6 +42,11 @@ CONTENT_TYPE = "application/json;charset=UTF-8"
 ACCEPT = "application/json, application/json"
 
 AnyClient = SalesManago | AsyncSalesManago
+AnyV3Client = SalesManagoV3 | AsyncSalesManagoV3
+
+#: API v3 (protocol §9): its server and a key.
+V3_ENDPOINT = "https://api.salesmanago.com"
+V3_KEY = "v3-api-key-NEVER-PRINTED-5e1f"
 #: One canned answer: an envelope (a JSON 200 reply), a response, an exception the
 #: transport raises, or a function of the request returning the response.
 Answer = Mapping[str, Any] | httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
@@ -107,7 +112,7 @@ def body(route: Route) -> dict[str, Any]:
     return posted(route.calls)[0]
 
 
-async def call(client: AnyClient, name: str, *args: Any, **kwargs: Any) -> Any:
+async def call(client: object, name: str, *args: Any, **kwargs: Any) -> Any:
     """Run ``client.<resource>.<method>(*args, **kwargs)`` on either client.
 
     An awaitable is awaited; an iterator (sync or async) is collected into a list.

@@ -1,5 +1,6 @@
 """Authentication fields (protocol §2.1, §2.2; S1.1) and secrecy: the API secret and
-the ``sha`` never show in a repr, a str, an exception or a log record."""
+the ``sha`` (computed, or given ready with ``sha=``) never show in a repr, a str, an
+exception or a log record."""
 
 from __future__ import annotations
 
@@ -133,3 +134,50 @@ async def test_no_secret_in_errors_or_debug_logs(
     for text in texts:
         assert API_SECRET not in text
         assert SHA not in text
+
+
+READY_SHA = compute_sha(API_KEY, CLIENT_ID, "secret-of-a-ready-sha-client")
+
+
+def test_credentials_with_a_ready_sha_hide_it() -> None:
+    """Credentials built from a ready sha print neither it nor anything secret, cannot
+    be pickled, and take exactly one of the secret and the sha."""
+    credentials = Credentials(client_id=CLIENT_ID, owner=OWNER, api_key=API_KEY, sha=READY_SHA)
+    for text in (repr(credentials), str(credentials), f"{credentials}"):
+        assert READY_SHA not in text
+        assert CLIENT_ID in text
+    with pytest.raises(TypeError):
+        pickle.dumps(credentials)
+    with pytest.raises(SalesManagoError, match="exactly one"):
+        Credentials(client_id=CLIENT_ID, owner=OWNER, api_key=API_KEY)
+
+
+async def test_a_ready_sha_never_shows_in_reprs_errors_or_logs(
+    make_client: Callable[..., AnyClient],
+    platform: respx.MockRouter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A client built with ``sha=`` sends it and hides it like a computed one: not in
+    the client's repr, nor in a refusal, a timeout or a bad answer, nor in a DEBUG log."""
+    client = make_client(api_secret=None, sha=READY_SHA, max_retries=1)
+    route = platform.post("/api/contact/upsert").mock(
+        side_effect=answers(
+            failed("Not authenticated"),
+            httpx.ReadTimeout("slow"),
+            httpx.ReadTimeout("slow"),
+            httpx.Response(200, text="<html>"),
+        )
+    )
+    errors: list[BaseException] = []
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):
+            with pytest.raises(SalesManagoError) as caught:
+                await call(client, "contacts.upsert", ANN)
+            errors.append(caught.value)
+
+    assert {p["sha"] for p in payloads(route.calls)} == {READY_SHA}
+    texts = [repr(client), str(client), repr(client.with_options(timeout=5)), caplog.text]
+    for error in errors:
+        texts += [str(error), repr(error), "".join(traceback.format_exception(error))]
+    for text in texts:
+        assert READY_SHA not in text

@@ -26,7 +26,7 @@ from salesmanago import (
     ValidationError,
 )
 from salesmanago._calls import LazyBody
-from salesmanago.resources import contacts as contacts_module
+from salesmanago.resources import _contact_writes as writes_module
 from salesmanago.resources.contacts import batch_upsert_calls
 from salesmanago_emulator import Emulator
 
@@ -405,14 +405,14 @@ def test_chunk_bodies_are_built_when_sent() -> None:
     built from its items when its request is built (and again, the same, on a retry)."""
     items = [ContactUpsert(email=f"c{i}@example.com", name=f"C{i}") for i in range(5)]
     built: list[str] = []
-    original = contacts_module._upsert_body
+    original = writes_module.upsert_body
 
     def counting(item: ContactUpsert, *args: Any) -> Any:
         built.append(item.email)
         return original(item, *args)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(contacts_module, "_upsert_body", counting)
+        patch.setattr(writes_module, "upsert_body", counting)
         calls, _ = batch_upsert_calls(items, 2)
         assert [type(c.body) for c in calls] == [LazyBody] * 3
         assert built == []  # planning built no body

@@ -1,6 +1,8 @@
 """Every public method of contacts, tags, optin and users, on both clients: the exact
 request sent (path, method, headers, auth fields, ``owner``, the method's fields)
-and the result parsed from the platform's answer (protocol §2.1, §5, §6, §7, §14)."""
+and the result parsed from the platform's answer (protocol §2.1, §5, §6, §7, §14).
+A method that sends more than one request is named in :data:`MULTI_REQUEST` with
+the file that tests its requests."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import inspect
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 import respx
 from sdk_helpers import (
@@ -25,6 +29,7 @@ from sdk_helpers import (
     bodies,
     call,
     envelope,
+    failed,
     ok,
     payloads,
 )
@@ -32,21 +37,29 @@ from sdk_helpers import (
 from salesmanago import (
     Address,
     Addressee,
+    AddresseeType,
     BatchUpsertItem,
     BatchUpsertResult,
     ConsentDetail,
     Contact,
     ContactBasic,
     ContactChange,
+    ContactEventResult,
+    ContactPage,
     ContactState,
     ContactTag,
     ContactUpsert,
     DictionaryProperty,
     DictionaryPropertyType,
     DoubleOptIn,
+    ExternalEvent,
+    ExternalEventType,
+    InternalServerError,
+    NotFoundError,
     SalesManago,
     TagCount,
     UpsertResult,
+    ValidationError,
 )
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -219,6 +232,31 @@ FULL = Contact(
 )
 
 
+EVENT = ExternalEvent(
+    date=T0,
+    event_type=ExternalEventType.PURCHASE,
+    description="order 7",
+    products=["p1", "p2"],
+    value=Decimal("12.50"),
+    details=["pl", "PLN"],
+    external_id="o-7",
+)
+EVENT_WIRE = {
+    "date": T0_MS,
+    "contactExtEventType": "PURCHASE",
+    "description": "order 7",
+    "products": "p1,p2",
+    "value": Decimal("12.50"),
+    "detail1": "pl",
+    "detail2": "PLN",
+    "externalId": "o-7",
+}
+#: What every part of ``integration/upsert`` carries besides its own fields.
+PART_AUTH = {"clientId": CLIENT_ID, "owner": OWNER}
+#: Methods sending several requests, and the file testing their requests.
+MULTI_REQUEST = {"contacts.batch_upsert_v2": "test_sdk_batch_import.py"}
+
+
 @dataclass
 class Case:
     """One method call: what it must send and what it must return."""
@@ -291,6 +329,89 @@ CASES = [
         ok(result=None),
         None,
         kwargs={"permanently": True},
+    ),
+    # issue 12 wire §2: batchDelete, addressees spelled as protocol §5.4 spells them
+    Case(
+        "batch-delete",
+        "contacts.batch_delete",
+        (["ann@example.com", Addressee.contact_id("c-2"), Addressee.tag("OLD")],),
+        "/api/contact/batchDelete",
+        {
+            "contacts": [
+                {"addresseeType": "EMAIL", "value": "ann@example.com"},
+                {"addresseeType": "CONTACT_ID", "value": "c-2"},
+                {"addresseeType": "TAG", "value": "OLD"},
+            ]
+        },
+        ok(result=None),
+        None,
+    ),
+    Case(
+        "batch-delete-permanently",
+        "contacts.batch_delete",
+        ([" ann@example.com "],),
+        "/api/contact/batchDelete",
+        {"contacts": [{"addresseeType": "EMAIL", "value": "ann@example.com"}], "permanently": True},
+        ok(result=None),
+        None,
+        kwargs={"permanently": True},
+    ),
+    # protocol §6 integration/upsert: top level signed without owner, each part with
+    # its own clientId and owner; the event goes to the contact's e-mail by default
+    Case(
+        "upsert-with-event",
+        "contacts.upsert_with_event",
+        (ContactUpsert(email="ann@example.com", name="Ann", tags=["VIP"]), EVENT),
+        "/api/integration/upsert",
+        {
+            "contactUpsertRequest": {
+                **PART_AUTH,
+                "contact": {"email": "ann@example.com", "name": "Ann"},
+                "tags": ["VIP"],
+            },
+            "addContactExtEventRequest": {
+                **PART_AUTH,
+                "email": "ann@example.com",
+                "forceOptIn": True,
+                "contactEvent": EVENT_WIRE,
+            },
+        },
+        ok(contactId="c-1", eventId="e-1"),
+        ContactEventResult(contact_id="c-1", event_id="e-1"),
+        owner=False,
+        kwargs={"force_opt_in": True},
+    ),
+    Case(
+        "upsert-with-event-contact-only",
+        "contacts.upsert_with_event",
+        (ContactUpsert(email="ann@example.com", phone="1"),),
+        "/api/integration/upsert",
+        {
+            "contactUpsertRequest": {
+                **PART_AUTH,
+                "contact": {"email": "ann@example.com", "phone": "1"},
+            }
+        },
+        ok(contactId="c-1"),
+        ContactEventResult(contact_id="c-1"),
+        owner=False,
+    ),
+    Case(
+        "upsert-with-event-event-only",
+        "contacts.upsert_with_event",
+        (),
+        "/api/integration/upsert",
+        {
+            "addContactExtEventRequest": {
+                **PART_AUTH,
+                "contactId": "c-9",
+                "contactEvent": EVENT_WIRE,
+            }
+        },
+        ok(eventId="e-1"),
+        ContactEventResult(event_id="e-1"),
+        owner=False,
+        kwargs={"event": EVENT, "contact_id": "c-9"},
     ),
     Case(
         "has-contact-live",
@@ -414,6 +535,26 @@ CASES = [
         ok(modifiedContacts=[{"id": "c-2", "email": "bob@example.com"}], hasMore=False),
         [ContactChange(contact_id="c-2", email="bob@example.com")],
         kwargs={"page_size": 10},
+    ),
+    # issue 12 wire §2: paginatedListById, the owner's live cards, full shape
+    Case(
+        "list-page",
+        "contacts.list_page",
+        (3,),
+        "/api/contact/paginatedListById",
+        {"page": 3, "size": 100},
+        ok(contacts=[FULL_WIRE], hasMore=True),
+        ContactPage(page=3, contacts=(FULL,), has_more=True),
+        kwargs={"size": 100},
+    ),
+    Case(
+        "iter-all",
+        "contacts.iter_all",
+        (),
+        "/api/contact/paginatedListById",
+        {"page": 0, "size": 1000},
+        ok(contacts=[FULL_WIRE], hasMore=False),
+        [FULL],
     ),
     # S1.4 main owner; S2.8 monitoring
     Case(
@@ -579,7 +720,7 @@ def test_cases_cover_every_public_method() -> None:
         )
         if not name.startswith("_")
     }
-    assert expected <= {case.method for case in CASES}
+    assert expected - set(MULTI_REQUEST) <= {case.method for case in CASES}
     covered = {(c.method, c.kwargs.get("any_owner", False)) for c in CASES}
     for method in ("contacts.list", "contacts.list_by_id"):
         assert {(method, False), (method, True)} <= covered
@@ -657,3 +798,41 @@ async def test_contact_writes_send_the_trimmed_values_they_validated(
     }
     assert manage == {"email": "ann@example.com", "tags": ["VIP"], "removeTags": ["OLD"]}
     assert update == {"email": "ann@example.com", "newEmail": "ann2@example.com"}
+
+
+async def test_batch_delete_is_refused_whole_and_never_repeated(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
+    """Issue 12 wire §2 (D): an addressee that does not resolve refuses the whole call
+    (NotFoundError with the platform's text); like ``delete`` (S3.1) the call is not
+    idempotent, so a 5xx after it left is raised, not repeated."""
+    route = platform.post("/api/contact/batchDelete").mock(
+        side_effect=answers(failed("Contact not found: gone@example.com"), httpx.Response(502))
+    )
+    with pytest.raises(NotFoundError) as caught:
+        await call(client, "contacts.batch_delete", ["gone@example.com"])
+    assert caught.value.messages == ("Contact not found: gone@example.com",)
+    with pytest.raises(InternalServerError):
+        await call(client, "contacts.batch_delete", [Addressee.tag("OLD")])
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize(
+    ("contacts", "field"),
+    [
+        ([], "contacts"),
+        ("ann@example.com", "contacts"),
+        (["ann@"], "contacts[0]"),
+        ([Addressee(addressee_type=AddresseeType.FUNNEL, value="F")], "contacts[0].addresseeType"),
+        ([Addressee.tag(" ")], "contacts[0].value"),
+    ],
+    ids=["empty", "one-string", "bad-email", "funnel", "blank-tag"],
+)
+async def test_batch_delete_addressees_are_checked_before_sending(
+    client: AnyClient, platform: respx.MockRouter, contacts: Any, field: str
+) -> None:
+    """batchDelete takes e-mails and EMAIL / CONTACT_ID / TAG addressees (protocol §5.4)."""
+    with pytest.raises(ValidationError) as caught:
+        await call(client, "contacts.batch_delete", contacts)
+    assert caught.value.field == field
+    assert not platform.calls

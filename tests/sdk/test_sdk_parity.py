@@ -1,8 +1,9 @@
 """Sync/async parity: every public method of every sync resource, and of the client
 itself, has an async twin with the same name and parameters (names, kinds,
 defaults, annotations), differing only in awaitability and ``Iterator`` ->
-``AsyncIterator``. Resources are found on live client instances, so a resource
-added later is covered without touching this file."""
+``AsyncIterator``; for the legacy API's clients and API v3's alike. Resources are
+found on live client instances, so a resource added later is covered without
+touching this file."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import httpx
 import pytest
 from sdk_helpers import API_SECRET, CLIENT_ID, ENDPOINT, OWNER
 
-from salesmanago import AsyncSalesManago, SalesManago
+from salesmanago import AsyncSalesManago, AsyncSalesManagoV3, SalesManago, SalesManagoV3
 from salesmanago.resources._base import AsyncAPIResource, SyncAPIResource
 
 #: Client methods that build something without sending: synchronous on both clients.
@@ -31,22 +32,31 @@ def _resources(client: object, base: type) -> dict[str, type]:
     return {name: type(value) for name, value in vars(client).items() if isinstance(value, base)}
 
 
+#: Each API generation's client pair, and the settings that build them.
+CLIENTS: list[tuple[type, type, dict[str, Any]]] = [
+    (
+        SalesManago,
+        AsyncSalesManago,
+        {"client_id": CLIENT_ID, "api_secret": API_SECRET, "owner": OWNER, "endpoint": ENDPOINT},
+    ),
+    (SalesManagoV3, AsyncSalesManagoV3, {"api_key": "v3-key"}),
+]
+
+
 def _pairs() -> dict[str, tuple[type, type]]:
-    settings: dict[str, Any] = {
-        "client_id": CLIENT_ID,
-        "api_secret": API_SECRET,
-        "owner": OWNER,
-        "endpoint": ENDPOINT,
-    }
-    sync = _resources(SalesManago(**settings), SyncAPIResource)
-    async_ = _resources(AsyncSalesManago(**settings), AsyncAPIResource)
-    assert set(sync) == set(async_), "both clients expose the same resources"
-    return {name: (sync[name], async_[name]) for name in sorted(sync)}
+    pairs: dict[str, tuple[type, type]] = {}
+    for sync_client, async_client, settings in CLIENTS:
+        sync = _resources(sync_client(**settings), SyncAPIResource)
+        async_ = _resources(async_client(**settings), AsyncAPIResource)
+        assert set(sync) == set(async_), "both clients expose the same resources"
+        assert not set(sync) & set(pairs), "resource names are unique across the clients"
+        pairs.update({name: (sync[name], async_[name]) for name in sorted(sync)})
+    return pairs
 
 
 PAIRS = _pairs()
 TWINS: dict[Any, Any] = {
-    SalesManago: AsyncSalesManago,
+    **{sync: async_ for sync, async_, _ in CLIENTS},
     httpx.Client: httpx.AsyncClient,
     httpx.BaseTransport: httpx.AsyncBaseTransport,
     **dict(PAIRS.values()),
@@ -133,8 +143,9 @@ def _assert_twins(
 
 
 def test_both_clients_expose_the_foundation_resources() -> None:
-    """The resources found dynamically include the four of the SDK foundation."""
-    assert {"contacts", "tags", "optin", "users"} <= set(PAIRS)
+    """The resources found dynamically include the four of the SDK foundation, the
+    loyalty programs and API v3's catalogs and products."""
+    assert {"contacts", "tags", "optin", "users", "loyalty", "catalogs", "products"} <= set(PAIRS)
 
 
 @pytest.mark.parametrize("name", list(PAIRS))
@@ -148,12 +159,13 @@ def test_resource_methods_have_async_twins(name: str) -> None:
         _assert_twins(function, async_methods[method], callbacks=False)
 
 
-def test_client_methods_have_async_twins() -> None:
+@pytest.mark.parametrize(("sync_client", "async_client"), [c[:2] for c in CLIENTS])
+def test_client_methods_have_async_twins(sync_client: type, async_client: type) -> None:
     """The client's own methods, public (``with_options``, ``close``) and private
     plumbing (``_execute``, ``_run_job`` ...), match too; the async client adds only
     ``aclose``."""
-    sync_methods = _client_methods(SalesManago)
-    async_methods = _client_methods(AsyncSalesManago)
+    sync_methods = _client_methods(sync_client)
+    async_methods = _client_methods(async_client)
     assert set(async_methods) - set(sync_methods) == {"aclose"}
     assert set(sync_methods) <= set(async_methods)
     for method, function in sync_methods.items():
@@ -163,32 +175,49 @@ def test_client_methods_have_async_twins() -> None:
         _assert_twins(function, async_methods[method], callbacks=False, io=io)
 
 
-def test_client_constructors_match() -> None:
+@pytest.mark.parametrize(("sync_client", "async_client"), [c[:2] for c in CLIENTS])
+def test_client_constructors_match(sync_client: type, async_client: type) -> None:
     """Both constructors take the same keyword-only settings; ``http_client``,
     ``transport`` and ``sleep`` take the async kinds."""
     _assert_twins(
-        SalesManago.__init__,
-        AsyncSalesManago.__init__,
+        sync_client.__init__,
+        async_client.__init__,
         callbacks=True,
         io=False,
         async_only=("max_concurrent_requests",),  # many tasks share one async client
     )
-    hints = _hints(AsyncSalesManago.__init__)
+    hints = _hints(async_client.__init__)
     assert hints["max_concurrent_requests"] is int
     assert hints["http_client"] == httpx.AsyncClient | None
     assert hints["sleep"] == Callable[[float], Awaitable[None]] | None
     assert hints["transport"] == httpx.AsyncBaseTransport | None
-    assert _hints(SalesManago.__init__)["transport"] == httpx.BaseTransport | None
+    assert _hints(sync_client.__init__)["transport"] == httpx.BaseTransport | None
 
 
-def test_async_client_has_async_context_manager_and_aclose() -> None:
+def test_from_login_has_an_async_twin() -> None:
+    """``AsyncSalesManago.from_login`` is a coroutine classmethod taking the same
+    login and client settings (async kinds), plus ``max_concurrent_requests``, and
+    returning the async client (issue 12 wire §1)."""
+    _assert_twins(
+        SalesManago.from_login,
+        AsyncSalesManago.from_login,
+        callbacks=True,
+        async_only=("max_concurrent_requests",),
+    )
+    assert isinstance(inspect.getattr_static(AsyncSalesManago, "from_login"), classmethod)
+
+
+@pytest.mark.parametrize(("sync_client", "async_client"), [c[:2] for c in CLIENTS])
+def test_async_client_has_async_context_manager_and_aclose(
+    sync_client: type, async_client: type
+) -> None:
     """``async with`` and ``aclose()`` on the async client; ``with`` on the sync one."""
-    assert inspect.iscoroutinefunction(AsyncSalesManago.__aenter__)
-    assert inspect.iscoroutinefunction(AsyncSalesManago.__aexit__)
-    assert inspect.iscoroutinefunction(AsyncSalesManago.aclose)
-    assert callable(SalesManago.__enter__)
-    assert callable(SalesManago.__exit__)
-    assert not hasattr(SalesManago, "__aenter__")
+    assert inspect.iscoroutinefunction(async_client.__aenter__)
+    assert inspect.iscoroutinefunction(async_client.__aexit__)
+    assert inspect.iscoroutinefunction(async_client.aclose)
+    assert callable(sync_client.__enter__)
+    assert callable(sync_client.__exit__)
+    assert not hasattr(sync_client, "__aenter__")
 
 
 def test_the_parity_check_catches_a_mismatch() -> None:

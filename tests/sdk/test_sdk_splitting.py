@@ -1,6 +1,6 @@
 """Operations that take more than one request: list and basic look-ups over 50 keys
 (protocol §3.4), batch upserts in chunks with per-item outcomes, and the paged
-``paginatedModifiedContacts`` listing, on both clients."""
+``paginatedModifiedContacts`` and ``paginatedListById`` listings, on both clients."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from salesmanago import (
     ContactUpsert,
     InternalServerError,
     RequestFailedError,
+    ResponseValidationError,
+    ValidationError,
 )
 from salesmanago.resources.contacts import BATCH_UPSERT_CHUNK, FIRST_PAGE, LIST_LIMIT
 
@@ -287,3 +289,58 @@ def test_iter_modified_is_lazy(platform: respx.MockRouter, client: AnyClient) ->
     iterator = client.contacts.iter_modified(T0, T1)
     assert not platform.calls
     del iterator
+
+
+# paginatedListById (issue 12 wire §2) -----------------------------------------------
+
+LIST_PAGES = "/api/contact/paginatedListById"
+
+
+def _full(n: int) -> dict[str, object]:
+    return {"id": f"id-{n}", "email": f"c{n}@example.com", "contactTags": [], "createdOn": n}
+
+
+async def test_iter_all_pages_the_owners_contacts_until_has_more_is_false(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
+    """Pages 0, 1, 2 of ``size`` are asked in turn until ``hasMore`` is false; every
+    contact comes once, in order, with its full data; an empty page claiming more
+    ends the listing too."""
+    route = platform.post(LIST_PAGES).mock(
+        side_effect=answers(
+            ok(contacts=[_full(0), _full(1)], hasMore=True),
+            ok(contacts=[_full(2), _full(3)], hasMore=True),
+            ok(contacts=[_full(4)], hasMore=False),
+        )
+    )
+    contacts = await call(client, "contacts.iter_all", page_size=2)
+    assert [c.contact_id for c in contacts] == [f"id-{n}" for n in range(5)]
+    assert contacts[4].created_on == datetime(1970, 1, 1, 0, 0, 0, 4000, tzinfo=timezone.utc)
+    assert bodies(route.calls) == [{"page": p, "size": 2} for p in (0, 1, 2)]
+
+    platform.post(LIST_PAGES).mock(
+        side_effect=answers(ok(contacts=[_full(0)], hasMore=True), ok(contacts=[], hasMore=True))
+    )
+    assert len(await call(client, "contacts.iter_all")) == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "size", "field"),
+    [(-1, 10, "page"), (0, 0, "size"), (0, 1001, "size"), (True, 10, "page"), (0, 2.5, "size")],
+)
+async def test_list_page_arguments_are_checked_before_sending(
+    client: AnyClient, platform: respx.MockRouter, page: object, size: object, field: str
+) -> None:
+    """A page from 0, a size of 1..1000 (integers): else ValidationError, nothing sent."""
+    with pytest.raises(ValidationError) as caught:
+        await call(client, "contacts.list_page", page, size=size)
+    assert caught.value.field == field
+    assert not platform.calls
+
+
+async def test_a_page_without_has_more_is_a_response_validation_error(
+    client: AnyClient, platform: respx.MockRouter
+) -> None:
+    platform.post(LIST_PAGES).mock(return_value=envelope(ok(contacts=[])))
+    with pytest.raises(ResponseValidationError, match="hasMore"):
+        await call(client, "contacts.list_page")

@@ -1,9 +1,10 @@
 """Helpers of the security tests: the seeded account, its identifiers, the attack bodies.
 
 :func:`seed_account` fills an account through its own raw-JSON client (and the
-Python API for what has no route: consents, export processing time) with
-contacts, tags, details, consents, events, coupons, notes, tasks, funnels and
-export jobs, and returns every identifier it made (:class:`Identifiers`).
+Python API for what has no route: consents, export processing time, a loyalty
+program) with contacts, tags, details, consents, events, coupons, notes, tasks,
+funnels, export jobs and the program's members and points, and returns every
+identifier it made (:class:`Identifiers`).
 
 :data:`SAMPLES` maps every path to the valid request shapes it takes, built
 from a set of identifiers: the isolation attack fills them with A's
@@ -107,6 +108,8 @@ class Identifiers:
     job_tokens: tuple[str, ...]
     rule_ids: tuple[str, ...]
     workflow_names: tuple[str, ...]
+    loyalty_programs: tuple[str, ...]
+    loyalty_comments: tuple[str, ...]
     users: tuple[str, ...]
     client_id: str
 
@@ -287,6 +290,26 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
     for name in workflow_names:
         account.rules.add_workflow(name)
 
+    loyalty_programs = (f"A-LOYALTY-CLUB-{tag}",)
+    loyalty_comments = (f"A-LOYALTY-COMMENT-{tag}",)
+    account.loyalty.create_program(loyalty_programs[0])  # the platform's UI: no route
+    api.ok(
+        "loyalty/program/v1/addContact",
+        loyaltyProgram=loyalty_programs[0],
+        contacts=[
+            {"addresseeType": "email", "value": emails[0]},
+            {"addresseeType": "tag", "value": tags[1]},
+        ],
+    )
+    api.ok(
+        "loyalty/program/v1/modifyPoints",
+        loyaltyProgram=loyalty_programs[0],
+        contacts=[{"addresseeType": "contact_id", "value": contact_ids[0]}],
+        points=40,
+        modificationType="ADD",
+        comment=loyalty_comments[0],
+    )
+
     tokens = tuple(job.token for job in account.exports.jobs)
     card = api.ok("contact/listAllById", contactId=contact_ids[:2])["contacts"]
     note_ids = tuple(str(n["id"]) for c in card for n in c.get("contactNotes", []))
@@ -313,6 +336,8 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
         job_tokens=tokens,
         rule_ids=rule_ids,
         workflow_names=workflow_names,
+        loyalty_programs=loyalty_programs,
+        loyalty_comments=loyalty_comments,
         users=tuple(u for u in owners),
         client_id=api.client_id,
     )
@@ -366,6 +391,7 @@ def _contact_writes(ids: Identifiers) -> list[Sample]:
             "consentDetails": [{"consentName": ids.consents[0], "consentAccept": True}],
         },
         {"contact": {"email": "own@b.example.com"}, "newEmail": ids.emails[1]},
+        {"contact": {"email": "own@b.example.com"}, "loyaltyProgram": ids.loyalty_programs[0]},
     ]
     return _one(bodies)
 
@@ -495,7 +521,34 @@ def _job_status(ids: Identifiers) -> list[Sample]:
         ]
         for r in ids.request_ids[:1]
     ]
-    return _one(plain) + own
+    # B's own import of A's e-mails, applied by B's poll of its own job (S1.2).
+    imported: list[Sample] = [
+        [
+            {"_path": "/api/contact/batchupsertv2", "upsertDetails": _batch_items(ids)},
+            {"requestId": "1"},
+        ]
+    ]
+    return _one(plain) + own + imported
+
+
+def _batch_items(ids: Identifiers) -> list[dict[str, Any]]:
+    return [{"contact": {"email": e}, "tags": [ids.tags[0]]} for e in ids.emails]
+
+
+def _batch_delete(ids: Identifiers) -> list[Sample]:
+    targets = _addressees(ids) + [{"addresseeType": "TAG", "value": t} for t in ids.tags]
+    plain = [{"contacts": [t]} for t in targets] + [
+        {"contacts": [t], "permanently": True} for t in targets
+    ]
+    # B's own card with A's e-mail, then deleted by that e-mail.
+    staged: list[Sample] = [
+        [
+            {"_path": "/api/contact/upsert", "contact": {"email": e}},
+            {"contacts": [{"addresseeType": "EMAIL", "value": e}]},
+        ]
+        for e in ids.emails[:2]
+    ]
+    return _one(plain) + staged
 
 
 def _export_data(ids: Identifiers) -> list[Sample]:
@@ -519,14 +572,43 @@ def _export_data(ids: Identifiers) -> list[Sample]:
     return _one({"contacts": [t], "data": data} for t in targets)
 
 
+def _loyalty(ids: Identifiers, **extra: Any) -> list[Sample]:
+    """A's program with each of A's addressees; and B's own card with A's e-mail first."""
+    targets = _addressees(ids, "email", "contact_id") + [
+        {"addresseeType": "tag", "value": t} for t in ids.tags
+    ]
+    program = ids.loyalty_programs[0]
+    plain = [{"loyaltyProgram": program, "contacts": [t], **extra} for t in targets]
+    staged: list[Sample] = [
+        [
+            {"_path": "/api/contact/upsert", "contact": {"email": e}},
+            {
+                "loyaltyProgram": program,
+                "contacts": {"addresseeType": "email", "value": e},
+                **extra,
+            },
+        ]
+        for e in ids.emails[:2]
+    ]
+    return _one(plain) + staged
+
+
 SAMPLES: Final[dict[str, Builder]] = {
     "/api/contact/insert": _contact_writes,
     "/api/contact/upsert": _contact_writes,
     "/api/contact/update": _update,
     "/api/contact/delete": lambda ids: _one(_keyed(ids) + _keyed(ids, permanently=True)),
     "/api/contact/hasContact": lambda ids: _one({"email": e} for e in ids.emails),
-    "/api/contact/batchupsert": lambda ids: _one(
-        [{"upsertDetails": [{"contact": {"email": e}, "tags": [ids.tags[0]]} for e in ids.emails]}]
+    "/api/contact/batchupsert": lambda ids: _one([{"upsertDetails": _batch_items(ids)}]),
+    "/api/contact/batchupsertv2": lambda ids: _one(
+        [
+            {"upsertDetails": _batch_items(ids)},
+            {"upsertDetails": _batch_items(ids), "fireEvents": False},
+        ]
+    ),
+    "/api/contact/batchDelete": _batch_delete,
+    "/api/contact/paginatedListById": lambda ids: _one(
+        [{"page": 0, "size": 1000}, {"page": 1, "size": 1}]
     ),
     "/api/contact/stopMonitoring": lambda ids: _one({"contacts": [a]} for a in _addressees(ids)),
     "/api/contact/restoreMonitoring": lambda ids: _one({"contacts": [a]} for a in _addressees(ids)),
@@ -600,6 +682,11 @@ SAMPLES: Final[dict[str, Builder]] = {
         ]
     ),
     "/api/workflow/list": lambda ids: _one([{}]),
+    "/api/loyalty/program/v1/addContact": _loyalty,
+    "/api/loyalty/program/v1/removeContact": _loyalty,
+    "/api/loyalty/program/v1/modifyPoints": lambda ids: _loyalty(
+        ids, points=1, modificationType="SUBTRACT", comment="B"
+    ),
 }
 """Valid request sequences per path. A body with ``_path`` is a set-up step sent to
 that path; the last body of a sequence goes to the path itself."""

@@ -206,6 +206,7 @@ def test_s1_2_a_state_is_rich(seeded: Seeded) -> None:
         "task_ids",
         "request_ids",
         "job_tokens",
+        "loyalty_programs",
     ):
         assert getattr(ids, name), name
 

@@ -1,6 +1,14 @@
 """Data models of the SALESmanago API, as frozen attrs classes."""
 
 from .activity import RecentActivity
+from .catalogs import (
+    Catalog,
+    CatalogResult,
+    Product,
+    ProductPrice,
+    ProductsResult,
+    ProductSystemDetails,
+)
 from .common import Addressee, AddresseeType
 from .contacts import (
     Address,
@@ -10,6 +18,8 @@ from .contacts import (
     Contact,
     ContactBasic,
     ContactChange,
+    ContactEventResult,
+    ContactPage,
     ContactState,
     ContactTag,
     ContactUpsert,
@@ -42,14 +52,18 @@ __all__ = [
     "BatchEventResult",
     "BatchUpsertItem",
     "BatchUpsertResult",
+    "Catalog",
+    "CatalogResult",
     "ConsentDetail",
     "Contact",
     "ContactBasic",
     "ContactChange",
     "ContactCoupon",
+    "ContactEventResult",
     "ContactExtEvent",
     "ContactFunnel",
     "ContactNote",
+    "ContactPage",
     "ContactState",
     "ContactTag",
     "ContactTask",
@@ -66,6 +80,10 @@ __all__ = [
     "ExternalEventType",
     "FunnelStage",
     "JobStatus",
+    "Product",
+    "ProductPrice",
+    "ProductSystemDetails",
+    "ProductsResult",
     "RecentActivity",
     "RuleDefinition",
     "TagCount",

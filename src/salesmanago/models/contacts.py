@@ -26,6 +26,8 @@ __all__ = [
     "Contact",
     "ContactBasic",
     "ContactChange",
+    "ContactEventResult",
+    "ContactPage",
     "ContactState",
     "ContactTag",
     "ContactUpsert",
@@ -159,6 +161,8 @@ class ContactUpsert:
     ``email`` names the contact. Every other field is sent only when set, so an
     update changes exactly the fields given (semantics S2.2). ``properties``
     are standard details (S6.1) and ``birthday`` travels as ``yyyyMMdd``.
+    ``loyalty_program`` enrols the contact in the loyalty program of that name
+    (protocol §5.2; the platform refuses an unknown or inactive program).
     """
 
     email: str = attrs.field(metadata=wire(group="contact"))
@@ -190,6 +194,7 @@ class ContactUpsert:
     new_email: str | None = None
     consent_details: tuple[ConsentDetail, ...] = attrs.field(default=(), converter=_consent_details)
     double_opt_in: DoubleOptIn | None = None
+    loyalty_program: str | None = None
 
     def validate(self) -> None:
         """Run the SDK's own checks of this write, sending nothing.
@@ -235,6 +240,10 @@ def check_upsert(item: ContactUpsert) -> CheckedUpsert:
     if item.consent_details:
         for index, consent in enumerate(item.consent_details):
             check_aware(consent.agreement_date, f"consentDetails[{index}].agreementDate")
+    if item.loyalty_program is not None and (
+        not isinstance(item.loyalty_program, str) or not item.loyalty_program.strip()
+    ):
+        raise ValidationError("loyaltyProgram", "must be a non-empty loyalty program name")
     return email, new_email, tags, remove_tags
 
 
@@ -244,6 +253,15 @@ class UpsertResult:
 
     contact_id: str
     external_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ContactEventResult:
+    """What ``contacts.upsert_with_event`` returns: the id of each part sent
+    (``None`` for a part not sent)."""
+
+    contact_id: str | None = None
+    event_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -366,6 +384,21 @@ class Contact:
     def tag_names(self) -> tuple[str, ...]:
         """The contact's tag names."""
         return tuple(t.tag for t in self.tags)
+
+
+@attrs.frozen(kw_only=True)
+class ContactPage:
+    """One page of the owner's contacts (``contact/paginatedListById``), oldest first.
+
+    Attributes:
+        page: the page's number, from 0.
+        contacts: the page's contacts, with their full data.
+        has_more: whether a later page holds more contacts.
+    """
+
+    page: int
+    contacts: tuple[Contact, ...]
+    has_more: bool
 
 
 @attrs.frozen(kw_only=True)

@@ -7,6 +7,7 @@ from .coupons import AsyncCoupons, Coupons
 from .events import AsyncEvents, Events
 from .exports import AsyncExports, Exports
 from .funnels import AsyncFunnels, Funnels
+from .loyalty import AsyncLoyalty, Loyalty
 from .notes import AsyncNotes, Notes
 from .optin import AsyncOptIn, OptIn
 from .rules import AsyncRules, AsyncWorkflows, Rules, Workflows
@@ -24,6 +25,7 @@ __all__ = [
     "AsyncEvents",
     "AsyncExports",
     "AsyncFunnels",
+    "AsyncLoyalty",
     "AsyncNotes",
     "AsyncOptIn",
     "AsyncRules",
@@ -38,6 +40,7 @@ __all__ = [
     "Events",
     "Exports",
     "Funnels",
+    "Loyalty",
     "Notes",
     "OptIn",
     "Rules",

@@ -1,43 +1,45 @@
-"""Contacts: insert, upsert, update, delete, look-ups, listings, batch upsert (protocol §6).
+"""Contacts: insert, upsert, update, delete, look-ups, listings, batch upserts, a
+contact and an event in one call (protocol §6).
 
-The module-level ``*_call`` functions build every request and read every
-answer; :class:`Contacts` and :class:`AsyncContacts` only send them.
+The module-level ``*_call`` functions (and those of ``_contact_writes``) build
+every request and read every answer; :class:`Contacts` and :class:`AsyncContacts`
+only send them.
 """
 
 from __future__ import annotations
 
 import builtins
-import functools
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from .. import _converter
-from .._calls import (
-    Call,
-    Endpoint,
-    Envelope,
-    LazyBody,
-    Page,
-    chunked,
-    item_ref,
-    renumber_item_refs,
-)
-from .._validation import check_aware, check_count, check_email, check_positive, in_item
+from .._calls import Call, Endpoint, Envelope, Page, chunked
+from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL
+from .._validation import check_aware, check_count, check_email, check_positive
 from ..errors import ValidationError
-from ..models.common import Addressee
+from ..models.common import Addressee, AddresseeType
 from ..models.contacts import (
-    BatchUpsertItem,
     BatchUpsertResult,
-    CheckedUpsert,
     Contact,
     ContactBasic,
     ContactChange,
+    ContactEventResult,
+    ContactPage,
     ContactUpsert,
     UpsertResult,
-    check_upsert,
 )
+from ..models.events import ExternalEvent
 from ._base import AsyncAPIResource, SyncAPIResource
+from ._contact_writes import (
+    BATCH_UPSERT_CHUNK,
+    batch_upsert_calls,
+    batch_upsert_v2_jobs,
+    integration_upsert_call,
+    repeatable,
+    upsert_body,
+)
+from ._keys import addressee_list
 
 __all__ = ["AsyncContacts", "Contacts"]
 
@@ -54,7 +56,9 @@ LIST: Final = Endpoint("/api/contact/list", idempotent=True)
 LIST_BY_ID: Final = Endpoint("/api/contact/listById", idempotent=True)
 LIST_ALL: Final = Endpoint("/api/contact/listAll", idempotent=True)
 LIST_ALL_BY_ID: Final = Endpoint("/api/contact/listAllById", idempotent=True)
-BATCH_UPSERT: Final = Endpoint("/api/contact/batchupsert", idempotent=True)
+# Like delete: a repeat finds the cards gone and fails (S3.1).
+BATCH_DELETE: Final = Endpoint("/api/contact/batchDelete", idempotent=False)
+PAGINATED_LIST: Final = Endpoint("/api/contact/paginatedListById", idempotent=True)
 CREATED: Final = Endpoint("/api/contact/createdContacts", idempotent=True)
 MODIFIED: Final = Endpoint("/api/contact/modifiedContacts", idempotent=True)
 PAGINATED_MODIFIED: Final = Endpoint("/api/contact/paginatedModifiedContacts", idempotent=True)
@@ -64,11 +68,7 @@ RESTORE_MONITORING: Final = Endpoint("/api/contact/restoreMonitoring", idempoten
 
 #: The platform's limit on keys per ``list`` / ``listById`` call (protocol §3.4).
 LIST_LIMIT: Final = 50
-#: Items per batch upsert request: the official plugin's package size.
-BATCH_UPSERT_CHUNK: Final = 400
-#: The largest batch upsert request the SDK sends (the emulator's documented cap).
-BATCH_UPSERT_MAX: Final = 1000
-#: Largest page of ``paginatedModifiedContacts``.
+#: Largest page of ``paginatedModifiedContacts`` and ``paginatedListById``.
 PAGE_SIZE_MAX: Final = 1000
 #: The number of the first page of paginated listings.
 FIRST_PAGE: Final = 0
@@ -77,56 +77,27 @@ FIRST_PAGE: Final = 0
 # request building ----------------------------------------------------------------
 
 
-_unstructure_upsert: Final = _converter.unstructurer(ContactUpsert)
-
-
-def _upsert_body(item: ContactUpsert, checked: CheckedUpsert | None = None) -> dict[str, Any]:
-    """The wire body of one contact write; ``checked``: what :func:`check_upsert`
-    returned for it (checked here when not given)."""
-    email, new_email, tags, remove_tags = check_upsert(item) if checked is None else checked
-    body: dict[str, Any] = _unstructure_upsert(item)
-    # send the values as checked (white space trimmed), like tags.manage does
-    body["contact"]["email"] = email
-    if new_email is not None:
-        body["newEmail"] = new_email
-    if tags:
-        body["tags"] = tags
-    if remove_tags:
-        body["removeTags"] = remove_tags
-    if item.double_opt_in is not None:
-        body.update(body.pop("doubleOptIn"))
-        body["useApiDoubleOptIn"] = True
-    return body
-
-
 def _upsert_result(envelope: Envelope) -> UpsertResult:
     return _converter.structure(envelope, UpsertResult)
 
 
 def insert_call(item: ContactUpsert) -> Call[UpsertResult]:
     """Create a contact; fails with AlreadyExistsError for a live e-mail (S2.2)."""
-    return Call(INSERT, _upsert_body(item), _upsert_result)
-
-
-def _repeatable(item: ContactUpsert) -> bool:
-    """Whether sending this write twice is harmless: not when it moves the card to
-    ``new_email`` (the repeat finds the old address gone) or adds tag scoring (the
-    repeat scores the tags again)."""
-    return item.new_email is None and not item.tag_scoring
+    return Call(INSERT, upsert_body(item), _upsert_result)
 
 
 def upsert_call(item: ContactUpsert) -> Call[UpsertResult]:
     """Create or update the contact with this e-mail (S2.2)."""
-    return Call(UPSERT, _upsert_body(item), _upsert_result, repeatable=_repeatable(item))
+    return Call(UPSERT, upsert_body(item), _upsert_result, repeatable=repeatable(item))
 
 
 def update_call(item: ContactUpsert) -> Call[UpsertResult]:
     """Change the fields set on ``item`` of the existing contact ``item.email``."""
-    body = _upsert_body(item)
+    body = upsert_body(item)
     email = body["contact"].pop("email")
     if not body["contact"]:
         del body["contact"]
-    return Call(UPDATE, {"email": email, **body}, _upsert_result, repeatable=_repeatable(item))
+    return Call(UPDATE, {"email": email, **body}, _upsert_result, repeatable=repeatable(item))
 
 
 def delete_call(email: str, permanently: bool) -> Call[None]:
@@ -135,6 +106,25 @@ def delete_call(email: str, permanently: bool) -> Call[None]:
     if permanently:
         body["permanently"] = True
     return Call(DELETE, body, lambda _: None)
+
+
+#: The addressee types ``batchDelete`` takes, spelled as protocol §5.4 spells them.
+_DELETE_TYPES: Final = {
+    kind: kind.value for kind in (AddresseeType.EMAIL, AddresseeType.CONTACT_ID, AddresseeType.TAG)
+}
+
+
+def batch_delete_call(contacts: Sequence[str | Addressee], permanently: bool) -> Call[None]:
+    """Delete many contacts, named by e-mail, contact id or tag (every live card
+    carrying it): soft (restorable until 02:00, S3.1) or permanently (S3.3)."""
+    body: dict[str, Any] = {
+        "contacts": addressee_list(
+            contacts, _DELETE_TYPES, "must be EMAIL, CONTACT_ID or TAG for batchDelete"
+        )
+    }
+    if permanently:
+        body["permanently"] = True
+    return Call(BATCH_DELETE, body, lambda _: None)
 
 
 def has_contact_call(email: str) -> Call[str | None]:
@@ -213,145 +203,6 @@ def merge_in_order(keys: Sequence[str], pages: Sequence[Sequence[Any]], by_id: b
     return out
 
 
-_NO_ID: Final = "the platform returned no contact id for this item"
-#: The key of a batch upsert's items in the body and in the platform's texts.
-_ITEMS: Final = "upsertDetails"
-
-#: One chunk's outcome: the caller's index of each item sent, and the items' outcomes.
-BatchChunk = tuple[Sequence[int], builtins.list[BatchUpsertItem]]
-
-
-def batch_upsert_calls(
-    items: Sequence[ContactUpsert], chunk_size: int
-) -> tuple[builtins.list[Call[BatchChunk]], Callable[[Sequence[BatchChunk]], BatchUpsertResult]]:
-    """The requests of a batch upsert and the merge of their outcomes.
-
-    Each item is checked on its own (:func:`check_upsert`): an item that fails is
-    never sent and becomes a failed result at its index, with the text of the
-    ValidationError naming the field under the item (``upsertDetails[3].contact.email``).
-    The others are sent ``chunk_size`` per request; each chunk's body is built when
-    it is sent. The merge puts every outcome at its index in ``items``.
-    """
-    check_positive(chunk_size, "chunk_size")
-    if chunk_size > BATCH_UPSERT_MAX:
-        raise ValidationError("chunk_size", f"must be at most {BATCH_UPSERT_MAX}")
-    checked: list[CheckedUpsert] = []
-    refused: dict[int, BatchUpsertItem] = {}
-    for index, item in enumerate(items):
-        try:
-            checked.append(check_upsert(item))
-        except ValidationError as error:
-            text = str(in_item(error, _ITEMS, index))
-            email = item.email.strip() if isinstance(item.email, str) else repr(item.email)
-            refused[index] = BatchUpsertItem(email=email, errors=(text,))
-    # the caller's index of each item to send (all of them, usually)
-    indexes: Sequence[int] = range(len(items))
-    valid: Sequence[ContactUpsert] = items
-    if refused:
-        indexes = [index for index in indexes if index not in refused]
-        valid = [items[index] for index in indexes]
-    calls: list[Call[BatchChunk]] = []
-    for start in range(0, len(valid), chunk_size):
-        stop = start + chunk_size
-        chunk, chunk_checked = valid[start:stop], checked[start:stop]
-        chunk_indexes = indexes[start:stop]
-        calls.append(
-            Call(
-                BATCH_UPSERT,
-                LazyBody({_ITEMS: functools.partial(_batch_bodies, chunk, chunk_checked)}),
-                functools.partial(_batch_items, checked=chunk_checked, indexes=chunk_indexes),
-                partial_key="contactIds",
-                items_key=_ITEMS,
-                indexes=chunk_indexes,
-                repeatable=all(map(_repeatable, chunk)),
-            )
-        )
-    return calls, functools.partial(_merge_batch, refused=refused)
-
-
-def _batch_bodies(
-    items: Sequence[ContactUpsert], checked: Sequence[CheckedUpsert]
-) -> list[dict[str, Any]]:
-    """The ``upsertDetails`` of one chunk, built from its items as checked."""
-    return [_upsert_body(item, values) for item, values in zip(items, checked, strict=True)]
-
-
-def _item_errors(envelope: Envelope, emails: Sequence[str]) -> dict[int, list[str]]:
-    """The platform's texts about each item of a chunk, by position in the chunk.
-
-    ``failures`` (keyed by position or e-mail) and ``message`` (texts naming
-    ``upsertDetails[i]``) may carry the same text: it is kept once, in order.
-    """
-    errors: dict[int, list[str]] = {}
-    failures = envelope.get("failures")
-    if isinstance(failures, Mapping):
-        lowered = [e.lower() for e in emails]
-        for key, texts in failures.items():
-            key = str(key)
-            texts = [str(t) for t in texts] if isinstance(texts, list) else [str(texts)]
-            if key.isdigit():
-                index = int(key)
-            elif key.strip().lower() in lowered:
-                index = lowered.index(key.strip().lower())
-            else:
-                continue
-            errors.setdefault(index, []).extend(texts)
-    for text in envelope.get("message") or []:
-        if (match := item_ref(_ITEMS).search(str(text))) is not None:
-            errors.setdefault(int(match.group(1)), []).append(str(text))
-    return {index: list(dict.fromkeys(texts)) for index, texts in errors.items()}
-
-
-def _batch_items(
-    envelope: Envelope, *, checked: Sequence[CheckedUpsert], indexes: Sequence[int]
-) -> BatchChunk:
-    """Each item's outcome: its id from ``contactIds``, or the texts naming it.
-
-    ``contactIds`` is keyed by the address each card has after the write: the
-    item's ``new_email`` when it moves the card, else its e-mail.
-
-    The platform numbers the chunk's items from 0; the texts kept name the item by
-    its index in the caller's list (``indexes``: the caller's index of each item).
-    """
-    raw_ids = envelope.get("contactIds") or {}
-    if not isinstance(raw_ids, Mapping):
-        raise TypeError("contactIds: expected an object of e-mail -> id")
-    emails = [values[0] for values in checked]  # as checked: trimmed
-    errors = _item_errors(envelope, emails)
-    normalized: dict[str, str] | None = None
-    items: list[BatchUpsertItem] = []
-    append = items.append
-    for position, (email, new_email, _, _) in enumerate(checked):
-        key = email if new_email is None else new_email  # the card's address after the write
-        raw = raw_ids.get(key)
-        if raw:
-            contact_id: str | None = str(raw)
-        else:  # the platform may spell the key in another case or with white space
-            if normalized is None:
-                normalized = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
-            contact_id = normalized.get(key.lower())
-        if contact_id is not None and position not in errors:
-            append(BatchUpsertItem(email=email, contact_id=contact_id))
-        else:
-            texts = errors.get(position) or [_NO_ID]
-            caller_texts = tuple(renumber_item_refs(t, _ITEMS, indexes) for t in texts)
-            append(BatchUpsertItem(email=email, errors=caller_texts))
-    return indexes, items
-
-
-def _merge_batch(
-    chunks: Sequence[BatchChunk], *, refused: Mapping[int, BatchUpsertItem]
-) -> BatchUpsertResult:
-    """One result for a batch upsert: the chunks' outcomes and the items the SDK
-    refused, in input order (for a failed batch: the chunks applied before)."""
-    if not refused:  # the chunks hold consecutive items, in order
-        return BatchUpsertResult(items=tuple(item for _, items in chunks for item in items))
-    by_index = dict(refused)
-    for indexes, items in chunks:
-        by_index.update(zip(indexes, items, strict=True))
-    return BatchUpsertResult(items=tuple(by_index[i] for i in sorted(by_index)))
-
-
 def changes_call(start: datetime, end: datetime, created: bool) -> Call[list[ContactChange]]:
     """Contacts created (or modified) between ``start`` and ``end``."""
     body = _range_body(start, end)
@@ -389,6 +240,48 @@ def modified_page_call(
         return Page(items=items, next=following)
 
     return Call(PAGINATED_MODIFIED, body, parse)
+
+
+def _page_body(page: int, size: int) -> dict[str, int]:
+    """``{page, size}`` of a paged listing: a page from 0, 1..1000 per page."""
+    if isinstance(page, bool) or not isinstance(page, int) or page < 0:
+        raise ValidationError("page", f"must be an integer, 0 or more (got {page!r})")
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise ValidationError("size", f"must be an integer (got {size!r})")
+    check_positive(size, "size")
+    if size > PAGE_SIZE_MAX:
+        raise ValidationError("size", f"must be at most {PAGE_SIZE_MAX} (got {size})")
+    return {"page": page, "size": size}
+
+
+def _contacts_page(envelope: Envelope) -> tuple[list[Contact], bool]:
+    """A page's full contacts and ``hasMore``."""
+    more = envelope.get("hasMore")
+    if not isinstance(more, bool):
+        raise TypeError("hasMore: expected a boolean")
+    return _parse_full(envelope), more
+
+
+def list_page_call(page: int, size: int) -> Call[ContactPage]:
+    """One page of the owner's contacts, oldest first (``paginatedListById``)."""
+
+    def parse(envelope: Envelope) -> ContactPage:
+        contacts, more = _contacts_page(envelope)
+        return ContactPage(page=page, contacts=tuple(contacts), has_more=more)
+
+    return Call(PAGINATED_LIST, _page_body(page, size), parse)
+
+
+def all_pages_call(size: int, page: int = FIRST_PAGE) -> Call[Page[Contact]]:
+    """One page of the owner's contacts, linked to the next while ``hasMore``."""
+    body = _page_body(page, size)
+
+    def parse(envelope: Envelope) -> Page[Contact]:
+        contacts, more = _contacts_page(envelope)
+        following = all_pages_call(size, page + 1) if more and contacts else None
+        return Page(items=contacts, next=following)
+
+    return Call(PAGINATED_LIST, body, parse)
 
 
 def set_main_owner_call(email: str, new_owner: str) -> Call[None]:
@@ -431,10 +324,36 @@ class Contacts(SyncAPIResource):
         ``contact.email``; ``new_email`` moves it to another address."""
         return self._client._execute(update_call(contact))
 
+    def upsert_with_event(
+        self,
+        contact: ContactUpsert | None = None,
+        event: ExternalEvent | None = None,
+        *,
+        email: str | None = None,
+        contact_id: str | None = None,
+        force_opt_in: bool | None = None,
+    ) -> ContactEventResult:
+        """Upsert ``contact`` and add ``event`` in one call (``integration/upsert``);
+        either alone works. The event goes to ``email`` or ``contact_id``, by default
+        to ``contact``'s e-mail; a contact the platform does not know yet is created
+        (§14). Returns the id of each part sent. Not retried once it may have landed
+        (the event would be added twice)."""
+        call = integration_upsert_call(contact, event, email, contact_id, force_opt_in)
+        return self._client._execute(call)
+
     def delete(self, email: str, *, permanently: bool = False) -> None:
         """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
         ``permanently=True`` (S3.3)."""
         self._client._execute(delete_call(email, permanently))
+
+    def batch_delete(
+        self, contacts: Sequence[str | Addressee], *, permanently: bool = False
+    ) -> None:
+        """Delete many contacts in one call: e-mails, or EMAIL / CONTACT_ID / TAG
+        addressees (a tag: every live card carrying it). Soft, like :meth:`delete`,
+        or at once with ``permanently=True``. Every addressee must resolve before
+        anything changes (an unknown one raises NotFoundError)."""
+        self._client._execute(batch_delete_call(contacts, permanently))
 
     def has_contact(self, email: str) -> str | None:
         """The id of the live contact with this e-mail, or ``None``."""
@@ -476,6 +395,26 @@ class Contacts(SyncAPIResource):
         calls, merge = batch_upsert_calls(contacts, chunk_size)
         return merge(self._client._execute_all(calls, merge))
 
+    def batch_upsert_v2(
+        self,
+        contacts: Sequence[ContactUpsert],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        fire_events: bool = True,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> BatchUpsertResult:
+        """Upsert many contacts as import jobs (``batchupsertv2``), ``chunk_size`` per
+        job: each job is started, polled on ``job/status`` (waits from
+        ``poll_interval`` backing off, ExportTimeoutError after ``deadline`` seconds)
+        and its result file read. Items are checked, chunked and reported like
+        :meth:`batch_upsert`'s. ``fire_events=False``: the imported contacts fire no
+        rules or workflows. A job's start is not retried once it may have landed."""
+        jobs, merge = batch_upsert_v2_jobs(
+            contacts, chunk_size, fire_events, deadline, poll_interval
+        )
+        return merge(self._client._run_jobs(jobs, merge))
+
     def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``, in one request.
 
@@ -494,6 +433,16 @@ class Contacts(SyncAPIResource):
     ) -> Iterator[ContactChange]:
         """Every contact modified between ``start`` and ``end``, page by page."""
         return self._client._iterate(modified_page_call(start, end, page_size))
+
+    def list_page(self, page: int = FIRST_PAGE, *, size: int = PAGE_SIZE_MAX) -> ContactPage:
+        """One page (from 0) of the owner's live contacts, oldest first, with their
+        full data (``paginatedListById``; ``size`` 1..1000)."""
+        return self._client._execute(list_page_call(page, size))
+
+    def iter_all(self, *, page_size: int = PAGE_SIZE_MAX) -> Iterator[Contact]:
+        """Every live contact of the owner, oldest first, page by page as the
+        iterator is consumed."""
+        return self._client._iterate(all_pages_call(page_size))
 
     def set_main_owner(self, email: str, new_owner: str) -> None:
         """Make ``new_owner`` the contact's main owner (S1.4)."""
@@ -525,10 +474,36 @@ class AsyncContacts(AsyncAPIResource):
         ``contact.email``; ``new_email`` moves it to another address."""
         return await self._client._execute(update_call(contact))
 
+    async def upsert_with_event(
+        self,
+        contact: ContactUpsert | None = None,
+        event: ExternalEvent | None = None,
+        *,
+        email: str | None = None,
+        contact_id: str | None = None,
+        force_opt_in: bool | None = None,
+    ) -> ContactEventResult:
+        """Upsert ``contact`` and add ``event`` in one call (``integration/upsert``);
+        either alone works. The event goes to ``email`` or ``contact_id``, by default
+        to ``contact``'s e-mail; a contact the platform does not know yet is created
+        (§14). Returns the id of each part sent. Not retried once it may have landed
+        (the event would be added twice)."""
+        call = integration_upsert_call(contact, event, email, contact_id, force_opt_in)
+        return await self._client._execute(call)
+
     async def delete(self, email: str, *, permanently: bool = False) -> None:
         """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
         ``permanently=True`` (S3.3)."""
         await self._client._execute(delete_call(email, permanently))
+
+    async def batch_delete(
+        self, contacts: Sequence[str | Addressee], *, permanently: bool = False
+    ) -> None:
+        """Delete many contacts in one call: e-mails, or EMAIL / CONTACT_ID / TAG
+        addressees (a tag: every live card carrying it). Soft, like :meth:`delete`,
+        or at once with ``permanently=True``. Every addressee must resolve before
+        anything changes (an unknown one raises NotFoundError)."""
+        await self._client._execute(batch_delete_call(contacts, permanently))
 
     async def has_contact(self, email: str) -> str | None:
         """The id of the live contact with this e-mail, or ``None``."""
@@ -576,6 +551,26 @@ class AsyncContacts(AsyncAPIResource):
         calls, merge = batch_upsert_calls(contacts, chunk_size)
         return merge(await self._client._execute_all(calls, merge))
 
+    async def batch_upsert_v2(
+        self,
+        contacts: Sequence[ContactUpsert],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        fire_events: bool = True,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> BatchUpsertResult:
+        """Upsert many contacts as import jobs (``batchupsertv2``), ``chunk_size`` per
+        job: each job is started, polled on ``job/status`` (waits from
+        ``poll_interval`` backing off, ExportTimeoutError after ``deadline`` seconds)
+        and its result file read. Items are checked, chunked and reported like
+        :meth:`batch_upsert`'s. ``fire_events=False``: the imported contacts fire no
+        rules or workflows. A job's start is not retried once it may have landed."""
+        jobs, merge = batch_upsert_v2_jobs(
+            contacts, chunk_size, fire_events, deadline, poll_interval
+        )
+        return merge(await self._client._run_jobs(jobs, merge))
+
     async def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``, in one request.
 
@@ -594,6 +589,16 @@ class AsyncContacts(AsyncAPIResource):
     ) -> AsyncIterator[ContactChange]:
         """Every contact modified between ``start`` and ``end``, page by page."""
         return self._client._iterate(modified_page_call(start, end, page_size))
+
+    async def list_page(self, page: int = FIRST_PAGE, *, size: int = PAGE_SIZE_MAX) -> ContactPage:
+        """One page (from 0) of the owner's live contacts, oldest first, with their
+        full data (``paginatedListById``; ``size`` 1..1000)."""
+        return await self._client._execute(list_page_call(page, size))
+
+    def iter_all(self, *, page_size: int = PAGE_SIZE_MAX) -> AsyncIterator[Contact]:
+        """Every live contact of the owner, oldest first, page by page as the
+        iterator is consumed."""
+        return self._client._iterate(all_pages_call(page_size))
 
     async def set_main_owner(self, email: str, new_owner: str) -> None:
         """Make ``new_owner`` the contact's main owner (S1.4)."""

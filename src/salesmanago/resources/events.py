@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
-from .._validation import check_aware, check_count, check_length, check_positive
+from .._validation import check_aware, check_count, check_length, check_money, check_positive
 from ..errors import ValidationError
 from ..models.events import (
     MAX_DETAILS,
@@ -41,42 +41,9 @@ BATCH_MAX: Final = 1000
 MAX_DESCRIPTION: Final = 2048
 MAX_PRODUCTS: Final = 512
 MAX_FIELD: Final = 255
-MAX_VALUE_CHARS: Final = 22
-MAX_VALUE_INTEGER_DIGITS: Final = 19
-MAX_VALUE_FRACTION_DIGITS: Final = 2
 
 
 # request building ----------------------------------------------------------------
-
-
-def check_value(value: Decimal | None, field: str) -> None:
-    """A money value: finite, ≤ 19 digits before and ≤ 2 after the point, ≤ 22 characters.
-
-    The digits are taken as given (``Decimal("1.500")`` has three after the point
-    and is refused): the value travels with exactly its digits, never rounded.
-    """
-    if value is None:
-        return
-    if not value.is_finite():
-        raise ValidationError(field, f"must be a finite number (got {value})")
-    text = f"{value:f}"
-    integer, _, fraction = text.lstrip("-").partition(".")
-    if len(integer) > MAX_VALUE_INTEGER_DIGITS:
-        raise ValidationError(
-            field,
-            f"must have at most {MAX_VALUE_INTEGER_DIGITS} digits before the decimal point "
-            f"(got {len(integer)})",
-        )
-    if len(fraction) > MAX_VALUE_FRACTION_DIGITS:
-        raise ValidationError(
-            field,
-            f"must have at most {MAX_VALUE_FRACTION_DIGITS} digits after the decimal point "
-            f"(got {len(fraction)} in {text})",
-        )
-    if len(text) > MAX_VALUE_CHARS:
-        raise ValidationError(
-            field, f"must be at most {MAX_VALUE_CHARS} characters (got {len(text)})"
-        )
 
 
 def event_body(event: ExternalEvent, prefix: str = "contactEvent") -> dict[str, Any]:
@@ -96,7 +63,7 @@ def event_body(event: ExternalEvent, prefix: str = "contactEvent") -> dict[str, 
         if not isinstance(detail, str):
             raise ValidationError(f"{prefix}.detail{number}", "must be a string")
         check_length(detail, f"{prefix}.detail{number}", MAX_FIELD)
-    check_value(event.value, f"{prefix}.value")
+    check_money(event.value, f"{prefix}.value")
     body: dict[str, Any] = _converter.unstructure(event)
     body.pop("details", None)
     for number, detail in enumerate(event.details, start=1):

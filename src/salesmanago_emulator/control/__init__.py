@@ -19,7 +19,7 @@ loopback interface by default.
 ``OPERATIONS`` tuple, named as the emulator's areas: ``accounts``, ``clock``,
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
-``callbacks``, ``exports``, ``activity``, ``rules``. :data:`CONTROL_OPERATIONS`
+``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``. :data:`CONTROL_OPERATIONS`
 joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
@@ -49,9 +49,10 @@ and is then served by :meth:`Emulator.control
 runs under the emulator's lock and raises :class:`ControlError` for its
 refusals; ``ValueError`` / ``TypeError`` become 400, ``KeyError`` /
 ``LookupError`` 404, a domain :class:`~salesmanago_emulator.errors.EmulatorError`
-400 (404 for a missing contact, company, rule or workflow). ``read_only=True``
-allows ``GET`` and tells the server that no state changed (no ``--state``
-save). Names are unique: a table listing one twice is a ``ValueError``.
+400 (404 for a missing contact, company, loyalty program, rule or
+workflow). ``read_only=True`` allows ``GET`` and tells the server that no
+state changed (no ``--state`` save). Names are unique: a table listing one
+twice is a ``ValueError``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from . import (
     contacts,
     exports,
     faults,
+    loyalty,
     routes,
     rules,
     scoring,
@@ -110,6 +112,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *contacts.OPERATIONS,
     *scoring.OPERATIONS,
     *companies.OPERATIONS,
+    *loyalty.OPERATIONS,
     *callbacks.OPERATIONS,
     *exports.OPERATIONS,
     *activity.OPERATIONS,

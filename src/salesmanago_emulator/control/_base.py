@@ -45,6 +45,7 @@ from ..errors import (
     CompanyNotFound,
     ContactNotFound,
     EmulatorError,
+    LoyaltyProgramNotFound,
     RuleNotFound,
     WorkflowNotFound,
 )
@@ -283,7 +284,13 @@ class ControlOperation:
 
 
 # What the control API answers with 404 (any other refusal of the state layer is a 400).
-_NOT_FOUND: Final = (ContactNotFound, CompanyNotFound, RuleNotFound, WorkflowNotFound)
+_NOT_FOUND: Final = (
+    ContactNotFound,
+    CompanyNotFound,
+    LoyaltyProgramNotFound,
+    RuleNotFound,
+    WorkflowNotFound,
+)
 
 
 def _json_default(value: object) -> object:

@@ -1,8 +1,11 @@
-"""Control operations for export jobs (protocol §6): ``jobs`` and ``jobs/configure``.
+"""Control operations for jobs (protocol §6): ``jobs`` and ``jobs/configure``.
 
 - ``jobs`` (read-only): the account's job settings and its jobs (``requestId``,
   ``kind``, ``started``, ``readyAt``, ``pollsNeeded``, ``polls``, ``done``; no
-  tokens or files).
+  tokens or files), and for an import (``kind`` ``CONTACT_IMPORT``,
+  ``contact/batchupsertv2``) ``import``: its ``owner``, ``fireEvents`` (recorded;
+  the emulator fires no rule or workflow on imports yet) and ``items`` (how
+  many); ``null`` for an export.
 - ``jobs/configure``: ``pollsUntilDone`` (an integer >= 0: the first ``n``
   ``job/status`` polls of a new job answer "in progress") and/or
   ``processingSeconds`` (a number >= 0 on the account's clock). Both are
@@ -18,7 +21,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from ..errors import RULE_ZERO_OR_MORE_PLAIN, TEXT_JOBS_CONFIGURE_NEEDS
-from ..state.exports import ExportsArea
+from ..state.exports import ExportJob, ExportsArea
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 __all__ = ["OPERATIONS"]
@@ -29,6 +32,13 @@ def _settings(jobs: ExportsArea) -> dict[str, Any]:
         "pollsUntilDone": jobs.polls_until_done,
         "processingSeconds": jobs.processing_time.total_seconds(),
     }
+
+
+def _import(job: ExportJob) -> dict[str, Any] | None:
+    work = job.contact_import
+    if work is None:
+        return None
+    return {"owner": work.owner, "fireEvents": work.fire_events, "items": len(work.items)}
 
 
 def _jobs(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
@@ -45,6 +55,7 @@ def _jobs(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
                 "pollsNeeded": job.polls_needed,
                 "polls": jobs.polls(job),
                 "done": jobs.done(job),
+                "import": _import(job),
             }
             for job in jobs.jobs
         ],

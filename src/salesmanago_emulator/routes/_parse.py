@@ -331,20 +331,29 @@ def req_list(body: Body, key: str, prefix: str = "", *, limit: int | None = None
     return items
 
 
-def req_addressees(body: Body, kinds: Mapping[str, str]) -> list[tuple[str, str, str]]:
+def req_addressees(
+    body: Body, kinds: Mapping[str, str], *, one_object: bool = False
+) -> list[tuple[str, str, str]]:
     """The ``contacts`` addressees (protocol §5.4), at least one: ``(kind, value,
     field)`` each, the value trimmed and ``field`` naming it (``contacts[2].value``).
 
     ``kinds`` maps every wire spelling of ``addresseeType`` the route accepts to its
     kind; any case is accepted, and the spellings are listed as given when refused.
+    ``one_object``: ``contacts`` may also be one addressee object instead of a list
+    (its fields named ``contacts.value``).
     """
-    items = req_list(body, "contacts")
-    if not items:
-        raise InvalidField("contacts", RULE_NOT_EMPTY)
+    single = body.get("contacts")
+    items: list[Body]
+    if one_object and isinstance(single, dict):
+        items, prefixes = [single], ["contacts."]
+    else:
+        items = req_list(body, "contacts")
+        if not items:
+            raise InvalidField("contacts", RULE_NOT_EMPTY)
+        prefixes = [item_prefix("", "contacts", index) for index in range(len(items))]
     by_case = {wire.lower(): kind for wire, kind in kinds.items()}
     out = []
-    for index, item in enumerate(items):
-        where = item_prefix("", "contacts", index)
+    for item, where in zip(items, prefixes, strict=True):
         kind = by_case.get(req_str(item, "addresseeType", where).strip().lower())
         if kind is None:
             raise InvalidField(

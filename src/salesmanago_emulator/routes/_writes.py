@@ -1,4 +1,5 @@
-"""Reading an insert / update / upsert body (or one ``upsertDetails`` item) into a write.
+"""Reading an insert / update / upsert body (or one ``upsertDetails`` item) into a write;
+a batch's items, and the batch's outcome as the wire shows it.
 
 Wire keys (protocol §5.1, §5.2): ``contact{email, name, phone, fax, company,
 externalId, state, address{streetAddress, zipCode, city, country}}`` and, at
@@ -8,21 +9,36 @@ value), ``dictionaryProperties`` ([{name, type, value}]), ``birthday``
 (``yyyyMMdd`` or ``MMdd``), ``province``, ``lang``, ``forceOptIn``,
 ``forceOptOut``, ``forcePhoneOptIn``, ``forcePhoneOptOut``, ``newEmail``,
 ``consentDetails`` ([{consentName, consentAccept, agreementDate, ip, optOut,
-consentDescriptionId}]).
+consentDescriptionId}]), ``loyaltyProgram`` (a program name).
 
 Other keys (``async``, ``useApiDoubleOptIn`` and its template fields,
-``loyaltyProgram``, ``internalIntegration``, ``fireEvents`` ...) are accepted
-and ignored. Type errors name the wire field; value rules (e-mail syntax,
-states, tags, consents) are the account's to check.
+``internalIntegration``, ``fireEvents`` ...) are accepted and ignored. Type
+errors name the wire field; value rules (e-mail syntax, states, tags, consents,
+whether the loyalty program exists) are the account's to check.
+
+A batch (``batchupsert``, ``batchupsertv2``): :func:`read_batch` reads each
+``upsertDetails`` item on its own (an item that cannot be read is its error,
+not the request's), the account applies the writes
+(:meth:`~salesmanago_emulator.state.contacts.ContactsArea.batch_upsert`), and
+:func:`batch_outcome` gives ``contactIds`` (e-mail -> id) and the failures,
+each named under its item (``upsertDetails[3].contact.email``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from ..errors import RULE_REQUIRED, RULE_STRING, RULE_STRING_OR_NUMBER, InvalidField
-from ..state._card import Birthday, ConsentDetail, ContactWrite, DictionaryProperty
+from ..errors import (
+    RULE_NOT_EMPTY,
+    RULE_REQUIRED,
+    RULE_STRING,
+    RULE_STRING_OR_NUMBER,
+    EmulatorError,
+    InvalidField,
+)
+from ..state._card import Birthday, ConsentDetail, ContactRecord, ContactWrite, DictionaryProperty
+from ..state.contacts import BATCH_UPSERT_LIMIT
 from ._parse import (
     Body,
     item_prefix,
@@ -36,10 +52,14 @@ from ._parse import (
     opt_str_map,
     opt_tags,
     req_bool,
+    req_list,
     req_str,
 )
 
-__all__ = ["read_write"]
+__all__ = ["BATCH_ITEMS", "batch_outcome", "read_batch", "read_write", "under_item"]
+
+BATCH_ITEMS: Final = "upsertDetails"
+"""The key of a batch's items."""
 
 
 def _scalar_text(body: Body, key: str, prefix: str) -> str:
@@ -106,7 +126,12 @@ _ADDRESS_STRINGS: Final = {
     "city": "city",
     "country": "country",
 }
-_TOP_STRINGS: Final = {"province": "province", "lang": "lang", "newEmail": "new_email"}
+_TOP_STRINGS: Final = {
+    "province": "province",
+    "lang": "lang",
+    "newEmail": "new_email",
+    "loyaltyProgram": "loyalty_program",
+}
 _TOP_FLAGS: Final = {
     "tagScoring": "tag_scoring",
     "forceOptIn": "force_opt_in",
@@ -184,3 +209,46 @@ def read_write(
     if lang is not None and "lang" not in fields:
         fields["lang"] = lang
     return ContactWrite.of(fields)
+
+
+def read_batch(body: Body) -> list[ContactWrite | EmulatorError]:
+    """The ``upsertDetails`` of a batch (1 to 1000 items), each read on its own: its
+    write, or the error reading it (named as one write names it). The batch-level
+    ``lang`` applies to the items that set none. A missing, empty or oversized list
+    refuses the whole request."""
+    details = req_list(body, BATCH_ITEMS, limit=BATCH_UPSERT_LIMIT)
+    if not details:
+        raise InvalidField(BATCH_ITEMS, RULE_NOT_EMPTY)
+    lang = opt_str(body, "lang")
+    items: list[ContactWrite | EmulatorError] = []
+    for item in details:
+        try:
+            items.append(read_write(item, lang=lang))
+        except EmulatorError as error:
+            items.append(error)
+    return items
+
+
+def under_item(error: EmulatorError, index: int) -> EmulatorError:
+    """A field error named under its batch item (``upsertDetails[i].``); others as they are."""
+    if isinstance(error, InvalidField):
+        return error.under(item_prefix("", BATCH_ITEMS, index))
+    return error
+
+
+def batch_outcome(
+    results: Sequence[ContactRecord | tuple[str, str] | EmulatorError],
+) -> tuple[dict[str, str], list[tuple[int, EmulatorError]]]:
+    """``contactIds`` (the e-mail of every applied item -> its id; a card or an
+    ``(email, id)`` pair) and the failed items' ``(index, error)``, the error named
+    under its item, in the order of the batch."""
+    contact_ids: dict[str, str] = {}
+    failures: list[tuple[int, EmulatorError]] = []
+    for index, result in enumerate(results):
+        if isinstance(result, EmulatorError):
+            failures.append((index, under_item(result, index)))
+        elif isinstance(result, tuple):
+            contact_ids[result[0]] = result[1]
+        else:
+            contact_ids[result.email] = result.id
+    return contact_ids, failures

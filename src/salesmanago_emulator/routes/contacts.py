@@ -1,13 +1,18 @@
-"""Contacts: writes (insert, update, upsert, integration/upsert, delete, batchupsert,
-monitoring) and reads (hasContact, basic and full data by e-mail or id,
-created/modified ranges, pages).
+"""Contacts: writes (insert, update, upsert, integration/upsert, delete, batchDelete,
+batchupsert, batchupsertv2, monitoring) and reads (hasContact, basic and full data by e-mail or
+id, created/modified ranges, pages).
 
 Protocol §5.3, §6; semantics S2.1, S2.2 (one card per e-mail, same id on
 upsert), S3.1-S3.3 (soft delete, restore by upsert, permanent delete), S2.8,
-S1.7 (``list``/``listById`` only the request owner's contacts;
-``listAll``/``listAllById`` any owner's). Reads by key still show a
+S1.7 (``list``/``listById``/``paginatedListById`` only the request owner's
+contacts; ``listAll``/``listAllById`` any owner's). Reads by key still show a
 soft-deleted card, flagged ``deleted``; range listings leave it out (S3.1).
 Unknown keys are skipped; a key given twice is answered once.
+
+``batchupsertv2`` answers a ``requestId`` and leaves the writes to an import job
+of the exports area (polled with ``job/status``, see
+:mod:`~salesmanago_emulator.routes.exports`); ``batchDelete`` finds every
+addressee before it deletes one.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final, NamedTuple
 
+from .._jsoncodec import encode_json
 from ..errors import (
     NOT_AUTHENTICATED,
     OWNER_NOT_SPECIFIED,
-    RULE_NOT_EMPTY,
     RULE_PART_REQUIRED,
     AuthenticationFailed,
     ContactNotFound,
@@ -27,24 +32,21 @@ from ..errors import (
 )
 from ..state._card import ContactRecord, ContactWrite
 from ..state.account import Account
-from ..state.contacts import BATCH_UPSERT_LIMIT, PlannedUpsert
+from ..state.contacts import PlannedUpsert
 from ..state.events import EventItem
 from ._base import RequestContext, RouteTable, acting_owner
 from ._keys import ADDRESSEE_TYPES, contact_key, date_range
 from ._parse import (
     Body,
-    item_prefix,
     opt_bool,
     opt_object,
-    opt_str,
     req_addressees,
     req_int,
-    req_list,
     req_str,
     req_str_list,
 )
 from ._shapes import basic_contact, full_contact, id_and_email
-from ._writes import read_write
+from ._writes import BATCH_ITEMS, batch_outcome, read_batch, read_write
 from .events import add_item, named, read_add
 
 __all__ = ["CONTACT_PART", "EVENT_PART", "LIST_LIMIT", "PAGE_SIZE_LIMIT", "table"]
@@ -173,13 +175,6 @@ def has_contact(ctx: RequestContext, body: Body) -> dict[str, Any]:
     return {"result": contact_id is not None, "contactId": contact_id}
 
 
-def _under_item(error: EmulatorError, index: int) -> EmulatorError:
-    """A field error named under its batch item (``upsertDetails[i].``); others as they are."""
-    if isinstance(error, InvalidField):
-        return error.under(item_prefix("", "upsertDetails", index))
-    return error
-
-
 @table.route("/api/contact/batchupsert")
 def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Upsert up to 1000 contacts; each item applies or fails on its own.
@@ -189,35 +184,44 @@ def batch_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     which are also in ``message``. ``success`` is true only when every item
     applied.
     """
-    details = req_list(body, "upsertDetails", limit=BATCH_UPSERT_LIMIT)
-    if not details:
-        raise InvalidField("upsertDetails", RULE_NOT_EMPTY)
-    lang = opt_str(body, "lang")
-    writes: list[ContactWrite] = []
-    indexes: list[int] = []
-    failures: dict[int, EmulatorError] = {}
-    for index, item in enumerate(details):
-        try:
-            writes.append(read_write(item, lang=lang))
-            indexes.append(index)
-        except EmulatorError as error:
-            failures[index] = _under_item(error, index)
-    results = ctx.account.contacts.batch_upsert(writes, ctx.owner) if writes else []
-    contact_ids: dict[str, str] = {}
-    for index, result in zip(indexes, results, strict=True):
-        if isinstance(result, EmulatorError):
-            failures[index] = _under_item(result, index)
-        else:
-            contact_ids[result.email] = result.id
+    results = ctx.account.contacts.batch_upsert(read_batch(body), ctx.owner)
+    contact_ids, failures = batch_outcome(results)
     if not failures:
         return {"contactIds": contact_ids}
-    ordered = sorted(failures.items())
     return {
         "success": False,
-        "message": [text for _, error in ordered for text in error.messages],
+        "message": [text for _, error in failures for text in error.messages],
         "contactIds": contact_ids,
-        "failures": {str(index): list(error.messages) for index, error in ordered},
+        "failures": {str(index): list(error.messages) for index, error in failures},
     }
+
+
+@table.route("/api/contact/batchupsertv2")
+def batch_upsert_v2(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """Upsert up to 1000 contacts as an import job: ``requestId`` at once; the items
+    are applied on the ``job/status`` poll that finds the job done, each on its own as
+    in ``batchupsert`` (``fireEvents`` recorded)."""
+    items = read_batch(body)
+    fire_events = opt_bool(body, "fireEvents")
+    request = encode_json({BATCH_ITEMS: body[BATCH_ITEMS], "lang": body.get("lang")})
+    job = ctx.account.exports.start_import(
+        items, ctx.owner, fire_events=fire_events is not False, request=request
+    )
+    return {"requestId": job.request_id}
+
+
+BATCH_DELETE_KINDS: Final = ("EMAIL", "CONTACT_ID", "TAG")
+"""The addressee types of ``batchDelete`` (protocol §5.4; any case)."""
+
+
+@table.route("/api/contact/batchDelete")
+def batch_delete(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """Delete the ``contacts`` addressees (e-mail, id, or every live card of a tag) like
+    ``delete``; all must be found before any is deleted (S3.1, S3.3)."""
+    addressees = req_addressees(body, {kind: kind for kind in BATCH_DELETE_KINDS})
+    permanently = bool(opt_bool(body, "permanently"))
+    ctx.account.contacts.batch_delete(addressees, permanently=permanently, owner=ctx.owner)
+    return {"result": None}
 
 
 def _monitoring(ctx: RequestContext, body: Body, *, monitored: bool) -> dict[str, Any]:
@@ -346,5 +350,20 @@ def paginated_modified_contacts(ctx: RequestContext, body: Body) -> dict[str, An
     first = page * size
     return {
         "modifiedContacts": [id_and_email(r) for r in records[first : first + size]],
+        "hasMore": len(records) > first + size,
+    }
+
+
+@table.route("/api/contact/paginatedListById", accepts_user=True)
+def paginated_list_by_id(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """One page (``page`` from 0, ``size`` <= 1000) of the request owner's live contacts,
+    oldest first, in the full shape, and ``hasMore`` (S1.7)."""
+    page = req_int(body, "page", minimum=0)
+    size = req_int(body, "size", minimum=1, maximum=PAGE_SIZE_LIMIT)
+    account, owner = ctx.account, ctx.owner
+    records = [r for r in account.live_contacts() if account.is_owner(r, owner)]
+    first = page * size
+    return {
+        "contacts": [full_contact(account, r) for r in records[first : first + size]],
         "hasMore": len(records) > first + size,
     }

@@ -1,5 +1,5 @@
 """Exports: ``paginatedContactList/export``, ``contact/export/data``, ``job/status`` and
-the export files themselves (protocol §6, §13.18; semantics S1.2, S3.1).
+the job files themselves (protocol §6, §13.18; semantics S1.2, S3.1).
 
 An export answers a ``requestId`` at once; its file is rendered at the request
 (live contacts only: soft-deleted ones are left out, S3.1) and kept by the
@@ -9,11 +9,16 @@ processing time passed and more than ``polls_until_done`` polls), then
 ``fileUrl``: a path below the account's endpoint,
 ``/api/job/file/<clientId>/<requestId>/<token>``, which the router serves
 to a plain ``GET`` (:func:`serve_file`) — the only ``GET`` the emulator answers.
+
+An import job (``contact/batchupsertv2``, in the contacts routes) answers
+``job/status`` the same way, with its own progress text; its file is
+``{"contactIds": {email: id}, "failures": {"<index>": [texts]}}``, drawn from
+the job's result as a batch upsert's answer is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from .._jsoncodec import decode_json, encode_json
@@ -22,11 +27,12 @@ from ..errors import (
     RULE_ONE_OF,
     RULE_STRING_OR_NUMBER,
     TEXT_FILE_NOT_FOUND,
+    TEXT_IMPORT_RUNNING,
     TEXT_JOB_RUNNING,
     InvalidField,
 )
 from ..state._card import ContactRecord
-from ..state.exports import JobKind
+from ..state.exports import ExportJob, ImportResult, JobKind
 from ._base import RequestContext, RouteTable
 from ._parse import (
     Body,
@@ -38,6 +44,7 @@ from ._parse import (
     to_ms,
 )
 from ._shapes import CARD_LISTS, full_contact
+from ._writes import batch_outcome
 
 if TYPE_CHECKING:
     from ..state.account import Account
@@ -47,6 +54,7 @@ __all__ = [
     "EXPORT_PAGE_LIMIT",
     "FILE_PATH_PREFIX",
     "file_url",
+    "import_file",
     "serve_file",
     "table",
 ]
@@ -202,9 +210,28 @@ def job_status(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """A job of this account: ``message`` says it runs, or ``fileUrl`` names its file."""
     jobs = ctx.account.exports
     job = jobs.job(_request_id(body))
-    if not jobs.poll(job):  # counts the poll (ExportsArea.polls_until_done)
-        return {"success": True, "message": [TEXT_JOB_RUNNING.format(request_id=job.request_id)]}
+    if not jobs.poll(job):  # counts the poll (ExportsArea.polls_until_done); may apply an import
+        running = TEXT_JOB_RUNNING if job.contact_import is None else TEXT_IMPORT_RUNNING
+        return {"success": True, "message": [running.format(request_id=job.request_id)]}
     return {"fileUrl": file_url(ctx.account.client_id, job.request_id, job.token)}
+
+
+def import_file(results: Sequence[ImportResult]) -> dict[str, Any]:
+    """A done import's file: ``contactIds`` and ``failures`` (index -> texts), each
+    failure named under its item as ``batchupsert`` names it."""
+    contact_ids, failures = batch_outcome(results)
+    return {
+        "contactIds": contact_ids,
+        "failures": {str(index): list(error.messages) for index, error in failures},
+    }
+
+
+def _document(account: Account, job: ExportJob) -> dict[str, Any]:
+    results = account.exports.results(job)
+    if results is not None:
+        return import_file(results)
+    document: dict[str, Any] = decode_json(job.content.encode())
+    return document
 
 
 def serve_file(accounts: Mapping[str, Account], path: str) -> tuple[int, None, dict[str, Any]]:
@@ -214,7 +241,7 @@ def serve_file(accounts: Mapping[str, Account], path: str) -> tuple[int, None, d
     if len(parts) == 3:
         client_id, request_id, token = parts
         account = accounts.get(client_id)
-        content = account.exports.file(request_id, token) if account is not None else None
-        if content is not None:
-            return 200, None, decode_json(content.encode())
+        job = account.exports.ready(request_id, token) if account is not None else None
+        if account is not None and job is not None:
+            return 200, None, _document(account, job)
     return 404, None, {"success": False, "message": [TEXT_FILE_NOT_FOUND]}

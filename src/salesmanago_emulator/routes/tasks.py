@@ -2,10 +2,12 @@
 
 ``updateTask`` takes no ``owner`` (protocol §14) but checks one when sent. It
 reads ``smContactTaskReq``: ``id`` absent, ``null`` or ``false`` creates a task
-(``contactEmail``, ``note`` and ``date`` required); a task id changes the
-fields sent, or with top-level ``finished: true`` deletes the task (only
-``id`` is read). Every form answers ``taskId``. The state names a task's
-fields by themselves; this route names them under ``smContactTaskReq.``.
+(``note`` and ``date`` required; without ``contactEmail`` the task is about no
+contact and goes to the owner sent, else the account's first user: a live
+suite creates one so, protocol §14); a task id changes the fields sent, or
+with top-level ``finished: true`` deletes the task (only ``id`` is read).
+Every form answers ``taskId``. The state names a task's fields by
+themselves; this route names them under ``smContactTaskReq.``.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def update_task(ctx: RequestContext, body: Body) -> dict[str, Any]:
     cc = _cc(task)
     realized = opt_bool(task, "realized", FIELD)
     if task_id is None:
-        contact = req_str(task, "contactEmail", FIELD)
+        contact = opt_str(task, "contactEmail", FIELD)
         note = req_str(task, "note", FIELD)
         date = req_date(task, "date", FIELD)
         created = _in_task(

@@ -15,7 +15,7 @@ amounts are decimal strings)::
      "clock": {"frozen": true, "now": "2026-01-15T10:00:00+00:00"},
      "accounts": [{"clientId": "...", "apiSecret": "...", "timezone": "Europe/Warsaw",
                    "users": [...], "optin": {"consents": [...]}, "contacts": [...],
-                   "tags": {...}, "funnels": {...}, "companies": {...},
+                   "tags": {...}, "funnels": {...}, "loyalty": [...], "companies": {...},
                    "callbacks": {...}, "exports": {...}, "coupons": [...],
                    "notes": [...], "tasks": [...], "events": [...],
                    "activity": [...], "rules": {...}}]}
@@ -55,6 +55,7 @@ from . import (
     events,
     exports,
     funnels,
+    loyalty,
     notes,
     optin,
     rules,
@@ -106,6 +107,7 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
         "tags": AreaFormat(tags.dump, tags.load),  # after the cards carrying them
         "scoring": None,  # no state of its own: a card's score is on the card
         "funnels": AreaFormat(funnels.dump, funnels.load),
+        "loyalty": AreaFormat(loyalty.dump, loyalty.load),  # after the cards it enrols
         "companies": AreaFormat(companies.dump, companies.load),
         "callbacks": AreaFormat(callbacks.dump, callbacks.load),
         "exports": AreaFormat(exports.dump, exports.load),

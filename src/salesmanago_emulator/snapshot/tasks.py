@@ -1,6 +1,7 @@
-"""The tasks area in a snapshot: every task, card by card, oldest first (S9.2).
+"""The tasks area in a snapshot: every task, card by card, oldest first, then the tasks
+of no contact (``contactId`` ``null``, protocol §14) oldest first (S9.2).
 
-``"tasks": [{"id": "...", "contactId": "<a card's id>", "note": "...",
+``"tasks": [{"id": "...", "contactId": "<a card's id>" | null, "note": "...",
 "date": "<instant>", "reminder": "_15_MIN" | null, "cc": ["<e-mail>"],
 "realized": false, "owner": "<a user>", "createdOn": "<instant>"}, ...]``.
 Checked as the wire checks a task: a text not blank, a reminder in its
@@ -35,23 +36,25 @@ KEYS: Final = (
 """The keys of a task."""
 
 
+def _dumped(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "contactId": task.contact_id,
+        "note": task.note,
+        "date": utc_iso(task.date),
+        "reminder": task.reminder,
+        "cc": list(task.cc),
+        "realized": task.realized,
+        "owner": task.owner,
+        "createdOn": utc_iso(task.created_on),
+    }
+
+
 def dump(account: Account) -> list[dict[str, Any]]:
-    """Every task, card by card (oldest card first), each card's oldest first."""
-    return [
-        {
-            "id": task.id,
-            "contactId": task.contact_id,
-            "note": task.note,
-            "date": utc_iso(task.date),
-            "reminder": task.reminder,
-            "cc": list(task.cc),
-            "realized": task.realized,
-            "owner": task.owner,
-            "createdOn": utc_iso(task.created_on),
-        }
-        for record in account.all_contacts()
-        for task in account.tasks.of(record)
-    ]
+    """Every task, card by card (oldest card first), each card's oldest first; then the
+    tasks of no contact."""
+    on_cards = [_dumped(t) for record in account.all_contacts() for t in account.tasks.of(record)]
+    return on_cards + [_dumped(task) for task in account.tasks.unattached]
 
 
 def _reminder(value: Value) -> str:
@@ -70,14 +73,15 @@ def _cc(fields: Fields) -> tuple[str, ...]:
 
 
 def load(account: Account, value: Value) -> None:
-    """Put the tasks of ``value`` on the loaded cards of ``account``."""
+    """Put the tasks of ``value`` on the loaded cards of ``account`` (``contactId``
+    ``null``: a task of no contact)."""
     ids = Unique()
     for item in value.items():
         fields = item.fields("a task", KEYS)
-        record = card(account, fields.need("contactId"))
+        record = fields.get("contactId", lambda v: card(account, v))
         task = Task(
             id=fields.need("id").identifier(ids),
-            contact_id=record.id,
+            contact_id=None if record is None else record.id,
             note=fields.need("note").rule(check_text),
             date=fields.need("date").instant(),
             reminder=fields.get("reminder", _reminder),

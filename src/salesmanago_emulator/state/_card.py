@@ -173,6 +173,8 @@ class ContactWrite:
     consent_details: tuple[ConsentDetail, ...] | None = attrs.field(
         default=None, converter=_opt_consents
     )
+    loyalty_program: str | None = None
+    """The loyalty program to enrol the card in, by name (protocol §5.2 ``loyaltyProgram``)."""
 
     @classmethod
     def of(cls, fields: Mapping[str, Any]) -> ContactWrite:

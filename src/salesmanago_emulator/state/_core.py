@@ -229,16 +229,19 @@ class AccountCore:
         nobody; a soft-deleted card names nobody either (S3.1). Any other
         ``kind`` -> ``ValueError``.
         """
+        record = self.find_by(kind, value)
+        return None if record is None or record.deleted else record
+
+    def find_by(self, kind: str, value: str) -> ContactRecord | None:
+        """Like :meth:`find_live_by`, a soft-deleted card included (until purged)."""
         if kind not in ("EMAIL", "CONTACT_ID"):
             raise ValueError(f"kind must be EMAIL or CONTACT_ID, not {kind!r}")
         self.tick()
         if not isinstance(value, str):
             return None
         if kind == "EMAIL":
-            record = self.store.by_email.get(normalize_email(value))
-        else:
-            record = self.store.by_id.get(value.strip().lower())
-        return None if record is None or record.deleted else record
+            return self.store.by_email.get(normalize_email(value))
+        return self.store.by_id.get(value.strip().lower())
 
     def find_live(self, key: str) -> ContactRecord:
         """The live card with this e-mail or id; ContactNotFound if missing or soft-deleted."""

@@ -57,8 +57,15 @@ _ADDRESS_RE: Final = re.compile(rf"{_LOCAL_RE.pattern}@{_DOMAIN_RE.pattern}", re
 
 
 def normalize_email(value: str) -> str:
-    """The stored form of an e-mail address: surrounding white space removed, lower case."""
-    return value.strip().lower()
+    """The stored form of an e-mail address: surrounding white space removed, lower case.
+
+    Only ASCII text is lower-cased: an address with any other character is kept
+    as given, so it never folds into an ASCII one (the Kelvin sign ``\u212a``
+    lower-cases to ``k``) and never names a stored card; :func:`validate_email`
+    refuses it.
+    """
+    text = value.strip()
+    return text.lower() if text.isascii() else text
 
 
 def check_text(value: object, field: str, limit: int | None = None) -> str:
@@ -85,7 +92,8 @@ def validate_email(value: object, field: str) -> str:
     than 64 characters before ``@``, or not ``local@domain`` where the local
     part is an RFC 822 dot-atom and the domain has at least two labels of
     letters, digits and inner hyphens, ending in a top-level domain of two or
-    more letters.
+    more letters. The address must be ASCII as given: one that becomes ASCII
+    only by case folding (``\u212aate@x.pl``, a Kelvin sign) is refused too.
     """
     if not isinstance(value, str):
         raise InvalidField(field, RULE_STRING)

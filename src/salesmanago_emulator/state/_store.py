@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from ._card import ContactRecord, TagEntry
+from ._normalize import normalize_email
 from ._purge import PurgeQueue
 from ._tagindex import TagIndex
 from ._timeindex import TimeIndex
@@ -50,8 +51,9 @@ class ContactStore:
         self._later: tuple[list[ContactRecord], list[_Entry]] | None = None
 
     def lookup(self, key: str) -> ContactRecord | None:
-        """The record whose e-mail or id is ``key`` (any case, surrounding white space ignored)."""
-        norm = key.strip().lower()
+        """The record whose e-mail or id is ``key`` (any case, surrounding white space
+        ignored; only ASCII is folded, see :func:`~._normalize.normalize_email`)."""
+        norm = normalize_email(key)
         record = self.by_email.get(norm)
         return record if record is not None else self.by_id.get(norm)
 

@@ -60,7 +60,7 @@ _SCALAR_WIRES: Final = {
 }
 # The parts of a PreparedWrite after the scalars, for a write that sets none of them
 # (no tags, details, consents or flags: the usual write).
-_NOTHING_MORE: Final = ((), (), False, (), (), (), None, None)
+_NOTHING_MORE: Final = ((), (), False, (), (), (), None, None, None)
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
@@ -69,7 +69,8 @@ class PreparedWrite(NamedTuple):
 
     ``email_opted_out`` / ``phone_opted_out`` are the statuses the write asks
     for (``None``: leave as is). ``consents`` maps the account's spelling of a
-    consent name to its new state.
+    consent name to its new state. ``loyalty_program`` is the name of the
+    program to enrol the card in, as sent (the account looks it up).
     """
 
     email: str | None
@@ -83,6 +84,7 @@ class PreparedWrite(NamedTuple):
     consents: tuple[tuple[str, ConsentState], ...]
     email_opted_out: bool | None
     phone_opted_out: bool | None
+    loyalty_program: str | None = None
 
 
 def check_tag_conflict(add: Sequence[str], remove: Sequence[str], field: str) -> None:
@@ -227,8 +229,10 @@ def prepare_write(
     The first error is reported: a missing required e-mail first, then the
     e-mails, strings and state in the order the write holds them (a write
     made by :meth:`ContactWrite.of` holds the fields in the order the route
-    read them), then tags, details, consents and statuses. Only the fields a
-    write holds are visited. Anything but a ContactWrite -> TypeError.
+    read them), then tags, details, consents, statuses and the loyalty
+    program's name (a string; whether the program exists and is active is the
+    account's to check). Only the fields a write holds are visited. Anything
+    but a ContactWrite -> TypeError.
     """
     if not isinstance(write, ContactWrite):
         raise TypeError(f"expected a ContactWrite, got {type(write).__name__}")
@@ -279,6 +283,9 @@ def prepare_write(
         or write.consent_details
     ):
         email_status, phone_status = _email_status(write), _phone_status(write)
+    loyalty = write.loyalty_program
+    if loyalty is not None and not isinstance(loyalty, str):
+        raise InvalidField("loyaltyProgram", RULE_STRING)
     return PreparedWrite(
         email,
         new_email,
@@ -291,4 +298,5 @@ def prepare_write(
         states,
         email_status,
         phone_status,
+        loyalty,
     )

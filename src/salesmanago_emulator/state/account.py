@@ -31,6 +31,7 @@ from .coupons import CouponsArea
 from .events import EventsArea
 from .exports import ExportsArea
 from .funnels import FunnelsArea
+from .loyalty import LoyaltyArea
 from .notes import NotesArea
 from .optin import OptInArea
 from .rules import RulesArea
@@ -58,6 +59,8 @@ class Account(AccountCore):
     """E-mail and phone status, invalid marks, named consents."""
     scoring: ScoringArea
     """Contact scoring (no public write endpoint: Python and control API)."""
+    loyalty: LoyaltyArea
+    """Loyalty programs, their members and points."""
     contacts: ContactsArea
     """Card writes, deletion, details, state and monitoring."""
 
@@ -86,14 +89,17 @@ class Account(AccountCore):
         self.tags = self.attach(TagsArea(self, users=self.users))
         self.optin = self.attach(OptInArea(self))
         self.scoring = self.attach(ScoringArea(self))
+        self.loyalty = self.attach(LoyaltyArea(self))
         self.contacts = self.attach(
-            ContactsArea(self, users=self.users, tags=self.tags, optin=self.optin)
+            ContactsArea(
+                self, users=self.users, tags=self.tags, optin=self.optin, loyalty=self.loyalty
+            )
         )
         self.funnels = self.attach(FunnelsArea(self))
         self.companies = self.attach(CompaniesArea(self))
         self.callbacks = self.attach(CallbacksArea(self, users=self.users))
-        self.exports = self.attach(ExportsArea(self))
-        self.coupons = self.attach(CouponsArea(self, users=self.users))
+        self.exports = self.attach(ExportsArea(self, users=self.users, contacts=self.contacts))
+        self.coupons = self.attach(CouponsArea(self, users=self.users, contacts=self.contacts))
         self.notes = self.attach(NotesArea(self, users=self.users))
         self.tasks = self.attach(TasksArea(self, users=self.users))
         self.events = self.attach(EventsArea(self, users=self.users, contacts=self.contacts))

@@ -6,8 +6,10 @@ nowhere, and is restored by an upsert or insert of its e-mail until the
 nightly purge at 02:00 of the account's zone removes it (S3.1, S3.2, S3.4);
 a permanent delete or "forget me" removes it at once (S3.3). Writes are
 checked as a whole before anything changes
-(:func:`~salesmanago_emulator.state._writes.prepare_write`), so an error
-leaves every card exactly as it was.
+(:func:`~salesmanago_emulator.state._writes.prepare_write`, then the card's
+e-mail, owner rights and the loyalty program a write names), so an error
+leaves every card exactly as it was; a write naming a loyalty program enrols
+the card in it (protocol §5.2).
 
 Owners in arguments are e-mails of the account's users, in any case; the
 contact ``key`` is an e-mail (any case, white space ignored) or a contact id.
@@ -35,8 +37,10 @@ from ..errors import (
 )
 from ._card import CONTACT_STATES, ContactRecord, ContactWrite, TagEntry
 from ._core import AccountArea, AccountCore
+from ._normalize import normalize_tags
 from ._purge import next_purge_instant
 from ._writes import PreparedWrite, prepare_write
+from .loyalty import LoyaltyArea, LoyaltyProgram
 from .optin import OptInArea
 from .tags import TagsArea
 from .users import UsersArea
@@ -66,14 +70,22 @@ class ContactsArea(AccountArea):
     key: ClassVar[str] = "contacts"
 
     def __init__(
-        self, account: AccountCore, *, users: UsersArea, tags: TagsArea, optin: OptInArea
+        self,
+        account: AccountCore,
+        *,
+        users: UsersArea,
+        tags: TagsArea,
+        optin: OptInArea,
+        loyalty: LoyaltyArea,
     ) -> None:
         """The cards of ``account``; a write's tags, statuses and consents go through
-        ``tags`` and ``optin``, its owner through ``users``."""
+        ``tags`` and ``optin``, its owner through ``users``, its loyalty program
+        through ``loyalty``."""
         super().__init__(account)
         self._users = users
         self._tags = tags
         self._optin = optin
+        self._loyalty = loyalty
 
     # --- writes ------------------------------------------------------------------
 
@@ -97,10 +109,11 @@ class ContactsArea(AccountArea):
             consents,
             email_opted_out,
             phone_opted_out,
+            _loyalty_program,
         ) = prepared  # one unpacking: the write path reads every part
         account = self.account
         store = account.store
-        target = self._checked_target(prepared, record, owner)
+        target, program = self._checked(prepared, record, owner)
 
         # Every check passed: from here on nothing raises.
         created = restored = False
@@ -139,6 +152,8 @@ class ContactsArea(AccountArea):
                 self._optin.set_email_status(record, email_opted_out, "FROM_INIT", now)
             if phone_opted_out is not None:
                 self._optin.set_phone_status(record, phone_opted_out, "FROM_INIT", now)
+        if program is not None:
+            self._loyalty.enrol(record, program, now)
         if not created:  # a new card was indexed as modified at ``now`` by add
             store.touch(record, now)
         if restored:
@@ -146,12 +161,14 @@ class ContactsArea(AccountArea):
         account.notify_saved(record, created=created)
         return record
 
-    def _checked_target(
+    def _checked(
         self, prepared: PreparedWrite, record: ContactRecord | None, owner: str
-    ) -> str:
-        """The address the card has once ``prepared`` is saved on ``record`` (``None``: a
-        new card); a ``newEmail`` held by another card -> ContactAlreadyExists, a
-        read-only ``owner`` -> ReadOnlyOwner. Changes nothing."""
+    ) -> tuple[str, LoyaltyProgram | None]:
+        """What saving ``prepared`` on ``record`` (``None``: a new card) needs checked
+        against the cards: the address the card has afterwards and the loyalty program
+        it joins. A ``newEmail`` held by another card -> ContactAlreadyExists, a
+        read-only ``owner`` -> ReadOnlyOwner, an unknown or inactive program -> its
+        refusal. Changes nothing."""
         current_email = record.email if record is not None else prepared.email
         assert current_email is not None
         target = prepared.new_email if prepared.new_email is not None else current_email
@@ -161,7 +178,10 @@ class ContactsArea(AccountArea):
                 raise ContactAlreadyExists(target)
         if record is not None:
             self.account.check_may_write(record, owner)
-        return target
+        program = None
+        if prepared.loyalty_program is not None:
+            program = self._loyalty.check_enrolment(prepared.loyalty_program)
+        return target, program
 
     def _prepare(self, write: ContactWrite, now: datetime, *, require_email: bool) -> PreparedWrite:
         return prepare_write(write, self._optin.consent_register, now, require_email=require_email)
@@ -169,7 +189,8 @@ class ContactsArea(AccountArea):
     def insert(self, write: ContactWrite, owner: str) -> ContactRecord:
         """Create a card (S2.1, S2.2); restores a soft-deleted one with the same e-mail (S3.2).
 
-        A live card with the e-mail already -> ContactAlreadyExists.
+        A live card with the e-mail already -> ContactAlreadyExists carrying that
+        card's id (protocol §14).
         """
         now = self.account.tick()
         user = self._users.acting(owner)
@@ -177,7 +198,7 @@ class ContactsArea(AccountArea):
         assert prepared.email is not None
         existing = self.account.store.by_email.get(prepared.email)
         if existing is not None and not existing.deleted:
-            raise ContactAlreadyExists(prepared.email)
+            raise ContactAlreadyExists(prepared.email, existing.id)
         return self._save(prepared, existing, user, now)
 
     def upsert(self, write: ContactWrite, owner: str) -> ContactRecord:
@@ -201,7 +222,7 @@ class ContactsArea(AccountArea):
         prepared = self._prepare(write, now, require_email=True)
         assert prepared.email is not None
         record = self.account.store.by_email.get(prepared.email)
-        target = self._checked_target(prepared, record, user)
+        target, _ = self._checked(prepared, record, user)
         return PlannedUpsert(record=record, email=target, owner=user)
 
     def _upsert(self, write: ContactWrite, owner: str, now: datetime) -> ContactRecord:
@@ -225,13 +246,15 @@ class ContactsArea(AccountArea):
         return self._save(prepared, record, user, now)
 
     def batch_upsert(
-        self, writes: Sequence[ContactWrite], owner: str
+        self, writes: Sequence[ContactWrite | EmulatorError], owner: str
     ) -> list[ContactRecord | EmulatorError]:
         """Upsert each write on its own: a bad item yields its error, the others apply.
 
         Results are in the order of ``writes``; an error names its field as
-        one write does (the caller adds the item's place). More than
-        :data:`BATCH_UPSERT_LIMIT` items -> LimitExceeded for the whole batch.
+        one write does (the caller adds the item's place). An item that is an
+        error already (the caller could not read it) is answered as it is.
+        More than :data:`BATCH_UPSERT_LIMIT` items -> LimitExceeded for the
+        whole batch.
         """
         now = self.account.tick()
         user = self._users.acting(owner)
@@ -241,6 +264,9 @@ class ContactsArea(AccountArea):
         append, upsert = results.append, self._upsert
         with self.account.store.deferred_indexing():  # one instant for the whole batch
             for write in writes:
+                if isinstance(write, EmulatorError):
+                    append(write)
+                    continue
                 try:
                     append(upsert(write, user, now))
                 except EmulatorError as err:
@@ -272,6 +298,43 @@ class ContactsArea(AccountArea):
         account.store.soft_delete(record, now, next_purge_instant(now, account.timezone))
         account.notify_deleted(record)
         return record
+
+    def batch_delete(
+        self,
+        addressees: Sequence[tuple[str, str, str]],
+        *,
+        permanently: bool = False,
+        owner: str | None = None,
+    ) -> list[ContactRecord]:
+        """Delete every card the ``(kind, value, field)`` addressees name, all or nothing.
+
+        ``kind`` is ``EMAIL``, ``CONTACT_ID`` (a card, as :meth:`delete` finds it:
+        missing, or soft-deleted when not ``permanently`` -> ContactNotFound
+        naming the value) or ``TAG`` (every live card carrying the tag, S5.1;
+        none is no error); ``field`` names the value in errors. Every addressee is
+        resolved and every card checked (ReadOnlyOwner) before one is deleted,
+        each then as :meth:`delete` does. Returns the cards named, each once.
+        """
+        account = self.account
+        account.tick()
+        user = self._users.acting(owner) if owner is not None else None
+        found: dict[str, ContactRecord] = {}
+        for kind, value, field in addressees:
+            if kind == "TAG":
+                for record in account.live_tagged(normalize_tags([value], field)):
+                    found.setdefault(record.id, record)
+                continue
+            if kind not in ("EMAIL", "CONTACT_ID"):
+                raise InvalidField(field, RULE_ONE_OF.format(choices="EMAIL, CONTACT_ID, TAG"))
+            named = account.find_by(kind, value)
+            if named is None or (named.deleted and not permanently):
+                raise ContactNotFound(value)
+            found.setdefault(named.id, named)
+        for record in found.values():
+            account.check_may_write(record, user)
+        for record in found.values():  # every check passed: from here on nothing raises
+            self.delete(record.id, permanently=permanently, owner=user)
+        return list(found.values())
 
     def _remove(self, record: ContactRecord) -> None:
         self.account.store.remove(record)

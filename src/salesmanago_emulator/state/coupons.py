@@ -7,6 +7,12 @@ runs are repeatable) or given by the caller (5-32 characters, kept exactly as
 given, spaces and dots included). Values are unique in an account: a generated
 value never repeats one the account holds, a manual one that does is refused.
 
+:meth:`CouponsArea.add` (the wire's ``addContactCoupon``) given an e-mail of no
+live card creates that card, or restores a soft-deleted one, through the
+account's upsert, as an external event does (S7.6): a live suite adds a coupon
+to an e-mail it has just deleted for good and succeeds (protocol §14). An
+unknown contact id is still not found.
+
 A contact's coupons live on its card (extension ``coupons``, value -> coupon, in
 the order they were added) and an account-wide index maps each value to its
 contact. Soft delete keeps them (a restored contact has them back) but makes
@@ -35,15 +41,17 @@ from ..errors import (
     RULE_TOO_SHORT,
     TEXT_COUPON_NO_FREE_VALUE,
     Conflict,
+    ContactNotFound,
     CouponAlreadyExists,
     CouponAlreadyUsed,
     CouponExpired,
     CouponNotFound,
     InvalidField,
 )
-from ._card import ContactRecord
+from ._card import ContactRecord, ContactWrite
 from ._core import AccountArea, AccountCore
-from ._normalize import check_text
+from ._normalize import check_text, validate_email
+from .contacts import ContactsArea
 from .users import UsersArea
 
 __all__ = [
@@ -151,10 +159,12 @@ class CouponsArea(AccountArea):
     generator: random.Random
     """Where generated values come from; seeded from the client id, see :meth:`seed`."""
 
-    def __init__(self, account: AccountCore, *, users: UsersArea) -> None:
-        """No coupons yet; the generator seeded from the account's client id."""
+    def __init__(self, account: AccountCore, *, users: UsersArea, contacts: ContactsArea) -> None:
+        """No coupons yet; the generator seeded from the account's client id. A coupon
+        for an e-mail of no live card makes the card through ``contacts``."""
         super().__init__(account)
         self._users = users
+        self._contacts = contacts
         self._contact_of: dict[str, str] = {}
         self.generator = random.Random()
         self.seed()
@@ -190,17 +200,36 @@ class CouponsArea(AccountArea):
         valid: datetime | None = None,
         owner: str | None = None,
     ) -> Coupon:
-        """Give the live contact ``key`` (e-mail or id) a coupon named ``name``.
+        """Give the contact ``key`` (e-mail or id) a coupon named ``name``.
 
         A manual ``coupon`` (5-32 characters) wins over ``length`` (then not
         read, as the live platform does); otherwise a value of ``length``
         characters (5-64) is generated. ``valid`` (aware) defaults to
-        :func:`default_validity`. Refusals: InvalidField naming ``name``,
-        ``length``, ``coupon`` or ``valid``; AuthenticationFailed (``owner`` not
-        a user); ContactNotFound; ReadOnlyOwner; CouponAlreadyExists for a
-        manual value the account holds.
+        :func:`default_validity`. An e-mail of no live card creates the card
+        (owned by ``owner``, else the account's first user), or restores a
+        soft-deleted one, once every argument passed (protocol §14). Refusals:
+        InvalidField naming ``email``, ``name``, ``length``, ``coupon`` or
+        ``valid``; AuthenticationFailed (``owner`` not a user); ContactNotFound
+        (an id of no live card); ReadOnlyOwner; CouponAlreadyExists for a manual
+        value the account holds.
         """
-        return self.add_many([key], name, length=length, coupon=coupon, valid=valid, owner=owner)[0]
+        user = self._users.acting(owner) if owner is not None else None
+        self.account.tick()
+        record = self.account.store.lookup(key) if isinstance(key, str) else None
+        email = None
+        if record is None or record.deleted:
+            if not isinstance(key, str) or "@" not in key:  # an id names a card, never makes one
+                raise ContactNotFound(str(key))
+            email = validate_email(key, "email")
+        name, size, manual, expires = self._checked(name, length, coupon, valid, 1)
+        if record is not None:
+            self.account.check_may_write(record, user)  # a restore must be allowed too
+        values = [manual] if manual is not None else self._generate(size, 1)
+        if email is not None:  # every check passed: the card is made or restored
+            write = ContactWrite(email=email)
+            record = self._contacts.upsert(write, self._users[0] if user is None else user)
+        assert record is not None
+        return self._give([record], values, name, expires)[0]
 
     def add_many(
         self,
@@ -214,29 +243,45 @@ class CouponsArea(AccountArea):
     ) -> list[Coupon]:
         """Give each live contact of ``keys`` a coupon at once (S8.2; no wire method).
 
-        All or nothing: every contact and argument is checked first. A manual
+        All or nothing: every contact and argument is checked first; a key of
+        no live card -> ContactNotFound (no card is made here). A manual
         ``coupon`` can go to one contact only (values are unique).
         """
         user = self._users.acting(owner) if owner is not None else None
         record_list = [self.account.find_live(key) for key in keys]
-        now = self.account.clock.now()
+        name, size, manual, expires = self._checked(name, length, coupon, valid, len(record_list))
+        for record in record_list:
+            self.account.check_may_write(record, user)
+        values = [manual] if manual is not None else self._generate(size, len(record_list))
+        return self._give(record_list, values, name, expires)
+
+    def _checked(
+        self,
+        name: str,
+        length: int | None,
+        coupon: str | None,
+        valid: datetime | None,
+        count: int,
+    ) -> tuple[str, int, str | None, datetime]:
+        """The checked name, generated length, manual value and validity of coupons for
+        ``count`` contacts; a manual value the account holds (or for several) refused."""
         name = check_text(name, "name", MAX_NAME)
         if coupon is None and length is None:
             raise InvalidField("length", RULE_LENGTH_OR_COUPON)
         manual = check_manual(coupon) if coupon is not None else None
         size = _check_length(length) if manual is None else 0
-        expires = _check_valid(valid, now)
-        for record in record_list:
-            self.account.check_may_write(record, user)
-        if manual is not None:
-            if manual in self._contact_of or len(record_list) > 1:
-                raise CouponAlreadyExists(manual)
-            values = [manual]
-        else:
-            values = self._generate(size, len(record_list))
-        # Every check passed: from here on nothing raises.
+        expires = _check_valid(valid, self.account.clock.now())
+        if manual is not None and (manual in self._contact_of or count > 1):
+            raise CouponAlreadyExists(manual)
+        return name, size, manual, expires
+
+    def _give(
+        self, records: Sequence[ContactRecord], values: Sequence[str], name: str, expires: datetime
+    ) -> list[Coupon]:
+        """Put one coupon of each value on its card (everything was checked)."""
+        now = self.account.clock.now()
         added = []
-        for record, value in zip(record_list, values, strict=True):
+        for record, value in zip(records, values, strict=True):
             item = Coupon(
                 value=value, name=name, contact_id=record.id, valid=expires, created_on=now
             )

@@ -1,4 +1,5 @@
-"""Asynchronous export jobs of an account (protocol §6: exports and ``job/status``).
+"""Asynchronous jobs of an account: exports and contact imports (protocol §6, §3.1:
+exports, ``batchupsertv2`` and ``job/status``).
 
 An export request starts a job. The job gets a ``requestId``: the account's
 own counter written as a string of digits (protocol §13.18), so ids repeat
@@ -17,42 +18,97 @@ first status poll). With ``polls_until_done = n`` the first ``n`` polls
 :class:`~salesmanago_emulator.clock.FrozenClock` to finish a slower job. A done
 job's file can be fetched with its random ``token``; until then, and with a
 wrong token, it cannot.
+
+An import (:meth:`ExportsArea.start_import`, ``contact/batchupsertv2``) is a
+job of kind ``CONTACT_IMPORT`` under the same rules and ids. It keeps the
+writes the route read (:class:`ContactImport`) and applies them **on the poll
+that finds the job done** (:meth:`ExportsArea.poll`), each on its own exactly as
+:meth:`~salesmanago_emulator.state.contacts.ContactsArea.batch_upsert` does,
+stamped with that poll's instant: before that poll no read shows them, even
+once the clock has passed the processing time. Its result (per item the
+``(email, contact id)`` it made or changed, or its refusal,
+:meth:`ExportsArea.results`) is what its file shows. ``fire_events`` is
+recorded on the job; the emulator fires no rule or workflow on any write yet,
+so nothing else depends on it.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar, Final, Literal
 
 import attrs
 
-from ..errors import RULE_ONE_OF, RULE_UNKNOWN_JOB, InvalidField
-from ._card import ContactRecord
+from ..errors import (
+    RULE_NOT_EMPTY,
+    RULE_ONE_OF,
+    RULE_UNKNOWN_JOB,
+    EmulatorError,
+    InvalidField,
+    LimitExceeded,
+)
+from ._card import ContactRecord, ContactWrite
 from ._core import AccountArea, AccountCore
 from ._normalize import normalize_tags
+from .contacts import BATCH_UPSERT_LIMIT, ContactsArea
+from .users import UsersArea
 
 __all__ = [
     "ADDRESSEE_KINDS",
+    "EXPORT_KINDS",
+    "IMPORT_KIND",
     "JOB_KINDS",
+    "ContactImport",
     "ExportJob",
     "ExportsArea",
+    "ImportResult",
 ]
 
 
-JOB_KINDS: Final = ("CONTACT_LIST", "CONTACT_DATA")
-"""What a job exports: ``paginatedContactList/export`` or ``contact/export/data``."""
+EXPORT_KINDS: Final = ("CONTACT_LIST", "CONTACT_DATA")
+"""What an export job exports: ``paginatedContactList/export`` or ``contact/export/data``."""
+IMPORT_KIND: Final = "CONTACT_IMPORT"
+"""The kind of an import job (``contact/batchupsertv2``)."""
+JOB_KINDS: Final = (*EXPORT_KINDS, IMPORT_KIND)
+"""Every kind of job."""
 ADDRESSEE_KINDS: Final = ("EMAIL", "CONTACT_ID", "TAG")
 """How :meth:`ExportsArea.select` names contacts (protocol §5.4)."""
 
 JobKind = Literal["CONTACT_LIST", "CONTACT_DATA"]
 
+ImportResult = tuple[str, str] | EmulatorError
+"""One item of a done import: the ``(email, contact id)`` of the card it wrote, as
+they were then, or the item's refusal (named as one write names its fields)."""
+
+
+@attrs.frozen(kw_only=True)
+class ContactImport:
+    """What an import job applies when it is done (``contact/batchupsertv2``).
+
+    Attributes:
+        owner: the user the writes act as (normalised).
+        fire_events: whether the imported contacts may fire rules and workflows
+            (recorded only: the emulator fires none yet).
+        items: the writes, in the request's order; an item that is an error is
+            one the route could not read (it fails as it is).
+        request: the items as the route wrote them down (its own format; the state
+            keeps it as it is, for a state export to save the pending writes).
+    """
+
+    owner: str
+    fire_events: bool
+    items: tuple[ContactWrite | EmulatorError, ...] = attrs.field(
+        repr=lambda items: f"<{len(items)} items>"
+    )
+    request: str = attrs.field(repr=lambda c: f"<{len(c)} characters>")
+
 
 @attrs.frozen(kw_only=True)
 class ExportJob:
-    """One export job and its file.
+    """One job (an export and its file, or an import) and its settings.
 
     Attributes:
         request_id: the job's id, digits as a string.
@@ -61,7 +117,8 @@ class ExportJob:
         ready_at: when it is done (UTC).
         polls_needed: how many polls answer "in progress" before it can be done.
         token: the random secret its file's URL carries.
-        content: the file's text, as the routes rendered it.
+        content: an export's file, as the routes rendered it (``""`` for an import).
+        contact_import: what an import applies (``None`` for an export).
     """
 
     request_id: str
@@ -71,6 +128,7 @@ class ExportJob:
     token: str
     content: str = attrs.field(repr=lambda c: f"<{len(c)} characters>")
     polls_needed: int = 0
+    contact_import: ContactImport | None = None
 
     def done(self, now: datetime, polls: int | None = None) -> bool:
         """Whether the job's file is ready at ``now`` after ``polls`` status polls.
@@ -85,14 +143,18 @@ class ExportsArea(AccountArea):
 
     key: ClassVar[str] = "exports"
 
-    def __init__(self, account: AccountCore) -> None:
-        """No jobs yet; jobs are done as soon as they are polled."""
+    def __init__(self, account: AccountCore, *, users: UsersArea, contacts: ContactsArea) -> None:
+        """No jobs yet; jobs are done as soon as they are polled. An import acts as one
+        of ``users`` and writes through ``contacts``."""
         super().__init__(account)
+        self._users = users
+        self._contacts = contacts
         self._jobs: dict[str, ExportJob] = {}
         self._next = 1
         self._processing_time = timedelta(0)
         self._polls_until_done = 0
         self._polls: dict[str, int] = {}
+        self._results: dict[str, tuple[ImportResult, ...]] = {}
 
     # --- configuration -----------------------------------------------------------
 
@@ -148,8 +210,37 @@ class ExportsArea(AccountArea):
 
     def start(self, kind: JobKind, content: str) -> ExportJob:
         """Start a job whose file holds ``content``; returns it with its new ``requestId``."""
-        if kind not in JOB_KINDS:
-            raise ValueError(f"kind must be one of {JOB_KINDS}")
+        if kind not in EXPORT_KINDS:
+            raise ValueError(f"kind must be one of {EXPORT_KINDS}")
+        return self._begin(kind, content, None)
+
+    def start_import(
+        self,
+        items: Sequence[ContactWrite | EmulatorError],
+        owner: str,
+        *,
+        fire_events: bool = True,
+        request: str = "",
+    ) -> ExportJob:
+        """Start an import of ``items`` acting as ``owner``; applied when the job is done.
+
+        ``items`` are upsert writes (an error: an item the caller could not read,
+        it fails as it is); ``request`` the caller's own record of them, kept for a
+        state export. Refusals, before a job exists: AuthenticationFailed
+        (``owner`` not a user); InvalidField ``items`` (none, or more than
+        :data:`~salesmanago_emulator.state.contacts.BATCH_UPSERT_LIMIT`).
+        """
+        user = self._users.acting(owner)
+        if not items:
+            raise InvalidField("items", RULE_NOT_EMPTY)
+        if len(items) > BATCH_UPSERT_LIMIT:
+            raise LimitExceeded("items", BATCH_UPSERT_LIMIT)
+        work = ContactImport(
+            owner=user, fire_events=bool(fire_events), items=tuple(items), request=request
+        )
+        return self._begin(IMPORT_KIND, "", work)
+
+    def _begin(self, kind: str, content: str, work: ContactImport | None) -> ExportJob:
         now = self.account.clock.now()
         job = ExportJob(
             request_id=str(self._next),
@@ -159,6 +250,7 @@ class ExportsArea(AccountArea):
             token=secrets.token_hex(16),
             content=content,
             polls_needed=self._polls_until_done,
+            contact_import=work,
         )
         self._next += 1
         self._jobs[job.request_id] = job
@@ -173,24 +265,56 @@ class ExportsArea(AccountArea):
         return job
 
     def done(self, job: ExportJob) -> bool:
-        """Whether ``job`` is done now (the account's clock and its polls so far)."""
+        """Whether ``job`` is done now: an export by the account's clock and its polls so
+        far, an import once a poll has applied it."""
+        if job.contact_import is not None:
+            return job.request_id in self._results
         return job.done(self.account.clock.now(), self._polls.get(job.request_id, 0))
 
     def poll(self, job: ExportJob) -> bool:
-        """Count one status poll of ``job``; whether it is done now (``job/status``)."""
+        """Count one status poll of ``job``; whether it is done now (``job/status``).
+
+        The poll that finds an import done (clock and polls, as an export) applies it.
+        """
         self._polls[job.request_id] = self._polls.get(job.request_id, 0) + 1
+        work = job.contact_import
+        if work is not None and job.request_id not in self._results:
+            if not job.done(self.account.clock.now(), self._polls[job.request_id]):
+                return False
+            self._results[job.request_id] = self._apply(work)
         return self.done(job)
+
+    def _apply(self, work: ContactImport) -> tuple[ImportResult, ...]:
+        """Each write on its own, as a batch upsert; a refusal of the whole batch (its
+        owner no user any more) is every item's."""
+        try:
+            written = self._contacts.batch_upsert(work.items, work.owner)
+        except EmulatorError as error:
+            return tuple(error for _ in work.items)
+        return tuple(
+            item if isinstance(item, EmulatorError) else (item.email, item.id) for item in written
+        )
+
+    def results(self, job: ExportJob) -> tuple[ImportResult, ...] | None:
+        """A done import's result per item, in the request's order; ``None`` before."""
+        return self._results.get(job.request_id)
 
     def polls(self, job: ExportJob) -> int:
         """How many times ``job`` has been polled."""
         return self._polls.get(job.request_id, 0)
 
-    def file(self, request_id: str, token: str) -> str | None:
-        """The file of the done job ``request_id`` whose token is ``token``; else ``None``."""
+    def ready(self, request_id: str, token: str) -> ExportJob | None:
+        """The done job ``request_id`` whose token is ``token``; else ``None``."""
         job = self._jobs.get(request_id)
         if job is None or not hmac.compare_digest(job.token.encode(), token.encode()):
             return None
-        return job.content if self.done(job) else None
+        return job if self.done(job) else None
+
+    def file(self, request_id: str, token: str) -> str | None:
+        """The file of the done export ``request_id`` whose token is ``token``; else
+        ``None`` (an import's file is drawn from :meth:`results`)."""
+        job = self.ready(request_id, token)
+        return None if job is None or job.contact_import is not None else job.content
 
     @property
     def jobs(self) -> tuple[ExportJob, ...]:
@@ -203,6 +327,7 @@ class ExportsArea(AccountArea):
         """Forget every job; ids start again at 1 (both settings are kept)."""
         self._jobs.clear()
         self._polls.clear()
+        self._results.clear()
         self._next = 1
 
     @property
@@ -210,11 +335,18 @@ class ExportsArea(AccountArea):
         """The ``requestId`` the next job gets."""
         return self._next
 
-    def restore_saved(self, jobs: Sequence[tuple[ExportJob, int]], next_request_id: int) -> None:
-        """Put back the jobs a state export saved, each with its polls so far, and the
-        next id (a state import: nothing is checked here)."""
+    def restore_saved(
+        self,
+        jobs: Sequence[tuple[ExportJob, int]],
+        next_request_id: int,
+        results: Mapping[str, Sequence[ImportResult]] | None = None,
+    ) -> None:
+        """Put back the jobs a state export saved, each with its polls so far, the next
+        id and the done imports' results by request id (a state import: nothing is
+        checked here)."""
         self._jobs = {job.request_id: job for job, _ in jobs}
         self._polls = {job.request_id: polls for job, polls in jobs}
+        self._results = {request_id: tuple(done) for request_id, done in (results or {}).items()}
         self._next = next_request_id
 
 

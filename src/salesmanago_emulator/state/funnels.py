@@ -28,22 +28,20 @@ from ..errors import (
     RULE_LENGTH_BETWEEN,
     RULE_NOT_EMPTY,
     RULE_NOT_NEGATIVE,
-    RULE_ONE_OF,
     RULE_ORDER_ALL_OR_NONE,
     RULE_REPEATS,
     RULE_STAGE_ORDER,
     RULE_STRING,
     TEXT_LAST_STAGE,
     Conflict,
-    ContactNotFound,
     FunnelAlreadyExists,
     FunnelNotFound,
     InvalidField,
     StageNotFound,
 )
+from ._addressees import ADDRESSEE_TYPES, Target, resolve
 from ._card import ContactRecord
 from ._core import AccountArea, AccountCore
-from ._normalize import normalize_tags
 
 __all__ = [
     "ADDRESSEE_TYPES",
@@ -68,8 +66,6 @@ MIN_STAGE_NAME: Final = 3
 """Shortest stage name, in characters after trimming (protocol §3.4)."""
 MAX_NAME: Final = 255
 """Longest funnel, group or stage name, in characters after trimming."""
-ADDRESSEE_TYPES: Final = ("EMAIL", "CONTACT_ID", "TAG")
-"""The addressee types ``funnel/addContact`` takes (protocol §5.4)."""
 _KEY: Final = "funnels"
 
 
@@ -87,18 +83,6 @@ class StageSpec:
 
     name: str
     order: int | None = None
-
-
-@attrs.frozen
-class Target:
-    """Who ``add_contacts`` puts in a stage: an addressee (protocol §5.4).
-
-    ``kind`` is ``EMAIL``, ``CONTACT_ID`` or ``TAG`` (every live contact with
-    the tag).
-    """
-
-    kind: str
-    value: str
 
 
 @attrs.frozen(weakref_slot=False)
@@ -335,35 +319,6 @@ class FunnelsArea(AccountArea):
         self._funnels[funnel_key(spelled)] = funnel
         return funnel.info()
 
-    def _resolve(self, targets: Sequence[Target]) -> list[ContactRecord]:
-        """The live cards the targets name, each once, in order; all checked first."""
-        if isinstance(targets, str) or not targets:
-            raise InvalidField("contacts", RULE_NOT_EMPTY)
-        found: dict[str, ContactRecord] = {}
-        tagged: list[str] = []
-        for index, target in enumerate(targets):
-            where = f"contacts[{index}]."
-            kind = target.kind.strip().upper() if isinstance(target.kind, str) else ""
-            if kind not in ADDRESSEE_TYPES:
-                raise InvalidField(
-                    where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
-                )
-            value = check_name(target.value, where + "value")
-            if kind == "TAG":
-                try:
-                    tagged.extend(normalize_tags([value], "value"))
-                except InvalidField as err:
-                    raise InvalidField(where + "value", err.rule) from None
-                continue
-            record = self.account.find_live_by(kind, value)
-            if record is None:
-                raise ContactNotFound(target.value)
-            found.setdefault(record.id, record)
-        if tagged:
-            for record in self.account.live_tagged(tagged):
-                found.setdefault(record.id, record)
-        return list(found.values())
-
     def add_contacts(
         self,
         funnel: str,
@@ -387,7 +342,7 @@ class FunnelsArea(AccountArea):
         found = self._funnel(funnel)
         spelled = found.stage(stage)
         value = check_money(pot_value, "potValue")
-        records = self._resolve(targets)
+        records = resolve(self.account, targets).cards
         fkey, skey = funnel_key(found.name), funnel_key(spelled)
         result: dict[str, bool] = {}
         changed: list[ContactRecord] = []

@@ -1,17 +1,23 @@
 """Tasks on contacts: create, edit, complete, finish (semantics S9.2; protocol §8.4).
 
-A task belongs to one contact and has a note (its text), a due date, an
-optional reminder, reminder e-mails (``cc``), a ``realized`` (completed) flag
-and an assignee: the user who created it, or the contact's main owner when
-the request named none (``updateTask`` needs no ``owner``, protocol §14).
-Finishing a task deletes it; its id is then unknown. Ids are unique in the
-account (they come from the account's id factory).
+A task is about one contact, or about none, and has a note (its text), a
+due date, an optional reminder, reminder e-mails (``cc``), a ``realized``
+(completed) flag and an assignee: the user who created it, or, when the
+request named none (``updateTask`` needs no ``owner``, protocol §14), the
+contact's main owner. A task created with no contact (no ``contactEmail``: a
+live suite does this, protocol §14) belongs to the account alone: it is
+assigned to the named user or else the account's first user, shows on no
+card, and is read with :meth:`TasksArea.get` / :attr:`TasksArea.unattached`;
+an update naming a contact moves it onto that card. Finishing a task deletes
+it; its id is then unknown. Ids are unique in the account (they come from the
+account's id factory).
 
 Reminders are stored in the spelling the live platform returned
 (``_15_MIN``, protocol §13.12); both ``15_MIN`` and ``_15_MIN`` are accepted.
 
 Tasks live on their contact's card (extension ``tasks``, id -> task, oldest
-first) with an account-wide index id -> contact. A soft-deleted contact keeps
+first) with an account-wide index id -> contact; tasks of no contact in a
+list of the account's own, oldest first. A soft-deleted contact keeps
 its tasks but they cannot be changed until it is restored; a permanent delete,
 "forget me" or the purge drops them.
 """
@@ -68,8 +74,8 @@ class Task:
 
     id: str
     """The task id (``taskId``)."""
-    contact_id: str
-    """The id of the contact it is about."""
+    contact_id: str | None
+    """The id of the contact it is about; ``None`` for a task of no contact."""
     note: str
     """What to do."""
     date: datetime
@@ -109,6 +115,7 @@ class TasksArea(AccountArea):
         super().__init__(account)
         self._users = users
         self._contact_of: dict[str, str] = {}
+        self._unattached: dict[str, Task] = {}
 
     # --- reads -------------------------------------------------------------------
 
@@ -117,14 +124,19 @@ class TasksArea(AccountArea):
         return list(self._held(record).values())
 
     def get(self, task_id: str) -> Task | None:
-        """The task with this id, or ``None``."""
+        """The task with this id (on a card or of no contact), or ``None``."""
         return self._locate(task_id)[0]
+
+    @property
+    def unattached(self) -> list[Task]:
+        """The tasks of no contact, oldest first (protocol §14)."""
+        return list(self._unattached.values())
 
     # --- writes ------------------------------------------------------------------
 
     def create(
         self,
-        contact: str,
+        contact: str | None,
         note: str,
         date: datetime,
         *,
@@ -135,27 +147,32 @@ class TasksArea(AccountArea):
     ) -> Task:
         """A new task on the live contact ``contact`` (e-mail or id), assigned to ``owner``.
 
-        Without ``owner`` the contact's main owner is the assignee. Refusals:
-        AuthenticationFailed (``owner`` not a user); InvalidField naming
-        ``smContactTaskReq.<field>``; ContactNotFound; ReadOnlyOwner.
+        Without ``owner`` the contact's main owner is the assignee. ``contact``
+        ``None`` makes a task of no contact (protocol §14), assigned to ``owner``
+        or else the account's first user. Refusals: AuthenticationFailed
+        (``owner`` not a user); InvalidField naming the task's field;
+        ContactNotFound; ReadOnlyOwner.
         """
         user = self._users.acting(owner) if owner is not None else None
-        record = self._contact(contact)
+        record = None if contact is None else self._contact(contact)
         now = self.account.clock.now()
         text = check_text(note, "note")
         due = _date(date)
         remind = None if reminder is None else canonical_reminder(reminder)
         emails = _cc(cc)
-        self.account.check_may_write(record, user)
+        if record is not None:
+            self.account.check_may_write(record, user)
+        if user is None:
+            user = self._users[0] if record is None else record.main_owner
         task = Task(
             id=self.account.new_id(),
-            contact_id=record.id,
+            contact_id=None if record is None else record.id,
             note=text,
             date=due,
             reminder=remind,
             cc=emails,
             realized=bool(realized),
-            owner=record.main_owner if user is None else user,
+            owner=user,
             created_on=now,
         )
         self._put(record, task)
@@ -173,7 +190,8 @@ class TasksArea(AccountArea):
         realized: bool | None = None,
         owner: str | None = None,
     ) -> Task:
-        """Change the given fields of task ``task_id``; ``contact`` moves it to another contact.
+        """Change the given fields of task ``task_id``; ``contact`` moves it to another contact
+        (a task of no contact onto that card).
 
         The assignee stays. Refusals: AuthenticationFailed (``owner`` not a
         user); TaskNotFound; ContactNotFound (the task's contact or the new one
@@ -193,11 +211,12 @@ class TasksArea(AccountArea):
             changes["cc"] = _cc(cc)
         if realized is not None:
             changes["realized"] = bool(realized)
-        self.account.check_may_write(record, user)
-        self.account.check_may_write(target, user)
-        updated = attrs.evolve(task, contact_id=target.id, **changes)
+        for card in (record, target):
+            if card is not None:
+                self.account.check_may_write(card, user)
+        updated = attrs.evolve(task, contact_id=None if target is None else target.id, **changes)
         if target is not record:
-            del self._held(record)[task.id]
+            self._drop(record, task.id)
         self._put(target, updated)
         return updated
 
@@ -210,9 +229,9 @@ class TasksArea(AccountArea):
         """
         user = self._users.acting(owner) if owner is not None else None
         task, record = self._task(task_id)
-        self.account.check_may_write(record, user)
-        del self._held(record)[task.id]
-        del self._contact_of[task.id]
+        if record is not None:
+            self.account.check_may_write(record, user)
+        self._drop(record, task.id)
         return task
 
     # --- helpers -----------------------------------------------------------------
@@ -223,30 +242,46 @@ class TasksArea(AccountArea):
         return self.account.find_live(key)
 
     def _locate(self, task_id: str) -> tuple[Task | None, ContactRecord | None]:
-        """The task with this id and the card holding it (``None`` where unknown)."""
-        contact_id = self._contact_of.get(task_id) if isinstance(task_id, str) else None
+        """The task with this id and the card holding it (``None`` where unknown, and for
+        a task of no contact)."""
+        if not isinstance(task_id, str):
+            return None, None
+        alone = self._unattached.get(task_id)
+        if alone is not None:
+            return alone, None
+        contact_id = self._contact_of.get(task_id)
         record = None if contact_id is None else self.account.find(contact_id)
         return (None if record is None else self._held(record).get(task_id)), record
 
-    def _task(self, task_id: str) -> tuple[Task, ContactRecord]:
+    def _task(self, task_id: str) -> tuple[Task, ContactRecord | None]:
         task, record = self._locate(task_id)
-        if task is None or record is None:
+        if task is None or (record is None and task.contact_id is not None):
             raise TaskNotFound(str(task_id))
-        if record.deleted:
-            raise ContactNotFound(task.contact_id)
+        if record is not None and record.deleted:
+            raise ContactNotFound(str(task.contact_id))
         return task, record
 
     def _held(self, record: ContactRecord) -> dict[str, Task]:
         held = record.extension(self.key)
         return held if isinstance(held, dict) else {}
 
-    def _put(self, record: ContactRecord, task: Task) -> None:
+    def _put(self, record: ContactRecord | None, task: Task) -> None:
+        if record is None:
+            self._unattached[task.id] = task
+            return
         held = record.extension(self.key)
         if not isinstance(held, dict):
             held = {}
             record.set_extension(self.key, held)
         held[task.id] = task
         self._contact_of[task.id] = record.id
+
+    def _drop(self, record: ContactRecord | None, task_id: str) -> None:
+        if record is None:
+            del self._unattached[task_id]
+            return
+        del self._held(record)[task_id]
+        del self._contact_of[task_id]
 
     # --- contact hooks, reset, state import --------------------------------------------
 
@@ -259,8 +294,9 @@ class TasksArea(AccountArea):
     def reset(self) -> None:
         """No tasks."""
         self._contact_of.clear()
+        self._unattached.clear()
 
-    def restore_saved(self, record: ContactRecord, task: Task) -> None:
-        """Put back ``task`` of ``record`` as a state export saved it, after the card's
-        others (a state import: nothing is checked here)."""
+    def restore_saved(self, record: ContactRecord | None, task: Task) -> None:
+        """Put back ``task`` of ``record`` (``None``: of no contact) as a state export saved
+        it, after the others (a state import: nothing is checked here)."""
         self._put(record, task)

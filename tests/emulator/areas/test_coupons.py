@@ -341,7 +341,10 @@ def test_raw_add_by_contact_id_manual_with_valid_forms(api: Api) -> None:
             " or an ISO-8601 date-time",
         ),
         ({"email": OMIT}, "Field 'email' is required"),
-        ({"email": "nobody@example.com"}, "Contact not found: nobody@example.com"),
+        (
+            {"email": OMIT, "contactId": "00000000-0000-4000-8000-000000000000"},
+            "Contact not found: 00000000-0000-4000-8000-000000000000",
+        ),
         ({"owner": OMIT}, "Not authenticated, not owner specified"),
     ],
 )
@@ -474,9 +477,10 @@ def test_sdk_use_once_then_coupon_errors(sm: SalesManago, clock: FrozenClock) ->
 
 
 def test_sdk_missing_contact_is_not_found(sm: SalesManago) -> None:
-    """A coupon for a contact that does not exist: NotFoundError, not a CouponError."""
+    """A coupon for a contact id that does not exist: NotFoundError, not a CouponError
+    (an unknown e-mail makes the card, protocol §14)."""
     with pytest.raises(NotFoundError) as info:
-        sm.coupons.add("N", email="nobody@example.com", length=8)
+        sm.coupons.add("N", contact_id="00000000-0000-4000-8000-000000000000", length=8)
     assert not isinstance(info.value, CouponError)
 
 

@@ -382,7 +382,6 @@ def test_raw_task_id_absent_or_null_creates(api: Api, absent: dict[str, Any]) ->
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (create_body(contactEmail=OMIT), "Field 'smContactTaskReq.contactEmail' is required"),
         (create_body(note=OMIT), "Field 'smContactTaskReq.note' is required"),
         (create_body(date=OMIT), "Field 'smContactTaskReq.date' is required"),
         (create_body(date="tomorrow"), "Field 'smContactTaskReq.date' must be a timestamp"),

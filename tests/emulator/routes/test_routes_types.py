@@ -238,14 +238,14 @@ def test_several_bad_fields_are_refused_for_the_first_read(
 
 
 def test_unknown_keys_are_ignored(api: Api) -> None:
-    """Options the emulator does not model (async, double opt-in, loyalty) are accepted."""
+    """Options the emulator does not model (async, double opt-in) are accepted
+    (``loyaltyProgram`` is modelled: ``test_routes_loyalty.py``)."""
     envelope = api.ok(
         "contact/upsert",
         contact={"email": "x@example.com", "unknownField": [1, 2]},
         **{"async": True},
         useApiDoubleOptIn=True,
         apiDoubleOptInEmailTemplateId="t",
-        loyaltyProgram="GOLD",
         internalIntegration=True,
         somethingElse={"deep": [None]},
     )

@@ -240,7 +240,7 @@ def test_s2_3_property_any_api_key_gets_the_sha_that_signs_with_it(
     token = token_of(http)
     envelope = unsigned(http, "account/integration", {"token": token, "apiKey": api_key})
     assert envelope["sha1"] == sha(api_key, A_ID, A_SECRET)
-    signed = {"clientId": A_ID, "apiKey": api_key, "sha": envelope["sha1"], "requestTime": 1}
+    signed = {"clientId": A_ID, "apiKey": api_key, "sha": envelope["sha1"], "requestTime": NOW_MS}
     assert unsigned(http, "user/listByClient", {**signed, "owner": A_OWNER})["success"] is True
 
 

@@ -54,6 +54,7 @@ def _cards(emu: Emulator[FrozenClock]) -> None:
     """One of everything a card holds, a second card soft-deleted, a third plain."""
     account = emu.account(CLIENT_ID)
     account.optin.add_consent("Newsletter")
+    account.loyalty.create_program("Club")
     account.contacts.upsert(
         ContactWrite(
             email="full@example.com",
@@ -92,7 +93,9 @@ def _cards(emu: Emulator[FrozenClock]) -> None:
     account.contacts.upsert(
         ContactWrite(email="buyer@example.com", company="acme ", tags=("LOYAL",)), OWNERS[1]
     )
-    account.contacts.upsert(ContactWrite(email="gone@example.com", tags=("VIP",)), OWNERS[1])
+    account.contacts.upsert(
+        ContactWrite(email="gone@example.com", tags=("VIP",), loyalty_program="Club"), OWNERS[1]
+    )
     account.contacts.delete("gone@example.com")
 
 
@@ -100,6 +103,7 @@ def _areas(emu: Emulator[FrozenClock]) -> None:
     """Data in every area beyond the cards."""
     account = emu.account(CLIENT_ID)
     owner = OWNERS[0]
+    buyer_id = account.find_live("buyer@example.com").id
     account.events.add(
         EventWrite(
             event_type="PURCHASE",
@@ -134,6 +138,14 @@ def _areas(emu: Emulator[FrozenClock]) -> None:
     emu.clock.advance(timedelta(minutes=1))
     account.funnels.add_contacts(
         "Sales", "Won stage", [Target("EMAIL", "buyer@example.com")], pot_value=Decimal("7.25")
+    )
+    account.loyalty.create_program("Old", active=False)
+    account.loyalty.add_contacts("Club", [Target("EMAIL", "buyer@example.com")])
+    account.loyalty.modify_points(
+        "Club", [Target("EMAIL", "buyer@example.com")], 20, comment="welcome"
+    )
+    account.loyalty.modify_points(
+        "Club", [Target("CONTACT_ID", buyer_id)], 5, modification="SUBTRACT"
     )
     account.callbacks.register("OPT_IN", "http://127.0.0.1:1/in?e=$email$", "s-in")
     account.callbacks.register("OPT_OUT", "http://127.0.0.1:1/out", "s-out")

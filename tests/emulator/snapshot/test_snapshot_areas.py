@@ -43,6 +43,11 @@ BAD: dict[str, tuple[Callable[[Any], object], str, str]] = {
         "accounts[0].funnels.funnels[0].members[0].stage",
         "must be one of Lead stage, Won stage (got 'Nowhere')",
     ),
+    "loyalty": (
+        lambda programs: programs[0]["members"][1].update(points=16),
+        "accounts[0].loyalty[0].members[1].points",
+        "must equal the sum of the history's changes (15)",
+    ),
     "companies": (
         lambda companies: companies["companies"].append("Nobody Inc"),
         "accounts[0].companies.companies[1]",
