@@ -261,16 +261,25 @@ def test_a_state_refusal_of_the_event_part_leaves_the_contact_part_unapplied(
     assert len(account_a.events) == 0
 
 
-def test_a_refused_contact_part_adds_no_event(api: Api, account_a: Account) -> None:
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        ({"newEmail": "taken@shop.pl"}, "Contact with email taken@shop.pl already exists"),
+        ({"loyaltyProgram": "No Such Program"}, "Specified loyalty program does not exist"),
+    ],
+)
+def test_a_refused_contact_part_adds_no_event(
+    api: Api, account_a: Account, change: dict[str, Any], text: str
+) -> None:
+    """The upsert's own checks against the cards (a taken ``newEmail``, an unknown
+    ``loyaltyProgram``, protocol §3.3) refuse the call before the event is added."""
     api.upsert("jan@shop.pl")
     api.upsert("taken@shop.pl")
     before = snapshot(account_a)
     texts = api.fail(
-        PATH,
-        contactUpsertRequest=contact_part(newEmail="taken@shop.pl"),
-        addContactExtEventRequest=event_part(),
+        PATH, contactUpsertRequest=contact_part(**change), addContactExtEventRequest=event_part()
     )
-    assert texts == ["Contact with email taken@shop.pl already exists"]
+    assert texts == [text]
     assert snapshot(account_a) == before
     assert len(account_a.events) == 0
 
