@@ -4,8 +4,10 @@ For the whole session every log record (loggers ``salesmanago``,
 ``salesmanago_emulator``, ``httpx`` and ``httpcore`` at DEBUG, the root logger at
 its own level) and every call-log record of every :class:`Emulator` created is
 captured. The secrets are collected as they appear: each account's ``api_secret``
-(``Emulator.add_account``) and each secret and sha the SDK derives
-(``salesmanago._auth.compute_sha``). At the end of the session the captured text
+(``Emulator.add_account``), each secret and sha the SDK derives
+(``salesmanago._auth.compute_sha``), and the login chain's: each user's password,
+each login token issued and each sha the emulator computes (``account/integration``
+answers one). At the end of the session the captured text
 is searched for them; a hit fails the run (exit status 1) and is reported with
 the secret masked. ``tests/reliability/test_reliability_secret_guard.py`` proves
 that the guard can fail.
@@ -26,6 +28,8 @@ import pytest
 
 import salesmanago._auth as sdk_auth
 from salesmanago_emulator import Emulator
+from salesmanago_emulator.state._core import AccountCore
+from salesmanago_emulator.state.users import UsersArea
 
 pytest_plugins = ("pytester",)
 
@@ -129,6 +133,33 @@ def _install(monkeypatch: pytest.MonkeyPatch) -> None:
         return original_add(self, **kwargs)
 
     monkeypatch.setattr(Emulator, "add_account", add_account)
+
+    original_password = UsersArea.set_password
+
+    def set_password(self: UsersArea, email: str, password: str) -> str:
+        user = original_password(self, email, password)
+        GUARD.add_secret(password)  # once accepted: a refused one is no password
+        return user
+
+    monkeypatch.setattr(UsersArea, "set_password", set_password)
+
+    original_issue = UsersArea._issue
+
+    def issue(self: UsersArea, user: str) -> Any:
+        token = original_issue(self, user)
+        GUARD.add_secret(token.value)
+        return token
+
+    monkeypatch.setattr(UsersArea, "_issue", issue)
+
+    original_signature = AccountCore.signature
+
+    def signature(self: AccountCore, api_key: str) -> str:
+        sha = original_signature(self, api_key)
+        GUARD.add_secret(sha)
+        return sha
+
+    monkeypatch.setattr(AccountCore, "signature", signature)
 
     original_init = Emulator.__init__
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast, overload
 
 from ._router import CallRecord, Router
 from .clock import Clock, FrozenClock, SystemClock
+from .errors import InvalidField
 from .faults import FaultInjector
 from .snapshot import dump_state, load_state
 from .state.account import Account
@@ -102,10 +103,16 @@ class Emulator(Generic[_C]):
         api_secret: str,
         users: Iterable[str],
         timezone: str = "Europe/Warsaw",
+        passwords: Mapping[str, str] | None = None,
     ) -> Account:
         """Create an account with these credentials and users (the valid ``owner`` values).
 
-        Raises ``ValueError`` if ``client_id`` is taken or empty, or if no user is given.
+        ``passwords`` maps users' e-mails to their login passwords (protocol §2.3:
+        ``authorization/token``, ``system/authorise``); a user left out cannot log in.
+
+        Raises ``ValueError`` if ``client_id`` is taken or empty, if no user is given,
+        or if ``passwords`` names someone who is not among ``users`` or gives a bad
+        password (blank, over 256 characters).
         """
         if not isinstance(client_id, str) or not client_id:
             raise ValueError("client_id must be a non-empty string")
@@ -120,6 +127,11 @@ class Emulator(Generic[_C]):
             account = Account(
                 client_id, api_secret, user_list, timezone=timezone, clock=self._clock
             )
+            for email, password in (passwords or {}).items():
+                try:
+                    account.users.set_password(email, password)
+                except InvalidField as err:
+                    raise ValueError(f"passwords[{email!r}]: {err}") from None
             self._accounts[client_id] = account
             return account
 

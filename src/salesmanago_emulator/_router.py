@@ -8,13 +8,16 @@ status code and a JSON body, in this order (protocol §11.1, §11.2):
 1. a method other than ``POST`` -> HTTP 405;
 2. a path no route serves -> HTTP 404, ``Path <path> is not implemented by the emulator``;
 3. a body that is not a JSON object -> HTTP 400;
-4. ``clientId`` unknown -> ``Not authenticated``; ``apiKey`` missing ->
+4. for a route of :attr:`~.routes._base.Auth.SIGNED` (all but the login chain):
+   ``clientId`` unknown -> ``Not authenticated``; ``apiKey`` missing ->
    ``Api key not specified``; ``sha`` not SHA1(apiKey + clientId + apiSecret)
    -> ``Not authenticated``; ``requestTime`` missing, not a number, or no UNIX
    time in seconds or milliseconds between 2001 and 2286 ->
    ``Field 'requestTime' ...``; for owner-bound routes ``owner`` missing ->
    ``Not authenticated, not owner specified``, not a user of the account ->
-   ``Not authenticated, invalid owner``;
+   ``Not authenticated, invalid owner``. A route of
+   :attr:`~.routes._base.Auth.LOGIN` (protocol §2.3) skips this: its handler
+   checks the body's password or token;
 5. the handler: its result in ``{"success": true, "message": [], ...}``, or a
    domain error as ``{"success": false, "message": [...], "values": {...}}`` plus
    the fields the error's ``answer`` holds (an insert's ``contactId``).
@@ -25,7 +28,8 @@ number with exactly its digits (``10.00`` stays ``10.00``), never via float.
 
 Every logical outcome is HTTP 200. An unexpected exception in a handler is
 logged and answered with HTTP 500 ``Internal emulator error``, never with a
-traceback. Every request is recorded in the call log with ``sha`` masked.
+traceback. Every request is recorded in the call log with its secrets masked
+(``sha``, ``apiSecret``, ``password``, ``token``; in answers ``token`` and ``sha1``).
 
 Paths under ``/v3/`` go through the second door, :class:`~._v3door.V3Door`
 (API v3, protocol §9): the ``API-KEY`` header instead of body credentials, a
@@ -35,7 +39,6 @@ the key masked like ``sha`` (:attr:`CallRecord.api_key`).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import math
@@ -50,7 +53,6 @@ from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
 from ._v3door import V3Door
 from .errors import (
     API_KEY_NOT_SPECIFIED,
-    INVALID_OWNER,
     NOT_AUTHENTICATED,
     OWNER_NOT_SPECIFIED,
     RULE_REQUEST_TIME,
@@ -67,7 +69,7 @@ from .errors import (
     NotImplementedByEmulator,
 )
 from .routes import ALL_ROUTES
-from .routes._base import RequestContext, Route
+from .routes._base import Auth, RequestContext, Route, acting_owner
 from .routes._v3 import V3_PREFIX
 from .routes.exports import FILE_PATH_PREFIX, serve_file
 
@@ -88,21 +90,23 @@ _LOG: Final = logging.getLogger("salesmanago_emulator")
 
 # Wire texts of the HTTP edge (grade D).
 MASK: Final = "***"
-"""What replaces ``sha`` (and any ``apiSecret``) in the call log."""
-_SECRET_KEYS: Final = ("sha", "apiSecret")
+"""What replaces ``sha`` (and any other secret) in the call log."""
+_SECRET_KEYS: Final = ("sha", "apiSecret", "password", "token")
+_SECRET_ANSWER_KEYS: Final = ("token", "sha1")  # the login chain's answers (protocol §2.3)
 _VERIFIED_CACHE_SIZE: Final = 1024
 
 
 class CallRecord:
     """One request the emulator answered, as the call log keeps it.
 
-    ``request`` is the decoded JSON body with ``sha`` (and any ``apiSecret``)
-    replaced by ``"***"``, or ``None`` when the body was not a JSON object
-    (or never read: 404, 405). The log keeps the body as the bytes received
-    and decodes it when ``request`` is first read: a logged batch of a
-    thousand contacts costs its bytes, not a thousand decoded objects. The
-    bytes never show in the record's repr. ``response`` is the JSON body
-    answered. Both are the emulator's own objects: treat them as read-only.
+    ``request`` is the decoded JSON body with ``sha`` (and any ``apiSecret``,
+    ``password`` or ``token``) replaced by ``"***"``, or ``None`` when the body
+    was not a JSON object (or never read: 404, 405). The log keeps the body as
+    the bytes received and decodes it when ``request`` is first read: a logged
+    batch of a thousand contacts costs its bytes, not a thousand decoded
+    objects. The bytes never show in the record's repr. ``response`` is the
+    JSON body answered, a login's ``token`` and ``sha1`` masked the same way.
+    Both are the emulator's own objects: treat them as read-only.
     """
 
     __slots__ = (
@@ -210,11 +214,18 @@ def _mask(body: dict[str, Any]) -> dict[str, Any]:
         if key in body:
             body[key] = MASK
     for value in body.values():
-        if type(value) is dict and ("sha" in value or "apiSecret" in value):
+        if type(value) is dict and not value.keys().isdisjoint(_SECRET_KEYS):
             for key in _SECRET_KEYS:
                 if key in value:
                     value[key] = MASK
     return body
+
+
+def _masked_answer(response: dict[str, Any]) -> dict[str, Any]:
+    """An answer as the call log keeps it: a login's token and signature masked."""
+    if "token" not in response and "sha1" not in response:
+        return response
+    return {k: MASK if k in _SECRET_ANSWER_KEYS else v for k, v in response.items()}
 
 
 def _failure(
@@ -327,13 +338,16 @@ class Router:
         fault: FaultPlan | None = None,
         *,
         api_key: str | None = None,
+        host: str = "",
     ) -> tuple[int, bytes]:
         """Answer one request: the HTTP status and the JSON body.
 
         ``fault`` (from :meth:`FaultInjector.match`) refuses the request before it is
         applied, or replaces the answer after; a plan that breaks the connection
         raises :class:`~salesmanago_emulator.faults.InjectedTransportError` once the
-        call is logged. ``api_key`` is the request's ``API-KEY`` header (API v3).
+        call is logged. ``api_key`` is the request's ``API-KEY`` header (API v3);
+        ``host`` the ``host[:port]`` the request was sent to (its ``Host`` header;
+        ``authorization/token`` answers it as the ``endpoint``).
         """
         with self._lock:
             now = self._clock.now()
@@ -342,10 +356,10 @@ class Router:
                 status, response = fault.status, fault.response
             else:
                 if path.startswith(V3_PREFIX):
-                    answer = self._v3.dispatch(method, path, body, api_key, now)
+                    outcome = self._v3.dispatch(method, path, body, api_key, now)
                 else:
-                    answer = self._dispatch(method, path, body, now)
-                status, logged, response = answer
+                    outcome = self._dispatch(method, path, body, now, host)
+                status, logged, response = outcome
                 if fault is not None and fault.replaces_answer and fault.status:
                     status, response = fault.status, fault.response
             try:
@@ -355,14 +369,15 @@ class Router:
                 status, response = 500, _failure([TEXT_INTERNAL])
                 data = encode_json(response).encode()
             label = fault.label if fault is not None else None
-            record = CallRecord(method, path, logged, status, response, now, label, api_key)
+            shown = _masked_answer(response)
+            record = CallRecord(method, path, logged, status, shown, now, label, api_key)
             self._calls.append(record)
         if fault is not None:
             fault.raise_if_broken()
         return status, data
 
     def _dispatch(
-        self, method: str, path: str, raw: bytes, now: datetime
+        self, method: str, path: str, raw: bytes, now: datetime, host: str
     ) -> tuple[int, bytes | None, dict[str, Any]]:
         """The status, the body to log (``None``: not read) and the answer."""
         if method == "GET" and path.startswith(FILE_PATH_PREFIX):
@@ -381,7 +396,10 @@ class Router:
         if not isinstance(body, dict):
             return 400, raw, _failure([TEXT_NOT_OBJECT])
         try:
-            context = self._authenticate(route, body, now)
+            if route.auth is Auth.LOGIN:
+                context = RequestContext.login(tuple(self._accounts.values()), now, host)
+            else:
+                context = self._authenticate(route, body, now, host)
             result = route.handler(context, body)
         except EmulatorError as error:
             return 200, raw, _failure(list(error.messages), error.values, error.answer)
@@ -410,9 +428,7 @@ class Router:
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         if not isinstance(api_key, str) or not api_key:
             raise AuthenticationFailed(API_KEY_NOT_SPECIFIED)
-        expected = hashlib.sha1(
-            (api_key + client_id + account.api_secret).encode(), usedforsecurity=False
-        ).hexdigest()
+        expected = account.signature(api_key)
         if not isinstance(sha, str) or not hmac.compare_digest(sha, expected):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         if len(self._verified) >= _VERIFIED_CACHE_SIZE:
@@ -420,18 +436,15 @@ class Router:
         self._verified[(client_id, api_key, sha)] = account
         return account
 
-    def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:
+    def _authenticate(
+        self, route: Route, body: dict[str, Any], now: datetime, host: str
+    ) -> RequestContext:
         account = self._account(body)
         _check_request_time(body)
-        owner = body.get("owner")
-        if owner is None and route.accepts_user:
-            owner = body.get("user")
-        if isinstance(owner, str) and not owner.strip():
-            owner = None
-        if owner is None:
-            if route.owner_required:
-                raise AuthenticationFailed(OWNER_NOT_SPECIFIED)
-            return RequestContext(account, None, now)
-        if not isinstance(owner, str) or not account.users.is_user(owner):
-            raise AuthenticationFailed(INVALID_OWNER)
-        return RequestContext(account, owner.strip().lower(), now)
+        value = body.get("owner")
+        if value is None and route.accepts_user:
+            value = body.get("user")
+        owner = acting_owner(account, value)
+        if owner is None and route.owner_required:
+            raise AuthenticationFailed(OWNER_NOT_SPECIFIED)
+        return RequestContext(account, owner, now, host=host)

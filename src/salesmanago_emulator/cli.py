@@ -115,11 +115,11 @@ def _print_routes(out: TextIO) -> None:
 
     table = routes()
     width = max(len(info.path) for info in table)
-    out.write(f"{'path':<{width}}  {'area':<9} owner  description\n")
+    out.write(f"{'path':<{width}}  {'area':<9} auth    owner  description\n")
     for info in table:
         owner = "yes" if info.owner_required else "no"
         text = info.description if info.method == "POST" else f"({info.method}) {info.description}"
-        out.write(f"{info.path:<{width}}  {info.area:<9} {owner:<5}  {text}\n")
+        out.write(f"{info.path:<{width}}  {info.area:<9} {info.auth:<7} {owner:<5}  {text}\n")
     out.write(f"{len(table)} routes\n")
 
 

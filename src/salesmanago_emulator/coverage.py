@@ -43,6 +43,10 @@ class RouteInfo:
     description: str
     method: str = "POST"
     """The HTTP method the path takes (``GET`` for some API v3 paths)."""
+    auth: str = "signed"
+    """How its requests authenticate: ``"signed"`` (the account's signature),
+    ``"login"`` (a user's password or a login token in the body, protocol §2.3) or
+    ``"api-key"`` (API v3's ``API-KEY`` header, protocol §9)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -84,7 +88,11 @@ def routes() -> list[RouteInfo]:
     by path."""
     legacy = (
         RouteInfo(
-            path=r.path, area=r.area, owner_required=r.owner_required, description=r.description
+            path=r.path,
+            area=r.area,
+            owner_required=r.owner_required,
+            description=r.description,
+            auth=r.auth.value,
         )
         for r in ALL_ROUTES
     )
@@ -95,6 +103,7 @@ def routes() -> list[RouteInfo]:
             owner_required=False,
             description=r.description,
             method=r.method,
+            auth="api-key",
         )
         for r in V3_ROUTES
     )

@@ -24,6 +24,10 @@ __all__ = [
     "INVALID_OWNER",
     "NOT_AUTHENTICATED",
     "OWNER_NOT_SPECIFIED",
+    "TOKEN_NOT_SPECIFIED",
+    "TOKEN_REFRESH_FAILED",
+    "USER_NOT_AUTHENTICATED",
+    "WRONG_TOKEN",
     "AuthenticationFailed",
     "CompanyNotFound",
     "Conflict",
@@ -67,6 +71,17 @@ OWNER_NOT_SPECIFIED: Final = "Not authenticated, not owner specified"
 """``owner`` missing on an owner-bound method."""
 INVALID_OWNER: Final = "Not authenticated, invalid owner"
 """``owner`` is not a user of the account."""
+
+# --- the login chain (protocol §2.3, §3.3, grade A) --------------------------------
+
+USER_NOT_AUTHENTICATED: Final = "User not authenticated"
+"""A login (``system/authorise``, ``authorization/token``) with a wrong user or password."""
+TOKEN_NOT_SPECIFIED: Final = "Token not specified"
+"""``account/integration`` without a ``token``."""
+WRONG_TOKEN: Final = "Authorization failed. Wrong Token"
+"""``account/integration`` with a token the platform never issued, or one expired."""
+TOKEN_REFRESH_FAILED: Final = "Token refreshed failed"
+"""``authorization/refreshToken`` for an owner who cannot log in (no password)."""
 
 # --- rule phrases used in "Field '<field>' <rule>" (grade D) ----------------------
 
@@ -136,6 +151,8 @@ RULE_BETWEEN: Final = "must be between {minimum} and {maximum} (got {value})"
 """A number outside its range (a generated coupon's ``length``, S8.1)."""
 RULE_LENGTH_OR_COUPON: Final = "is required when no coupon is given"
 """``addContactCoupon`` with neither ``length`` nor ``coupon`` (S8.1)."""
+RULE_PART_REQUIRED: Final = "is required when no {other} is sent"
+"""``integration/upsert`` with neither of its two parts."""
 
 RULE_BOOLEAN: Final = "must be a boolean"
 """A field that must be ``true`` or ``false`` is not."""
@@ -275,6 +292,10 @@ TEXT_NO_ACCOUNT: Final = "The emulator has no account"
 """A control operation on the default account when there is none (HTTP 404)."""
 TEXT_ACCOUNT_EXISTS: Final = "An account with clientId {client_id!r} already exists"
 """``accounts/create`` of a taken client id (HTTP 409)."""
+TEXT_NO_USER: Final = "No user {email} in the account {client_id!r}"
+"""``users/password`` naming no user of the account (HTTP 404)."""
+RULE_PASSWORDS: Final = "must be an object of user e-mail to password"
+"""``accounts/create``'s ``passwords``."""
 TEXT_DELIVERY_RUNNING: Final = "A callback delivery pass is running in the background; retry"
 """``callbacks/deliver`` while the server's background pass runs (HTTP 409)."""
 TEXT_SYSTEM_CLOCK: Final = (

@@ -25,8 +25,10 @@ changes them::
 
 ``now`` is a timezone-aware ``datetime`` or ISO-8601 string (a naive one is
 refused: say which zone you mean). ``accounts`` is a list of dicts with keys
-``client_id``, ``api_secret``, ``users`` and optionally ``timezone``; it
-replaces the default account, and the clients use the first one. ``faults`` is
+``client_id``, ``api_secret``, ``users`` and optionally ``timezone`` and
+``passwords`` (user e-mail -> login password, for the login chain:
+``authorization/token``, ``account/integration``); it replaces the default
+account, and the clients use the first one. ``faults`` is
 a list of dicts of :meth:`FaultInjector.add <salesmanago_emulator.FaultInjector.add>`
 arguments (``[{"kind": "http_error", "status": 503, "times": 1}]``), added to the
 emulator's fault rules; latency then waits through the real sleep unless the
@@ -82,7 +84,7 @@ DEFAULT_ACCOUNT: Final[Mapping[str, Any]] = {
 
 _MARKER: Final = "salesmanago"
 _MARKER_ARGS: Final = frozenset({"now", "accounts", "faults"})
-_ACCOUNT_KEYS: Final = frozenset({"client_id", "api_secret", "users", "timezone"})
+_ACCOUNT_KEYS: Final = frozenset({"client_id", "api_secret", "users", "timezone", "passwords"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -92,7 +94,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "salesmanago(now=None, accounts=None, faults=None): "
         "configure the salesmanago_emulator fixture: "
         "now = aware datetime or ISO-8601 string for its FrozenClock; accounts = list of "
-        "{client_id, api_secret, users, timezone} dicts replacing the default account; "
+        "{client_id, api_secret, users, timezone, passwords} dicts replacing the default "
+        "account; "
         "faults = list of dicts of FaultInjector.add() arguments (kind, path, times ...).",
     )
 
@@ -161,13 +164,19 @@ def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator[FrozenClock
     """A fresh emulator with a FrozenClock and its account(s), per the ``salesmanago`` marker."""
     now, accounts = _options(request)
     emulator = Emulator(clock=FrozenClock(now))
-    for account in accounts:
-        emulator.add_account(
-            client_id=account["client_id"],
-            api_secret=account["api_secret"],
-            users=account["users"],
-            timezone=account.get("timezone", "Europe/Warsaw"),
-        )
+    for index, account in enumerate(accounts):
+        try:
+            emulator.add_account(
+                client_id=account["client_id"],
+                api_secret=account["api_secret"],
+                users=account["users"],
+                timezone=account.get("timezone", "Europe/Warsaw"),
+                passwords=account.get("passwords"),
+            )
+        except ValueError as exc:
+            raise pytest.UsageError(
+                f"@pytest.mark.salesmanago(accounts=...): item {index}: {exc}"
+            ) from None
     _add_faults(request, emulator)
     return emulator
 

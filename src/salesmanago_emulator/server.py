@@ -172,6 +172,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._commit()
         self._send(status, data)
 
+    def _host(self) -> str:
+        """The ``host[:port]`` the client sent the request to (its ``Host`` header), else
+        the address the server listens on."""
+        host = (self.headers.get("Host") or "").strip()
+        if host:
+            return host
+        address, port = self.server.server_address[:2]
+        text = address.decode() if isinstance(address, bytes) else str(address)
+        return f"[{text}]:{port}" if ":" in text else f"{text}:{port}"
+
     def _api(self, path: str, body: bytes) -> None:
         router = self.server.emulator._router
         fault = router.plan(self.command, path, body)
@@ -179,7 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
             router.faults.sleep(fault.delay)
         api_key = self.headers.get("API-KEY")
         try:
-            status, data = router.handle(self.command, path, body, fault, api_key=api_key)
+            status, data = router.handle(
+                self.command, path, body, fault, api_key=api_key, host=self._host()
+            )
         except InjectedTransportError as exc:
             if exc.applied:  # an after-write fault: the request changed the state
                 self._commit()

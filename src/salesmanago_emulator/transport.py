@@ -3,12 +3,13 @@
 ``httpx.Client(transport=emulator.transport())`` and
 ``httpx.AsyncClient(transport=emulator.transport())`` send every request
 straight to the emulator's router: no socket, no thread, no event-loop
-trickery. The host part of the URL is ignored; the path is matched from its
-``/api/`` (or, for API v3, ``/v3/``) segment on, so
+trickery. The host part of the URL does not choose anything; the path is matched
+from its ``/api/`` (or, for API v3, ``/v3/``) segment on, so
 ``https://app3.salesmanago.pl/api/contact/upsert`` and
 ``http://salesmanago.emulator/api/contact/upsert`` reach the same route, and
 ``https://api.salesmanago.com/v3/product/catalogList`` reaches the v3 door with
-the request's ``API-KEY`` header.
+the request's ``API-KEY`` header. The host is what ``authorization/token``
+answers as the account's ``endpoint``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def _headers(length: int, allow: str | None = None) -> httpx.Headers:
     return httpx.Headers(raw)
 
 
+def _host(request: httpx.Request) -> str:
+    """The ``host[:port]`` a request is sent to: its ``Host`` header (httpx sets it from
+    the URL, leaving out a default port)."""
+    return request.headers.get("host") or request.url.netloc.decode("ascii")
+
+
 class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """One transport serving both ``httpx.Client`` and ``httpx.AsyncClient``.
 
@@ -58,7 +65,7 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         api_key = request.headers.get(_API_KEY)
         try:
             status, body = self._router.handle(
-                request.method, path, content, fault, api_key=api_key
+                request.method, path, content, fault, api_key=api_key, host=_host(request)
             )
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None

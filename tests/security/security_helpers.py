@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 import attrs
-from routes_helpers import B_OWNER, NOW_MS, Api, new_emulator
+from routes_helpers import B_ID, B_OWNER, NOW_MS, Api, new_emulator
 
 from salesmanago_emulator import Emulator, FrozenClock
 
@@ -410,6 +410,31 @@ def _events_add(ids: Identifiers) -> list[Sample]:
     return _one(bodies)
 
 
+def _integration(ids: Identifiers) -> list[Sample]:
+    """Both parts as B, naming A's contacts; a part claiming A's client id or owner."""
+
+    def part(**fields: Any) -> dict[str, Any]:
+        return {"clientId": B_ID, "owner": B_OWNER, **fields}
+
+    bodies = [
+        {
+            "contactUpsertRequest": part(contact={"email": e}),
+            "addContactExtEventRequest": part(email=e, contactEvent=dict(_EVENT)),
+        }
+        for e in ids.emails[:3]
+    ]
+    bodies += [
+        {"addContactExtEventRequest": part(contactId=c, contactEvent=dict(_EVENT))}
+        for c in ids.contact_ids[:3]
+    ]
+    bodies += [
+        {"contactUpsertRequest": {**part(contact={"email": e}), "clientId": ids.client_id}}
+        for e in ids.emails[:1]
+    ]
+    bodies += [{"contactUpsertRequest": part(owner=u, contact={"email": u})} for u in ids.users]
+    return _one(bodies)
+
+
 def _events_batch(ids: Identifiers) -> list[Sample]:
     return _one(
         [
@@ -610,6 +635,13 @@ SAMPLES: Final[dict[str, Builder]] = {
     "/api/contact/batchoptin": lambda ids: _one([{"emails": list(ids.emails)}]),
     "/api/contact/batchoptout": lambda ids: _one([{"emails": list(ids.emails)}]),
     "/api/user/listByClient": lambda ids: _one([{}]),
+    "/api/system/authorise": lambda ids: _one({"userName": u, "password": u} for u in ids.users),
+    "/api/authorization/token": lambda ids: _one({"username": u, "password": u} for u in ids.users),
+    "/api/account/integration": lambda ids: _one(
+        {"token": t, "apiKey": "key-1"} for t in (*ids.job_tokens, ids.client_id)
+    ),
+    "/api/authorization/refreshToken": lambda ids: _one([{}]),
+    "/api/integration/upsert": _integration,
     "/api/contact/setMainOwner": lambda ids: _one(
         {"contact": e, "newOwner": o} for e in ids.emails for o in (B_OWNER, *ids.users)
     ),

@@ -18,7 +18,7 @@ loopback interface by default.
 **The table.** Each module of this package lists its operations in an
 ``OPERATIONS`` tuple, named as the emulator's areas: ``accounts``, ``clock``,
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
-``routes``, and per account ``contacts``, ``scoring``, ``companies``,
+``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
 keys and catalogs). :data:`CONTROL_OPERATIONS`
 joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
@@ -77,6 +77,7 @@ from . import (
     rules,
     scoring,
     snapshot,
+    users,
 )
 from ._base import (
     CONTROL_PREFIX,
@@ -104,6 +105,7 @@ __all__ = [
 
 CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *accounts.OPERATIONS,
+    *users.OPERATIONS,
     *clock.OPERATIONS,
     *calls.OPERATIONS,
     *faults.OPERATIONS,

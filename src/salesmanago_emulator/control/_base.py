@@ -106,7 +106,13 @@ class ControlledEmulator(Protocol):
         ...
 
     def add_account(
-        self, *, client_id: str, api_secret: str, users: Iterable[str], timezone: str = ...
+        self,
+        *,
+        client_id: str,
+        api_secret: str,
+        users: Iterable[str],
+        timezone: str = ...,
+        passwords: Mapping[str, str] | None = ...,
     ) -> Account:
         """Create an account; ``ValueError`` for a bad or taken ``client_id``."""
         ...

@@ -1,4 +1,5 @@
-"""What a route is: a path, a handler, and whether the request must name an owner.
+"""What a route is: a path, a handler, how its requests authenticate, and whether they
+must name an owner.
 
 A handler takes the authenticated :class:`RequestContext` and the decoded
 JSON body, reads the body through :mod:`._parse`, calls the account, and
@@ -7,37 +8,95 @@ returns the method-specific fields of a successful envelope (the router adds
 while still reporting results (a partly applied batch) returns ``success``
 and ``message`` itself. Refusals are raised as
 :class:`~salesmanago_emulator.errors.EmulatorError`.
+
+Most routes authenticate by the account's signature (:attr:`Auth.SIGNED`): the
+router checks it and hands the handler the account. The login chain
+(protocol §2.3) authenticates by the body's own credentials
+(:attr:`Auth.LOGIN`): the router checks no signature, and the handler finds the
+account among :attr:`RequestContext.accounts` by a user's password or a token.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import enum
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..errors import INVALID_OWNER, AuthenticationFailed
 from ._parse import Body
 
 if TYPE_CHECKING:
     from ..state.account import Account
 
-__all__ = ["Handler", "RequestContext", "Route", "RouteTable", "describe"]
+__all__ = [
+    "Auth",
+    "Handler",
+    "RequestContext",
+    "Route",
+    "RouteTable",
+    "acting_owner",
+    "describe",
+]
+
+
+class Auth(enum.Enum):
+    """How the requests of a route prove who sends them."""
+
+    SIGNED = "signed"
+    """The account's signature: ``clientId``, ``apiKey``, ``requestTime`` and ``sha``
+    (protocol §2.1, §2.2), checked by the router."""
+    LOGIN = "login"
+    """The body's own credentials (a user's password, or a login token; protocol §2.3),
+    checked by the handler; the body carries no signature."""
 
 
 class RequestContext:
-    """An authenticated request: the account, the acting owner, and the time of the call."""
+    """An authenticated request: the account, the acting owner, and the time of the call.
 
-    __slots__ = ("_owner", "account", "now")
+    A request of an :attr:`Auth.LOGIN` route has no account yet: its handler finds
+    one among :attr:`accounts`.
+    """
 
-    account: Account
+    __slots__ = ("_account", "_accounts", "_owner", "host", "now")
+
     now: datetime
+    host: str
 
-    def __init__(self, account: Account, owner: str | None, now: datetime) -> None:
-        """``owner`` is the normalised owner e-mail, or ``None`` when the request named none."""
-        self.account = account
+    def __init__(
+        self, account: Account | None, owner: str | None, now: datetime, *, host: str = ""
+    ) -> None:
+        """``owner`` is the normalised owner e-mail, or ``None`` when the request named none;
+        ``host`` the ``host[:port]`` the request was sent to."""
+        self._account = account
+        self._accounts: Sequence[Account] | None = None
         self._owner = owner
         self.now = now
+        self.host = host
+        """The ``host[:port]`` the request was sent to (its ``Host`` header)."""
+
+    @classmethod
+    def login(cls, accounts: Sequence[Account], now: datetime, host: str) -> RequestContext:
+        """The context of an :attr:`Auth.LOGIN` request: every account, no account chosen."""
+        context = cls(None, None, now, host=host)
+        context._accounts = accounts
+        return context
+
+    @property
+    def account(self) -> Account:
+        """The account whose signature the request carries (signed routes only)."""
+        if self._account is None:
+            raise RuntimeError("a login route authenticates by its body: look in `accounts`")
+        return self._account
+
+    @property
+    def accounts(self) -> Sequence[Account]:
+        """Every account of the emulator, in the order added (login routes only)."""
+        if self._accounts is None:
+            raise RuntimeError("a signed route serves one account: use `account`")
+        return self._accounts
 
     @property
     def owner(self) -> str:
@@ -52,6 +111,17 @@ class RequestContext:
         return self._owner
 
 
+def acting_owner(account: Account, value: object) -> str | None:
+    """The normalised user an ``owner`` value names (protocol §11.2): ``None`` when it
+    is absent, ``null`` or blank (the caller decides whether one is required); not a
+    string, or no user of ``account`` -> ``Not authenticated, invalid owner``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or not account.users.is_user(value):
+        raise AuthenticationFailed(INVALID_OWNER)
+    return value.strip().lower()
+
+
 Handler = Callable[[RequestContext, Body], dict[str, Any]]
 """A route handler: context and body in, the envelope's method-specific fields out."""
 
@@ -60,9 +130,10 @@ Handler = Callable[[RequestContext, Body], dict[str, Any]]
 class Route:
     """One served path.
 
-    ``owner_required``: the request must name a user of the account as
-    ``owner`` (protocol §11.2). ``accepts_user``: a read method that also
-    takes the owner in a field named ``user`` (protocol §13.4).
+    ``auth``: how its requests authenticate (:class:`Auth`). ``owner_required``:
+    the request must name a user of the account as ``owner`` (protocol §11.2).
+    ``accepts_user``: a read method that also takes the owner in a field named
+    ``user`` (protocol §13.4).
     """
 
     path: str
@@ -71,6 +142,7 @@ class Route:
     owner_required: bool
     accepts_user: bool
     description: str
+    auth: Auth = Auth.SIGNED
 
 
 def describe(handler: Callable[..., Any]) -> str:
@@ -89,9 +161,16 @@ class RouteTable:
         self.routes: list[Route] = []
 
     def route(
-        self, *paths: str, owner_required: bool = True, accepts_user: bool = False
+        self,
+        *paths: str,
+        owner_required: bool = True,
+        accepts_user: bool = False,
+        auth: Auth = Auth.SIGNED,
     ) -> Callable[[Handler], Handler]:
-        """Serve ``paths`` with the decorated handler; its docstring's first line describes it."""
+        """Serve ``paths`` with the decorated handler; its docstring's first line describes it.
+
+        A route of :attr:`Auth.LOGIN` names no owner (``owner_required`` is ignored).
+        """
 
         def register(handler: Handler) -> Handler:
             description = describe(handler)
@@ -101,9 +180,10 @@ class RouteTable:
                         path=path,
                         area=self.area,
                         handler=handler,
-                        owner_required=owner_required,
+                        owner_required=owner_required and auth is Auth.SIGNED,
                         accepts_user=accepts_user,
                         description=description,
+                        auth=auth,
                     )
                 )
             return handler

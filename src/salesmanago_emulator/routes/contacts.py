@@ -1,5 +1,5 @@
-"""Contacts: writes (insert, update, upsert, delete, batchDelete, batchupsert,
-batchupsertv2, monitoring) and reads (hasContact, basic and full data by e-mail or
+"""Contacts: writes (insert, update, upsert, integration/upsert, delete, batchDelete,
+batchupsert, batchupsertv2, monitoring) and reads (hasContact, basic and full data by e-mail or
 id, created/modified ranges, pages).
 
 Protocol §5.3, §6; semantics S2.1, S2.2 (one card per e-mail, same id on
@@ -18,19 +18,28 @@ addressee before it deletes one.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from .._jsoncodec import encode_json
 from ..errors import (
+    NOT_AUTHENTICATED,
+    OWNER_NOT_SPECIFIED,
+    RULE_PART_REQUIRED,
+    AuthenticationFailed,
     ContactNotFound,
+    EmulatorError,
+    InvalidField,
 )
-from ..state._card import ContactRecord
+from ..state._card import ContactRecord, ContactWrite
 from ..state.account import Account
-from ._base import RequestContext, RouteTable
+from ..state.contacts import PlannedUpsert
+from ..state.events import EventItem
+from ._base import RequestContext, RouteTable, acting_owner
 from ._keys import ADDRESSEE_TYPES, contact_key, date_range
 from ._parse import (
     Body,
     opt_bool,
+    opt_object,
     req_addressees,
     req_int,
     req_str,
@@ -38,8 +47,9 @@ from ._parse import (
 )
 from ._shapes import basic_contact, full_contact, id_and_email
 from ._writes import BATCH_ITEMS, batch_outcome, read_batch, read_write
+from .events import add_item, named, read_add
 
-__all__ = ["LIST_LIMIT", "PAGE_SIZE_LIMIT", "table"]
+__all__ = ["CONTACT_PART", "EVENT_PART", "LIST_LIMIT", "PAGE_SIZE_LIMIT", "table"]
 
 table: Final = RouteTable("contacts")
 """The routes of this module."""
@@ -59,6 +69,87 @@ def insert(ctx: RequestContext, body: Body) -> dict[str, Any]:
 def upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Create or change the contact with ``contact.email``; same id when it exists (S2.2)."""
     return _ids(ctx.account.contacts.upsert(read_write(body, email_fallback=True), ctx.owner))
+
+
+CONTACT_PART: Final = "contactUpsertRequest"
+"""The contact part of ``integration/upsert``: an upsert body."""
+EVENT_PART: Final = "addContactExtEventRequest"
+"""The event part of ``integration/upsert``: an ``addContactExtEvent`` body."""
+
+
+def _part_owner(ctx: RequestContext, part: Body) -> str:
+    """The acting user of an ``integration/upsert`` part: its ``clientId`` must be the
+    request's (else ``Not authenticated``), its ``owner`` a user, checked as a
+    request's owner is."""
+    if part.get("clientId") != ctx.account.client_id:
+        raise AuthenticationFailed(NOT_AUTHENTICATED)
+    owner = acting_owner(ctx.account, part.get("owner"))
+    if owner is None:
+        raise AuthenticationFailed(OWNER_NOT_SPECIFIED)
+    return owner
+
+
+class _ContactPart(NamedTuple):
+    write: ContactWrite
+    owner: str
+    planned: PlannedUpsert
+
+
+class _EventPart(NamedTuple):
+    item: EventItem
+    owner: str
+
+
+def _contact_part(ctx: RequestContext, part: Body) -> _ContactPart:
+    """The contact part read and checked (not applied); fields named under the part."""
+    owner = _part_owner(ctx, part)
+    try:
+        write = read_write(part, email_fallback=True)
+        return _ContactPart(write, owner, ctx.account.contacts.check_upsert(write, owner))
+    except InvalidField as error:
+        raise error.under(CONTACT_PART + ".") from None
+
+
+def _event_part(ctx: RequestContext, part: Body, after: PlannedUpsert | None) -> _EventPart:
+    """The event part read and checked as if ``after`` (the contact part) were applied."""
+    owner = _part_owner(ctx, part)
+    prefix = EVENT_PART + "."
+    item = read_add(part, prefix)
+    try:
+        ctx.account.events.check_add(
+            item.event, owner, email=item.email, contact_id=item.contact_id, after=after
+        )
+    except EmulatorError as error:
+        raise named(error, prefix) from None
+    return _EventPart(item, owner)
+
+
+@table.route("/api/integration/upsert", owner_required=False)
+def integration_upsert(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """Upsert a contact and add an event in one call, either alone; both: all or nothing.
+
+    The parts are ``contactUpsertRequest`` (an upsert body) and
+    ``addContactExtEventRequest`` (an ``addContactExtEvent`` body), each with its
+    own ``clientId`` (the request's) and ``owner``. Both parts are read and
+    checked before either is applied, the contact part first; a refused part
+    refuses the call and nothing changes. The event part for a contact the
+    account does not have yet creates it (protocol §14). Answers ``contactId``
+    for the contact part and ``eventId`` for the event part.
+    """
+    contact_body = opt_object(body, CONTACT_PART)
+    event_body = opt_object(body, EVENT_PART)
+    if contact_body is None and event_body is None:
+        raise InvalidField(CONTACT_PART, RULE_PART_REQUIRED.format(other=EVENT_PART))
+    contact = _contact_part(ctx, contact_body) if contact_body is not None else None
+    after = contact.planned if contact is not None else None
+    event = _event_part(ctx, event_body, after) if event_body is not None else None
+    # Every check passed: applying the parts cannot fail.
+    answer: dict[str, Any] = {}
+    if contact is not None:
+        answer["contactId"] = ctx.account.contacts.upsert(contact.write, contact.owner).id
+    if event is not None:
+        answer["eventId"] = add_item(ctx, event.item, event.owner)
+    return answer
 
 
 @table.route("/api/contact/update")

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..state._card import ContactRecord
     from ..state.account import Account
 
-__all__ = ["card_events", "table"]
+__all__ = ["card_events", "named", "read_add", "read_event", "table"]
 
 table: Final = RouteTable("events")
 """The routes of this module."""
@@ -79,7 +79,7 @@ _CONTACT_FIELDS: Final = ("email", "contactId")
 """The fields of an add request (or batch item) that name the contact, not the event."""
 
 
-def _named(error: EmulatorError, prefix: str) -> EmulatorError:
+def named(error: EmulatorError, prefix: str) -> EmulatorError:
     """A refusal of the events area named where its field sits in the request: the
     contact's fields at ``prefix``, the event's under ``prefix`` + ``contactEvent.``."""
     if not isinstance(error, InvalidField):
@@ -89,24 +89,37 @@ def _named(error: EmulatorError, prefix: str) -> EmulatorError:
     return error.under(prefix + "contactEvent.")
 
 
-def _contact(body: Body, prefix: str) -> tuple[str | None, str | None]:
-    """``(email, contactId)`` as sent (either may be ``None``; the area needs one)."""
-    return opt_str(body, "email", prefix), opt_str(body, "contactId", prefix)
+def read_add(body: Body, prefix: str) -> EventItem:
+    """An add request (or a batch item, an ``integration/upsert`` part) at ``prefix``:
+    ``email`` or ``contactId`` as sent (the area needs one), ``forceOptIn`` and the
+    ``contactEvent``."""
+    return EventItem(
+        email=opt_str(body, "email", prefix),
+        contact_id=opt_str(body, "contactId", prefix),
+        force_opt_in=bool(opt_bool(body, "forceOptIn", prefix)),
+        event=read_event(req_object(body, "contactEvent", prefix), prefix + "contactEvent."),
+    )
+
+
+def add_item(ctx: RequestContext, item: EventItem, owner: str) -> str:
+    """Add ``item``'s event as ``owner``: its id (refusals named as the area names them)."""
+    return ctx.account.events.add(
+        item.event,
+        owner,
+        email=item.email,
+        contact_id=item.contact_id,
+        force_opt_in=item.force_opt_in,
+    )
 
 
 @table.route("/api/contact/addContactExtEvent", "/api/v2/contact/addContactExtEvent")
 def add(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Add one event to the contact ``email`` or ``contactId``, creating it if needed (S7.6)."""
-    event = read_event(req_object(body, "contactEvent"), "contactEvent.")
-    email, contact_id = _contact(body, "")
-    force = bool(opt_bool(body, "forceOptIn"))
+    item = read_add(body, "")
     try:
-        event_id = ctx.account.events.add(
-            event, ctx.owner, email=email, contact_id=contact_id, force_opt_in=force
-        )
+        return {"eventId": add_item(ctx, item, ctx.owner)}
     except EmulatorError as error:
-        raise _named(error, "") from None
-    return {"eventId": event_id}
+        raise named(error, "") from None
 
 
 def _item_key(item: Body) -> str:
@@ -134,20 +147,16 @@ def add_batch(ctx: RequestContext, body: Body) -> dict[str, Any]:
     indexes: list[int] = []
     failures: dict[int, EmulatorError] = {}
     for index, item in enumerate(raw):
-        where = item_prefix("", "events", index)
         try:
-            email, contact_id = _contact(item, where)
-            event = read_event(req_object(item, "contactEvent", where), where + "contactEvent.")
-            force = bool(opt_bool(item, "forceOptIn", where))
+            items.append(read_add(item, item_prefix("", "events", index)))
         except EmulatorError as error:
             failures[index] = error
             continue
-        items.append(EventItem(event=event, email=email, contact_id=contact_id, force_opt_in=force))
         indexes.append(index)
     results = ctx.account.events.add_batch(items, ctx.owner) if items else []
     for index, result in zip(indexes, results, strict=True):
         if isinstance(result, EmulatorError):
-            failures[index] = _named(result, item_prefix("", "events", index))
+            failures[index] = named(result, item_prefix("", "events", index))
     created = len(raw) - len(failures)
     answer: dict[str, Any] = {
         "failedContacts": [_item_key(raw[index]) for index in sorted(failures)],

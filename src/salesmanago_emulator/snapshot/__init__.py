@@ -103,7 +103,7 @@ class AreaFormat:
 
 AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
     {
-        "users": AreaFormat(users.dump, None),  # read first: the account is built with them
+        "users": AreaFormat(users.dump, users.load),  # the account is built with them
         "optin": AreaFormat(optin.dump, optin.load),  # consents, before the cards naming them
         "contacts": AreaFormat(contacts.dump, contacts.load),
         "tags": AreaFormat(tags.dump, tags.load),  # after the cards carrying them

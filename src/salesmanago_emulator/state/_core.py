@@ -13,6 +13,7 @@ through its constructor, the other areas it calls.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +126,12 @@ class AccountCore:
     def __repr__(self) -> str:
         name = type(self).__name__
         return f"<{name} {self.client_id} contacts={self.store.live}>"
+
+    def signature(self, api_key: str) -> str:
+        """The ``sha`` a request with ``api_key`` carries: lower-case hex
+        SHA1(apiKey + clientId + apiSecret) (protocol §2.2)."""
+        text = api_key + self.client_id + self.api_secret
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
     # --- areas and observers -----------------------------------------------------
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar, Final
 
+import attrs
+
 from ..errors import (
     RULE_MUST_MATCH_EMAIL,
     RULE_NOT_EMPTY,
@@ -38,15 +40,28 @@ from ._core import AccountArea, AccountCore
 from ._normalize import normalize_tags
 from ._purge import next_purge_instant
 from ._writes import PreparedWrite, prepare_write
-from .loyalty import LoyaltyArea
+from .loyalty import LoyaltyArea, LoyaltyProgram
 from .optin import OptInArea
 from .tags import TagsArea
 from .users import UsersArea
 
-__all__ = ["BATCH_UPSERT_LIMIT", "ContactsArea"]
+__all__ = ["BATCH_UPSERT_LIMIT", "ContactsArea", "PlannedUpsert"]
 
 BATCH_UPSERT_LIMIT: Final = 1000
 """Most items one ``batch_upsert`` takes (protocol §11 item 6; our choice)."""
+
+
+@attrs.frozen(kw_only=True)
+class PlannedUpsert:
+    """An upsert that passed every check and is not applied yet
+    (:meth:`ContactsArea.check_upsert`): what it will do to the cards."""
+
+    record: ContactRecord | None
+    """The card it changes (live, or soft-deleted: restored), or ``None``: a new card."""
+    email: str
+    """The address the card has once it is applied (its ``newEmail``, if any)."""
+    owner: str
+    """The acting user (a new card's main owner)."""
 
 
 class ContactsArea(AccountArea):
@@ -83,8 +98,8 @@ class ContactsArea(AccountArea):
     ) -> ContactRecord:
         """Create or change a card from a prepared write: checks first, then changes."""
         (
-            email,
-            new_email,
+            _email,
+            _new_email,
             scalars,
             tags,
             remove_tags,
@@ -94,22 +109,11 @@ class ContactsArea(AccountArea):
             consents,
             email_opted_out,
             phone_opted_out,
-            loyalty_program,
+            _loyalty_program,
         ) = prepared  # one unpacking: the write path reads every part
         account = self.account
         store = account.store
-        current_email = record.email if record is not None else email
-        assert current_email is not None
-        target = new_email if new_email is not None else current_email
-        if target != current_email:
-            other = store.by_email.get(target)
-            if other is not None and other is not record:
-                raise ContactAlreadyExists(target)
-        if record is not None:
-            account.check_may_write(record, owner)
-        program = None
-        if loyalty_program is not None:
-            program = self._loyalty.check_enrolment(loyalty_program)
+        target, program = self._checked(prepared, record, owner)
 
         # Every check passed: from here on nothing raises.
         created = restored = False
@@ -157,6 +161,28 @@ class ContactsArea(AccountArea):
         account.notify_saved(record, created=created)
         return record
 
+    def _checked(
+        self, prepared: PreparedWrite, record: ContactRecord | None, owner: str
+    ) -> tuple[str, LoyaltyProgram | None]:
+        """What saving ``prepared`` on ``record`` (``None``: a new card) needs checked
+        against the cards: the address the card has afterwards and the loyalty program
+        it joins. A ``newEmail`` held by another card -> ContactAlreadyExists, a
+        read-only ``owner`` -> ReadOnlyOwner, an unknown or inactive program -> its
+        refusal. Changes nothing."""
+        current_email = record.email if record is not None else prepared.email
+        assert current_email is not None
+        target = prepared.new_email if prepared.new_email is not None else current_email
+        if target != current_email:
+            other = self.account.store.by_email.get(target)
+            if other is not None and other is not record:
+                raise ContactAlreadyExists(target)
+        if record is not None:
+            self.account.check_may_write(record, owner)
+        program = None
+        if prepared.loyalty_program is not None:
+            program = self._loyalty.check_enrolment(prepared.loyalty_program)
+        return target, program
+
     def _prepare(self, write: ContactWrite, now: datetime, *, require_email: bool) -> PreparedWrite:
         return prepare_write(write, self._optin.consent_register, now, require_email=require_email)
 
@@ -183,6 +209,21 @@ class ContactsArea(AccountArea):
         """
         now = self.account.tick()
         return self._upsert(write, self._users.acting(owner), now)
+
+    def check_upsert(self, write: ContactWrite, owner: str) -> PlannedUpsert:
+        """Every check :meth:`upsert` makes, and nothing changed: what it would do.
+
+        Refuses exactly as :meth:`upsert` would now; as long as nothing else
+        changes, :meth:`upsert` of the same write then succeeds (``integration/upsert``
+        checks both its parts before applying either).
+        """
+        now = self.account.tick()
+        user = self._users.acting(owner)
+        prepared = self._prepare(write, now, require_email=True)
+        assert prepared.email is not None
+        record = self.account.store.by_email.get(prepared.email)
+        target, _ = self._checked(prepared, record, user)
+        return PlannedUpsert(record=record, email=target, owner=user)
 
     def _upsert(self, write: ContactWrite, owner: str, now: datetime) -> ContactRecord:
         prepared = self._prepare(write, now, require_email=True)

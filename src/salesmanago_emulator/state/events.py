@@ -50,11 +50,12 @@ from ..errors import (
     EventNotFound,
     InvalidField,
     LimitExceeded,
+    ReadOnlyOwner,
 )
 from ._card import ContactRecord, ContactWrite
 from ._core import AccountArea, AccountCore
-from ._normalize import validate_email
-from .contacts import ContactsArea
+from ._normalize import normalize_email, validate_email
+from .contacts import ContactsArea, PlannedUpsert
 from .users import UsersArea
 
 __all__ = [
@@ -411,6 +412,25 @@ def stored_event(
         raise err.under(prefix) from None
 
 
+def _restored(record: ContactRecord, after: PlannedUpsert | None) -> bool:
+    """Whether ``after`` (an upsert about to be applied) makes ``record`` live."""
+    return after is not None and record is after.record
+
+
+def _check_may_write(
+    account: AccountCore, record: ContactRecord, user: str, after: PlannedUpsert | None
+) -> None:
+    """ReadOnlyOwner if ``user`` owns ``record`` read-only, naming the card by the
+    address it has once ``after`` is applied (its ``newEmail``)."""
+    try:
+        account.check_may_write(record, user)
+    except ReadOnlyOwner:
+        if not _restored(record, after):
+            raise
+        assert after is not None
+        raise ReadOnlyOwner(user, after.email) from None
+
+
 # --- the area -----------------------------------------------------------------------
 
 
@@ -504,6 +524,27 @@ class EventsArea(AccountArea):
         user = self._users.acting(owner)
         return self._add(event, user, email, contact_id, force_opt_in)
 
+    def check_add(
+        self,
+        event: EventWrite,
+        owner: str,
+        *,
+        email: str | None = None,
+        contact_id: str | None = None,
+        after: PlannedUpsert | None = None,
+    ) -> None:
+        """Every check :meth:`add` makes, and nothing changed.
+
+        ``after``: an upsert checked (:meth:`ContactsArea.check_upsert`) but not yet
+        applied, which runs first: the cards are seen as it will leave them (its card
+        live, at its new address, or a new card). Refuses exactly as :meth:`add`
+        would once that upsert is applied (``integration/upsert``, protocol §14).
+        """
+        self.account.tick()
+        user = self._users.acting(owner)
+        _merged(None, event, "", "")
+        self._target(user, email, contact_id, after)
+
     def add_batch(self, items: Sequence[EventItem], owner: str) -> list[str | EmulatorError]:
         """Add each item on its own: an event id, or the item's error (named as :meth:`add`
         names it; the route adds the item's place).
@@ -571,24 +612,53 @@ class EventsArea(AccountArea):
         force_opt_in: bool,
     ) -> ContactRecord:
         """The live card the event goes to; created or restored for an e-mail (S7.6)."""
+        target = self._target(user, email, contact_id, None)
+        if isinstance(target, ContactRecord):
+            return target
+        # an address with no live card: created, or a soft-deleted card restored (S3.2)
+        write = ContactWrite(email=target, force_opt_in=True if force_opt_in else None)
+        return self._contacts.upsert(write, user)
+
+    def _target(
+        self,
+        user: str,
+        email: str | None,
+        contact_id: str | None,
+        after: PlannedUpsert | None,
+    ) -> ContactRecord | str:
+        """The live card an event for ``email`` or ``contact_id`` goes to, or the address
+        of the card an upsert creates or restores for it; the add's refusals, nothing
+        changed. ``after``: see :meth:`check_add`."""
         account = self.account
         if email is not None and email.strip():
             # an e-mail names a card by its address only (a contact id there names nobody)
-            found = account.find_live_by("EMAIL", email)
-            if found is None:  # created, or a soft-deleted card restored (S7.6, S3.2)
-                address = validate_email(email, "email")
-                write = ContactWrite(email=address, force_opt_in=True if force_opt_in else None)
-                return self._contacts.upsert(write, user)
-            record = found
-        elif contact_id is not None and contact_id.strip():
-            found = account.find_live_by("CONTACT_ID", contact_id.strip())
-            if found is None:
-                raise ContactNotFound(contact_id.strip())
-            record = found
-        else:
-            raise InvalidField("email", RULE_REQUIRED)
-        account.check_may_write(record, user)
-        return record
+            holder = self._holder(normalize_email(email), after)
+            if holder is not None and (not holder.deleted or _restored(holder, after)):
+                _check_may_write(account, holder, user, after)
+                return holder
+            address = validate_email(email, "email")
+            if holder is not None:  # soft-deleted: the upsert restores it, if allowed
+                account.check_may_write(holder, user)
+            return address
+        if contact_id is not None and contact_id.strip():
+            key = contact_id.strip()
+            record = account.store.by_id.get(key.lower())
+            if record is None or (record.deleted and not _restored(record, after)):
+                raise ContactNotFound(key)
+            _check_may_write(account, record, user, after)
+            return record
+        raise InvalidField("email", RULE_REQUIRED)
+
+    def _holder(self, address: str, after: PlannedUpsert | None) -> ContactRecord | None:
+        """The card (live or soft-deleted) holding ``address`` once ``after`` is applied;
+        ``None`` for no card, or for the new card ``after`` creates (nobody but its
+        creator owns it, so an event may go there)."""
+        if after is not None:
+            if address == after.email:
+                return after.record
+            if after.record is not None and address == after.record.email:
+                return None  # the upsert moves its card away (newEmail)
+        return self.account.store.by_email.get(address)
 
     def update(self, event_id: str, change: EventWrite, owner: str) -> str:
         """Change only the fields ``change`` sends of the event ``event_id``; returns its id.

@@ -5,22 +5,36 @@ The users are the valid ``owner`` values of every request (protocol §11.2):
 A card has one main owner and any number of co-owners and read-only owners
 (S1.4); an owner is removed only while the card keeps another (S1.5); a
 read-only owner may not change the card (S1.6).
+
+A user may also have a login password (protocol §2.3): a login with it issues a
+:class:`LoginToken`, valid :data:`TOKEN_LIFETIME` (24 h) on the emulator's clock,
+which ``account/integration`` trades for the account's signature. Passwords and
+token values never show in a repr.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import sys
-from collections.abc import Iterator, Sequence
-from datetime import datetime
-from typing import ClassVar, overload
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import ClassVar, Final, overload
+
+import attrs
 
 from ..errors import (
     INVALID_OWNER,
     RULE_NOT_A_USER,
+    RULE_NOT_EMPTY,
     RULE_ONE_OF,
+    RULE_STRING,
+    RULE_TOO_LONG,
     TEXT_LAST_OWNER,
     TEXT_MAIN_OWNER_LEVEL,
     TEXT_NOT_OWNER,
+    TOKEN_REFRESH_FAILED,
+    USER_NOT_AUTHENTICATED,
     AuthenticationFailed,
     Conflict,
     InvalidField,
@@ -29,7 +43,41 @@ from ._card import OWNER_LEVELS, ContactRecord
 from ._core import AccountArea, AccountCore
 from ._normalize import normalize_email, validate_email
 
-__all__ = ["UsersArea"]
+__all__ = ["MAX_PASSWORD", "TOKEN_LIFETIME", "LoginToken", "UsersArea", "check_password"]
+
+TOKEN_LIFETIME: Final = timedelta(hours=24)
+"""How long a login token is valid from its issue (grade D)."""
+MAX_PASSWORD: Final = 256
+"""The longest password, in characters (grade D)."""
+
+
+def check_password(value: object, field: str) -> str:
+    """A login password as it is kept: a string of 1 to 256 characters, not all white
+    space (InvalidField naming ``field`` otherwise). Kept exactly as given."""
+    if not isinstance(value, str):
+        raise InvalidField(field, RULE_STRING)
+    if not value.strip():
+        raise InvalidField(field, RULE_NOT_EMPTY)
+    if len(value) > MAX_PASSWORD:
+        raise InvalidField(field, RULE_TOO_LONG.format(limit=MAX_PASSWORD, length=len(value)))
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class LoginToken:
+    """A temporary token a login issued to a user (protocol §2.3); its value never shows
+    in the repr."""
+
+    value: str = attrs.field(repr=False)
+    """What the client sends back as ``token``."""
+    user: str
+    """The user (normalised e-mail) it was issued to."""
+    valid_to: datetime
+    """The instant it stops being valid (excluded): the issue plus :data:`TOKEN_LIFETIME`."""
+
+    def valid_at(self, now: datetime) -> bool:
+        """Whether the token is still valid at ``now``."""
+        return now < self.valid_to
 
 
 class UsersArea(AccountArea, Sequence[str]):
@@ -50,6 +98,8 @@ class UsersArea(AccountArea, Sequence[str]):
                 raise ValueError(str(err)) from None
         self._emails = tuple(emails)
         self._set = frozenset(self._emails)
+        self._passwords: dict[str, str] = {}
+        self._tokens: dict[str, LoginToken] = {}  # by value, oldest first
 
     # --- the sequence of users ---------------------------------------------------
 
@@ -109,6 +159,86 @@ class UsersArea(AccountArea, Sequence[str]):
         if user not in self._set:
             raise InvalidField(field, RULE_NOT_A_USER.format(value=email))
         return sys.intern(user)
+
+    # --- logins (protocol §2.3) -------------------------------------------------
+
+    def set_password(self, email: str, password: str) -> str:
+        """Give the user ``email`` the login ``password`` (:func:`check_password`); returns
+        the normalised user. A user who is none of the account's -> InvalidField ``email``.
+        The tokens issued to the user before end (a new password logs it out)."""
+        user = self.named(email, "email")
+        self._passwords[user] = check_password(password, "password")
+        self._tokens = {v: t for v, t in self._tokens.items() if t.user != user}
+        return user
+
+    def has_password(self, email: str) -> bool:
+        """Whether the user ``email`` (any case) can log in."""
+        return isinstance(email, str) and normalize_email(email) in self._passwords
+
+    def password(self, email: str) -> str | None:
+        """The login password of the user ``email``, or ``None`` (the state export's)."""
+        return self._passwords.get(normalize_email(email)) if isinstance(email, str) else None
+
+    def authenticates(self, email: str, password: str) -> bool:
+        """Whether ``email`` (any case) is a user whose password is exactly ``password``."""
+        if not isinstance(email, str) or not isinstance(password, str):
+            return False
+        stored = self._passwords.get(normalize_email(email))
+        return stored is not None and hmac.compare_digest(stored.encode(), password.encode())
+
+    def login(self, email: str, password: str) -> LoginToken:
+        """Log in: a new token for the user, valid 24 h from now on the emulator's clock.
+
+        A wrong user or password -> AuthenticationFailed ``User not authenticated``.
+        """
+        if not self.authenticates(email, password):
+            raise AuthenticationFailed(USER_NOT_AUTHENTICATED)
+        return self._issue(normalize_email(email))
+
+    def refresh_token(self, owner: str) -> LoginToken:
+        """A new token for the user ``owner`` (its older ones stay valid until they end).
+
+        A user with no password -> AuthenticationFailed ``Token refreshed failed``.
+        """
+        user = self.acting(owner)
+        if user not in self._passwords:
+            raise AuthenticationFailed(TOKEN_REFRESH_FAILED)
+        return self._issue(user)
+
+    def _issue(self, user: str) -> LoginToken:
+        now = self.account.clock.now()
+        self._tokens = {v: t for v, t in self._tokens.items() if t.valid_at(now)}
+        token = LoginToken(
+            value=secrets.token_hex(20), user=sys.intern(user), valid_to=now + TOKEN_LIFETIME
+        )
+        self._tokens[token.value] = token
+        return token
+
+    def token(self, value: str) -> LoginToken | None:
+        """The valid token whose value is ``value``, or ``None`` (unknown or expired)."""
+        token = self._tokens.get(value) if isinstance(value, str) else None
+        if token is None:
+            return None
+        if not token.valid_at(self.account.clock.now()):
+            del self._tokens[value]
+            return None
+        return token
+
+    def tokens(self) -> list[LoginToken]:
+        """The tokens still valid now, oldest first (the state export's)."""
+        now = self.account.clock.now()
+        return [token for token in self._tokens.values() if token.valid_at(now)]
+
+    def restore_saved(self, email: str, password: str, tokens: Iterable[LoginToken]) -> None:
+        """Put back a user's password and tokens as a state export saved them (a state
+        import: the values were checked by the reader)."""
+        self._passwords[email] = password
+        for token in tokens:
+            self._tokens[token.value] = token
+
+    def reset(self) -> None:
+        """Forget every token; the users and their passwords stay (they are credentials)."""
+        self._tokens.clear()
 
     # --- owners of a card --------------------------------------------------------
 
