@@ -1,9 +1,11 @@
 """One area, one name: every layer names an area as the SDK resource that reaches it.
 
 The map (docs/development/architecture.md): ``salesmanago/resources/<area>.py`` and
-``salesmanago_emulator/{state,routes,control,snapshot}/<area>.py``. A module whose
-name starts with ``_`` is the layer's own machinery, not an area. These tests read the
-packages as files, so a module nobody imports still counts (and still has to fit).
+``salesmanago_emulator/{state,routes,control,snapshot}/<area>.py``, tested in
+``tests/emulator/<layer>/test_<layer>_<area>.py``. A module whose name starts with ``_``
+is the layer's own machinery, not an area; its tests are named for it without the
+``_`` (``test_state_purge.py`` for ``state/_purge.py``). These tests read the packages
+and the suite as files, so a module nobody imports still counts (and still has to fit).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.state import AccountArea
 
 SRC: Final = Path(__file__).resolve().parent.parent / "src"
+TESTS: Final = Path(__file__).resolve().parent / "emulator"
 SDK: Final = SRC / "salesmanago" / "resources"
 EMULATOR: Final = SRC / "salesmanago_emulator"
 LAYERS: Final = ("state", "routes", "control", "snapshot")
@@ -57,6 +60,36 @@ EMULATOR_LEVEL: Final[dict[str, dict[str, str]]] = {
         "routes": "the list of control operations",
     },
     "snapshot": {},
+}
+
+# The tests follow the same map. A layer's area without its test file, or a test file
+# named for neither an area nor a module of its layer, is listed here with the reason.
+NO_TEST_FILE: Final[dict[tuple[str, str], str]] = {}
+TEST_TOPICS: Final[dict[str, dict[str, str]]] = {
+    # test files of a layer named for what they test across its modules
+    "state": {
+        "memory": "the memory budget of a card with its store and indexes (a performance check)",
+    },
+    "routes": {
+        "auth": "the router's authentication, errors and call log (``_router.py``)",
+        "isolation": "two accounts kept apart through every area's routes (S1.2)",
+        "threads": "concurrent requests through the router and the lock",
+        "types": "reading bodies: wrong types, nulls, unknown keys, exact numbers (``_parse.py``)",
+        "plugin_transport": "the pytest plugin, the transport and the Emulator object's helpers",
+        "table": "the route table ``routes/__init__.py`` builds (``ALL_ROUTES``)",
+    },
+    "control": {
+        "table": "the control table ``control/__init__.py`` builds (``CONTROL_TABLE``)",
+    },
+    "snapshot": {
+        "format": "the format as a whole (``snapshot/__init__.py``, version 1 through ``_v1.py``)",
+        "areas": "every area at once, through the table ``AREAS`` of ``snapshot/__init__.py``",
+    },
+}
+OTHER_TEST_DIRS: Final[dict[str, str]] = {
+    # directories of tests/emulator/ that are no layer
+    "server": "server mode: ``server.py``, ``cli.py`` and ``statefile.py`` behind a real socket",
+    "delivery": "callback delivery over loopback HTTP (``delivery.py``), across layers on purpose",
 }
 
 
@@ -110,3 +143,61 @@ def test_each_area_attribute_key_and_module_share_one_name() -> None:
         assert (area.key, getattr(account, area.key)) == (module, area)
         seen.add(area.key)
     assert seen == _areas()
+
+
+def _layer_names(layer: str) -> set[str]:
+    """Every module of a layer, the machinery's without its ``_``."""
+    package = EMULATOR / layer
+    return {p.stem.lstrip("_") for p in package.glob("*.py") if p.stem != "__init__"}
+
+
+def _test_names(layer: str) -> set[str]:
+    """What each test file of ``tests/emulator/<layer>/`` is named for."""
+    prefix = f"test_{layer}_"
+    return {p.stem.removeprefix(prefix) for p in (TESTS / layer).glob("test_*.py")}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_area_of_a_layer_has_its_test_file(layer: str) -> None:
+    """``<layer>/<area>.py`` is tested in ``tests/emulator/<layer>/test_<layer>_<area>.py``."""
+    areas = _areas() & _modules(EMULATOR / layer)
+    missing = {
+        f"{layer}/test_{layer}_{a}.py"
+        for a in areas
+        if not (TESTS / layer / f"test_{layer}_{a}.py").exists() and (layer, a) not in NO_TEST_FILE
+    }
+    assert not missing, f"areas of {layer}/ with no test file and no reason: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_test_file_of_a_layer_is_named_for_an_area_a_module_or_a_topic(layer: str) -> None:
+    """``test_<layer>_<name>.py``: an area, a module of the layer, or an explained topic."""
+    files = [p.name for p in (TESTS / layer).glob("test_*.py")]
+    unprefixed = [name for name in files if not name.startswith(f"test_{layer}_")]
+    assert not unprefixed, f"test files of {layer}/ without the test_{layer}_ prefix: {unprefixed}"
+    known = _areas() | _layer_names(layer) | set(TEST_TOPICS[layer])
+    unknown = _test_names(layer) - known
+    assert not unknown, f"{layer}/ test files named for nothing on the map: {sorted(unknown)}"
+
+
+def test_tests_emulator_holds_the_layers_and_explained_directories() -> None:
+    dirs = {p.name for p in TESTS.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert dirs - set(LAYERS) - set(OTHER_TEST_DIRS) == set()
+
+
+def test_test_exceptions_are_still_needed() -> None:
+    """A topic is no area or module name and has its file; a missing file is missing;
+    an explained directory exists (the lists stay short and true)."""
+    stale = [
+        f"{layer}: {name}"
+        for layer, topics in TEST_TOPICS.items()
+        for name in topics
+        if name in _areas() | _layer_names(layer) or name not in _test_names(layer)
+    ]
+    stale += [
+        f"{layer}: {area}"
+        for layer, area in NO_TEST_FILE
+        if (TESTS / layer / f"test_{layer}_{area}.py").exists()
+    ]
+    stale += [name for name in OTHER_TEST_DIRS if not (TESTS / name).is_dir()]
+    assert not stale

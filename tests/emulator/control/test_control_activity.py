@@ -1,6 +1,7 @@
 """The visits' control operations (S16.1, S2.8): ``visits/record`` and ``visits``.
 
-Visits from Python, raw JSON and the SDK are in ``tests/emulator/areas/test_visits_activity.py``.
+Visits from Python, raw JSON and the SDK are in ``tests/emulator/{state,routes}/test_*_activity.py``
+and ``tests/sdk/areas/test_area_activity.py``.
 """
 
 from __future__ import annotations

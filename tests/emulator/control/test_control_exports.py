@@ -1,6 +1,7 @@
 """The export jobs' control operations (protocol §6): ``jobs`` and ``jobs/configure``.
 
-How the SDK and raw JSON see the polls is in ``tests/emulator/areas/test_job_polls.py``.
+How raw JSON and the SDK see the polls is in ``tests/emulator/routes/test_routes_exports.py``
+and ``tests/sdk/areas/test_area_exports.py``.
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routes_helpers import A_ID, B_ID, Api
+from control_helpers import ok, signed_a
+from routes_helpers import A_ID, A_OWNER, B_ID, Api
+from server_helpers import request
 
-from salesmanago_emulator import Emulator
+from salesmanago_emulator import Emulator, EmulatorServer
 from salesmanago_emulator.control import ControlError
 
 EXPORT = "contact/paginatedContactList/export"
@@ -58,3 +61,30 @@ def test_control_jobs_unknown_account_is_404(emu: Emulator) -> None:
     with pytest.raises(ControlError) as caught:
         emu.control("jobs/configure", {"clientId": "nope", "pollsUntilDone": 1})
     assert caught.value.status == 404
+
+
+# --- ``/_emulator/jobs`` shows import jobs (``contact/batchupsertv2``) with ``import``: ----------
+
+
+def test_control_jobs_lists_an_import_with_its_fire_events(
+    server: EmulatorServer, emu: Emulator
+) -> None:
+    details = [{"contact": {"email": f"u{i}@example.com"}} for i in range(3)]
+    for body in (
+        signed_a(page=0, size=10),
+        signed_a(upsertDetails=details, fireEvents=False),
+    ):
+        path = "paginatedContactList/export" if "page" in body else "batchupsertv2"
+        status, envelope = request(server.url, f"/api/contact/{path}", body)
+        assert (status, envelope["success"]) == (200, True), envelope
+    jobs = ok(server, "jobs", {"clientId": A_ID}, method="GET")["jobs"]
+    assert [(j["kind"], j["import"], j["done"]) for j in jobs] == [
+        ("CONTACT_LIST", None, False),
+        ("CONTACT_IMPORT", {"owner": A_OWNER, "fireEvents": False, "items": 3}, False),
+    ]
+    assert emu.control("jobs", {"clientId": A_ID})["jobs"] == jobs
+    status, _ = request(server.url, "/api/job/status", signed_a(requestId="2"))
+    assert status == 200
+    (_, done) = ok(server, "jobs", {"clientId": A_ID})["jobs"]
+    assert (done["polls"], done["done"]) == (1, True)
+    assert emu.account(A_ID).count() == 3

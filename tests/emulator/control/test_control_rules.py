@@ -2,7 +2,7 @@
 ``workflows/create``, ``workflows/delete`` and ``workflows/run``.
 
 Rules and workflows from Python, raw JSON and the SDK are in
-``tests/emulator/areas/test_rules.py``.
+``tests/emulator/{state,routes}/test_*_rules.py`` and ``tests/sdk/areas/test_area_rules.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The two-account fixtures, defined once for every suite that uses them.
 
-The conftests of the route, area, callback and security tests import the ones
-they need (pytest registers a fixture a conftest imports like one it defines):
+``tests/emulator/conftest.py`` (for every layer of the emulator's tests) and the
+conftests of ``tests/security`` and ``tests/sdk/areas`` import the ones they need (pytest
+registers a fixture a conftest imports like one it defines):
 ``clock`` (frozen at :data:`routes_helpers.NOW`), ``emu`` (accounts A with two
 users and B with one, see :func:`routes_helpers.new_emulator`), ``account_a`` /
 ``account_b`` (their state), ``http`` (a plain httpx client on the emulator's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -118,3 +119,22 @@ def snapshot(account: Account) -> Any:
             )
         )
     return sorted(cards), [(t.tag, t.count) for t in account.tags.list()]
+
+
+# --- exact numbers: bodies as JSON text, answers read with Decimal ----------------------
+
+
+def raw(api: Api, path: str, text: str) -> dict[str, Any]:
+    """POST the auth fields plus ``text``, JSON text of the other keys (numbers kept as
+    written, e.g. a ``contactEvent``); the answer with its numbers read as Decimal."""
+    auth = json.dumps(api.body())[:-1]
+    response = api.send(path, f"{auth}, {text}}}".encode())
+    assert response.status_code == 200, response.text
+    return dict(json.loads(response.content, parse_float=Decimal))
+
+
+def full(api: Api, email: str = "jan@example.com") -> dict[str, Any]:
+    """The full contact ``email`` (``contact/list``), its numbers read as Decimal."""
+    response = api.send("contact/list", api.body(email=[email]))
+    [contact] = json.loads(response.content, parse_float=Decimal)["contacts"]
+    return dict(contact)

@@ -1,15 +1,29 @@
-"""Contact writes over raw JSON: insert, update, upsert, delete, hasContact, batchupsert,
-monitoring (protocol §6; semantics S2, S3)."""
+"""Contacts over raw JSON: insert, update, upsert, delete, hasContact, batchupsert,
+monitoring (protocol §6; semantics S2, S3); the reads: basic, list (S1.7), ranges and pages
+(protocol §5.3, §6)."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from routes_helpers import A_ID, A_OWNER, A_SECOND, OMIT, Api, snapshot
+from routes_helpers import (
+    A_ID,
+    A_OWNER,
+    A_SECOND,
+    B_ID,
+    B_OWNER,
+    B_SECRET,
+    NOW_MS,
+    OMIT,
+    Api,
+    snapshot,
+)
+from routes_server import WIRES, over
 
-from salesmanago_emulator import Emulator, FrozenClock
+from salesmanago_emulator import Account, Emulator, FrozenClock
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -380,3 +394,804 @@ def test_second_user_sees_account_contacts(api: Api) -> None:
     other = Api(api.http, api.client_id, api.secret, A_SECOND)
     assert other.ok("contact/hasContact", email="shared@example.com")["result"] is True
     assert api.owner == A_OWNER
+
+
+# --- reads: basic, list, ranges, pages -------------------------------------------------------
+
+
+def _clock(emu: Emulator) -> FrozenClock:
+    clock = emu.clock
+    assert isinstance(clock, FrozenClock)
+    return clock
+
+
+def test_basic_and_basic_by_id_skip_unknown_and_duplicates(api: Api) -> None:
+    a = api.upsert("a@example.com")
+    b = api.upsert("b@example.com")
+    envelope = api.ok(
+        "contact/basic",
+        email=["b@example.com", "nobody@example.com", "A@example.com", "b@example.com"],
+    )
+    assert [c["contactId"] for c in envelope["contacts"]] == [b, a]
+    envelope = api.ok("contact/basicById", id=[a, "00000000-0000-0000-0000-000000000000"])
+    assert [c["email"] for c in envelope["contacts"]] == ["a@example.com"]
+
+
+def test_s1_7_list_only_the_owners_contacts_list_all_any(api: Api) -> None:
+    """S1.7: list/listById only the request owner's contacts; listAll/listAllById any."""
+    mine = api.upsert("mine@example.com")
+    second = Api(api.http, api.client_id, api.secret, A_SECOND)
+    theirs = second.upsert("theirs@example.com")
+    emails = ["mine@example.com", "theirs@example.com"]
+    assert [c["id"] for c in api.ok("contact/list", email=emails)["contacts"]] == [mine]
+    assert [c["id"] for c in api.ok("contact/listById", contactId=[mine, theirs])["contacts"]] == [
+        mine
+    ]
+    assert [c["id"] for c in api.ok("contact/listAll", email=emails)["contacts"]] == [mine, theirs]
+    assert [
+        c["id"] for c in api.ok("contact/listAllById", contactId=[theirs, mine])["contacts"]
+    ] == [theirs, mine]
+
+
+def test_s1_7_co_owner_sees_contact_in_list(emu: Emulator, api: Api) -> None:
+    """S1.7: any ownership level counts for list."""
+    contact_id = api.upsert("co@example.com")
+    emu.account(A_ID).users.add_owner(contact_id, A_SECOND, "READ_ONLY")
+    second = Api(api.http, api.client_id, api.secret, A_SECOND)
+    assert [c["id"] for c in second.ok("contact/list", email=["co@example.com"])["contacts"]] == [
+        contact_id
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("contact/list", "email"),
+        ("contact/listById", "contactId"),
+        ("contact/listAll", "email"),
+        ("contact/listAllById", "contactId"),
+    ],
+)
+def test_list_limit_50(api: Api, path: str, key: str) -> None:
+    keys = [f"k{i}@example.com" for i in range(51)]
+    assert api.fail(path, **{key: keys}) == [f"Field '{key}' must hold at most 50 items"]
+    assert api.ok(path, **{key: keys[:50]})["contacts"] == []
+
+
+def test_s3_1_reads_by_key_show_soft_deleted(api: Api) -> None:
+    """S3.1: list shows a soft-deleted card flagged deleted until the purge."""
+    contact_id = api.upsert("gone@example.com")
+    api.ok("contact/delete", email="gone@example.com")
+    contact = api.ok("contact/list", email=["gone@example.com"])["contacts"][0]
+    assert contact["id"] == contact_id
+    assert contact["deleted"] is True
+
+
+def test_created_and_modified_ranges(emu: Emulator, api: Api) -> None:
+    """Ranges by ms, seconds and ISO-8601; soft-deleted contacts left out (S3.1)."""
+    clock = _clock(emu)
+    a = api.upsert("a@example.com")
+    clock.advance(timedelta(minutes=1))
+    b = api.upsert("b@example.com")
+    clock.advance(timedelta(minutes=1))
+    api.upsert("a@example.com", contact={"name": "changed"})
+    window = {"from": NOW_MS, "to": NOW_MS + 60_000}
+    created = api.ok("contact/createdContacts", **window)["createdContacts"]
+    assert created == [{"id": a, "email": "a@example.com"}, {"id": b, "email": "b@example.com"}]
+    modified = api.ok(
+        "contact/modifiedContacts", **{"from": "2026-01-15T10:00:30Z", "to": NOW_MS // 1000 + 600}
+    )["modifiedContacts"]
+    assert modified == [{"id": b, "email": "b@example.com"}, {"id": a, "email": "a@example.com"}]
+    api.ok("contact/delete", email="b@example.com")
+    created = api.ok("contact/createdContacts", **window)["createdContacts"]
+    assert created == [{"id": a, "email": "a@example.com"}]
+
+
+def test_range_errors(api: Api) -> None:
+    assert api.fail("contact/createdContacts", to=NOW_MS) == ["Field 'from' is required"]
+    assert api.fail("contact/modifiedContacts", **{"from": NOW_MS, "to": NOW_MS - 1}) == [
+        "Field 'to' must not be before 'from'"
+    ]
+    messages = api.fail("contact/modifiedContacts", **{"from": "last week", "to": NOW_MS})
+    assert messages == [
+        "Field 'from' must be a timestamp in milliseconds or seconds, a numeric string "
+        "or an ISO-8601 date-time"
+    ]
+
+
+def test_paginated_modified_contacts_zero_based(emu: Emulator, api: Api) -> None:
+    """Pages start at 0; hasMore tells whether a next page exists."""
+    clock = _clock(emu)
+    ids = []
+    for i in range(5):
+        ids.append(api.upsert(f"p{i}@example.com"))
+        clock.advance(timedelta(seconds=1))
+    window = {"from": NOW_MS, "to": NOW_MS + 10_000}
+    pages = []
+    for page in range(3):
+        envelope = api.ok("contact/paginatedModifiedContacts", page=page, size=2, **window)
+        pages.append(([c["id"] for c in envelope["modifiedContacts"]], envelope["hasMore"]))
+    assert pages == [(ids[0:2], True), (ids[2:4], True), (ids[4:5], False)]
+    envelope = api.ok("contact/paginatedModifiedContacts", page=9, size=2, **window)
+    assert envelope["modifiedContacts"] == []
+    assert envelope["hasMore"] is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"page": -1, "size": 10}, "Field 'page' must be at least 0"),
+        ({"page": 0, "size": 0}, "Field 'size' must be at least 1"),
+        ({"page": 0, "size": 1001}, "Field 'size' must be at most 1000"),
+        ({"page": "first", "size": 10}, "Field 'page' must be an integer"),
+        ({"size": 10}, "Field 'page' is required"),
+    ],
+)
+def test_paginated_errors(api: Api, fields: dict[str, object], text: str) -> None:
+    window = {"from": NOW_MS, "to": NOW_MS + 1}
+    assert api.fail("contact/paginatedModifiedContacts", **window, **fields) == [text]
+
+
+def test_paginated_accepts_numeric_strings(api: Api) -> None:
+    api.upsert("s@example.com")
+    envelope = api.ok(
+        "contact/paginatedModifiedContacts", **{"from": "0", "to": str(NOW_MS)}, page="0", size="5"
+    )
+    assert [c["email"] for c in envelope["modifiedContacts"]] == ["s@example.com"]
+
+
+# --- ``integration/upsert`` as raw JSON through the in-process transport (protocol §6, §14;
+
+PATH = "integration/upsert"
+EVENT = {"contactExtEventType": "PURCHASE", "date": NOW_MS, "value": 12.5}
+
+
+@pytest.fixture
+def account_a(emu: Emulator[FrozenClock]) -> Account:
+    """Account A's state."""
+    return emu.account(A_ID)
+
+
+def contact_part(email: str = "jan@shop.pl", owner: str = A_OWNER, **fields: Any) -> dict[str, Any]:
+    part = {"clientId": A_ID, "owner": owner, "contact": {"email": email}, **fields}
+    return {k: v for k, v in part.items() if v is not OMIT}
+
+
+def event_part(owner: str = A_OWNER, **fields: Any) -> dict[str, Any]:
+    part = {"clientId": A_ID, "owner": owner, "email": "jan@shop.pl", "contactEvent": dict(EVENT)}
+    part.update(fields)
+    return {k: v for k, v in part.items() if v is not OMIT}
+
+
+def test_protocol_14_both_parts_answer_contact_id_and_event_id(
+    api: Api, account_a: Account
+) -> None:
+    """The contact part is an upsert body, the event part an addContactExtEvent body; the
+    answer carries ``contactId`` and ``eventId`` (and nothing else)."""
+    envelope = api.ok(
+        PATH,
+        contactUpsertRequest=contact_part(contact={"email": "jan@shop.pl", "name": "Jan"}),
+        addContactExtEventRequest=event_part(),
+    )
+    assert set(envelope) == {"success", "message", "contactId", "eventId"}
+    card = account_a.find("jan@shop.pl")
+    assert card is not None
+    assert (card.id, card.name, card.main_owner) == (envelope["contactId"], "Jan", A_OWNER)
+    (event,) = account_a.events.events_of(card)
+    assert event.event_id == envelope["eventId"]
+    assert str(event.value) == "12.5"
+    assert card.properties["ORDER_SUMMARY"] == "12.50"
+
+
+def test_protocol_14_the_event_part_alone_creates_an_unknown_contact(
+    api: Api, account_a: Account
+) -> None:
+    """§14: the event for a contact the platform does not know yet succeeds, the card is
+    created (S7.6) with the part's owner and ``forceOptIn``."""
+    envelope = api.ok(
+        PATH,
+        addContactExtEventRequest=event_part(owner=A_SECOND, email="new@shop.pl", forceOptIn=True),
+    )
+    assert set(envelope) == {"success", "message", "eventId"}
+    card = account_a.find("new@shop.pl")
+    assert card is not None
+    assert (card.main_owner, card.opted_out) == (A_SECOND, False)
+    assert [e.event_id for e in account_a.events.events_of(card)] == [envelope["eventId"]]
+
+
+def test_protocol_14_the_contact_part_alone_is_an_upsert(api: Api, account_a: Account) -> None:
+    first = api.ok(PATH, contactUpsertRequest=contact_part(tags=["VIP"]))
+    assert set(first) == {"success", "message", "contactId"}
+    again = api.ok(PATH, contactUpsertRequest=contact_part(contact={"email": "JAN@shop.pl"}))
+    assert again["contactId"] == first["contactId"]  # S2.2: same card, same id
+    card = account_a.find("jan@shop.pl")
+    assert card is not None
+    assert list(card.tags) == ["VIP"]
+
+
+def test_the_event_part_may_name_another_contact_and_another_owner(
+    api: Api, account_a: Account
+) -> None:
+    envelope = api.ok(
+        PATH,
+        contactUpsertRequest=contact_part(),
+        addContactExtEventRequest=event_part(owner=A_SECOND, email="other@shop.pl"),
+    )
+    jan, other = account_a.find("jan@shop.pl"), account_a.find("other@shop.pl")
+    assert jan is not None
+    assert other is not None
+    assert (jan.id, jan.main_owner, other.main_owner) == (envelope["contactId"], A_OWNER, A_SECOND)
+    assert account_a.events.events_of(jan) == []
+
+
+def test_s3_2_both_parts_restore_a_soft_deleted_card(api: Api, account_a: Account) -> None:
+    """The event part names by id a card the contact part restores: accepted."""
+    contact_id = api.upsert("jan@shop.pl")
+    api.ok("contact/delete", email="jan@shop.pl")
+    refused = api.fail(PATH, addContactExtEventRequest=event_part(email=OMIT, contactId=contact_id))
+    assert refused == [f"Contact not found: {contact_id}"]
+    envelope = api.ok(
+        PATH,
+        contactUpsertRequest=contact_part(),
+        addContactExtEventRequest=event_part(email=OMIT, contactId=contact_id),
+    )
+    assert envelope["contactId"] == contact_id
+    card = account_a.find(contact_id)
+    assert card is not None
+    assert card.deleted is False
+
+
+def test_neither_part_is_refused_naming_the_field(api: Api, account_a: Account) -> None:
+    assert api.fail(PATH) == [
+        "Field 'contactUpsertRequest' is required when no addContactExtEventRequest is sent"
+    ]
+    assert api.fail(PATH, contactUpsertRequest=None, addContactExtEventRequest=None)
+    assert api.fail(PATH, contactUpsertRequest="jan@shop.pl") == [
+        "Field 'contactUpsertRequest' must be an object"
+    ]
+    assert account_a.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        ({"clientId": OMIT}, "Not authenticated"),
+        ({"clientId": B_ID}, "Not authenticated"),
+        ({"clientId": A_ID.upper()}, "Not authenticated"),
+        ({"owner": OMIT}, "Not authenticated, not owner specified"),
+        ({"owner": " "}, "Not authenticated, not owner specified"),
+        ({"owner": "owner@b.example.com"}, "Not authenticated, invalid owner"),
+        ({"owner": 7}, "Not authenticated, invalid owner"),
+    ],
+)
+@pytest.mark.parametrize("part", ["contactUpsertRequest", "addContactExtEventRequest"])
+def test_s1_3_each_parts_client_id_and_owner_are_checked_and_nothing_changes(
+    api: Api, account_a: Account, part: str, change: dict[str, Any], text: str
+) -> None:
+    """A part's ``clientId`` must be the request's (D), its ``owner`` a user, checked as a
+    request's owner is (protocol §11.2); a refused part refuses the call."""
+    api.upsert("jan@shop.pl")
+    before = snapshot(account_a)
+    parts = {"contactUpsertRequest": contact_part(), "addContactExtEventRequest": event_part()}
+    parts[part] = {k: v for k, v in {**parts[part], **change}.items() if v is not OMIT}
+    assert api.fail(PATH, **parts) == [text]
+    assert snapshot(account_a) == before
+    assert len(account_a.events) == 0
+
+
+def test_the_top_level_owner_is_optional_but_checked(api: Api) -> None:
+    parts = {"contactUpsertRequest": contact_part()}
+    assert api.ok(PATH, owner=OMIT, **parts)["contactId"]
+    assert api.fail(PATH, owner="owner@b.example.com", **parts) == [
+        "Not authenticated, invalid owner"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("parts", "field", "rule"),
+    [
+        (
+            {"contactUpsertRequest": contact_part("not-an-email")},
+            "contactUpsertRequest.contact.email",
+            "must be a valid e-mail address",
+        ),
+        (
+            {"contactUpsertRequest": contact_part(tags=[7])},
+            "contactUpsertRequest.tags[0]",
+            "must be a string",
+        ),
+        (
+            {
+                "contactUpsertRequest": contact_part(),
+                "addContactExtEventRequest": event_part(contactEvent={**EVENT, "value": 1.234}),
+            },
+            "addContactExtEventRequest.contactEvent.value",
+            "must have at most 2 digits after the decimal point (got 3)",
+        ),
+        (
+            {
+                "contactUpsertRequest": contact_part(),
+                "addContactExtEventRequest": event_part(
+                    contactEvent={**EVENT, "contactExtEventType": "NOPE"}
+                ),
+            },
+            "addContactExtEventRequest.contactEvent.contactExtEventType",
+            "must be one of the external event types of protocol §5.5 (got 'NOPE')",
+        ),
+        (
+            {
+                "contactUpsertRequest": contact_part(),
+                "addContactExtEventRequest": event_part(contactEvent={**EVENT, "date": "x"}),
+            },
+            "addContactExtEventRequest.contactEvent.date",
+            "must be a timestamp in milliseconds or seconds, a numeric string or an ISO-8601 "
+            "date-time",
+        ),
+        (
+            {
+                "contactUpsertRequest": contact_part(),
+                "addContactExtEventRequest": event_part(email=OMIT),
+            },
+            "addContactExtEventRequest.email",
+            "is required",
+        ),
+        (
+            {
+                "contactUpsertRequest": contact_part(),
+                "addContactExtEventRequest": event_part(email="bad@@shop.pl"),
+            },
+            "addContactExtEventRequest.email",
+            "must be a valid e-mail address",
+        ),
+        (
+            {"addContactExtEventRequest": event_part(contactEvent=OMIT)},
+            "addContactExtEventRequest.contactEvent",
+            "is required",
+        ),
+    ],
+)
+def test_field_errors_are_named_under_their_part_and_nothing_changes(
+    api: Api, account_a: Account, parts: dict[str, Any], field: str, rule: str
+) -> None:
+    """Fields are named where they sit: ``contactUpsertRequest.contact.email``,
+    ``addContactExtEventRequest.contactEvent.value``; the contact part is not applied
+    when the event part is refused (D)."""
+    api.upsert("jan@shop.pl", contact={"name": "Before"})
+    before = snapshot(account_a)
+    envelope = api.post(PATH, **parts)
+    assert envelope["success"] is False
+    assert envelope["message"] == [f"Field '{field}' {rule}"]
+    assert envelope["values"] == {"field": field}
+    assert snapshot(account_a) == before
+
+
+def test_a_state_refusal_of_the_event_part_leaves_the_contact_part_unapplied(
+    api: Api, account_a: Account
+) -> None:
+    """The event part refused by the state (a read-only owner, an unknown id): the contact
+    part, checked first and valid, is not applied either (D)."""
+    api.upsert("jan@shop.pl", contact={"name": "Before"})
+    api.ok("contact/upsert", contact={"email": "ro@shop.pl"})
+    account_a.users.add_owner("ro@shop.pl", A_SECOND, "READ_ONLY")
+    before = snapshot(account_a)
+    contact = contact_part(contact={"email": "jan@shop.pl", "name": "After"})
+    texts = api.fail(
+        PATH,
+        contactUpsertRequest=contact,
+        addContactExtEventRequest=event_part(owner=A_SECOND, email="ro@shop.pl"),
+    )
+    assert texts == [f"Owner {A_SECOND} has read-only access to contact ro@shop.pl"]
+    unknown = "00000000-0000-4000-8000-000000000000"
+    texts = api.fail(
+        PATH,
+        contactUpsertRequest=contact,
+        addContactExtEventRequest=event_part(email=OMIT, contactId=unknown),
+    )
+    assert texts == [f"Contact not found: {unknown}"]
+    assert snapshot(account_a) == before
+    assert len(account_a.events) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        ({"newEmail": "taken@shop.pl"}, "Contact with email taken@shop.pl already exists"),
+        ({"loyaltyProgram": "No Such Program"}, "Specified loyalty program does not exist"),
+    ],
+)
+def test_a_refused_contact_part_adds_no_event(
+    api: Api, account_a: Account, change: dict[str, Any], text: str
+) -> None:
+    """The upsert's own checks against the cards (a taken ``newEmail``, an unknown
+    ``loyaltyProgram``, protocol §3.3) refuse the call before the event is added."""
+    api.upsert("jan@shop.pl")
+    api.upsert("taken@shop.pl")
+    before = snapshot(account_a)
+    texts = api.fail(
+        PATH, contactUpsertRequest=contact_part(**change), addContactExtEventRequest=event_part()
+    )
+    assert texts == [text]
+    assert snapshot(account_a) == before
+    assert len(account_a.events) == 0
+
+
+def test_the_call_log_masks_the_parts_signatures(api: Api, emu: Any) -> None:
+    """A part carrying a ``sha`` (some clients copy the auth fields in) is masked too."""
+    api.ok(PATH, contactUpsertRequest=contact_part(sha="a" * 40))
+    request = emu.calls[-1].request
+    assert request["sha"] == "***"
+    assert request["contactUpsertRequest"]["sha"] == "***"
+
+
+# --- Contacts on the wire, issue 12: the §14 facts about ``insert`` and e-mail spelling; ----------
+
+KELVIN = "\u212a"
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_protocol_14_insert_of_a_live_email_is_refused_with_its_contact_id(
+    emu: Emulator, wire: str
+) -> None:
+    """§14: a live suite re-runs an insert of a fixed address and reads ``contactId``;
+    the insert is still refused and changes nothing (S2.1, S2.2)."""
+    with over(emu, wire) as api:
+        contact_id = api.ok("contact/insert", contact={"email": "fixed@example.com"})["contactId"]
+        before = snapshot(emu.account(A_ID))
+        envelope = api.post("contact/insert", contact={"email": "Fixed@Example.com", "name": "X"})
+    assert envelope == {
+        "success": False,
+        "message": ["Contact with email fixed@example.com already exists"],
+        "contactId": contact_id,
+    }
+    assert snapshot(emu.account(A_ID)) == before
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_new_email_taken_carries_no_contact_id(emu: Emulator, wire: str) -> None:
+    """Only an insert's refusal names the card; an upsert's ``newEmail`` conflict does not."""
+    with over(emu, wire) as api:
+        api.upsert("a@example.com")
+        api.upsert("b@example.com")
+        envelope = api.post(
+            "contact/upsert", contact={"email": "a@example.com"}, newEmail="b@example.com"
+        )
+    assert envelope == {
+        "success": False,
+        "message": ["Contact with email b@example.com already exists"],
+    }
+
+
+@pytest.mark.parametrize("wire", WIRES)
+@pytest.mark.parametrize(
+    "path", ["contact/upsert", "contact/insert", "contact/update", "contact/batchupsert"]
+)
+def test_protocol_3_4_kelvin_sign_email_is_refused_on_every_write(
+    emu: Emulator, wire: str, path: str
+) -> None:
+    """§14 (issue 12): ``\\u212aate@example.com`` folds to ``kate@...`` only by case
+    folding; every write refuses it, and it does not name the ``kate`` card."""
+    email = f"{KELVIN}ate@example.com"
+    with over(emu, wire) as api:
+        api.upsert("kate@example.com", contact={"name": "Kate"})
+        before = snapshot(emu.account(A_ID))
+        if path == "contact/batchupsert":
+            envelope = api.post(path, upsertDetails=[{"contact": {"email": email}}])
+            assert envelope["failures"] == {
+                "0": ["Field 'upsertDetails[0].contact.email' must be a valid e-mail address"]
+            }
+        elif path == "contact/update":
+            assert api.fail(path, email=email, contact={"name": "K"}) == [
+                f"Contact not found: {email}"
+            ]
+        else:
+            assert api.fail(path, contact={"email": email, "name": "K"}) == [
+                "Field 'contact.email' must be a valid e-mail address"
+            ]
+        assert api.ok("contact/hasContact", email=email)["result"] is False
+    assert snapshot(emu.account(A_ID)) == before
+
+
+# --- contact/batchupsertv2 (protocol §3.1, §6; issue 12 wire §2) ----------------------
+
+V2 = "contact/batchupsertv2"
+STATUS = "job/status"
+
+
+def _details(*emails: str) -> list[dict[str, object]]:
+    return [{"contact": {"email": email}} for email in emails]
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batchupsertv2_answers_a_request_id_and_applies_on_the_done_poll(
+    emu: Emulator, wire: str
+) -> None:
+    """``requestId`` (digits) at once; nothing applied until ``job/status`` finds the
+    job done (by default: the first poll); then ``fileUrl`` with ``contactIds`` and
+    ``failures`` as ``batchupsert`` names them."""
+    details = [
+        {"contact": {"email": "a@example.com", "name": "A"}, "tags": ["NEW"]},
+        {"contact": {"email": "not-an-email"}},
+        {"contact": "oops"},
+        {"contact": {"email": "b@example.com"}},
+    ]
+    with over(emu, wire) as api:
+        envelope = api.ok(V2, upsertDetails=details, lang="PL")
+        assert set(envelope) == {"success", "message", "requestId"}
+        request_id = envelope["requestId"]
+        assert isinstance(request_id, str)
+        assert request_id.isdigit()
+        assert api.ok("contact/hasContact", email="a@example.com")["result"] is False
+        status = api.ok(STATUS, requestId=request_id)
+        assert set(status) == {"success", "message", "fileUrl"}
+        file = api.get(status["fileUrl"])
+        assert file.status_code == 200
+        (card,) = api.ok("contact/list", email=["a@example.com"])["contacts"]
+    account = emu.account(A_ID)
+    assert file.json() == {
+        "contactIds": {
+            "a@example.com": account.find_live("a@example.com").id,
+            "b@example.com": account.find_live("b@example.com").id,
+        },
+        "failures": {
+            "1": ["Field 'upsertDetails[1].contact.email' must be a valid e-mail address"],
+            "2": ["Field 'upsertDetails[2].contact' must be an object"],
+        },
+    }
+    assert card["name"] == "A"
+    assert [t["tag"] for t in card["contactTags"]] == ["NEW"]
+    assert account.find_live("b@example.com").lang == "PL"  # the batch's lang, per item
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batchupsertv2_runs_under_the_job_rules_with_its_own_progress_text(
+    emu: Emulator, wire: str
+) -> None:
+    """``pollsUntilDone`` and ``processingSeconds`` hold for imports as for exports;
+    while running ``job/status`` answers ``Import {requestId} in progress`` and no read
+    shows the contacts, whichever of clock and polls comes last."""
+    emu.control("jobs/configure", {"clientId": A_ID, "pollsUntilDone": 1, "processingSeconds": 60})
+    with over(emu, wire) as api:
+        request_id = api.ok(V2, upsertDetails=_details("a@example.com"))["requestId"]
+        for _ in range(2):
+            running = api.ok(STATUS, requestId=request_id)
+            assert running["message"] == [f"Import {request_id} in progress"]
+            assert "fileUrl" not in running
+        emu.clock.advance(timedelta(seconds=60))
+        assert api.ok("contact/hasContact", email="a@example.com")["result"] is False
+        assert "fileUrl" in api.ok(STATUS, requestId=request_id)
+        assert api.ok("contact/hasContact", email="a@example.com")["result"] is True
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batchupsertv2_fire_events_is_recorded_on_the_job(emu: Emulator, wire: str) -> None:
+    """``fireEvents`` (default true) is kept on the job and shown by the control API's
+    ``jobs``; no rule or workflow fires on an import in the emulator yet."""
+    with over(emu, wire) as api:
+        api.ok(V2, upsertDetails=_details("a@example.com"))
+        api.ok(V2, upsertDetails=_details("b@example.com"), fireEvents=False)
+        assert api.fail(V2, upsertDetails=_details("c@example.com"), fireEvents="no") == [
+            "Field 'fireEvents' must be a boolean"
+        ]
+    jobs = emu.control("jobs", {"clientId": A_ID})["jobs"]
+    assert [(j["kind"], j["import"]["fireEvents"], j["import"]["items"]) for j in jobs] == [
+        ("CONTACT_IMPORT", True, 1),
+        ("CONTACT_IMPORT", False, 1),
+    ]
+    assert {j["import"]["owner"] for j in jobs} == {A_OWNER}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"upsertDetails": OMIT}, "Field 'upsertDetails' is required"),
+        ({"upsertDetails": []}, "Field 'upsertDetails' must not be empty"),
+        ({"upsertDetails": "x"}, "Field 'upsertDetails' must be a list of objects"),
+        (
+            {"upsertDetails": _details(*(f"u{i}@example.com" for i in range(1001)))},
+            "Field 'upsertDetails' must hold at most 1000 items",
+        ),
+        ({"lang": 5}, "Field 'lang' must be a string"),
+        ({"owner": OMIT}, "Not authenticated, not owner specified"),
+        ({"owner": B_OWNER}, "Not authenticated, invalid owner"),
+    ],
+)
+@pytest.mark.parametrize("wire", WIRES)
+def test_batchupsertv2_refusals_start_no_job(
+    emu: Emulator, wire: str, fields: dict[str, object], message: str
+) -> None:
+    with over(emu, wire) as api:
+        body = {"upsertDetails": _details("a@example.com"), **fields}
+        assert api.fail(V2, **body) == [message]
+    assert emu.account(A_ID).exports.jobs == ()
+    assert emu.account(A_ID).count() == 0
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batchupsertv2_job_belongs_to_its_account(emu: Emulator, wire: str) -> None:
+    """S1.2: account B cannot poll A's import (ids repeat across accounts)."""
+    with over(emu, wire) as api:
+        request_id = api.ok(V2, upsertDetails=_details("a@example.com"))["requestId"]
+    with over(emu, wire, client_id=B_ID, secret=B_SECRET, owner=B_OWNER) as api_b:
+        assert api_b.fail(STATUS, requestId=request_id) == [
+            f"Field 'requestId' names no job of this account (got {request_id})"
+        ]
+    assert emu.account(B_ID).count() == 0
+    assert emu.account(A_ID).count() == 0
+
+
+# --- contact/batchDelete (protocol §5.4; S3.1, S3.3; issue 12 wire §2) -----------------
+
+DELETE = "contact/batchDelete"
+
+
+def _to(kind: str, value: str) -> dict[str, str]:
+    return {"addresseeType": kind, "value": value}
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batch_delete_soft_deletes_every_addressee(emu: Emulator, wire: str) -> None:
+    """EMAIL, CONTACT_ID (any case) and TAG (every live card carrying it); ``result`` null;
+    the cards are soft-deleted as ``delete`` does (restorable until 02:00)."""
+    account = emu.account(A_ID)
+    with over(emu, wire) as api:
+        api.upsert("a@example.com")
+        b_id = api.upsert("b@example.com")
+        api.upsert("c@example.com", tags=["OLD"])
+        api.upsert("d@example.com", tags=["old"])
+        api.upsert("keep@example.com", tags=["NEW"])
+        contacts = [_to("email", "A@Example.com"), _to("CONTACT_ID", b_id), _to("Tag", "old")]
+        envelope = api.ok(DELETE, contacts=contacts)
+        assert envelope == {"success": True, "message": [], "result": None}
+        assert api.ok("contact/hasContact", email="c@example.com")["result"] is False
+    deleted = {r.email for r in account.all_contacts() if r.deleted}
+    assert deleted == {"a@example.com", "b@example.com", "c@example.com", "d@example.com"}
+    assert account.count() == 1
+    account.contacts.restore("a@example.com")  # soft: restorable (S3.1)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batch_delete_permanently_removes_soft_deleted_ones_too(emu: Emulator, wire: str) -> None:
+    """S3.3: ``permanently`` removes at once, a card already soft-deleted included (as
+    ``delete`` with ``permanently`` does)."""
+    account = emu.account(A_ID)
+    with over(emu, wire) as api:
+        api.upsert("a@example.com")
+        api.upsert("b@example.com")
+        api.ok("contact/delete", email="b@example.com")
+        contacts = [_to("EMAIL", "a@example.com"), _to("EMAIL", "b@example.com")]
+        api.ok(DELETE, contacts=contacts, permanently=True)
+    assert list(account.all_contacts()) == []
+
+
+@pytest.mark.parametrize(
+    ("contacts", "message"),
+    [
+        ([_to("EMAIL", "a@example.com"), _to("EMAIL", "nobody@example.com")], "nobody"),
+        ([_to("CONTACT_ID", "00000000-0000-4000-8000-000000000000")], "00000000"),
+        ([_to("EMAIL", "a@example.com"), _to("EMAIL", "gone@example.com")], "gone"),
+        ([_to("EMAIL", "a@example.com"), _to("PHONE", "1")], "phone"),
+        ([_to("TAG", " ")], "tag"),
+        ([], "empty"),
+    ],
+    ids=["unknown-email", "unknown-id", "soft-deleted", "bad-type", "blank-tag", "none"],
+)
+@pytest.mark.parametrize("wire", WIRES)
+def test_batch_delete_refusal_changes_nothing(
+    emu: Emulator, wire: str, contacts: list[dict[str, str]], message: str
+) -> None:
+    """All addressees are resolved before anything changes: one unknown (or an already
+    soft-deleted card, without ``permanently``) refuses the call, and no card goes."""
+    texts = {
+        "nobody": "Contact not found: nobody@example.com",
+        "00000000": "Contact not found: 00000000-0000-4000-8000-000000000000",
+        "gone": "Contact not found: gone@example.com",
+        "phone": "Field 'contacts[1].addresseeType' must be one of EMAIL, CONTACT_ID, TAG",
+        "tag": "Field 'contacts[0].value' must not be empty",
+        "empty": "Field 'contacts' must not be empty",
+    }
+    account = emu.account(A_ID)
+    with over(emu, wire) as api:
+        api.upsert("a@example.com", tags=["T"])
+        api.upsert("gone@example.com")
+        api.ok("contact/delete", email="gone@example.com")
+        before = snapshot(account)
+        assert api.fail(DELETE, contacts=contacts) == [texts[message]]
+    assert snapshot(account) == before
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batch_delete_by_a_read_only_owner_changes_nothing(emu: Emulator, wire: str) -> None:
+    """S1.4: a read-only owner of any named card refuses the whole call."""
+    account = emu.account(A_ID)
+    with over(emu, wire) as api:
+        api.upsert("a@example.com")
+        api.upsert("b@example.com")
+    account.users.add_owner("b@example.com", A_SECOND, "READ_ONLY")
+    before = snapshot(account)
+    with over(emu, wire, owner=A_SECOND) as second:
+        contacts = [_to("EMAIL", "a@example.com"), _to("EMAIL", "b@example.com")]
+        assert second.fail(DELETE, contacts=contacts) == [
+            f"Owner {A_SECOND} has read-only access to contact b@example.com"
+        ]
+    assert snapshot(account) == before
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_batch_delete_of_another_account_names_nobody(emu: Emulator, wire: str) -> None:
+    """S1.2: B naming A's card (by e-mail or id) finds nothing; A is untouched."""
+    with over(emu, wire) as api:
+        a_id = api.upsert("a@example.com", tags=["T"])
+    before = snapshot(emu.account(A_ID))
+    with over(emu, wire, client_id=B_ID, secret=B_SECRET, owner=B_OWNER) as api_b:
+        assert api_b.fail(DELETE, contacts=[_to("CONTACT_ID", a_id)]) == [
+            f"Contact not found: {a_id}"
+        ]
+        assert api_b.ok(DELETE, contacts=[_to("TAG", "T")])["result"] is None
+    assert snapshot(emu.account(A_ID)) == before
+
+
+# --- contact/paginatedListById (S1.7; issue 12 wire §2) --------------------------------
+
+PAGED = "contact/paginatedListById"
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_paginated_list_by_id_pages_the_owners_live_cards_oldest_first(
+    emu: Emulator, wire: str
+) -> None:
+    """The request owner's live cards (any owner level, S1.7), oldest first, in the full
+    shape of ``listById``; ``hasMore`` while a later page holds some."""
+    account = emu.account(A_ID)
+    with over(emu, wire) as api:
+        for i in range(5):
+            api.upsert(f"u{i}@example.com")
+            emu.clock.advance(timedelta(seconds=1))
+        api.ok("contact/delete", email="u1@example.com")
+        pages = [api.ok(PAGED, page=n, size=2) for n in range(3)]
+        (full,) = api.ok("contact/listById", contactId=[pages[0]["contacts"][0]["id"]])["contacts"]
+    assert [[c["email"] for c in p["contacts"]] for p in pages] == [
+        ["u0@example.com", "u2@example.com"],
+        ["u3@example.com", "u4@example.com"],
+        [],
+    ]
+    assert [p["hasMore"] for p in pages] == [True, False, False]
+    assert pages[0]["contacts"][0] == full
+    assert account.count() == 4
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_paginated_list_by_id_shows_only_the_request_owners_cards(emu: Emulator, wire: str) -> None:
+    """S1.7: another user's cards are left out, unless the request owner co-owns them;
+    ``user`` stands for ``owner`` as on the other reads (§13.4)."""
+    account = emu.account(A_ID)
+    with over(emu, wire, owner=A_SECOND) as second:
+        second.upsert("theirs@example.com")
+        second.upsert("shared@example.com")
+    with over(emu, wire) as api:
+        api.upsert("mine@example.com")
+        account.users.add_owner("shared@example.com", A_OWNER, "READ_ONLY")
+        page = api.ok(PAGED, page=0, size=10)
+        as_user = api.ok(PAGED, page=0, size=10, owner=OMIT, user=A_SECOND)
+    assert [c["email"] for c in page["contacts"]] == ["shared@example.com", "mine@example.com"]
+    assert [c["email"] for c in as_user["contacts"]] == [
+        "theirs@example.com",
+        "shared@example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"page": OMIT}, "Field 'page' is required"),
+        ({"page": -1}, "Field 'page' must be at least 0"),
+        ({"size": 0}, "Field 'size' must be at least 1"),
+        ({"size": 1001}, "Field 'size' must be at most 1000"),
+        ({"size": "ten"}, "Field 'size' must be an integer"),
+        ({"owner": OMIT}, "Not authenticated, not owner specified"),
+    ],
+)
+def test_paginated_list_by_id_refusals(
+    emu: Emulator, fields: dict[str, object], message: str
+) -> None:
+    with over(emu, "server") as api:
+        assert api.fail(PAGED, **{"page": 0, "size": 10, **fields}) == [message]

@@ -1,5 +1,5 @@
-"""The pytest plugin (fixtures, marker), the transport (sync and async), the Emulator
-object's helpers, and the command line."""
+"""The pytest plugin (fixtures, marker), the transport (sync and async) and the Emulator
+object's helpers (the route table: test_routes_table; the command line: server/test_cli)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import httpx
 import pytest
 from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW_MS, URL, Api, sha
 
-from salesmanago_emulator import Emulator, FrozenClock, RouteInfo, SystemClock, routes
-from salesmanago_emulator.__main__ import main
+from salesmanago_emulator import Emulator, FrozenClock, SystemClock
 from salesmanago_emulator.pytest_plugin import DEFAULT_NOW, _parse_accounts, _parse_now
 
 # --- fixtures and marker ----------------------------------------------------------------
@@ -255,43 +254,3 @@ def test_sync_and_async_share_state(emu: Emulator, api: Api) -> None:
             return response.json()["contactId"]
 
     assert asyncio.run(look()) == contact_id
-
-
-# --- coverage table and command line -------------------------------------------------------
-
-
-def test_routes_table_is_generated_and_complete() -> None:
-    table = routes()
-    assert all(isinstance(info, RouteInfo) for info in table)
-    paths = [info.path for info in table]
-    assert paths == sorted(paths)
-    assert {
-        "/api/contact/insert",
-        "/api/contact/batchupsert",
-        "/api/contact/paginatedModifiedContacts",
-        "/api/contact/tags",
-        "/api/v2/contact/tags",
-        "/api/user/listByClient",
-    } <= set(paths)
-    owner_free = {info.path for info in table if not info.owner_required}
-    assert {
-        "/api/contact/optin",
-        "/api/contact/optout",
-        "/api/contact/phoneoptin",
-        "/api/contact/phoneoptout",
-    } <= owner_free
-    assert "/api/contact/upsert" not in owner_free
-    assert all(info.description and "``" not in info.description for info in table)
-
-
-def test_cli_routes_help_serve_unknown(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["routes"]) == 0
-    out = capsys.readouterr().out
-    assert "/api/contact/upsert" in out
-    assert f"{len(routes())} routes" in out
-    assert main([]) == 0
-    assert "usage: salesmanago-emulator" in capsys.readouterr().out
-    assert main(["serve", "--now", "2026-01-15T10:00:00"]) == 2  # naive: refused, never served
-    assert "no time zone" in capsys.readouterr().err
-    assert main(["frobnicate"]) == 2
-    assert "unknown command 'frobnicate'" in capsys.readouterr().err

@@ -1,12 +1,14 @@
-"""Wrong types and missing fields: ``success: false`` naming the wire field, no state change,
-never an internal error."""
+"""Reading request bodies: wrong types and missing fields get ``success: false`` naming
+the wire field, no state change, never an internal error; JSON numbers with a fraction
+are read as exact Decimals."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from routes_helpers import A_ID, Api, snapshot
+from routes_helpers import A_ID, Api, full, raw, snapshot
 
 from salesmanago_emulator import Emulator
 
@@ -263,3 +265,18 @@ def test_null_means_not_sent(api: Api) -> None:
     )
     basic = api.ok("contact/basicById", id=[contact_id])["contacts"][0]
     assert (basic["name"], basic["phone"]) == ("Kept", "1")
+
+
+def test_decimal_json_numbers_in_other_readers(api: Api) -> None:
+    """JSON fractions arrive as Decimal: details, dictionary details, requestTime still read."""
+    text = (
+        '"contact": {"email": "p@example.com"}, "properties": {"size": 42.50, "n": 3}, '
+        '"dictionaryProperties": [{"name": "w", "type": "NUMBER", "value": 1.25}]'
+    )
+    assert raw(api, "contact/upsert", text)["success"] is True
+    contact = full(api, "p@example.com")
+    assert {p["name"]: p["value"] for p in contact["properties"]} == {"size": "42.50", "n": "3"}
+    assert contact["dictionaryProperties"] == [{"name": "w", "type": "NUMBER", "value": "1.25"}]
+    body = json.dumps(api.body(contact={"email": "q@example.com"}))
+    body = body.replace('"requestTime": 1768471200000', '"requestTime": 1768471200.5')
+    assert api.send("contact/upsert", body.encode()).json()["success"] is True

@@ -1,6 +1,4 @@
-"""The login chain as raw JSON through the in-process transport (protocol §2.3, §3.3,
-§14): ``system/authorise``, ``authorization/token``, ``account/integration`` and
-``authorization/refreshToken``; no SDK, bodies built by hand."""
+"""The account's users over raw JSON (protocol §2.3) and a card's main owner (S1.4)."""
 
 from __future__ import annotations
 
@@ -22,6 +20,7 @@ from routes_helpers import (
     URL,
     Api,
     sha,
+    snapshot,
 )
 
 from salesmanago_emulator import Emulator, FrozenClock, routes
@@ -32,6 +31,43 @@ from salesmanago_emulator.errors import (
     USER_NOT_AUTHENTICATED,
     WRONG_TOKEN,
 )
+
+
+def test_list_by_client_returns_users(api: Api) -> None:
+    """Protocol §2.3: users = the valid owner values."""
+    assert api.ok("user/listByClient") == {
+        "success": True,
+        "message": [],
+        "users": [A_OWNER, A_SECOND],
+    }
+
+
+def test_s1_4_set_main_owner(api: Api) -> None:
+    """S1.4: newOwner becomes main owner; the old one stays a co-owner (listed for both)."""
+    api.upsert("own@example.com")
+    assert api.ok("contact/setMainOwner", contact="own@example.com", newOwner=A_SECOND) == {
+        "success": True,
+        "message": [],
+    }
+    contact = api.ok("contact/listAll", email=["own@example.com"])["contacts"][0]
+    assert contact["mainContactOwner"] == A_SECOND
+    assert api.ok("contact/list", email=["own@example.com"])["contacts"] != []
+
+
+def test_set_main_owner_errors(emu: Emulator, api: Api) -> None:
+    api.upsert("own@example.com")
+    before = snapshot(emu.account(A_ID))
+    assert api.fail(
+        "contact/setMainOwner", contact="own@example.com", newOwner="x@example.com"
+    ) == ["Field 'newOwner' must be a user of the account (got x@example.com)"]
+    assert api.fail("contact/setMainOwner", contact="ghost@example.com", newOwner=A_SECOND) == [
+        "Contact not found: ghost@example.com"
+    ]
+    assert api.fail("contact/setMainOwner", newOwner=A_SECOND) == ["Field 'contact' is required"]
+    assert snapshot(emu.account(A_ID)) == before
+
+
+# --- the login chain as raw JSON (protocol §2.3, §3.3, §14) ---------------------------------
 
 PASSWORD = "a-password-of-owner-a"
 DAY_MS = 86_400_000

@@ -1,4 +1,5 @@
-"""The salesmanago-emulator command line: argument handling (the server itself: test_statefile)."""
+"""The salesmanago-emulator command line: argument handling, the routes and help commands
+(the server itself: test_statefile)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from salesmanago_emulator import routes
 from salesmanago_emulator.cli import main, parse_account
 
 
@@ -58,3 +60,16 @@ def test_unwritable_state_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     missing_dir = tmp_path / "no" / "such" / "dir" / "state.json"
     assert main(["serve", "--port", "0", "--state", str(missing_dir)]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_cli_routes_help_serve_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes"]) == 0
+    out = capsys.readouterr().out
+    assert "/api/contact/upsert" in out
+    assert f"{len(routes())} routes" in out
+    assert main([]) == 0
+    assert "usage: salesmanago-emulator" in capsys.readouterr().out
+    assert main(["serve", "--now", "2026-01-15T10:00:00"]) == 2  # naive: refused, never served
+    assert "no time zone" in capsys.readouterr().err
+    assert main(["frobnicate"]) == 2
+    assert "unknown command 'frobnicate'" in capsys.readouterr().err

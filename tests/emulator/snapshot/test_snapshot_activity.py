@@ -6,8 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from activity_helpers import HOUR_MS, _traffic, activity
+from routes_helpers import A_ID, B_ID, NOW_MS, Api
 from snapshot_helpers import CLIENT_ID, area, assert_refused, exported, imported
 
+from salesmanago_emulator import Account, Emulator
 from salesmanago_emulator.snapshot import dump_area
 
 
@@ -57,3 +60,23 @@ def test_visit_ids_are_unique() -> None:
         "accounts[0].activity[1].id",
         "repeats",
     )
+
+
+# --- the whole emulator's export and import, on the two-account fixtures ---------------
+
+
+def test_reset_and_snapshot_round_trip(emu: Emulator, api: Api, account_a: Account) -> None:
+    """The state export keeps every visit (anonymous too) in order; reset forgets
+    them; an import brings them back, reports included."""
+    _traffic(api, account_a)
+    state = dump_area(account_a, "activity")
+    assert len(state) == 7
+    before = activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True)
+    exported = emu.export_state()
+    account_a.activity.reset()
+    assert dump_area(account_a, "activity") == []
+    emu.import_state(exported)
+    assert dump_area(emu.account(A_ID), "activity") == state
+    assert activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True) == before
+    assert emu.export_state() == exported
+    assert dump_area(emu.account(B_ID), "activity") == []

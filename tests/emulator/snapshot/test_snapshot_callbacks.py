@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from callbacks_helpers import EMPTY, busy
+from routes_helpers import A_ID, NOW
 from snapshot_helpers import CLIENT_ID, area, assert_refused, exported, imported
 
+from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.snapshot import callbacks as snapshot_callbacks
 from salesmanago_emulator.snapshot import dump_area
 from salesmanago_emulator.state import callbacks as callbacks_module
@@ -93,3 +97,36 @@ def test_the_outbox_holds_at_most_its_bound(monkeypatch: pytest.MonkeyPatch) -> 
     assert snapshot_callbacks.OUTBOX_LIMIT == callbacks_module.OUTBOX_LIMIT
     monkeypatch.setattr(snapshot_callbacks, "OUTBOX_LIMIT", 2)
     assert_refused(lambda d: None, "accounts[0].callbacks.outbox", "must hold at most 2 items")
+
+
+# --- the whole emulator's export and import, on the two-account fixtures ---------------
+
+
+def test_s10_3_state_round_trip_through_json(
+    emu: Emulator, account_a: Account, clock: FrozenClock
+) -> None:
+    """URLs, action endpoints and the outbox go through the state export as JSON text."""
+    busy(account_a, clock)
+    copy = Emulator(clock=clock)
+    copy.import_state(json.loads(json.dumps(emu.export_state())))
+    callbacks = copy.account(A_ID).callbacks
+    assert dump_area(copy.account(A_ID), "callbacks") == dump_area(account_a, "callbacks")
+    assert callbacks.endpoints == account_a.callbacks.endpoints
+    assert callbacks.action_endpoints == account_a.callbacks.action_endpoints
+    assert callbacks.outbox() == account_a.callbacks.outbox()
+    delivered, failed, pending = callbacks.outbox()
+    assert (delivered.delivered, delivered.attempts, delivered.created) == (True, 1, NOW)
+    assert (failed.delivered, failed.last_error) == (False, "HTTP 500 from x")
+    assert pending.last_attempt is None
+    assert callbacks.outbox(pending_only=True) == [failed, pending]
+
+
+def test_s10_3_an_import_without_callbacks_replaces_everything(
+    emu: Emulator, account_a: Account, clock: FrozenClock
+) -> None:
+    busy(account_a, clock)
+    data = emu.export_state()
+    for account in data["accounts"]:
+        del account["callbacks"]
+    emu.import_state(data)
+    assert dump_area(emu.account(A_ID), "callbacks") == EMPTY

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from companies_helpers import person
+from routes_helpers import A_ID, A_OWNER
 from snapshot_helpers import CLIENT_ID, OWNERS, area, assert_refused, fresh, imported
 
+from salesmanago_emulator import Emulator
 from salesmanago_emulator.snapshot import dump_area
 from salesmanago_emulator.state import ContactWrite
 
@@ -74,3 +78,45 @@ def test_a_join_order_naming_a_card_with_no_company_is_refused() -> None:
         area(data, "companies")["joinOrder"].append(area(data, "contacts")[2]["id"])
 
     assert_refused(gone, "accounts[0].companies.joinOrder[2]", "names a card with no company")
+
+
+# --- the whole emulator's export and import, on the two-account fixtures ---------------
+
+
+def test_area_emulator_export_import_rebuilds_companies(emu: Emulator) -> None:
+    """After ``import_state`` the companies (names, sums, persons) are as before."""
+    account = emu.account(A_ID)
+    person(account, "a@x.example.com", "ACME", score=4)
+    person(account, "b@x.example.com", "acme", score=6)
+    person(account, "c@x.example.com", "acme", score=9)
+    account.contacts.delete("c@x.example.com")
+    emu.import_state(json.loads(json.dumps(emu.export_state())))
+    account = emu.account(A_ID)
+    view = account.companies.company("Acme")
+    assert (view.name, view.scoring) == ("ACME", 10)
+    assert [r.email for r in view.persons] == ["a@x.example.com", "b@x.example.com"]
+    account.contacts.restore("c@x.example.com")
+    assert account.companies.company("acme").scoring == 19
+
+
+def test_s4_5_export_import_keeps_the_order_persons_joined(emu: Emulator) -> None:
+    """S4.5: persons are listed in the order they joined the company (not contact
+    order), through export_state / import_state; old state without ``joinOrder``
+    still loads (contact order)."""
+    account = emu.account(A_ID)
+    person(account, "a@x.example.com", "ACME")
+    person(account, "b@x.example.com", "ACME")
+    person(account, "c@x.example.com", "ACME")
+    account.contacts.upsert(ContactWrite(email="a@x.example.com", company="Beta"), A_OWNER)
+    account.contacts.upsert(ContactWrite(email="a@x.example.com", company="acme"), A_OWNER)
+    account.contacts.delete("b@x.example.com")
+    account.contacts.restore("b@x.example.com")
+    order = ["c@x.example.com", "a@x.example.com", "b@x.example.com"]
+    assert [r.email for r in account.companies.company("acme").persons] == order
+    data = json.loads(json.dumps(emu.export_state()))
+    emu.import_state(data)
+    assert [r.email for r in emu.account(A_ID).companies.company("acme").persons] == order
+    for item in data["accounts"]:
+        item["companies"].pop("joinOrder", None)
+    emu.import_state(data)
+    assert [r.email for r in emu.account(A_ID).companies.company("acme").persons] == sorted(order)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from funnels_helpers import _two_in_lead, card, count
+from routes_helpers import A_OWNER, Api
 from snapshot_helpers import CLIENT_ID, OWNERS, area, assert_refused, exported, fresh, imported
 
+from salesmanago_emulator import Account, Emulator
 from salesmanago_emulator.snapshot import dump_area
 from salesmanago_emulator.state import ContactWrite
 from salesmanago_emulator.state.funnels import StageSpec, Target
@@ -112,3 +116,43 @@ def test_a_card_keeps_the_order_it_joined_its_funnels() -> None:
 )
 def test_bad_funnel_value_is_refused_by_path(change: Any, path: str, problem: str) -> None:
     assert_refused(lambda d: change(area(d, "funnels")), f"accounts[0].funnels.{path}", problem)
+
+
+# --- the whole emulator's export and import, on the two-account fixtures ---------------
+
+
+def test_area_emulator_export_import_keeps_funnels(emu: Emulator, api: Api) -> None:
+    """The emulator's state file (``export_state`` / ``import_state``) carries the funnels."""
+    _two_in_lead(api)
+    api.ok("contact/delete", email="bob@example.com")
+    data = json.loads(json.dumps(emu.export_state()))
+    before = card(api, "ann@example.com")["contactFunnels"]
+    emu.import_state(data)
+    assert card(api, "ann@example.com")["contactFunnels"] == before
+    assert count(api) == 1
+    api.upsert("bob@example.com")
+    assert count(api) == 2
+
+
+def test_s13_2_export_import_keeps_the_order_contacts_joined_their_funnels(
+    emu: Emulator, account_a: Account, api: Api
+) -> None:
+    """S13.2: a card lists its funnels in the order it joined them, not the funnels'
+    creation order, and keeps it through export_state / import_state."""
+    funnels = account_a.funnels
+    funnels.add("First", [StageSpec("Lead")])
+    funnels.add("Second", [StageSpec("Lead")])
+    ann = account_a.contacts.upsert(ContactWrite(email="ann@example.com"), A_OWNER)
+    bob = account_a.contacts.upsert(ContactWrite(email="bob@example.com"), A_OWNER)
+    funnels.add_contacts("Second", "Lead", [Target("EMAIL", ann.email)])
+    funnels.add_contacts("First", "Lead", [Target("EMAIL", ann.email), Target("EMAIL", bob.email)])
+    funnels.add_contacts("Second", "Lead", [Target("EMAIL", bob.email)])
+    assert [p.funnel for p in funnels.of_contact(ann)] == ["Second", "First"]
+    assert [p.funnel for p in funnels.of_contact(bob)] == ["First", "Second"]
+    before = card(api, "ann@example.com")["contactFunnels"]
+    emu.import_state(json.loads(json.dumps(emu.export_state())))
+    copy = emu.account(account_a.client_id)
+    ann2, bob2 = copy.find_live(ann.id), copy.find_live(bob.id)
+    assert [p.funnel for p in copy.funnels.of_contact(ann2)] == ["Second", "First"]
+    assert [p.funnel for p in copy.funnels.of_contact(bob2)] == ["First", "Second"]
+    assert card(api, "ann@example.com")["contactFunnels"] == before

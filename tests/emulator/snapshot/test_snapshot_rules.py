@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from routes_helpers import A_ID, NOW, Api
 from snapshot_helpers import CLIENT_ID, area, assert_refused, exported, imported
 
+from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.snapshot import dump_area
 from salesmanago_emulator.state.rules import SKIP_MAX_FIRE_TIMES
+from salesmanago_emulator.statefile import StateFile
+
+INSERT = "rule/insert"
 
 
 def test_rules_workflows_and_runs_round_trip_and_keep_counting() -> None:
@@ -69,3 +76,29 @@ def test_rules_workflows_and_runs_round_trip_and_keep_counting() -> None:
 )
 def test_bad_rules_value_is_refused_by_path(change: Any, path: str, problem: str) -> None:
     assert_refused(lambda d: change(area(d, "rules")), f"accounts[0].rules.{path}", problem)
+
+
+# --- through the wire and the state file, on the two-account fixtures -------------------
+
+
+def test_s14_1_decimals_in_open_lists_are_kept_exactly_and_survive_the_state_file(
+    api: Api, emu: Emulator, account_a: Account, tmp_path: Path
+) -> None:
+    """Lists are kept as sent: 12345678901234567.89 stays a Decimal with every digit,
+    through export_state / the state file / import_state (a float would lose them)."""
+    exact = Decimal("12345678901234567.89")
+    body = json.dumps(api.body(name="Big", events=[{"type": "X", "weight": "@"}]))
+    raw = body.replace('"@"', "12345678901234567.89").encode()
+    rule_id = api.send(INSERT, raw).json()["ruleId"]
+    weight = account_a.rules.rule(rule_id).events[0]["weight"]
+    assert isinstance(weight, Decimal)
+    assert weight == exact
+    path = tmp_path / "state.json"
+    StateFile(path, emu).save()
+    assert b"12345678901234567.89" in path.read_bytes()
+    copy = Emulator(clock=FrozenClock(NOW))
+    assert StateFile(path, copy).load() is True
+    loaded = copy.account(A_ID).rules.rule(rule_id).events[0]["weight"]
+    assert isinstance(loaded, Decimal)
+    assert loaded == exact
+    assert dump_area(copy.account(A_ID), "rules") == dump_area(account_a, "rules")

@@ -1,14 +1,17 @@
-"""Contact cards: create, upsert, update, batch, e-mail change, details (S1.2, S2.1-S2.5, S6)."""
+"""Contact cards: create, upsert, update, batch, e-mail change, details, ids, monitoring
+(S2.1-S2.8, S6); soft deletion, restoring, permanent deletion and forget-me (S3.1-S3.3)."""
 
 from __future__ import annotations
 
-import itertools
 import re
+import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
+from state_helpers import EMAIL, OWNER, upsert
 
+from conftest import OTHER_USER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import (
     AuthenticationFailed,
@@ -17,6 +20,7 @@ from salesmanago_emulator.errors import (
     EmulatorError,
     InvalidField,
     LimitExceeded,
+    ReadOnlyOwner,
 )
 from salesmanago_emulator.state import (
     Account,
@@ -28,13 +32,7 @@ from salesmanago_emulator.state import (
 )
 
 UTC = timezone.utc
-OWNER = "owner@shop.pl"
-EMAIL = "jan@example.com"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
 
 
 def snapshot(record: ContactRecord) -> dict[str, object]:
@@ -286,20 +284,6 @@ def test_s1_3_write_by_non_user_owner_is_refused(account: Account) -> None:
     assert account.count() == 0
 
 
-def test_s1_2_accounts_are_kept_apart(clock: FrozenClock) -> None:
-    one = Account("one", "s", [OWNER], clock=clock)
-    two = Account("two", "s", [OWNER], clock=clock)
-    a = one.contacts.upsert(ContactWrite(email=EMAIL, tags=("x",)), OWNER)
-    assert two.find(EMAIL) is None
-    assert two.find(a.id) is None
-    assert two.count() == 0
-    assert two.tags.list() == []
-    b = two.contacts.upsert(ContactWrite(email=EMAIL), OWNER)
-    assert b.id != a.id
-    two.contacts.delete(EMAIL)
-    assert one.find_live(EMAIL) is a
-
-
 def test_modified_on_changes_on_writes_not_on_reads(account: Account, clock: FrozenClock) -> None:
     record = upsert(account)
     stamp = record.modified_on
@@ -313,75 +297,6 @@ def test_modified_on_changes_on_writes_not_on_reads(account: Account, clock: Fro
     assert record.modified_on == stamp
     account.scoring.set(EMAIL, 5)
     assert record.modified_on == clock.now()
-
-
-def test_range_listings_inclusive_and_ordered_by_time_then_id(clock: FrozenClock) -> None:
-    ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
-    account = Account("c", "s", [OWNER], clock=clock, id_factory=lambda: next(ids))
-    t0 = clock.now()
-    b = upsert(account, "b@example.com")
-    a = upsert(account, "a@example.com")
-    clock.advance(timedelta(minutes=1))
-    c = upsert(account, "c@example.com")
-    clock.advance(timedelta(minutes=1))
-    upsert(account, "a@example.com", name="A")  # a modified again at t0 + 2 min
-    assert account.created_between(t0, t0 + timedelta(minutes=1)) == [b, a, c]
-    assert account.created_between(t0 + timedelta(seconds=1), t0 + timedelta(minutes=1)) == [c]
-    assert account.modified_between(t0, t0 + timedelta(minutes=2)) == [b, c, a]
-    assert account.modified_between(t0, t0 + timedelta(minutes=1)) == [b, c]
-    with pytest.raises(InvalidField, match="'from' must be a timezone-aware instant"):
-        account.created_between(datetime(2026, 1, 1), t0)
-
-
-def test_range_listing_survives_index_rebuild_and_backward_clock(clock: FrozenClock) -> None:
-    account = Account("c", "s", [OWNER], clock=clock)
-    start = clock.now()
-    records = [upsert(account, f"u{i}@example.com") for i in range(5)]
-    for step in range(1, 1300):
-        clock.advance(timedelta(seconds=1))
-        account.scoring.add(records[step % 5].id, 1)
-    clock.set(start - timedelta(days=1))
-    early = upsert(account, "early@example.com")
-    assert account.created_between(start - timedelta(days=2), start - timedelta(hours=1)) == [early]
-    last = clock.now() + timedelta(days=1, seconds=1299)
-    assert sorted(r.email for r in account.modified_between(start, last)) == sorted(
-        r.email for r in records
-    )
-
-
-def test_batch_upsert_indexes_created_and_modified_like_single_writes(
-    clock: FrozenClock,
-) -> None:
-    ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
-    account = Account("c", "s", [OWNER], clock=clock, id_factory=lambda: next(ids))
-    start = clock.now()
-    old = upsert(account, "old@example.com")
-    clock.advance(timedelta(minutes=1))
-    t1 = clock.now()
-    writes = [
-        ContactWrite(email="new@example.com"),
-        ContactWrite(email="old@example.com", name="Old"),
-        ContactWrite(email="not an e-mail"),
-        ContactWrite(email="new@example.com", name="New"),
-    ]
-    new, changed, error, again = account.contacts.batch_upsert(writes, OWNER)
-    assert isinstance(error, InvalidField)
-    assert changed is old
-    assert again is new
-    assert account.created_between(start, t1) == [old, new]
-    assert account.modified_between(t1, t1) == [old, new]
-    assert account.modified_between(start, start) == []
-    # a batch at an earlier instant (the clock set back) is listed in time order
-    clock.set(start - timedelta(hours=1))
-    (early,) = account.contacts.batch_upsert([ContactWrite(email="early@example.com")], OWNER)
-    assert account.created_between(start - timedelta(hours=2), t1) == [early, old, new]
-    # many batches re-touching the same cards: the rebuilt index lists each once, by id
-    for _ in range(400):
-        clock.advance(timedelta(seconds=1))
-        account.contacts.batch_upsert(
-            [ContactWrite(email=r.email, name=str(clock.now())) for r in (early, old, new)], OWNER
-        )
-    assert account.modified_between(start - timedelta(hours=2), clock.now()) == [old, new, early]
 
 
 def test_s6_1_standard_details_add_overwrite_remove(account: Account, clock: FrozenClock) -> None:
@@ -423,25 +338,6 @@ def test_s6_2_dictionary_details_typed(account: Account, kind: str, value: str, 
             account.contacts.upsert(write, OWNER)
 
 
-def test_account_construction_is_validated(clock: FrozenClock) -> None:
-    account = Account(
-        "c", "s", [" A@Example.com ", "a@example.com"], clock=clock, timezone=ZoneInfo("UTC")
-    )
-    assert account.users == ("a@example.com",)
-    assert account.users.is_user("A@EXAMPLE.COM")
-    assert not account.users.is_user("b@example.com")
-    assert account.users.add("B@example.com") == "b@example.com"
-    assert account.users.is_user("b@example.com")
-    with pytest.raises(ValueError, match="users"):
-        Account("c", "s", [], clock=clock)
-    with pytest.raises(ValueError, match=r"users\[0\]"):
-        Account("c", "s", ["nope"], clock=clock)
-    with pytest.raises(ValueError, match="time zone"):
-        Account("c", "s", [OWNER], clock=clock, timezone="Mars/Olympus")
-    with pytest.raises(ValueError, match="client_id"):
-        Account("", "s", [OWNER], clock=clock)
-
-
 def test_reset_forgets_contacts_and_consents(account: Account) -> None:
     account.optin.add_consent("newsletter")
     upsert(account, tags=("x",))
@@ -454,16 +350,175 @@ def test_reset_forgets_contacts_and_consents(account: Account) -> None:
     assert account.users
 
 
-def test_extensions_slot_for_later_areas(account: Account) -> None:
-    record = upsert(account)
-    assert record.extensions == {}
-    assert record.extension("notes") is None
-    record.set_extension("notes", ["n1"])
-    assert record.extension("notes") == ["n1"]
-    record.set_extension("notes", None)
-    assert record.extensions == {}
-
-
 def test_timestamps_are_utc_aware(account: Account) -> None:
     record = upsert(account)
     assert record.created_on.tzinfo is UTC
+
+
+def test_s2_8_stop_and_restore_monitoring(account: Account) -> None:
+    record = upsert(account)
+    account.contacts.stop_monitoring(EMAIL)
+    assert not record.monitored
+    account.contacts.restore_monitoring(record.id)
+    assert record.monitored
+    with pytest.raises(ContactNotFound):
+        account.contacts.stop_monitoring("nobody@example.com")
+
+
+def test_s2_4_ids_are_distinct_lower_case_uuid4(account: Account) -> None:
+    ids = {
+        account.contacts.upsert(ContactWrite(email=f"u{i}@example.com"), OWNER).id
+        for i in range(500)
+    }
+    assert len(ids) == 500
+    for contact_id in ids:
+        parsed = uuid.UUID(contact_id)
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+        assert str(parsed) == contact_id
+
+
+# --- soft deletion, restoring, permanent deletion, forget-me (the purge: test_state_purge) ---
+
+
+def test_s3_1_soft_deleted_contact_is_readable_but_counts_nowhere(account: Account) -> None:
+    contact = upsert(account, tags=("vip",))
+    upsert(account, "other@example.com", tags=("vip",))
+    account.contacts.delete(EMAIL)
+    assert account.find(EMAIL) is contact
+    assert account.find(contact.id) is contact
+    assert contact.deleted
+    assert account.has_contact(EMAIL) is None
+    assert account.count() == 1
+    assert [r.email for r in account.live_contacts()] == ["other@example.com"]
+    assert {r.email for r in account.all_contacts()} == {EMAIL, "other@example.com"}
+    assert [(t.tag, t.count) for t in account.tags.list()] == [("VIP", 1)]
+    far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    assert [r.email for r in account.created_between(*far)] == ["other@example.com"]
+    assert [r.email for r in account.modified_between(*far)] == ["other@example.com"]
+
+
+def test_s3_2_writes_needing_a_live_contact_answer_not_found(account: Account) -> None:
+    upsert(account)
+    account.contacts.delete(EMAIL)
+    actions: list[Callable[[], object]] = [
+        lambda: account.contacts.update(EMAIL, ContactWrite(name="X"), OWNER),
+        lambda: account.tags.manage(EMAIL, ["a"], []),
+        lambda: account.optin.opt_in(EMAIL),
+        lambda: account.optin.phone_opt_out(EMAIL),
+        lambda: account.users.set_main_owner(EMAIL, OWNER),
+        lambda: account.scoring.set(EMAIL, 3),
+        lambda: account.find_live(EMAIL),
+    ]
+    for action in actions:
+        with pytest.raises(ContactNotFound):
+            action()
+
+
+def test_s3_2_insert_of_soft_deleted_restores_same_card(account: Account) -> None:
+    first = account.contacts.insert(ContactWrite(email=EMAIL, name="Jan"), OWNER)
+    account.contacts.delete(EMAIL)
+    again = account.contacts.insert(ContactWrite(email=EMAIL, company="ACME"), OWNER)
+    assert again.id == first.id
+    assert again.company == "ACME"
+    assert again.name == "Jan"
+
+
+def test_s3_2_batch_upsert_restores_soft_deleted(account: Account) -> None:
+    first = upsert(account)
+    account.contacts.delete(EMAIL)
+    results = account.contacts.batch_upsert([ContactWrite(email=EMAIL)], OWNER)
+    assert results == [first]
+    assert not first.deleted
+
+
+def test_s3_1_delete_missing_or_already_deleted_is_not_found(account: Account) -> None:
+    with pytest.raises(ContactNotFound, match=re.escape("Contact not found: nobody@example.com")):
+        account.contacts.delete("nobody@example.com")
+    upsert(account)
+    assert account.contacts.delete(EMAIL) is not None
+    with pytest.raises(ContactNotFound):
+        account.contacts.delete(EMAIL)
+    assert account.contacts.delete(EMAIL, permanently=True) is None
+    assert account.find(EMAIL) is None
+
+
+def test_s3_3_permanent_delete_removes_at_once_and_frees_email(account: Account) -> None:
+    first = upsert(account, tags=("vip",))
+    assert account.contacts.delete(first.id, permanently=True) is None
+    assert account.find(EMAIL) is None
+    assert account.has_contact(EMAIL) is None
+    assert account.tags.list() == []
+    second = account.contacts.insert(ContactWrite(email=EMAIL), OWNER)
+    assert second.id != first.id
+
+
+def test_s3_3_forget_me_removes_live_or_soft_deleted_at_once(account: Account) -> None:
+    live = upsert(account, "a@example.com")
+    gone = upsert(account, "b@example.com")
+    account.contacts.delete("b@example.com")
+    assert account.contacts.forget("a@example.com") is live
+    assert account.contacts.forget(gone.id) is gone
+    assert account.find("a@example.com") is None
+    assert account.find("b@example.com") is None
+    assert account.count() == 0
+    with pytest.raises(ContactNotFound):
+        account.contacts.forget("a@example.com")
+
+
+def test_s3_1_restore_of_live_or_missing_contact_is_not_found(account: Account) -> None:
+    upsert(account)
+    with pytest.raises(ContactNotFound):
+        account.contacts.restore(EMAIL)
+    with pytest.raises(ContactNotFound):
+        account.contacts.restore("nobody@example.com")
+
+
+# --- ``ContactsArea.batch_delete`` (``contact/batchDelete``; protocol §5.4; S3.1, S3.3): ----------
+
+
+def _cards(account: Account) -> list[tuple[str, bool]]:
+    return [(r.email, r.deleted) for r in account.all_contacts()]
+
+
+def test_batch_delete_names_each_card_once(account: Account) -> None:
+    a = account.contacts.upsert(ContactWrite(email="a@shop.pl", tags=("VIP",)), OWNER)
+    account.contacts.upsert(ContactWrite(email="b@shop.pl", tags=("VIP",)), OWNER)
+    account.contacts.upsert(ContactWrite(email="c@shop.pl"), OWNER)
+    addressees = [
+        ("EMAIL", " A@Shop.pl ", "contacts[0].value"),
+        ("CONTACT_ID", a.id.upper(), "contacts[1].value"),
+        ("TAG", "vip", "contacts[2].value"),
+    ]
+    deleted = account.contacts.batch_delete(addressees, owner=OWNER)
+    assert [r.email for r in deleted] == ["a@shop.pl", "b@shop.pl"]
+    assert _cards(account) == [("a@shop.pl", True), ("b@shop.pl", True), ("c@shop.pl", False)]
+
+
+def test_batch_delete_is_all_or_nothing(account: Account) -> None:
+    account.contacts.upsert(ContactWrite(email="a@shop.pl"), OWNER)
+    account.contacts.upsert(ContactWrite(email="b@shop.pl"), OWNER)
+    account.users.add_owner("b@shop.pl", OTHER_USER, "READ_ONLY")
+    before = _cards(account)
+    with pytest.raises(ContactNotFound, match=r"x@shop\.pl"):
+        account.contacts.batch_delete(
+            [("EMAIL", "a@shop.pl", "f0"), ("EMAIL", "x@shop.pl", "f1")], owner=OWNER
+        )
+    with pytest.raises(ReadOnlyOwner):
+        account.contacts.batch_delete(
+            [("EMAIL", "a@shop.pl", "f0"), ("EMAIL", "b@shop.pl", "f1")], owner=OTHER_USER
+        )
+    with pytest.raises(InvalidField, match="'f1' must be one of"):
+        account.contacts.batch_delete([("EMAIL", "a@shop.pl", "f0"), ("PHONE", "1", "f1")])
+    assert _cards(account) == before
+
+
+def test_batch_delete_permanently_takes_soft_deleted_cards(account: Account) -> None:
+    account.contacts.upsert(ContactWrite(email="a@shop.pl"), OWNER)
+    account.contacts.delete("a@shop.pl")
+    with pytest.raises(ContactNotFound):
+        account.contacts.batch_delete([("EMAIL", "a@shop.pl", "f0")])
+    assert account.find_by("EMAIL", "a@shop.pl") is not None
+    assert account.find_live_by("EMAIL", "a@shop.pl") is None
+    account.contacts.batch_delete([("EMAIL", "a@shop.pl", "f0")], permanently=True)
+    assert _cards(account) == []

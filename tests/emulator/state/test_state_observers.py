@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from state_helpers import EMAIL, OWNER, upsert
+
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.state import Account, ContactWrite
 from salesmanago_emulator.state._card import ContactRecord
 from salesmanago_emulator.state._observers import HOOKS, ContactObserver
-
-OWNER = "owner@shop.pl"
 
 
 class _Deletions(ContactObserver):
@@ -54,3 +54,29 @@ def test_s3_each_overridden_hook_is_called_once_per_change_and_no_other() -> Non
 def test_hooks_name_every_method_of_the_observer_base() -> None:
     methods = {name for name in vars(ContactObserver) if not name.startswith("_")}
     assert set(HOOKS) == methods
+
+
+def test_observers_see_every_kind_of_change(account: Account) -> None:
+    seen: list[str] = []
+
+    class Log(ContactObserver):
+        def contact_saved(self, record: ContactRecord, *, created: bool) -> None:
+            seen.append("created" if created else "saved")
+
+        def contact_deleted(self, record: ContactRecord) -> None:
+            seen.append("deleted")
+
+        def contact_restored(self, record: ContactRecord) -> None:
+            seen.append("restored")
+
+        def contact_removed(self, record: ContactRecord) -> None:
+            seen.append("removed")
+
+    account.add_observer(Log())
+    upsert(account)
+    account.scoring.set(EMAIL, 3)
+    account.scoring.set(EMAIL, 3)  # no change, no hook
+    account.contacts.delete(EMAIL)
+    upsert(account)
+    account.contacts.delete(EMAIL, permanently=True)
+    assert seen == ["created", "saved", "deleted", "restored", "saved", "removed"]

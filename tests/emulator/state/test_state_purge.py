@@ -1,13 +1,14 @@
-"""Soft deletion, restoring and the nightly 02:00 purge (S3.1-S3.4)."""
+"""The nightly 02:00 purge (S3.1, S3.4): its instant in the account's time zone (DST
+nights too), when it runs, and a restore before it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from state_helpers import EMAIL, OWNER, upsert
 
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import ContactNotFound
@@ -15,14 +16,11 @@ from salesmanago_emulator.state import (
     Account,
     ContactObserver,
     ContactRecord,
-    ContactWrite,
     next_purge_instant,
 )
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 UTC = timezone.utc
-OWNER = "owner@shop.pl"
-EMAIL = "jan@example.com"
 
 
 def local(
@@ -34,10 +32,6 @@ def local(
 def make_account(start: datetime) -> tuple[Account, FrozenClock]:
     clock = FrozenClock(start)
     return Account("c1", "s1", [OWNER], clock=clock), clock
-
-
-def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
 
 
 # --- next_purge_instant ---------------------------------------------------------------
@@ -155,40 +149,6 @@ def test_s3_1_fall_back_night_purge_at_first_0200_not_second() -> None:
     assert account.find("late@example.com") is None
 
 
-def test_s3_1_soft_deleted_contact_is_readable_but_counts_nowhere(account: Account) -> None:
-    contact = upsert(account, tags=("vip",))
-    upsert(account, "other@example.com", tags=("vip",))
-    account.contacts.delete(EMAIL)
-    assert account.find(EMAIL) is contact
-    assert account.find(contact.id) is contact
-    assert contact.deleted
-    assert account.has_contact(EMAIL) is None
-    assert account.count() == 1
-    assert [r.email for r in account.live_contacts()] == ["other@example.com"]
-    assert {r.email for r in account.all_contacts()} == {EMAIL, "other@example.com"}
-    assert [(t.tag, t.count) for t in account.tags.list()] == [("VIP", 1)]
-    far = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
-    assert [r.email for r in account.created_between(*far)] == ["other@example.com"]
-    assert [r.email for r in account.modified_between(*far)] == ["other@example.com"]
-
-
-def test_s3_2_writes_needing_a_live_contact_answer_not_found(account: Account) -> None:
-    upsert(account)
-    account.contacts.delete(EMAIL)
-    actions: list[Callable[[], object]] = [
-        lambda: account.contacts.update(EMAIL, ContactWrite(name="X"), OWNER),
-        lambda: account.tags.manage(EMAIL, ["a"], []),
-        lambda: account.optin.opt_in(EMAIL),
-        lambda: account.optin.phone_opt_out(EMAIL),
-        lambda: account.users.set_main_owner(EMAIL, OWNER),
-        lambda: account.scoring.set(EMAIL, 3),
-        lambda: account.find_live(EMAIL),
-    ]
-    for action in actions:
-        with pytest.raises(ContactNotFound):
-            action()
-
-
 def test_s3_2_upsert_of_soft_deleted_restores_same_card_before_purge() -> None:
     account, clock = make_account(local(2026, 1, 15, 12, 0))
     first = upsert(account, name="Jan", tags=("vip",), properties={"size": "43"})
@@ -209,15 +169,6 @@ def test_s3_2_upsert_of_soft_deleted_restores_same_card_before_purge() -> None:
     assert account.find(EMAIL) is again  # restored: the old purge entry is stale
 
 
-def test_s3_2_insert_of_soft_deleted_restores_same_card(account: Account) -> None:
-    first = account.contacts.insert(ContactWrite(email=EMAIL, name="Jan"), OWNER)
-    account.contacts.delete(EMAIL)
-    again = account.contacts.insert(ContactWrite(email=EMAIL, company="ACME"), OWNER)
-    assert again.id == first.id
-    assert again.company == "ACME"
-    assert again.name == "Jan"
-
-
 def test_s3_2_after_purge_upsert_creates_new_unrelated_card() -> None:
     account, clock = make_account(local(2026, 1, 15, 12, 0))
     first = upsert(account, name="Jan", tags=("vip",), properties={"size": "43"})
@@ -231,56 +182,6 @@ def test_s3_2_after_purge_upsert_creates_new_unrelated_card() -> None:
     assert second.properties == {}
     assert account.find(first_id) is None
     assert account.tags.list() == []
-
-
-def test_s3_2_batch_upsert_restores_soft_deleted(account: Account) -> None:
-    first = upsert(account)
-    account.contacts.delete(EMAIL)
-    results = account.contacts.batch_upsert([ContactWrite(email=EMAIL)], OWNER)
-    assert results == [first]
-    assert not first.deleted
-
-
-def test_s3_1_delete_missing_or_already_deleted_is_not_found(account: Account) -> None:
-    with pytest.raises(ContactNotFound, match=re.escape("Contact not found: nobody@example.com")):
-        account.contacts.delete("nobody@example.com")
-    upsert(account)
-    assert account.contacts.delete(EMAIL) is not None
-    with pytest.raises(ContactNotFound):
-        account.contacts.delete(EMAIL)
-    assert account.contacts.delete(EMAIL, permanently=True) is None
-    assert account.find(EMAIL) is None
-
-
-def test_s3_3_permanent_delete_removes_at_once_and_frees_email(account: Account) -> None:
-    first = upsert(account, tags=("vip",))
-    assert account.contacts.delete(first.id, permanently=True) is None
-    assert account.find(EMAIL) is None
-    assert account.has_contact(EMAIL) is None
-    assert account.tags.list() == []
-    second = account.contacts.insert(ContactWrite(email=EMAIL), OWNER)
-    assert second.id != first.id
-
-
-def test_s3_3_forget_me_removes_live_or_soft_deleted_at_once(account: Account) -> None:
-    live = upsert(account, "a@example.com")
-    gone = upsert(account, "b@example.com")
-    account.contacts.delete("b@example.com")
-    assert account.contacts.forget("a@example.com") is live
-    assert account.contacts.forget(gone.id) is gone
-    assert account.find("a@example.com") is None
-    assert account.find("b@example.com") is None
-    assert account.count() == 0
-    with pytest.raises(ContactNotFound):
-        account.contacts.forget("a@example.com")
-
-
-def test_s3_1_restore_of_live_or_missing_contact_is_not_found(account: Account) -> None:
-    upsert(account)
-    with pytest.raises(ContactNotFound):
-        account.contacts.restore(EMAIL)
-    with pytest.raises(ContactNotFound):
-        account.contacts.restore("nobody@example.com")
 
 
 def test_s3_4_purge_runs_on_next_operation_and_run_due_purge() -> None:

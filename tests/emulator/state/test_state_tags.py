@@ -7,17 +7,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from state_helpers import EMAIL, OWNER, upsert
 
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import ContactNotFound, InvalidField, ReadOnlyOwner
-from salesmanago_emulator.state import Account, ContactRecord, ContactWrite
-
-OWNER = "owner@shop.pl"
-EMAIL = "jan@example.com"
-
-
-def upsert(account: Account, email: str = EMAIL, **fields: object) -> ContactRecord:
-    return account.contacts.upsert(ContactWrite(email=email, **fields), OWNER)  # type: ignore[arg-type]
+from salesmanago_emulator.state import Account, ContactWrite
 
 
 def counts(account: Account) -> list[tuple[str, int]]:

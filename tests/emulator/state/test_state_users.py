@@ -1,24 +1,113 @@
-"""The users area's logins (protocol §2.3, §3.3): passwords, tokens valid 24 h on the
-emulator's clock, and the account's signature (§2.2), through the Python API."""
+"""The account's users as a card's owners (S1.4, S1.5): main owner, co-owners, read-only
+owners, removal."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from state_helpers import EMAIL, OWNER, upsert
 
-from conftest import OTHER_USER, OWNER
+from conftest import OTHER_USER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import (
     TOKEN_REFRESH_FAILED,
     USER_NOT_AUTHENTICATED,
     AuthenticationFailed,
+    Conflict,
     InvalidField,
+    ReadOnlyOwner,
 )
-from salesmanago_emulator.state import Account
+from salesmanago_emulator.state import Account, ContactWrite
 from salesmanago_emulator.state.users import MAX_PASSWORD, TOKEN_LIFETIME, check_password
+
+SECOND = "second@shop.pl"
+THIRD = "third@shop.pl"
+
+
+def test_s1_4_api_contact_gets_request_owner_as_main_owner(account: Account) -> None:
+    record = upsert(account, owner=" SECOND@shop.pl ")
+    assert record.main_owner == SECOND
+    assert record.owners == {SECOND: "MAIN"}
+    assert account.is_owner(record, "Second@Shop.pl")
+    assert not account.is_owner(record, OWNER)
+
+
+def test_s1_4_upsert_by_another_user_keeps_owners(account: Account) -> None:
+    record = upsert(account)
+    upsert(account, owner=SECOND)
+    assert record.owners == {OWNER: "MAIN"}
+
+
+def test_s1_4_set_main_owner_old_main_stays_co_owner(account: Account) -> None:
+    record = upsert(account)
+    account.users.set_main_owner(EMAIL, SECOND)
+    assert record.main_owner == SECOND
+    assert dict(record.owners) == {SECOND: "MAIN", OWNER: "CO_OWNER"}
+    account.users.set_main_owner(EMAIL, OWNER)
+    assert dict(record.owners) == {OWNER: "MAIN", SECOND: "CO_OWNER"}
+    with pytest.raises(InvalidField, match="'newOwner' must be a user of the account"):
+        account.users.set_main_owner(EMAIL, "stranger@example.com")
+
+
+def test_s1_4_add_owner_levels(account: Account) -> None:
+    record = upsert(account)
+    account.users.add_owner(EMAIL, SECOND, "READ_ONLY")
+    account.users.add_owner(EMAIL, THIRD)
+    assert dict(record.owners) == {OWNER: "MAIN", SECOND: "READ_ONLY", THIRD: "CO_OWNER"}
+    account.users.add_owner(EMAIL, SECOND, "CO_OWNER")
+    assert record.owners[SECOND] == "CO_OWNER"
+    with pytest.raises(Conflict, match="is the main owner"):
+        account.users.add_owner(EMAIL, OWNER, "READ_ONLY")
+    with pytest.raises(InvalidField, match="'level' must be one of"):
+        account.users.add_owner(EMAIL, SECOND, "BOSS")
+    with pytest.raises(InvalidField, match="'owner' must be a user"):
+        account.users.add_owner(EMAIL, "stranger@example.com")
+    account.users.add_owner(EMAIL, THIRD, "MAIN")
+    assert record.main_owner == THIRD
+    assert record.owners[OWNER] == "CO_OWNER"
+
+
+def test_s1_4_read_only_owner_may_not_write_or_delete(account: Account) -> None:
+    record = upsert(account)
+    account.users.add_owner(EMAIL, SECOND, "READ_ONLY")
+    with pytest.raises(ReadOnlyOwner, match=re.escape("Owner second@shop.pl has read-only access")):
+        account.contacts.upsert(ContactWrite(email=EMAIL, name="X"), SECOND)
+    with pytest.raises(ReadOnlyOwner):
+        account.contacts.update(EMAIL, ContactWrite(name="X"), SECOND)
+    with pytest.raises(ReadOnlyOwner):
+        account.contacts.delete(EMAIL, owner=SECOND)
+    assert record.name is None
+    assert not record.deleted
+    account.contacts.delete(EMAIL, owner=OWNER)
+    assert record.deleted
+
+
+def test_s1_5_last_owner_cannot_be_removed(account: Account) -> None:
+    record = upsert(account)
+    with pytest.raises(Conflict, match="has only one owner"):
+        account.users.remove_owner(EMAIL, OWNER)
+    with pytest.raises(Conflict, match="is not an owner"):
+        account.users.remove_owner(EMAIL, SECOND)
+    account.users.add_owner(EMAIL, SECOND)
+    account.users.remove_owner(EMAIL, SECOND)
+    assert record.owners == {OWNER: "MAIN"}
+
+
+def test_s1_5_removing_main_owner_promotes_first_co_owner(account: Account) -> None:
+    record = upsert(account)
+    account.users.add_owner(EMAIL, SECOND, "READ_ONLY")
+    account.users.add_owner(EMAIL, THIRD, "CO_OWNER")
+    account.users.remove_owner(EMAIL, OWNER)
+    assert dict(record.owners) == {THIRD: "MAIN", SECOND: "READ_ONLY"}
+    account.users.remove_owner(EMAIL, THIRD)  # no co-owner left: the read-only one is promoted
+    assert dict(record.owners) == {SECOND: "MAIN"}
+
+
+# --- logins (protocol §2.3, §3.3): passwords, tokens valid 24 h on the emulator's clock ---
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,18 +1,52 @@
-"""Fixtures for the commerce and CRM area tests: the platform's canned replies (a
-respx router on the account's endpoint) and one driver that runs a method on the
-sync or the async client, so every test body covers both twins."""
+"""Fixtures for the SDK's area tests.
+
+Against the platform's canned replies: ``platform`` (a respx router on the account's
+endpoint) and ``api``, one driver that runs a method on the sync or the async client, so
+every test body covers both twins.
+
+Against the emulator: the two-account set-up of the emulator's tests (``emu``,
+``clock``, ``account_a``, ``account_b``, ``sm`` / ``asm``, the SDK's clients of account
+A; ``api_b``, raw JSON as account B; from ``tests/emulator/routes/routes_fixtures.py``)
+and ``raw_api``, raw JSON as account A (the emulator tests' ``api``: the name is the
+driver's here). The emulator's per-area helpers (``tests/emulator/<area>_helpers.py``)
+are importable too.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parents[2] / "emulator"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "emulator" / "routes"))
+
+import httpx
 import pytest
 import respx
+from routes_fixtures import account_a, account_b, api_b, asm, clock, emu, http, sm
+from routes_helpers import A_ID, A_OWNER, A_SECRET, Api
 
 from salesmanago import AsyncSalesManago, SalesManago
+
+__all__ = [
+    "Driver",
+    "account_a",
+    "account_b",
+    "api",
+    "api_b",
+    "asm",
+    "clock",
+    "emu",
+    "http",
+    "platform",
+    "raw_api",
+    "sleeps",
+    "sm",
+]
 
 ENDPOINT = "https://app2.salesmanago.pl"
 OWNER = "owner@shop.example.com"
@@ -77,3 +111,9 @@ def api(request: pytest.FixtureRequest, platform: respx.MockRouter, sleeps: list
         sleeps.append(seconds)
 
     return Driver("async", AsyncSalesManago(**settings, sleep=sleep))
+
+
+@pytest.fixture
+def raw_api(http: httpx.Client) -> Api:
+    """Account A on the emulator, acting as its first user (raw JSON)."""
+    return Api(http, A_ID, A_SECRET, A_OWNER)

@@ -1,7 +1,9 @@
-"""Automation rules (S14.1) and workflows (S14.2) on the wire (protocol §8.5), sync and async."""
+"""Automation rules (S14.1) and workflows (S14.2) on the wire (protocol §8.5), sync and async:
+against the platform's canned replies, then end to end on the emulator."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -9,13 +11,16 @@ import pytest
 from sdk_helpers import answers, body, envelope, ok
 
 from salesmanago import (
+    AsyncSalesManago,
     DelayPeriod,
     InternalServerError,
     ResponseValidationError,
     RuleDefinition,
+    SalesManago,
     ValidationError,
     Workflow,
 )
+from salesmanago_emulator import Account, Emulator, FrozenClock
 
 INSERT = "/api/rule/insert"
 LIST = "/api/workflow/list"
@@ -154,3 +159,41 @@ def test_workflow_list_with_a_bad_item_is_a_bad_answer(api, platform) -> None:
     platform.post(LIST).mock(return_value=envelope(ok(workflows=[{"id": "x", "name": "W"}])))
     with pytest.raises(ResponseValidationError):
         api("workflows.list")
+
+
+# --- end to end on the emulator (sm / asm: account A's clients) ---------------------
+
+
+def test_s14_sdk_sync_insert_and_list(sm: SalesManago, account_a: Account) -> None:
+    """``sm.rules.insert`` creates the rule the emulator stores; ``sm.workflows.list`` reads."""
+    definition = RuleDefinition(
+        name="Welcome",
+        delay_conditions_check=True,
+        delay_conditions_value=2,
+        delay_conditions_period=DelayPeriod.HOUR,
+        max_fire_times=1,
+        conditions=[{"type": "HAS_TAG", "tag": "VIP"}],
+    )
+    rule_id = sm.rules.insert(definition)
+    stored = account_a.rules.rule(rule_id)
+    assert (stored.name, stored.max_fire_times, stored.delay) == ("Welcome", 1, timedelta(hours=2))
+    assert list(stored.conditions) == [{"type": "HAS_TAG", "tag": "VIP"}]
+    account_a.rules.add_workflow("Onboarding")
+    assert sm.workflows.list() == [Workflow(id=1, name="Onboarding")]
+
+
+async def test_s14_sdk_async_insert_and_list(asm: AsyncSalesManago, account_a: Account) -> None:
+    """The async twins do the same."""
+    rule_id = await asm.rules.insert(RuleDefinition(name="Async", shared=True))
+    assert account_a.rules.rule(rule_id).shared is True
+    account_a.rules.add_workflow("W")
+    assert await asm.workflows.list() == [Workflow(id=1, name="W")]
+
+
+def test_s14_sdk_refuses_what_the_emulator_would_refuse(
+    sm: SalesManago, emu: Emulator[FrozenClock]
+) -> None:
+    """The SDK's checks match the emulator's: nothing is sent for a negative count."""
+    with pytest.raises(ValidationError):
+        sm.rules.insert(RuleDefinition(name="R", max_fire_times=-1))
+    assert emu.calls == []

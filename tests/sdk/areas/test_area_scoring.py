@@ -1,4 +1,5 @@
-"""Company scoring and coworkers from ``contact/basic`` (semantics S4), sync and async."""
+"""Company scoring and coworkers from ``contact/basic`` (semantics S4), sync and async:
+against the platform's canned replies, then end to end on the emulator (S17.1)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import httpx
 import pytest
 from sdk_helpers import posted
 
-from salesmanago import ValidationError
+from salesmanago import AsyncSalesManago, ContactUpsert, SalesManago, ValidationError
+from salesmanago_emulator import Account
 
 BASIC = "/api/contact/basic"
 
@@ -109,3 +111,39 @@ def test_coworkers_need_candidates_as_a_list(api, platform) -> None:
     with pytest.raises(TypeError):
         api("scoring.coworkers", "me@acme.example.com")
     assert not platform.calls
+
+
+# --- end to end on the emulator (sm / asm: account A's clients) ---------------------
+
+
+def test_s17_1_sdk_company_scoring_matches_the_state(sm: SalesManago, account_a: Account) -> None:
+    """S17.1 / S17.3: the SDK's summed scoring over ``contact/basic`` equals the emulator's."""
+    people = {
+        "a@x.example.com": ("Acme", 12),
+        "b@x.example.com": (" acme", 30),
+        "c@x.example.com": ("Beta", 99),
+    }
+    for email, (company, score) in people.items():
+        result = sm.contacts.upsert(ContactUpsert(email=email, company=company))
+        account_a.scoring.set(result.contact_id, score)
+    sm.contacts.delete("b@x.example.com")
+    everyone = [*people, "ghost@x.example.com"]
+    assert (
+        sm.scoring.company_scoring(everyone, company="ACME")
+        == account_a.companies.company("acme").scoring
+        == 12
+    )
+    assert [c.email for c in sm.scoring.coworkers("a@x.example.com", among=everyone)] == []
+
+
+async def test_s4_3_async_sdk_coworkers_match_the_state(
+    asm: AsyncSalesManago, account_a: Account
+) -> None:
+    for email in ("me@x.example.com", "ann@x.example.com", "eve@x.example.com"):
+        company = "Other" if email.startswith("eve") else "Acme"
+        await asm.contacts.upsert(ContactUpsert(email=email, company=company))
+    found = await asm.scoring.coworkers(
+        "me@x.example.com", among=["ann@x.example.com", "eve@x.example.com"]
+    )
+    expected = [r.email for r in account_a.companies.coworkers("me@x.example.com")]
+    assert [c.email for c in found] == expected == ["ann@x.example.com"]

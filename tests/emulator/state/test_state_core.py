@@ -1,0 +1,122 @@
+"""The account's core (AccountCore): construction, the boundary between accounts, and the
+created / modified range reads (the range index) as writes and the clock move."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from state_helpers import EMAIL, OWNER, upsert
+
+from salesmanago_emulator.clock import FrozenClock
+from salesmanago_emulator.errors import (
+    InvalidField,
+)
+from salesmanago_emulator.state import (
+    Account,
+    ContactWrite,
+)
+
+
+def test_s1_2_accounts_are_kept_apart(clock: FrozenClock) -> None:
+    one = Account("one", "s", [OWNER], clock=clock)
+    two = Account("two", "s", [OWNER], clock=clock)
+    a = one.contacts.upsert(ContactWrite(email=EMAIL, tags=("x",)), OWNER)
+    assert two.find(EMAIL) is None
+    assert two.find(a.id) is None
+    assert two.count() == 0
+    assert two.tags.list() == []
+    b = two.contacts.upsert(ContactWrite(email=EMAIL), OWNER)
+    assert b.id != a.id
+    two.contacts.delete(EMAIL)
+    assert one.find_live(EMAIL) is a
+
+
+def test_range_listings_inclusive_and_ordered_by_time_then_id(clock: FrozenClock) -> None:
+    ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
+    account = Account("c", "s", [OWNER], clock=clock, id_factory=lambda: next(ids))
+    t0 = clock.now()
+    b = upsert(account, "b@example.com")
+    a = upsert(account, "a@example.com")
+    clock.advance(timedelta(minutes=1))
+    c = upsert(account, "c@example.com")
+    clock.advance(timedelta(minutes=1))
+    upsert(account, "a@example.com", name="A")  # a modified again at t0 + 2 min
+    assert account.created_between(t0, t0 + timedelta(minutes=1)) == [b, a, c]
+    assert account.created_between(t0 + timedelta(seconds=1), t0 + timedelta(minutes=1)) == [c]
+    assert account.modified_between(t0, t0 + timedelta(minutes=2)) == [b, c, a]
+    assert account.modified_between(t0, t0 + timedelta(minutes=1)) == [b, c]
+    with pytest.raises(InvalidField, match="'from' must be a timezone-aware instant"):
+        account.created_between(datetime(2026, 1, 1), t0)
+
+
+def test_range_listing_survives_index_rebuild_and_backward_clock(clock: FrozenClock) -> None:
+    account = Account("c", "s", [OWNER], clock=clock)
+    start = clock.now()
+    records = [upsert(account, f"u{i}@example.com") for i in range(5)]
+    for step in range(1, 1300):
+        clock.advance(timedelta(seconds=1))
+        account.scoring.add(records[step % 5].id, 1)
+    clock.set(start - timedelta(days=1))
+    early = upsert(account, "early@example.com")
+    assert account.created_between(start - timedelta(days=2), start - timedelta(hours=1)) == [early]
+    last = clock.now() + timedelta(days=1, seconds=1299)
+    assert sorted(r.email for r in account.modified_between(start, last)) == sorted(
+        r.email for r in records
+    )
+
+
+def test_batch_upsert_indexes_created_and_modified_like_single_writes(
+    clock: FrozenClock,
+) -> None:
+    ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
+    account = Account("c", "s", [OWNER], clock=clock, id_factory=lambda: next(ids))
+    start = clock.now()
+    old = upsert(account, "old@example.com")
+    clock.advance(timedelta(minutes=1))
+    t1 = clock.now()
+    writes = [
+        ContactWrite(email="new@example.com"),
+        ContactWrite(email="old@example.com", name="Old"),
+        ContactWrite(email="not an e-mail"),
+        ContactWrite(email="new@example.com", name="New"),
+    ]
+    new, changed, error, again = account.contacts.batch_upsert(writes, OWNER)
+    assert isinstance(error, InvalidField)
+    assert changed is old
+    assert again is new
+    assert account.created_between(start, t1) == [old, new]
+    assert account.modified_between(t1, t1) == [old, new]
+    assert account.modified_between(start, start) == []
+    # a batch at an earlier instant (the clock set back) is listed in time order
+    clock.set(start - timedelta(hours=1))
+    (early,) = account.contacts.batch_upsert([ContactWrite(email="early@example.com")], OWNER)
+    assert account.created_between(start - timedelta(hours=2), t1) == [early, old, new]
+    # many batches re-touching the same cards: the rebuilt index lists each once, by id
+    for _ in range(400):
+        clock.advance(timedelta(seconds=1))
+        account.contacts.batch_upsert(
+            [ContactWrite(email=r.email, name=str(clock.now())) for r in (early, old, new)], OWNER
+        )
+    assert account.modified_between(start - timedelta(hours=2), clock.now()) == [old, new, early]
+
+
+def test_account_construction_is_validated(clock: FrozenClock) -> None:
+    account = Account(
+        "c", "s", [" A@Example.com ", "a@example.com"], clock=clock, timezone=ZoneInfo("UTC")
+    )
+    assert account.users == ("a@example.com",)
+    assert account.users.is_user("A@EXAMPLE.COM")
+    assert not account.users.is_user("b@example.com")
+    assert account.users.add("B@example.com") == "b@example.com"
+    assert account.users.is_user("b@example.com")
+    with pytest.raises(ValueError, match="users"):
+        Account("c", "s", [], clock=clock)
+    with pytest.raises(ValueError, match=r"users\[0\]"):
+        Account("c", "s", ["nope"], clock=clock)
+    with pytest.raises(ValueError, match="time zone"):
+        Account("c", "s", [OWNER], clock=clock, timezone="Mars/Olympus")
+    with pytest.raises(ValueError, match="client_id"):
+        Account("", "s", [OWNER], clock=clock)
