@@ -12,6 +12,8 @@ with emu.client() as sm:          # a salesmanago.SalesManago wired to the emula
 
 from __future__ import annotations
 
+import secrets
+import string
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -40,6 +42,12 @@ DEFAULT_CALL_LOG_SIZE: Final = 10_000
 
 
 _C = TypeVar("_C", bound=Clock)
+_ID_ALPHABET: Final = string.ascii_lowercase + string.digits
+
+
+def _new_client_id() -> str:
+    """A random client id: 16 lower-case letters and digits (protocol §2.1's samples)."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(16))
 
 
 class Emulator(Generic[_C]):
@@ -78,7 +86,9 @@ class Emulator(Generic[_C]):
         self._calls: deque[CallRecord] = deque(maxlen=call_log_size)
         self._delivery_lock = threading.Lock()  # one callback delivery pass at a time
         self._faults = FaultInjector()
-        self._router = Router(self._accounts, self._clock, self._lock, self._calls, self._faults)
+        self._router = Router(
+            self._accounts, self._clock, self._lock, self._calls, self._faults, self._register
+        )
 
     @property
     def faults(self) -> FaultInjector:
@@ -134,6 +144,21 @@ class Emulator(Generic[_C]):
                     raise ValueError(f"passwords[{email!r}]: {err}") from None
             self._accounts[client_id] = account
             return account
+
+    def _register(self, email: str, password: str) -> Account:
+        """A new account for ``system/registeraccount``: ``email`` its one user, with login
+        ``password`` (both checked by the route); a fresh client id (16 lower-case letters
+        and digits, as the platform's look) and API secret (32 hex digits)."""
+        with self._lock:
+            client_id = _new_client_id()
+            while client_id in self._accounts:
+                client_id = _new_client_id()
+            return self.add_account(
+                client_id=client_id,
+                api_secret=secrets.token_hex(16),
+                users=[email],
+                passwords={email: password},
+            )
 
     def account(self, client_id: str) -> Account:
         """The account with this client id; ``KeyError`` naming the known ones otherwise."""

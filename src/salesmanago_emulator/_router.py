@@ -44,7 +44,7 @@ import logging
 import math
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -92,7 +92,7 @@ _LOG: Final = logging.getLogger("salesmanago_emulator")
 MASK: Final = "***"
 """What replaces ``sha`` (and any other secret) in the call log."""
 _SECRET_KEYS: Final = ("sha", "apiSecret", "password", "token")
-_SECRET_ANSWER_KEYS: Final = ("token", "sha1")  # the login chain's answers (protocol §2.3)
+_SECRET_ANSWER_KEYS: Final = ("token", "sha1", "apiSecret")  # the login chain (§2.3)
 _VERIFIED_CACHE_SIZE: Final = 1024
 
 
@@ -222,8 +222,9 @@ def _mask(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _masked_answer(response: dict[str, Any]) -> dict[str, Any]:
-    """An answer as the call log keeps it: a login's token and signature masked."""
-    if "token" not in response and "sha1" not in response:
+    """An answer as the call log keeps it: a login's token and signature, and a new
+    account's secret, masked."""
+    if response.keys().isdisjoint(_SECRET_ANSWER_KEYS):
         return response
     return {k: MASK if k in _SECRET_ANSWER_KEYS else v for k, v in response.items()}
 
@@ -301,8 +302,10 @@ class Router:
         lock: threading.RLock,
         calls: deque[CallRecord],
         faults: FaultInjector,
+        register: Callable[[str, str], Account],
     ) -> None:
-        """Serve ``accounts`` (by client id), timing calls with ``clock``."""
+        """Serve ``accounts`` (by client id), timing calls with ``clock``; ``register``
+        creates an account for a user's e-mail and password (``system/registeraccount``)."""
         self.faults = faults
         """The fault rules the HTTP doors consult (:meth:`plan`)."""
         self._accounts = accounts
@@ -311,6 +314,7 @@ class Router:
         self._calls = calls
         self._routes: dict[str, Route] = {route.path: route for route in ALL_ROUTES}
         self._v3 = V3Door(accounts)
+        self._register = register
         # (clientId, apiKey, sha) triples already verified, and for which account:
         # clients usually reuse one apiKey, so the SHA1 is computed once.
         self._verified: dict[tuple[str, str, str], Account] = {}
@@ -397,7 +401,8 @@ class Router:
             return 400, raw, _failure([TEXT_NOT_OBJECT])
         try:
             if route.auth is Auth.LOGIN:
-                context = RequestContext.login(tuple(self._accounts.values()), now, host)
+                accounts = tuple(self._accounts.values())
+                context = RequestContext.login(accounts, now, host, self._register)
             else:
                 context = self._authenticate(route, body, now, host)
             result = route.handler(context, body)

@@ -75,6 +75,8 @@ INVALID_OWNER: Final = "Not authenticated, invalid owner"
 # --- the login chain (protocol §2.3, §3.3, grade A) --------------------------------
 
 USER_NOT_AUTHENTICATED: Final = "User not authenticated"
+ALREADY_REGISTERED: Final = "Unable to create account: Already registered"
+"""``system/registeraccount`` for an e-mail that is a user already (§3.3, grade A)."""
 """A login (``system/authorise``, ``authorization/token``) with a wrong user or password."""
 TOKEN_NOT_SPECIFIED: Final = "Token not specified"
 """``account/integration`` without a ``token``."""

@@ -41,7 +41,6 @@ def test_a_path_is_served_exactly_when_it_has_no_reason() -> None:
             assert entry.path not in served, f"{entry.path} is served: drop its reason"
 
 
-@pytest.mark.xfail(strict=True, reason="the issue-12 paths land branch by branch")
 def test_no_path_of_sections_2_3_and_6_is_left_out() -> None:
     """Issue 12: every path of §2.3 (authentication) and §6 (contacts) is served."""
     missing = [e.path for e in protocol_paths() if e.section in ("2.3", "6") and e.not_served]

@@ -635,6 +635,9 @@ SAMPLES: Final[dict[str, Builder]] = {
     "/api/contact/batchoptin": lambda ids: _one([{"emails": list(ids.emails)}]),
     "/api/contact/batchoptout": lambda ids: _one([{"emails": list(ids.emails)}]),
     "/api/user/listByClient": lambda ids: _one([{}]),
+    "/api/system/registeraccount": lambda ids: _one(
+        {"email": u, "password": "a-password"} for u in ids.users
+    ),
     "/api/system/authorise": lambda ids: _one({"userName": u, "password": u} for u in ids.users),
     "/api/authorization/token": lambda ids: _one({"username": u, "password": u} for u in ids.users),
     "/api/account/integration": lambda ids: _one(

@@ -60,7 +60,7 @@ class RequestContext:
     one among :attr:`accounts`.
     """
 
-    __slots__ = ("_account", "_accounts", "_owner", "host", "now")
+    __slots__ = ("_account", "_accounts", "_owner", "_register", "host", "now")
 
     now: datetime
     host: str
@@ -72,17 +72,33 @@ class RequestContext:
         ``host`` the ``host[:port]`` the request was sent to."""
         self._account = account
         self._accounts: Sequence[Account] | None = None
+        self._register: Callable[[str, str], Account] | None = None
         self._owner = owner
         self.now = now
         self.host = host
         """The ``host[:port]`` the request was sent to (its ``Host`` header)."""
 
     @classmethod
-    def login(cls, accounts: Sequence[Account], now: datetime, host: str) -> RequestContext:
-        """The context of an :attr:`Auth.LOGIN` request: every account, no account chosen."""
+    def login(
+        cls,
+        accounts: Sequence[Account],
+        now: datetime,
+        host: str,
+        register: Callable[[str, str], Account],
+    ) -> RequestContext:
+        """The context of an :attr:`Auth.LOGIN` request: every account, no account chosen;
+        ``register`` creates an account for an e-mail and a password."""
         context = cls(None, None, now, host=host)
         context._accounts = accounts
+        context._register = register
         return context
+
+    def register(self, email: str, password: str) -> Account:
+        """A new account whose one user is ``email`` with login ``password`` (login routes
+        only; ``system/registeraccount``)."""
+        if self._register is None:
+            raise RuntimeError("only a login route registers accounts")
+        return self._register(email, password)
 
     @property
     def account(self) -> Account:

@@ -16,12 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import (
+    ALREADY_REGISTERED,
     API_KEY_NOT_SPECIFIED,
     TOKEN_NOT_SPECIFIED,
     USER_NOT_AUTHENTICATED,
     WRONG_TOKEN,
     AuthenticationFailed,
+    Conflict,
 )
+from ..state._normalize import validate_email
+from ..state.users import check_password
 from ._base import Auth, RequestContext, RouteTable
 from ._parse import Body, req_str, to_ms
 
@@ -63,6 +67,18 @@ def _login(ctx: RequestContext, body: Body, user_key: str) -> tuple[Account, Log
             if account.users.authenticates(user, password):
                 return account, account.users.login(user, password)
     raise AuthenticationFailed(USER_NOT_AUTHENTICATED)
+
+
+@table.route("/api/system/registeraccount", auth=Auth.LOGIN)
+def register_account(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """Register a new account (partners only): ``email`` its user with ``password``;
+    answers the account's ``clientId`` and ``apiSecret``."""
+    email = validate_email(req_str(body, "email"), "email")
+    password = check_password(req_str(body, "password"), "password")
+    if any(account.users.is_user(email) for account in ctx.accounts):
+        raise Conflict(ALREADY_REGISTERED)
+    account = ctx.register(email, password)
+    return {"clientId": account.client_id, "apiSecret": account.api_secret}
 
 
 @table.route("/api/system/authorise", auth=Auth.LOGIN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from routes_helpers import (
     sha,
     snapshot,
 )
+from routes_server import WIRES, WireApi, over
 
 from salesmanago_emulator import Emulator, FrozenClock, routes
 from salesmanago_emulator.errors import (
@@ -93,6 +95,63 @@ def token_of(http: httpx.Client) -> str:
     envelope = unsigned(http, "authorization/token", {"username": A_OWNER, "password": PASSWORD})
     assert envelope["success"] is True, envelope
     return str(envelope["token"])
+
+
+# --- system/registeraccount ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_s2_3_register_account_creates_an_account_its_user_logs_into(
+    emu: Emulator[FrozenClock], wire: str
+) -> None:
+    """§2.3 (grade B): ``system/registeraccount`` takes ``email`` and ``password`` (no
+    signature) and answers ``clientId`` and ``apiSecret`` of a new account (D: 16
+    lower-case letters and digits, 32 hex digits; the e-mail its one user, the
+    password its login); the answered secret signs requests, the login works."""
+    with over(emu, wire) as api:
+        answer = api.send(
+            "system/registeraccount", {"email": " New@Partner.example ", "password": "p4ss word"}
+        ).json()
+        assert (answer["success"], answer["message"]) == (True, [])
+        client_id, secret = answer["clientId"], answer["apiSecret"]
+        assert re.fullmatch(r"[a-z0-9]{16}", client_id)
+        assert re.fullmatch(r"[0-9a-f]{32}", secret)
+        account = emu.account(client_id)
+        assert (list(account.users), account.api_secret) == (["new@partner.example"], secret)
+        signed = WireApi(api.http, api.base, client_id, secret, "new@partner.example")
+        assert signed.ok("user/listByClient")["users"] == ["new@partner.example"]
+        login = {"username": "new@partner.example", "password": "p4ss word"}
+        token = api.send("authorization/token", login).json()
+        assert token["success"] is True
+    assert [call.response.get("apiSecret") for call in emu.calls][:1] == ["***"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"password": "x"}, "Field 'email' is required"),
+        (
+            {"email": "not-an-email", "password": "x"},
+            "Field 'email' must be a valid e-mail address",
+        ),
+        ({"email": "n@partner.example"}, "Field 'password' is required"),
+        ({"email": "n@partner.example", "password": " "}, "Field 'password' must not be empty"),
+        ({"email": A_OWNER, "password": "x"}, "Unable to create account: Already registered"),
+        (
+            {"email": A_SECOND.upper(), "password": "x"},
+            "Unable to create account: Already registered",
+        ),
+    ],
+)
+def test_s2_3_register_account_refusals_create_nothing(
+    emu: Emulator[FrozenClock], http: httpx.Client, body: dict[str, Any], message: str
+) -> None:
+    """A bad field is named (D); an e-mail that is a user of any account already is
+    refused with the platform's text (§3.3, grade A); no account is created."""
+    before = [account.client_id for account in emu.accounts]
+    envelope = unsigned(http, "system/registeraccount", body)
+    assert (envelope["success"], envelope["message"]) == (False, [message])
+    assert [account.client_id for account in emu.accounts] == before
 
 
 # --- system/authorise and authorization/token --------------------------------------------
