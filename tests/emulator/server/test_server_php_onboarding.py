@@ -55,18 +55,27 @@ def _post(url: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _contact(url: str) -> dict[str, Any]:
-    """The contact the client made, read back through the API (``contact/listAll``)."""
-    body = {
+def _signed(**fields: Any) -> dict[str, Any]:
+    """A body signed for the checker's own reads (the account's secret, a fixed apiKey)."""
+    return {
         "clientId": CLIENT_ID,
         "apiKey": "checker",
         "sha": hashlib.sha1(f"checker{CLIENT_ID}{SECRET}".encode()).hexdigest(),
         "requestTime": 1_768_471_200_000,
         "owner": OWNER,
-        "email": [CONTACT],
+        **fields,
     }
-    [contact] = _post(url, "/api/contact/listAll", body)["contacts"]
-    return dict(contact)
+
+
+def _contact(url: str) -> dict[str, Any]:
+    """The contact the client made, read back through the API (``contact/listAll``), with
+    the number of bulk contacts the import made and the events the batch gave them."""
+    [contact] = _post(url, "/api/contact/listAll", _signed(email=[CONTACT]))["contacts"]
+    bulk = [f"bulk{i}@shop.example.com" for i in range(100)]
+    read = [_post(url, "/api/contact/listAll", _signed(email=bulk[i : i + 50])) for i in (0, 50)]
+    cards = [card for answer in read for card in answer["contacts"]]
+    events = sum(len(card["contactExtEvents"]) for card in cards)
+    return {**contact, "bulk": len(cards), "bulkEvents": events}
 
 
 def _onboard(url: str) -> list[dict[str, Any]]:
@@ -95,9 +104,16 @@ def _check(steps: list[dict[str, Any]], port: int, contact: dict[str, Any]) -> N
         "users",
         "upsert",
         "integration/upsert",
+        "batchupsertv2",
+        "job/status",
+        "events",
     ]
     assert all(s["ms"] < TIMEOUT_MS for s in steps), steps
-    token, integration, users, upsert, both = steps
+    token, integration, users, upsert, both, started, status, events = steps
+    assert started["requestId"].isdigit()
+    assert status["fileUrl"] is True
+    assert (events["createdAmount"], events["failedAmount"]) == (101, 0)
+    assert (contact["bulk"], contact["bulkEvents"]) == (100, 101)
     assert token["endpoint"] == f"127.0.0.1:{port}"
     assert (integration["clientId"], integration["sha"]) == (CLIENT_ID, 40)
     assert users["users"] == [OWNER]

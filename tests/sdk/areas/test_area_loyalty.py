@@ -13,11 +13,15 @@ from sdk_helpers import answers, bodies, body, envelope, failed, ok
 
 from salesmanago import (
     APITimeoutError,
+    AsyncSalesManago,
     ContactUpsert,
     NotFoundError,
     RequestFailedError,
+    SalesManago,
+    SalesManagoError,
     ValidationError,
 )
+from salesmanago_emulator import Account
 
 OWNER = "owner@shop.example.com"
 BASE = "/api/loyalty/program/v1"
@@ -144,3 +148,39 @@ def test_s5_2_upsert_option_enrols_the_contact(api, platform) -> None:
     with pytest.raises(ValidationError) as caught:
         ContactUpsert(email="ann@example.com", loyalty_program=" ").validate()
     assert caught.value.field == "loyaltyProgram"
+
+
+# --- end to end on the emulator (sm / asm: account A's clients) ---------------------
+
+
+def test_s8_6_loyalty_end_to_end(sm: SalesManago, account_a: Account) -> None:
+    """Programs are created in the platform's UI (here: Python); the SDK enrols by e-mail
+    and tag, adds and subtracts points (the answer: the new balance of one member), and
+    removes; an upsert with ``loyalty_program`` enrols too (§5.2)."""
+    account_a.loyalty.create_program("Gold")
+    sm.contacts.upsert(ContactUpsert(email="ann@example.com"))
+    sm.contacts.upsert(ContactUpsert(email="bob@example.com", tags=["VIP"]))
+    sm.loyalty.add_contacts("Gold", emails=["ann@example.com"], tags=["VIP"])
+    assert sm.loyalty.modify_points("Gold", 50, emails=["ann@example.com"]) == 50
+    assert sm.loyalty.modify_points("Gold", 20, subtract=True, emails=["ann@example.com"]) == 30
+    assert account_a.loyalty.points("Gold", "ann@example.com") == 30
+    assert account_a.loyalty.points("Gold", "bob@example.com") == 0
+    sm.loyalty.remove_contacts("Gold", tags=["VIP"])
+    assert account_a.loyalty.points("Gold", "bob@example.com") is None
+    sm.contacts.upsert(ContactUpsert(email="cat@example.com", loyalty_program="Gold"))
+    assert account_a.loyalty.points("Gold", "cat@example.com") == 0
+
+
+async def test_s8_6_loyalty_refusals_end_to_end_async(
+    asm: AsyncSalesManago, account_a: Account
+) -> None:
+    """The platform's texts reach the caller as typed errors and change nothing: an
+    unknown program (§3.3), a subtraction below zero (D)."""
+    account_a.loyalty.create_program("Gold")
+    await asm.contacts.upsert(ContactUpsert(email="ann@example.com"))
+    with pytest.raises(SalesManagoError, match="Specified loyalty program does not exist"):
+        await asm.loyalty.add_contacts("Silver", emails=["ann@example.com"])
+    await asm.loyalty.add_contacts("Gold", emails=["ann@example.com"])
+    with pytest.raises(SalesManagoError, match=r"Not enough points: ann@example\.com has 0"):
+        await asm.loyalty.modify_points("Gold", 5, subtract=True, emails=["ann@example.com"])
+    assert account_a.loyalty.points("Gold", "ann@example.com") == 0

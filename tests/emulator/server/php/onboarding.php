@@ -8,6 +8,9 @@
  *   3. user/listByClient     signed with sha1      -> the users (valid owners)
  *   4. contact/upsert        signed with sha1      -> contactId
  *   5. integration/upsert    contact + event       -> contactId, eventId
+ *   6. contact/batchupsertv2 100 contacts          -> requestId (an import job)
+ *   7. job/status            the import's id       -> fileUrl once applied
+ *   8. v2/contact/addBatchContactExtEvent 101 events -> createdAmount
  *
  * Every request has the library's 2 s timeout. Usage:
  *
@@ -130,3 +133,34 @@ $both = post('integration/upsert', "$server/api/integration/upsert", auth($clien
     ],
 ]);
 report('integration/upsert', $both, ['contactId' => $both['contactId'], 'eventId' => $both['eventId']]);
+
+// 6. The official library's bulk export path: 100 contacts as one asynchronous import.
+$details = [];
+for ($i = 0; $i < 100; $i++) {
+    $details[] = ['contact' => ['email' => "bulk$i@shop.example.com"], 'tags' => ['PHP_BULK']];
+}
+$import = post('batchupsertv2', "$server/api/contact/batchupsertv2", auth($clientId, $apiKey, $sha, $username) + [
+    'upsertDetails' => $details,
+    'fireEvents' => false,
+    'internalIntegration' => true,
+]);
+report('batchupsertv2', $import, ['requestId' => $import['requestId']]);
+
+// 7. Poll the job until its file is ready (the emulator's default job is done at once).
+$status = post('job/status', "$server/api/job/status", auth($clientId, $apiKey, $sha, $username) + [
+    'requestId' => $import['requestId'],
+]);
+report('job/status', $status, ['fileUrl' => isset($status['fileUrl'])]);
+
+// 8. 101 events in one batch, one past the size of the library's event packages.
+$events = [];
+for ($i = 0; $i < 101; $i++) {
+    $events[] = [
+        'email' => 'bulk' . ($i % 100) . '@shop.example.com',
+        'contactEvent' => ['contactExtEventType' => 'VISIT', 'date' => time() * 1000, 'externalId' => "php-visit-$i"],
+    ];
+}
+$batch = post('events', "$server/api/v2/contact/addBatchContactExtEvent", auth($clientId, $apiKey, $sha, $username) + [
+    'events' => $events,
+]);
+report('events', $batch, ['createdAmount' => $batch['createdAmount'], 'failedAmount' => $batch['failedAmount']]);
