@@ -152,7 +152,8 @@ class CallRecord:
         api_key: str | None = None,
     ) -> None:
         """Record a call; ``body``: the request bytes, ``None`` when they were not read;
-        ``api_key``: the ``API-KEY`` header sent, if any (kept masked)."""
+        ``api_key``: the ``API-KEY`` header sent to an API v3 path, if any (kept masked;
+        the legacy API does not read the header)."""
         self.method = method
         self.path = path
         self._body = body
@@ -190,8 +191,11 @@ class CallRecord:
 def route_path(path: str) -> str:
     """The part of a URL path the router matches: from the first ``/api/`` or ``/v3/``
     on (the transport's and the server's way to find it behind any prefix)."""
-    found = [index for index in (path.find("/api/"), path.find(V3_PREFIX)) if index >= 0]
-    return path[min(found) :] if found else path
+    if path.startswith("/api/"):  # the common case: no prefix
+        return path
+    api, v3 = path.find("/api/"), path.find(V3_PREFIX)
+    index = min(api, v3) if api >= 0 and v3 >= 0 else max(api, v3)
+    return path[index:] if index > 0 else path
 
 
 def _masked(raw: bytes) -> dict[str, Any] | None:
@@ -342,7 +346,7 @@ class Router:
         fault: FaultPlan | None = None,
         *,
         api_key: str | None = None,
-        host: str = "",
+        host: str | Callable[[], str] = "",
     ) -> tuple[int, bytes]:
         """Answer one request: the HTTP status and the JSON body.
 
@@ -351,7 +355,8 @@ class Router:
         raises :class:`~salesmanago_emulator.faults.InjectedTransportError` once the
         call is logged. ``api_key`` is the request's ``API-KEY`` header (API v3);
         ``host`` the ``host[:port]`` the request was sent to (its ``Host`` header;
-        ``authorization/token`` answers it as the ``endpoint``).
+        ``authorization/token`` answers it as the ``endpoint``), or a callable giving it,
+        called only by the login chain.
         """
         with self._lock:
             now = self._clock.now()
@@ -381,7 +386,7 @@ class Router:
         return status, data
 
     def _dispatch(
-        self, method: str, path: str, raw: bytes, now: datetime, host: str
+        self, method: str, path: str, raw: bytes, now: datetime, host: str | Callable[[], str]
     ) -> tuple[int, bytes | None, dict[str, Any]]:
         """The status, the body to log (``None``: not read) and the answer."""
         if method == "GET" and path.startswith(FILE_PATH_PREFIX):
@@ -402,9 +407,10 @@ class Router:
         try:
             if route.auth is Auth.LOGIN:
                 accounts = tuple(self._accounts.values())
-                context = RequestContext.login(accounts, now, host, self._register)
+                sent_to = host() if callable(host) else host
+                context = RequestContext.login(accounts, now, sent_to, self._register)
             else:
-                context = self._authenticate(route, body, now, host)
+                context = self._authenticate(route, body, now)
             result = route.handler(context, body)
         except EmulatorError as error:
             return 200, raw, _failure(list(error.messages), error.values, error.answer)
@@ -441,9 +447,7 @@ class Router:
         self._verified[(client_id, api_key, sha)] = account
         return account
 
-    def _authenticate(
-        self, route: Route, body: dict[str, Any], now: datetime, host: str
-    ) -> RequestContext:
+    def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:
         account = self._account(body)
         _check_request_time(body)
         value = body.get("owner")
@@ -452,4 +456,4 @@ class Router:
         owner = acting_owner(account, value)
         if owner is None and route.owner_required:
             raise AuthenticationFailed(OWNER_NOT_SPECIFIED)
-        return RequestContext(account, owner, now, host=host)
+        return RequestContext(account, owner, now)

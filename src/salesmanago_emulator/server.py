@@ -46,6 +46,7 @@ from ._router import route_path
 from .control import CONTROL_PREFIX, handle_control
 from .errors import TEXT_INTERNAL
 from .faults import InjectedTransportError
+from .routes._v3 import V3_PREFIX
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -187,7 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = router.plan(self.command, path, body)
         if fault is not None and fault.delay:
             router.faults.sleep(fault.delay)
-        api_key = self.headers.get("API-KEY")
+        api_key = self.headers.get("API-KEY") if path.startswith(V3_PREFIX) else None
         try:
             status, data = router.handle(
                 self.command, path, body, fault, api_key=api_key, host=self._host()

@@ -21,6 +21,7 @@ import httpx
 
 from ._router import route_path
 from .faults import ConnectionDroppedError, ResponseTimeoutError
+from .routes._v3 import V3_PREFIX
 
 if TYPE_CHECKING:
     from ._router import Router
@@ -62,10 +63,16 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def _respond(
         self, request: httpx.Request, path: str, content: bytes, fault: FaultPlan | None = None
     ) -> httpx.Response:
-        api_key = request.headers.get(_API_KEY)
+        # Only API v3 reads the API-KEY header; only the login chain reads the host.
+        api_key = request.headers.get(_API_KEY) if path.startswith(V3_PREFIX) else None
         try:
             status, body = self._router.handle(
-                request.method, path, content, fault, api_key=api_key, host=_host(request)
+                request.method,
+                path,
+                content,
+                fault,
+                api_key=api_key,
+                host=functools.partial(_host, request),
             )
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import INVALID_OWNER, AuthenticationFailed
+from ..state._normalize import normalize_email
 from ._parse import Body
 
 if TYPE_CHECKING:
@@ -133,9 +134,10 @@ def acting_owner(account: Account, value: object) -> str | None:
     string, or no user of ``account`` -> ``Not authenticated, invalid owner``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if not isinstance(value, str) or not account.users.is_user(value):
+    user = normalize_email(value) if isinstance(value, str) else ""
+    if user not in account.users:
         raise AuthenticationFailed(INVALID_OWNER)
-    return value.strip().lower()
+    return user
 
 
 Handler = Callable[[RequestContext, Body], dict[str, Any]]

@@ -148,6 +148,8 @@ class UsersArea(AccountArea, Sequence[str]):
 
     def acting(self, owner: str) -> str:
         """The normalised user a request acts as; AuthenticationFailed if not a user (§11.2)."""
+        if owner in self._set:  # already normalised (the router's case)
+            return sys.intern(owner)
         user = normalize_email(owner) if isinstance(owner, str) else ""
         if user not in self._set:
             raise AuthenticationFailed(INVALID_OWNER)
