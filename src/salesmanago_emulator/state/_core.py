@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import Clock
 from ..errors import RULE_AWARE, ContactNotFound, InvalidField, ReadOnlyOwner
-from ._card import ContactRecord
+from ._card import Confirmation, ConsentState, ContactRecord
 from ._normalize import normalize_email
 from ._observers import HOOKS, ContactObserver
 from ._store import ContactStore
@@ -183,6 +183,16 @@ class AccountCore:
         """Tell the observers the card's e-mail status changed (S10.2 ``source``)."""
         for observer in self._hooks["email_status_changed"]:
             observer.email_status_changed(record, opted_out, source)
+
+    def notify_consent(self, record: ContactRecord, name: str, state: ConsentState) -> None:
+        """Tell the observers a named consent of the card changed (S10.1)."""
+        for observer in self._hooks["consent_changed"]:
+            observer.consent_changed(record, name, state)
+
+    def notify_confirmation(self, record: ContactRecord, confirmation: Confirmation) -> None:
+        """Tell the observers a double opt-in confirmation was requested, confirmed or ran out."""
+        for observer in self._hooks["confirmation_changed"]:
+            observer.confirmation_changed(record, confirmation)
 
     # --- time and purge ----------------------------------------------------------
 

@@ -9,7 +9,7 @@ calls the hooks after a change is complete; they must not raise.
 
 from __future__ import annotations
 
-from ._card import ContactRecord
+from ._card import Confirmation, ConsentState, ContactRecord
 
 __all__ = ["HOOKS", "ContactObserver"]
 
@@ -37,6 +37,15 @@ class ContactObserver:
         status stays as it was. The write around it may still be completing.
         """
 
+    def consent_changed(self, record: ContactRecord, name: str, state: ConsentState) -> None:
+        """A named consent of the card got a new state (S10.1): given (``CONFIRMED``),
+        withdrawn (``WITHDRAWN``) or left unconfirmed; never when it stays the same.
+        The write around it may still be completing."""
+
+    def confirmation_changed(self, record: ContactRecord, confirmation: Confirmation) -> None:
+        """A double opt-in confirmation of the card was requested (status ``PENDING``),
+        confirmed (``CONFIRMED``, after the opt-in it brings) or ran out (``EXPIRED``)."""
+
 
 HOOKS: tuple[str, ...] = (
     "contact_saved",
@@ -44,6 +53,8 @@ HOOKS: tuple[str, ...] = (
     "contact_restored",
     "contact_removed",
     "email_status_changed",
+    "consent_changed",
+    "confirmation_changed",
 )
 """The hooks of :class:`ContactObserver`: an account calls each one only on the
 observers that override it (most areas follow one or two kinds of change)."""

@@ -88,7 +88,7 @@ class Account(AccountCore):
         # order of reset and of the state export.
         self.users = self.attach(UsersArea(self, users))
         self.tags = self.attach(TagsArea(self, users=self.users))
-        self.optin = self.attach(OptInArea(self))
+        self.optin = self.attach(OptInArea(self, tags=self.tags))
         self.scoring = self.attach(ScoringArea(self))
         self.loyalty = self.attach(LoyaltyArea(self))
         self.contacts = self.attach(
