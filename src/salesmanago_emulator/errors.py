@@ -420,6 +420,8 @@ RULE_CONSENT_LIST: Final = "must be a list of consent names or {name, text} obje
 """A setup's ``consents`` of another shape."""
 RULE_CONSENT_FORM_LIST: Final = "must be a list of consent form names or {name, intId} objects"
 """A setup's ``consentForms`` of another shape."""
+RULE_NAME_OR_OBJECT: Final = "must be a name or an object of name and {extra}"
+"""An account setup's consent or consent form of another shape."""
 RULE_CONTROL_KEY: Final = "is not a key of control operation {name!r} (keys: {keys})"
 """A control request carrying a key its operation does not take."""
 

@@ -59,7 +59,21 @@ def _visits(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="visits/record", handler=_visits_record),
-    ControlOperation(name="visits", handler=_visits, read_only=True),
+    ControlOperation(
+        name="visits/record",
+        handler=_visits_record,
+        keys=(
+            "clientId",
+            "contact",
+            "url",
+            "date",
+            "duration",
+            "source",
+            "sourceDetail",
+            "points",
+            "ip",
+        ),
+    ),
+    ControlOperation(name="visits", handler=_visits, read_only=True, keys=("clientId", "contact")),
 )
 """This module's operations."""

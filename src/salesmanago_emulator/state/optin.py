@@ -21,9 +21,9 @@ with source ``MESSAGE`` and gets the confirmation's tag) or until
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -33,6 +33,7 @@ from ..errors import (
     RULE_CONFIRMATION_OPTIONS,
     RULE_CONSENT_FORM_ID,
     RULE_MIN,
+    RULE_NAME_OR_OBJECT,
     RULE_NO_PENDING_CONFIRMATION,
     RULE_NOT_EMPTY,
     RULE_ONE_OF,
@@ -225,6 +226,34 @@ class OptInArea(AccountArea):
         against); read-only."""
         return self._consents
 
+    def set_up(
+        self,
+        consents: Iterable[str | Mapping[str, Any]] = (),
+        forms: Iterable[str | Mapping[str, Any]] = (),
+    ) -> None:
+        """Register an account's consents and consent forms as a setup gives them.
+
+        A consent is a name or ``{"name": ..., "text": ...}`` (text optional); a
+        form is a name or ``{"name": ..., "int_id": ...}`` (id optional). A bad
+        item -> InvalidField naming it (``consents[1].name``, ``consent_forms[0]``).
+        """
+        for index, item in enumerate(consents):
+            where = f"consents[{index}]"
+            name, extra = _setup_item(item, where, "text")
+            if extra is not None and not isinstance(extra, str):
+                raise InvalidField(f"{where}.text", RULE_STRING)
+            try:
+                self.add_consent(name, extra)
+            except InvalidField as err:
+                raise InvalidField(f"{where}.name", err.rule) from None
+        for index, item in enumerate(forms):
+            where = f"consent_forms[{index}]"
+            name, form_id = _setup_item(item, where, "int_id")
+            try:
+                self.add_consent_form(name, form_id)
+            except InvalidField as err:
+                raise err.under(f"{where}.") from None
+
     # --- consent forms (protocol §7 consent/form/data) ----------------------------
 
     def add_consent_form(self, name: str, form_id: int | None = None) -> int:
@@ -349,6 +378,10 @@ class OptInArea(AccountArea):
         pending = self._pending(request_id, contact)
         return self._run_out(pending, now)
 
+    def has_confirmation(self, request_id: str) -> bool:
+        """Whether the account gave a confirmation with this request id."""
+        return request_id in self._confirmations
+
     def restore_confirmation(self, confirmation: Confirmation) -> None:
         """Put a saved confirmation back (the snapshot checked it); later request ids
         follow the highest one."""
@@ -395,6 +428,21 @@ class OptInArea(AccountArea):
         for confirmation in list(self._confirmations.values()):
             if confirmation.status == "PENDING" and confirmation.expires_at <= now:
                 self._run_out(confirmation, confirmation.expires_at)
+
+
+def _setup_item(item: object, where: str, extra: str) -> tuple[str, Any]:
+    """A setup item's name and its one optional ``extra`` field."""
+    if isinstance(item, str):
+        return item, None
+    if not isinstance(item, Mapping):
+        raise InvalidField(where, RULE_NAME_OR_OBJECT.format(extra=extra))
+    unknown = sorted(set(item) - {"name", extra})
+    if unknown:
+        raise InvalidField(f"{where}.{unknown[0]}", RULE_NAME_OR_OBJECT.format(extra=extra))
+    name = item.get("name")
+    if not isinstance(name, str):
+        raise InvalidField(f"{where}.name", RULE_STRING)
+    return name, item.get(extra)
 
 
 def check_confirmation_options(options: DoubleOptIn) -> DoubleOptIn:
