@@ -278,7 +278,11 @@ def test_s10_2_double_opt_in_round_trip(account: Account, clock: FrozenClock) ->
     record = upsert(account, double_opt_in=DoubleOptIn(lang="PL"))
     assert record.opted_out
     (pending,) = account.optin.confirmations(EMAIL)
-    assert (pending.status, pending.origin, pending.request_id) == ("PENDING", "UPSERT", "900000001")
+    assert (pending.status, pending.origin, pending.request_id) == (
+        "PENDING",
+        "UPSERT",
+        "900000001",
+    )
     assert pending.expires_at == clock.now() + CONFIRMATION_VALIDITY
     clock.advance(timedelta(hours=1))
     sent = account.optin.send_confirmation(EMAIL, DoubleOptIn(lang="PL", tag="double opt in"))
