@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from routes_helpers import A_ID, NOW_MS, OMIT, Api, full, snapshot
+from routes_helpers import A_ID, A_OWNER, NOW_MS, OMIT, Api, full, snapshot
 
 from salesmanago_emulator import Emulator
 
@@ -184,8 +184,12 @@ def test_send_confirmation_answers_a_request_id(emu: Emulator, api: Api) -> None
         apiDoubleOptInEmailSubject="Please confirm",
     )
     assert (first["requestId"], second["requestId"]) == ("900000001", "900000002")
+    by_user = api.ok(
+        "email/sendConfirmation", owner=OMIT, user=A_OWNER, email="jan@example.com", lang="PL"
+    )
+    assert by_user["requestId"] == "900000003"
     statuses = [(c.origin, c.options.tag) for c in emu.account(A_ID).optin.confirmations()]
-    assert statuses == [("SEND_CONFIRMATION", "DOI"), ("SEND_CONFIRMATION", None)]
+    assert statuses[:2] == [("SEND_CONFIRMATION", "DOI"), ("SEND_CONFIRMATION", None)]
 
 
 @pytest.mark.parametrize(
