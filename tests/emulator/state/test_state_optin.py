@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from state_helpers import EMAIL, upsert
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from state_helpers import EMAIL, OWNER, upsert
 
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import ContactNotFound, InvalidField
@@ -297,6 +299,9 @@ def test_s10_2_double_opt_in_round_trip(account: Account, clock: FrozenClock) ->
     assert record.modified_on == clock.now()
     assert account.optin.confirmations(status="PENDING") == [pending]
     assert seen == [(EMAIL, "PENDING"), (EMAIL, "PENDING"), (EMAIL, "CONFIRMED")]
+    history = record.opt_history
+    assert account.optin.confirm(pending.request_id).status == "CONFIRMED"
+    assert record.opt_history == history  # opted in already: no second entry
 
 
 def test_double_opt_in_is_not_asked_of_a_card_opted_in_by_the_write(account: Account) -> None:
@@ -392,3 +397,60 @@ def test_s10_2_history_reads_one_channel_and_needs_a_card(account: Account) -> N
         account.optin.history(EMAIL, "SMS")
     with pytest.raises(ContactNotFound):
         account.optin.history("nobody@example.com")
+
+
+_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["ask", "send", "confirm", "expire", "advance", "opt_out"]),
+        st.sampled_from(["a@example.com", "b@example.com"]),
+        st.integers(min_value=0, max_value=9 * 24),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(steps=_STEPS)
+def test_property_confirmations_resolve_once_and_confirming_opts_in(
+    steps: list[tuple[str, str, int]],
+) -> None:
+    """Whatever the order of requests, confirmations, expiries and clock moves: a
+    confirmation is pending only before its time, is resolved once (not before it was
+    asked, an expiry by the clock at expiresAt), and every confirmation that changed the
+    status left one MESSAGE opt-in in the card's history."""
+    clock = FrozenClock(datetime(2026, 1, 15, 10, tzinfo=timezone.utc))
+    account = Account("c", "s", [OWNER], clock=clock)
+    changed = 0
+    for action, email, hours in steps:
+        if action == "ask":
+            upsert(account, email, double_opt_in=DoubleOptIn())
+        elif action == "send" and account.has_contact(email):
+            account.optin.send_confirmation(email, DoubleOptIn(lang="PL"))
+        elif action == "advance":
+            clock.advance(timedelta(hours=hours))
+        elif action == "opt_out" and account.has_contact(email):
+            account.optin.opt_out(email, source="MESSAGE")
+        elif action in ("confirm", "expire") and account.has_contact(email):
+            if not account.optin.confirmations(email, "PENDING"):
+                continue
+            opted_out = account.find_live(email).opted_out
+            if action == "confirm":
+                account.optin.confirm(contact=email)
+                changed += opted_out
+                assert not account.find_live(email).opted_out
+            else:
+                account.optin.expire(contact=email)
+    now = clock.now()
+    for confirmation in account.optin.confirmations():
+        if confirmation.status == "PENDING":
+            assert (confirmation.resolved_at, now < confirmation.expires_at) == (None, True)
+        else:
+            assert confirmation.resolved_at is not None
+            assert confirmation.requested_at <= confirmation.resolved_at <= confirmation.expires_at
+    entries = [
+        c
+        for record in account.all_contacts()
+        for c in record.opt_history
+        if (c.status, c.source) == ("OPT_IN", "MESSAGE")
+    ]
+    assert len(entries) == changed
