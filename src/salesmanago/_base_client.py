@@ -39,6 +39,7 @@ from .errors import (
     APITimeoutError,
     ConfigurationError,
     RateLimitError,
+    RequestFailedError,
     ResponseValidationError,
     SalesManagoError,
     attach_other_errors,
@@ -374,6 +375,24 @@ class BaseClient:
             return None
         return retry_delay(attempt, parse_retry_after(response))
 
+    @staticmethod
+    def _may_have_landed(failure: httpx.TransportError | httpx.Response) -> bool:
+        """Whether an attempt that is about to be retried may have been applied: it was
+        sent and its answer lost, or the platform failed with a 5xx after reading it."""
+        if isinstance(failure, httpx.Response):
+            return failure.status_code >= 500
+        return not isinstance(failure, _NOT_SENT)
+
+    def _read_final(self, call: Call[T], response: httpx.Response, landed: bool) -> T:
+        """The call's result from its final response; a refusal after an earlier
+        attempt that may have landed says so (:attr:`RequestFailedError.may_have_landed`)."""
+        try:
+            return self._read_response(call, response)
+        except RequestFailedError as error:
+            if landed:
+                error._after_lost_attempt()
+            raise
+
     # response reading ---------------------------------------------------------------
 
     def _status_error(
@@ -487,19 +506,22 @@ class SyncAPIClient(BaseClient):
     def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
         attempt = 0
+        landed = False  # an earlier attempt may have been applied
         while True:
             t0 = time.perf_counter()
             try:
                 response = self._http.send(self._build_request(call))
             except httpx.TransportError as exc:
                 self._sleep(self._delay_after_error(call, exc, attempt))
+                landed = landed or self._may_have_landed(exc)
                 attempt += 1
                 continue
             self._log_response(call, response, attempt, t0)
             delay = self._delay_after_response(call, response, attempt)
             if delay is None:
-                return self._read_response(call, response)
+                return self._read_final(call, response, landed)
             self._sleep(delay)
+            landed = landed or self._may_have_landed(response)
             attempt += 1
 
     def _execute_all(
@@ -643,6 +665,7 @@ class AsyncAPIClient(BaseClient):
     async def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
         attempt = 0
+        landed = False  # an earlier attempt may have been applied
         while True:
             t0 = time.perf_counter()
             try:
@@ -650,13 +673,15 @@ class AsyncAPIClient(BaseClient):
                     response = await self._http.send(self._build_request(call))
             except httpx.TransportError as exc:
                 await self._sleep(self._delay_after_error(call, exc, attempt))
+                landed = landed or self._may_have_landed(exc)
                 attempt += 1
                 continue
             self._log_response(call, response, attempt, t0)
             delay = self._delay_after_response(call, response, attempt)
             if delay is None:
-                return self._read_response(call, response)
+                return self._read_final(call, response, landed)
             await self._sleep(delay)
+            landed = landed or self._may_have_landed(response)
             attempt += 1
 
     async def _execute_all(

@@ -306,7 +306,21 @@ class RequestFailedError(APIError):
         reason_codes: their reason codes, in order (empty for the legacy API).
         field: the first field the platform named: a v3 problem's field, or the
             ``'...'`` of a legacy ``Field '...' rule`` text; ``None`` when none is named.
+        may_have_landed: ``True`` when an earlier attempt of this (idempotent, hence
+            retried) call may have been applied before its answer was lost: a
+            "not found" then most likely means the earlier attempt did the work
+            (a delete, a finish), and the text says so.
     """
+
+    may_have_landed: bool = False
+
+    def _after_lost_attempt(self) -> None:
+        """Mark the refusal as answering a retry whose earlier attempt may have landed."""
+        self.may_have_landed = True
+        self.args = (
+            f"{self}; an earlier attempt of this call may have been applied before its"
+            " answer was lost, so this refusal may describe the state that attempt left",
+        )
 
     def __init__(
         self,
