@@ -20,7 +20,7 @@ loopback interface by default.
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
-keys and catalogs). :data:`CONTROL_OPERATIONS`
+keys and catalogs), ``timeline``. :data:`CONTROL_OPERATIONS`
 joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
@@ -77,6 +77,7 @@ from . import (
     rules,
     scoring,
     snapshot,
+    timeline,
     users,
 )
 from ._base import (
@@ -120,6 +121,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *activity.OPERATIONS,
     *rules.OPERATIONS,
     *catalogs.OPERATIONS,
+    *timeline.OPERATIONS,
 )
 """Every built-in control operation, module by module."""
 

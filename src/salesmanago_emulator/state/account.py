@@ -39,6 +39,7 @@ from .rules import RulesArea
 from .scoring import ScoringArea
 from .tags import TagsArea
 from .tasks import TasksArea
+from .timeline import TimelineArea
 from .users import UsersArea
 
 __all__ = ["Account"]
@@ -107,6 +108,7 @@ class Account(AccountCore):
         self.activity = self.attach(ActivityArea(self, scoring=self.scoring))
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
+        self.timeline = self.attach(TimelineArea(self))
 
     def __repr__(self) -> str:
         return f"<Account {self.client_id} users={len(self.users)} contacts={self.store.live}>"
