@@ -105,7 +105,9 @@ class Account(AccountCore):
         self.notes = self.attach(NotesArea(self, users=self.users))
         self.tasks = self.attach(TasksArea(self, users=self.users))
         self.events = self.attach(EventsArea(self, users=self.users, contacts=self.contacts))
-        self.activity = self.attach(ActivityArea(self, scoring=self.scoring))
+        self.activity = self.attach(
+            ActivityArea(self, scoring=self.scoring, sources={"EXTERNAL_EVENTS": self.events})
+        )
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
         self.timeline = self.attach(TimelineArea(self))

@@ -480,6 +480,10 @@ class EventsArea(AccountArea):
             out.extend(self.events_of(record))
         return iter(out)
 
+    def activity_times(self, record: ContactRecord) -> list[datetime]:
+        """When each of the card's events happened (a histogram source, S16.2)."""
+        return [event.date for event in self.events_of(record)]
+
     def ecommerce_summary(self, key: str) -> EcommerceSummary:
         """Total purchase value, average basket and number of purchases of a card (S16.3).
 
