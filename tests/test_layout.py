@@ -41,7 +41,6 @@ NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
     ("routes", "callbacks"): "callbacks are registered through the control API only",
     ("control", "tags"): "tags are set up through the API or Python; no control operation",
     ("control", "optin"): "statuses are set through the API or Python",
-    ("control", "events"): "events are set up through the API or Python",
     ("control", "coupons"): "coupons are set up through the API or Python",
     ("control", "notes"): "notes are set up through the API or Python",
     ("control", "tasks"): "tasks are set up through the API or Python",
