@@ -24,6 +24,15 @@ Rules (grade D where the platform says nothing):
 :meth:`ActivityArea.report` answers ``recentActivity``: the visits in a range,
 the visiting contacts grouped by state, the anonymous visits, and statistics
 (per source, per hour of day and per day of week in the account's time zone).
+
+A visit also keeps the visitor's device, operating system and browser, given or
+read from a user agent (:mod:`._useragent`). For one card (seed 003 §5, §6; no
+public endpoint: Python and the control API),
+:meth:`ActivityArea.visit_stats` groups its visits by each with counts,
+percentages and last visit (S16.1), and :meth:`ActivityArea.histograms` counts
+its activity per hour and weekday over the :data:`HISTOGRAM_SOURCES` (S16.2):
+this area's visits and the areas handed in as ``sources`` (external events; e-mail
+opens once an area answers them).
 """
 
 from __future__ import annotations
