@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from events_helpers import shop, shop_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from routes_helpers import A_OWNER, A_SECOND, NOW
@@ -649,26 +650,13 @@ def test_protocol_14_event_for_the_address_the_upsert_frees_creates_a_card(
     assert fresh.main_owner == THIRD_USER
 
 
-def _shop_event(account: Account, email: str, kind: str, products: str) -> None:
-    account.events.add(
-        EventWrite(event_type=kind, date=NOW, products=products), A_OWNER, email=email
-    )
-
-
 def test_s16_4_recommendations_from_the_accounts_purchase_and_view_events(
     account_a: Account,
 ) -> None:
     """Co-occurrence over every live card's PURCHASE and VISIT events (S16.4); a
     soft-deleted card counts for nobody (S3.1); other event types count nothing."""
-    for email, viewed, bought in (
-        ("a@example.com", "p1,p2", "p3"),
-        ("b@example.com", "p1", "p3, p4"),
-        ("c@example.com", "p2", "p4"),
-    ):
-        _shop_event(account_a, email, "VISIT", viewed)
-        _shop_event(account_a, email, "PURCHASE", bought)
-    _shop_event(account_a, "me@example.com", "VISIT", "p1")
-    _shop_event(account_a, "me@example.com", "CART", "p9")
+    shop(account_a, A_OWNER)
+    shop_event(account_a, A_OWNER, "me@example.com", "CART", "p9")
     found = account_a.events.recommendations("me@example.com")
     assert [(r.product, str(r.score)) for r in found["BOUGHT_AFTER_VIEWING"]] == [
         ("p3", "2.0000"),
