@@ -257,7 +257,7 @@ class ControlArgs:
 
     def names(self, key: str) -> list[str] | None:
         """A list of strings, or one comma-separated string (``GET``); ``None`` if absent."""
-        value = self.data.get(key)
+        value = self._get(key, None)
         if value is None:
             return None
         if isinstance(value, str):
