@@ -20,7 +20,7 @@ loopback interface by default.
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
-keys and catalogs). :data:`CONTROL_OPERATIONS`
+keys and catalogs), ``timeline``, ``events``. :data:`CONTROL_OPERATIONS`
 joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
@@ -70,6 +70,7 @@ from . import (
     clock,
     companies,
     contacts,
+    events,
     exports,
     faults,
     loyalty,
@@ -77,6 +78,7 @@ from . import (
     rules,
     scoring,
     snapshot,
+    timeline,
     users,
 )
 from ._base import (
@@ -120,6 +122,8 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *activity.OPERATIONS,
     *rules.OPERATIONS,
     *catalogs.OPERATIONS,
+    *timeline.OPERATIONS,
+    *events.OPERATIONS,
 )
 """Every built-in control operation, module by module."""
 
