@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .._converter import wire
-from .._validation import check_aware, check_email, check_tags
+from .._validation import check_aware, check_email, check_model, check_tags
 from ..errors import ValidationError
 from .coupons import ContactCoupon
 from .events import ContactExtEvent
@@ -223,6 +223,7 @@ def check_upsert(item: ContactUpsert) -> CheckedUpsert:
     Fields are named as a single write spells them (``contact.email``, ``tags[0]``);
     ``_validation.in_item`` names them inside a batch. Returns the values to send as checked.
     """
+    check_model(item, ContactUpsert, "contact")
     email = check_email(item.email, "contact.email")
     new_email = None if item.new_email is None else check_email(item.new_email, "newEmail")
     # () when absent: a batch keeps one result per item until it is sent

@@ -20,8 +20,9 @@ loopback interface by default.
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
-keys and catalogs), ``optin`` (consents, double opt-in, the opt-in/out history).
-:data:`CONTROL_OPERATIONS` joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
+keys and catalogs), ``timeline``, ``events``, ``optin`` (consents, double opt-in, the
+opt-in/out history). :data:`CONTROL_OPERATIONS` joins them here, in plain sight, and
+:data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
 
@@ -74,6 +75,7 @@ from . import (
     clock,
     companies,
     contacts,
+    events,
     exports,
     faults,
     loyalty,
@@ -82,6 +84,7 @@ from . import (
     rules,
     scoring,
     snapshot,
+    timeline,
     users,
 )
 from ._base import (
@@ -125,6 +128,8 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *activity.OPERATIONS,
     *rules.OPERATIONS,
     *catalogs.OPERATIONS,
+    *timeline.OPERATIONS,
+    *events.OPERATIONS,
     *optin.OPERATIONS,
 )
 """Every built-in control operation, module by module."""

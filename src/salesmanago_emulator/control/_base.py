@@ -33,6 +33,7 @@ from ..errors import (
     RULE_ISO_INSTANT,
     RULE_REQUIRED,
     RULE_STRING,
+    RULE_STRING_OR_LIST,
     RULE_TRUE_OR_FALSE,
     TEXT_CONTROL_BODY,
     TEXT_CONTROL_METHOD,
@@ -264,6 +265,17 @@ class ControlArgs:
             return emulator.account(client_id)
         except KeyError as err:
             raise ControlError(str(err.args[0]), 404) from None
+
+    def names(self, key: str) -> list[str] | None:
+        """A list of strings, or one comma-separated string (``GET``); ``None`` if absent."""
+        value = self._get(key, None)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ControlError.field(key, RULE_STRING_OR_LIST)
+        return list(value)
 
 
 ControlHandler = Callable[[ControlledEmulator, ControlArgs], Mapping[str, Any]]

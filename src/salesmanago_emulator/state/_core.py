@@ -184,6 +184,47 @@ class AccountCore:
         for observer in self._hooks["email_status_changed"]:
             observer.email_status_changed(record, opted_out, source)
 
+    def notify_owner_assigned(
+        self, record: ContactRecord, owner: str, level: str, previous: str | None
+    ) -> None:
+        """Tell the observers ``owner`` now owns the card at ``level`` (was ``previous``)."""
+        for observer in self._hooks["owner_assigned"]:
+            observer.owner_assigned(record, owner, level, previous)
+
+    def notify_owner_removed(self, record: ContactRecord, owner: str, level: str) -> None:
+        """Tell the observers ``owner`` (at ``level``) no longer owns the card."""
+        for observer in self._hooks["owner_removed"]:
+            observer.owner_removed(record, owner, level)
+
+    def notify_phone_status(self, record: ContactRecord, opted_out: bool, source: str) -> None:
+        """Tell the observers the card's mobile-marketing status changed."""
+        for observer in self._hooks["phone_status_changed"]:
+            observer.phone_status_changed(record, opted_out, source)
+
+    def notify_invalid_status(self, record: ContactRecord, invalid: bool) -> None:
+        """Tell the observers the card's address was marked (or unmarked) invalid."""
+        for observer in self._hooks["invalid_status_changed"]:
+            observer.invalid_status_changed(record, invalid)
+
+    def notify_note_added(
+        self, record: ContactRecord, note_id: str, author: str, private: bool
+    ) -> None:
+        """Tell the observers a note was added to the card."""
+        for observer in self._hooks["note_added"]:
+            observer.note_added(record, note_id, author, private)
+
+    def notify_coupon_given(self, record: ContactRecord, coupon: str, name: str) -> None:
+        """Tell the observers the card was given a coupon."""
+        for observer in self._hooks["coupon_given"]:
+            observer.coupon_given(record, coupon, name)
+
+    def notify_funnel_stage(
+        self, record: ContactRecord, funnel: str, stage: str | None, previous: str | None
+    ) -> None:
+        """Tell the observers the card's stage in ``funnel`` changed (``None``: not in it)."""
+        for observer in self._hooks["funnel_stage_changed"]:
+            observer.funnel_stage_changed(record, funnel, stage, previous)
+
     def notify_consent(self, record: ContactRecord, name: str, state: ConsentState) -> None:
         """Tell the observers a named consent of the card changed (S10.1)."""
         for observer in self._hooks["consent_changed"]:

@@ -39,6 +39,7 @@ from .rules import RulesArea
 from .scoring import ScoringArea
 from .tags import TagsArea
 from .tasks import TasksArea
+from .timeline import TimelineArea
 from .users import UsersArea
 
 __all__ = ["Account"]
@@ -104,9 +105,12 @@ class Account(AccountCore):
         self.notes = self.attach(NotesArea(self, users=self.users))
         self.tasks = self.attach(TasksArea(self, users=self.users))
         self.events = self.attach(EventsArea(self, users=self.users, contacts=self.contacts))
-        self.activity = self.attach(ActivityArea(self, scoring=self.scoring))
+        self.activity = self.attach(
+            ActivityArea(self, scoring=self.scoring, sources={"EXTERNAL_EVENTS": self.events})
+        )
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
+        self.timeline = self.attach(TimelineArea(self))
 
     def __repr__(self) -> str:
         return f"<Account {self.client_id} users={len(self.users)} contacts={self.store.live}>"

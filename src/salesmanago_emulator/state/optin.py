@@ -139,6 +139,7 @@ class OptInArea(AccountArea):
                 return False
             record.invalid = True
             record.status_before_invalid = record.opted_out
+            self.account.notify_invalid_status(record, True)
             return True
 
         return self.account.change(key, apply)
@@ -152,6 +153,7 @@ class OptInArea(AccountArea):
             previous = record.status_before_invalid
             record.invalid = False
             record.status_before_invalid = None
+            self.account.notify_invalid_status(record, False)
             if previous is not None:
                 self.set_email_status(record, previous, "MANAGE", now)
             return True
@@ -189,6 +191,7 @@ class OptInArea(AccountArea):
                 at=now, channel="PHONE", status="OPT_OUT" if opted_out else "OPT_IN", source=source
             )
         )
+        self.account.notify_phone_status(record, opted_out, source)
         return True
 
     # --- the account's consents --------------------------------------------------
