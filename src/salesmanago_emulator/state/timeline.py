@@ -39,7 +39,15 @@ from ..errors import (
     ContactNotFound,
     InvalidField,
 )
-from ._card import OPT_SOURCES, OWNER_LEVELS, ContactRecord
+from ._card import (
+    CONFIRMATION_STATUSES,
+    CONSENT_STATUSES,
+    OPT_SOURCES,
+    OWNER_LEVELS,
+    Confirmation,
+    ConsentState,
+    ContactRecord,
+)
 from ._core import AccountArea, AccountCore
 
 __all__ = [
@@ -83,6 +91,8 @@ _SHAPES: Final[dict[str, tuple[tuple[_Detail, ...], tuple[_Detail, ...]]]] = {
     "NOTE_ADDED": ((("noteId", _TEXT), ("author", _TEXT), ("private", _FLAG)), ()),
     "COUPON_GIVEN": ((("coupon", _TEXT), ("name", _TEXT)), ()),
     FUNNEL_STAGE_CHANGED: ((("funnel", _TEXT),), (("stage", _TEXT), ("previousStage", _TEXT))),
+    "CONSENT_CHANGED": ((("consent", _TEXT), ("status", CONSENT_STATUSES)), ()),
+    "DOUBLE_OPT_IN": ((("requestId", _TEXT), ("status", CONFIRMATION_STATUSES)), ()),
 }
 
 KINDS: Final[Mapping[str, str]] = {
@@ -100,6 +110,8 @@ KINDS: Final[Mapping[str, str]] = {
     "NOTE_ADDED": "a note added (S9.1, seed 003 [12])",
     "COUPON_GIVEN": "a coupon given (S8.1)",
     FUNNEL_STAGE_CHANGED: "joined, moved in or left a funnel (S12.1)",
+    "CONSENT_CHANGED": "a named consent given, withdrawn or left unconfirmed (S10.1)",
+    "DOUBLE_OPT_IN": "a double opt-in confirmation requested, confirmed or run out (S10)",
 }
 """Every kind of entry, in the order they are documented, with what records it."""
 
@@ -268,6 +280,19 @@ class TimelineArea(AccountArea):
         """A funnel joined, a stage reached, or the funnel left (S12.1)."""
         entry = _entry(
             FUNNEL_STAGE_CHANGED, self._now(), funnel=funnel, stage=stage, previousStage=previous
+        )
+        self._add(record, entry)
+
+    def consent_changed(self, record: ContactRecord, name: str, state: ConsentState) -> None:
+        """A named consent got a new state (S10.1)."""
+        self._add(record, _entry("CONSENT_CHANGED", self._now(), consent=name, status=state.status))
+
+    def confirmation_changed(self, record: ContactRecord, confirmation: Confirmation) -> None:
+        """A double opt-in confirmation requested, confirmed or run out, at the instant
+        it happened (an expiry at its ``expires_at``, even when noticed later)."""
+        at = confirmation.resolved_at or confirmation.requested_at
+        entry = _entry(
+            "DOUBLE_OPT_IN", at, requestId=confirmation.request_id, status=confirmation.status
         )
         self._add(record, entry)
 

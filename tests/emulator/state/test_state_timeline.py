@@ -12,8 +12,9 @@ from state_helpers import EMAIL, OWNER, upsert
 from conftest import OTHER_USER, THIRD_USER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import ContactNotFound, InvalidField
-from salesmanago_emulator.state import Account
+from salesmanago_emulator.state import Account, ConsentDetail, DoubleOptIn
 from salesmanago_emulator.state.funnels import StageSpec, Target
+from salesmanago_emulator.state.optin import CONFIRMATION_VALIDITY
 from salesmanago_emulator.state.timeline import KINDS, TimelineEntry, check_entry
 
 
@@ -176,3 +177,52 @@ def test_check_entry_names_the_bad_part() -> None:
             check_entry(kind, details)
         assert err.value.field == field
     assert set(KINDS) >= {"CONTACT_CREATED", "NOTE_ADDED", "FUNNEL_STAGE_CHANGED"}
+
+
+def test_s10_1_consents_given_and_withdrawn_are_on_the_timeline(
+    account: Account, clock: FrozenClock
+) -> None:
+    """A consent given, given again later (a new agreement date: a change) and withdrawn;
+    a write that leaves it as it is records nothing."""
+    account.optin.add_consent("Newsletter")
+    upsert(account, consent_details=[ConsentDetail(name="Newsletter", accept=True)])
+    given_at = clock.now()
+    upsert(account, name="Jan")  # the consent untouched
+    clock.advance(timedelta(hours=1))
+    upsert(account, consent_details=[ConsentDetail(name="Newsletter", accept=True)])
+    again_at = clock.now()
+    clock.advance(timedelta(hours=1))
+    upsert(account, consent_details=[ConsentDetail(name="Newsletter", accept=False, opt_out=True)])
+
+    entries = account.timeline.of(EMAIL, kinds=["CONSENT_CHANGED"])
+    assert [(e.at, _details(e)) for e in entries] == [
+        (given_at, {"consent": "Newsletter", "status": "CONFIRMED"}),
+        (again_at, {"consent": "Newsletter", "status": "CONFIRMED"}),
+        (clock.now(), {"consent": "Newsletter", "status": "WITHDRAWN"}),
+    ]
+
+
+def test_s10_double_opt_in_requested_confirmed_and_expired_are_on_the_timeline(
+    account: Account, clock: FrozenClock
+) -> None:
+    upsert(account, double_opt_in=DoubleOptIn(lang="PL"))
+    requested_at = clock.now()
+    clock.advance(timedelta(hours=2))
+    second = account.optin.send_confirmation(EMAIL, DoubleOptIn(lang="PL"))
+    account.optin.confirm(second.request_id)
+    confirmed_at = clock.now()
+    clock.advance(timedelta(days=30))  # the first one runs out, noticed later
+
+    entries = account.timeline.of(EMAIL, kinds=["DOUBLE_OPT_IN", "EMAIL_OPTED_IN"])
+    shown = [(e.kind, e.at, _details(e)) for e in entries]
+    assert shown == [
+        ("DOUBLE_OPT_IN", requested_at, {"requestId": "900000001", "status": "PENDING"}),
+        ("DOUBLE_OPT_IN", confirmed_at, {"requestId": "900000002", "status": "PENDING"}),
+        ("EMAIL_OPTED_IN", confirmed_at, {"source": "MESSAGE"}),
+        ("DOUBLE_OPT_IN", confirmed_at, {"requestId": "900000002", "status": "CONFIRMED"}),
+        (
+            "DOUBLE_OPT_IN",
+            requested_at + CONFIRMATION_VALIDITY,  # when it ran out, not when noticed
+            {"requestId": "900000001", "status": "EXPIRED"},
+        ),
+    ]
