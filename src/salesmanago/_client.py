@@ -19,6 +19,7 @@ from ._base_client import (
     resolve_setting,
 )
 from ._login import AsyncLoginSession, Login, LoginSession
+from ._recording import CallRecorder, attach_recorder
 from ._validation import check_email
 from ._wire import LegacyWire
 from .errors import ConfigurationError, ValidationError
@@ -39,7 +40,9 @@ from .resources.tasks import AsyncTasks, Tasks
 from .resources.users import AsyncUsers, Users
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Callable
+    from typing import TextIO
 
 __all__ = ["AsyncSalesManago", "SalesManago"]
 
@@ -123,6 +126,10 @@ class SalesManago(LegacyWire, SyncAPIClient):
         transport: an ``httpx`` transport for the client's own ``httpx.Client``
             (e.g. the emulator's); :meth:`close` closes it. Not with ``http_client``.
         sleep: how to wait between retries (tests inject a recorder).
+        record: write every call to this JSON Lines file (or stream, or
+            :class:`~salesmanago.CallRecorder`), secrets masked, for
+            ``salesmanago-emulator replay`` (see "Verifying the emulator against
+            your account").
     """
 
     contacts: Contacts
@@ -157,6 +164,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         sleep: Callable[[float], None] | None = None,
         transport: httpx.BaseTransport | None = None,
         _original: SalesManago | None = None,
+        record: str | os.PathLike[str] | TextIO | CallRecorder | None = None,
     ) -> None:
         self._credentials, base_url = _identity(
             _original, client_id, api_secret, sha, owner, endpoint, api_key
@@ -171,6 +179,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
             original=_original,
         )
         self._bind_resources()
+        attach_recorder(self, record)
 
     @classmethod
     def from_login(
@@ -307,6 +316,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         transport: httpx.AsyncBaseTransport | None = None,
         _original: AsyncSalesManago | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
+        record: str | os.PathLike[str] | TextIO | CallRecorder | None = None,
     ) -> None:
         self._credentials, base_url = _identity(
             _original, client_id, api_secret, sha, owner, endpoint, api_key
@@ -322,6 +332,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             original=_original,
         )
         self._bind_resources()
+        attach_recorder(self, record)
 
     @classmethod
     async def from_login(
