@@ -9,17 +9,7 @@ import os
 from collections.abc import AsyncIterator
 
 import pytest
-from contract_helpers import (
-    EMULATOR_ACCOUNT,
-    EMULATOR_DOMAIN,
-    EMULATOR_NOW,
-    RECORD_VARIABLE,
-    Platform,
-    live_skip_reason,
-)
-
-from salesmanago import AsyncSalesManago, SalesManago
-from salesmanago_emulator import Emulator, FrozenClock
+from contract_helpers import Platform, emulator_platform, live_platform, live_skip_reason
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,37 +39,10 @@ def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def _no_wait(seconds: float) -> None:
-    """The emulator's exports are ready at once: nothing to wait for."""
-
-
-def _emulator_platform(mode: str) -> Platform:
-    emulator = Emulator(clock=FrozenClock(EMULATOR_NOW))
-    emulator.add_account(**EMULATOR_ACCOUNT)
-    client: SalesManago | AsyncSalesManago
-    if mode == "sync":
-        client = emulator.client(sleep=lambda seconds: None)
-    else:
-        client = emulator.async_client(sleep=_no_wait)
-    raw = {k: str(EMULATOR_ACCOUNT[k]) for k in ("client_id", "api_secret")}
-    return Platform("emulator", mode, client, EMULATOR_DOMAIN, raw, emulator)
-
-
-def _live_platform(mode: str) -> Platform:
-    record = os.environ.get(RECORD_VARIABLE) or None
-    client: SalesManago | AsyncSalesManago
-    client = SalesManago(record=record) if mode == "sync" else AsyncSalesManago(record=record)
-    raw = {
-        "client_id": os.environ["SALESMANAGO_CLIENT_ID"],
-        "api_secret": os.environ["SALESMANAGO_API_SECRET"],
-    }
-    return Platform("live", mode, client, os.environ["SALESMANAGO_TEST_DOMAIN"].strip(), raw)
-
-
 @pytest.fixture
 async def platform(target: str, mode: str) -> AsyncIterator[Platform]:
     """A client of the test's target and mode; what the test created is removed after."""
-    made = _emulator_platform(mode) if target == "emulator" else _live_platform(mode)
+    made = emulator_platform(mode) if target == "emulator" else live_platform(mode)
     try:
         yield made
     finally:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -169,3 +170,32 @@ class Platform:
             assert address.endswith("@" + self.domain)  # the ledger holds only ours
             with contextlib.suppress(NotFoundError):  # never made, or deleted by the test
                 await self.call("contacts.delete", address, permanently=True)
+
+
+async def _no_wait(seconds: float) -> None:
+    """The emulator's exports are ready at once: nothing to wait for."""
+
+
+def emulator_platform(mode: str) -> Platform:
+    """A platform on a fresh emulator (frozen clock, one account)."""
+    emulator = Emulator(clock=FrozenClock(EMULATOR_NOW))
+    emulator.add_account(**EMULATOR_ACCOUNT)
+    client: SalesManago | AsyncSalesManago
+    if mode == "sync":
+        client = emulator.client(sleep=lambda seconds: None)
+    else:
+        client = emulator.async_client(sleep=_no_wait)
+    raw = {k: str(EMULATOR_ACCOUNT[k]) for k in ("client_id", "api_secret")}
+    return Platform("emulator", mode, client, EMULATOR_DOMAIN, raw, emulator)
+
+
+def live_platform(mode: str) -> Platform:
+    """A platform on your account, from the ``SALESMANAGO_*`` variables."""
+    record = os.environ.get(RECORD_VARIABLE) or None
+    client: SalesManago | AsyncSalesManago
+    client = SalesManago(record=record) if mode == "sync" else AsyncSalesManago(record=record)
+    raw = {
+        "client_id": os.environ["SALESMANAGO_CLIENT_ID"],
+        "api_secret": os.environ["SALESMANAGO_API_SECRET"],
+    }
+    return Platform("live", mode, client, os.environ["SALESMANAGO_TEST_DOMAIN"].strip(), raw)
