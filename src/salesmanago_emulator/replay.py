@@ -36,7 +36,8 @@ lists it (the docs' "Verifying the emulator against your account" shows the list
 * ``requestId`` present on one side only is no difference (an answer's envelope may
   carry one, protocol §3.1);
 * ``fileUrl`` (an export file's URL on its own host) is compared as "both present";
-* ``job/status`` progress texts (how long the platform's job ran) are not compared;
+* ``job/status``: its progress texts and whether its ``fileUrl`` is there yet (how long
+  the platform's job ran) are not compared;
 * ids inside ``message`` texts are compared after pairing.
 
 ``--ignore FIELD`` (:func:`replay`'s ``ignore``) drops a key anywhere in the answers.
@@ -81,6 +82,7 @@ TIME_KEYS: Final = frozenset(
 """Answer keys holding a time the platform stamps: compared as "both a time" only."""
 ID_KEYS: Final = frozenset({"requestId", "coupon"})
 """Answer keys whose values are paired like UUIDs although they need not look like one."""
+JOB_STATUS_PATH: Final = "/api/job/status"
 LOGIN_PATHS: Final = frozenset(
     {"/api/authorization/token", "/api/account/integration", "/api/system/authorise"}
 )
@@ -92,7 +94,8 @@ NORMALISATIONS: Final = (
     "'both a time' or 'both null'",
     "requestId present in one answer only is no difference",
     "fileUrl is compared as 'both present'",
-    "job/status progress texts are not compared (the job's timing is the platform's)",
+    "job/status: its progress texts and whether the file is ready yet are not compared "
+    "(the job's timing is the platform's)",
     "ids inside message texts are compared after pairing",
 )
 """Every normalisation the comparison applies, in words (printed by ``--json``)."""
@@ -387,6 +390,14 @@ class _Pairs:
 
     ignored: frozenset[str]
     ids: dict[str, Any] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # replayed ids already paired
+
+    def _link(self, recorded: Any, replayed: Any) -> None:
+        """Pair two ids unless either is paired already (a pairing is one to one)."""
+        key, value = str(recorded), str(replayed)
+        if key not in self.ids and value not in self.taken:
+            self.ids[key] = replayed
+            self.taken.add(value)
 
     def substitute(self, value: Any, key: str = "") -> Any:
         """A copy of a request with every recorded id replaced by its replayed pair."""
@@ -413,12 +424,14 @@ class _Pairs:
         if recorded.get("success") != replayed.get("success"):
             out.append(Difference("success", "", recorded.get("success"), replayed.get("success")))
         self._pair_all(recorded, replayed)  # ids in the fields name those in the messages
-        if _route(call.path) != "/api/job/status":
+        skip = {"success", "message"}
+        if _route(call.path) == JOB_STATUS_PATH:
+            skip.add("fileUrl")  # ready or not yet: the platform's timing
+        else:
             mine = [self._message(m) for m in recorded.get("message") or []]
             theirs = list(replayed.get("message") or [])
             if mine != theirs:
                 out.append(Difference("message", "", mine, theirs))
-        skip = {"success", "message"}
         fields_recorded = {k: v for k, v in recorded.items() if k not in skip}
         fields_replayed = {k: v for k, v in replayed.items() if k not in skip}
         out.extend(self._diff(fields_recorded, fields_replayed, ""))
@@ -434,7 +447,9 @@ class _Pairs:
         key = str(recorded)
         if key in self.ids:
             return bool(self.ids[key] == replayed)
-        self.ids[key] = replayed
+        if str(replayed) in self.taken:
+            return False  # the replayed id is another recorded id's pair
+        self._link(recorded, replayed)
         return True
 
     def _pair_all(self, recorded: Any, replayed: Any, key: str = "") -> None:
@@ -443,15 +458,15 @@ class _Pairs:
             for k in recorded:
                 if _is_id(k):
                     other = _matching_key(k, recorded, replayed)
-                    if other is not None and str(k) not in self.ids:
-                        self.ids[str(k)] = other
+                    if other is not None:
+                        self._link(k, other)
                 if k in replayed:
                     self._pair_all(recorded[k], replayed[k], k)
         elif isinstance(recorded, list) and isinstance(replayed, list):
             for a, b in zip(recorded, replayed, strict=False):
                 self._pair_all(a, b, key)
-        elif _is_id_value(recorded, key) and str(recorded) not in self.ids and replayed is not None:
-            self.ids[str(recorded)] = replayed
+        elif _is_id_value(recorded, key) and replayed is not None:
+            self._link(recorded, replayed)
 
     def _diff(self, recorded: Any, replayed: Any, where: str) -> Iterator[Difference]:
         key = where.rsplit(".", 1)[-1].split("[", 1)[0]
