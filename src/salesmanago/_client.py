@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 
@@ -40,9 +41,7 @@ from .resources.tasks import AsyncTasks, Tasks
 from .resources.users import AsyncUsers, Users
 
 if TYPE_CHECKING:
-    import os
     from collections.abc import Callable
-    from typing import TextIO
 
 __all__ = ["AsyncSalesManago", "SalesManago"]
 
@@ -315,8 +314,8 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         sleep: AsyncSleep | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         _original: AsyncSalesManago | None = None,
-        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         record: str | os.PathLike[str] | TextIO | CallRecorder | None = None,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
         self._credentials, base_url = _identity(
             _original, client_id, api_secret, sha, owner, endpoint, api_key

@@ -26,15 +26,20 @@ for ``salesmanago-emulator replay FILE``.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import os
+import sys
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Final
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "sdk"))
+
+from sdk_helpers import call
 
 from salesmanago import (
     AsyncSalesManago,
@@ -131,15 +136,7 @@ class Platform:
     async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """``client.<resource>.<method>(...)`` on either client: awaited when async, an
         iterator collected into a list."""
-        resource, method = name.split(".")
-        result = getattr(getattr(self.client, resource), method)(*args, **kwargs)
-        if inspect.isawaitable(result):
-            return await result
-        if hasattr(result, "__aiter__"):
-            return [item async for item in result]
-        if isinstance(result, Iterator):
-            return list(result)
-        return result
+        return await call(self.client, name, *args, **kwargs)
 
     def raw(self, path: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         """POST ``fields`` signed (protocol §2) to ``path`` as a non-SDK client would: for
