@@ -8,9 +8,10 @@ one: the HTTP status, ``success``, the ``message`` texts and every other field.
 
 The fresh emulator:
 
-* has one account per ``clientId`` the log names, created on the fly with the secret
-  :data:`REPLAY_SECRET` and, as users, every ``owner`` (and ``newOwner``) of a request
-  the platform accepted (``success: true``), in the order first seen. The recorded
+* has one account per ``clientId`` of a request the platform accepted (``success:
+  true``), created on the fly with the secret :data:`REPLAY_SECRET` and, as users,
+  every ``owner`` (and ``newOwner``) of such a request, in the order first seen; a
+  client id or an owner the platform refused stays unknown. The recorded
   ``sha`` is masked, so each request is **re-signed** for that account:
   ``sha = SHA1(apiKey + clientId + REPLAY_SECRET)`` with the recorded ``apiKey`` (and
   the same for an inner request carrying its own ``sha``, ``integration/upsert``);
@@ -296,16 +297,17 @@ def skip_reason(call: RecordedCall) -> str | None:
 
 
 def _accounts(calls: Iterable[RecordedCall]) -> dict[str, list[str]]:
-    """Each clientId the log signs with, and the users its accepted requests name (first
-    seen first): an owner the platform refused stays no user, so its refusal replays."""
+    """Each clientId of a request the platform accepted, and the users those requests
+    name (first seen first): a client id or an owner the platform refused stays
+    unknown, so its refusal replays."""
     accounts: dict[str, list[str]] = {}
     for call in calls:
         if skip_reason(call) is not None:
             continue
         accepted = isinstance(call.response, dict) and call.response.get("success") is True
-        for body in _signed_bodies(call.request):
+        for body in _signed_bodies(call.request) if accepted else ():
             users = accounts.setdefault(body["clientId"], [])
-            for key in _SIGNED_OWNER_KEYS if accepted else ():
+            for key in _SIGNED_OWNER_KEYS:
                 owner = body.get(key)
                 if isinstance(owner, str) and owner.strip() and owner not in users:
                     users.append(owner)

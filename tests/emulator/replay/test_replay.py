@@ -112,8 +112,8 @@ def test_the_account_is_made_from_the_log_and_requests_are_re_signed(
     record: tuple[SalesManago, Path],
 ) -> None:
     """The log's clientId becomes an account with REPLAY_SECRET; its users are the
-    owners of accepted requests (an owner the platform refused stays refused); the
-    masked sha is replaced by one for the replay's secret."""
+    owners of accepted requests (an owner or a client id the platform refused stays
+    refused); the masked sha is replaced by one for the replay's secret."""
     sm, path = record
     sm.contacts.upsert(ContactUpsert(email="a@example.com"))
     sm.with_options().contacts.has_contact("a@example.com")
@@ -121,7 +121,9 @@ def test_the_account_is_made_from_the_log_and_requests_are_re_signed(
     assert lines[0]["request"]["sha"] == "***"
     refused = {**lines[1], "request": {**lines[1]["request"], "owner": "intruder@example.com"}}
     refused["response"] = {"success": False, "message": ["Not authenticated, invalid owner"]}
-    _write(path, [*lines, refused])
+    stranger = {**lines[1], "request": {**lines[1]["request"], "clientId": "not-an-account"}}
+    stranger["response"] = {"success": False, "message": ["Not authenticated"]}
+    _write(path, [*lines, refused, stranger])
     report = replay(read_calls(path))
     assert report.ok, report.text()
     assert REPLAY_SECRET not in path.read_text()
