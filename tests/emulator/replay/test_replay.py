@@ -5,8 +5,10 @@ each normalisation of inherent differences, the skipped lines, and the exit stat
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -14,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from salesmanago import (
+    CallRecorder,
     ContactUpsert,
     ExportDataType,
     ExternalEvent,
     ExternalEventType,
+    NotFoundError,
     SalesManago,
 )
 from salesmanago_emulator import Emulator, FrozenClock
@@ -51,8 +57,6 @@ def record(emu: Emulator[FrozenClock], tmp_path: Path) -> Iterator[tuple[SalesMa
     """A client of the emulator recording to a file, each line stamped with the
     emulator's clock (as a recording of the platform is stamped with its time)."""
     path = tmp_path / "calls.jsonl"
-    from salesmanago import CallRecorder
-
     recorder = CallRecorder(path, now=emu.clock.now)
     with emu.client(record=recorder, sleep=lambda s: None) as client:
         yield client, path
@@ -354,3 +358,58 @@ def test_a_log_from_a_stream_of_text_is_the_same(
     path = tmp_path / "calls.jsonl"
     path.write_text(stream.getvalue())
     assert replay(read_calls(path)).ok
+
+
+# a property: whatever a client does, its recording replays clean --------------------------
+
+EMAILS = st.sampled_from(["a@example.com", "b@example.com", "C@Example.com"])
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("upsert"), EMAILS, st.sampled_from(["VIP", "Łódź", "new one"])),
+        st.tuples(st.just("delete"), EMAILS, st.booleans()),
+        st.tuples(st.just("event"), EMAILS, st.sampled_from(["1.00", "20.01", "0.10"])),
+        st.tuples(st.just("note"), EMAILS, st.sampled_from(["hi", "x" * 1024])),
+        st.tuples(st.just("night"), st.integers(min_value=1, max_value=30), st.none()),
+    ),
+    max_size=12,
+)
+
+
+def _step(sm: SalesManago, emu: Emulator[FrozenClock], step: tuple[str, Any, Any]) -> None:
+    kind, first, second = step
+    with contextlib.suppress(NotFoundError):  # a refusal is recorded, and must replay the same
+        if kind == "upsert":
+            sm.contacts.upsert(ContactUpsert(email=first, tags=[second]))
+        elif kind == "delete":
+            sm.contacts.delete(first, permanently=second)
+        elif kind == "event":
+            event = ExternalEvent(
+                date=NOW, event_type=ExternalEventType.PURCHASE, value=Decimal(second)
+            )
+            sm.events.add(event, email=first)
+        elif kind == "note":
+            sm.notes.add(second, email=first)
+        else:
+            emu.clock.advance(timedelta(hours=first))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS)
+def test_property_any_recorded_session_replays_with_every_answer_matching(
+    steps: list[tuple[str, Any, Any]],
+) -> None:
+    """Upserts, soft and permanent deletes, events, notes and nights (the 02:00 purge,
+    S3.1) in any order: the recording of the session replays with no difference."""
+    emulator = Emulator(clock=FrozenClock(NOW))
+    emulator.add_account(client_id="prop", api_secret="prop-secret-long", users=[OWNER])
+    stream = io.StringIO()
+    recorder = CallRecorder(stream, now=emulator.clock.now)
+    with emulator.client(record=recorder) as sm:
+        for step in steps:
+            _step(sm, emulator, step)
+        sm.contacts.list(["a@example.com", "b@example.com", "c@example.com"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calls.jsonl"
+        path.write_text(stream.getvalue())
+        report = replay(read_calls(path))
+    assert report.ok, report.text()
