@@ -40,6 +40,7 @@ from .events import (
 from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from .funnels import ContactFunnel, FunnelStage
 from .notes import ContactNote
+from .optin import ConsentForm, ConsentStatus, ContactConsent
 from .rules import DelayPeriod, RuleDefinition, Workflow
 from .tags import TagCount
 from .tasks import ContactTask, TaskReminder
@@ -55,9 +56,12 @@ __all__ = [
     "Catalog",
     "CatalogResult",
     "ConsentDetail",
+    "ConsentForm",
+    "ConsentStatus",
     "Contact",
     "ContactBasic",
     "ContactChange",
+    "ContactConsent",
     "ContactCoupon",
     "ContactEventResult",
     "ContactExtEvent",

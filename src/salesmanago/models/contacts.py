@@ -16,6 +16,7 @@ from .coupons import ContactCoupon
 from .events import ContactExtEvent
 from .funnels import ContactFunnel
 from .notes import ContactNote
+from .optin import ContactConsent
 from .tasks import ContactTask
 
 __all__ = [
@@ -340,7 +341,9 @@ class ContactBasic:
 class Contact:
     """A contact's full data (``contact/list``, ``listById``; protocol §5.3).
 
-    ``properties`` are the standard details, read back as strings (S6.1).
+    ``properties`` are the standard details, read back as strings (S6.1);
+    ``dictionary_properties`` the typed ones (S6.2, ``dictionaryProperties``);
+    ``consents`` the named consents with their status (S10.1, ``contactConsents``).
     ``ext_events``, ``notes``, ``tasks``, ``coupons`` and ``funnels`` are the card's
     ``contactExtEvents``, ``contactNotes``, ``contactTasks``, ``coupons`` and
     ``contactFunnels`` (S2.3), read tolerantly: only their ids are required.
@@ -379,6 +382,10 @@ class Contact:
     coupons: tuple[ContactCoupon, ...] = ()
     funnels: tuple[ContactFunnel, ...] = attrs.field(
         default=(), metadata=wire(name="contactFunnels")
+    )
+    dictionary_properties: tuple[DictionaryProperty, ...] = ()
+    consents: tuple[ContactConsent, ...] = attrs.field(
+        default=(), metadata=wire(name="contactConsents")
     )
 
     @property
