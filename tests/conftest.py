@@ -3,7 +3,8 @@
 For the whole session every log record (loggers ``salesmanago``,
 ``salesmanago_emulator``, ``httpx`` and ``httpcore`` at DEBUG, the root logger at
 its own level) and every call-log record of every :class:`Emulator` created is
-captured. The secrets are collected as they appear: each account's ``api_secret``
+captured, and every line a ``salesmanago.CallRecorder`` writes (``record=``). The
+secrets are collected as they appear: each account's ``api_secret``
 (``Emulator.add_account``), each secret and sha the SDK derives
 (``salesmanago._auth.compute_sha``), and the login chain's: each user's password,
 each login token issued and each sha the emulator computes (``account/integration``
@@ -27,6 +28,7 @@ from typing import Any, Final
 import pytest
 
 import salesmanago._auth as sdk_auth
+import salesmanago._recording as sdk_recording
 from salesmanago_emulator import Emulator
 from salesmanago_emulator.state._core import AccountCore
 from salesmanago_emulator.state.users import UsersArea
@@ -160,6 +162,15 @@ def _install(monkeypatch: pytest.MonkeyPatch) -> None:
         return sha
 
     monkeypatch.setattr(AccountCore, "signature", signature)
+
+    original_line = sdk_recording.line_of
+
+    def line_of(response: Any, at: Any) -> str:
+        text = original_line(response, at)
+        GUARD.capture(f"recorded call {response.request.url.path}", text)
+        return text
+
+    monkeypatch.setattr(sdk_recording, "line_of", line_of)
 
     original_init = Emulator.__init__
 

@@ -90,6 +90,7 @@ OTHER_TEST_DIRS: Final[dict[str, str]] = {
     # directories of tests/emulator/ that are no layer
     "server": "server mode: ``server.py``, ``cli.py`` and ``statefile.py`` behind a real socket",
     "delivery": "callback delivery over loopback HTTP (``delivery.py``), across layers on purpose",
+    "replay": "replaying a recorded call log (``replay.py``, ``cli.py``'s ``replay`` command)",
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 
@@ -19,6 +20,7 @@ from ._base_client import (
     resolve_setting,
 )
 from ._login import AsyncLoginSession, Login, LoginSession
+from ._recording import CallRecorder, attach_recorder
 from ._validation import check_email
 from ._wire import LegacyWire
 from .errors import ConfigurationError, ValidationError
@@ -123,6 +125,10 @@ class SalesManago(LegacyWire, SyncAPIClient):
         transport: an ``httpx`` transport for the client's own ``httpx.Client``
             (e.g. the emulator's); :meth:`close` closes it. Not with ``http_client``.
         sleep: how to wait between retries (tests inject a recorder).
+        record: write every call to this JSON Lines file (or stream, or
+            :class:`~salesmanago.CallRecorder`), secrets masked, for
+            ``salesmanago-emulator replay`` (see "Verifying the emulator against
+            your account").
     """
 
     contacts: Contacts
@@ -157,6 +163,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         sleep: Callable[[float], None] | None = None,
         transport: httpx.BaseTransport | None = None,
         _original: SalesManago | None = None,
+        record: str | os.PathLike[str] | TextIO | CallRecorder | None = None,
     ) -> None:
         self._credentials, base_url = _identity(
             _original, client_id, api_secret, sha, owner, endpoint, api_key
@@ -171,6 +178,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
             original=_original,
         )
         self._bind_resources()
+        attach_recorder(self, record)
 
     @classmethod
     def from_login(
@@ -306,6 +314,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         sleep: AsyncSleep | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         _original: AsyncSalesManago | None = None,
+        record: str | os.PathLike[str] | TextIO | CallRecorder | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> None:
         self._credentials, base_url = _identity(
@@ -322,6 +331,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             original=_original,
         )
         self._bind_resources()
+        attach_recorder(self, record)
 
     @classmethod
     async def from_login(

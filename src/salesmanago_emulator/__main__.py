@@ -1,7 +1,7 @@
 """``python -m salesmanago_emulator``: the ``salesmanago-emulator`` command (:mod:`.cli`).
 
 Commands: ``serve`` (HTTP server mode, :mod:`.server`), ``routes`` (the
-coverage table), ``help``.
+coverage table), ``help``; ``replay`` (a recorded call log, :mod:`.replay`).
 """
 
 from __future__ import annotations

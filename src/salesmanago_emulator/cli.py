@@ -21,6 +21,11 @@ Commands:
   the control API (``/_emulator/clock/...``). A state file saved with a frozen
   clock resumes at its saved instant (it wins over ``--now``).
 
+``replay CALLS.jsonl`` replays a call log recorded by the SDK (``SalesManago(record=...)``)
+against a fresh emulator and prints where the answers differ (:mod:`.replay`): exit
+status 0 when all match, 1 when some differ, 2 when the file cannot be read. Options:
+``--ignore FIELD`` (repeatable), ``--json`` (the report as JSON), ``--timezone``.
+
 Once listening, ``serve`` prints ``salesmanago-emulator serving on <url>`` as
 its first line on stdout (then the accounts), so a parent process can wait for
 it.
@@ -42,7 +47,7 @@ from .clock import is_aware, parse_iso
 if TYPE_CHECKING:
     from .server import EmulatorServer
 
-__all__ = ["DEFAULT_ACCOUNT", "DEFAULT_PORT", "USAGE", "main", "parse_account"]
+__all__ = ["DEFAULT_ACCOUNT", "DEFAULT_PORT", "USAGE", "main", "parse_account", "replay_command"]
 
 DEFAULT_PORT: Final = 8765
 """The port ``serve`` listens on unless ``--port`` says otherwise."""
@@ -57,10 +62,16 @@ commands:
   routes    print the paths the emulator serves (the coverage table);
             routes --all: every protocol path, served or not implemented and why
   help      show this text
+  replay    replay a call log recorded by the SDK against a fresh emulator and
+            print where the answers differ (see replay --help)
 
 serve:
   salesmanago-emulator serve [--host 127.0.0.1] [--port 8765]
       [--account CLIENT_ID:API_SECRET:OWNER_EMAIL ...] [--state FILE] [--now ISO]
+
+replay:
+  salesmanago-emulator replay CALLS.jsonl [--ignore FIELD ...] [--json] [--timezone TZ]
+      exit status 0: all answers match; 1: some differ; 2: the file cannot be read
 
 In process, use salesmanago_emulator.Emulator().transport() with httpx, or the
 pytest fixtures salesmanago_emulator / salesmanago_client / salesmanago_server.
@@ -249,5 +260,61 @@ def main(argv: Sequence[str] | None = None) -> int:
             _serve_parser().print_help(sys.stdout)
             return 0
         return serve(args[1:], sys.stdout, sys.stderr)
+    if command == "replay":
+        if any(a in ("-h", "--help") for a in args[1:]):
+            _replay_parser().print_help(sys.stdout)
+            return 0
+        return replay_command(args[1:], sys.stdout, sys.stderr)
     sys.stderr.write(f"salesmanago-emulator: unknown command {command!r}\n\n{USAGE}")
     return 2
+
+
+def _replay_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesmanago-emulator replay",
+        description=(
+            "Replay a call log recorded by the SDK (SalesManago(record=...)) against a "
+            "fresh emulator and print where the answers differ. Exit status 0: all match; "
+            "1: some differ; 2: the file cannot be read."
+        ),
+        exit_on_error=False,
+    )
+    parser.add_argument("calls", type=Path, metavar="CALLS.jsonl", help="the recorded call log")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="an answer key left out of the comparison wherever it occurs (repeatable)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--timezone", default="Europe/Warsaw", help="time zone of the accounts created"
+    )
+    return parser
+
+
+def replay_command(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """The ``replay`` command: 0 when every replayed answer matches, 1 when some differ,
+    2 when the arguments or the file cannot be read."""
+    from ._jsoncodec import encode_json
+    from .replay import CallLogError, read_calls, replay
+
+    try:
+        args = _replay_parser().parse_args(list(argv))
+    except argparse.ArgumentError as error:
+        err.write(f"salesmanago-emulator replay: {error}\n")
+        return 2
+    except SystemExit as exit_:  # argparse's own errors (already printed)
+        return exit_.code if isinstance(exit_.code, int) else 2
+    try:
+        calls = read_calls(args.calls)
+        report = replay(calls, ignore=args.ignore, timezone=args.timezone)
+    except CallLogError as error:
+        err.write(f"salesmanago-emulator replay: {error}\n")
+        return 2
+    except ValueError as error:  # an account the log names that cannot be created
+        err.write(f"salesmanago-emulator replay: {args.calls}: {error}\n")
+        return 2
+    out.write(encode_json(report.as_json(), default=str) + "\n" if args.json else report.text())
+    return 0 if report.ok else 1

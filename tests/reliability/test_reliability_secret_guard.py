@@ -101,3 +101,46 @@ def test_guard_passes_a_clean_run(pytester: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.OK
     result.assert_outcomes(passed=1)
     assert "SECRET LEAK" not in result.stdout.str()
+
+
+LEAKY_RECORDING = """
+import io
+
+import salesmanago._recording as recording
+from salesmanago_emulator import Emulator
+
+
+def test_a_recording_without_its_mask(monkeypatch):
+    monkeypatch.setattr(recording, "REQUEST_SECRETS", ())
+    emu = Emulator()
+    emu.add_account(client_id="c4", api_secret="leaky-secret-four", users=["o@example.com"])
+    with emu.client(record=io.StringIO()) as sm:
+        sm.contacts.has_contact("a@example.com")
+"""
+
+CLEAN_RECORDING = """
+import io
+
+from salesmanago_emulator import Emulator
+
+
+def test_a_recorded_run_writes_no_secret():
+    emu = Emulator()
+    emu.add_account(client_id="c5", api_secret="clean-secret-five", users=["o@example.com"])
+    stream = io.StringIO()
+    with emu.client(record=stream) as sm:
+        sm.contacts.has_contact("a@example.com")
+    assert '"sha":"***"' in stream.getvalue()
+"""
+
+
+def test_guard_reads_what_a_call_recorder_writes(pytester: pytest.Pytester) -> None:
+    """A recorded line holding a sha fails the run (the recorder's mask turned off); the
+    recorder as it is passes (``salesmanago.CallRecorder``, ``record=``)."""
+    leaky = _run(pytester, LEAKY_RECORDING)
+    assert leaky.ret == pytest.ExitCode.TESTS_FAILED
+    leaky.stdout.fnmatch_lines(["recorded call /api/contact/hasContact: contains secret *"])
+    assert "leaky-secret-four" not in leaky.stdout.str() + leaky.stderr.str()
+    clean = _run(pytester, CLEAN_RECORDING)
+    assert clean.ret == pytest.ExitCode.OK
+    assert "SECRET LEAK" not in clean.stdout.str()
