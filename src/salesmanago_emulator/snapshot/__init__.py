@@ -58,6 +58,7 @@ from . import (
     exports,
     funnels,
     loyalty,
+    messages,
     notes,
     optin,
     rules,
@@ -120,6 +121,7 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
         "activity": AreaFormat(activity.dump, activity.load),
         "rules": AreaFormat(rules.dump, rules.load),
         "catalogs": AreaFormat(catalogs.dump, catalogs.load),
+        "messages": AreaFormat(messages.dump, messages.load),  # after the cards and users
     }
 )
 """Every area of an account by its key, in the order written and read; the key is its
