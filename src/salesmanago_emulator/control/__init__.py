@@ -20,7 +20,7 @@ loopback interface by default.
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
-keys and catalogs). :data:`CONTROL_OPERATIONS`
+keys and catalogs), ``messages``. :data:`CONTROL_OPERATIONS`
 joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
@@ -73,6 +73,7 @@ from . import (
     exports,
     faults,
     loyalty,
+    messages,
     routes,
     rules,
     scoring,
@@ -120,6 +121,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *activity.OPERATIONS,
     *rules.OPERATIONS,
     *catalogs.OPERATIONS,
+    *messages.OPERATIONS,
 )
 """Every built-in control operation, module by module."""
 
