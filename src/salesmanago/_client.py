@@ -30,6 +30,7 @@ from .resources.events import AsyncEvents, Events
 from .resources.exports import AsyncExports, Exports
 from .resources.funnels import AsyncFunnels, Funnels
 from .resources.loyalty import AsyncLoyalty, Loyalty
+from .resources.messages import AsyncMessages, Messages
 from .resources.notes import AsyncNotes, Notes
 from .resources.optin import AsyncOptIn, OptIn
 from .resources.rules import AsyncRules, AsyncWorkflows, Rules, Workflows
@@ -141,6 +142,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
     rules: Rules
     workflows: Workflows
     loyalty: Loyalty
+    messages: Messages
 
     def __init__(
         self,
@@ -250,6 +252,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         self.rules = Rules(self)
         self.workflows = Workflows(self)
         self.loyalty = Loyalty(self)
+        self.messages = Messages(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -290,6 +293,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     rules: AsyncRules
     workflows: AsyncWorkflows
     loyalty: AsyncLoyalty
+    messages: AsyncMessages
 
     def __init__(
         self,
@@ -383,6 +387,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         self.rules = AsyncRules(self)
         self.workflows = AsyncWorkflows(self)
         self.loyalty = AsyncLoyalty(self)
+        self.messages = AsyncMessages(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None

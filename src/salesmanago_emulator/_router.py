@@ -420,8 +420,9 @@ class Router:
             return 400, raw, _failure([TEXT_NOT_JSON])
         if not isinstance(body, dict):
             return 400, raw, _failure([TEXT_NOT_OBJECT])
-        if form:
+        if form:  # the log shows the JSON part with what the file part was
             body["attachment"] = attachment
+            raw = encode_json(body).encode()
         try:
             if route.auth is Auth.LOGIN:
                 accounts = tuple(self._accounts.values())

@@ -39,6 +39,15 @@ from .events import (
 )
 from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from .funnels import ContactFunnel, FunnelStage
+from .messages import (
+    Attachment,
+    ContactEmailMessage,
+    ContactSmsMessage,
+    ConversationStatistics,
+    EmailMessage,
+    MessageStatus,
+    RecipientStatistics,
+)
 from .notes import ContactNote
 from .rules import DelayPeriod, RuleDefinition, Workflow
 from .tags import TagCount
@@ -48,6 +57,7 @@ __all__ = [
     "Address",
     "Addressee",
     "AddresseeType",
+    "Attachment",
     "BatchEventItem",
     "BatchEventResult",
     "BatchUpsertItem",
@@ -59,19 +69,23 @@ __all__ = [
     "ContactBasic",
     "ContactChange",
     "ContactCoupon",
+    "ContactEmailMessage",
     "ContactEventResult",
     "ContactExtEvent",
     "ContactFunnel",
     "ContactNote",
     "ContactPage",
+    "ContactSmsMessage",
     "ContactState",
     "ContactTag",
     "ContactTask",
     "ContactUpsert",
+    "ConversationStatistics",
     "DelayPeriod",
     "DictionaryProperty",
     "DictionaryPropertyType",
     "DoubleOptIn",
+    "EmailMessage",
     "EventForContact",
     "ExportDataType",
     "ExportFile",
@@ -80,11 +94,13 @@ __all__ = [
     "ExternalEventType",
     "FunnelStage",
     "JobStatus",
+    "MessageStatus",
     "Product",
     "ProductPrice",
     "ProductSystemDetails",
     "ProductsResult",
     "RecentActivity",
+    "RecipientStatistics",
     "RuleDefinition",
     "TagCount",
     "TaskReminder",
