@@ -63,11 +63,8 @@ _TYPES: Final = {
     AddresseeType.CONTACT_ID: "CONTACT_ID",
     AddresseeType.TAG: "TAG",
 }
-_SMS_KEYS: Final = {
-    AddresseeType.EMAIL: "email",
-    AddresseeType.CONTACT_ID: "contactId",
-    AddresseeType.TAG: "tag",
-}
+_SMS_KEYS: Final = {"EMAIL": "email", "CONTACT_ID": "contactId", "TAG": "tag"}
+"""An addressee type -> the key ``sms/send`` names a recipient by."""
 
 
 # request building ----------------------------------------------------------------
@@ -215,18 +212,8 @@ def send_sms_call(
     date: datetime | None,
 ) -> Call[str]:
     """``sms/send``: ``text`` to e-mails or EMAIL / CONTACT_ID / TAG addressees."""
-    if isinstance(contacts, str) or not contacts:
-        raise ValidationError("contacts", "must be a non-empty list of e-mails or addressees")
-    recipients = []
-    for index, item in enumerate(contacts):
-        field = f"contacts[{index}]"
-        if isinstance(item, str):
-            item = Addressee.email(check_email(item, field))
-        if not isinstance(item, Addressee) or item.addressee_type not in _SMS_KEYS:
-            raise ValidationError(
-                field, "must be an e-mail or an EMAIL, CONTACT_ID or TAG Addressee"
-            )
-        recipients.append({_SMS_KEYS[item.addressee_type]: _text(item.value, field + ".value")})
+    listed = addressee_list(contacts, _TYPES, "must be EMAIL, CONTACT_ID or TAG")
+    recipients = [{_SMS_KEYS[a["addresseeType"]]: a["value"]} for a in listed]
     if sum(1 for r in recipients if "tag" in r) > MAX_SMS_TAGS:
         raise ValidationError("contacts", f"must hold at most {MAX_SMS_TAGS} tags")
     body: dict[str, Any] = {"text": _text(text, "text"), "contacts": recipients}

@@ -11,7 +11,8 @@ users of the account, an ``html`` with its ``$opt-out$`` link.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from ..clock import utc_iso
 from ..errors import RULE_NAMES_NO, RULE_OPT_OUT_LINK
@@ -205,69 +206,62 @@ def _known(value: Value, ids: set[str], what: str) -> str:
     return text
 
 
-def _accounts(items: list[Value]) -> list[EmailAccount]:
+_T = TypeVar("_T")
+
+
+def _each(
+    items: list[Value], shape: str, keys: tuple[str, ...], build: Callable[[Fields, Unique], _T]
+) -> list[_T]:
+    """``build(fields, ids)`` of every item, its keys checked; ids unique in the list."""
     ids = Unique()
-    out = []
-    for item in items:
-        fields = item.fields("a sending e-mail account", _ACCOUNT_KEYS)
-        out.append(
-            EmailAccount(
-                id=fields.need("id").identifier(ids),
-                address=fields.need("address").email(),
-                name=_text(fields.need("name")),
-            )
+    return [build(item.fields(shape, keys), ids) for item in items]
+
+
+def _account(fields: Fields, ids: Unique) -> EmailAccount:
+    return EmailAccount(
+        id=fields.need("id").identifier(ids),
+        address=fields.need("address").email(),
+        name=_text(fields.need("name")),
+    )
+
+
+def _template(fields: Fields, ids: Unique) -> Template:
+    return Template(
+        id=fields.need("id").identifier(ids),
+        name=_text(fields.need("name")),
+        content=_text(fields.need("content")),
+        shared=fields.need("shared").boolean(),
+        created_on=fields.need("createdOn").instant(),
+        modified_on=fields.need("modifiedOn").instant(),
+    )
+
+
+def _email(
+    account: Account, senders: set[str], templates: set[str]
+) -> Callable[[Fields, Unique], EmailMessage]:
+    def build(fields: Fields, ids: Unique) -> EmailMessage:
+        return EmailMessage(
+            id=fields.need("id").identifier(ids),
+            name=_text(fields.need("name")),
+            subject=_text(fields.need("subject")),
+            html=fields.get("html", _text),
+            campaign=fields.get("campaign", _text),
+            shared=fields.need("shared").boolean(),
+            dynamic=fields.need("dynamic").boolean(),
+            email_account_id=_known(
+                fields.need("emailAccountId"), senders, "sending e-mail account"
+            ),
+            template_id=fields.get("templateId", lambda v: _known(v, templates, "template")),
+            user=user(account, fields.need("user")),
+            created_on=fields.need("createdOn").instant(),
+            modified_on=fields.need("modifiedOn").instant(),
         )
-    return out
+
+    return build
 
 
-def _templates(items: list[Value]) -> list[Template]:
-    ids = Unique()
-    out = []
-    for item in items:
-        fields = item.fields("a template", _TEMPLATE_KEYS)
-        out.append(
-            Template(
-                id=fields.need("id").identifier(ids),
-                name=_text(fields.need("name")),
-                content=_text(fields.need("content")),
-                shared=fields.need("shared").boolean(),
-                created_on=fields.need("createdOn").instant(),
-                modified_on=fields.need("modifiedOn").instant(),
-            )
-        )
-    return out
-
-
-def _emails(
-    account: Account, items: list[Value], senders: set[str], templates: set[str]
-) -> list[EmailMessage]:
-    ids = Unique()
-    out = []
-    for item in items:
-        fields = item.fields("an e-mail message", _EMAIL_KEYS)
-        out.append(
-            EmailMessage(
-                id=fields.need("id").identifier(ids),
-                name=_text(fields.need("name")),
-                subject=_text(fields.need("subject")),
-                html=fields.get("html", _text),
-                campaign=fields.get("campaign", _text),
-                shared=fields.need("shared").boolean(),
-                dynamic=fields.need("dynamic").boolean(),
-                email_account_id=_known(
-                    fields.need("emailAccountId"), senders, "sending e-mail account"
-                ),
-                template_id=fields.get("templateId", lambda v: _known(v, templates, "template")),
-                user=user(account, fields.need("user")),
-                created_on=fields.need("createdOn").instant(),
-                modified_on=fields.need("modifiedOn").instant(),
-            )
-        )
-    return out
-
-
-def _conversation(account: Account, fields: Fields, ids: Unique, emails: set[str]) -> Conversation:
-    return Conversation(
+def _conversation(account: Account, emails: set[str]) -> Callable[[Fields, Unique], Conversation]:
+    return lambda fields, ids: Conversation(
         id=fields.need("id").identifier(ids),
         channel=fields.need("channel").one_of(CHANNELS),
         user=user(account, fields.need("user")),
@@ -288,7 +282,7 @@ def _conversation(account: Account, fields: Fields, ids: Unique, emails: set[str
     )
 
 
-def _record(fields: Fields, ids: Unique, conversations: set[str]) -> MessageRecord:
+def _record(conversations: set[str], fields: Fields, ids: Unique) -> MessageRecord:
     return MessageRecord(
         id=fields.need("id").identifier(ids),
         conversation_id=_known(fields.need("conversationId"), conversations, "conversation"),
@@ -315,29 +309,20 @@ def _record(fields: Fields, ids: Unique, conversations: set[str]) -> MessageReco
 def load(account: Account, value: Value) -> None:
     """Put the area of ``value`` in ``account`` (after its cards and users)."""
     fields = value.fields("the messages area", _KEYS)
-    senders = _accounts(fields.items("emailAccounts"))
-    templates = _templates(fields.items("templates"))
-    emails = _emails(
-        account,
-        fields.items("emails"),
-        {a.id for a in senders},
-        {t.id for t in templates},
+    senders = _each(
+        fields.items("emailAccounts"), "a sending e-mail account", _ACCOUNT_KEYS, _account
     )
-    conversation_ids = Unique()
-    known_emails = {e.id for e in emails}
-    conversations = [
-        _conversation(
-            account,
-            item.fields("a conversation", _CONVERSATION_KEYS),
-            conversation_ids,
-            known_emails,
-        )
-        for item in fields.items("conversations")
-    ]
+    templates = _each(fields.items("templates"), "a template", _TEMPLATE_KEYS, _template)
+    build_email = _email(account, {a.id for a in senders}, {t.id for t in templates})
+    emails = _each(fields.items("emails"), "an e-mail message", _EMAIL_KEYS, build_email)
+    build_conversation = _conversation(account, {e.id for e in emails})
+    conversations = _each(
+        fields.items("conversations"), "a conversation", _CONVERSATION_KEYS, build_conversation
+    )
     account.messages.restore_saved(senders, templates, emails, conversations)
     record_ids = Unique()
     known = {c.id for c in conversations}
     for item in fields.items("records"):
         record_fields = item.fields("a message record", _RECORD_KEYS)
         owner = card(account, record_fields.need("contactId"))
-        account.messages.restore_record(owner, _record(record_fields, record_ids, known))
+        account.messages.restore_record(owner, _record(known, record_fields, record_ids))

@@ -53,7 +53,6 @@ from ..errors import (
     RULE_NO_MESSAGE,
     RULE_NO_TEMPLATE,
     RULE_NOT_EMPTY,
-    RULE_ONE_OF,
     RULE_OPT_OUT_LINK,
     RULE_STRING,
     TEXT_MESSAGE_STATE,
@@ -62,7 +61,7 @@ from ..errors import (
     InvalidField,
     LimitExceeded,
 )
-from ._addressees import ADDRESSEE_TYPES, Target
+from ._addressees import Target, checked
 from ._card import ContactRecord
 from ._core import AccountArea, AccountCore
 from ._normalize import check_text, normalize_tags, validate_email
@@ -447,12 +446,7 @@ class MessagesArea(AccountArea):
         tags: list[str] = []
         for index, target in enumerate(targets):
             where = f"{field}[{index}]."
-            kind = target.kind.strip().upper() if isinstance(target.kind, str) else ""
-            if kind not in ADDRESSEE_TYPES:
-                raise InvalidField(
-                    where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
-                )
-            value = check_text(target.value, where + "value").strip()
+            kind, value = checked(target, where)
             if kind == "TAG":
                 tags.extend(normalize_tags([value], where + "value"))
                 continue
