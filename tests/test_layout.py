@@ -33,19 +33,19 @@ SDK_ONLY: Final[dict[str, str]] = {
 EMULATOR_ONLY_AREAS: Final[dict[str, str]] = {
     "companies": "the platform has no public endpoint for companies (protocol §8.6)",
     "callbacks": "callbacks go from the platform to the integrator; no SDK call sends them",
+    "timeline": "the card's timeline is shown in the platform's UI only (seed 003 §14)",
 }
 NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
     ("routes", "scoring"): "no public endpoint writes scoring (protocol §7)",
     ("routes", "companies"): "no public endpoint for companies (protocol §8.6)",
     ("routes", "callbacks"): "callbacks are registered through the control API only",
     ("control", "tags"): "tags are set up through the API or Python; no control operation",
-    ("control", "optin"): "statuses are set through the API or Python",
-    ("control", "events"): "events are set up through the API or Python",
     ("control", "coupons"): "coupons are set up through the API or Python",
     ("control", "notes"): "notes are set up through the API or Python",
     ("control", "tasks"): "tasks are set up through the API or Python",
     ("control", "funnels"): "funnels are set up through the API or Python",
     ("snapshot", "scoring"): "scoring is a field of the card: `snapshot/contacts.py`",
+    ("routes", "timeline"): "no public endpoint reads the timeline (seed 003 §14)",
 }
 EMULATOR_LEVEL: Final[dict[str, dict[str, str]]] = {
     # names of a layer that are the emulator's own, not an account's area

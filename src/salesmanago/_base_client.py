@@ -14,6 +14,7 @@ import os
 import random
 import re
 import time
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -37,8 +38,10 @@ from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
     RateLimitError,
+    RequestFailedError,
     ResponseValidationError,
     SalesManagoError,
     attach_other_errors,
@@ -64,6 +67,32 @@ SyncClient = TypeVar("SyncClient", bound="SyncAPIClient")
 AsyncClient = TypeVar("AsyncClient", bound="AsyncAPIClient")
 
 log: Final = logging.getLogger("salesmanago")
+log.addHandler(logging.NullHandler())  # a library prints nothing unless asked
+
+LOG_ENV: Final = "SALESMANAGO_LOG"
+"""The environment variable that switches the library's log on: ``debug`` or ``info``."""
+_LOG_LEVELS: Final = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+def _log_from_env(value: str | None) -> None:
+    """Send the ``salesmanago`` logger to stderr at the level ``value`` names
+    (``SALESMANAGO_LOG=debug|info``); unset or empty: leave logging to the application."""
+    if not value:
+        return
+    level = _LOG_LEVELS.get(value.strip().lower())
+    if level is None:
+        warnings.warn(
+            f"{LOG_ENV}={value!r} is ignored: expected one of {', '.join(_LOG_LEVELS)}",
+            stacklevel=2,
+        )
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(level)
+
+
+_log_from_env(os.environ.get(LOG_ENV))
 
 DEFAULT_ENDPOINT: Final = "https://app2.salesmanago.pl"
 DEFAULT_TIMEOUT: Final = 30.0
@@ -376,10 +405,13 @@ class BaseClient:
         )
         if retryable and attempt < self.max_retries:
             return retry_delay(attempt, None)
+        host = httpx.URL(self._base_url).host
         text = (
-            "timed out" if kind is APITimeoutError else f"connection failed ({type(exc).__name__})"
+            f"timed out waiting for {host}"
+            if kind is APITimeoutError
+            else f"connection to {host} failed ({type(exc).__name__})"
         )
-        raise kind(text, endpoint=path, may_have_landed=may_have_landed) from exc
+        raise kind(text, endpoint=path, may_have_landed=may_have_landed, host=host) from exc
 
     def _delay_after_response(
         self, call: Call[Any], response: httpx.Response, attempt: int
@@ -390,6 +422,32 @@ class BaseClient:
         if not call.idempotent:
             return None
         return retry_delay(attempt, parse_retry_after(response))
+
+    def _check_open(self, closed: bool) -> None:
+        """Refuse a request on a closed client (``closed``: its pool's ``is_closed``)."""
+        if closed:
+            raise ClientClosedError(
+                f"this client is closed (its HTTP pool to {httpx.URL(self._base_url).host}"
+                " was closed); make a new client"
+            )
+
+    @staticmethod
+    def _may_have_landed(failure: httpx.TransportError | httpx.Response) -> bool:
+        """Whether an attempt that is about to be retried may have been applied: it was
+        sent and its answer lost, or the platform failed with a 5xx after reading it."""
+        if isinstance(failure, httpx.Response):
+            return failure.status_code >= 500
+        return not isinstance(failure, _NOT_SENT)
+
+    def _read_final(self, call: Call[T], response: httpx.Response, landed: bool) -> T:
+        """The call's result from its final response; a refusal after an earlier
+        attempt that may have landed says so (:attr:`RequestFailedError.may_have_landed`)."""
+        try:
+            return self._read_response(call, response)
+        except RequestFailedError as error:
+            if landed:
+                error._after_lost_attempt()
+            raise
 
     # response reading ---------------------------------------------------------------
 
@@ -503,20 +561,24 @@ class SyncAPIClient(BaseClient):
 
     def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
+        self._check_open(self._http.is_closed)
         attempt = 0
+        landed = False  # an earlier attempt may have been applied
         while True:
             t0 = time.perf_counter()
             try:
                 response = self._http.send(self._build_request(call))
             except httpx.TransportError as exc:
                 self._sleep(self._delay_after_error(call, exc, attempt))
+                landed = landed or self._may_have_landed(exc)
                 attempt += 1
                 continue
             self._log_response(call, response, attempt, t0)
             delay = self._delay_after_response(call, response, attempt)
             if delay is None:
-                return self._read_response(call, response)
+                return self._read_final(call, response, landed)
             self._sleep(delay)
+            landed = landed or self._may_have_landed(response)
             attempt += 1
 
     def _execute_all(
@@ -548,6 +610,7 @@ class SyncAPIClient(BaseClient):
         return self._read_download(download_call(url), self._fetch(url))
 
     def _fetch(self, url: str) -> httpx.Response:
+        self._check_open(self._http.is_closed)
         call = download_call(url)
         attempt = 0
         while True:
@@ -659,7 +722,9 @@ class AsyncAPIClient(BaseClient):
 
     async def _execute(self, call: Call[T]) -> T:
         """Send ``call`` with the retry policy and return its result."""
+        self._check_open(self._http.is_closed)
         attempt = 0
+        landed = False  # an earlier attempt may have been applied
         while True:
             t0 = time.perf_counter()
             try:
@@ -667,13 +732,15 @@ class AsyncAPIClient(BaseClient):
                     response = await self._http.send(self._build_request(call))
             except httpx.TransportError as exc:
                 await self._sleep(self._delay_after_error(call, exc, attempt))
+                landed = landed or self._may_have_landed(exc)
                 attempt += 1
                 continue
             self._log_response(call, response, attempt, t0)
             delay = self._delay_after_response(call, response, attempt)
             if delay is None:
-                return self._read_response(call, response)
+                return self._read_final(call, response, landed)
             await self._sleep(delay)
+            landed = landed or self._may_have_landed(response)
             attempt += 1
 
     async def _execute_all(
@@ -709,6 +776,7 @@ class AsyncAPIClient(BaseClient):
         return self._read_download(download_call(url), await self._fetch(url))
 
     async def _fetch(self, url: str) -> httpx.Response:
+        self._check_open(self._http.is_closed)
         call = download_call(url)
         attempt = 0
         while True:

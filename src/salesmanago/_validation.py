@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Final
 
-from .errors import ValidationError
+from .errors import ArgumentTypeError, ValidationError
 
 __all__ = [
     "MAX_EMAIL_LENGTH",
@@ -45,6 +45,15 @@ _DOMAIN: Final = re.compile(rf"(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
 # Both at once: no part may hold an "@", so this matches exactly the addresses whose
 # one "@" splits them into a valid local part and a valid domain.
 _ADDRESS: Final = re.compile(rf"{_LOCAL.pattern}@{_DOMAIN.pattern}")
+
+
+def check_model(value: object, model: type, field: str) -> None:
+    """``value`` must be a ``model`` instance; else ArgumentTypeError naming ``field``,
+    the model expected and the type given."""
+    if not isinstance(value, model):
+        raise ArgumentTypeError(
+            field, f"must be a {model.__name__}, got {type(value).__name__} {value!r:.60}"
+        )
 
 
 def check_email(value: object, field: str) -> str:
@@ -174,7 +183,7 @@ def unique_in_order(values: Sequence[str]) -> list[str]:
 def in_item(error: ValidationError, key: str, index: int) -> ValidationError:
     """``error`` of one item of the list ``key``, its field named under the item
     (``contact.email`` of item 3 of ``upsertDetails``: ``upsertDetails[3].contact.email``)."""
-    return ValidationError(f"{key}[{index}].{error.field}", error.rule)
+    return type(error)(f"{key}[{index}].{error.field}", error.rule)
 
 
 def in_part(error: ValidationError, key: str) -> ValidationError:

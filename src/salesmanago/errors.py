@@ -4,7 +4,9 @@
 SalesManagoError
 ├── ConfigurationError          a client cannot be built (missing credential, bad endpoint)
 ├── ValidationError             a value breaks a rule; raised before anything is sent
+│   └── ArgumentTypeError       an argument of the wrong type (also a TypeError)
 ├── ExportTimeoutError          an export (or import) job did not finish before its deadline
+├── ClientClosedError           a request on a closed client
 ├── APIConnectionError          no usable HTTP answer (connection refused, reset, ...)
 │   └── APITimeoutError         the answer did not come in time
 └── APIError                    the platform answered, and the answer is a failure
@@ -44,8 +46,10 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AlreadyExistsError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "CouponError",
     "EndpointNotFoundError",
@@ -157,6 +161,12 @@ class ValidationError(SalesManagoError, ValueError):
         super().__init__(f"Field '{field}' {rule}")
 
 
+class ArgumentTypeError(ValidationError, TypeError):
+    """An argument is not of the type the method takes (a ``str`` where a
+    :class:`~salesmanago.ContactUpsert` is expected, ...); nothing was sent. Also a
+    ``TypeError``, as Python's own argument checks are."""
+
+
 class ExportTimeoutError(SalesManagoError):
     """An asynchronous job (an export, or a ``batchupsertv2`` import) did not deliver
     its file before the deadline.
@@ -195,11 +205,15 @@ class APIConnectionError(SalesManagoError):
         may_have_landed: ``True`` when the request may have reached the platform
             and been applied (the connection broke after it was sent). A write that
             is not idempotent is then not repeated automatically.
+        host: the host the client was calling (named in the text), when known.
     """
 
-    def __init__(self, message: str, *, endpoint: str, may_have_landed: bool) -> None:
+    def __init__(
+        self, message: str, *, endpoint: str, may_have_landed: bool, host: str | None = None
+    ) -> None:
         self.endpoint = endpoint
         self.may_have_landed = may_have_landed
+        self.host = host
         if may_have_landed:
             message += "; the request may have been applied by the platform, so it was not repeated"
         super().__init__(f"{endpoint}: {message}")
@@ -207,6 +221,11 @@ class APIConnectionError(SalesManagoError):
 
 class APITimeoutError(APIConnectionError):
     """The platform did not answer in time."""
+
+
+class ClientClosedError(SalesManagoError):
+    """A request was made on a client that is closed (after ``close()`` or its
+    ``with`` block); make a new client."""
 
 
 class APIError(SalesManagoError):
@@ -306,7 +325,22 @@ class RequestFailedError(APIError):
         reason_codes: their reason codes, in order (empty for the legacy API).
         field: the first field the platform named: a v3 problem's field, or the
             ``'...'`` of a legacy ``Field '...' rule`` text; ``None`` when none is named.
+        may_have_landed: ``True`` when an earlier attempt of this (idempotent, hence
+            retried) call may have been applied before its answer was lost: a
+            "not found" then most likely means the earlier attempt did the work
+            (a delete, a finish), and the text says so.
     """
+
+    may_have_landed: bool = False
+
+    def _after_lost_attempt(self) -> None:
+        """Mark the refusal as answering a retry whose earlier attempt may have landed."""
+        self.may_have_landed = True
+        _add_note(
+            self,
+            "; an earlier attempt of this call may have been applied before its answer"
+            " was lost, so this refusal may describe the state that attempt left",
+        )
 
     def __init__(
         self,
@@ -336,7 +370,46 @@ _FIELD_TEXT: Final = re.compile(r"Field '([^']+)'")
 
 
 class AuthenticationError(RequestFailedError):
-    """The credentials or the owner were refused (protocol §3.3)."""
+    """The credentials or the owner were refused (protocol §3.3).
+
+    Its text adds what to check: the client id, the API secret (or ``sha``) and the
+    ``owner``, and the server the request went to (an account lives on one server,
+    e.g. ``app3.salesmanago.pl``; the default endpoint is only right for some).
+    """
+
+    def __init__(
+        self,
+        messages: Sequence[str],
+        *,
+        endpoint: str,
+        response: httpx.Response,
+        body: object,
+        values: Mapping[str, object] | None = None,
+        problems: Sequence[V3Problem] = (),
+    ) -> None:
+        super().__init__(
+            messages,
+            endpoint=endpoint,
+            response=response,
+            body=body,
+            values=values,
+            problems=problems,
+        )
+        host = _request_host(response)
+        sent_to = f"; and that {host} is your account's server" if host else ""
+        _add_note(
+            self,
+            " (check the client id, the API secret or sha, and the owner, a user of the"
+            f" account{sent_to}: see docs/configuration.md)",
+        )
+
+
+def _request_host(response: httpx.Response) -> str | None:
+    """The host a response's request was sent to, if the response has its request."""
+    try:
+        return response.request.url.host or None
+    except RuntimeError:  # a response built without a request
+        return None
 
 
 class NotFoundError(RequestFailedError):

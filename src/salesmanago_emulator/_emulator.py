@@ -114,11 +114,17 @@ class Emulator(Generic[_C]):
         users: Iterable[str],
         timezone: str = "Europe/Warsaw",
         passwords: Mapping[str, str] | None = None,
+        consents: Iterable[str | Mapping[str, Any]] = (),
+        consent_forms: Iterable[str | Mapping[str, Any]] = (),
     ) -> Account:
         """Create an account with these credentials and users (the valid ``owner`` values).
 
         ``passwords`` maps users' e-mails to their login passwords (protocol §2.3:
         ``authorization/token``, ``system/authorise``); a user left out cannot log in.
+        ``consents`` registers the account's named consents (S10.1), each a name or
+        ``{"name": ..., "text": ...}``; ``consent_forms`` its consent forms
+        (``consent/form/data``), each a name or ``{"name": ..., "int_id": ...}``
+        (ids from 1 by default). A bad consent or form is a ``ValueError`` naming it.
 
         Raises ``ValueError`` if ``client_id`` is taken or empty, if no user is given,
         or if ``passwords`` names someone who is not among ``users`` or gives a bad
@@ -142,6 +148,10 @@ class Emulator(Generic[_C]):
                     account.users.set_password(email, password)
                 except InvalidField as err:
                     raise ValueError(f"passwords[{email!r}]: {err}") from None
+            try:
+                account.optin.set_up(consents, consent_forms)
+            except InvalidField as err:
+                raise ValueError(str(err)) from None
             self._accounts[client_id] = account
             return account
 

@@ -399,6 +399,32 @@ TEXT_STATE_UNREADABLE: Final = "cannot read {path!r}: {error}"
 TEXT_STATE_NOT_OBJECT: Final = "{path!r} does not hold a JSON object"
 """A state file whose JSON is no object."""
 
+# --- consents, double opt-in, control keys (issue 13; grade D) ----------------------
+
+RULE_CONFIRMATION_OPTIONS: Final = (
+    "is required unless apiDoubleOptInEmailTemplateId, apiDoubleOptInEmailAccountId and "
+    "apiDoubleOptInEmailSubject are all given"
+)
+"""``email/sendConfirmation`` with neither a language nor the template, account and subject."""
+RULE_UNKNOWN_CONFIRMATION: Final = "names no confirmation of this account (got {value!r})"
+"""A confirmation's request id the account never gave."""
+RULE_CONFIRMATION_NOT_PENDING: Final = "names a confirmation that is {status}, not PENDING"
+"""Confirming or expiring a confirmation that is resolved already."""
+RULE_NO_PENDING_CONFIRMATION: Final = "names a contact with no pending confirmation"
+"""Confirming or expiring by contact when it waits for none."""
+RULE_CONFIRMATION_KEY: Final = "cannot be given together with contact"
+"""A control call naming a confirmation both by request id and by contact."""
+RULE_CONSENT_FORM_ID: Final = "is taken by consent form {name!r}"
+"""A consent form id given twice."""
+RULE_CONSENT_LIST: Final = "must be a list of consent names or {name, text} objects"
+"""A setup's ``consents`` of another shape."""
+RULE_CONSENT_FORM_LIST: Final = "must be a list of consent form names or {name, intId} objects"
+"""A setup's ``consentForms`` of another shape."""
+RULE_NAME_OR_OBJECT: Final = "must be a name or an object of name and {extra}"
+"""An account setup's consent or consent form of another shape."""
+RULE_CONTROL_KEY: Final = "is not a key of control operation {name!r} (keys: {keys})"
+"""A control request carrying a key its operation does not take."""
+
 
 class EmulatorError(Exception):
     """Root of the errors the platform answers with ``success: false``.

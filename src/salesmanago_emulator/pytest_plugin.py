@@ -25,10 +25,13 @@ changes them::
 
 ``now`` is a timezone-aware ``datetime`` or ISO-8601 string (a naive one is
 refused: say which zone you mean). ``accounts`` is a list of dicts with keys
-``client_id``, ``api_secret``, ``users`` and optionally ``timezone`` and
+``client_id``, ``api_secret``, ``users`` and optionally ``timezone``,
 ``passwords`` (user e-mail -> login password, for the login chain:
-``authorization/token``, ``account/integration``); it replaces the default
-account, and the clients use the first one. ``faults`` is
+``authorization/token``, ``account/integration``), ``consents`` (the account's
+named consents, S10.1: each a name or ``{"name": ..., "text": ...}``) and
+``consent_forms`` (``consent/form/data``: each a name or
+``{"name": ..., "int_id": ...}``); it replaces the default account, and the
+clients use the first one. ``faults`` is
 a list of dicts of :meth:`FaultInjector.add <salesmanago_emulator.FaultInjector.add>`
 arguments (``[{"kind": "http_error", "status": 503, "times": 1}]``), added to the
 emulator's fault rules; latency then waits through the real sleep unless the
@@ -84,7 +87,9 @@ DEFAULT_ACCOUNT: Final[Mapping[str, Any]] = {
 
 _MARKER: Final = "salesmanago"
 _MARKER_ARGS: Final = frozenset({"now", "accounts", "faults"})
-_ACCOUNT_KEYS: Final = frozenset({"client_id", "api_secret", "users", "timezone", "passwords"})
+_ACCOUNT_KEYS: Final = frozenset(
+    {"client_id", "api_secret", "users", "timezone", "passwords", "consents", "consent_forms"}
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -94,7 +99,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "salesmanago(now=None, accounts=None, faults=None): "
         "configure the salesmanago_emulator fixture: "
         "now = aware datetime or ISO-8601 string for its FrozenClock; accounts = list of "
-        "{client_id, api_secret, users, timezone, passwords} dicts replacing the default "
+        "{client_id, api_secret, users, timezone, passwords, consents, consent_forms} dicts "
+        "replacing the default "
         "account; "
         "faults = list of dicts of FaultInjector.add() arguments (kind, path, times ...).",
     )
@@ -172,6 +178,8 @@ def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator[FrozenClock
                 users=account["users"],
                 timezone=account.get("timezone", "Europe/Warsaw"),
                 passwords=account.get("passwords"),
+                consents=account.get("consents", ()),
+                consent_forms=account.get("consent_forms", ()),
             )
         except ValueError as exc:
             raise pytest.UsageError(

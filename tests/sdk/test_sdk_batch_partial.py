@@ -295,12 +295,12 @@ async def test_single_request_failure_has_no_partial_results(
 ) -> None:
     """One chunk only: the error is the request's own, text unchanged."""
     client = make_client(max_retries=0)
-    platform.post(BATCH_UPSERT).mock(return_value=envelope(failed("Not authenticated")))
+    platform.post(BATCH_UPSERT).mock(return_value=envelope(failed("Request limit exceeded")))
     with pytest.raises(RequestFailedError) as info:
         await call(client, "contacts.batch_upsert", _items(2))
     assert info.value.partial_results is None
     assert info.value.total_requests == 0
-    assert str(info.value) == "/api/contact/batchupsert: Not authenticated"
+    assert str(info.value) == "/api/contact/batchupsert: Request limit exceeded"
 
 
 # --- response validation names wire keys ----------------------------------------------

@@ -41,6 +41,7 @@ from salesmanago import (
     BatchUpsertItem,
     BatchUpsertResult,
     ConsentDetail,
+    ConsentForm,
     Contact,
     ContactBasic,
     ContactChange,
@@ -661,6 +662,32 @@ CASES = [
         {"emails": ["a@example.com"]},
         ok(contactIds={"a@example.com": "c-a"}),
         {"a@example.com": "c-a"},
+    ),
+    # consent forms and the double opt-in e-mail (protocol §7) -----------------------
+    Case(
+        "consent-forms",
+        "optin.consent_forms",
+        (),
+        "/api/consent/form/data",
+        {},
+        ok(consentFormList=[{"intId": 1, "name": "Footer"}]),
+        [ConsentForm(int_id=1, name="Footer")],
+        owner=False,
+    ),
+    Case(
+        "send-confirmation",
+        "optin.send_confirmation",
+        ("ann@example.com",),
+        "/api/email/sendConfirmation",
+        {
+            "email": "ann@example.com",
+            "apiDoubleOptInEmailTemplateId": "t-1",
+            "apiDoubleOptInEmailAccountId": "a-1",
+            "apiDoubleOptInEmailSubject": "Confirm",
+        },
+        ok(requestId="900000001"),
+        "900000001",
+        kwargs={"template_id": "t-1", "account_id": "a-1", "subject": "Confirm"},
     ),
     # users (protocol §2.3) --------------------------------------------------------
     Case(

@@ -174,6 +174,8 @@ def seed_account(api: Api, emulator: Emulator[FrozenClock], *, tag: str = "q7") 
         )
     api.ok("contact/stopMonitoring", contacts=[{"addresseeType": "EMAIL", "value": emails[1]}])
     api.ok("contact/optout", email=emails[2])
+    account.optin.add_consent_form(f"A-CONSENT-FORM-{tag}")
+    api.ok("email/sendConfirmation", email=emails[2], lang="PL", tag=tags[0])
     api.ok("contact/phoneoptin", email=emails[0])
     api.ok("contact/setMainOwner", contact=emails[3], newOwner=owners[0])
     # A soft-deleted contact (restorable, still an identifier of A).
@@ -689,6 +691,21 @@ SAMPLES: Final[dict[str, Builder]] = {
     "/api/loyalty/program/v1/removeContact": _loyalty,
     "/api/loyalty/program/v1/modifyPoints": lambda ids: _loyalty(
         ids, points=1, modificationType="SUBTRACT", comment="B"
+    ),
+    "/api/consent/form/data": lambda ids: _one([{}]),
+    "/api/email/sendConfirmation": lambda ids: (
+        _one(
+            {"email": k, "lang": "PL", "tag": t}
+            for k in (*ids.emails, *ids.contact_ids)
+            for t in ids.tags
+        )
+        + [
+            [
+                {"_path": "/api/contact/upsert", "contact": {"email": e}},
+                {"email": e, "lang": "PL"},
+            ]
+            for e in ids.emails[:2]
+        ]
     ),
 }
 """Valid request sequences per path. A body with ``_path`` is a set-up step sent to

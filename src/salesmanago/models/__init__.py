@@ -49,6 +49,7 @@ from .messages import (
     RecipientStatistics,
 )
 from .notes import ContactNote
+from .optin import ConsentForm, ConsentStatus, ContactConsent
 from .rules import DelayPeriod, RuleDefinition, Workflow
 from .tags import TagCount
 from .tasks import ContactTask, TaskReminder
@@ -65,9 +66,12 @@ __all__ = [
     "Catalog",
     "CatalogResult",
     "ConsentDetail",
+    "ConsentForm",
+    "ConsentStatus",
     "Contact",
     "ContactBasic",
     "ContactChange",
+    "ContactConsent",
     "ContactCoupon",
     "ContactEmailMessage",
     "ContactEventResult",

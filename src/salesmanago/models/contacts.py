@@ -10,13 +10,14 @@ from typing import Any, TypeVar
 import attrs
 
 from .._converter import wire
-from .._validation import check_aware, check_email, check_tags
+from .._validation import check_aware, check_email, check_model, check_tags
 from ..errors import ValidationError
 from .coupons import ContactCoupon
 from .events import ContactExtEvent
 from .funnels import ContactFunnel
 from .messages import ContactEmailMessage, ContactSmsMessage
 from .notes import ContactNote
+from .optin import ContactConsent
 from .tasks import ContactTask
 
 __all__ = [
@@ -223,6 +224,7 @@ def check_upsert(item: ContactUpsert) -> CheckedUpsert:
     Fields are named as a single write spells them (``contact.email``, ``tags[0]``);
     ``_validation.in_item`` names them inside a batch. Returns the values to send as checked.
     """
+    check_model(item, ContactUpsert, "contact")
     email = check_email(item.email, "contact.email")
     new_email = None if item.new_email is None else check_email(item.new_email, "newEmail")
     # () when absent: a batch keeps one result per item until it is sent
@@ -340,7 +342,9 @@ class ContactBasic:
 class Contact:
     """A contact's full data (``contact/list``, ``listById``; protocol §5.3).
 
-    ``properties`` are the standard details, read back as strings (S6.1).
+    ``properties`` are the standard details, read back as strings (S6.1);
+    ``dictionary_properties`` the typed ones (S6.2, ``dictionaryProperties``);
+    ``consents`` the named consents with their status (S10.1, ``contactConsents``).
     ``ext_events``, ``notes``, ``tasks``, ``coupons`` and ``funnels`` are the card's
     ``contactExtEvents``, ``contactNotes``, ``contactTasks``, ``coupons`` and
     ``contactFunnels`` (S2.3), read tolerantly: only their ids are required.
@@ -381,6 +385,10 @@ class Contact:
     coupons: tuple[ContactCoupon, ...] = ()
     funnels: tuple[ContactFunnel, ...] = attrs.field(
         default=(), metadata=wire(name="contactFunnels")
+    )
+    dictionary_properties: tuple[DictionaryProperty, ...] = ()
+    consents: tuple[ContactConsent, ...] = attrs.field(
+        default=(), metadata=wire(name="contactConsents")
     )
     email_messages: tuple[ContactEmailMessage, ...] = ()
     sms_messages: tuple[ContactSmsMessage, ...] = ()

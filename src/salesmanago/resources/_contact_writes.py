@@ -22,7 +22,7 @@ from .. import _converter
 from .._calls import Call, Endpoint, Envelope, LazyBody, item_ref, renumber_item_refs
 from .._jobs import Job, check_timing, read_request_id
 from .._validation import check_positive, in_item, in_part
-from ..errors import ValidationError
+from ..errors import ArgumentTypeError, ValidationError
 from ..models.contacts import (
     BatchUpsertItem,
     BatchUpsertResult,
@@ -129,8 +129,9 @@ Merge = Callable[[Sequence[BatchChunk]], BatchUpsertResult]
 def _plan(items: Sequence[ContactUpsert], chunk_size: int) -> tuple[builtins.list[_Chunk], Merge]:
     """A batch's chunks and the merge of their outcomes.
 
-    Each item is checked on its own (:func:`check_upsert`): an item that fails is
-    never sent and becomes a failed result at its index, with the text of the
+    Each item is checked on its own (:func:`check_upsert`): an item that is not a
+    ContactUpsert raises ArgumentTypeError for the whole batch; an item that fails a
+    rule is never sent and becomes a failed result at its index, with the text of the
     ValidationError naming the field under the item (``upsertDetails[3].contact.email``).
     The others go ``chunk_size`` per chunk. The merge puts every outcome at its
     index in ``items``.
@@ -143,6 +144,8 @@ def _plan(items: Sequence[ContactUpsert], chunk_size: int) -> tuple[builtins.lis
     for index, item in enumerate(items):
         try:
             checked.append(check_upsert(item))
+        except ArgumentTypeError as error:  # a programming error, not a refused item
+            raise in_item(error, _ITEMS, index) from None
         except ValidationError as error:
             text = str(in_item(error, _ITEMS, index))
             email = item.email.strip() if isinstance(item.email, str) else repr(item.email)

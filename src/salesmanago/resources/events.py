@@ -13,7 +13,14 @@ from typing import Any, Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
-from .._validation import check_aware, check_count, check_length, check_money, check_positive
+from .._validation import (
+    check_aware,
+    check_count,
+    check_length,
+    check_model,
+    check_money,
+    check_positive,
+)
 from ..errors import ValidationError
 from ..models.events import (
     MAX_DETAILS,
@@ -48,8 +55,7 @@ MAX_FIELD: Final = 255
 
 def event_body(event: ExternalEvent, prefix: str = "contactEvent") -> dict[str, Any]:
     """The wire ``contactEvent`` object, every limit checked first (S7.5)."""
-    if not isinstance(event, ExternalEvent):
-        raise ValidationError(prefix, "must be an ExternalEvent")
+    check_model(event, ExternalEvent, prefix)
     if event.date is None:
         raise ValidationError(f"{prefix}.date", "is required")
     check_aware(event.date, f"{prefix}.date")

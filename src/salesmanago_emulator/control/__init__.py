@@ -20,8 +20,9 @@ loopback interface by default.
 ``calls``, ``faults``, ``snapshot`` (``state``, ``state/import``, ``area``),
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
-keys and catalogs), ``messages``. :data:`CONTROL_OPERATIONS`
-joins them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
+keys and catalogs), ``timeline``, ``events``, ``optin`` (consents, double opt-in, the
+opt-in/out history), ``messages`` (e-mail and SMS). :data:`CONTROL_OPERATIONS` joins
+them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
 
@@ -40,7 +41,9 @@ getters that answer 400 naming the field) and returns the answer's fields; a
         rule = emulator.faults.add("http_error", path=args.text("path"), status=503)
         return {"hits": rule.hits}                       # merged into the envelope
 
-    MAINTENANCE = ControlOperation(name="maintenance/503", handler=_maintenance)
+    MAINTENANCE = ControlOperation(
+        name="maintenance/503", handler=_maintenance, keys=("path",)
+    )
     table = ControlTable((*CONTROL_OPERATIONS, MAINTENANCE))
     table.call(emulator, "maintenance/503", {"path": "/api/contact/upsert"})
 
@@ -51,7 +54,9 @@ runs under the emulator's lock and raises :class:`ControlError` for its
 refusals; ``ValueError`` / ``TypeError`` become 400, ``KeyError`` /
 ``LookupError`` 404, a domain :class:`~salesmanago_emulator.errors.EmulatorError`
 400 (404 for a missing contact, company, loyalty program, rule or
-workflow). ``read_only=True`` allows ``GET`` and tells the server that no
+workflow). ``keys`` declares the input's keys: the table refuses any other key by
+name (400) before the handler runs, and a getter asked for an undeclared key is the
+handler's bug (``RuntimeError``). ``read_only=True`` allows ``GET`` and tells the server that no
 state changed (no ``--state`` save). Names are unique: a table listing one
 twice is a ``ValueError``.
 """
@@ -70,14 +75,17 @@ from . import (
     clock,
     companies,
     contacts,
+    events,
     exports,
     faults,
     loyalty,
     messages,
+    optin,
     routes,
     rules,
     scoring,
     snapshot,
+    timeline,
     users,
 )
 from ._base import (
@@ -122,6 +130,9 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *rules.OPERATIONS,
     *catalogs.OPERATIONS,
     *messages.OPERATIONS,
+    *timeline.OPERATIONS,
+    *events.OPERATIONS,
+    *optin.OPERATIONS,
 )
 """Every built-in control operation, module by module."""
 

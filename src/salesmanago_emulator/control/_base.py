@@ -13,7 +13,7 @@ lists its own, and :mod:`salesmanago_emulator.control` builds the table.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
@@ -27,11 +27,13 @@ from .._jsoncodec import decode_json, encode_json
 from ..clock import is_aware, parse_iso
 from ..errors import (
     RULE_A_NUMBER,
+    RULE_CONTROL_KEY,
     RULE_INTEGER,
     RULE_ISO_AWARE,
     RULE_ISO_INSTANT,
     RULE_REQUIRED,
     RULE_STRING,
+    RULE_STRING_OR_LIST,
     RULE_TRUE_OR_FALSE,
     TEXT_CONTROL_BODY,
     TEXT_CONTROL_METHOD,
@@ -113,6 +115,8 @@ class ControlledEmulator(Protocol):
         users: Iterable[str],
         timezone: str = ...,
         passwords: Mapping[str, str] | None = ...,
+        consents: Iterable[str | Mapping[str, Any]] = ...,
+        consent_forms: Iterable[str | Mapping[str, Any]] = ...,
     ) -> Account:
         """Create an account; ``ValueError`` for a bad or taken ``client_id``."""
         ...
@@ -167,17 +171,25 @@ class ControlArgs:
     """
 
     def __init__(
-        self, data: Mapping[str, Any], operations: Sequence[ControlOperation] = ()
+        self,
+        data: Mapping[str, Any],
+        operations: Sequence[ControlOperation] = (),
+        keys: Collection[str] | None = None,
     ) -> None:
         """Wrap the decoded JSON object (or query parameters).
 
         ``operations``: every operation of the table the request was sent to
-        (what the ``routes`` operation lists).
+        (what the ``routes`` operation lists). ``keys``: the keys the operation
+        declares (the table refused any other already); a getter asked for a key
+        not among them is a bug of the operation (``RuntimeError``).
         """
         self.data = data
         self.operations = tuple(operations)
+        self.keys = None if keys is None else frozenset(keys)
 
     def _get(self, key: str, default: object) -> object:
+        if self.keys is not None and key not in self.keys:
+            raise RuntimeError(f"the control operation reads {key!r} but does not declare it")
         value = self.data.get(key)
         if value is None:
             if default is _MISSING:
@@ -254,6 +266,17 @@ class ControlArgs:
         except KeyError as err:
             raise ControlError(str(err.args[0]), 404) from None
 
+    def names(self, key: str) -> list[str] | None:
+        """A list of strings, or one comma-separated string (``GET``); ``None`` if absent."""
+        value = self._get(key, None)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ControlError.field(key, RULE_STRING_OR_LIST)
+        return list(value)
+
 
 ControlHandler = Callable[[ControlledEmulator, ControlArgs], Mapping[str, Any]]
 """A control operation's code: the emulator and its input in, the answer's fields out."""
@@ -274,6 +297,9 @@ class ControlOperation:
     """The code: the emulator and the request's input in, the answer's fields out."""
     read_only: bool = False
     """The operation changes nothing: ``GET`` allowed, no state save."""
+    keys: tuple[str, ...] = ()
+    """The keys its input may hold (``clientId`` among them for an operation on one
+    account); the table refuses a request with any other key, naming it (400)."""
     description: str = attrs.field()
     """What ``routes`` says of it; by default the first line of the handler's docstring."""
 
@@ -352,9 +378,11 @@ class ControlTable:
     def _run(
         self, emulator: ControlledEmulator, operation: ControlOperation, data: Mapping[str, Any]
     ) -> dict[str, Any]:
+        check_keys(operation, data)
+        args = ControlArgs(data, self.operations, operation.keys)
         try:
             with emulator.lock:
-                return dict(operation.handler(emulator, ControlArgs(data, self.operations)))
+                return dict(operation.handler(emulator, args))
         except ControlError:
             raise
         except _NOT_FOUND as err:
@@ -388,6 +416,17 @@ class ControlTable:
             _LOG.exception("salesmanago_emulator: control operation %s failed", name.strip("/"))
             return _failure(500, [TEXT_INTERNAL])
         return 200, body, not operation.read_only
+
+
+def check_keys(operation: ControlOperation, data: Mapping[str, Any]) -> None:
+    """Refuse (400) input holding a key ``operation`` does not declare, naming the first
+    one and the keys it takes; nothing has run yet, so nothing changes."""
+    for key in data:
+        if key not in operation.keys:
+            keys = ", ".join(operation.keys) or "none"
+            raise ControlError.field(
+                str(key), RULE_CONTROL_KEY.format(name=operation.name, keys=keys)
+            )
 
 
 def _request_data(

@@ -4,8 +4,10 @@
   ``timezone`` and live contact count (no secrets).
 - ``accounts/create``: ``clientId``, ``apiSecret``, ``users`` (a list of
   e-mails, or one), ``timezone`` (default ``Europe/Warsaw``), ``passwords``
-  (optional: user e-mail -> login password, protocol §2.3); an existing
-  ``clientId`` is 409.
+  (optional: user e-mail -> login password, protocol §2.3), ``consents``
+  (optional: the account's named consents, S10.1: each a name or ``{name, text}``),
+  ``consentForms`` (optional: its consent forms, each a name or ``{name, intId}``);
+  an existing ``clientId`` is 409, any other key 400.
 - ``reset``: drop every account, the call log and the fault rules (the clock stays).
 """
 
@@ -14,13 +16,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..errors import RULE_EMAIL_LIST, RULE_PASSWORDS, TEXT_ACCOUNT_EXISTS
+from ..errors import (
+    RULE_CONSENT_FORM_LIST,
+    RULE_CONSENT_LIST,
+    RULE_EMAIL_LIST,
+    RULE_PASSWORDS,
+    TEXT_ACCOUNT_EXISTS,
+)
 from ._base import ControlArgs, ControlError, ControlledEmulator, ControlOperation
 
 if TYPE_CHECKING:
     from ..state.account import Account
 
-__all__ = ["OPERATIONS"]
+__all__ = ["ACCOUNT_CREATE_KEYS", "OPERATIONS"]
+
+ACCOUNT_CREATE_KEYS: Final = (
+    "clientId",
+    "apiSecret",
+    "users",
+    "timezone",
+    "passwords",
+    "consents",
+    "consentForms",
+)
+"""The keys ``accounts/create`` takes."""
 
 
 def _account_info(account: Account) -> dict[str, Any]:
@@ -44,7 +63,7 @@ def _accounts(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, A
 
 
 def _create_account(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
-    """Create an account: clientId, apiSecret, users (list of e-mails), timezone, passwords."""
+    """Create an account: clientId, apiSecret, users, timezone, passwords, consents, forms."""
     client_id = args.text("clientId")
     users = args.data.get("users")
     if isinstance(users, str):
@@ -56,6 +75,13 @@ def _create_account(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[
         isinstance(k, str) and isinstance(v, str) for k, v in passwords.items()
     ):
         raise ControlError.field("passwords", RULE_PASSWORDS)
+    consents = _setup_list(args, "consents", RULE_CONSENT_LIST)
+    forms = [  # the wire's intId is the Python setup's int_id
+        {("int_id" if k == "intId" else k): v for k, v in f.items()}
+        if isinstance(f, Mapping)
+        else f
+        for f in _setup_list(args, "consentForms", RULE_CONSENT_FORM_LIST)
+    ]
     if any(account.client_id == client_id for account in emulator.accounts):
         raise ControlError(TEXT_ACCOUNT_EXISTS.format(client_id=client_id), 409)
     account = emulator.add_account(
@@ -64,13 +90,25 @@ def _create_account(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[
         users=users,
         timezone=args.text("timezone", "Europe/Warsaw"),
         passwords=passwords,
+        consents=consents,
+        consent_forms=forms,
     )
     return {"account": _account_info(account)}
 
 
+def _setup_list(args: ControlArgs, key: str, rule: str) -> list[Any]:
+    """A list of names or objects (``consents``, ``consentForms``), or none."""
+    value = args.data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, Mapping)) for v in value):
+        raise ControlError.field(key, rule)
+    return value
+
+
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="reset", handler=_reset),
-    ControlOperation(name="accounts", handler=_accounts, read_only=True),
-    ControlOperation(name="accounts/create", handler=_create_account),
+    ControlOperation(name="reset", handler=_reset, keys=()),
+    ControlOperation(name="accounts", handler=_accounts, read_only=True, keys=()),
+    ControlOperation(name="accounts/create", handler=_create_account, keys=ACCOUNT_CREATE_KEYS),
 )
 """This module's operations."""

@@ -121,13 +121,35 @@ def _actions_fire(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[st
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="callbacks", handler=_callbacks, read_only=True),
-    ControlOperation(name="callbacks/register", handler=_callbacks_register),
-    ControlOperation(name="callbacks/unregister", handler=_callbacks_unregister),
-    ControlOperation(name="callbacks/deliver", handler=_callbacks_deliver),
-    ControlOperation(name="callbacks/clear", handler=_callbacks_clear),
-    ControlOperation(name="actions/register", handler=_actions_register),
-    ControlOperation(name="actions/unregister", handler=_actions_unregister),
-    ControlOperation(name="actions/fire", handler=_actions_fire),
+    ControlOperation(
+        name="callbacks", handler=_callbacks, read_only=True, keys=("clientId", "pendingOnly")
+    ),
+    ControlOperation(
+        name="callbacks/register",
+        handler=_callbacks_register,
+        keys=("clientId", "kind", "url", "secret"),
+    ),
+    ControlOperation(
+        name="callbacks/unregister", handler=_callbacks_unregister, keys=("clientId", "kind")
+    ),
+    ControlOperation(
+        name="callbacks/deliver",
+        handler=_callbacks_deliver,
+        keys=("maxAttempts", "backoff", "timeout", "retryFailed"),
+    ),
+    ControlOperation(
+        name="callbacks/clear", handler=_callbacks_clear, keys=("clientId", "deliveredOnly")
+    ),
+    ControlOperation(
+        name="actions/register",
+        handler=_actions_register,
+        keys=("clientId", "url", "secret", "kinds"),
+    ),
+    ControlOperation(
+        name="actions/unregister", handler=_actions_unregister, keys=("clientId", "id")
+    ),
+    ControlOperation(
+        name="actions/fire", handler=_actions_fire, keys=("clientId", "kind", "contact", "data")
+    ),
 )
 """This module's operations."""

@@ -62,7 +62,7 @@ def _calls_clear(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="calls", handler=_calls, read_only=True),
-    ControlOperation(name="calls/clear", handler=_calls_clear),
+    ControlOperation(name="calls", handler=_calls, read_only=True, keys=("path", "limit")),
+    ControlOperation(name="calls/clear", handler=_calls_clear, keys=()),
 )
 """This module's operations."""

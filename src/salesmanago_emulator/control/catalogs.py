@@ -54,7 +54,9 @@ def _catalogs(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, A
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="apiv3/keys/create", handler=_create_key),
-    ControlOperation(name="catalogs", handler=_catalogs, read_only=True),
+    ControlOperation(name="apiv3/keys/create", handler=_create_key, keys=("clientId", "apiKey")),
+    ControlOperation(
+        name="catalogs", handler=_catalogs, read_only=True, keys=("clientId", "catalogId")
+    ),
 )
 """This module's operations."""

@@ -60,8 +60,10 @@ def _clock_advance(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="clock", handler=_clock, read_only=True),
-    ControlOperation(name="clock/set", handler=_clock_set),
-    ControlOperation(name="clock/advance", handler=_clock_advance),
+    ControlOperation(name="clock", handler=_clock, read_only=True, keys=()),
+    ControlOperation(name="clock/set", handler=_clock_set, keys=("now",)),
+    ControlOperation(
+        name="clock/advance", handler=_clock_advance, keys=("days", "hours", "minutes", "seconds")
+    ),
 )
 """This module's operations."""

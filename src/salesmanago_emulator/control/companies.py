@@ -43,6 +43,8 @@ def _companies(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, 
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="companies", handler=_companies, read_only=True),
+    ControlOperation(
+        name="companies", handler=_companies, read_only=True, keys=("clientId", "name")
+    ),
 )
 """This module's operations."""

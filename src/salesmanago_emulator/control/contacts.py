@@ -54,8 +54,12 @@ def _purge(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="contact", handler=_contact, read_only=True),
-    ControlOperation(name="contacts", handler=_contacts, read_only=True),
-    ControlOperation(name="purge", handler=_purge),
+    ControlOperation(
+        name="contact", handler=_contact, read_only=True, keys=("clientId", "contact")
+    ),
+    ControlOperation(
+        name="contacts", handler=_contacts, read_only=True, keys=("clientId", "includeDeleted")
+    ),
+    ControlOperation(name="purge", handler=_purge, keys=("clientId",)),
 )
 """This module's operations."""

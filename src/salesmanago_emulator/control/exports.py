@@ -81,7 +81,11 @@ def _jobs_configure(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="jobs", handler=_jobs, read_only=True),
-    ControlOperation(name="jobs/configure", handler=_jobs_configure),
+    ControlOperation(name="jobs", handler=_jobs, read_only=True, keys=("clientId",)),
+    ControlOperation(
+        name="jobs/configure",
+        handler=_jobs_configure,
+        keys=("clientId", "pollsUntilDone", "processingSeconds"),
+    ),
 )
 """This module's operations."""

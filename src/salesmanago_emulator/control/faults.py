@@ -79,8 +79,8 @@ def _faults_clear(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[st
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="faults", handler=_faults, read_only=True),
-    ControlOperation(name="faults/add", handler=_faults_add),
-    ControlOperation(name="faults/clear", handler=_faults_clear),
+    ControlOperation(name="faults", handler=_faults, read_only=True, keys=()),
+    ControlOperation(name="faults/add", handler=_faults_add, keys=("faults", *_WIRE_TO_ARG)),
+    ControlOperation(name="faults/clear", handler=_faults_clear, keys=()),
 )
 """This module's operations."""

@@ -80,9 +80,17 @@ def _programs(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, A
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="loyalty/programs", handler=_programs, read_only=True),
-    ControlOperation(name="loyalty/programs/create", handler=_create),
-    ControlOperation(name="loyalty/programs/activate", handler=_activate),
-    ControlOperation(name="loyalty/programs/deactivate", handler=_deactivate),
+    ControlOperation(
+        name="loyalty/programs", handler=_programs, read_only=True, keys=("clientId", "name")
+    ),
+    ControlOperation(
+        name="loyalty/programs/create", handler=_create, keys=("clientId", "name", "active")
+    ),
+    ControlOperation(
+        name="loyalty/programs/activate", handler=_activate, keys=("clientId", "name")
+    ),
+    ControlOperation(
+        name="loyalty/programs/deactivate", handler=_deactivate, keys=("clientId", "name")
+    ),
 )
 """This module's operations."""

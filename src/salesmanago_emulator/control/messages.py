@@ -107,12 +107,25 @@ def _cancel(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="email/templates/create", handler=_create),
-    ControlOperation(name="messages", handler=_messages, read_only=True),
-    ControlOperation(name="messages/open", handler=_open),
-    ControlOperation(name="messages/click", handler=_click),
-    ControlOperation(name="messages/bounce", handler=_bounce),
-    ControlOperation(name="messages/complaint", handler=_complaint),
-    ControlOperation(name="messages/cancel", handler=_cancel),
+    ControlOperation(
+        name="email/templates/create",
+        handler=_create,
+        keys=("clientId", "emailId", "name", "subject"),
+    ),
+    ControlOperation(
+        name="messages",
+        handler=_messages,
+        read_only=True,
+        keys=("clientId", "contact", "conversationId", "campaign", "company"),
+    ),
+    ControlOperation(name="messages/open", handler=_open, keys=("clientId", "messageId", "date")),
+    ControlOperation(
+        name="messages/click", handler=_click, keys=("clientId", "messageId", "url", "date")
+    ),
+    ControlOperation(
+        name="messages/bounce", handler=_bounce, keys=("clientId", "messageId", "kind")
+    ),
+    ControlOperation(name="messages/complaint", handler=_complaint, keys=("clientId", "messageId")),
+    ControlOperation(name="messages/cancel", handler=_cancel, keys=("clientId", "conversationId")),
 )
 """This module's operations."""

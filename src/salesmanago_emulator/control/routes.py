@@ -15,16 +15,21 @@ __all__ = ["OPERATIONS"]
 
 
 def _routes(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
-    """Every control operation: name, read-only flag, description."""
+    """Every control operation: name, read-only flag, description, the keys it takes."""
     return {
         "routes": [
-            {"name": op.name, "readOnly": op.read_only, "description": op.description}
+            {
+                "name": op.name,
+                "readOnly": op.read_only,
+                "description": op.description,
+                "keys": list(op.keys),
+            }
             for op in args.operations
         ]
     }
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="routes", handler=_routes, read_only=True),
+    ControlOperation(name="routes", handler=_routes, read_only=True, keys=()),
 )
 """This module's operations."""

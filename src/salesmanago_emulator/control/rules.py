@@ -95,10 +95,22 @@ def _workflows_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="rules", handler=_rules, read_only=True),
-    ControlOperation(name="rules/run", handler=_rules_run),
-    ControlOperation(name="workflows/create", handler=_workflows_create),
-    ControlOperation(name="workflows/delete", handler=_workflows_delete),
-    ControlOperation(name="workflows/run", handler=_workflows_run),
+    ControlOperation(name="rules", handler=_rules, read_only=True, keys=("clientId",)),
+    ControlOperation(
+        name="rules/run",
+        handler=_rules_run,
+        keys=("clientId", "ruleId", "contacts", "checkConditions", "passing"),
+    ),
+    ControlOperation(
+        name="workflows/create",
+        handler=_workflows_create,
+        keys=("clientId", "name", "maxFireTimes", "minFireInterval"),
+    ),
+    ControlOperation(
+        name="workflows/delete", handler=_workflows_delete, keys=("clientId", "workflowId")
+    ),
+    ControlOperation(
+        name="workflows/run", handler=_workflows_run, keys=("clientId", "workflowId", "contacts")
+    ),
 )
 """This module's operations."""

@@ -32,7 +32,11 @@ def _score_add(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, 
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="contacts/score/set", handler=_score_set),
-    ControlOperation(name="contacts/score/add", handler=_score_add),
+    ControlOperation(
+        name="contacts/score/set", handler=_score_set, keys=("clientId", "contact", "score")
+    ),
+    ControlOperation(
+        name="contacts/score/add", handler=_score_add, keys=("clientId", "contact", "points")
+    ),
 )
 """This module's operations."""

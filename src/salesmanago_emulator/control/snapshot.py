@@ -46,8 +46,8 @@ def _area(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="state", handler=_state, read_only=True),
-    ControlOperation(name="state/import", handler=_state_import),
-    ControlOperation(name="area", handler=_area, read_only=True),
+    ControlOperation(name="state", handler=_state, read_only=True, keys=()),
+    ControlOperation(name="state/import", handler=_state_import, keys=("state",)),
+    ControlOperation(name="area", handler=_area, read_only=True, keys=("clientId", "area")),
 )
 """This module's operations."""

@@ -28,6 +28,8 @@ def _set_password(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[st
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
-    ControlOperation(name="users/password", handler=_set_password),
+    ControlOperation(
+        name="users/password", handler=_set_password, keys=("clientId", "email", "password")
+    ),
 )
 """This module's operations."""

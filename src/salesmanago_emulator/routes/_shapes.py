@@ -25,6 +25,7 @@ __all__ = [
     "CARD_SECTIONS",
     "CardSection",
     "basic_contact",
+    "card_consents",
     "full_contact",
     "id_and_email",
 ]
@@ -139,8 +140,9 @@ def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
     """The full shape: key ``id`` (not ``contactId``), tags, details, main owner.
 
     ``address`` is always an object here (its fields ``null`` when unset);
-    ``dictionaryProperties`` (``[{name, type, value}]``) is an emulator
-    addition next to the documented ``properties``.
+    ``dictionaryProperties`` (``[{name, type, value}]``) and ``contactConsents``
+    (:func:`card_consents`) are emulator additions (grade D) next to the documented
+    ``properties``.
     """
     contact = _card(record, "id", _address(record))
     contact.update(
@@ -164,6 +166,7 @@ def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
                 {"name": name, "type": kind, "value": value}
                 for name, (kind, value) in record.dictionary_properties.items()
             ],
+            "contactConsents": card_consents(account, record),
         }
     )
     contact.update(_times(record))
@@ -171,6 +174,24 @@ def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
         render = CARD_SECTIONS.get(key)
         contact[key] = render(account, record) if render is not None else []
     return contact
+
+
+def card_consents(account: Account, record: ContactRecord) -> list[dict[str, Any]]:
+    """The card's named consents (S10.1; grade D, the protocol shows none):
+    ``[{consentName, status, agreementDate (ms or null), text, ip, consentDescriptionId}]``,
+    ``status`` one of ``CONFIRMED``, ``WITHDRAWN``, ``UNCONFIRMED``; ``text`` is the
+    account's text of the consent (``null`` when it has none)."""
+    return [
+        {
+            "consentName": name,
+            "status": state.status,
+            "agreementDate": to_ms(state.date),
+            "text": account.optin.consent_text(name),
+            "ip": state.ip,
+            "consentDescriptionId": state.description_id,
+        }
+        for name, state in record.consents.items()
+    ]
 
 
 def id_and_email(record: ContactRecord) -> dict[str, str]:

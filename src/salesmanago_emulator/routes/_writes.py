@@ -9,10 +9,13 @@ value), ``dictionaryProperties`` ([{name, type, value}]), ``birthday``
 (``yyyyMMdd`` or ``MMdd``), ``province``, ``lang``, ``forceOptIn``,
 ``forceOptOut``, ``forcePhoneOptIn``, ``forcePhoneOptOut``, ``newEmail``,
 ``consentDetails`` ([{consentName, consentAccept, agreementDate, ip, optOut,
-consentDescriptionId}]), ``loyaltyProgram`` (a program name).
+consentDescriptionId}]), ``loyaltyProgram`` (a program name),
+``useApiDoubleOptIn`` with ``apiDoubleOptInEmailTemplateId``,
+``apiDoubleOptInEmailAccountId``, ``apiDoubleOptInEmailSubject`` (older clients) or
+``doubleOptInEmailId``, ``doubleOptInLanguage`` (newer ones; ids as strings or numbers).
 
-Other keys (``async``, ``useApiDoubleOptIn`` and its template fields,
-``internalIntegration``, ``fireEvents`` ...) are accepted and ignored. Type
+Other keys (``async``, ``internalIntegration``, ``fireEvents`` ...) are accepted and
+ignored. Type
 errors name the wire field; value rules (e-mail syntax, states, tags, consents,
 whether the loyalty program exists) are the account's to check.
 
@@ -37,7 +40,14 @@ from ..errors import (
     EmulatorError,
     InvalidField,
 )
-from ..state._card import Birthday, ConsentDetail, ContactRecord, ContactWrite, DictionaryProperty
+from ..state._card import (
+    Birthday,
+    ConsentDetail,
+    ContactRecord,
+    ContactWrite,
+    DictionaryProperty,
+    DoubleOptIn,
+)
 from ..state.contacts import BATCH_UPSERT_LIMIT
 from ._parse import (
     Body,
@@ -56,7 +66,15 @@ from ._parse import (
     req_str,
 )
 
-__all__ = ["BATCH_ITEMS", "batch_outcome", "read_batch", "read_write", "under_item"]
+__all__ = [
+    "BATCH_ITEMS",
+    "batch_outcome",
+    "opt_text",
+    "read_batch",
+    "read_double_opt_in",
+    "read_write",
+    "under_item",
+]
 
 BATCH_ITEMS: Final = "upsertDetails"
 """The key of a batch's items."""
@@ -107,6 +125,31 @@ def _consents(body: Body) -> tuple[ConsentDetail, ...] | None:
             )
         )
     return tuple(out)
+
+
+def opt_text(body: Body, key: str) -> str | None:
+    """An optional id or text sent as a string or a number (a number as its digits)."""
+    value = body.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    text = number_text(value)
+    if text is None:
+        raise InvalidField(key, RULE_STRING_OR_NUMBER)
+    return text
+
+
+def read_double_opt_in(body: Body) -> DoubleOptIn | None:
+    """The double opt-in a body asks for with ``useApiDoubleOptIn: true``, or ``None``
+    (protocol §5.2: the older template fields or the newer e-mail and language)."""
+    if not opt_bool(body, "useApiDoubleOptIn"):
+        return None
+    return DoubleOptIn(
+        template_id=opt_text(body, "apiDoubleOptInEmailTemplateId"),
+        account_id=opt_text(body, "apiDoubleOptInEmailAccountId"),
+        subject=opt_str(body, "apiDoubleOptInEmailSubject"),
+        email_id=opt_text(body, "doubleOptInEmailId"),
+        lang=opt_str(body, "doubleOptInLanguage"),
+    )
 
 
 # Wire key -> ContactWrite field, for the string fields of "contact", "contact.address"
@@ -170,6 +213,8 @@ def _read_top_level(body: Body, fields: dict[str, Any]) -> None:
         fields["dictionary_properties"] = _dictionary(body)
     if "consentDetails" in body:
         fields["consent_details"] = _consents(body)
+    if "useApiDoubleOptIn" in body:
+        fields["double_opt_in"] = read_double_opt_in(body)
     if "birthday" in body:
         text = opt_str(body, "birthday")
         if text is not None and text.strip():
@@ -177,7 +222,11 @@ def _read_top_level(body: Body, fields: dict[str, Any]) -> None:
 
 
 def read_write(
-    body: Body, *, email_fallback: bool = False, lang: str | None = None
+    body: Body,
+    *,
+    email_fallback: bool = False,
+    lang: str | None = None,
+    double_opt_in: DoubleOptIn | None = None,
 ) -> ContactWrite:
     """The :class:`ContactWrite` a body (or a batch item) asks for.
 
@@ -186,7 +235,8 @@ def read_write(
 
     ``email_fallback``: take a top-level ``email`` when ``contact.email`` is
     absent (some clients send it there on upsert, protocol §13.3). ``lang``:
-    the batch-level language, used when the item sets none.
+    the batch-level language, used when the item sets none; ``double_opt_in``: the
+    batch-level double opt-in, for the items that do not say ``useApiDoubleOptIn``.
 
     Only the keys present are visited (a request carries a handful of the
     two dozen possible ones), which keeps this cheap on the hot path.
@@ -208,22 +258,25 @@ def read_write(
             fields["email"] = email
     if lang is not None and "lang" not in fields:
         fields["lang"] = lang
+    if double_opt_in is not None and "double_opt_in" not in fields:
+        fields["double_opt_in"] = double_opt_in
     return ContactWrite.of(fields)
 
 
 def read_batch(body: Body) -> list[ContactWrite | EmulatorError]:
     """The ``upsertDetails`` of a batch (1 to 1000 items), each read on its own: its
     write, or the error reading it (named as one write names it). The batch-level
-    ``lang`` applies to the items that set none. A missing, empty or oversized list
-    refuses the whole request."""
+    ``lang`` and ``useApiDoubleOptIn`` apply to the items that set none. A missing,
+    empty or oversized list refuses the whole request."""
     details = req_list(body, BATCH_ITEMS, limit=BATCH_UPSERT_LIMIT)
     if not details:
         raise InvalidField(BATCH_ITEMS, RULE_NOT_EMPTY)
     lang = opt_str(body, "lang")
+    double_opt_in = read_double_opt_in(body)
     items: list[ContactWrite | EmulatorError] = []
     for item in details:
         try:
-            items.append(read_write(item, lang=lang))
+            items.append(read_write(item, lang=lang, double_opt_in=double_opt_in))
         except EmulatorError as error:
             items.append(error)
     return items

@@ -1,7 +1,11 @@
-"""E-mail and mobile marketing status: opt-in and opt-out, one contact or many.
+"""E-mail and mobile marketing status: opt-in and opt-out, one contact or many; consent
+forms; double opt-in confirmations.
 
 Protocol §7, §14 (these single-contact methods take no ``owner``); semantics
 S2.6, S2.7, S10.2 (changes are recorded with source ``FROM_INIT``, the API).
+``consent/form/data`` lists the account's consent forms; ``email/sendConfirmation``
+asks a contact to confirm its address (a ``requestId``; no job: ``job/status`` does not
+know it, grade D).
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from ..errors import RULE_NOT_EMPTY, ContactNotFound, InvalidField
-from ..state._card import ContactRecord
+from ..state._card import ContactRecord, DoubleOptIn
 from ._base import RequestContext, RouteTable
 from ._keys import contact_key
-from ._parse import Body, req_str_list
+from ._parse import Body, opt_str, req_str, req_str_list
+from ._writes import opt_text
 
 __all__ = ["BATCH_LIMIT", "table"]
 
@@ -76,3 +81,24 @@ def batch_opt_in(ctx: RequestContext, body: Body) -> dict[str, Any]:
 def batch_opt_out(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """E-mail opt-out of the live contacts in ``emails``; unknown ones are named in ``message``."""
     return _batch(body, ctx.account.optin.opt_out)
+
+
+@table.route("/api/consent/form/data", owner_required=False)
+def consent_forms(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """The account's consent forms: ``consentFormList`` of ``{intId, name}`` (S10.1)."""
+    forms = ctx.account.optin.consent_forms()
+    return {"consentFormList": [{"intId": form_id, "name": name} for form_id, name in forms]}
+
+
+@table.route("/api/email/sendConfirmation", accepts_user=True)
+def send_confirmation(ctx: RequestContext, body: Body) -> dict[str, Any]:
+    """Ask the contact ``email`` to confirm its address (double opt-in); its ``requestId``."""
+    options = DoubleOptIn(
+        template_id=opt_text(body, "apiDoubleOptInEmailTemplateId"),
+        account_id=opt_text(body, "apiDoubleOptInEmailAccountId"),
+        subject=opt_str(body, "apiDoubleOptInEmailSubject"),
+        lang=opt_str(body, "lang"),
+        tag=opt_str(body, "tag"),
+    )
+    confirmation = ctx.account.optin.send_confirmation(req_str(body, "email"), options)
+    return {"requestId": confirmation.request_id}

@@ -18,7 +18,8 @@ amounts are decimal strings)::
                    "tags": {...}, "funnels": {...}, "loyalty": [...], "companies": {...},
                    "callbacks": {...}, "exports": {...}, "coupons": [...],
                    "notes": [...], "tasks": [...], "events": [...],
-                   "activity": [...], "rules": {...}, "catalogs": {...}}]}
+                   "activity": [...], "rules": {...}, "catalogs": {...},
+                   "timeline": [...]}]}
 
 Each area's shape is described in its module here, named as the area
 (:mod:`.contacts`, :mod:`.notes`, ...); :data:`AREAS` lists them in the order
@@ -64,6 +65,7 @@ from . import (
     rules,
     tags,
     tasks,
+    timeline,
     users,
 )
 from ._reader import SnapshotError, Unique, Value
@@ -121,6 +123,7 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
         "activity": AreaFormat(activity.dump, activity.load),
         "rules": AreaFormat(rules.dump, rules.load),
         "catalogs": AreaFormat(catalogs.dump, catalogs.load),
+        "timeline": AreaFormat(timeline.dump, timeline.load),
         "messages": AreaFormat(messages.dump, messages.load),  # after the cards and users
     }
 )

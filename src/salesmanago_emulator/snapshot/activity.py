@@ -5,7 +5,11 @@ null) and those of soft-deleted cards too::
 
     {"id": "...", "contactId": "<a card's id>" | null, "date": "<instant>",
      "url": "...", "duration": 30, "source": "SEARCH", "sourceDetail": "..." | null,
-     "points": 3, "ip": "..." | null}
+     "points": 3, "ip": "..." | null, "device": "MOBILE" | null, "os": "ANDROID" | null,
+     "browser": "CHROME" | null}
+
+``device``, ``os`` and ``browser`` may be left out (exports before they existed):
+they are then ``null``.
 
 Texts are checked as the wire checks a recorded visit (trimmed, within their
 limits, the source upper case); a duration is zero or more. The points are
@@ -35,6 +39,9 @@ KEYS: Final = (
     "sourceDetail",
     "points",
     "ip",
+    "device",
+    "os",
+    "browser",
 )
 """The keys of a visit."""
 
@@ -51,6 +58,9 @@ def dump_visit(visit: Visit) -> dict[str, Any]:
         "sourceDetail": visit.source_detail,
         "points": visit.points,
         "ip": visit.ip,
+        "device": visit.device,
+        "os": visit.os,
+        "browser": visit.browser,
     }
 
 
@@ -75,6 +85,16 @@ def _optional(fields: Fields, key: str, limit: int) -> str | None:
     return fields.get(key, lambda value: _text(value, limit, required=False))
 
 
+def _kind(fields: Fields, key: str) -> str | None:
+    """A device, system or browser as stored: a text of a visit, upper case."""
+
+    def read(value: Value) -> str | None:
+        text = _text(value, MAX_SOURCE, required=False)
+        return None if text is None else sys.intern(value.stored(text, text.upper()))
+
+    return fields.get(key, read)
+
+
 def _visit(account: Account, fields: Fields, ids: Unique, seq: int) -> Visit:
     contact = fields.get("contactId", lambda value: card(account, value))
     source = _required(fields.need("source"), MAX_SOURCE)
@@ -89,6 +109,9 @@ def _visit(account: Account, fields: Fields, ids: Unique, seq: int) -> Visit:
         points=fields.need("points").integer(),
         ip=_optional(fields, "ip", MAX_SOURCE),
         seq=seq,
+        device=_kind(fields, "device"),
+        os=_kind(fields, "os"),
+        browser=_kind(fields, "browser"),
     )
 
 

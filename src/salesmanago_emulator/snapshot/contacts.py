@@ -19,7 +19,8 @@ card's values when missing)::
      "consents": [{"name": "<a registered consent>", "status": "CONFIRMED",
                    "date": "<instant>", "ip": "...", "descriptionId": 1}],
      "optHistory": [{"at": "<instant>", "channel": "EMAIL", "status": "OPT_IN",
-                     "source": "FROM_INIT"}]}
+                     "source": "FROM_INIT"}],
+     "confirmations": [<a double opt-in confirmation, see .optin>]}
 
 Each value is checked as the wire checks it (e-mail, tags, states, details,
 consents, sources); ``purgeAt`` is derived (the first 02:00 after
@@ -62,6 +63,7 @@ from ..state._card import (
 from ..state._purge import next_purge_instant
 from ..state._writes import check_dictionary_value
 from ..state.account import Account
+from . import optin
 from ._reader import Fields, Unique, Value
 from .users import user
 
@@ -108,6 +110,7 @@ CARD_KEYS: Final = (
     "dictionaryProperties",
     "consents",
     "optHistory",
+    "confirmations",
 )
 """The keys of a card."""
 
@@ -155,6 +158,9 @@ def export_card(account: Account, record: ContactRecord) -> dict[str, Any]:
         card["deletedAt"] = utc_iso(record.deleted_at)
         card["purgeAt"] = utc_iso(next_purge_instant(record.deleted_at, account.timezone))
     card.update(_lists(record))
+    confirmations = optin.dump_confirmations(account, record)
+    if confirmations:
+        card["confirmations"] = confirmations
     return card
 
 
@@ -227,6 +233,7 @@ def load(account: Account, value: Value) -> None:
         _history(record, fields)
         tags = _tags(fields)
         account.contacts.restore_saved(record, tags, deleted_at=_deleted_at(account, fields))
+        optin.load_confirmations(account, record, fields)
 
 
 def _record(account: Account, fields: Fields, ids: Unique, emails: Unique) -> ContactRecord:

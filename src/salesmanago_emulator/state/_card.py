@@ -26,17 +26,20 @@ from ..errors import RULE_REAL_DATE, InvalidField
 
 __all__ = [
     "CHANNELS",
+    "CONFIRMATION_STATUSES",
     "CONSENT_STATUSES",
     "CONTACT_STATES",
     "DICTIONARY_TYPES",
     "OPT_SOURCES",
     "OWNER_LEVELS",
     "Birthday",
+    "Confirmation",
     "ConsentDetail",
     "ConsentState",
     "ContactRecord",
     "ContactWrite",
     "DictionaryProperty",
+    "DoubleOptIn",
     "OptChange",
     "TagEntry",
 ]
@@ -53,6 +56,8 @@ OPT_SOURCES: Final = ("FROM_INIT", "ONE_MESSAGE", "MESSAGE", "MANAGE", "FEEDBACK
 """Sources of an opt-in/opt-out change (S10.2); ``FROM_INIT`` is the API."""
 CHANNELS: Final = ("EMAIL", "PHONE")
 """Channels of the opt-in/opt-out history (S2.6, S2.7)."""
+CONFIRMATION_STATUSES: Final = ("PENDING", "CONFIRMED", "EXPIRED")
+"""Statuses of a double opt-in confirmation (protocol §5.2, §7; grade D)."""
 
 
 # --- write input -----------------------------------------------------------------
@@ -117,6 +122,25 @@ class ConsentDetail:
     description_id: int | None = None
 
 
+@attrs.frozen(kw_only=True)
+class DoubleOptIn:
+    """The double opt-in a write or ``email/sendConfirmation`` asks for (protocol §5.2, §7).
+
+    Every field is optional and kept as sent: the template, sending account and
+    subject (``apiDoubleOptInEmail*``, older clients), the e-mail and language
+    (``doubleOptInEmailId``, ``doubleOptInLanguage`` / ``lang``, newer ones), and
+    the tag the contact gets once it confirms (``sendConfirmation``'s ``tag``,
+    normalised by the account).
+    """
+
+    template_id: str | None = None
+    account_id: str | None = None
+    subject: str | None = None
+    email_id: str | None = None
+    lang: str | None = None
+    tag: str | None = None
+
+
 def _opt_tuple(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(value)
 
@@ -175,6 +199,8 @@ class ContactWrite:
     )
     loyalty_program: str | None = None
     """The loyalty program to enrol the card in, by name (protocol §5.2 ``loyaltyProgram``)."""
+    double_opt_in: DoubleOptIn | None = None
+    """Ask for a double opt-in confirmation after the write (``useApiDoubleOptIn``)."""
 
     @classmethod
     def of(cls, fields: Mapping[str, Any]) -> ContactWrite:
@@ -225,6 +251,27 @@ class OptChange:
     channel: str
     status: str
     source: str
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class Confirmation:
+    """A double opt-in confirmation the platform asked a contact for (protocol §5.2, §7).
+
+    ``status`` is ``PENDING`` until the contact confirms (``CONFIRMED``: the card
+    is opted in) or the confirmation runs out (``EXPIRED``) at ``expires_at``;
+    ``resolved_at`` is when either happened. ``origin`` says what asked for it:
+    ``UPSERT`` (a write's ``useApiDoubleOptIn``) or ``SEND_CONFIRMATION``.
+    """
+
+    request_id: str
+    contact_id: str
+    email: str
+    origin: str
+    requested_at: datetime
+    expires_at: datetime
+    options: DoubleOptIn
+    status: str = "PENDING"
+    resolved_at: datetime | None = None
 
 
 _EMPTY_MAP: Final[Mapping[Any, Any]] = MappingProxyType({})

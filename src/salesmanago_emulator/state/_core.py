@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import Clock
 from ..errors import RULE_AWARE, ContactNotFound, InvalidField, ReadOnlyOwner
-from ._card import ContactRecord
+from ._card import Confirmation, ConsentState, ContactRecord
 from ._normalize import normalize_email
 from ._observers import HOOKS, ContactObserver
 from ._store import ContactStore
@@ -187,6 +187,57 @@ class AccountCore:
         """Tell the observers the card's e-mail status changed (S10.2 ``source``)."""
         for observer in self._hooks["email_status_changed"]:
             observer.email_status_changed(record, opted_out, source)
+
+    def notify_owner_assigned(
+        self, record: ContactRecord, owner: str, level: str, previous: str | None
+    ) -> None:
+        """Tell the observers ``owner`` now owns the card at ``level`` (was ``previous``)."""
+        for observer in self._hooks["owner_assigned"]:
+            observer.owner_assigned(record, owner, level, previous)
+
+    def notify_owner_removed(self, record: ContactRecord, owner: str, level: str) -> None:
+        """Tell the observers ``owner`` (at ``level``) no longer owns the card."""
+        for observer in self._hooks["owner_removed"]:
+            observer.owner_removed(record, owner, level)
+
+    def notify_phone_status(self, record: ContactRecord, opted_out: bool, source: str) -> None:
+        """Tell the observers the card's mobile-marketing status changed."""
+        for observer in self._hooks["phone_status_changed"]:
+            observer.phone_status_changed(record, opted_out, source)
+
+    def notify_invalid_status(self, record: ContactRecord, invalid: bool) -> None:
+        """Tell the observers the card's address was marked (or unmarked) invalid."""
+        for observer in self._hooks["invalid_status_changed"]:
+            observer.invalid_status_changed(record, invalid)
+
+    def notify_note_added(
+        self, record: ContactRecord, note_id: str, author: str, private: bool
+    ) -> None:
+        """Tell the observers a note was added to the card."""
+        for observer in self._hooks["note_added"]:
+            observer.note_added(record, note_id, author, private)
+
+    def notify_coupon_given(self, record: ContactRecord, coupon: str, name: str) -> None:
+        """Tell the observers the card was given a coupon."""
+        for observer in self._hooks["coupon_given"]:
+            observer.coupon_given(record, coupon, name)
+
+    def notify_funnel_stage(
+        self, record: ContactRecord, funnel: str, stage: str | None, previous: str | None
+    ) -> None:
+        """Tell the observers the card's stage in ``funnel`` changed (``None``: not in it)."""
+        for observer in self._hooks["funnel_stage_changed"]:
+            observer.funnel_stage_changed(record, funnel, stage, previous)
+
+    def notify_consent(self, record: ContactRecord, name: str, state: ConsentState) -> None:
+        """Tell the observers a named consent of the card changed (S10.1)."""
+        for observer in self._hooks["consent_changed"]:
+            observer.consent_changed(record, name, state)
+
+    def notify_confirmation(self, record: ContactRecord, confirmation: Confirmation) -> None:
+        """Tell the observers a double opt-in confirmation was requested, confirmed or ran out."""
+        for observer in self._hooks["confirmation_changed"]:
+            observer.confirmation_changed(record, confirmation)
 
     # --- time and purge ----------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Final, NamedTuple
 
 from ..errors import (
     RULE_AWARE,
+    RULE_BOOLEAN,
     RULE_CONSENT_ACCEPT_AND_OPT_OUT,
     RULE_DATE,
     RULE_FORCE_BOTH,
@@ -37,6 +38,7 @@ from ._card import (
     ConsentState,
     ContactWrite,
     DictionaryProperty,
+    DoubleOptIn,
 )
 from ._normalize import normalize_tags, validate_email
 
@@ -60,7 +62,7 @@ _SCALAR_WIRES: Final = {
 }
 # The parts of a PreparedWrite after the scalars, for a write that sets none of them
 # (no tags, details, consents or flags: the usual write).
-_NOTHING_MORE: Final = ((), (), False, (), (), (), None, None, None)
+_NOTHING_MORE: Final = ((), (), False, (), (), (), None, None, None, None)
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
@@ -71,6 +73,7 @@ class PreparedWrite(NamedTuple):
     for (``None``: leave as is). ``consents`` maps the account's spelling of a
     consent name to its new state. ``loyalty_program`` is the name of the
     program to enrol the card in, as sent (the account looks it up).
+    ``double_opt_in`` asks for a confirmation after the write (``useApiDoubleOptIn``).
     """
 
     email: str | None
@@ -85,6 +88,7 @@ class PreparedWrite(NamedTuple):
     email_opted_out: bool | None
     phone_opted_out: bool | None
     loyalty_program: str | None = None
+    double_opt_in: DoubleOptIn | None = None
 
 
 def check_tag_conflict(add: Sequence[str], remove: Sequence[str], field: str) -> None:
@@ -286,6 +290,9 @@ def prepare_write(
     loyalty = write.loyalty_program
     if loyalty is not None and not isinstance(loyalty, str):
         raise InvalidField("loyaltyProgram", RULE_STRING)
+    double = write.double_opt_in
+    if double is not None and not isinstance(double, DoubleOptIn):
+        raise InvalidField("useApiDoubleOptIn", RULE_BOOLEAN)
     return PreparedWrite(
         email,
         new_email,
@@ -299,4 +306,5 @@ def prepare_write(
         email_status,
         phone_status,
         loyalty,
+        double,
     )

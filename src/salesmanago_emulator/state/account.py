@@ -40,6 +40,7 @@ from .rules import RulesArea
 from .scoring import ScoringArea
 from .tags import TagsArea
 from .tasks import TasksArea
+from .timeline import TimelineArea
 from .users import UsersArea
 
 __all__ = ["Account"]
@@ -89,7 +90,7 @@ class Account(AccountCore):
         # order of reset and of the state export.
         self.users = self.attach(UsersArea(self, users))
         self.tags = self.attach(TagsArea(self, users=self.users))
-        self.optin = self.attach(OptInArea(self))
+        self.optin = self.attach(OptInArea(self, tags=self.tags))
         self.scoring = self.attach(ScoringArea(self))
         self.loyalty = self.attach(LoyaltyArea(self))
         self.contacts = self.attach(
@@ -105,9 +106,12 @@ class Account(AccountCore):
         self.notes = self.attach(NotesArea(self, users=self.users))
         self.tasks = self.attach(TasksArea(self, users=self.users))
         self.events = self.attach(EventsArea(self, users=self.users, contacts=self.contacts))
-        self.activity = self.attach(ActivityArea(self, scoring=self.scoring))
+        self.activity = self.attach(
+            ActivityArea(self, scoring=self.scoring, sources={"EXTERNAL_EVENTS": self.events})
+        )
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
+        self.timeline = self.attach(TimelineArea(self))
         self.messages = self.attach(MessagesArea(self, users=self.users, optin=self.optin))
 
     def __repr__(self) -> str:

@@ -24,14 +24,23 @@ Rules (grade D where the platform says nothing):
 :meth:`ActivityArea.report` answers ``recentActivity``: the visits in a range,
 the visiting contacts grouped by state, the anonymous visits, and statistics
 (per source, per hour of day and per day of week in the account's time zone).
+
+A visit also keeps the visitor's device, operating system and browser, given or
+read from a user agent (:mod:`._useragent`). For one card (seed 003 §5, §6; no
+public endpoint: Python and the control API),
+:meth:`ActivityArea.visit_stats` groups its visits by each with counts,
+percentages and last visit (S16.1), and :meth:`ActivityArea.histograms` counts
+its activity per hour and weekday over the :data:`HISTOGRAM_SOURCES` (S16.2):
+this area's visits and the areas handed in as ``sources`` (external events; e-mail
+opens once an area answers them).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Final
+from typing import ClassVar, Final, Protocol
 
 import attrs
 
@@ -39,26 +48,35 @@ from ..errors import (
     RULE_AWARE,
     RULE_INTEGER,
     RULE_NOT_EMPTY,
+    RULE_ONE_OF,
     RULE_STRING,
     RULE_TOO_LONG,
     RULE_ZERO_OR_MORE,
+    ContactNotFound,
     InvalidField,
 )
 from ._card import ContactRecord
 from ._core import AccountArea, AccountCore
+from ._stats import Histograms, Share, histograms, shares
+from ._useragent import parse_user_agent
 from .scoring import ScoringArea
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "HISTOGRAM_SOURCES",
     "MAX_SOURCE",
     "MAX_SOURCE_DETAIL",
     "MAX_URL",
+    "MAX_USER_AGENT",
     "STAT_KINDS",
+    "UNKNOWN",
     "ActivityArea",
     "ActivityReport",
     "ContactActivity",
+    "HistogramSource",
     "Visit",
     "VisitStat",
+    "VisitStats",
     "visit_text",
 ]
 
@@ -70,8 +88,17 @@ MAX_SOURCE: Final = 64
 """Longest source name, in characters (our limit)."""
 MAX_SOURCE_DETAIL: Final = 255
 """Longest source detail, in characters (our limit)."""
+MAX_USER_AGENT: Final = 1024
+"""Longest user agent read, in characters (our limit)."""
 STAT_KINDS: Final = ("SOURCE", "HOUR", "WEEKDAY")
 """The groups of :meth:`ActivityArea.report`'s statistics, in the order they are listed."""
+VISITS: Final = "VISITS"
+"""The histogram source of the card's visits (this area's own)."""
+HISTOGRAM_SOURCES: Final = (VISITS, "EMAIL_OPENS", "EXTERNAL_EVENTS")
+"""The sources of the card's histograms (seed 003 §6 [3]), in the order they are
+counted; a source the account does not have yet (``EMAIL_OPENS``) counts nothing."""
+UNKNOWN: Final = "UNKNOWN"
+"""The device, system or browser group of visits that did not say."""
 _WEEKDAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -99,6 +126,12 @@ class Visit:
     """The visitor's IP address, if known."""
     seq: int
     """Recording order within the account (ties of :attr:`at` keep this order)."""
+    device: str | None = None
+    """The visitor's device (``DESKTOP``, ``MOBILE``, ``TABLET``, ...), or ``None``."""
+    os: str | None = None
+    """The visitor's operating system (``WINDOWS``, ``ANDROID``, ...), or ``None``."""
+    browser: str | None = None
+    """The visitor's browser (``CHROME``, ``FIREFOX``, ...), or ``None``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -155,6 +188,30 @@ class ActivityReport:
     """Per source (most visits first), then per hour and per weekday (in order)."""
 
 
+@attrs.frozen(kw_only=True)
+class VisitStats:
+    """A card's visits by device, operating system and browser (S16.1, seed 003 §5)."""
+
+    visits: int
+    """How many visits were counted."""
+    last_visit: datetime | None
+    """The latest of them, or ``None``."""
+    devices: tuple[Share, ...]
+    """Per device, most visits first (then by name); ``UNKNOWN`` for visits without one."""
+    systems: tuple[Share, ...]
+    """Per operating system, in the same order."""
+    browsers: tuple[Share, ...]
+    """Per browser, in the same order."""
+
+
+class HistogramSource(Protocol):
+    """An area whose items count in a card's histograms (S16.2)."""
+
+    def activity_times(self, record: ContactRecord) -> Iterable[datetime]:
+        """When each of the card's items happened."""
+        ...
+
+
 def visit_text(value: object, field: str, limit: int, *, required: bool) -> str | None:
     """A text of a visit as stored: trimmed, at most ``limit`` characters; blank is
     none, or refused when ``required``. InvalidField naming ``field`` otherwise."""
@@ -184,10 +241,22 @@ class ActivityArea(AccountArea):
     key: ClassVar[str] = "activity"
     account: AccountCore
 
-    def __init__(self, account: AccountCore, *, scoring: ScoringArea) -> None:
-        """No visits yet."""
+    def __init__(
+        self,
+        account: AccountCore,
+        *,
+        scoring: ScoringArea,
+        sources: Mapping[str, HistogramSource] | None = None,
+    ) -> None:
+        """No visits yet. A visit's points go to ``scoring``; the card's histograms
+        count this area's visits and each of ``sources`` (a name of
+        :data:`HISTOGRAM_SOURCES` -> the area answering it)."""
         super().__init__(account)
         self._scoring = scoring
+        self._sources: dict[str, HistogramSource] = {VISITS: self, **(sources or {})}
+        unknown = set(self._sources) - set(HISTOGRAM_SOURCES)
+        if unknown:
+            raise ValueError(f"unknown histogram sources {sorted(unknown)}")
         self._by_contact: dict[str, list[Visit]] = {}
         self._anonymous: list[Visit] = []
         self._seq = 0
@@ -205,6 +274,10 @@ class ActivityArea(AccountArea):
         source_detail: str | None = None,
         points: int = 0,
         ip: str | None = None,
+        user_agent: str | None = None,
+        device: str | None = None,
+        os: str | None = None,
+        browser: str | None = None,
     ) -> Visit | None:
         """Record a visit of the live contact ``key`` (e-mail or id; ``None``: anonymous).
 
@@ -213,7 +286,11 @@ class ActivityArea(AccountArea):
         no points are given). Refusals, before anything changes:
         ContactNotFound; InvalidField ``date`` (naive), ``url`` (blank or over
         :data:`MAX_URL`), ``duration`` (not an integer >= 0), ``source``,
-        ``sourceDetail``, ``points`` (not an integer), ``ip``.
+        ``sourceDetail``, ``points`` (not an integer), ``ip``, ``userAgent``,
+        ``device``, ``os``, ``browser``.
+
+        ``device``, ``os`` and ``browser`` are stored upper case; one not given is
+        read from ``user_agent`` (:mod:`._useragent`), else left ``None``.
         """
         record = self.account.find_live(key) if key is not None else None
         when = self.account.clock.now() if at is None else at
@@ -227,6 +304,7 @@ class ActivityArea(AccountArea):
         detail = visit_text(source_detail, "sourceDetail", MAX_SOURCE_DETAIL, required=False)
         score = _integer(points, "points")
         address = visit_text(ip, "ip", MAX_SOURCE, required=False)
+        kinds = _client_kinds(user_agent, device, os, browser)
         assert page is not None
         assert origin is not None
         if record is not None and not record.monitored:
@@ -246,6 +324,9 @@ class ActivityArea(AccountArea):
             points=score,
             ip=address,
             seq=self._seq,
+            device=kinds[0],
+            os=kinds[1],
+            browser=kinds[2],
         )
         if record is None:
             self._anonymous.append(visit)
@@ -335,6 +416,64 @@ class ActivityArea(AccountArea):
             for (kind, name), members in sorted(groups.items(), key=rank)
         ]
 
+    # --- the card's statistics and histograms (S16.1, S16.2) --------------------
+
+    def _card(self, key: str) -> ContactRecord:
+        record = self.account.find(key)
+        if record is None:
+            raise ContactNotFound(str(key))
+        return record
+
+    def visit_stats(
+        self, key: str, start: datetime | None = None, end: datetime | None = None
+    ) -> VisitStats:
+        """The visits of the card ``key`` (e-mail or id) by device, operating system
+        and browser, with counts, percentages and last visit (S16.1, seed 003 §5).
+
+        Only visits dated in [``start``, ``end``] count (either open when ``None``;
+        aware, else InvalidField ``from`` / ``to``). A soft-deleted card answers with
+        no visits (they are hidden, S3.1); a missing one -> ContactNotFound.
+        """
+        _check_range(start, end)
+        visits = [v for v in self.of(self._card(key)) if _within(v.at, start, end)]
+        return VisitStats(
+            visits=len(visits),
+            last_visit=max((v.at for v in visits), default=None),
+            devices=shares((v.device or UNKNOWN, v.at) for v in visits),
+            systems=shares((v.os or UNKNOWN, v.at) for v in visits),
+            browsers=shares((v.browser or UNKNOWN, v.at) for v in visits),
+        )
+
+    def activity_times(self, record: ContactRecord) -> list[datetime]:
+        """When each shown visit of the card happened (a histogram source)."""
+        return [visit.at for visit in self.of(record)]
+
+    def histograms(
+        self,
+        key: str,
+        *,
+        sources: Iterable[str] | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Histograms:
+        """The card's activity per hour (0-23) and per weekday in the account's time
+        zone (S16.2, seed 003 §6), over ``sources`` (default every one of
+        :data:`HISTOGRAM_SOURCES`; InvalidField ``sources`` for another) dated in
+        [``start``, ``end``]. A missing card -> ContactNotFound."""
+        names = list(HISTOGRAM_SOURCES if sources is None else sources)
+        for name in names:
+            if name not in HISTOGRAM_SOURCES:
+                raise InvalidField(
+                    "sources", RULE_ONE_OF.format(choices=", ".join(HISTOGRAM_SOURCES))
+                )
+        _check_range(start, end)
+        record = self._card(key)
+        counted = [
+            (name, self._sources[name].activity_times(record) if name in self._sources else ())
+            for name in dict.fromkeys(names)
+        ]
+        return histograms(counted, self.account.timezone, start, end)
+
     # --- contact changes, reset, state import -----------------------------------
 
     def contact_removed(self, record: ContactRecord) -> None:
@@ -362,6 +501,34 @@ class ActivityArea(AccountArea):
             else:
                 self._by_contact.setdefault(visit.contact_id, []).append(visit)
         self._seq = max((visit.seq for visit in visits), default=self._seq)
+
+
+def _client_kinds(
+    user_agent: str | None, device: str | None, os: str | None, browser: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """The visit's device, system and browser: given, else read from the user agent."""
+    agent = visit_text(user_agent, "userAgent", MAX_USER_AGENT, required=False)
+    read = parse_user_agent(agent) if agent is not None else (None, None, None)
+    given = (
+        visit_text(device, "device", MAX_SOURCE, required=False),
+        visit_text(os, "os", MAX_SOURCE, required=False),
+        visit_text(browser, "browser", MAX_SOURCE, required=False),
+    )
+    kinds = (
+        sys.intern(g.upper()) if g is not None else r for g, r in zip(given, read, strict=True)
+    )
+    device_kind, os_kind, browser_kind = kinds
+    return device_kind, os_kind, browser_kind
+
+
+def _check_range(start: datetime | None, end: datetime | None) -> None:
+    for value, name in ((start, "from"), (end, "to")):
+        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+            raise InvalidField(name, RULE_AWARE)
+
+
+def _within(when: datetime, start: datetime | None, end: datetime | None) -> bool:
+    return (start is None or when >= start) and (end is None or when <= end)
 
 
 def _order(visit: Visit) -> tuple[datetime, int]:

@@ -110,6 +110,7 @@ class ContactsArea(AccountArea):
             email_opted_out,
             phone_opted_out,
             _loyalty_program,
+            double_opt_in,
         ) = prepared  # one unpacking: the write path reads every part
         account = self.account
         store = account.store
@@ -147,7 +148,9 @@ class ContactsArea(AccountArea):
             for name, kind, text in dictionary_properties:
                 record.put_dictionary_property(name, kind, text)
             for name, state in consents:
-                record.put_consent(name, state)
+                if record.consents.get(name) != state:
+                    record.put_consent(name, state)
+                    account.notify_consent(record, name, state)
             if email_opted_out is not None:
                 self._optin.set_email_status(record, email_opted_out, "FROM_INIT", now)
             if phone_opted_out is not None:
@@ -159,6 +162,8 @@ class ContactsArea(AccountArea):
         if restored:
             account.notify_restored(record)
         account.notify_saved(record, created=created)
+        if double_opt_in is not None and record.opted_out:  # after the card is saved
+            self._optin.request_confirmation(record, double_opt_in, "UPSERT", now)
         return record
 
     def _checked(

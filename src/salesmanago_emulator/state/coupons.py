@@ -287,6 +287,7 @@ class CouponsArea(AccountArea):
             )
             self._put(record, item)
             added.append(item)
+            self.account.notify_coupon_given(record, value, name)
         return added
 
     def use(self, key: str, coupon: str, *, owner: str | None = None) -> Coupon:

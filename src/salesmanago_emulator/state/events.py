@@ -34,17 +34,23 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from ..errors import (
+    RULE_A_NUMBER,
     RULE_AWARE,
+    RULE_BETWEEN,
     RULE_DIGITS_AFTER_POINT,
     RULE_DIGITS_BEFORE_POINT,
     RULE_EVENT_TYPE,
     RULE_EXCLUSIVE,
     RULE_EXTERNAL_ID_AMBIGUOUS,
     RULE_EXTERNAL_ID_TAKEN,
+    RULE_INTEGER,
     RULE_NOT_EMPTY,
+    RULE_OBJECT,
+    RULE_ONE_OF,
     RULE_REQUIRED,
     RULE_STRING,
     RULE_TOO_LONG,
+    RULE_ZERO_OR_MORE,
     ContactNotFound,
     EmulatorError,
     EventNotFound,
@@ -55,6 +61,8 @@ from ..errors import (
 from ._card import ContactRecord, ContactWrite
 from ._core import AccountArea, AccountCore
 from ._normalize import normalize_email, validate_email
+from ._recommend import DEFAULT_WEIGHTS, Profile, Recommendation, product_ids, recommend
+from ._recommend import KINDS as REC_KINDS
 from .contacts import ContactsArea, PlannedUpsert
 from .users import UsersArea
 
@@ -62,6 +70,8 @@ __all__ = [
     "BATCH_EVENT_LIMIT",
     "EVENT_TYPES",
     "MAX_DETAILS",
+    "MAX_RECOMMENDATIONS",
+    "VIEW_TYPES",
     "EcommerceSummary",
     "EventItem",
     "EventWrite",
@@ -117,6 +127,11 @@ EVENT_TYPES: Final = frozenset(
 
 PURCHASE: Final = "PURCHASE"
 """The type whose values make up the purchase aggregates (S6.3)."""
+VIEW_TYPES: Final = frozenset({"VISIT"})
+"""The types whose products count as viewed for recommendations (S16.4; our choice:
+the protocol's type for a visit of a product page)."""
+MAX_RECOMMENDATIONS: Final = 100
+"""Most products one recommendation list holds."""
 BATCH_EVENT_LIMIT: Final = 1000
 """Most events one batch add takes (protocol §3.4)."""
 MAX_DETAILS: Final = 20
@@ -270,6 +285,34 @@ class _ContactEvents:
 
 
 # --- checks -----------------------------------------------------------------------
+
+
+def _weights(given: Mapping[str, Decimal | int] | None) -> dict[str, Decimal]:
+    """The weights of the mix: the defaults, with the ``given`` ones (checked) instead."""
+    chosen = dict(DEFAULT_WEIGHTS)
+    if given is None:
+        return chosen
+    if not isinstance(given, Mapping):
+        raise InvalidField("weights", RULE_OBJECT)
+    for kind, weight in given.items():
+        if kind not in DEFAULT_WEIGHTS:
+            raise InvalidField("weights", RULE_ONE_OF.format(choices=", ".join(REC_KINDS)))
+        if isinstance(weight, bool) or not isinstance(weight, (int, Decimal)):
+            raise InvalidField(f"weights.{kind}", RULE_A_NUMBER)
+        value = Decimal(weight)
+        if not value.is_finite() or value < 0:
+            raise InvalidField(f"weights.{kind}", RULE_ZERO_OR_MORE.format(value=weight))
+        chosen[kind] = value
+    return chosen
+
+
+def _product(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidField("product", RULE_STRING)
+    text = value.strip()
+    if not text:
+        raise InvalidField("product", RULE_NOT_EMPTY)
+    return text
 
 
 def _check_text(value: str | None, field: str, limit: int) -> None:
@@ -480,6 +523,10 @@ class EventsArea(AccountArea):
             out.extend(self.events_of(record))
         return iter(out)
 
+    def activity_times(self, record: ContactRecord) -> list[datetime]:
+        """When each of the card's events happened (a histogram source, S16.2)."""
+        return [event.date for event in self.events_of(record)]
+
     def ecommerce_summary(self, key: str) -> EcommerceSummary:
         """Total purchase value, average basket and number of purchases of a card (S16.3).
 
@@ -498,6 +545,49 @@ class EventsArea(AccountArea):
             average_basket=Decimal(average).scaleb(-2).quantize(_CENT),
             transactions=count,
         )
+
+    def _profile(self, record: ContactRecord) -> Profile:
+        viewed: set[str] = set()
+        bought: set[str] = set()
+        for event in self.events_of(record):
+            if event.event_type in VIEW_TYPES:
+                viewed.update(product_ids(event.products))
+            elif event.event_type == PURCHASE:
+                bought.update(product_ids(event.products))
+        return Profile(frozenset(viewed), frozenset(bought))
+
+    def recommendations(
+        self,
+        key: str,
+        *,
+        product: str | None = None,
+        weights: Mapping[str, Decimal | int] | None = None,
+        limit: int = 10,
+    ) -> dict[str, tuple[Recommendation, ...]]:
+        """Product recommendations for the card ``key`` (S16.4, seed 003 §9), by kind
+        (:data:`~._recommend.KINDS`) and mixed with weights (``WEIGHTED``).
+
+        Computed from the ``products`` of every live card's ``PURCHASE`` and view
+        (``VISIT``) events by co-occurrence (:mod:`._recommend`): for ``product``
+        (one the contact is looking at) when given, else for the card's own views
+        and purchases. ``weights`` names some kinds' weights (0 or more; the others
+        keep :data:`~._recommend.DEFAULT_WEIGHTS`); ``limit`` (1-100) products per
+        kind. Refusals: InvalidField ``product``, ``weights``, ``weights.<KIND>``,
+        ``limit``; ContactNotFound.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise InvalidField("limit", RULE_INTEGER)
+        if not 1 <= limit <= MAX_RECOMMENDATIONS:
+            raise InvalidField(
+                "limit", RULE_BETWEEN.format(minimum=1, maximum=MAX_RECOMMENDATIONS, value=limit)
+            )
+        chosen = _weights(weights)
+        basis = None if product is None else _product(product)
+        record = self.account.find(key)
+        if record is None:
+            raise ContactNotFound(str(key))
+        others = [self._profile(r) for r in self.account.live_contacts() if r is not record]
+        return recommend(self._profile(record), others, product=basis, weights=chosen, limit=limit)
 
     # --- writes --------------------------------------------------------------------
 

@@ -262,6 +262,8 @@ class FunnelsArea(AccountArea):
         if place is not None and not record.deleted:
             funnel.live[funnel_key(place.stage)] -= 1
         record.set_extension(_KEY, places or None)
+        if place is not None:
+            self.account.notify_funnel_stage(record, funnel.name, None, place.stage)
 
     # --- reads -----------------------------------------------------------------------
 
@@ -353,6 +355,7 @@ class FunnelsArea(AccountArea):
                 result[record.id] = False
                 continue
             step = Transition(spelled, now)
+            previous = None if place is None else place.stage
             if place is None:
                 place = FunnelPlace(
                     funnel=found.name,
@@ -377,6 +380,7 @@ class FunnelsArea(AccountArea):
             record.set_extension(_KEY, places)
             result[record.id] = True
             changed.append(record)
+            self.account.notify_funnel_stage(record, found.name, spelled, previous)
         if modify:
             for record in changed:
                 # the account's own "changed" path: modified_on and the observers

@@ -84,6 +84,7 @@ class NotesArea(AccountArea):
             created_on=now,
         )
         self._append(record, note)
+        self.account.notify_note_added(record, note.id, author, note.private)
         return note
 
     def _append(self, record: ContactRecord, note: Note) -> None:

@@ -252,9 +252,12 @@ class UsersArea(AccountArea, Sequence[str]):
             old = record.main_owner
             if new == old:
                 return False
+            previous = record.owner_level(new)
             record.drop_owner(new)
             record.main_owner = new
             record.put_owner(old, "CO_OWNER")
+            self.account.notify_owner_assigned(record, new, "MAIN", previous)
+            self.account.notify_owner_assigned(record, old, "CO_OWNER", "MAIN")
             return True
 
         return self.account.change(key, apply)
@@ -278,6 +281,7 @@ class UsersArea(AccountArea, Sequence[str]):
             if current == level:
                 return False
             record.put_owner(user, level)
+            self.account.notify_owner_assigned(record, user, level, current)
             return True
 
         return self.account.change(key, apply)
@@ -299,10 +303,14 @@ class UsersArea(AccountArea, Sequence[str]):
                 raise Conflict(TEXT_LAST_OWNER.format(contact=record.email))
             if level != "MAIN":
                 record.drop_owner(user)
+                self.account.notify_owner_removed(record, user, level)
                 return True
             heir = next((e for e, lv in others if lv == "CO_OWNER"), others[0][0])
+            heir_level = record.owner_level(heir)
             record.drop_owner(heir)
             record.main_owner = heir
+            self.account.notify_owner_removed(record, user, level)
+            self.account.notify_owner_assigned(record, heir, "MAIN", heir_level)
             return True
 
         return self.account.change(key, apply)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from routes_helpers import A_ID, A_OWNER, A_SECRET
 from server_helpers import request, signed
 
-from salesmanago_emulator import EmulatorServer
+from salesmanago_emulator import Emulator, EmulatorServer
+from salesmanago_emulator.control import ControlError
 
 
 def ok(server: EmulatorServer, name: str, body: object = None, method: str = "POST") -> Any:
@@ -37,3 +39,11 @@ def upsert(server: EmulatorServer, email: str, **contact: object) -> str:
     )
     assert (status, envelope["success"]) == (200, True), envelope
     return str(envelope["contactId"])
+
+
+def refusal(emu: Emulator, name: str, body: dict[str, Any]) -> tuple[int, str]:
+    """Run control operation ``name`` in process; expects a refusal; its status and
+    first message."""
+    with pytest.raises(ControlError) as err:
+        emu.control(name, body)
+    return err.value.status, err.value.messages[0]

@@ -6,9 +6,11 @@ and ``tests/sdk/areas/test_area_activity.py``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from control_helpers import refusal
 from routes_helpers import A_ID, NOW, Api
 
 from salesmanago_emulator import Account, Emulator
@@ -78,3 +80,69 @@ def test_control_visits_record_refusals(
         emu.control("visits/record", body)
     assert caught.value.status == status
     assert dump_area(emu.account(A_ID), "activity") == []
+
+
+def test_s16_1_control_visits_record_with_user_agent_and_stats(emu: Emulator, api: Api) -> None:
+    """visits/record takes userAgent, device, os, browser; visits/stats answers the
+    groups with counts, percentages (exact decimals) and last visits."""
+    api.upsert("ann@example.com")
+    agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1"
+    first = emu.control(
+        "visits/record", {"contact": "ann@example.com", "url": "https://x/", "userAgent": agent}
+    )["visit"]
+    assert (first["device"], first["os"], first["browser"]) == ("MOBILE", "IOS", "SAFARI")
+    for _ in range(2):
+        emu.control(
+            "visits/record",
+            {"contact": "ann@example.com", "url": "https://x/", "device": "desktop"},
+        )
+    stats = emu.control("visits/stats", {"clientId": A_ID, "contact": "ann@example.com"})
+    assert (stats["visits"], stats["lastVisit"]) == (3, NOW.isoformat())
+    assert stats["devices"] == [
+        {"name": "DESKTOP", "visits": 2, "percent": Decimal("66.67"), "lastVisit": NOW.isoformat()},
+        {"name": "MOBILE", "visits": 1, "percent": Decimal("33.33"), "lastVisit": NOW.isoformat()},
+    ]
+    assert [g["name"] for g in stats["operatingSystems"]] == ["UNKNOWN", "IOS"]
+    assert [g["name"] for g in stats["browsers"]] == ["UNKNOWN", "SAFARI"]
+    later = emu.control(
+        "visits/stats", {"contact": "ann@example.com", "from": "2026-01-16T00:00:00+00:00"}
+    )
+    assert (later["visits"], later["lastVisit"], later["devices"]) == (0, None, [])
+
+
+def test_s16_2_control_contacts_histograms(emu: Emulator, api: Api) -> None:
+    api.upsert("ann@example.com")
+    emu.control("visits/record", {"contact": "ann@example.com", "url": "https://x/"})
+    answer = emu.control("contacts/histograms", {"contact": "ann@example.com"})
+    assert answer["sources"] == ["VISITS", "EMAIL_OPENS", "EXTERNAL_EVENTS"]
+    assert answer["total"] == 1
+    assert answer["hourly"][11] == 1  # 10:00 UTC in Europe/Warsaw
+    assert answer["weekly"] == [0, 0, 0, 1, 0, 0, 0]  # a Thursday
+    none = emu.control(
+        "contacts/histograms", {"contact": "ann@example.com", "sources": "EXTERNAL_EVENTS"}
+    )
+    assert (none["sources"], none["total"]) == (["EXTERNAL_EVENTS"], 0)
+
+
+@pytest.mark.parametrize(
+    ("operation", "body", "status", "text"),
+    [
+        ("visits/stats", {"contact": "nobody@example.com"}, 404, "Contact not found"),
+        ("visits/stats", {"contact": "ann@example.com", "to": "2026-01-16"}, 400, "Field 'to'"),
+        (
+            "contacts/histograms",
+            {"contact": "ann@example.com", "sources": ["X"]},
+            400,
+            "Field 'sources'",
+        ),
+        ("contacts/histograms", {}, 400, "Field 'contact' is required"),
+        ("visits/record", {"contact": "ann@example.com", "url": "u", "os": 3}, 400, "Field 'os'"),
+    ],
+)
+def test_s16_control_card_activity_refusals(
+    emu: Emulator, api: Api, operation: str, body: dict[str, Any], status: int, text: str
+) -> None:
+    api.upsert("ann@example.com")
+    got_status, message = refusal(emu, operation, body)
+    assert (got_status, message[: len(text)]) == (status, text), message
+    assert emu.control("visits", {"contact": "ann@example.com"})["visits"] == []

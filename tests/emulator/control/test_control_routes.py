@@ -18,7 +18,12 @@ def test_routes_lists_every_operation(server: EmulatorServer, emu: Emulator) -> 
     )
     assert {"state", "state/import", "calls", "purge", "companies"} <= set(names)
     expected = {
-        op.name: {"name": op.name, "readOnly": op.read_only, "description": op.description}
+        op.name: {
+            "name": op.name,
+            "readOnly": op.read_only,
+            "description": op.description,
+            "keys": list(op.keys),
+        }
         for op in CONTROL_OPERATIONS
     }
     assert listed == [expected[name] for name in names]

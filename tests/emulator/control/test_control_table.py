@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -43,10 +44,20 @@ OPERATION_NAMES = {
     "clock/advance": False,
     "clock/set": False,
     "companies": True,
+    "consents": True,
+    "consents/confirm": False,
+    "consents/confirmations": True,
+    "consents/create": False,
+    "consents/expire": False,
+    "consents/forms/create": False,
     "contact": True,
     "contacts": True,
     "contacts/score/add": False,
+    "contacts/ecommerce": True,
+    "contacts/histograms": True,
+    "contacts/recommendations": True,
     "contacts/score/set": False,
+    "contacts/timeline": True,
     "faults": True,
     "faults/add": False,
     "faults/clear": False,
@@ -56,6 +67,8 @@ OPERATION_NAMES = {
     "loyalty/programs/activate": False,
     "loyalty/programs/create": False,
     "loyalty/programs/deactivate": False,
+    "optin/change": False,
+    "optin/history": True,
     "purge": False,
     "reset": False,
     "routes": True,
@@ -66,6 +79,7 @@ OPERATION_NAMES = {
     "users/password": False,
     "visits": True,
     "visits/record": False,
+    "visits/stats": True,
     "workflows/create": False,
     "workflows/delete": False,
     "workflows/run": False,
@@ -97,7 +111,7 @@ def test_every_module_lists_its_operations_and_the_table_names_every_module() ->
     """A module left out of ``CONTROL_OPERATIONS`` (or an operation left out of its
     module's tuple, or one listed nowhere) fails here."""
     modules = _area_modules()
-    assert len(modules) == 17
+    assert len(modules) == 20
     from_modules: list[ControlOperation] = []
     for module in modules:
         operations = module.OPERATIONS
@@ -124,7 +138,7 @@ def test_a_table_with_more_operations_answers_them(emu: Emulator) -> None:
         """Echo a field (test only)."""
         return {"echo": args.text("say"), "accounts": len(emulator.accounts)}
 
-    echo = ControlOperation(name=name, handler=_echo, read_only=True)
+    echo = ControlOperation(name=name, handler=_echo, read_only=True, keys=("say",))
     table = ControlTable((*CONTROL_OPERATIONS, echo))
     assert table.call(emu, name, {"say": "hi"}) == {"echo": "hi", "accounts": 2}
     assert (echo.read_only, echo.description) == (True, "Echo a field (test only).")
@@ -158,3 +172,58 @@ def test_the_control_package_imports_nothing_that_imports_it() -> None:
     assert "salesmanago_emulator.server" in importers
     for module in sorted(filter(in_control, graph)):
         assert not graph[module] & importers, (module, sorted(graph[module] & importers))
+
+
+_UNKNOWN = "noSuchKey"
+
+
+@pytest.mark.parametrize("operation", CONTROL_OPERATIONS, ids=lambda op: op.name)
+def test_every_operation_refuses_an_unknown_key_by_name_and_changes_nothing(
+    emu: Emulator, operation: ControlOperation
+) -> None:
+    """Issue 13: each operation declares its keys; any other is refused (400) naming it and
+    the keys it takes, before anything runs (state, calls and faults unchanged)."""
+    before = (emu.export_state(), list(emu.calls), len(emu.faults.rules))
+    with pytest.raises(ControlError) as refused:
+        CONTROL_TABLE.call(emu, operation.name, {**dict.fromkeys(operation.keys), _UNKNOWN: 1})
+    keys = ", ".join(operation.keys) or "none"
+    assert (refused.value.status, refused.value.messages) == (
+        400,
+        [f"Field '{_UNKNOWN}' is not a key of control operation '{operation.name}' (keys: {keys})"],
+    )
+    assert (emu.export_state(), list(emu.calls), len(emu.faults.rules)) == before
+
+
+def test_every_key_an_operation_reads_is_declared() -> None:
+    """A key read in a module (``args.text("x")``, ``args.data.get("x")``, ``"x" in
+    args.data``) is declared by one of its operations (else the dispatcher would refuse
+    what the handler needs)."""
+    import re
+
+    pattern = re.compile(
+        r"args\.(?:text|integer|number|boolean|instant|data\.get)\(\s*\"(\w+)\""
+        r"|\"(\w+)\" in args\.data"
+    )
+    for module in _area_modules():
+        source = Path(module.__file__ or "").read_text()
+        read = {a or b for a, b in pattern.findall(source)}
+        if "args.account(" in source:
+            read.add("clientId")
+        declared = {key for op in module.OPERATIONS for key in op.keys}
+        assert read <= declared, (module.__name__, sorted(read - declared))
+
+
+def test_a_handler_reading_an_undeclared_key_is_a_bug(emu: Emulator) -> None:
+    def _sloppy(emulator: ControlledEmulator, args: ControlArgs) -> dict[str, Any]:
+        """Reads a key it does not declare (test only)."""
+        return {"value": args.text("undeclared", None)}
+
+    table = ControlTable([ControlOperation(name="test-only/sloppy", handler=_sloppy)])
+    with pytest.raises(RuntimeError, match="reads 'undeclared' but does not declare it"):
+        table.call(emu, "test-only/sloppy")
+
+
+def test_an_unknown_query_parameter_is_refused_over_http(emu: Emulator) -> None:
+    status, body, changed = CONTROL_TABLE.handle(emu, "GET", "contacts", b"", "includedeleted=1")
+    assert (status, changed) == (400, False)
+    assert b"Field 'includedeleted' is not a key of control operation 'contacts'" in body

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from routes_helpers import A_ID, OMIT, Api
+from routes_helpers import A_ID, A_OWNER, NOW_MS, OMIT, Api, full, snapshot
 
 from salesmanago_emulator import Emulator
 
@@ -75,3 +75,138 @@ def test_batch_opt_errors(api: Api) -> None:
     assert api.fail("contact/batchoptin", emails=too_many) == [
         "Field 'emails' must hold at most 1000 items"
     ]
+
+
+# --- consents, consent forms, double opt-in (S10.1, protocol §5.2, §7) --------------------
+
+
+def test_s10_1_consent_form_data_lists_the_forms(emu: Emulator, api: Api) -> None:
+    """Protocol §7: consent/form/data -> consentFormList [{intId, name}]; no owner needed."""
+    assert api.ok("consent/form/data", owner=OMIT)["consentFormList"] == []
+    emu.account(A_ID).optin.set_up((), ["Footer", {"name": "Checkout", "int_id": 9}])
+    assert api.ok("consent/form/data")["consentFormList"] == [
+        {"intId": 1, "name": "Footer"},
+        {"intId": 9, "name": "Checkout"},
+    ]
+
+
+def test_s10_1_full_contact_lists_consents_with_status_date_and_text(
+    emu: Emulator, api: Api
+) -> None:
+    """S10.1 (grade D shape): contactConsents [{consentName, status, agreementDate, text,
+    ip, consentDescriptionId}]; dictionaryProperties read back."""
+    emu.account(A_ID).optin.set_up(["Newsletter", {"name": "Partners", "text": "I agree"}])
+    api.upsert(
+        "jan@example.com",
+        consentDetails=[
+            {
+                "consentName": "partners",
+                "consentAccept": True,
+                "agreementDate": NOW_MS,
+                "ip": "10.0.0.1",
+                "consentDescriptionId": 4,
+            },
+            {"consentName": "Newsletter", "consentAccept": False},
+        ],
+        dictionaryProperties=[{"name": "size", "type": "NUMBER", "value": 42}],
+    )
+    contact = full(api)
+    assert contact["contactConsents"] == [
+        {
+            "consentName": "Partners",
+            "status": "CONFIRMED",
+            "agreementDate": NOW_MS,
+            "text": "I agree",
+            "ip": "10.0.0.1",
+            "consentDescriptionId": 4,
+        },
+        {
+            "consentName": "Newsletter",
+            "status": "UNCONFIRMED",
+            "agreementDate": None,
+            "text": None,
+            "ip": None,
+            "consentDescriptionId": None,
+        },
+    ]
+    assert contact["dictionaryProperties"] == [{"name": "size", "type": "NUMBER", "value": "42"}]
+
+
+def test_s10_2_upsert_with_double_opt_in_is_pending_until_confirmed(
+    emu: Emulator, api: Api
+) -> None:
+    """Protocol §5.2: useApiDoubleOptIn -> a pending confirmation; confirming opts in."""
+    api.upsert(
+        "jan@example.com",
+        useApiDoubleOptIn=True,
+        doubleOptInLanguage="PL",
+        apiDoubleOptInEmailAccountId=12,
+    )
+    optin = emu.account(A_ID).optin
+    (pending,) = optin.confirmations("jan@example.com")
+    assert (pending.status, pending.options.lang, pending.options.account_id) == (
+        "PENDING",
+        "PL",
+        "12",
+    )
+    assert full(api)["optedOut"] is True
+    optin.confirm(pending.request_id)
+    assert full(api)["optedOut"] is False
+    api.upsert("off@example.com", useApiDoubleOptIn=False)
+    assert optin.confirmations("off@example.com") == []
+
+
+def test_batch_upsert_double_opt_in_applies_to_items_that_do_not_say(
+    emu: Emulator, api: Api
+) -> None:
+    """Protocol §6: batchupsert's top-level useApiDoubleOptIn; an item may say false."""
+    api.ok(
+        "contact/batchupsert",
+        useApiDoubleOptIn=True,
+        upsertDetails=[
+            {"contact": {"email": "a@example.com"}},
+            {"contact": {"email": "b@example.com"}, "useApiDoubleOptIn": False},
+        ],
+    )
+    optin = emu.account(A_ID).optin
+    assert [c.email for c in optin.confirmations()] == ["a@example.com"]
+
+
+def test_send_confirmation_answers_a_request_id(emu: Emulator, api: Api) -> None:
+    """Protocol §7: email/sendConfirmation (owner, email, lang or template fields, tag)."""
+    api.upsert("jan@example.com")
+    first = api.ok("email/sendConfirmation", email="JAN@example.com", lang="EN", tag="doi")
+    second = api.ok(
+        "email/sendConfirmation",
+        email="jan@example.com",
+        apiDoubleOptInEmailTemplateId="t-1",
+        apiDoubleOptInEmailAccountId=5,
+        apiDoubleOptInEmailSubject="Please confirm",
+    )
+    assert (first["requestId"], second["requestId"]) == ("900000001", "900000002")
+    by_user = api.ok(
+        "email/sendConfirmation", owner=OMIT, user=A_OWNER, email="jan@example.com", lang="PL"
+    )
+    assert by_user["requestId"] == "900000003"
+    statuses = [(c.origin, c.options.tag) for c in emu.account(A_ID).optin.confirmations()]
+    assert statuses[:2] == [("SEND_CONFIRMATION", "DOI"), ("SEND_CONFIRMATION", None)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"email": "jan@example.com"}, "Field 'lang' is required unless apiDoubleOptInEmail"),
+        ({"email": "jan@example.com", "lang": 3}, "Field 'lang' must be a string"),
+        ({"lang": "PL"}, "Field 'email' is required"),
+        ({"email": "x@example.com", "lang": "PL"}, "Contact not found: x@example.com"),
+        ({"email": "jan@example.com", "lang": "PL", "tag": "A,B"}, "Field 'tag' must be one tag"),
+    ],
+)
+def test_send_confirmation_refusals_change_nothing(
+    emu: Emulator, api: Api, fields: dict[str, object], message: str
+) -> None:
+    api.upsert("jan@example.com")
+    before = snapshot(emu.account(A_ID))
+    assert api.fail("email/sendConfirmation", **fields)[0].startswith(message)
+    assert emu.account(A_ID).optin.confirmations() == []
+    assert snapshot(emu.account(A_ID)) == before

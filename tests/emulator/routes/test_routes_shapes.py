@@ -31,6 +31,7 @@ FULL_KEYS = {
     "emailMessages",
     "properties",
     "dictionaryProperties",
+    "contactConsents",
     "contactFunnels",
     "contactNotes",
     "contactTasks",

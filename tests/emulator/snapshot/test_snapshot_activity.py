@@ -8,10 +8,20 @@ from typing import Any
 import pytest
 from activity_helpers import HOUR_MS, _traffic, activity
 from routes_helpers import A_ID, B_ID, NOW_MS, Api
-from snapshot_helpers import CLIENT_ID, area, assert_refused, exported, imported
+from snapshot_helpers import (
+    CLIENT_ID,
+    OWNERS,
+    area,
+    assert_refused,
+    exported,
+    fresh,
+    imported,
+    through_json,
+)
 
 from salesmanago_emulator import Account, Emulator
 from salesmanago_emulator.snapshot import dump_area
+from salesmanago_emulator.state import ContactWrite
 
 
 def test_visits_round_trip_in_recording_order() -> None:
@@ -46,6 +56,9 @@ def test_visits_round_trip_in_recording_order() -> None:
         (lambda v: v.update(duration=-1), "duration", "must be at least 0 (got -1)"),
         (lambda v: v.update(points="3"), "points", "must be an integer"),
         (lambda v: v.update(date="2026-01-15T10:06:00"), "date", "must be a timezone-aware"),
+        (lambda v: v.update(device="mobile"), "device", "must be written 'MOBILE'"),
+        (lambda v: v.update(browser=" "), "browser", "must be left out"),
+        (lambda v: v.update(os="o" * 65), "os", "must be at most 64 characters"),
     ],
 )
 def test_bad_visit_is_refused_by_path(change: Any, path: str, problem: str) -> None:
@@ -80,3 +93,21 @@ def test_reset_and_snapshot_round_trip(emu: Emulator, api: Api, account_a: Accou
     assert activity(api, NOW_MS - HOUR_MS, NOW_MS, allVisits=True, ipDetails=True) == before
     assert emu.export_state() == exported
     assert dump_area(emu.account(B_ID), "activity") == []
+
+
+def test_s16_1_device_system_and_browser_round_trip_and_may_be_left_out() -> None:
+    """A visit's device, system and browser are kept; an export without them (older)
+    loads them as null."""
+    source = fresh()
+    account = source.account(CLIENT_ID)
+    account.contacts.upsert(ContactWrite(email="a@example.com"), OWNERS[0])
+    agent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/126.0 Mobile Safari/537.36"
+    account.activity.record("a@example.com", url="https://x.example/", user_agent=agent)
+    data = through_json(source.export_state())
+    (visit,) = area(data, "activity")
+    assert (visit["device"], visit["os"], visit["browser"]) == ("MOBILE", "ANDROID", "CHROME")
+    assert dump_area(imported(data).account(CLIENT_ID), "activity") == [visit]
+    for key in ("device", "os", "browser"):
+        del visit[key]
+    (loaded,) = dump_area(imported(data).account(CLIENT_ID), "activity")
+    assert (loaded["device"], loaded["os"], loaded["browser"]) == (None, None, None)

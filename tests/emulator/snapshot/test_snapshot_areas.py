@@ -98,6 +98,11 @@ BAD: dict[str, tuple[Callable[[Any], object], str, str]] = {
         "accounts[0].catalogs.apiKeys[0]",
         "must not hold white space",
     ),
+    "timeline": (
+        lambda timeline: timeline[0].update(kind="VISIT"),
+        "accounts[0].timeline[0].kind",
+        "must be one of CONTACT_CREATED",
+    ),
     "messages": (  # populated data of its own: test_snapshot_messages.py
         lambda messages: messages["emailAccounts"].append(
             {"id": "a", "address": "not an e-mail", "name": "A"}

@@ -151,3 +151,106 @@ def test_visit_date_defaults_to_the_injected_clock(
     assert visit.at == NOW + timedelta(hours=2)
     assert visit.at.tzinfo is not None
     assert visit.at.astimezone(timezone.utc) == datetime(2026, 1, 15, 12, tzinfo=timezone.utc)
+
+
+ANDROID_CHROME = "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/126.0 Mobile Safari/537.36"
+
+
+def test_s16_1_device_system_and_browser_given_or_read_from_the_user_agent(
+    api: Api, account_a: Account
+) -> None:
+    """Given fields win (stored upper case); the others come from the user agent; with
+    neither they stay None."""
+    api.upsert("ann@example.com")
+    read = account_a.activity.record("ann@example.com", url="https://x/", user_agent=ANDROID_CHROME)
+    assert read is not None
+    assert (read.device, read.os, read.browser) == ("MOBILE", "ANDROID", "CHROME")
+    mixed = account_a.activity.record(
+        "ann@example.com", url="https://x/", user_agent=ANDROID_CHROME, browser="Firefox"
+    )
+    assert mixed is not None
+    assert (mixed.device, mixed.os, mixed.browser) == ("MOBILE", "ANDROID", "FIREFOX")
+    bare = account_a.activity.record("ann@example.com", url="https://x/")
+    assert bare is not None
+    assert (bare.device, bare.os, bare.browser) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"device": 3}, "device"),
+        ({"os": "o" * 65}, "os"),
+        ({"browser": []}, "browser"),
+        ({"user_agent": "u" * 1025}, "userAgent"),
+    ],
+)
+def test_s16_1_client_field_refusals_change_nothing(
+    api: Api, account_a: Account, fields: dict[str, Any], field: str
+) -> None:
+    api.upsert("ann@example.com")
+    with pytest.raises(InvalidField) as err:
+        account_a.activity.record("ann@example.com", url="https://x/", **fields)
+    assert err.value.field == field
+    assert account_a.activity.recorded() == []
+
+
+def test_s16_1_visit_stats_per_device_system_and_browser(
+    api: Api, account_a: Account, emu_clock: FrozenClock
+) -> None:
+    """Seed 003 §5 [2]-[4]: name, share in percent, visits and last visit per group,
+    most visits first; visits that did not say are UNKNOWN; a range limits them."""
+    api.upsert("ann@example.com")
+    record = account_a.activity.record
+    record("ann@example.com", url="https://x/1", user_agent=ANDROID_CHROME)
+    emu_clock.advance(timedelta(hours=1))
+    record("ann@example.com", url="https://x/2", device="desktop", os="windows", browser="edge")
+    emu_clock.advance(timedelta(hours=1))
+    record("ann@example.com", url="https://x/3", user_agent=ANDROID_CHROME)
+    emu_clock.advance(timedelta(hours=1))
+    record("ann@example.com", url="https://x/4")
+    stats = account_a.activity.visit_stats("ann@example.com")
+    assert (stats.visits, stats.last_visit) == (4, NOW + timedelta(hours=3))
+    assert [(s.name, s.visits, str(s.percent), s.last_visit) for s in stats.devices] == [
+        ("MOBILE", 2, "50.00", NOW + timedelta(hours=2)),
+        ("DESKTOP", 1, "25.00", NOW + timedelta(hours=1)),
+        ("UNKNOWN", 1, "25.00", NOW + timedelta(hours=3)),
+    ]
+    assert [s.name for s in stats.systems] == ["ANDROID", "UNKNOWN", "WINDOWS"]
+    assert [s.name for s in stats.browsers] == ["CHROME", "EDGE", "UNKNOWN"]
+    ranged = account_a.activity.visit_stats(
+        "ann@example.com", NOW + timedelta(minutes=30), NOW + timedelta(hours=2)
+    )
+    assert [(s.name, str(s.percent)) for s in ranged.devices] == [
+        ("DESKTOP", "50.00"),
+        ("MOBILE", "50.00"),
+    ]
+    with pytest.raises(InvalidField) as err:
+        account_a.activity.visit_stats("ann@example.com", datetime(2026, 1, 1))
+    assert err.value.field == "from"
+    with pytest.raises(ContactNotFound):
+        account_a.activity.visit_stats("nobody@example.com")
+
+
+def test_s16_2_histograms_over_visits_and_external_events(api: Api, account_a: Account) -> None:
+    """Seed 003 §6: hourly and weekly counts over visits and external events, each
+    source alone or together; a source the account has no area for yet counts nothing."""
+    api.upsert("ann@example.com")
+    account_a.activity.record("ann@example.com", url="https://x/", at=NOW)  # Thu 10:00 UTC
+    api.ok(
+        "contact/addContactExtEvent",
+        email="ann@example.com",
+        contactEvent={"date": NOW_MS + 14 * HOUR_MS, "contactExtEventType": "PURCHASE"},
+    )  # Fri 00:00 UTC
+    both = account_a.activity.histograms("ann@example.com")
+    assert both.sources == ("VISITS", "EMAIL_OPENS", "EXTERNAL_EVENTS")
+    # in the account's zone (Europe/Warsaw, UTC+1): Thursday 11:00 and Friday 01:00
+    assert (both.total, both.hourly[11], both.hourly[1]) == (2, 1, 1)
+    assert (both.weekly[3], both.weekly[4]) == (1, 1)
+    events = account_a.activity.histograms("ann@example.com", sources=["EXTERNAL_EVENTS"])
+    assert (events.total, events.hourly[1]) == (1, 1)
+    assert account_a.activity.histograms("ann@example.com", sources=["EMAIL_OPENS"]).total == 0
+    early = account_a.activity.histograms("ann@example.com", end=NOW)
+    assert early.total == 1
+    with pytest.raises(InvalidField) as err:
+        account_a.activity.histograms("ann@example.com", sources=["CALLS"])
+    assert err.value.field == "sources"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from events_helpers import shop, shop_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from routes_helpers import A_OWNER, A_SECOND, NOW
@@ -646,3 +648,53 @@ def test_protocol_14_event_for_the_address_the_upsert_frees_creates_a_card(
     assert fresh is not None
     assert fresh.id != moved.id
     assert fresh.main_owner == THIRD_USER
+
+
+def test_s16_4_recommendations_from_the_accounts_purchase_and_view_events(
+    account_a: Account,
+) -> None:
+    """Co-occurrence over every live card's PURCHASE and VISIT events (S16.4); a
+    soft-deleted card counts for nobody (S3.1); other event types count nothing."""
+    shop(account_a, A_OWNER)
+    shop_event(account_a, A_OWNER, "me@example.com", "CART", "p9")
+    found = account_a.events.recommendations("me@example.com")
+    assert [(r.product, str(r.score)) for r in found["BOUGHT_AFTER_VIEWING"]] == [
+        ("p3", "2.0000"),
+        ("p4", "1.0000"),
+    ]
+    assert [r.product for r in found["WEIGHTED"]] == ["p3", "p2", "p4"]
+    account_a.contacts.delete("b@example.com")
+    after = account_a.events.recommendations("me@example.com", product="p1", limit=5)
+    assert [(r.product, str(r.score)) for r in after["BOUGHT_AFTER_VIEWING"]] == [("p3", "1.0000")]
+    custom = account_a.events.recommendations("me@example.com", weights={"COLLABORATIVE": 0})
+    plain = account_a.events.recommendations("me@example.com")
+    assert custom["COLLABORATIVE"] == plain["COLLABORATIVE"]  # the kind itself is kept
+    assert [(r.product, str(r.score)) for r in plain["WEIGHTED"]] == [
+        ("p3", "4.0000"),
+        ("p2", "3.0000"),
+    ]
+    assert [(r.product, str(r.score)) for r in custom["WEIGHTED"]] == [
+        ("p3", "2.0000"),
+        ("p2", "1.0000"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"limit": True}, "limit"),
+        ({"product": " "}, "product"),
+        ({"weights": {"BEST": 1}}, "weights"),
+        ({"weights": {"COLLABORATIVE": -1}}, "weights.COLLABORATIVE"),
+        ({"weights": {"COLLABORATIVE": 0.5}}, "weights.COLLABORATIVE"),
+    ],
+)
+def test_s16_4_recommendation_refusals_name_the_field(
+    account_a: Account, kwargs: dict[str, Any], field: str
+) -> None:
+    account_a.contacts.upsert(ContactWrite(email="me@example.com"), A_OWNER)
+    with pytest.raises(InvalidField) as err:
+        account_a.events.recommendations("me@example.com", **kwargs)
+    assert err.value.field == field
