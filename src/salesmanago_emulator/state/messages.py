@@ -799,6 +799,11 @@ class MessagesArea(AccountArea):
         ]
         return sorted(found, key=lambda pair: pair[1])
 
+    def activity_times(self, record: ContactRecord) -> list[datetime]:
+        """When the card's e-mails were opened, oldest message first (the histograms'
+        ``EMAIL_OPENS`` source, S16.2)."""
+        return [at for m in messages_of(record) for at in m.opens]
+
     # --- simulations (the recipient's side) -------------------------------------------
 
     def _sent(self, message_id: str, action: str) -> MessageRecord:

@@ -149,7 +149,8 @@ def test_soft_deleted_before_its_date_ends_fp_and_purge_drops_the_record(
 
 def test_open_click_and_the_opens_read(account_a: Account, emu_clock: FrozenClock) -> None:
     """Opens and clicks are kept with their instants; a click opens too; ``opens()``
-    lists (contact id, instant) for the histograms (S16.2)."""
+    lists (contact id, instant) and ``activity_times`` a card's for the histograms
+    (S16.2)."""
     arrange_mixed(account_a, A_OWNER)
     _send(account_a, VALID)
     message = _one(account_a, VALID)
@@ -161,6 +162,12 @@ def test_open_click_and_the_opens_read(account_a: Account, emu_clock: FrozenCloc
     assert account_a.messages.opens() == [
         (message.contact_id, NOW + timedelta(minutes=5)),
         (message.contact_id, NOW + timedelta(minutes=7)),
+    ]
+    record = account_a.find(VALID)
+    assert record is not None
+    assert account_a.messages.activity_times(record) == [
+        NOW + timedelta(minutes=5),
+        NOW + timedelta(minutes=7),
     ]
     with pytest.raises(InvalidField, match="'date' must not be before the message was sent"):
         account_a.messages.open(message.id, NOW - timedelta(days=1))
