@@ -369,6 +369,23 @@ class BaseClient:
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
 
+    def _form_request(self, call: Call[Any], payload: Mapping[str, object]) -> httpx.Request:
+        """The ``multipart/form-data`` request for ``call``: ``payload`` as JSON in the
+        part named ``data``, then the call's file parts (httpx sets the boundary)."""
+        parts: list[tuple[str, tuple[str | None, bytes, str]]] = [
+            ("data", (None, _converter.dumps(payload), "application/json"))
+        ]
+        parts.extend(
+            (name, (filename, content, kind)) for name, filename, content, kind in call.files
+        )
+        return httpx.Request(
+            call.endpoint.method,
+            self._base_url + call.endpoint.path,
+            headers={k: v for k, v in HEADERS.items() if k != "Content-Type"},
+            files=parts,
+            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
+        )
+
     # retry decisions --------------------------------------------------------------
 
     def _delay_after_error(self, call: Call[Any], exc: httpx.TransportError, attempt: int) -> float:

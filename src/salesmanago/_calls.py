@@ -45,6 +45,8 @@ class Endpoint:
             ``clientId`` and ``owner`` (``integration/upsert``'s two parts).
         method: the HTTP method: ``POST`` for every legacy call; API v3 reads
             with ``GET`` (protocol §9).
+        send_user: whether the body also carries the client's owner as ``user`` (the
+            e-mail, SMS and statistics methods name the sender so, protocol §13.4).
     """
 
     path: str
@@ -53,6 +55,7 @@ class Endpoint:
     signed: bool = True
     nested: tuple[str, ...] = ()
     method: str = "POST"
+    send_user: bool = False
 
 
 @attrs.frozen
@@ -76,6 +79,9 @@ class Call(Generic[T]):
         repeatable: ``False`` when this request, unlike its method in general,
             must not be sent twice (an upsert that moves a card with ``newEmail``
             or adds tag scoring): it is then retried like a non-idempotent write.
+        files: file parts ``(part name, file name, content, content type)``: the
+            request is then sent as ``multipart/form-data``, the JSON body in a part
+            named ``data`` (``email/sendWithAttachment``, protocol §1).
     """
 
     endpoint: Endpoint
@@ -85,6 +91,7 @@ class Call(Generic[T]):
     items_key: str | None = None
     indexes: Sequence[int] | None = None
     repeatable: bool = True
+    files: tuple[tuple[str, str, bytes, str], ...] = attrs.field(default=(), repr=False)
 
     @property
     def idempotent(self) -> bool:

@@ -32,6 +32,7 @@ from .resources.events import AsyncEvents, Events
 from .resources.exports import AsyncExports, Exports
 from .resources.funnels import AsyncFunnels, Funnels
 from .resources.loyalty import AsyncLoyalty, Loyalty
+from .resources.messages import AsyncMessages, Messages
 from .resources.notes import AsyncNotes, Notes
 from .resources.optin import AsyncOptIn, OptIn
 from .resources.rules import AsyncRules, AsyncWorkflows, Rules, Workflows
@@ -147,6 +148,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
     rules: Rules
     workflows: Workflows
     loyalty: Loyalty
+    messages: Messages
 
     def __init__(
         self,
@@ -258,6 +260,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         self.rules = Rules(self)
         self.workflows = Workflows(self)
         self.loyalty = Loyalty(self)
+        self.messages = Messages(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
@@ -298,6 +301,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     rules: AsyncRules
     workflows: AsyncWorkflows
     loyalty: AsyncLoyalty
+    messages: AsyncMessages
 
     def __init__(
         self,
@@ -393,6 +397,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         self.rules = AsyncRules(self)
         self.workflows = AsyncWorkflows(self)
         self.loyalty = AsyncLoyalty(self)
+        self.messages = AsyncMessages(self)
 
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None

@@ -61,12 +61,16 @@ class LegacyWire(BaseClient):
             payload = self._credentials.auth_fields(_auth.now_ms())
             if endpoint.send_owner:
                 payload["owner"] = self._credentials.owner
+            if endpoint.send_user:
+                payload["user"] = self._credentials.owner
         payload.update(call.body)
         for key in endpoint.nested:
             part = payload.get(key)
             if isinstance(part, Mapping):
                 who = {"clientId": self._credentials.client_id, "owner": self._credentials.owner}
                 payload[key] = {**who, **part}
+        if call.files:
+            return self._form_request(call, payload)
         return self._http_request(call, payload)
 
     def _read_response(self, call: Call[T], response: httpx.Response) -> T:

@@ -50,6 +50,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
+from ._multipart import is_form, read_form
 from ._v3door import V3Door
 from .errors import (
     API_KEY_NOT_SPECIFIED,
@@ -347,6 +348,7 @@ class Router:
         *,
         api_key: str | None = None,
         host: str | Callable[[], str] = "",
+        content_type: str | None = None,
     ) -> tuple[int, bytes]:
         """Answer one request: the HTTP status and the JSON body.
 
@@ -356,7 +358,8 @@ class Router:
         call is logged. ``api_key`` is the request's ``API-KEY`` header (API v3);
         ``host`` the ``host[:port]`` the request was sent to (its ``Host`` header;
         ``authorization/token`` answers it as the ``endpoint``), or a callable giving it,
-        called only by the login chain.
+        called only by the login chain. ``content_type`` (the ``Content-Type`` header)
+        is read only by the one form path (:mod:`._multipart`).
         """
         with self._lock:
             now = self._clock.now()
@@ -367,7 +370,7 @@ class Router:
                 if path.startswith(V3_PREFIX):
                     outcome = self._v3.dispatch(method, path, body, api_key, now)
                 else:
-                    outcome = self._dispatch(method, path, body, now, host)
+                    outcome = self._dispatch(method, path, body, now, host, content_type)
                 status, logged, response = outcome
                 if fault is not None and fault.replaces_answer and fault.status:
                     status, response = fault.status, fault.response
@@ -386,7 +389,13 @@ class Router:
         return status, data
 
     def _dispatch(
-        self, method: str, path: str, raw: bytes, now: datetime, host: str | Callable[[], str]
+        self,
+        method: str,
+        path: str,
+        raw: bytes,
+        now: datetime,
+        host: str | Callable[[], str],
+        content_type: str | None = None,
     ) -> tuple[int, bytes | None, dict[str, Any]]:
         """The status, the body to log (``None``: not read) and the answer."""
         if method == "GET" and path.startswith(FILE_PATH_PREFIX):
@@ -396,14 +405,24 @@ class Router:
         route = self._routes.get(path)
         if route is None:
             return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
+        attachment: dict[str, Any] | None = None
+        form = is_form(path, content_type)
         try:
+            if form:  # email/sendWithAttachment as a form: its JSON part is the body
+                assert content_type is not None
+                raw, attachment = read_form(raw, content_type)
             body = decode_json(raw)
+        except MalformedRequest as error:
+            return 400, None, _failure([error.message])
         except NumberOutOfRangeError as error:
             return 400, raw, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
             return 400, raw, _failure([TEXT_NOT_JSON])
         if not isinstance(body, dict):
             return 400, raw, _failure([TEXT_NOT_OBJECT])
+        if form:  # the log shows the JSON part with what the file part was
+            body["attachment"] = attachment
+            raw = encode_json(body).encode()
         try:
             if route.auth is Auth.LOGIN:
                 accounts = tuple(self._accounts.values())

@@ -994,3 +994,35 @@ class Problems:
         """Refuse with every problem noted (:class:`V3Refused`), if any."""
         if self.found:
             raise V3Refused(self.found)
+
+
+# --- messages: e-mail and SMS sends (protocol §8.6; S11; grade D texts) ------------------
+
+RULE_OPT_OUT_LINK: Final = "must contain the $opt-out$ link (an unsubscribe link is required)"
+"""``html`` of ``email/sendEmail`` without the ``$opt-out$`` placeholder (protocol §8.6)."""
+RULE_NO_EMAIL_MESSAGE: Final = "names no e-mail message of this account (got {value!r})"
+"""An ``emailId`` of no message."""
+RULE_NO_TEMPLATE: Final = "names no e-mail template of this account (got {value!r})"
+"""A ``templateId`` of no template."""
+RULE_NO_EMAIL_ACCOUNT: Final = "names no sending e-mail account of this account (got {value!r})"
+"""An ``emailAccountId`` of no sending account."""
+RULE_NO_CONVERSATION: Final = "names no conversation of this account (got {value!r})"
+"""A ``conversationId`` of no send."""
+RULE_NO_MESSAGE: Final = "names no message record of this account (got {value!r})"
+"""A message record id (control API, Python) of no record."""
+RULE_ADDRESSEE_KEY: Final = "must hold exactly one of {keys}"
+"""An ``sms/send`` or ``email/send`` recipient naming no (or several) keys."""
+RULE_BOUNCE_KIND: Final = "must be one of soft, hard, unknown (got {value!r})"
+"""The kind of a simulated bounce."""
+RULE_ID_TAKEN: Final = "is already the id of another {what} (got {value!r})"
+"""An id given for a new object that another object holds."""
+TEXT_MESSAGE_STATE: Final = "Message {message_id} is {status}: it cannot be {action}"
+"""A simulation (open, click, bounce, complaint, cancel) of a record in the wrong status."""
+RULE_BEFORE_SENT: Final = "must not be before the message was sent ({sent})"
+"""A simulated open or click dated before its message went out."""
+TEXT_MULTIPART_NO_DATA: Final = (
+    "A multipart/form-data body must hold a part named 'data' with the JSON request"
+)
+"""``email/sendWithAttachment`` sent as a form without its JSON part."""
+TEXT_MULTIPART_UNREADABLE: Final = "The multipart/form-data body cannot be read"
+"""A form body that is no MIME multipart message."""

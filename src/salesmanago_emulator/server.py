@@ -191,7 +191,13 @@ class _Handler(BaseHTTPRequestHandler):
         api_key = self.headers.get("API-KEY") if path.startswith(V3_PREFIX) else None
         try:
             status, data = router.handle(
-                self.command, path, body, fault, api_key=api_key, host=self._host()
+                self.command,
+                path,
+                body,
+                fault,
+                api_key=api_key,
+                host=self._host(),
+                content_type=self.headers.get("Content-Type"),
             )
         except InjectedTransportError as exc:
             if exc.applied:  # an after-write fault: the request changed the state

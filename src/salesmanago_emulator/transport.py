@@ -73,6 +73,7 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 fault,
                 api_key=api_key,
                 host=functools.partial(_host, request),
+                content_type=request.headers.get("content-type"),
             )
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None

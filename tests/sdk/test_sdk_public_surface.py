@@ -30,6 +30,7 @@ RESOURCES = {
     "exports",
     "funnels",
     "loyalty",
+    "messages",
     "notes",
     "optin",
     "rules",

@@ -39,6 +39,15 @@ from .events import (
 )
 from .exports import ExportDataType, ExportedContact, ExportFile, JobStatus
 from .funnels import ContactFunnel, FunnelStage
+from .messages import (
+    Attachment,
+    ContactEmailMessage,
+    ContactSmsMessage,
+    ConversationStatistics,
+    EmailMessage,
+    MessageStatus,
+    RecipientStatistics,
+)
 from .notes import ContactNote
 from .optin import ConsentForm, ConsentStatus, ContactConsent
 from .rules import DelayPeriod, RuleDefinition, Workflow
@@ -49,6 +58,7 @@ __all__ = [
     "Address",
     "Addressee",
     "AddresseeType",
+    "Attachment",
     "BatchEventItem",
     "BatchEventResult",
     "BatchUpsertItem",
@@ -63,19 +73,23 @@ __all__ = [
     "ContactChange",
     "ContactConsent",
     "ContactCoupon",
+    "ContactEmailMessage",
     "ContactEventResult",
     "ContactExtEvent",
     "ContactFunnel",
     "ContactNote",
     "ContactPage",
+    "ContactSmsMessage",
     "ContactState",
     "ContactTag",
     "ContactTask",
     "ContactUpsert",
+    "ConversationStatistics",
     "DelayPeriod",
     "DictionaryProperty",
     "DictionaryPropertyType",
     "DoubleOptIn",
+    "EmailMessage",
     "EventForContact",
     "ExportDataType",
     "ExportFile",
@@ -84,11 +98,13 @@ __all__ = [
     "ExternalEventType",
     "FunnelStage",
     "JobStatus",
+    "MessageStatus",
     "Product",
     "ProductPrice",
     "ProductSystemDetails",
     "ProductsResult",
     "RecentActivity",
+    "RecipientStatistics",
     "RuleDefinition",
     "TagCount",
     "TaskReminder",

@@ -15,6 +15,7 @@ from ..errors import ValidationError
 from .coupons import ContactCoupon
 from .events import ContactExtEvent
 from .funnels import ContactFunnel
+from .messages import ContactEmailMessage, ContactSmsMessage
 from .notes import ContactNote
 from .optin import ContactConsent
 from .tasks import ContactTask
@@ -347,6 +348,8 @@ class Contact:
     ``ext_events``, ``notes``, ``tasks``, ``coupons`` and ``funnels`` are the card's
     ``contactExtEvents``, ``contactNotes``, ``contactTasks``, ``coupons`` and
     ``contactFunnels`` (S2.3), read tolerantly: only their ids are required.
+    ``email_messages`` and ``sms_messages`` are the card's mailings (``emailMessages``,
+    ``smsMessages``; S11.1), each with its delivery status.
     """
 
     contact_id: str = attrs.field(metadata=wire(name="id"))
@@ -387,6 +390,8 @@ class Contact:
     consents: tuple[ContactConsent, ...] = attrs.field(
         default=(), metadata=wire(name="contactConsents")
     )
+    email_messages: tuple[ContactEmailMessage, ...] = ()
+    sms_messages: tuple[ContactSmsMessage, ...] = ()
 
     @property
     def tag_names(self) -> tuple[str, ...]:

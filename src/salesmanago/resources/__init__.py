@@ -8,6 +8,7 @@ from .events import AsyncEvents, Events
 from .exports import AsyncExports, Exports
 from .funnels import AsyncFunnels, Funnels
 from .loyalty import AsyncLoyalty, Loyalty
+from .messages import AsyncMessages, Messages
 from .notes import AsyncNotes, Notes
 from .optin import AsyncOptIn, OptIn
 from .rules import AsyncRules, AsyncWorkflows, Rules, Workflows
@@ -26,6 +27,7 @@ __all__ = [
     "AsyncExports",
     "AsyncFunnels",
     "AsyncLoyalty",
+    "AsyncMessages",
     "AsyncNotes",
     "AsyncOptIn",
     "AsyncRules",
@@ -41,6 +43,7 @@ __all__ = [
     "Exports",
     "Funnels",
     "Loyalty",
+    "Messages",
     "Notes",
     "OptIn",
     "Rules",

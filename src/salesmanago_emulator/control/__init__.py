@@ -21,8 +21,8 @@ loopback interface by default.
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
 keys and catalogs), ``timeline``, ``events``, ``optin`` (consents, double opt-in, the
-opt-in/out history). :data:`CONTROL_OPERATIONS` joins them here, in plain sight, and
-:data:`CONTROL_TABLE` answers them.
+opt-in/out history), ``messages`` (e-mail and SMS). :data:`CONTROL_OPERATIONS` joins
+them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
 Nothing registers itself by being imported: a new module's operations exist
 once they are added to :data:`CONTROL_OPERATIONS`.
 
@@ -79,6 +79,7 @@ from . import (
     exports,
     faults,
     loyalty,
+    messages,
     optin,
     routes,
     rules,
@@ -128,6 +129,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *activity.OPERATIONS,
     *rules.OPERATIONS,
     *catalogs.OPERATIONS,
+    *messages.OPERATIONS,
     *timeline.OPERATIONS,
     *events.OPERATIONS,
     *optin.OPERATIONS,

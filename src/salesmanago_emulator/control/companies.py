@@ -1,7 +1,8 @@
 """Control operation on companies (S4): ``companies``.
 
 - ``companies`` (read-only): the account's companies, each with its ``name``,
-  ``scoring``, live ``persons`` (e-mails) and ``campaigns``; with ``name``,
+  ``scoring``, live ``persons`` (e-mails), ``campaigns`` and ``mailings`` (the
+  persons' message records); with ``name``,
   only that company as ``company`` (404 if there is none).
 
 It acts on the account named by ``clientId`` (default: the first). The
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..snapshot.messages import dump_record
 from ._base import ControlArgs, ControlledEmulator, ControlOperation
 
 __all__ = ["OPERATIONS"]
@@ -31,6 +33,7 @@ def _companies(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, 
             "scoring": view.scoring,
             "persons": [person.email for person in view.persons],
             "campaigns": list(view.campaigns),
+            "mailings": [dump_record(m) for m in view.mailings],
         }
         for view in views
     ]

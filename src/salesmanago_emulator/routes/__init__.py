@@ -25,6 +25,7 @@ from . import (
     exports,
     funnels,
     loyalty,
+    messages,
     notes,
     optin,
     rules,
@@ -52,6 +53,7 @@ ALL_ROUTES: Final[tuple[Route, ...]] = (
     *events.table.routes,
     *rules.table.routes,
     *rules.workflows_table.routes,
+    *messages.table.routes,
 )
 """Every served route."""
 

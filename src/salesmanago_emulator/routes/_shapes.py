@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from ..state._card import ContactRecord
-from . import activity, coupons, events, funnels, notes, tasks
+from . import activity, coupons, events, funnels, messages, notes, tasks
 from ._parse import to_ms
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ CARD_SECTIONS: Final[Mapping[str, CardSection]] = MappingProxyType(
         "contactTasks": tasks.card_tasks,
         "contactExtEvents": events.card_events,
         "coupons": coupons.card_coupons,
+        "emailMessages": messages.card_emails,
+        "smsMessages": messages.card_sms,
     }
 )
 """The renderer of each list of the full shape the emulator fills, by its key; the

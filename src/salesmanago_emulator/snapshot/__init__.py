@@ -59,6 +59,7 @@ from . import (
     exports,
     funnels,
     loyalty,
+    messages,
     notes,
     optin,
     rules,
@@ -123,6 +124,7 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
         "rules": AreaFormat(rules.dump, rules.load),
         "catalogs": AreaFormat(catalogs.dump, catalogs.load),
         "timeline": AreaFormat(timeline.dump, timeline.load),
+        "messages": AreaFormat(messages.dump, messages.load),  # after the cards and users
     }
 )
 """Every area of an account by its key, in the order written and read; the key is its

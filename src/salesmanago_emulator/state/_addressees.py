@@ -19,7 +19,7 @@ from ._card import ContactRecord
 from ._core import AccountCore
 from ._normalize import check_text, normalize_tags
 
-__all__ = ["ADDRESSEE_TYPES", "Addressed", "Target", "resolve"]
+__all__ = ["ADDRESSEE_TYPES", "Addressed", "Target", "checked", "resolve"]
 
 ADDRESSEE_TYPES: Final = ("EMAIL", "CONTACT_ID", "TAG")
 """The addressee kinds a :class:`Target` takes (protocol §5.4)."""
@@ -49,6 +49,18 @@ class Addressed(NamedTuple):
         return [*self.named, *self.tagged]
 
 
+def checked(target: Target, where: str) -> tuple[str, str]:
+    """``(kind, value)`` of one addressee: the kind upper case, the value trimmed;
+    a kind outside :data:`ADDRESSEE_TYPES` or a blank value -> InvalidField naming
+    ``<where>addresseeType`` / ``<where>value`` (``where`` ends in a dot)."""
+    kind = target.kind.strip().upper() if isinstance(target.kind, str) else ""
+    if kind not in ADDRESSEE_TYPES:
+        raise InvalidField(
+            where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
+        )
+    return kind, check_text(target.value, where + "value").strip()
+
+
 def resolve(account: AccountCore, targets: Sequence[Target]) -> Addressed:
     """The live cards ``targets`` name (at least one target); all checked first.
 
@@ -62,12 +74,7 @@ def resolve(account: AccountCore, targets: Sequence[Target]) -> Addressed:
     tags: list[str] = []
     for index, target in enumerate(targets):
         where = f"contacts[{index}]."
-        kind = target.kind.strip().upper() if isinstance(target.kind, str) else ""
-        if kind not in ADDRESSEE_TYPES:
-            raise InvalidField(
-                where + "addresseeType", RULE_ONE_OF.format(choices=", ".join(ADDRESSEE_TYPES))
-            )
-        value = check_text(target.value, where + "value").strip()
+        kind, value = checked(target, where)
         if kind == "TAG":
             try:
                 tags.extend(normalize_tags([value], "value"))

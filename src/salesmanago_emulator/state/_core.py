@@ -122,6 +122,10 @@ class AccountCore:
         # hook name -> the observers overriding it (see _observers.HOOKS)
         self._hooks: dict[str, list[ContactObserver]] = {name: [] for name in HOOKS}
         self._areas: list[AccountArea] = []
+        # Timed work of the areas (scheduled sends, ...): run by tick() once due, like
+        # the purge; ``_due_at`` is the earliest instant any of it waits for.
+        self._due_work: list[Callable[[datetime], datetime | None]] = []
+        self._due_at: datetime | None = None
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -238,11 +242,35 @@ class AccountCore:
     # --- time and purge ----------------------------------------------------------
 
     def tick(self) -> datetime:
-        """The clock's time, after running the nightly purge if it is due (S3.4)."""
+        """The clock's time, after running the areas' due work (scheduled sends) and
+        the nightly purge if they are due (S3.4)."""
         now = self.clock.now()
+        if self._due_at is not None and self._due_at <= now:
+            self._run_due(now)
         if self.store.purges.is_due(now):
             self._purge(now)
         return now
+
+    def add_due_work(self, work: Callable[[datetime], datetime | None]) -> None:
+        """Run ``work(now)`` from :meth:`tick` once the clock reaches an instant it
+        asked for with :meth:`schedule_due`; it answers its next instant, or ``None``.
+
+        Due work runs before the purge, and must not call :meth:`tick` (it reads the
+        store directly): the purge that follows sees what it did.
+        """
+        self._due_work.append(work)
+
+    def schedule_due(self, instant: datetime) -> None:
+        """Make :meth:`tick` run the due work once the clock reaches ``instant``."""
+        if self._due_at is None or instant < self._due_at:
+            self._due_at = instant
+
+    def _run_due(self, now: datetime) -> None:
+        self._due_at = None
+        for work in self._due_work:
+            following = work(now)
+            if following is not None:
+                self.schedule_due(following)
 
     def _purge(self, now: datetime) -> list[ContactRecord]:
         store = self.store

@@ -33,6 +33,7 @@ from .events import EventsArea
 from .exports import ExportsArea
 from .funnels import FunnelsArea
 from .loyalty import LoyaltyArea
+from .messages import MessagesArea
 from .notes import NotesArea
 from .optin import OptInArea
 from .rules import RulesArea
@@ -111,6 +112,7 @@ class Account(AccountCore):
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
         self.timeline = self.attach(TimelineArea(self))
+        self.messages = self.attach(MessagesArea(self, users=self.users, optin=self.optin))
 
     def __repr__(self) -> str:
         return f"<Account {self.client_id} users={len(self.users)} contacts={self.store.live}>"

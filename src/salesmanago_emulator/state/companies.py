@@ -25,6 +25,7 @@ from ..errors import RULE_NOT_EMPTY, RULE_STRING, CompanyNotFound, InvalidField
 from ._card import ContactRecord
 from ._core import AccountArea, AccountCore
 from .funnels import funnel_key, places_of
+from .messages import MessageRecord, messages_of
 
 __all__ = ["CompaniesArea", "CompanyView", "Membership", "company_key"]
 
@@ -49,7 +50,8 @@ class Membership:
 
 
 class CompanyView:
-    """A live view of one company (S4.5): name, summed scoring, live persons, campaigns.
+    """A live view of one company (S4.5): name, summed scoring, live persons, campaigns,
+    mailings.
 
     Every attribute reads the company as it is when read (the scoring is kept
     up to date incrementally, so reading it costs the same however many
@@ -86,6 +88,12 @@ class CompanyView:
         """The funnels (campaigns) the live persons stand in, each once."""
         places = (p.funnel for r in self._company.persons.values() for p in places_of(r))
         return tuple(dict.fromkeys(places))
+
+    @property
+    def mailings(self) -> tuple[MessageRecord, ...]:
+        """The live persons' messages (e-mail and SMS; S4.5, S13.2), person by person,
+        each one's oldest first."""
+        return tuple(m for r in self._company.persons.values() for m in messages_of(r))
 
     def __repr__(self) -> str:
         c = self._company

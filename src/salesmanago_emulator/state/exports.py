@@ -68,8 +68,14 @@ __all__ = [
 ]
 
 
-EXPORT_KINDS: Final = ("CONTACT_LIST", "CONTACT_DATA")
-"""What an export job exports: ``paginatedContactList/export`` or ``contact/export/data``."""
+EXPORT_KINDS: Final = (
+    "CONTACT_LIST",
+    "CONTACT_DATA",
+    "CONVERSATION_STATISTICS",
+    "MESSAGE_STATISTICS",
+)
+"""What an export job exports: ``paginatedContactList/export``, ``contact/export/data``,
+or a mailing's statistics (``email/conversationStatistics``, ``email/messageStatistics``)."""
 IMPORT_KIND: Final = "CONTACT_IMPORT"
 """The kind of an import job (``contact/batchupsertv2``)."""
 JOB_KINDS: Final = (*EXPORT_KINDS, IMPORT_KIND)
@@ -77,7 +83,7 @@ JOB_KINDS: Final = (*EXPORT_KINDS, IMPORT_KIND)
 ADDRESSEE_KINDS: Final = ("EMAIL", "CONTACT_ID", "TAG")
 """How :meth:`ExportsArea.select` names contacts (protocol §5.4)."""
 
-JobKind = Literal["CONTACT_LIST", "CONTACT_DATA"]
+JobKind = Literal["CONTACT_LIST", "CONTACT_DATA", "CONVERSATION_STATISTICS", "MESSAGE_STATISTICS"]
 
 ImportResult = tuple[str, str] | EmulatorError
 """One item of a done import: the ``(email, contact id)`` of the card it wrote, as

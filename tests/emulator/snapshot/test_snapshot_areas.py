@@ -103,6 +103,13 @@ BAD: dict[str, tuple[Callable[[Any], object], str, str]] = {
         "accounts[0].timeline[0].kind",
         "must be one of CONTACT_CREATED",
     ),
+    "messages": (  # populated data of its own: test_snapshot_messages.py
+        lambda messages: messages["emailAccounts"].append(
+            {"id": "a", "address": "not an e-mail", "name": "A"}
+        ),
+        "accounts[0].messages.emailAccounts[0].address",
+        "must be a valid e-mail address",
+    ),
 }
 """One bad value per area that has state of its own."""
 
