@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from ..clock import Clock
 from ._core import AccountCore
-from .activity import ActivityArea
+from .activity import ActivityArea, HistogramSource
 from .callbacks import CallbacksArea
 from .catalogs import CatalogsArea
 from .companies import CompaniesArea
@@ -106,13 +106,17 @@ class Account(AccountCore):
         self.notes = self.attach(NotesArea(self, users=self.users))
         self.tasks = self.attach(TasksArea(self, users=self.users))
         self.events = self.attach(EventsArea(self, users=self.users, contacts=self.contacts))
+        self.messages = self.attach(MessagesArea(self, users=self.users, optin=self.optin))
+        histogram_sources: dict[str, HistogramSource] = {
+            "EXTERNAL_EVENTS": self.events,
+            "EMAIL_OPENS": self.messages,
+        }
         self.activity = self.attach(
-            ActivityArea(self, scoring=self.scoring, sources={"EXTERNAL_EVENTS": self.events})
+            ActivityArea(self, scoring=self.scoring, sources=histogram_sources)
         )
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
         self.timeline = self.attach(TimelineArea(self))
-        self.messages = self.attach(MessagesArea(self, users=self.users, optin=self.optin))
 
     def __repr__(self) -> str:
         return f"<Account {self.client_id} users={len(self.users)} contacts={self.store.live}>"

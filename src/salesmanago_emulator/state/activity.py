@@ -96,7 +96,8 @@ VISITS: Final = "VISITS"
 """The histogram source of the card's visits (this area's own)."""
 HISTOGRAM_SOURCES: Final = (VISITS, "EMAIL_OPENS", "EXTERNAL_EVENTS")
 """The sources of the card's histograms (seed 003 §6 [3]), in the order they are
-counted; a source the account does not have yet (``EMAIL_OPENS``) counts nothing."""
+counted: the card's visits, its e-mail opens (the messages area) and its external
+events; a source an account was built without counts nothing."""
 UNKNOWN: Final = "UNKNOWN"
 """The device, system or browser group of visits that did not say."""
 _WEEKDAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")

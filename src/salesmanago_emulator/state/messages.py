@@ -62,7 +62,7 @@ from ..errors import (
     LimitExceeded,
 )
 from ._addressees import Target, checked
-from ._card import ContactRecord
+from ._card import Confirmation, ContactRecord
 from ._core import AccountArea, AccountCore
 from ._normalize import check_text, normalize_tags, validate_email
 from .funnels import funnel_key
@@ -72,6 +72,8 @@ from .users import UsersArea
 __all__ = [
     "BOUNCES",
     "CHANNELS",
+    "CONFIRMATION_NAME",
+    "CONFIRMATION_SUBJECT",
     "DEFAULT_GATEWAY",
     "MAX_SMS_TAGS",
     "OPT_OUT_LINK",
@@ -115,6 +117,10 @@ MAX_SMS_TAGS: Final = 10
 DEFAULT_GATEWAY: Final = "DEFAULT"
 """The SMS gateway of a send naming none."""
 DEFAULT_SENDER: Final = "noreply@example.com"
+CONFIRMATION_NAME: Final = "Double opt-in confirmation"
+"""The name of the system message a double opt-in confirmation sends (grade D)."""
+CONFIRMATION_SUBJECT: Final = "Confirm your e-mail address"
+"""Its subject when the request named none (``lang`` only; grade D)."""
 """The address of the account's default sending e-mail account (grade D)."""
 _KEY: Final = "messages"
 
@@ -616,6 +622,16 @@ class MessagesArea(AccountArea):
         if queued:
             self._queue(conversation)
         return conversation
+
+    def confirmation_changed(self, record: ContactRecord, confirmation: Confirmation) -> None:
+        """A double opt-in confirmation requested (S10, protocol §7): the platform's
+        confirmation e-mail, a system message on the card (its subject the one the
+        request named, else :data:`CONFIRMATION_SUBJECT`)."""
+        if confirmation.status == "PENDING":
+            subject = confirmation.options.subject or CONFIRMATION_SUBJECT
+            self.record_system_message(
+                record, name=CONFIRMATION_NAME, subject=subject, now=confirmation.requested_at
+            )
 
     def record_system_message(
         self, record: ContactRecord, *, name: str, subject: str, now: datetime

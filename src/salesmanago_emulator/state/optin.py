@@ -93,6 +93,7 @@ class OptInArea(AccountArea):
         self._forms: dict[int, str] = {}  # intId -> name
         self._confirmations: dict[str, Confirmation] = {}  # requestId -> confirmation
         self._next_request = FIRST_REQUEST_ID
+        account.add_due_work(self._expire_due)  # the clock runs confirmations out
 
     def reset(self) -> None:
         """Forget the consents, forms and confirmations (the statuses go with the cards)."""
@@ -313,6 +314,7 @@ class OptInArea(AccountArea):
         )
         self._next_request += 1
         self._confirmations[confirmation.request_id] = confirmation
+        self.account.schedule_due(confirmation.expires_at)
         self.account.notify_confirmation(record, confirmation)
         return confirmation
 
@@ -333,7 +335,7 @@ class OptInArea(AccountArea):
     ) -> list[Confirmation]:
         """The account's confirmations, oldest first: only those of the card ``key``
         (an e-mail or id) and of ``status`` when given. Runs out the due ones first."""
-        self._expire_due(self.account.tick())
+        self.account.tick()  # runs out the due ones (due work)
         if status is not None and status not in CONFIRMATION_STATUSES:
             raise InvalidField(
                 "status", RULE_ONE_OF.format(choices=", ".join(CONFIRMATION_STATUSES))
@@ -359,8 +361,7 @@ class OptInArea(AccountArea):
         and gets the confirmation's tag. A resolved or unknown confirmation, a card
         waiting for none -> InvalidField; a soft-deleted card -> ContactNotFound.
         """
-        now = self.account.tick()
-        self._expire_due(now)
+        now = self.account.tick()  # runs out the due ones first
         pending = self._pending(request_id, contact)
         record = self.account.live(pending.contact_id)
         done = attrs.evolve(pending, status="CONFIRMED", resolved_at=now)
@@ -376,8 +377,7 @@ class OptInArea(AccountArea):
     def expire(self, request_id: str | None = None, *, contact: str | None = None) -> Confirmation:
         """Let the pending confirmation run out now (as :meth:`confirm` names it); the
         card stays as it is."""
-        now = self.account.tick()
-        self._expire_due(now)
+        now = self.account.tick()  # runs out the due ones first
         pending = self._pending(request_id, contact)
         return self._run_out(pending, now)
 
@@ -390,6 +390,8 @@ class OptInArea(AccountArea):
         follow the highest one."""
         self._confirmations[confirmation.request_id] = confirmation
         self._next_request = max(self._next_request, int(confirmation.request_id) + 1)
+        if confirmation.status == "PENDING":
+            self.account.schedule_due(confirmation.expires_at)
 
     def _pending(self, request_id: str | None, contact: str | None) -> Confirmation:
         if request_id is not None and contact is not None:
@@ -426,11 +428,18 @@ class OptInArea(AccountArea):
             self.account.notify_confirmation(record, expired)
         return expired
 
-    def _expire_due(self, now: datetime) -> None:
-        """Run out every pending confirmation whose time has passed (the clock drives it)."""
+    def _expire_due(self, now: datetime) -> datetime | None:
+        """Due work (:meth:`AccountCore.add_due_work`): run out every pending confirmation
+        whose time has passed, at its ``expires_at``; the next expiry, or ``None``."""
+        following: datetime | None = None
         for confirmation in list(self._confirmations.values()):
-            if confirmation.status == "PENDING" and confirmation.expires_at <= now:
+            if confirmation.status != "PENDING":
+                continue
+            if confirmation.expires_at <= now:
                 self._run_out(confirmation, confirmation.expires_at)
+            elif following is None or confirmation.expires_at < following:
+                following = confirmation.expires_at
+        return following
 
 
 def _setup_item(item: object, where: str, extra: str) -> tuple[str, Any]:

@@ -30,8 +30,10 @@ from salesmanago_emulator.errors import (
     InvalidField,
     LimitExceeded,
 )
-from salesmanago_emulator.state._card import ContactWrite
+from salesmanago_emulator.state._card import ContactWrite, DoubleOptIn
 from salesmanago_emulator.state.messages import (
+    CONFIRMATION_NAME,
+    CONFIRMATION_SUBJECT,
     SENT,
     STATUSES,
     TRANSITIONS,
@@ -334,3 +336,41 @@ def test_s11_2_property_no_opted_out_invalid_or_deleted_card_is_delivered(
     for i, email in enumerate(emails):
         delivered = statuses(account)[email] == [SENT]
         assert delivered is (not opted_out[i] and not invalid[i] and not deleted[i])
+
+
+def test_s10_a_double_opt_in_confirmation_is_a_system_message_on_the_card(
+    account_a: Account,
+) -> None:
+    """Each confirmation asked for (a write's useApiDoubleOptIn, sendConfirmation)
+    sends the platform's confirmation e-mail: a SYSTEM message on the card, SENT to
+    the opted-out address, its subject the one the request named."""
+    record = account_a.contacts.upsert(
+        ContactWrite(email="doi@example.com", double_opt_in=DoubleOptIn(lang="PL")), A_OWNER
+    )
+    account_a.optin.send_confirmation(
+        "doi@example.com", DoubleOptIn(template_id="t1", account_id="a1", subject="Potwierdź")
+    )
+    messages = account_a.messages.of(record)
+    assert [(m.name, m.subject, m.status, m.sent_by) for m in messages] == [
+        (CONFIRMATION_NAME, CONFIRMATION_SUBJECT, SENT, "SYSTEM"),
+        (CONFIRMATION_NAME, "Potwierdź", SENT, "SYSTEM"),
+    ]
+    account_a.optin.confirm(contact="doi@example.com")
+    assert len(account_a.messages.of(record)) == 2  # confirming sends nothing more
+
+
+def test_s16_2_e_mail_opens_count_in_the_cards_histograms(
+    account_a: Account, emu_clock: FrozenClock
+) -> None:
+    arrange_mixed(account_a, A_OWNER)
+    _send(account_a, VALID)
+    message = _one(account_a, VALID)
+    account_a.messages.open(message.id, NOW + timedelta(hours=3))
+    account_a.messages.open(message.id, NOW + timedelta(days=1, hours=3))
+    emu_clock.advance(timedelta(days=2))
+
+    opens = account_a.activity.histograms(VALID, sources=["EMAIL_OPENS"])
+    assert opens.total == sum(opens.weekly) == 2
+    hour = (NOW + timedelta(hours=3)).astimezone(account_a.timezone).hour
+    assert opens.hourly[hour] == 2
+    assert account_a.activity.histograms(VALID).total == 2  # no visits, no events
