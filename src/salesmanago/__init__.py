@@ -164,3 +164,9 @@ __all__ = [
     "Workflow",
     "__version__",
 ]
+
+# bulk sync (issue 16)
+from .errors import CheckpointError
+from .models import RowResult, RowStatus, SyncProgress, SyncReport
+
+__all__ += ["CheckpointError", "RowResult", "RowStatus", "SyncProgress", "SyncReport"]

@@ -91,3 +91,8 @@ __all__ = [
     "UpsertResult",
     "Workflow",
 ]
+
+# bulk sync (issue 16)
+from .bulk import RowResult, RowStatus, SyncProgress, SyncReport
+
+__all__ += ["RowResult", "RowStatus", "SyncProgress", "SyncReport"]
