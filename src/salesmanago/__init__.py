@@ -167,6 +167,13 @@ __all__ = [
 
 # bulk sync (issue 16)
 from .errors import CheckpointError
-from .models import RowResult, RowStatus, SyncProgress, SyncReport
+from .models import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 
-__all__ += ["CheckpointError", "RowResult", "RowStatus", "SyncProgress", "SyncReport"]
+__all__ += [
+    "CheckpointError",
+    "RowResult",
+    "RowStatus",
+    "SyncProgress",
+    "SyncReport",
+    "UnreadableRow",
+]

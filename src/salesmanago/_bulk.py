@@ -18,18 +18,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Generic, TypeVar
 
 import anyio
 import attrs
 
-from ._calls import Call
+from ._calls import Call, item_ref
 from ._checkpoint import Checkpoint, load_checkpoint, remove_checkpoint, save_checkpoint
 from ._validation import check_positive
-from .errors import ArgumentTypeError, CheckpointError, RateLimitError, SalesManagoError
+from .errors import (
+    ArgumentTypeError,
+    CheckpointError,
+    RateLimitError,
+    RequestFailedError,
+    SalesManagoError,
+)
 from .errors import ValidationError as _ValidationError
-from .models.bulk import RowResult, RowStatus, SyncProgress, SyncReport
+from .models.bulk import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 
 __all__ = [
     "DEFAULT_RATE_RETRIES",
@@ -155,7 +161,7 @@ class SyncRun(Generic[R, P]):
     def __init__(
         self,
         kind: SyncKind[R, P],
-        rows: Iterable[R],
+        rows: Iterable[R | UnreadableRow],
         *,
         chunk_size: int,
         checkpoint: str | os.PathLike[str] | None,
@@ -218,6 +224,8 @@ class SyncRun(Generic[R, P]):
             self._counts["read"] += 1
             if index in state.done:
                 self._resumed(index)
+            elif isinstance(row, UnreadableRow):
+                refused[index] = (row.reason,)
             else:
                 try:
                     items.append(self.kind.prepare(index, row))
@@ -285,17 +293,29 @@ class SyncRun(Generic[R, P]):
             self._emit(result)
         self._report_progress()
 
-    def retry_delay(self, chunk: Chunk[P], error: Exception, attempt: int) -> float | None:
-        """After a failed attempt to send ``chunk``: seconds to wait before sending it
-        again (a 429), or ``None`` when the chunk failed for good and the run stops
-        (its rows are NOT_SENT). An error that is no SalesManagoError is raised."""
+    def after_failure(
+        self, chunk: Chunk[P], call: Call[list[RowResult]], error: Exception, attempt: int
+    ) -> float | list[RowResult] | None:
+        """What to do after a failed attempt to send ``chunk``:
+
+        - a 429: the seconds to wait before sending it again (:class:`Pacer`);
+        - a refusal whose texts name every item of the chunk (the platform refused
+          each item on its own, so no item applied and the answer is no success):
+          the chunk's results, every row refused with its texts, to acknowledge;
+        - any other SalesManagoError: ``None``; the chunk failed for good, its rows
+          are NOT_SENT and the run stops.
+
+        An error that is no SalesManagoError is raised.
+        """
         if not isinstance(error, SalesManagoError):
             raise error
         if isinstance(error, RateLimitError):
             delay = self.pacer.rate_limited(error, attempt)
             if delay is not None:
                 return delay
-        self.error = f"{type(error).__name__}: {error}"
+        if isinstance(error, RequestFailedError) and _names_every_item(call, error.body):
+            return call.parse(error.body)  # type: ignore[arg-type]  # a Mapping, checked
+        self.error = _short(f"{type(error).__name__}: {error}")
         self._emit_refused(chunk)
         for index in chunk.indexes:
             self._emit(RowResult(index=index, status=RowStatus.NOT_SENT, errors=(self.error,)))
@@ -335,6 +355,24 @@ def _index(result: RowResult) -> int:
     return result.index
 
 
+def _names_every_item(call: Call[Any], body: object) -> bool:
+    """Whether a refusal's ``message`` names each item the chunk sent
+    (``upsertDetails[0]`` ... by position in the chunk)."""
+    if call.items_key is None or call.indexes is None or not isinstance(body, Mapping):
+        return False
+    texts = body.get("message")
+    if not isinstance(texts, list):
+        return False
+    pattern = item_ref(call.items_key)
+    named = {int(m.group(1)) for text in texts for m in pattern.finditer(str(text))}
+    return named == set(range(len(call.indexes)))
+
+
+def _short(text: str, limit: int = 400) -> str:
+    """``text`` cut to ``limit`` characters (a refusal of 400 items is long)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _send_blocking(
     run: SyncRun[Any, Any],
     chunk: Chunk[Any],
@@ -352,10 +390,10 @@ def _send_blocking(
         try:
             results = execute(call)
         except Exception as error:
-            delay = run.retry_delay(chunk, error, attempt)
-            if delay is None:
-                return None
-            sleep(delay)
+            after = run.after_failure(chunk, call, error, attempt)
+            if after is None or isinstance(after, list):
+                return after
+            sleep(after)
             attempt += 1
             continue
         run.pacer.succeeded()
@@ -398,11 +436,13 @@ async def run_concurrently(
                 try:
                     results = await execute(call)
                 except Exception as error:
-                    delay = run.retry_delay(chunk, error, attempt)
+                    after = run.after_failure(chunk, call, error, attempt)
                     limiter.total_tokens = run.pacer.limit
-                    if delay is None:
+                    if isinstance(after, list):
+                        run.acknowledge(chunk, after)
+                    if after is None or isinstance(after, list):
                         return
-                    await sleep(delay)
+                    await sleep(after)
                     attempt += 1
                     continue
                 run.pacer.succeeded()

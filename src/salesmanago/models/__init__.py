@@ -93,6 +93,6 @@ __all__ = [
 ]
 
 # bulk sync (issue 16)
-from .bulk import RowResult, RowStatus, SyncProgress, SyncReport
+from .bulk import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 
-__all__ += ["RowResult", "RowStatus", "SyncProgress", "SyncReport"]
+__all__ += ["RowResult", "RowStatus", "SyncProgress", "SyncReport", "UnreadableRow"]

@@ -7,7 +7,7 @@ from enum import Enum
 
 import attrs
 
-__all__ = ["RowResult", "RowStatus", "SyncProgress", "SyncReport"]
+__all__ = ["RowResult", "RowStatus", "SyncProgress", "SyncReport", "UnreadableRow"]
 
 
 class RowStatus(str, Enum):
@@ -100,3 +100,16 @@ class SyncReport:
     def failed(self) -> tuple[RowResult, ...]:
         """The rows kept in :attr:`results` that were not applied."""
         return tuple(r for r in self.results if r.status is not RowStatus.APPLIED)
+
+
+@attrs.frozen
+class UnreadableRow:
+    """A row the caller could not read into a model (a CSV line with a bad date ...),
+    handed to a bulk sync in its place: it is reported ``REFUSED`` with ``reason``
+    and never sent, and the rows after it keep their indexes.
+
+    Attributes:
+        reason: why the row could not be read, naming the column.
+    """
+
+    reason: str

@@ -20,7 +20,7 @@ from .._calls import Call, Endpoint, Envelope, Page, chunked
 from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL
 from .._validation import check_aware, check_count, check_email, check_positive
 from ..errors import ValidationError
-from ..models.bulk import RowResult, SyncProgress, SyncReport
+from ..models.bulk import RowResult, SyncProgress, SyncReport, UnreadableRow
 from ..models.common import Addressee, AddresseeType
 from ..models.contacts import (
     BatchUpsertResult,
@@ -401,7 +401,7 @@ class Contacts(SyncAPIResource):
 
     def sync(
         self,
-        rows: Iterable[ContactUpsert],
+        rows: Iterable[ContactUpsert | UnreadableRow],
         *,
         chunk_size: int = BATCH_UPSERT_CHUNK,
         checkpoint: str | os.PathLike[str] | None = None,
@@ -414,7 +414,8 @@ class Contacts(SyncAPIResource):
         of ``chunk_size``, one request at a time, and report each row's outcome
         (applied, refused with the platform's text, or not sent).
 
-        A row failing the SDK's checks is refused without being sent. A chunk answered
+        A row failing the SDK's checks, or an UnreadableRow standing for a row the
+        caller could not read, is refused without being sent. A chunk answered
         with HTTP 429 is sent again after the platform's ``Retry-After`` (up to
         ``max_rate_retries`` times), and the run then paces itself. A chunk that
         fails for good stops the run: its rows and the rest are not sent, and the
@@ -598,7 +599,7 @@ class AsyncContacts(AsyncAPIResource):
 
     async def sync(
         self,
-        rows: Iterable[ContactUpsert],
+        rows: Iterable[ContactUpsert | UnreadableRow],
         *,
         chunk_size: int = BATCH_UPSERT_CHUNK,
         checkpoint: str | os.PathLike[str] | None = None,
@@ -612,7 +613,8 @@ class AsyncContacts(AsyncAPIResource):
         and report each row's outcome (applied, refused with the platform's text, or
         not sent).
 
-        A row failing the SDK's checks is refused without being sent. A chunk answered
+        A row failing the SDK's checks, or an UnreadableRow standing for a row the
+        caller could not read, is refused without being sent. A chunk answered
         with HTTP 429 is sent again after the platform's ``Retry-After`` (up to
         ``max_rate_retries`` times), and the run then paces itself. A chunk that
         fails for good stops the run: its rows and the rest are not sent, and the

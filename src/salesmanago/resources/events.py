@@ -31,7 +31,7 @@ from .._validation import (
     check_positive,
 )
 from ..errors import ValidationError
-from ..models.bulk import RowResult, RowStatus, SyncProgress, SyncReport
+from ..models.bulk import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 from ..models.events import (
     MAX_DETAILS,
     BatchEventItem,
@@ -325,7 +325,7 @@ class Events(SyncAPIResource):
 
     def sync(
         self,
-        rows: Iterable[BatchInput],
+        rows: Iterable[BatchInput | UnreadableRow],
         *,
         chunk_size: int = BATCH_MAX,
         checkpoint: str | os.PathLike[str] | None = None,
@@ -339,7 +339,8 @@ class Events(SyncAPIResource):
         one request at a time, and report each row's outcome (applied, refused with the
         platform's text, or not sent).
 
-        A row failing the SDK's checks is refused without being sent. A chunk answered
+        A row failing the SDK's checks, or an UnreadableRow standing for a row the
+        caller could not read, is refused without being sent. A chunk answered
         with HTTP 429 is sent again after the platform's ``Retry-After`` (up to
         ``max_rate_retries`` times), and the run then paces itself. A chunk that
         fails for good stops the run: its rows and the rest are not sent, and the
@@ -407,7 +408,7 @@ class AsyncEvents(AsyncAPIResource):
 
     async def sync(
         self,
-        rows: Iterable[BatchInput],
+        rows: Iterable[BatchInput | UnreadableRow],
         *,
         chunk_size: int = BATCH_MAX,
         checkpoint: str | os.PathLike[str] | None = None,
@@ -421,7 +422,8 @@ class AsyncEvents(AsyncAPIResource):
         up to the client's ``max_concurrent_requests`` at a time, and report each
         row's outcome (applied, refused with the platform's text, or not sent).
 
-        A row failing the SDK's checks is refused without being sent. A chunk answered
+        A row failing the SDK's checks, or an UnreadableRow standing for a row the
+        caller could not read, is refused without being sent. A chunk answered
         with HTTP 429 is sent again after the platform's ``Retry-After`` (up to
         ``max_rate_retries`` times), and the run then paces itself. A chunk that
         fails for good stops the run: its rows and the rest are not sent, and the
