@@ -422,9 +422,11 @@ async def run_concurrently(
     """Send the run's chunks, up to ``run.pacer.limit`` at a time (it shrinks after a
     429). After a failure no chunk is started; those in flight are awaited, not
     cancelled (a cancelled write may still land), and acknowledged when they succeed.
-    An error reading the input (a CheckpointError, a row of the wrong type) is
-    raised once the chunks in flight are done."""
+    An error reading the input (a CheckpointError, a row of the wrong type), or
+    raised by a callback, stops the run too and is raised once the chunks in flight
+    are done."""
     limiter = anyio.CapacityLimiter(run.pacer.limit)
+    cancelled = anyio.get_cancelled_exc_class
     failure: list[BaseException] = []
 
     async def send(chunk: Chunk[Any], call: Call[list[RowResult]]) -> None:
@@ -449,12 +451,16 @@ async def run_concurrently(
                 limiter.total_tokens = run.pacer.limit
                 run.acknowledge(chunk, results)
                 return
+        except cancelled():
+            raise
+        except BaseException as error:  # raised as it is once the others are done
+            failure.append(error)
         finally:
             limiter.release_on_behalf_of(chunk)
 
     async with anyio.create_task_group() as group:
         chunks = run.chunks()
-        while not run.stopped:
+        while not run.stopped and not failure:
             try:
                 chunk = next(chunks)
             except StopIteration:
@@ -467,7 +473,7 @@ async def run_concurrently(
                 run.acknowledge(chunk, [])
                 continue
             await limiter.acquire_on_behalf_of(chunk)
-            if run.stopped:
+            if run.stopped or failure:
                 limiter.release_on_behalf_of(chunk)
                 break
             group.start_soon(send, chunk, call)

@@ -255,15 +255,20 @@ def _sync_results(
         raise TypeError("failedContacts: expected a list")
     failed = {str(f).strip().lower() for f in raw}
     texts: dict[int, list[str]] = {}
+    loose: list[str] = []  # texts naming no item
     for text in envelope.get("message") or []:
         if (match := item_ref("events").search(str(text))) is not None:
             caller = renumber_item_refs(str(text), "events", indexes)
             texts.setdefault(int(match.group(1)), []).append(caller)
+        else:
+            loose.append(str(text))
+    # texts naming no item belong to the failed contact when there is only one
+    fallback = [_NAMED_FAILED.format(key=key) for key in raw[:1]] + loose
     results = []
     for position, (key, index) in enumerate(zip(keys, indexes, strict=True)):
         named = texts.get(position)
         if named is None and not texts and key.strip().lower() in failed:
-            named = [_NAMED_FAILED.format(key=key)]
+            named = fallback if len(failed) == 1 else [_NAMED_FAILED.format(key=key)]
         if named:
             results.append(RowResult(index=index, status=RowStatus.REFUSED, errors=tuple(named)))
         else:
