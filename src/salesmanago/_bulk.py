@@ -25,7 +25,7 @@ import anyio
 import attrs
 
 from ._calls import Call, item_ref
-from ._checkpoint import Checkpoint, load_checkpoint, remove_checkpoint, save_checkpoint
+from ._checkpoint import Checkpoint, CheckpointFile
 from ._validation import check_positive
 from .errors import (
     ArgumentTypeError,
@@ -182,8 +182,8 @@ class SyncRun(Generic[R, P]):
         self._rows = rows
         self._chunk_size = chunk_size
         self._path = checkpoint
-        loaded = load_checkpoint(checkpoint, kind.name) if checkpoint is not None else None
-        self._state = loaded if loaded is not None else Checkpoint(kind=kind.name)
+        self._file = None if checkpoint is None else CheckpointFile(checkpoint, kind.name)
+        self._state = Checkpoint(kind=kind.name) if self._file is None else self._file.load()
         self._progress = progress
         self._on_result = on_result
         self._results: list[RowResult] | None = [] if keep_results else None
@@ -277,17 +277,13 @@ class SyncRun(Generic[R, P]):
     def acknowledge(self, chunk: Chunk[P], results: Sequence[RowResult]) -> None:
         """Record the answer about a chunk: one result per item sent, in order."""
         self._counts["requests"] += bool(chunk.items)
-        state = self._state
-        state.done.add(chunk.start, chunk.end)
-        for index, texts in chunk.refused.items():
-            state.refused[index] = texts
+        refused = dict(chunk.refused)
         for result in results:
             if result.status is RowStatus.REFUSED:
-                state.refused[result.index] = result.errors
-        if chunk.end > state.hashed:
-            state.hashed, state.digest = chunk.end, chunk.digest
-        if self._path is not None:
-            save_checkpoint(self._path, state)
+                refused[result.index] = result.errors
+        self._state.add([(chunk.start, chunk.end)], refused, chunk.end, chunk.digest)
+        if self._file is not None:
+            self._file.record(self._state, chunk.start, chunk.end, refused)
         self._emit_refused(chunk)
         for result in results:
             self._emit(result)
@@ -337,11 +333,17 @@ class SyncRun(Generic[R, P]):
         if self._progress is not None:
             self._progress(SyncProgress(**self._counts))
 
+    def close(self) -> None:
+        """Close the checkpoint file (a run ended by an exception keeps it for a resume)."""
+        if self._file is not None:
+            self._file.close()
+
     def finish(self) -> SyncReport:
         """The run's report; a complete run's checkpoint file is removed."""
         complete = self._exhausted and not self.stopped and not self._counts["not_sent"]
-        if complete and self._path is not None:
-            remove_checkpoint(self._path)
+        if self._file is not None and complete:
+            self._file.remove()
+        self.close()
         results = () if self._results is None else tuple(sorted(self._results, key=_index))
         return SyncReport(
             progress=SyncProgress(**self._counts),
@@ -406,12 +408,15 @@ def run_blocking(
     sleep: Callable[[float], None],
 ) -> SyncReport:
     """Send the run's chunks one after another."""
-    for chunk in run.chunks():
-        results = _send_blocking(run, chunk, execute, sleep)
-        if results is None:
-            break
-        run.acknowledge(chunk, results)
-    return run.finish()
+    try:
+        for chunk in run.chunks():
+            results = _send_blocking(run, chunk, execute, sleep)
+            if results is None:
+                break
+            run.acknowledge(chunk, results)
+        return run.finish()
+    finally:
+        run.close()
 
 
 async def run_concurrently(
@@ -458,25 +463,28 @@ async def run_concurrently(
         finally:
             limiter.release_on_behalf_of(chunk)
 
-    async with anyio.create_task_group() as group:
-        chunks = run.chunks()
-        while not run.stopped and not failure:
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                break
-            except Exception as error:  # raised after the chunks in flight are done
-                failure.append(error)
-                break
-            call = run.call(chunk)
-            if call is None:
-                run.acknowledge(chunk, [])
-                continue
-            await limiter.acquire_on_behalf_of(chunk)
-            if run.stopped or failure:
-                limiter.release_on_behalf_of(chunk)
-                break
-            group.start_soon(send, chunk, call)
+    try:
+        async with anyio.create_task_group() as group:
+            chunks = run.chunks()
+            while not run.stopped and not failure:
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    break
+                except Exception as error:  # raised after the chunks in flight are done
+                    failure.append(error)
+                    break
+                call = run.call(chunk)
+                if call is None:
+                    run.acknowledge(chunk, [])
+                    continue
+                await limiter.acquire_on_behalf_of(chunk)
+                if run.stopped or failure:
+                    limiter.release_on_behalf_of(chunk)
+                    break
+                group.start_soon(send, chunk, call)
+    finally:
+        run.close()
     if failure:
         raise failure[0]
     return run.finish()

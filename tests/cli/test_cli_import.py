@@ -13,6 +13,7 @@ import pytest
 from cli_helpers import CLIENT_ID, failures, people, sent_emails, write_csv
 
 from salesmanago import SyncProgress
+from salesmanago._checkpoint import CheckpointFile
 from salesmanago._cli import _progress as progress_module
 from salesmanago._cli import main
 from salesmanago_emulator import Emulator, FrozenClock
@@ -148,7 +149,7 @@ def test_a_dry_run_checks_every_row_and_sends_nothing(
     assert entry["index"] == 3
     assert "upsertDetails[3].contact.email" in entry["errors"][0]
     assert emu.calls == []
-    assert not (tmp_path / "d.csv.checkpoint.json").exists()
+    assert not (tmp_path / "d.csv.checkpoint").exists()
 
 
 def test_events_from_json_lines(emu: Emulator[FrozenClock], endpoint: str, tmp_path: Path) -> None:
@@ -188,7 +189,7 @@ def test_an_earlier_runs_checkpoint_is_not_resumed_without_resume(
     endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = write_csv(tmp_path / "p.csv", ["email"], [[f"u{i}@example.com"] for i in range(3)])
-    (tmp_path / "p.csv.checkpoint.json").write_text("{}")
+    (tmp_path / "p.csv.checkpoint").write_text("{}")
     assert main(["import", "contacts", str(source), "--endpoint", endpoint]) == 2
     assert "pass --resume to go on with it, or remove it" in capsys.readouterr().err
 
@@ -214,13 +215,13 @@ def test_ctrl_c_leaves_a_checkpoint_that_resume_goes_on_from(
     command = ["import", "contacts", str(source), "--endpoint", endpoint, "--chunk-size", "50"]
     assert main([*command, "--concurrency", "1"]) == 130
     assert "run the same command with --resume" in capsys.readouterr().err
-    checkpoint = json.loads((tmp_path / "big.csv.checkpoint.json").read_text())
-    assert checkpoint["done"] == [[0, 100]]
+    checkpoint = CheckpointFile(tmp_path / "big.csv.checkpoint", "contacts").load()
+    assert list(checkpoint.done) == [(0, 100)]
     monkeypatch.setattr(progress_module.Bar, "rows", shown)
     assert main([*command, "--resume", "--quiet"]) == 0
     assert "(100 acknowledged by an earlier run)" in capsys.readouterr().out
     assert sent_emails(emu) == {f"user{i}@example.com": 1 for i in range(500)}
-    assert not (tmp_path / "big.csv.checkpoint.json").exists()
+    assert not (tmp_path / "big.csv.checkpoint").exists()
 
 
 def test_credentials_come_from_the_environment(

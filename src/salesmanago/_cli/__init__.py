@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     importing.add_argument("--dry-run", action="store_true", help="check every row, send nothing")
     importing.add_argument("--resume", action="store_true", help="go on from the checkpoint")
-    importing.add_argument("--checkpoint", type=Path, help="default: FILE.checkpoint.json")
+    importing.add_argument("--checkpoint", type=Path, help="default: FILE.checkpoint")
     importing.add_argument("--failures", type=Path, help="default: FILE.failures.jsonl")
     exporting = commands.add_parser(
         "export", help="export every contact to CSV or JSON Lines", parents=[target]
@@ -129,7 +129,7 @@ class _Import:
         except (ValueError, MappingError) as error:
             raise UsageError(str(error)) from None
         self.chunk_size = args.chunk_size or CHUNK_SIZES[args.kind]
-        self.checkpoint: Path = args.checkpoint or path.with_name(path.name + ".checkpoint.json")
+        self.checkpoint: Path = args.checkpoint or path.with_name(path.name + ".checkpoint")
         self.failures = FailuresFile(args.failures or path.with_name(path.name + ".failures.jsonl"))
         self._pending: dict[int, Mapping[str, Any]] = {}
 

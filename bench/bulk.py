@@ -1,0 +1,176 @@
+"""Bulk import benchmarks (issue 16): the ``salesmanago`` command against server mode.
+
+* ``cli_throughput`` -- ``salesmanago import contacts FILE.csv`` (run in this process
+  through its ``main``, reading the CSV, checking each row, writing the checkpoint
+  after every chunk) vs calling ``contacts.batch_upsert`` directly on the same
+  contacts, already built in memory, with the same chunks (400) and the same
+  concurrency (the async client's 4 requests at a time; the command's
+  ``--concurrency`` default). Each side imports into a fresh
+  ``salesmanago-emulator serve`` process; wall time, since the work is shared
+  with the server. Ratio: the command's throughput over the direct call's,
+  target >= 0.8.
+* ``cli_memory`` -- the command's peak resident memory (``ru_maxrss``, measured in
+  a fresh Python process per size, so nothing of an earlier run counts) importing
+  a large CSV over a small one: the command streams its input, so the ratio
+  stays <= 1.2.
+
+Sizes: 20 000 contacts for the throughput and 20 000 -> 100 000 for the memory by
+default (about half a minute in all); ``--quick`` halves them; ``--bulk-full`` runs
+the issue's sizes (1 000 000 contacts, 100 000 -> 1 000 000 for the memory), which
+take several minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import anyio
+
+from salesmanago import AsyncSalesManago, ContactUpsert
+from salesmanago._cli import main as cli_main
+
+from ._timing import Result
+from .contacts import CLIENT_ID, OWNER, SECRET
+from .load import server
+
+CHUNK = 400
+THROUGHPUT_TARGET = 0.8
+MEMORY_TARGET = 1.2
+ENV = {
+    "SALESMANAGO_CLIENT_ID": CLIENT_ID,
+    "SALESMANAGO_API_SECRET": SECRET,
+    "SALESMANAGO_OWNER": OWNER,
+}
+
+
+def write_csv(path: Path, count: int) -> Path:
+    """A CSV of ``count`` contacts: e-mail, name, phone, two tags."""
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["email", "name", "phone", "tags"])
+        for i in range(count):
+            writer.writerow([f"user{i}@example.com", f"User {i}", f"+48{i:09d}", "VIP,NEW"])
+    return path
+
+
+def _items(count: int) -> list[ContactUpsert]:
+    return [
+        ContactUpsert(
+            email=f"user{i}@example.com", name=f"User {i}", phone=f"+48{i:09d}", tags=["VIP", "NEW"]
+        )
+        for i in range(count)
+    ]
+
+
+def _direct(url: str, items: list[ContactUpsert]) -> None:
+    async def upsert() -> None:
+        async with AsyncSalesManago(
+            client_id=CLIENT_ID, api_secret=SECRET, owner=OWNER, endpoint=url
+        ) as client:
+            result = await client.contacts.batch_upsert(items, chunk_size=CHUNK)
+            assert not result.failed
+
+    anyio.run(upsert)
+
+
+def _command(url: str, source: Path) -> None:
+    saved = {name: os.environ.get(name) for name in ENV}
+    os.environ.update(ENV)
+    try:
+        status = cli_main(
+            ["import", "contacts", str(source), "--endpoint", url, "--quiet", "--chunk-size", "400"]
+        )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    assert status == 0, f"the command exited {status}"
+
+
+def _wall(fn: Callable[[], None]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def cli_throughput(count: int) -> Result:
+    """The command's import of ``count`` contacts vs ``batch_upsert`` of the same."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = write_csv(Path(folder) / "contacts.csv", count)
+        items = _items(count)
+        with server() as url:  # warm-up of both paths (imports, first-use costs)
+            _direct(url, items[:CHUNK])
+            _command(url, write_csv(Path(folder) / "warm.csv", CHUNK))
+        with server() as url:
+            t_direct = _wall(lambda: _direct(url, items))
+        del items
+        with server() as url:
+            t_cli = _wall(lambda: _command(url, source))
+    return Result(
+        "cli_throughput",
+        t_direct / t_cli,
+        THROUGHPUT_TARGET,
+        False,
+        f"{count} contacts: command {count / t_cli:,.0f}/s vs batch_upsert {count / t_direct:,.0f}/s",
+    )
+
+
+_PEAK_SCRIPT = """
+import os, resource, sys
+from salesmanago._cli import main
+status = main(["import", "contacts", sys.argv[1], "--endpoint", sys.argv[2], "--quiet"])
+assert status == 0, status
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_kib(source: Path) -> int:
+    """The command's peak resident memory (KiB) importing ``source``, in a fresh process."""
+    with server() as url:
+        output = subprocess.run(
+            [sys.executable, "-c", _PEAK_SCRIPT, str(source), url],
+            env={**os.environ, **ENV},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return int(output.stdout.split()[-1])
+
+
+def cli_memory(small: int, large: int) -> Result:
+    """Peak memory of the command at ``large`` rows over ``small`` rows."""
+    with tempfile.TemporaryDirectory() as folder:
+        low = peak_kib(write_csv(Path(folder) / "small.csv", small))
+        high = peak_kib(write_csv(Path(folder) / "large.csv", large))
+    return Result(
+        "cli_memory",
+        high / low,
+        MEMORY_TARGET,
+        True,
+        f"peak {low / 1024:.0f} MiB at {small} rows, {high / 1024:.0f} MiB at {large}",
+    )
+
+
+def run(*, quick: bool, only: set[str], full: bool = False) -> list[Result]:
+    """The bulk benchmarks; ``full``: the issue's sizes (minutes)."""
+    if full:
+        sizes = (1_000_000, 100_000, 1_000_000)
+    elif quick:
+        sizes = (10_000, 10_000, 50_000)
+    else:
+        sizes = (20_000, 20_000, 100_000)
+    results = []
+    if not only or only & {"bulk", "cli_throughput"}:
+        results.append(cli_throughput(sizes[0]))
+    if not only or only & {"bulk", "cli_memory"}:
+        results.append(cli_memory(sizes[1], sizes[2]))
+    return results
