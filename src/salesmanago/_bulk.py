@@ -170,6 +170,7 @@ class SyncRun(Generic[R, P]):
         keep_results: bool,
         max_rate_retries: int,
         limit: int,
+        row_key: Callable[[Any], bytes] | None = None,
     ) -> None:
         if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
             raise _ValidationError("rows", f"must be an iterable of {kind.name} rows")
@@ -180,6 +181,7 @@ class SyncRun(Generic[R, P]):
             raise _ValidationError("max_rate_retries", "must be an integer, 0 or more")
         self.kind = kind
         self._rows = rows
+        self._row_key = _row_bytes if row_key is None else row_key
         self._chunk_size = chunk_size
         self._path = checkpoint
         self._file = None if checkpoint is None else CheckpointFile(checkpoint, kind.name)
@@ -209,6 +211,13 @@ class SyncRun(Generic[R, P]):
         state = self._state
         hasher = hashlib.sha256()
         verified = state.hashed == 0
+        resuming = len(state.done) > 0
+        prepare, row_key, size, counts = (
+            self.kind.prepare,
+            self._row_key,
+            self._chunk_size,
+            self._counts,
+        )
         held: list[Chunk[P]] = []
         start = 0
         items: list[P] = []
@@ -216,19 +225,18 @@ class SyncRun(Generic[R, P]):
         refused: dict[int, tuple[str, ...]] = {}
         index = -1
         for index, row in enumerate(self._rows):
-            if self.stopped:
+            if self.error is not None:  # stopped
                 return
-            data = _row_bytes(row)
-            hasher.update(len(data).to_bytes(8, "little"))
-            hasher.update(data)
-            self._counts["read"] += 1
-            if index in state.done:
+            data = row_key(row)
+            hasher.update(len(data).to_bytes(8, "little") + data)
+            counts["read"] = index + 1
+            if resuming and index in state.done:
                 self._resumed(index)
             elif isinstance(row, UnreadableRow):
                 refused[index] = (row.reason,)
             else:
                 try:
-                    items.append(self.kind.prepare(index, row))
+                    items.append(prepare(index, row))
                     indexes.append(index)
                 except ArgumentTypeError:
                     raise
@@ -237,12 +245,12 @@ class SyncRun(Generic[R, P]):
             if not verified and index + 1 == state.hashed:
                 self._verify(hasher.hexdigest())
                 verified = True
-            if len(items) >= self._chunk_size or len(refused) >= self._chunk_size:
+            if len(items) >= size or len(refused) >= size:
                 held.append(Chunk(start, index + 1, indexes, items, refused, hasher.hexdigest()))
                 start, items, indexes, refused = index + 1, [], [], {}
-            if verified:
-                yield from held
-                held.clear()
+                if verified:
+                    yield from held
+                    held.clear()
         self._exhausted = True
         if not verified:
             raise CheckpointError(

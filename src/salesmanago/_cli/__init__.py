@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -132,13 +133,25 @@ class _Import:
         self.checkpoint: Path = args.checkpoint or path.with_name(path.name + ".checkpoint")
         self.failures = FailuresFile(args.failures or path.with_name(path.name + ".failures.jsonl"))
         self._pending: dict[int, Mapping[str, Any]] = {}
+        self._key = b""
+        self._signature = repr(
+            (args.kind, sorted(self.columns.targets.items()), self.columns.separator)
+        ).encode()
 
     def rows(self) -> Iterator[Any]:
         """The SDK's rows, each record kept until its outcome is written."""
+        # The checkpoint tells rows apart by the record read (cheaper than a model's
+        # repr), the first one also by the column map: another --map is another input.
+        encode = _csv_key if self.source.format == "csv" else _json_key
         for index, record in enumerate(self.source.records()):
             self._pending[index] = record
+            self._key = encode(record) if index else self._signature + encode(record)
             reason = record.get(READ_ERROR)
             yield UnreadableRow(str(reason)) if reason is not None else self.columns.row(record)
+
+    def row_key(self, row: object) -> bytes:
+        """The checkpoint's identity of the row just read: its record's (see :meth:`rows`)."""
+        return self._key
 
     def on_result(self, result: RowResult) -> None:
         """Write a row that was not applied to the failures file."""
@@ -192,6 +205,7 @@ class _Import:
                     progress=bar.rows,
                     on_result=self.on_result,
                     keep_results=False,
+                    row_key=self.row_key,
                 )
         return report
 
@@ -237,6 +251,14 @@ class _Import:
             print(f"stopped: {report.error}", file=sys.stderr)
             print(f"run the same command with --resume to send the rest ({self.checkpoint})")
         return 0 if report.complete and not progress.refused else 1
+
+
+def _csv_key(record: Mapping[str, Any]) -> bytes:
+    return "\x1f".join(map(str, record.values())).encode()
+
+
+def _json_key(record: Mapping[str, Any]) -> bytes:
+    return json.dumps(record, sort_keys=True, default=str).encode()
 
 
 def _kind(name: str) -> SyncKind[Any, Any]:

@@ -11,6 +11,7 @@ so no column is lost unnoticed. A record whose values cannot be read becomes an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -113,12 +114,16 @@ def read_bool(value: object) -> bool:
 
 
 def _text(value: object) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if isinstance(value, (dict, list)):
         raise ValueError(f"expected a text, got {type(value).__name__}")
     return str(value).strip()
 
 
 def _list(value: object, separator: str) -> tuple[str, ...]:
+    if value.__class__ is str:
+        return tuple([t for t in map(str.strip, value.split(separator)) if t])
     if isinstance(value, list):
         return tuple(_text(v) for v in value if _text(v))
     return tuple(t.strip() for t in _text(value).split(separator) if t.strip())
@@ -182,7 +187,9 @@ _READERS: Final[dict[str, Callable[[object], Any]]] = {
 
 
 def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+    if value.__class__ is str:
+        return not value or value.isspace()
+    return value is None or value == []
 
 
 @attrs.frozen
@@ -199,6 +206,20 @@ class ColumnMap:
     kind: str
     targets: Mapping[str, str]
     separator: str = ","
+    readers: tuple[tuple[str, str, Callable[[object], Any]], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    plain: bool = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # each column's reader, looked up once for the whole file
+        readers = tuple((c, t, self._reader(t)) for c, t in self.targets.items())
+        object.__setattr__(self, "readers", readers)
+        fields = CONTACT_TARGETS if self.kind == "contacts" else EVENT_TARGETS
+        plain = self.kind == "contacts" and all(
+            fields.get(t) not in (None, "address") for t in self.targets.values()
+        )
+        object.__setattr__(self, "plain", plain)
 
     @classmethod
     def build(
@@ -259,29 +280,31 @@ class ColumnMap:
     def row(self, record: Mapping[str, object]) -> Any:
         """The SDK row of one record, or an UnreadableRow naming the column at fault."""
         values: dict[str, Any] = {}
-        for column, target in self.targets.items():
+        for column, target, read in self.readers:
             raw = record.get(column)
             if _empty(raw):
                 continue
             try:
-                values[target] = self._read(target, raw)
+                values[target] = read(raw)
             except ValueError as error:
                 return UnreadableRow(f"column {column!r}: {error}")
         try:
+            if self.plain and "email" in values:  # only fields of the model: build it at once
+                return ContactUpsert(**values)
             return _contact(values) if self.kind == "contacts" else _event(values)
         except (ValidationError, TypeError, ValueError) as error:
             return UnreadableRow(str(error))
 
-    def _read(self, target: str, raw: object) -> Any:
+    def _reader(self, target: str) -> Callable[[object], Any]:
         if target.startswith("consent:"):
-            return read_bool(raw)
+            return read_bool
         if target.startswith("property:") or _DETAIL.match(target):
-            return _text(raw)
+            return _text
         fields = CONTACT_TARGETS if self.kind == "contacts" else EVENT_TARGETS
         kind = fields[target]
         if kind == "list":
-            return _list(raw, self.separator)
-        return _READERS[kind](raw)
+            return functools.partial(_list, separator=self.separator)
+        return _READERS[kind]
 
 
 def _contact(values: dict[str, Any]) -> ContactUpsert:

@@ -409,6 +409,7 @@ class Contacts(SyncAPIResource):
         on_result: Callable[[RowResult], None] | None = None,
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
     ) -> SyncReport:
         """Upsert every contact of ``rows`` (any iterable, read lazily) by batch upserts
         of ``chunk_size``, one request at a time, and report each row's outcome
@@ -426,8 +427,10 @@ class Contacts(SyncAPIResource):
         With ``checkpoint`` (a file path) every acknowledged chunk is recorded there
         atomically; run again with the same input and file, the rows acknowledged
         are not sent again (reported ``resumed``) and the others are. Another input
-        raises CheckpointError before anything is sent. The file is removed when
-        every row has been applied or refused. See docs/bulk.md."""
+        raises CheckpointError before anything is sent (rows are told apart by
+        ``row_key(row)``, bytes called as each row is read; default: the row's
+        ``repr``). The file is removed when every row has been applied or refused.
+        See docs/bulk.md."""
         run = SyncRun(
             CONTACT_SYNC,
             rows,
@@ -437,6 +440,7 @@ class Contacts(SyncAPIResource):
             on_result=on_result,
             keep_results=keep_results,
             max_rate_retries=max_rate_retries,
+            row_key=row_key,
             limit=1,
         )
         return run_blocking(run, self._client._execute, self._client._sleep)
@@ -607,6 +611,7 @@ class AsyncContacts(AsyncAPIResource):
         on_result: Callable[[RowResult], None] | None = None,
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
     ) -> SyncReport:
         """Upsert every contact of ``rows`` (any iterable, read lazily) by batch upserts
         of ``chunk_size``, up to the client's ``max_concurrent_requests`` at a time,
@@ -625,8 +630,10 @@ class AsyncContacts(AsyncAPIResource):
         With ``checkpoint`` (a file path) every acknowledged chunk is recorded there
         atomically; run again with the same input and file, the rows acknowledged
         are not sent again (reported ``resumed``) and the others are. Another input
-        raises CheckpointError before anything is sent. The file is removed when
-        every row has been applied or refused. See docs/bulk.md."""
+        raises CheckpointError before anything is sent (rows are told apart by
+        ``row_key(row)``, bytes called as each row is read; default: the row's
+        ``repr``). The file is removed when every row has been applied or refused.
+        See docs/bulk.md."""
         run = SyncRun(
             CONTACT_SYNC,
             rows,
@@ -636,6 +643,7 @@ class AsyncContacts(AsyncAPIResource):
             on_result=on_result,
             keep_results=keep_results,
             max_rate_retries=max_rate_retries,
+            row_key=row_key,
             limit=self._client.max_concurrent_requests,
         )
         return await run_concurrently(run, self._client._execute, self._client._sleep)

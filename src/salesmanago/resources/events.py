@@ -338,6 +338,7 @@ class Events(SyncAPIResource):
         on_result: Callable[[RowResult], None] | None = None,
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
     ) -> SyncReport:
         """Add every event of ``rows`` (any iterable of EventForContact or ``(e-mail or
         contact id, event)`` pairs, read lazily) by batch adds of ``chunk_size``,
@@ -356,11 +357,12 @@ class Events(SyncAPIResource):
         With ``checkpoint`` (a file path) every acknowledged chunk is recorded there
         atomically; run again with the same input and file, the rows acknowledged
         are not sent again (reported ``resumed``) and the others are. Another input
-        raises CheckpointError before anything is sent. The file is removed when
-        every row has been applied or refused. A chunk in flight when the run was
-        killed may have landed unacknowledged and is sent again: give events an
-        ``external_id`` so that a repeat updates the event instead of adding one
-        (S7.4). See docs/bulk.md."""
+        raises CheckpointError before anything is sent (rows are told apart by
+        ``row_key(row)``, bytes called as each row is read; default: the row's
+        ``repr``). The file is removed when every row has been applied or refused. A
+        chunk in flight when the run was killed may have landed unacknowledged and
+        is sent again: give events an ``external_id`` so that a repeat updates the
+        event instead of adding one (S7.4). See docs/bulk.md."""
         run = SyncRun(
             EVENT_SYNC,
             rows,
@@ -370,6 +372,7 @@ class Events(SyncAPIResource):
             on_result=on_result,
             keep_results=keep_results,
             max_rate_retries=max_rate_retries,
+            row_key=row_key,
             limit=1,
         )
         return run_blocking(run, self._client._execute, self._client._sleep)
@@ -421,6 +424,7 @@ class AsyncEvents(AsyncAPIResource):
         on_result: Callable[[RowResult], None] | None = None,
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
     ) -> SyncReport:
         """Add every event of ``rows`` (any iterable of EventForContact or ``(e-mail or
         contact id, event)`` pairs, read lazily) by batch adds of ``chunk_size``,
@@ -439,11 +443,12 @@ class AsyncEvents(AsyncAPIResource):
         With ``checkpoint`` (a file path) every acknowledged chunk is recorded there
         atomically; run again with the same input and file, the rows acknowledged
         are not sent again (reported ``resumed``) and the others are. Another input
-        raises CheckpointError before anything is sent. The file is removed when
-        every row has been applied or refused. A chunk in flight when the run was
-        killed may have landed unacknowledged and is sent again: give events an
-        ``external_id`` so that a repeat updates the event instead of adding one
-        (S7.4). See docs/bulk.md."""
+        raises CheckpointError before anything is sent (rows are told apart by
+        ``row_key(row)``, bytes called as each row is read; default: the row's
+        ``repr``). The file is removed when every row has been applied or refused. A
+        chunk in flight when the run was killed may have landed unacknowledged and
+        is sent again: give events an ``external_id`` so that a repeat updates the
+        event instead of adding one (S7.4). See docs/bulk.md."""
         run = SyncRun(
             EVENT_SYNC,
             rows,
@@ -453,6 +458,7 @@ class AsyncEvents(AsyncAPIResource):
             on_result=on_result,
             keep_results=keep_results,
             max_rate_retries=max_rate_retries,
+            row_key=row_key,
             limit=self._client.max_concurrent_requests,
         )
         return await run_concurrently(run, self._client._execute, self._client._sleep)
