@@ -262,3 +262,25 @@ def test_an_unknown_suffix_asks_for_the_format(
     source.write_text("email\na@example.com\n")
     assert main(["import", "contacts", str(source), "--emulator"]) == 2
     assert "pass --format csv|jsonl" in capsys.readouterr().err
+
+
+def test_resume_with_another_column_map_is_another_input(
+    endpoint: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = write_csv(tmp_path / "m.csv", ["email", "Name"], people(100))
+    shown = progress_module.Bar.rows
+
+    def interrupted(self: progress_module.Bar, counts: SyncProgress) -> None:
+        shown(self, counts)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(progress_module.Bar, "rows", interrupted)
+    command = ["import", "contacts", str(source), "--endpoint", endpoint, "--chunk-size", "10"]
+    assert main([*command, "--map", "Name=name"]) == 130
+    monkeypatch.setattr(progress_module.Bar, "rows", shown)
+    status = main([*command, "--map", "Name=property:name", "--resume", "--quiet"])
+    assert status == 2
+    assert "differ from those the checkpoint" in capsys.readouterr().err
