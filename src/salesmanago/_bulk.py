@@ -162,16 +162,17 @@ class SyncRun(Generic[R, P]):
         self,
         kind: SyncKind[R, P],
         rows: Iterable[R | UnreadableRow],
-        *,
+        limit: int,
         chunk_size: int,
         checkpoint: str | os.PathLike[str] | None,
         progress: Callable[[SyncProgress], None] | None,
         on_result: Callable[[RowResult], None] | None,
         keep_results: bool,
         max_rate_retries: int,
-        limit: int,
         row_key: Callable[[Any], bytes] | None = None,
     ) -> None:
+        """A run of ``kind`` over ``rows`` with ``limit`` chunks in flight; the other
+        arguments are those of a ``sync`` method, in its order."""
         if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
             raise _ValidationError("rows", f"must be an iterable of {kind.name} rows")
         check_positive(chunk_size, "chunk_size")

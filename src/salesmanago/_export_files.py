@@ -15,7 +15,7 @@ import contextlib
 import csv
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final
@@ -23,7 +23,7 @@ from typing import IO, Any, Final
 from .errors import ValidationError
 from .models.exports import ExportedContact
 
-__all__ = ["FORMATS", "ContactFileWriter", "check_format", "open_destination"]
+__all__ = ["FORMATS", "ContactFileWriter", "check_format", "export_to", "open_destination"]
 
 #: The formats ``exports.to_file`` writes.
 FORMATS: Final = ("csv", "jsonl")
@@ -61,13 +61,23 @@ def _cell(value: object) -> str:
 
 
 class ContactFileWriter:
-    """Writes exported contacts to a text stream, one at a time."""
+    """Writes exported contacts to a text stream, one at a time; ``progress`` gets the
+    count after each ``every`` contacts and at the end."""
 
-    def __init__(self, stream: IO[str], format: str) -> None:
+    def __init__(
+        self,
+        stream: IO[str],
+        format: str,
+        *,
+        every: int = 1000,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self._stream = stream
         self._format = check_format(format)
         self._csv: Any = None
         self._columns: list[str] = []
+        self._every = every
+        self._progress = progress
         self.count = 0
 
     def _item(self, contact: ExportedContact) -> dict[str, Any]:
@@ -84,6 +94,8 @@ class ContactFileWriter:
         else:
             self._write_row(item)
         self.count += 1
+        if self._progress is not None and self.count % self._every == 0:
+            self._progress(self.count)
 
     def _write_row(self, item: Mapping[str, Any]) -> None:
         if self._csv is None:
@@ -101,6 +113,24 @@ class ContactFileWriter:
             self._csv = csv.writer(self._stream, lineterminator="\n")
             self._csv.writerow([*LEAD_COLUMNS, OTHER_COLUMN])
         self._stream.flush()
+        if self._progress is not None:
+            self._progress(self.count)
+
+
+@contextlib.contextmanager
+def export_to(
+    destination: str | os.PathLike[str] | IO[str],
+    format: str,
+    page_size: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[ContactFileWriter]:
+    """A writer of ``format`` to ``destination`` (checked before anything is opened),
+    finished when the block ends well (a path is then renamed into place)."""
+    check_format(format)
+    with open_destination(destination) as stream:
+        writer = ContactFileWriter(stream, format, every=page_size, progress=progress)
+        yield writer
+        writer.finish()
 
 
 @contextlib.contextmanager

@@ -431,18 +431,8 @@ class Contacts(SyncAPIResource):
         ``row_key(row)``, bytes called as each row is read; default: the row's
         ``repr``). The file is removed when every row has been applied or refused.
         See docs/bulk.md."""
-        run = SyncRun(
-            CONTACT_SYNC,
-            rows,
-            chunk_size=chunk_size,
-            checkpoint=checkpoint,
-            progress=progress,
-            on_result=on_result,
-            keep_results=keep_results,
-            max_rate_retries=max_rate_retries,
-            row_key=row_key,
-            limit=1,
-        )
+        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(CONTACT_SYNC, rows, 1, *options, row_key)
         return run_blocking(run, self._client._execute, self._client._sleep)
 
     def batch_upsert_v2(
@@ -613,39 +603,10 @@ class AsyncContacts(AsyncAPIResource):
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
         row_key: Callable[[Any], bytes] | None = None,
     ) -> SyncReport:
-        """Upsert every contact of ``rows`` (any iterable, read lazily) by batch upserts
-        of ``chunk_size``, up to the client's ``max_concurrent_requests`` at a time,
-        and report each row's outcome (applied, refused with the platform's text, or
-        not sent).
-
-        A row failing the SDK's checks, or an UnreadableRow standing for a row the
-        caller could not read, is refused without being sent. A chunk answered
-        with HTTP 429 is sent again after the platform's ``Retry-After`` (up to
-        ``max_rate_retries`` times), and the run then paces itself. A chunk that
-        fails for good stops the run: its rows and the rest are not sent, and the
-        report says why (``error``). ``progress`` gets the counts after every chunk,
-        ``on_result`` each row's RowResult as it is known; ``keep_results=False``
-        keeps the report's ``results`` empty (for inputs too large to hold).
-
-        With ``checkpoint`` (a file path) every acknowledged chunk is recorded there
-        atomically; run again with the same input and file, the rows acknowledged
-        are not sent again (reported ``resumed``) and the others are. Another input
-        raises CheckpointError before anything is sent (rows are told apart by
-        ``row_key(row)``, bytes called as each row is read; default: the row's
-        ``repr``). The file is removed when every row has been applied or refused.
-        See docs/bulk.md."""
-        run = SyncRun(
-            CONTACT_SYNC,
-            rows,
-            chunk_size=chunk_size,
-            checkpoint=checkpoint,
-            progress=progress,
-            on_result=on_result,
-            keep_results=keep_results,
-            max_rate_retries=max_rate_retries,
-            row_key=row_key,
-            limit=self._client.max_concurrent_requests,
-        )
+        """Like :meth:`Contacts.sync`, with up to the client's ``max_concurrent_requests``
+        chunks in flight (fewer after a 429). See docs/bulk.md."""
+        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(CONTACT_SYNC, rows, self._client.max_concurrent_requests, *options, row_key)
         return await run_concurrently(run, self._client._execute, self._client._sleep)
 
     async def batch_upsert_v2(

@@ -18,7 +18,7 @@ import attrs
 
 from .. import _converter
 from .._calls import Call, Endpoint
-from .._export_files import ContactFileWriter, check_format, open_destination
+from .._export_files import export_to
 from .._jobs import (
     DEFAULT_DEADLINE,
     DEFAULT_POLL_INTERVAL,
@@ -221,17 +221,10 @@ class Exports(SyncAPIResource):
         arrives, so memory does not grow with the account. A path is written as
         ``<name>.part`` and renamed when the export is done. ``progress`` gets the
         number of contacts written after each page. Returns that number."""
-        writer_format = check_format(format)
         pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
-        with open_destination(destination) as stream:
-            writer = ContactFileWriter(stream, writer_format)
+        with export_to(destination, format, page_size, progress) as writer:
             for contact in self._client._iterate_jobs(pages):
                 writer.write(contact)
-                if progress is not None and writer.count % page_size == 0:
-                    progress(writer.count)
-            writer.finish()
-        if progress is not None:
-            progress(writer.count)
         return writer.count
 
     def status(self, request_id: str | int) -> JobStatus:
@@ -284,22 +277,12 @@ class AsyncExports(AsyncAPIResource):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Export every contact (like :meth:`contacts`) to ``destination`` (a path, or
-        a text stream) as ``csv`` or ``jsonl``, streamed: each page is written as it
-        arrives, so memory does not grow with the account. A path is written as
-        ``<name>.part`` and renamed when the export is done. ``progress`` gets the
-        number of contacts written after each page. Returns that number."""
-        writer_format = check_format(format)
+        """Like :meth:`Exports.to_file`: every contact to ``destination`` as ``csv``
+        or ``jsonl``, streamed page by page; returns the number written."""
         pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
-        with open_destination(destination) as stream:
-            writer = ContactFileWriter(stream, writer_format)
+        with export_to(destination, format, page_size, progress) as writer:
             async for contact in self._client._iterate_jobs(pages):
                 writer.write(contact)
-                if progress is not None and writer.count % page_size == 0:
-                    progress(writer.count)
-            writer.finish()
-        if progress is not None:
-            progress(writer.count)
         return writer.count
 
     async def status(self, request_id: str | int) -> JobStatus:
