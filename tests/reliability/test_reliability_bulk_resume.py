@@ -6,9 +6,10 @@ exactly once".
 - A crash after a request landed but before its answer was read: the resumed run
   sends that chunk again (an upsert repeated leaves the same card), and no other.
 - The real thing: ``salesmanago import contacts`` in a subprocess, killed with
-  SIGKILL mid-run against ``salesmanago-emulator serve --state``, then run again with
-  ``--resume``: the rows the checkpoint acknowledged are never sent again, the rows
-  in flight at the kill at most once more, and the account ends with every row once.
+  SIGKILL (or stopped with Ctrl-C) mid-run against ``salesmanago-emulator serve
+  --state``, then run again with ``--resume``: the rows the checkpoint acknowledged
+  are never sent again, the rows in flight at the kill at most once more, and the
+  account ends with every row once.
 """
 
 from __future__ import annotations
@@ -193,9 +194,16 @@ def _acknowledged(checkpoint: Path) -> int:
     return len(CheckpointFile(checkpoint, "contacts").load().done)
 
 
-def test_an_import_killed_with_sigkill_resumes_and_applies_every_row_once(
-    tmp_path: Path, server: str
+@pytest.mark.parametrize(
+    ("stop", "status"),
+    [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGINT, 130)],
+    ids=["sigkill", "ctrl-c"],
+)
+def test_an_import_killed_mid_run_resumes_and_applies_every_row_once(
+    tmp_path: Path, server: str, stop: signal.Signals, status: int
 ) -> None:
+    """SIGKILL: the process dies at once; Ctrl-C (SIGINT): the command stops, says how
+    to resume and exits 130. Either way ``--resume`` finishes the job."""
     source = tmp_path / "contacts.csv"
     with open(source, "w", newline="") as file:
         writer = csv.writer(file)
@@ -210,9 +218,11 @@ def test_an_import_killed_with_sigkill_resumes_and_applies_every_row_once(
     while _acknowledged(checkpoint) < ROWS // 4 and first.poll() is None:
         assert time.monotonic() < deadline, "the import acknowledged nothing in time"
         time.sleep(0.005)
-    first.send_signal(signal.SIGKILL)
-    first.communicate(timeout=10)
-    assert first.returncode == -signal.SIGKILL
+    first.send_signal(stop)
+    _, said = first.communicate(timeout=30)
+    assert first.returncode == status, said
+    if stop == signal.SIGINT:
+        assert "run the same command with --resume to go on" in said
     state = CheckpointFile(checkpoint, "contacts").load()
     acknowledged = {i for start, end in state.done for i in range(start, end)}
     assert ROWS // 4 <= len(acknowledged) < ROWS, "killed mid-run"
