@@ -290,7 +290,8 @@ class SyncRun(Generic[R, P]):
         for result in results:
             if result.status is RowStatus.REFUSED:
                 refused[result.index] = result.errors
-        self._state.add([(chunk.start, chunk.end)], refused, chunk.end, chunk.digest)
+        # the refusals go to the file only: a run of many bad rows keeps no text of them
+        self._state.add([(chunk.start, chunk.end)], {}, chunk.end, chunk.digest)
         if self._file is not None:
             self._file.record(self._state, chunk.start, chunk.end, refused)
         self._emit_refused(chunk)

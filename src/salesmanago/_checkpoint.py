@@ -221,16 +221,18 @@ class CheckpointFile:
     def record(
         self, state: Checkpoint, start: int, end: int, refused: Mapping[int, tuple[str, ...]]
     ) -> None:
-        """Record a chunk acknowledged (``state`` already holds it)."""
+        """Record a chunk acknowledged: its rows (``state`` already holds them) and the
+        texts of its refused rows (``refused``, which ``state`` need not hold)."""
         if self._stream is None:
-            self._rewrite(state)
+            self._rewrite(state, refused)
             return
         self._stream.write(_line(_entry([(start, end)], refused, state.hashed, state.digest)))
         self._stream.flush()
 
-    def _rewrite(self, state: Checkpoint) -> None:
+    def _rewrite(self, state: Checkpoint, refused: Mapping[int, tuple[str, ...]]) -> None:
         header = {"format": FORMAT, "version": VERSION, "kind": self.kind}
-        data = _line({**header, **_entry(state.done, state.refused, state.hashed, state.digest)})
+        texts = {**state.refused, **refused}
+        data = _line({**header, **_entry(state.done, texts, state.hashed, state.digest)})
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             with open(temporary, "wb") as file:

@@ -44,7 +44,7 @@ def _written(path: Path) -> CheckpointFile:
     file = CheckpointFile(path, "contacts")
     state = file.load()
     refused = {17: ("Field 'upsertDetails[17].contact.email' must be an e-mail address",)}
-    state.add([(0, 800)], refused, 800, "d800")
+    state.add([(0, 800)], {}, 800, "d800")
     file.record(state, 0, 800, refused)
     state.add([(800, 1200)], {}, 1200, "d1200")
     file.record(state, 800, 1200, {})
