@@ -284,3 +284,18 @@ def test_resume_with_another_column_map_is_another_input(
     status = main([*command, "--map", "Name=property:name", "--resume", "--quiet"])
     assert status == 2
     assert "differ from those the checkpoint" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "text"),
+    [
+        (["--chunk-size", "1001"], "Field 'chunk_size' must be at most 1000"),
+        (["--concurrency", "0"], "max_concurrent_requests must be a positive integer"),
+    ],
+)
+def test_a_bad_option_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], text: str
+) -> None:
+    source = write_csv(tmp_path / "p.csv", ["email"], [["a@example.com"]])
+    assert main(["import", "contacts", str(source), "--emulator", "--quiet", *option]) == 2
+    assert text in capsys.readouterr().err

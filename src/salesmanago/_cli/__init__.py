@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("--tag-separator", default=",", help="between tags in a cell (,)")
     importing.add_argument("--chunk-size", type=int, help="rows per request (400; events 1000)")
-    importing.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    importing.add_argument(
+        "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="requests in flight (4)"
+    )
     importing.add_argument("--dry-run", action="store_true", help="check every row, send nothing")
     importing.add_argument("--resume", action="store_true", help="go on from the checkpoint")
     importing.add_argument("--checkpoint", type=Path, help="default: FILE.checkpoint")
@@ -300,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as error:
         print(f"salesmanago: {error}", file=sys.stderr)
         return 2
-    except (UsageError, ConfigurationError, CheckpointError) as error:
+    except (UsageError, ConfigurationError, CheckpointError, ValidationError) as error:
         print(f"salesmanago: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
