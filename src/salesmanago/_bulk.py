@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from typing import Any, Final, Generic, TypeVar
 
 import anyio
+import anyio.lowlevel
 import attrs
 
 from ._calls import Call, item_ref
@@ -213,6 +214,7 @@ class SyncRun(Generic[R, P]):
         hasher = hashlib.sha256()
         verified = state.hashed == 0
         resuming = len(state.done) > 0
+        hashing = self._file is not None  # the digest serves the checkpoint only
         prepare, row_key, size, counts = (
             self.kind.prepare,
             self._row_key,
@@ -228,8 +230,9 @@ class SyncRun(Generic[R, P]):
         for index, row in enumerate(self._rows):
             if self.error is not None:  # stopped
                 return
-            data = row_key(row)
-            hasher.update(len(data).to_bytes(8, "little") + data)
+            if hashing:
+                data = row_key(row)
+                hasher.update(len(data).to_bytes(8, "little") + data)
             counts["read"] = index + 1
             if resuming and index in state.done:
                 self._resumed(index)
@@ -493,6 +496,8 @@ async def run_concurrently(
                     limiter.release_on_behalf_of(chunk)
                     break
                 group.start_soon(send, chunk, call)
+                # let it send before the next chunk is read (reading blocks the loop)
+                await anyio.lowlevel.checkpoint()
     finally:
         run.close()
     if failure:
