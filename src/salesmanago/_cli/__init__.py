@@ -212,6 +212,7 @@ class _Import:
         return report
 
     def run(self) -> int:
+        """Run the import (or the dry run); the exit status."""
         if self.args.dry_run:
             return self.dry_run()
         if self.checkpoint.exists() and not self.args.resume:
@@ -246,6 +247,8 @@ class _Import:
         )
         if progress.resumed:
             line += f" ({progress.resumed} acknowledged by an earlier run)"
+        if self.args.emulator:
+            line += " (in a fresh in-process emulator: gone when the command ends)"
         print(line)
         if self.failures.count:
             print(f"rows not applied, with the platform's texts: {self.failures.path}")
