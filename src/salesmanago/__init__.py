@@ -186,3 +186,16 @@ __all__ = [
     "Workflow",
     "__version__",
 ]
+
+# bulk sync (issue 16)
+from .errors import CheckpointError
+from .models import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
+
+__all__ += [
+    "CheckpointError",
+    "RowResult",
+    "RowStatus",
+    "SyncProgress",
+    "SyncReport",
+    "UnreadableRow",
+]

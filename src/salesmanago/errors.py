@@ -7,6 +7,7 @@ SalesManagoError
 │   └── ArgumentTypeError       an argument of the wrong type (also a TypeError)
 ├── ExportTimeoutError          an export (or import) job did not finish before its deadline
 ├── ClientClosedError           a request on a closed client
+├── CheckpointError             a bulk sync's checkpoint is unreadable or of another input
 ├── APIConnectionError          no usable HTTP answer (connection refused, reset, ...)
 │   └── APITimeoutError         the answer did not come in time
 └── APIError                    the platform answered, and the answer is a failure
@@ -515,3 +516,12 @@ def error_class_for_status(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return InternalServerError
     return APIStatusError
+
+
+class CheckpointError(SalesManagoError, ValueError):
+    """A bulk sync's checkpoint file cannot be used: it is no checkpoint, it belongs
+    to a sync of another kind, or the input differs from the one it acknowledged
+    (rows changed, added before the acknowledged ones, or reordered). Nothing was sent."""
+
+
+__all__ += ["CheckpointError"]

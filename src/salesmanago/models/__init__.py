@@ -111,3 +111,8 @@ __all__ = [
     "UpsertResult",
     "Workflow",
 ]
+
+# bulk sync (issue 16)
+from .bulk import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
+
+__all__ += ["RowResult", "RowStatus", "SyncProgress", "SyncReport", "UnreadableRow"]

@@ -14,15 +14,17 @@ from __future__ import annotations
 import builtins
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
 from .. import _converter
+from .._bulk import Chunk, SyncKind
 from .._calls import Call, Endpoint, Envelope, LazyBody, item_ref, renumber_item_refs
 from .._jobs import Job, check_timing, read_request_id
 from .._validation import check_positive, in_item, in_part
 from ..errors import ArgumentTypeError, ValidationError
+from ..models.bulk import RowResult, RowStatus
 from ..models.contacts import (
     BatchUpsertItem,
     BatchUpsertResult,
@@ -41,6 +43,7 @@ __all__ = [
     "BATCH_UPSERT_CHUNK",
     "BATCH_UPSERT_MAX",
     "BATCH_UPSERT_V2",
+    "CONTACT_SYNC",
     "INTEGRATION_UPSERT",
     "batch_upsert_calls",
     "batch_upsert_v2_jobs",
@@ -173,19 +176,62 @@ def batch_upsert_calls(
     """The requests of a batch upsert (one per chunk, see :func:`_plan`) and the merge
     of their outcomes; each chunk's body is built when it is sent."""
     chunks, merge = _plan(items, chunk_size)
-    calls = [
-        Call(
-            BATCH_UPSERT,
-            LazyBody({_ITEMS: chunk.bodies}),
-            chunk.outcomes,
-            partial_key="contactIds",
-            items_key=_ITEMS,
-            indexes=chunk.indexes,
-            repeatable=all(map(repeatable, chunk.items)),
-        )
-        for chunk in chunks
+    return [_chunk_call(chunk, chunk.outcomes) for chunk in chunks], merge
+
+
+R = TypeVar("R")
+
+
+def _chunk_call(chunk: _Chunk, read: Callable[[Envelope], R]) -> Call[R]:
+    """The ``batchupsert`` request of one chunk, its answer read by ``read``."""
+    return Call(
+        BATCH_UPSERT,
+        LazyBody({_ITEMS: chunk.bodies}),
+        read,
+        partial_key="contactIds",
+        items_key=_ITEMS,
+        indexes=chunk.indexes,
+        repeatable=all(map(repeatable, chunk.items)),
+    )
+
+
+# bulk sync (contacts.sync) ------------------------------------------------------------
+
+PreparedUpsert = tuple[ContactUpsert, CheckedUpsert]
+
+
+def _prepare_sync_row(index: int, item: ContactUpsert) -> PreparedUpsert:
+    """One row of ``contacts.sync``, checked like a batch item (a refusal names it
+    ``upsertDetails[<index in the input>]``)."""
+    try:
+        return item, check_upsert(item)
+    except ValidationError as error:
+        raise in_item(error, _ITEMS, index) from None
+
+
+def _sync_results(answer: Envelope, *, chunk: _Chunk) -> builtins.list[RowResult]:
+    """One RowResult per item of the chunk, from the platform's answer."""
+    indexes, items = chunk.outcomes(answer)
+    return [
+        RowResult(index=i, status=RowStatus.APPLIED, contact_id=item.contact_id)
+        if item.ok
+        else RowResult(index=i, status=RowStatus.REFUSED, errors=item.errors)
+        for i, item in zip(indexes, items, strict=True)
     ]
-    return calls, merge
+
+
+def _sync_call(chunk: Chunk[PreparedUpsert]) -> Call[builtins.list[RowResult]]:
+    """The ``batchupsert`` of one chunk of ``contacts.sync``."""
+    planned = _Chunk(
+        [item for item, _ in chunk.items], [checked for _, checked in chunk.items], chunk.indexes
+    )
+    return _chunk_call(planned, functools.partial(_sync_results, chunk=planned))
+
+
+#: What ``contacts.sync`` needs to sync ContactUpsert rows by ``batchupsert``.
+CONTACT_SYNC: Final = SyncKind[ContactUpsert, PreparedUpsert](
+    "contacts", _prepare_sync_row, _sync_call, BATCH_UPSERT_MAX
+)
 
 
 def batch_upsert_v2_jobs(

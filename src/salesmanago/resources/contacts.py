@@ -9,15 +9,18 @@ only send them.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from .. import _converter
+from .._bulk import DEFAULT_RATE_RETRIES, SyncRun, run_blocking, run_concurrently
 from .._calls import Call, Endpoint, Envelope, Page, chunked
 from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL
 from .._validation import check_aware, check_count, check_email, check_positive
 from ..errors import ValidationError
+from ..models.bulk import RowResult, SyncProgress, SyncReport, UnreadableRow
 from ..models.common import Addressee, AddresseeType
 from ..models.contacts import (
     BatchUpsertResult,
@@ -33,6 +36,7 @@ from ..models.events import ExternalEvent
 from ._base import AsyncAPIResource, SyncAPIResource
 from ._contact_writes import (
     BATCH_UPSERT_CHUNK,
+    CONTACT_SYNC,
     batch_upsert_calls,
     batch_upsert_v2_jobs,
     integration_upsert_call,
@@ -395,6 +399,42 @@ class Contacts(SyncAPIResource):
         calls, merge = batch_upsert_calls(contacts, chunk_size)
         return merge(self._client._execute_all(calls, merge))
 
+    def sync(
+        self,
+        rows: Iterable[ContactUpsert | UnreadableRow],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        checkpoint: str | os.PathLike[str] | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+        on_result: Callable[[RowResult], None] | None = None,
+        keep_results: bool = True,
+        max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
+    ) -> SyncReport:
+        """Upsert every contact of ``rows`` (any iterable, read lazily) by batch upserts
+        of ``chunk_size``, one request at a time, and report each row's outcome
+        (applied, refused with the platform's text, or not sent).
+
+        A row failing the SDK's checks, or an UnreadableRow standing for a row the
+        caller could not read, is refused without being sent. A chunk answered
+        with HTTP 429 is sent again after the platform's ``Retry-After`` (up to
+        ``max_rate_retries`` times), and the run then paces itself. A chunk that
+        fails for good stops the run: its rows and the rest are not sent, and the
+        report says why (``error``). ``progress`` gets the counts after every chunk,
+        ``on_result`` each row's RowResult as it is known; ``keep_results=False``
+        keeps the report's ``results`` empty (for inputs too large to hold).
+
+        With ``checkpoint`` (a file path) every acknowledged chunk is recorded there
+        atomically; run again with the same input and file, the rows acknowledged
+        are not sent again (reported ``resumed``) and the others are. Another input
+        raises CheckpointError before anything is sent (rows are told apart by
+        ``row_key(row)``, bytes called as each row is read; default: the row's
+        ``repr``). The file is removed when every row has been applied or refused.
+        See docs/bulk.md."""
+        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(CONTACT_SYNC, rows, 1, *options, row_key)
+        return run_blocking(run, self._client._execute, self._client._sleep)
+
     def batch_upsert_v2(
         self,
         contacts: Sequence[ContactUpsert],
@@ -550,6 +590,24 @@ class AsyncContacts(AsyncAPIResource):
         BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
         return merge(await self._client._execute_all(calls, merge))
+
+    async def sync(
+        self,
+        rows: Iterable[ContactUpsert | UnreadableRow],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        checkpoint: str | os.PathLike[str] | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+        on_result: Callable[[RowResult], None] | None = None,
+        keep_results: bool = True,
+        max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
+    ) -> SyncReport:
+        """Like :meth:`Contacts.sync`, with up to the client's ``max_concurrent_requests``
+        chunks in flight (fewer after a 429). See docs/bulk.md."""
+        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(CONTACT_SYNC, rows, self._client.max_concurrent_requests, *options, row_key)
+        return await run_concurrently(run, self._client._execute, self._client._sleep)
 
     async def batch_upsert_v2(
         self,

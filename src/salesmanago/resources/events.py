@@ -7,12 +7,21 @@ answer; :class:`Events` and :class:`AsyncEvents` only send them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
 from .. import _converter
-from .._calls import Call, Endpoint, Envelope
+from .._bulk import (
+    DEFAULT_RATE_RETRIES,
+    Chunk,
+    SyncKind,
+    SyncRun,
+    run_blocking,
+    run_concurrently,
+)
+from .._calls import Call, Endpoint, Envelope, item_ref, renumber_item_refs
 from .._validation import (
     check_aware,
     check_count,
@@ -22,6 +31,7 @@ from .._validation import (
     check_positive,
 )
 from ..errors import ValidationError
+from ..models.bulk import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 from ..models.events import (
     MAX_DETAILS,
     BatchEventItem,
@@ -219,6 +229,74 @@ def merge_batches(results: Sequence[BatchEventResult]) -> BatchEventResult:
     )
 
 
+# bulk sync (events.sync) ----------------------------------------------------------
+
+PreparedEvent = tuple[str, dict[str, Any]]
+_NAMED_FAILED: Final = "the platform listed the contact {key!r} in failedContacts"
+
+
+def _prepare_sync_row(index: int, item: BatchInput) -> PreparedEvent:
+    """One row of ``events.sync``, checked like a batch item (a refusal names it
+    ``events[<index in the input>]``)."""
+    return _batch_item(item, index)
+
+
+def _sync_results(
+    envelope: Envelope, *, keys: Sequence[str], indexes: Sequence[int]
+) -> list[RowResult]:
+    """One RowResult per event of a chunk.
+
+    When the answer's ``message`` names items (``events[3]...``), exactly those are
+    refused, with their texts; otherwise the answer names only contacts
+    (``failedContacts``), and every item of a listed contact is refused.
+    """
+    raw = envelope.get("failedContacts") or []
+    if not isinstance(raw, list):
+        raise TypeError("failedContacts: expected a list")
+    failed = {str(f).strip().lower() for f in raw}
+    texts: dict[int, list[str]] = {}
+    loose: list[str] = []  # texts naming no item
+    for text in envelope.get("message") or []:
+        if (match := item_ref("events").search(str(text))) is not None:
+            caller = renumber_item_refs(str(text), "events", indexes)
+            texts.setdefault(int(match.group(1)), []).append(caller)
+        else:
+            loose.append(str(text))
+    # texts naming no item belong to the failed contact when there is only one
+    fallback = [_NAMED_FAILED.format(key=key) for key in raw[:1]] + loose
+    results = []
+    for position, (key, index) in enumerate(zip(keys, indexes, strict=True)):
+        named = texts.get(position)
+        if named is None and not texts and key.strip().lower() in failed:
+            named = fallback if len(failed) == 1 else [_NAMED_FAILED.format(key=key)]
+        if named:
+            results.append(RowResult(index=index, status=RowStatus.REFUSED, errors=tuple(named)))
+        else:
+            results.append(RowResult(index=index, status=RowStatus.APPLIED))
+    return results
+
+
+def _sync_call(chunk: Chunk[PreparedEvent]) -> Call[list[RowResult]]:
+    """The ``batchAddContactExtEvent`` of one chunk of ``events.sync``."""
+    read = functools.partial(
+        _sync_results, keys=[key for key, _ in chunk.items], indexes=chunk.indexes
+    )
+    return Call(
+        BATCH_ADD,
+        {"events": [body for _, body in chunk.items]},
+        read,
+        partial_key="failedContacts",
+        items_key="events",
+        indexes=chunk.indexes,
+    )
+
+
+#: What ``events.sync`` needs to sync events by ``batchAddContactExtEvent``.
+EVENT_SYNC: Final = SyncKind[BatchInput, PreparedEvent](
+    "events", _prepare_sync_row, _sync_call, BATCH_MAX
+)
+
+
 # resources -----------------------------------------------------------------------
 
 
@@ -249,6 +327,29 @@ class Events(SyncAPIResource):
         ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
         return merge_batches(self._client._execute_all(calls, merge_batches))
+
+    def sync(
+        self,
+        rows: Iterable[BatchInput | UnreadableRow],
+        *,
+        chunk_size: int = BATCH_MAX,
+        checkpoint: str | os.PathLike[str] | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+        on_result: Callable[[RowResult], None] | None = None,
+        keep_results: bool = True,
+        max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
+    ) -> SyncReport:
+        """Add every event of ``rows`` (any iterable of EventForContact or ``(e-mail or
+        contact id, event)`` pairs, read lazily) by batch adds of ``chunk_size``, one
+        request at a time, as ``contacts.sync`` upserts contacts: a result per row,
+        progress, the back-off after 429 and the checkpoint alike. A chunk in flight
+        when the run was killed may have landed unacknowledged and is sent again: give
+        events an ``external_id`` so that a repeat updates the event instead of adding
+        one (S7.4). See docs/bulk.md."""
+        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(EVENT_SYNC, rows, 1, *options, row_key)
+        return run_blocking(run, self._client._execute, self._client._sleep)
 
     def update(self, event_id: str, event: ExternalEvent) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
@@ -286,6 +387,24 @@ class AsyncEvents(AsyncAPIResource):
         ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
         return merge_batches(await self._client._execute_all(calls, merge_batches))
+
+    async def sync(
+        self,
+        rows: Iterable[BatchInput | UnreadableRow],
+        *,
+        chunk_size: int = BATCH_MAX,
+        checkpoint: str | os.PathLike[str] | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+        on_result: Callable[[RowResult], None] | None = None,
+        keep_results: bool = True,
+        max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        row_key: Callable[[Any], bytes] | None = None,
+    ) -> SyncReport:
+        """Like :meth:`Events.sync`, with up to the client's ``max_concurrent_requests``
+        chunks in flight (fewer after a 429). See docs/bulk.md."""
+        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(EVENT_SYNC, rows, self._client.max_concurrent_requests, *options, row_key)
+        return await run_concurrently(run, self._client._execute, self._client._sleep)
 
     async def update(self, event_id: str, event: ExternalEvent) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""

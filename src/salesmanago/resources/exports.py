@@ -10,13 +10,15 @@ The job logic lives in :mod:`salesmanago._jobs`; these classes only send.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import Any, Final
+import os
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import IO, Any, Final
 
 import attrs
 
 from .. import _converter
 from .._calls import Call, Endpoint
+from .._export_files import export_to
 from .._jobs import (
     DEFAULT_DEADLINE,
     DEFAULT_POLL_INTERVAL,
@@ -204,6 +206,27 @@ class Exports(SyncAPIResource):
         :meth:`ExportFile.json` reads a JSON file)."""
         return self._client._run_job(contact_data_job(contacts, data, deadline, poll_interval))
 
+    def to_file(
+        self,
+        destination: str | os.PathLike[str] | IO[str],
+        *,
+        format: str = "jsonl",
+        page_size: int = EXPORT_PAGE_MAX,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Export every contact (like :meth:`contacts`) to ``destination`` (a path, or
+        a text stream) as ``csv`` or ``jsonl``, streamed: each page is written as it
+        arrives, so memory does not grow with the account. A path is written as
+        ``<name>.part`` and renamed when the export is done. ``progress`` gets the
+        number of contacts written after each page. Returns that number."""
+        pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
+        with export_to(destination, format, page_size, progress) as writer:
+            for contact in self._client._iterate_jobs(pages):
+                writer.write(contact)
+        return writer.count
+
     def status(self, request_id: str | int) -> JobStatus:
         """The status of any asynchronous job, by its requestId (one poll)."""
         return self._client._execute(status_call(request_id))
@@ -243,6 +266,24 @@ class AsyncExports(AsyncAPIResource):
         return await self._client._run_job(
             contact_data_job(contacts, data, deadline, poll_interval)
         )
+
+    async def to_file(
+        self,
+        destination: str | os.PathLike[str] | IO[str],
+        *,
+        format: str = "jsonl",
+        page_size: int = EXPORT_PAGE_MAX,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Like :meth:`Exports.to_file`: every contact to ``destination`` as ``csv``
+        or ``jsonl``, streamed page by page; returns the number written."""
+        pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
+        with export_to(destination, format, page_size, progress) as writer:
+            async for contact in self._client._iterate_jobs(pages):
+                writer.write(contact)
+        return writer.count
 
     async def status(self, request_id: str | int) -> JobStatus:
         """The status of any asynchronous job, by its requestId (one poll)."""
