@@ -11,6 +11,7 @@ with SalesManago() as sm:  # credentials from SALESMANAGO_* variables
 from ._base_client import DEFAULT_ENDPOINT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._client import AsyncSalesManago, SalesManago
 from ._client_v3 import DEFAULT_V3_ENDPOINT, AsyncSalesManagoV3, SalesManagoV3
+from ._options import RequestOptions
 from ._recording import CallRecorder
 from ._version import __version__
 from .errors import (
@@ -199,3 +200,5 @@ __all__ += [
     "SyncReport",
     "UnreadableRow",
 ]
+
+__all__ += ["RequestOptions"]  # per-call request options (issue 16)

@@ -8,6 +8,7 @@ and an answer a result is the wire of one API generation (``_wire.py``).
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import os
@@ -33,6 +34,7 @@ from ._jobs import (
     next_poll_delay,
     resolve_file_url,
 )
+from ._options import RequestOptions, check_headers, check_timeout
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -44,6 +46,7 @@ from .errors import (
     RequestFailedError,
     ResponseValidationError,
     SalesManagoError,
+    ValidationError,
     attach_other_errors,
     attach_partial_results,
     error_class_for_status,
@@ -65,6 +68,7 @@ __all__ = [
 T = TypeVar("T")
 SyncClient = TypeVar("SyncClient", bound="SyncAPIClient")
 AsyncClient = TypeVar("AsyncClient", bound="AsyncAPIClient")
+AnyClient = TypeVar("AnyClient", bound="BaseClient")
 
 log: Final = logging.getLogger("salesmanago")
 log.addHandler(logging.NullHandler())  # a library prints nothing unless asked
@@ -314,34 +318,79 @@ class BaseClient:
     is plumbing for the resources, hence private.
     """
 
-    #: Seconds per HTTP attempt.
-    timeout: float
+    #: Seconds per HTTP attempt, or an ``httpx.Timeout`` used as is.
+    timeout: float | httpx.Timeout
     #: Retries after a retryable failure (0: one attempt only).
     max_retries: int
+    _owns_http: bool
 
-    def __init__(self, *, base_url: str, timeout: float, max_retries: int) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
-        if timeout <= 0:
-            raise ConfigurationError("timeout must be a positive number of seconds")
         self._base_url = base_url
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout, "timeout", ConfigurationError)
         self.max_retries = max_retries
+        # The client's default_headers, then (on a call's scoped clone) its extra_headers.
+        self._headers = check_headers(default_headers, "default_headers", ConfigurationError)
 
     @property
     def base_url(self) -> str:
         """The server the client calls, without ``/api`` (or ``/v3``)."""
         return self._base_url
 
-    def _clone_settings(self, timeout: float | None, max_retries: int | None) -> dict[str, Any]:
+    def _clone_settings(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """The constructor arguments of a ``with_options`` clone: the settings given,
         else this client's, and this client as ``_original`` (whose identity, pool and
-        sleep the clone takes)."""
+        sleep the clone takes); ``default_headers`` are merged onto this client's."""
+        headers = httpx.Headers(self._headers)
+        headers.update(check_headers(default_headers, "default_headers", ConfigurationError))
         return {
             "timeout": self.timeout if timeout is None else timeout,
             "max_retries": self.max_retries if max_retries is None else max_retries,
+            "default_headers": headers,
             "_original": self,
         }
+
+    def _scoped(self: AnyClient, options: RequestOptions) -> AnyClient:
+        """The client one API call sends through: this one, or with the call's
+        ``options`` (RequestOptions) a shallow copy differing only in its timeout and
+        headers; it shares everything else (pool, sleep, limiter, credentials) and is
+        never closed. The options are checked here, before anything is sent."""
+        if not options:
+            return self
+        unknown = set(options) - set(RequestOptions.__annotations__)
+        if unknown:
+            raise ValidationError(min(unknown), "is not a request option (timeout, extra_headers)")
+        scoped = copy.copy(self)
+        scoped._owns_http = False
+        if "timeout" in options:
+            scoped.timeout = check_timeout(options["timeout"], "timeout", ValidationError)
+        if "extra_headers" in options:
+            extra = check_headers(options["extra_headers"], "extra_headers", ValidationError)
+            scoped._headers = httpx.Headers(self._headers)
+            scoped._headers.update(extra)
+        return scoped
+
+    def _request_headers(self, headers: Mapping[str, str]) -> Mapping[str, str]:
+        """The SDK's ``headers`` for a request, then the client's and the call's own
+        (a name given again replaces the SDK's, case-insensitively)."""
+        if not self._headers:
+            return headers
+        merged = httpx.Headers(headers)
+        merged.update(self._headers)
+        return merged
 
     # the wire: how a call is sent and its answer read --------------------------------
 
@@ -364,7 +413,7 @@ class BaseClient:
         return httpx.Request(
             call.endpoint.method,
             self._base_url + call.endpoint.path,
-            headers=headers,
+            headers=self._request_headers(headers),
             content=None if payload is None else _converter.dumps(payload),
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
@@ -381,7 +430,9 @@ class BaseClient:
         return httpx.Request(
             call.endpoint.method,
             self._base_url + call.endpoint.path,
-            headers={k: v for k, v in HEADERS.items() if k != "Content-Type"},
+            headers=self._request_headers(
+                {k: v for k, v in HEADERS.items() if k != "Content-Type"}
+            ),
             files=parts,
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
@@ -483,11 +534,15 @@ class BaseClient:
     # file downloads (export and import jobs) -----------------------------------------
 
     def _build_download(self, url: str) -> httpx.Request:
-        """A plain GET of a job's file (no auth fields: the URL is the job's own)."""
+        """A plain GET of a job's file (no auth fields: the URL is the job's own). The
+        client's and the call's headers go only to the client's own server: a file
+        elsewhere (a storage host) gets none of them."""
+        headers = {"Accept": "*/*", "User-Agent": HEADERS["User-Agent"]}
+        own = httpx.URL(url).join("/") == httpx.URL(self._base_url).join("/")
         return httpx.Request(
             "GET",
             url,
-            headers={"Accept": "*/*", "User-Agent": HEADERS["User-Agent"]},
+            headers=self._request_headers(headers) if own else headers,
             extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
 
@@ -542,14 +597,20 @@ class SyncAPIClient(BaseClient):
         self,
         *,
         base_url: str,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         max_retries: int,
         http_client: httpx.Client | None,
         sleep: Callable[[float], None] | None,
         transport: httpx.BaseTransport | None = None,
         original: SyncAPIClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(base_url=base_url, timeout=timeout, max_retries=max_retries)
+        super().__init__(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
         if original is not None:  # a with_options clone: the original's pool and sleep
             http_client, sleep = original._http, original._sleep
         _one_http_option(http_client, transport)
@@ -678,15 +739,21 @@ class AsyncAPIClient(BaseClient):
         self,
         *,
         base_url: str,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         max_retries: int,
         http_client: httpx.AsyncClient | None,
         sleep: AsyncSleep | None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         transport: httpx.AsyncBaseTransport | None = None,
         original: AsyncAPIClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(base_url=base_url, timeout=timeout, max_retries=max_retries)
+        super().__init__(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
         in_flight = None
         if original is not None:  # a with_options clone: the original's pool, sleep, limit
             http_client, sleep = original._http, original._sleep

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
 import httpx
@@ -119,7 +120,12 @@ class SalesManago(LegacyWire, SyncAPIClient):
         sha: a ready signature, ``SHA1(apiKey + clientId + apiSecret)`` in hex,
             instead of ``api_secret`` (not with it); needs the ``api_key`` it was
             computed with. Never printed.
-        timeout: seconds per HTTP attempt (default 30).
+        timeout: seconds per HTTP attempt (default 30), or an ``httpx.Timeout``
+            used as is.
+        default_headers: headers sent with every request, after the SDK's own: they
+            may replace ``Accept`` and ``User-Agent``, not ``Content-Type``,
+            ``Content-Length``, ``Transfer-Encoding``, ``Host`` or ``API-KEY``
+            (ConfigurationError). Never logged or printed.
         max_retries: retries after a retryable failure (default 2).
         http_client: an ``httpx.Client`` to send with; the caller keeps ownership
             of it (and closes it).
@@ -159,7 +165,8 @@ class SalesManago(LegacyWire, SyncAPIClient):
         endpoint: str | None = None,
         api_key: str | None = None,
         sha: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        default_headers: Mapping[str, str] | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
@@ -173,6 +180,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            default_headers=default_headers,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
@@ -191,7 +199,8 @@ class SalesManago(LegacyWire, SyncAPIClient):
         api_key: str | None = None,
         owner: str | None = None,
         endpoint: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        default_headers: Mapping[str, str] | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
@@ -215,6 +224,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
                 client then calls the server the platform answers, with this URL's
                 scheme when it names a bare host.
             timeout: as in the constructor; also for the login's calls.
+            default_headers: as in the constructor; also for the login's calls.
             max_retries: as in the constructor; also for the login's calls.
             http_client: as in the constructor; also for the login's calls.
             sleep: as in the constructor; also for the login's calls.
@@ -224,6 +234,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         session = LoginSession(
             base_url=login.url,
             timeout=timeout,
+            default_headers=default_headers,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
@@ -233,6 +244,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
             client = cls(
                 **session._log_in(login),
                 timeout=timeout,
+                default_headers=default_headers,
                 max_retries=max_retries,
                 http_client=session._http,
                 sleep=sleep,
@@ -263,15 +275,20 @@ class SalesManago(LegacyWire, SyncAPIClient):
         self.messages = Messages(self)
 
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> SalesManago:
         """A client like this one with the settings given changed.
 
         It keeps every other setting (credentials, endpoint, ``sleep``) and sends
         through this client's connection pool, which it never closes: closing this
-        client closes the pool.
+        client closes the pool. ``default_headers`` are merged onto this client's (a
+        name given again replaces its value); ``timeout`` takes an ``httpx.Timeout`` too.
         """
-        return type(self)(**self._clone_settings(timeout, max_retries))
+        return type(self)(**self._clone_settings(timeout, max_retries, default_headers))
 
 
 class AsyncSalesManago(LegacyWire, AsyncAPIClient):
@@ -312,7 +329,8 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         endpoint: str | None = None,
         api_key: str | None = None,
         sha: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        default_headers: Mapping[str, str] | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
@@ -327,6 +345,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            default_headers=default_headers,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
@@ -346,7 +365,8 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         api_key: str | None = None,
         owner: str | None = None,
         endpoint: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        default_headers: Mapping[str, str] | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
@@ -359,6 +379,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         session = AsyncLoginSession(
             base_url=login.url,
             timeout=timeout,
+            default_headers=default_headers,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
@@ -369,6 +390,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             client = cls(
                 **await session._log_in(login),
                 timeout=timeout,
+                default_headers=default_headers,
                 max_retries=max_retries,
                 http_client=session._http,
                 sleep=sleep,
@@ -400,9 +422,13 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         self.messages = AsyncMessages(self)
 
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> AsyncSalesManago:
         """A client like this one with the settings given changed (see
         :meth:`SalesManago.with_options`); it also shares this client's
         ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
-        return type(self)(**self._clone_settings(timeout, max_retries))
+        return type(self)(**self._clone_settings(timeout, max_retries, default_headers))

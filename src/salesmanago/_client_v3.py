@@ -9,6 +9,7 @@ legacy clients' retries, status errors and I/O; only the wire differs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -65,7 +66,12 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
             ``API-KEY`` header, never printed.
         endpoint: ``api.salesmanago.com`` or any ``http(s)://`` URL (e.g. an
             emulator). Default ``https://api.salesmanago.com``.
-        timeout: seconds per HTTP attempt (default 30).
+        timeout: seconds per HTTP attempt (default 30), or an ``httpx.Timeout``
+            used as is.
+        default_headers: headers sent with every request, after the SDK's own: they
+            may replace ``Accept`` and ``User-Agent``, not ``Content-Type``,
+            ``Content-Length``, ``Transfer-Encoding``, ``Host`` or ``API-KEY``
+            (ConfigurationError). Never logged or printed.
         max_retries: retries after a retryable failure (default 2).
         http_client: an ``httpx.Client`` to send with; the caller keeps ownership.
         transport: an ``httpx`` transport for the client's own ``httpx.Client``.
@@ -81,7 +87,8 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
         *,
         api_key: str | None = None,
         endpoint: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        default_headers: Mapping[str, str] | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
@@ -92,6 +99,7 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            default_headers=default_headers,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
@@ -102,12 +110,16 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
         self.products = Products(self)
 
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> SalesManagoV3:
         """A client like this one with the settings given changed; it keeps the key,
         endpoint and ``sleep`` and sends through this client's pool (see
         :meth:`SalesManago.with_options <salesmanago.SalesManago.with_options>`)."""
-        return type(self)(**self._clone_settings(timeout, max_retries))
+        return type(self)(**self._clone_settings(timeout, max_retries, default_headers))
 
 
 class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
@@ -127,7 +139,8 @@ class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
         *,
         api_key: str | None = None,
         endpoint: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        default_headers: Mapping[str, str] | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
@@ -139,6 +152,7 @@ class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            default_headers=default_headers,
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
@@ -150,9 +164,13 @@ class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
         self.products = AsyncProducts(self)
 
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> AsyncSalesManagoV3:
         """A client like this one with the settings given changed (see
         :meth:`SalesManagoV3.with_options`); it also shares this client's
         ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
-        return type(self)(**self._clone_settings(timeout, max_retries))
+        return type(self)(**self._clone_settings(timeout, max_retries, default_headers))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions
 from .._validation import check_length
 from ..errors import ValidationError
 from ..models.common import Addressee, AddresseeType
@@ -166,8 +167,9 @@ class FunnelCalls(SyncAPIResource):
         stages: Sequence[str | FunnelStage],
         group: str | None,
         pot_value: Decimal | int | None,
+        options: RequestOptions,
     ) -> None:
-        self._client._execute(add_call(name, stages, group, pot_value))
+        self._with(options)._execute(add_call(name, stages, group, pot_value))
 
     def _add_contacts(
         self,
@@ -176,14 +178,17 @@ class FunnelCalls(SyncAPIResource):
         contacts: Sequence[str | Addressee],
         pot_value: Decimal | int | None,
         modify: bool | None,
+        options: RequestOptions,
     ) -> dict[str, bool]:
-        return self._client._execute(add_contacts_call(funnel, stage, contacts, pot_value, modify))
+        return self._with(options)._execute(
+            add_contacts_call(funnel, stage, contacts, pot_value, modify)
+        )
 
-    def _delete(self, funnel: str, stage: str | None) -> None:
-        self._client._execute(delete_call(funnel, stage))
+    def _delete(self, funnel: str, stage: str | None, options: RequestOptions) -> None:
+        self._with(options)._execute(delete_call(funnel, stage))
 
-    def _count(self, funnel: str, stage: str | None) -> int:
-        return self._client._execute(count_call(funnel, stage))
+    def _count(self, funnel: str, stage: str | None, options: RequestOptions) -> int:
+        return self._with(options)._execute(count_call(funnel, stage))
 
 
 class AsyncFunnelCalls(AsyncAPIResource):
@@ -195,8 +200,9 @@ class AsyncFunnelCalls(AsyncAPIResource):
         stages: Sequence[str | FunnelStage],
         group: str | None,
         pot_value: Decimal | int | None,
+        options: RequestOptions,
     ) -> None:
-        await self._client._execute(add_call(name, stages, group, pot_value))
+        await self._with(options)._execute(add_call(name, stages, group, pot_value))
 
     async def _add_contacts(
         self,
@@ -205,13 +211,14 @@ class AsyncFunnelCalls(AsyncAPIResource):
         contacts: Sequence[str | Addressee],
         pot_value: Decimal | int | None,
         modify: bool | None,
+        options: RequestOptions,
     ) -> dict[str, bool]:
-        return await self._client._execute(
+        return await self._with(options)._execute(
             add_contacts_call(funnel, stage, contacts, pot_value, modify)
         )
 
-    async def _delete(self, funnel: str, stage: str | None) -> None:
-        await self._client._execute(delete_call(funnel, stage))
+    async def _delete(self, funnel: str, stage: str | None, options: RequestOptions) -> None:
+        await self._with(options)._execute(delete_call(funnel, stage))
 
-    async def _count(self, funnel: str, stage: str | None) -> int:
-        return await self._client._execute(count_call(funnel, stage))
+    async def _count(self, funnel: str, stage: str | None, options: RequestOptions) -> int:
+        return await self._with(options)._execute(count_call(funnel, stage))

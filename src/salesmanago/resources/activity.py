@@ -8,6 +8,7 @@ from typing import Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from .._validation import check_aware
 from ..errors import ValidationError
 from ..models.activity import RecentActivity
@@ -54,11 +55,12 @@ class Activity(SyncAPIResource):
         *,
         all_visits: bool = False,
         ip_details: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> RecentActivity:
         """Who visited between ``start`` and ``end``: customers, partners, prospects
         and anonymous visitors; ``all_visits`` adds every visit, ``ip_details`` the
         visitors' IP details."""
-        return self._client._execute(recent_call(start, end, all_visits, ip_details))
+        return self._with(options)._execute(recent_call(start, end, all_visits, ip_details))
 
 
 class AsyncActivity(AsyncAPIResource):
@@ -71,8 +73,9 @@ class AsyncActivity(AsyncAPIResource):
         *,
         all_visits: bool = False,
         ip_details: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> RecentActivity:
         """Who visited between ``start`` and ``end``: customers, partners, prospects
         and anonymous visitors; ``all_visits`` adds every visit, ``ip_details`` the
         visitors' IP details."""
-        return await self._client._execute(recent_call(start, end, all_visits, ip_details))
+        return await self._with(options)._execute(recent_call(start, end, all_visits, ip_details))

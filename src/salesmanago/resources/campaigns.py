@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from .._options import RequestOptions, Unpack
 from ..models.common import Addressee
 from ..models.funnels import FunnelStage
 from ._funnel_calls import AsyncFunnelCalls, FunnelCalls
@@ -30,11 +31,12 @@ class Campaigns(FunnelCalls):
         stages: Sequence[str | FunnelStage],
         group: str | None = None,
         pot_value: Decimal | int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Create the campaign ``name`` (unique: a second one with this name fails,
         S13.1) in ``group`` (the account's default group when omitted) with its
         ``stages`` (``/api/funnel/add``)."""
-        self._add(name, stages, group, pot_value)
+        self._add(name, stages, group, pot_value, options)
 
     def add_contacts(
         self,
@@ -44,18 +46,23 @@ class Campaigns(FunnelCalls):
         *,
         pot_value: Decimal | int | None = None,
         modify: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, bool]:
         """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
         returns contact id -> added."""
-        return self._add_contacts(campaign, stage, contacts, pot_value, modify)
+        return self._add_contacts(campaign, stage, contacts, pot_value, modify, options)
 
-    def delete(self, campaign: str, stage: str | None = None) -> None:
+    def delete(
+        self, campaign: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> None:
         """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
-        self._delete(campaign, stage)
+        self._delete(campaign, stage, options)
 
-    def count(self, campaign: str, stage: str | None = None) -> int:
+    def count(
+        self, campaign: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> int:
         """How many contacts take part in the campaign, or are at its ``stage``."""
-        return self._count(campaign, stage)
+        return self._count(campaign, stage, options)
 
 
 class AsyncCampaigns(AsyncFunnelCalls):
@@ -68,11 +75,12 @@ class AsyncCampaigns(AsyncFunnelCalls):
         stages: Sequence[str | FunnelStage],
         group: str | None = None,
         pot_value: Decimal | int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Create the campaign ``name`` (unique: a second one with this name fails,
         S13.1) in ``group`` (the account's default group when omitted) with its
         ``stages`` (``/api/funnel/add``)."""
-        await self._add(name, stages, group, pot_value)
+        await self._add(name, stages, group, pot_value, options)
 
     async def add_contacts(
         self,
@@ -82,15 +90,20 @@ class AsyncCampaigns(AsyncFunnelCalls):
         *,
         pot_value: Decimal | int | None = None,
         modify: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, bool]:
         """Make contacts take part in the campaign at ``stage`` (``/api/funnel/addContact``);
         returns contact id -> added."""
-        return await self._add_contacts(campaign, stage, contacts, pot_value, modify)
+        return await self._add_contacts(campaign, stage, contacts, pot_value, modify, options)
 
-    async def delete(self, campaign: str, stage: str | None = None) -> None:
+    async def delete(
+        self, campaign: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> None:
         """Delete the campaign, or only its ``stage`` (``/api/funnel/delete``)."""
-        await self._delete(campaign, stage)
+        await self._delete(campaign, stage, options)
 
-    async def count(self, campaign: str, stage: str | None = None) -> int:
+    async def count(
+        self, campaign: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> int:
         """How many contacts take part in the campaign, or are at its ``stage``."""
-        return await self._count(campaign, stage)
+        return await self._count(campaign, stage, options)

@@ -16,6 +16,7 @@ from typing import Any, Final
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope, renumber_item_refs
 from .._jobs import read_request_id
+from .._options import RequestOptions, Unpack
 from .._wire import read_warnings
 from ..errors import ValidationError
 from ..models.catalogs import (
@@ -241,9 +242,9 @@ def update_quantities_calls(
 class Catalogs(SyncAPIResource):
     """The account's product catalogs (API v3, protocol §9)."""
 
-    def list(self) -> builtins.list[Catalog]:
+    def list(self, **options: Unpack[RequestOptions]) -> builtins.list[Catalog]:
         """Every catalog of the account."""
-        return self._client._execute(list_catalogs_call())
+        return self._with(options)._execute(list_catalogs_call())
 
     def upsert(
         self,
@@ -253,24 +254,25 @@ class Catalogs(SyncAPIResource):
         location: str,
         set_as_default: bool = False,
         catalog_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CatalogResult:
         """Create a catalog, or change the one ``catalog_id`` names. ``currency`` is an
         ISO 4217 code (``PLN``), ``location`` the shop's id its events carry. A create
         is not repeated once it may have landed."""
         call = upsert_catalog_call(name, currency, location, set_as_default, catalog_id)
-        return self._client._execute(call)
+        return self._with(options)._execute(call)
 
-    def delete(self, catalog_id: str) -> CatalogResult:
+    def delete(self, catalog_id: str, **options: Unpack[RequestOptions]) -> CatalogResult:
         """Delete the catalog ``catalog_id`` (an unknown id raises NotFoundError)."""
-        return self._client._execute(delete_catalog_call(catalog_id))
+        return self._with(options)._execute(delete_catalog_call(catalog_id))
 
 
 class AsyncCatalogs(AsyncAPIResource):
     """The account's product catalogs (API v3, protocol §9)."""
 
-    async def list(self) -> builtins.list[Catalog]:
+    async def list(self, **options: Unpack[RequestOptions]) -> builtins.list[Catalog]:
         """Every catalog of the account."""
-        return await self._client._execute(list_catalogs_call())
+        return await self._with(options)._execute(list_catalogs_call())
 
     async def upsert(
         self,
@@ -280,61 +282,70 @@ class AsyncCatalogs(AsyncAPIResource):
         location: str,
         set_as_default: bool = False,
         catalog_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CatalogResult:
         """Create a catalog, or change the one ``catalog_id`` names. ``currency`` is an
         ISO 4217 code (``PLN``), ``location`` the shop's id its events carry. A create
         is not repeated once it may have landed."""
         call = upsert_catalog_call(name, currency, location, set_as_default, catalog_id)
-        return await self._client._execute(call)
+        return await self._with(options)._execute(call)
 
-    async def delete(self, catalog_id: str) -> CatalogResult:
+    async def delete(self, catalog_id: str, **options: Unpack[RequestOptions]) -> CatalogResult:
         """Delete the catalog ``catalog_id`` (an unknown id raises NotFoundError)."""
-        return await self._client._execute(delete_catalog_call(catalog_id))
+        return await self._with(options)._execute(delete_catalog_call(catalog_id))
 
 
 class Products(SyncAPIResource):
     """The products of a catalog (API v3, protocol §9): 100 per request."""
 
-    def upsert(self, catalog_id: str, products: Sequence[Product]) -> ProductsResult:
+    def upsert(
+        self, catalog_id: str, products: Sequence[Product], **options: Unpack[RequestOptions]
+    ) -> ProductsResult:
         """Create or replace ``products`` in the catalog; each is checked first
         (:meth:`Product.validate`, fields named ``products[i]...``). A request that
         fails for good raises its error with the earlier requests' merged result in
         ``partial_results``."""
         calls = upsert_products_calls(catalog_id, products)
-        return merge_products(self._client._execute_all(calls, merge_products))
+        return merge_products(self._with(options)._execute_all(calls, merge_products))
 
-    def update_prices(self, catalog_id: str, prices: Sequence[ProductPrice]) -> ProductsResult:
+    def update_prices(
+        self, catalog_id: str, prices: Sequence[ProductPrice], **options: Unpack[RequestOptions]
+    ) -> ProductsResult:
         """Set the prices of products of the catalog (each item at least one price)."""
         calls = update_prices_calls(catalog_id, prices)
-        return merge_products(self._client._execute_all(calls, merge_products))
+        return merge_products(self._with(options)._execute_all(calls, merge_products))
 
-    def update_quantities(self, catalog_id: str, quantities: Mapping[str, int]) -> ProductsResult:
+    def update_quantities(
+        self, catalog_id: str, quantities: Mapping[str, int], **options: Unpack[RequestOptions]
+    ) -> ProductsResult:
         """Set the quantities of products of the catalog (product id -> quantity)."""
         calls = update_quantities_calls(catalog_id, quantities)
-        return merge_products(self._client._execute_all(calls, merge_products))
+        return merge_products(self._with(options)._execute_all(calls, merge_products))
 
 
 class AsyncProducts(AsyncAPIResource):
     """The products of a catalog (API v3, protocol §9): 100 per request."""
 
-    async def upsert(self, catalog_id: str, products: Sequence[Product]) -> ProductsResult:
+    async def upsert(
+        self, catalog_id: str, products: Sequence[Product], **options: Unpack[RequestOptions]
+    ) -> ProductsResult:
         """Create or replace ``products`` in the catalog; each is checked first
         (:meth:`Product.validate`, fields named ``products[i]...``). A request that
         fails for good raises its error with the earlier requests' merged result in
         ``partial_results``."""
         calls = upsert_products_calls(catalog_id, products)
-        return merge_products(await self._client._execute_all(calls, merge_products))
+        return merge_products(await self._with(options)._execute_all(calls, merge_products))
 
     async def update_prices(
-        self, catalog_id: str, prices: Sequence[ProductPrice]
+        self, catalog_id: str, prices: Sequence[ProductPrice], **options: Unpack[RequestOptions]
     ) -> ProductsResult:
         """Set the prices of products of the catalog (each item at least one price)."""
         calls = update_prices_calls(catalog_id, prices)
-        return merge_products(await self._client._execute_all(calls, merge_products))
+        return merge_products(await self._with(options)._execute_all(calls, merge_products))
 
     async def update_quantities(
-        self, catalog_id: str, quantities: Mapping[str, int]
+        self, catalog_id: str, quantities: Mapping[str, int], **options: Unpack[RequestOptions]
     ) -> ProductsResult:
         """Set the quantities of products of the catalog (product id -> quantity)."""
         calls = update_quantities_calls(catalog_id, quantities)
-        return merge_products(await self._client._execute_all(calls, merge_products))
+        return merge_products(await self._with(options)._execute_all(calls, merge_products))

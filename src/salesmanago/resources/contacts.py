@@ -18,6 +18,7 @@ from .. import _converter
 from .._bulk import DEFAULT_RATE_RETRIES, SyncRun, run_blocking, run_concurrently
 from .._calls import Call, Endpoint, Envelope, Page, chunked
 from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL
+from .._options import RequestOptions, Unpack
 from .._validation import check_aware, check_count, check_email, check_positive
 from ..errors import ValidationError
 from ..models.bulk import RowResult, SyncProgress, SyncReport, UnreadableRow
@@ -314,19 +315,19 @@ def monitoring_call(contacts: Sequence[str | Addressee], stop: bool) -> Call[Non
 class Contacts(SyncAPIResource):
     """Contact writes and reads (protocol §6; semantics S2, S3)."""
 
-    def insert(self, contact: ContactUpsert) -> UpsertResult:
+    def insert(self, contact: ContactUpsert, **options: Unpack[RequestOptions]) -> UpsertResult:
         """Create a contact. A live e-mail raises AlreadyExistsError; a soft-deleted one
         is restored with the new data (S3.2). Not retried once it may have landed."""
-        return self._client._execute(insert_call(contact))
+        return self._with(options)._execute(insert_call(contact))
 
-    def upsert(self, contact: ContactUpsert) -> UpsertResult:
+    def upsert(self, contact: ContactUpsert, **options: Unpack[RequestOptions]) -> UpsertResult:
         """Create the contact, or update the one with this e-mail (same id, S2.2)."""
-        return self._client._execute(upsert_call(contact))
+        return self._with(options)._execute(upsert_call(contact))
 
-    def update(self, contact: ContactUpsert) -> UpsertResult:
+    def update(self, contact: ContactUpsert, **options: Unpack[RequestOptions]) -> UpsertResult:
         """Change only the fields set on ``contact`` of the existing contact
         ``contact.email``; ``new_email`` moves it to another address."""
-        return self._client._execute(update_call(contact))
+        return self._with(options)._execute(update_call(contact))
 
     def upsert_with_event(
         self,
@@ -336,6 +337,7 @@ class Contacts(SyncAPIResource):
         email: str | None = None,
         contact_id: str | None = None,
         force_opt_in: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ContactEventResult:
         """Upsert ``contact`` and add ``event`` in one call (``integration/upsert``);
         either alone works. The event goes to ``email`` or ``contact_id``, by default
@@ -343,51 +345,75 @@ class Contacts(SyncAPIResource):
         (§14). Returns the id of each part sent. Not retried once it may have landed
         (the event would be added twice)."""
         call = integration_upsert_call(contact, event, email, contact_id, force_opt_in)
-        return self._client._execute(call)
+        return self._with(options)._execute(call)
 
-    def delete(self, email: str, *, permanently: bool = False) -> None:
+    def delete(
+        self, email: str, *, permanently: bool = False, **options: Unpack[RequestOptions]
+    ) -> None:
         """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
         ``permanently=True`` (S3.3)."""
-        self._client._execute(delete_call(email, permanently))
+        self._with(options)._execute(delete_call(email, permanently))
 
     def batch_delete(
-        self, contacts: Sequence[str | Addressee], *, permanently: bool = False
+        self,
+        contacts: Sequence[str | Addressee],
+        *,
+        permanently: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete many contacts in one call: e-mails, or EMAIL / CONTACT_ID / TAG
         addressees (a tag: every live card carrying it). Soft, like :meth:`delete`,
         or at once with ``permanently=True``. Every addressee must resolve before
         anything changes (an unknown one raises NotFoundError)."""
-        self._client._execute(batch_delete_call(contacts, permanently))
+        self._with(options)._execute(batch_delete_call(contacts, permanently))
 
-    def has_contact(self, email: str) -> str | None:
+    def has_contact(self, email: str, **options: Unpack[RequestOptions]) -> str | None:
         """The id of the live contact with this e-mail, or ``None``."""
-        return self._client._execute(has_contact_call(email))
+        return self._with(options)._execute(has_contact_call(email))
 
-    def basic(self, emails: Sequence[str]) -> builtins.list[ContactBasic]:
+    def basic(
+        self, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactBasic]:
         """Basic data by e-mail, in the order asked; unknown e-mails are left out."""
-        pages = self._client._execute_all(basic_calls(emails, by_id=False))
+        pages = self._with(options)._execute_all(basic_calls(emails, by_id=False))
         return merge_in_order(emails, pages, by_id=False)
 
-    def basic_by_id(self, contact_ids: Sequence[str]) -> builtins.list[ContactBasic]:
+    def basic_by_id(
+        self, contact_ids: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactBasic]:
         """Basic data by contact id, in the order asked; unknown ids are left out."""
-        pages = self._client._execute_all(basic_calls(contact_ids, by_id=True))
+        pages = self._with(options)._execute_all(basic_calls(contact_ids, by_id=True))
         return merge_in_order(contact_ids, pages, by_id=True)
 
-    def list(self, emails: Sequence[str], *, any_owner: bool = False) -> builtins.list[Contact]:
+    def list(
+        self, emails: Sequence[str], *, any_owner: bool = False, **options: Unpack[RequestOptions]
+    ) -> builtins.list[Contact]:
         """Full data by e-mail (50 per request, merged in input order). Only contacts
         the client's owner owns, unless ``any_owner`` (S1.7)."""
-        pages = self._client._execute_all(list_calls(emails, by_id=False, any_owner=any_owner))
+        pages = self._with(options)._execute_all(
+            list_calls(emails, by_id=False, any_owner=any_owner)
+        )
         return merge_in_order(emails, pages, by_id=False)
 
     def list_by_id(
-        self, contact_ids: Sequence[str], *, any_owner: bool = False
+        self,
+        contact_ids: Sequence[str],
+        *,
+        any_owner: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[Contact]:
         """Full data by contact id (50 per request, merged in input order)."""
-        pages = self._client._execute_all(list_calls(contact_ids, by_id=True, any_owner=any_owner))
+        pages = self._with(options)._execute_all(
+            list_calls(contact_ids, by_id=True, any_owner=any_owner)
+        )
         return merge_in_order(contact_ids, pages, by_id=True)
 
     def batch_upsert(
-        self, contacts: Sequence[ContactUpsert], *, chunk_size: int = BATCH_UPSERT_CHUNK
+        self,
+        contacts: Sequence[ContactUpsert],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        **options: Unpack[RequestOptions],
     ) -> BatchUpsertResult:
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
         reported in input order, failures included (texts name items by their index
@@ -397,7 +423,7 @@ class Contacts(SyncAPIResource):
         that fails for good raises its error, whose ``partial_results`` is the
         BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
-        return merge(self._client._execute_all(calls, merge))
+        return merge(self._with(options)._execute_all(calls, merge))
 
     def sync(
         self,
@@ -410,6 +436,7 @@ class Contacts(SyncAPIResource):
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
         row_key: Callable[[Any], bytes] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncReport:
         """Upsert every contact of ``rows`` (any iterable, read lazily) by batch upserts
         of ``chunk_size``, one request at a time, and report each row's outcome
@@ -431,9 +458,10 @@ class Contacts(SyncAPIResource):
         ``row_key(row)``, bytes called as each row is read; default: the row's
         ``repr``). The file is removed when every row has been applied or refused.
         See docs/bulk.md."""
-        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
-        run = SyncRun(CONTACT_SYNC, rows, 1, *options, row_key)
-        return run_blocking(run, self._client._execute, self._client._sleep)
+        client = self._with(options)
+        settings = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(CONTACT_SYNC, rows, 1, *settings, row_key)
+        return run_blocking(run, client._execute, client._sleep)
 
     def batch_upsert_v2(
         self,
@@ -443,6 +471,7 @@ class Contacts(SyncAPIResource):
         fire_events: bool = True,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> BatchUpsertResult:
         """Upsert many contacts as import jobs (``batchupsertv2``), ``chunk_size`` per
         job: each job is started, polled on ``job/status`` (waits from
@@ -453,66 +482,93 @@ class Contacts(SyncAPIResource):
         jobs, merge = batch_upsert_v2_jobs(
             contacts, chunk_size, fire_events, deadline, poll_interval
         )
-        return merge(self._client._run_jobs(jobs, merge))
+        return merge(self._with(options)._run_jobs(jobs, merge))
 
-    def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+    def created(
+        self, start: datetime, end: datetime, **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``, in one request.
 
         Unlike ``modified`` (see ``iter_modified``) there is no paged variant: the
         platform has no paginated listing of created contacts (protocol §6 lists
         ``paginatedModifiedContacts`` only), so a long range comes in one answer;
         split the range to keep answers small."""
-        return self._client._execute(changes_call(start, end, created=True))
+        return self._with(options)._execute(changes_call(start, end, created=True))
 
-    def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+    def modified(
+        self, start: datetime, end: datetime, **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactChange]:
         """Contacts modified between ``start`` and ``end`` (one request)."""
-        return self._client._execute(changes_call(start, end, created=False))
+        return self._with(options)._execute(changes_call(start, end, created=False))
 
     def iter_modified(
-        self, start: datetime, end: datetime, *, page_size: int = PAGE_SIZE_MAX
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        page_size: int = PAGE_SIZE_MAX,
+        **options: Unpack[RequestOptions],
     ) -> Iterator[ContactChange]:
         """Every contact modified between ``start`` and ``end``, page by page."""
-        return self._client._iterate(modified_page_call(start, end, page_size))
+        return self._with(options)._iterate(modified_page_call(start, end, page_size))
 
-    def list_page(self, page: int = FIRST_PAGE, *, size: int = PAGE_SIZE_MAX) -> ContactPage:
+    def list_page(
+        self,
+        page: int = FIRST_PAGE,
+        *,
+        size: int = PAGE_SIZE_MAX,
+        **options: Unpack[RequestOptions],
+    ) -> ContactPage:
         """One page (from 0) of the owner's live contacts, oldest first, with their
         full data (``paginatedListById``; ``size`` 1..1000)."""
-        return self._client._execute(list_page_call(page, size))
+        return self._with(options)._execute(list_page_call(page, size))
 
-    def iter_all(self, *, page_size: int = PAGE_SIZE_MAX) -> Iterator[Contact]:
+    def iter_all(
+        self, *, page_size: int = PAGE_SIZE_MAX, **options: Unpack[RequestOptions]
+    ) -> Iterator[Contact]:
         """Every live contact of the owner, oldest first, page by page as the
         iterator is consumed."""
-        return self._client._iterate(all_pages_call(page_size))
+        return self._with(options)._iterate(all_pages_call(page_size))
 
-    def set_main_owner(self, email: str, new_owner: str) -> None:
+    def set_main_owner(self, email: str, new_owner: str, **options: Unpack[RequestOptions]) -> None:
         """Make ``new_owner`` the contact's main owner (S1.4)."""
-        self._client._execute(set_main_owner_call(email, new_owner))
+        self._with(options)._execute(set_main_owner_call(email, new_owner))
 
-    def stop_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+    def stop_monitoring(
+        self, contacts: Sequence[str | Addressee], **options: Unpack[RequestOptions]
+    ) -> None:
         """Record no more visits for these contacts (S2.8)."""
-        self._client._execute(monitoring_call(contacts, stop=True))
+        self._with(options)._execute(monitoring_call(contacts, stop=True))
 
-    def restore_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+    def restore_monitoring(
+        self, contacts: Sequence[str | Addressee], **options: Unpack[RequestOptions]
+    ) -> None:
         """Record visits again for these contacts (S2.8)."""
-        self._client._execute(monitoring_call(contacts, stop=False))
+        self._with(options)._execute(monitoring_call(contacts, stop=False))
 
 
 class AsyncContacts(AsyncAPIResource):
     """Contact writes and reads (protocol §6; semantics S2, S3)."""
 
-    async def insert(self, contact: ContactUpsert) -> UpsertResult:
+    async def insert(
+        self, contact: ContactUpsert, **options: Unpack[RequestOptions]
+    ) -> UpsertResult:
         """Create a contact. A live e-mail raises AlreadyExistsError; a soft-deleted one
         is restored with the new data (S3.2). Not retried once it may have landed."""
-        return await self._client._execute(insert_call(contact))
+        return await self._with(options)._execute(insert_call(contact))
 
-    async def upsert(self, contact: ContactUpsert) -> UpsertResult:
+    async def upsert(
+        self, contact: ContactUpsert, **options: Unpack[RequestOptions]
+    ) -> UpsertResult:
         """Create the contact, or update the one with this e-mail (same id, S2.2)."""
-        return await self._client._execute(upsert_call(contact))
+        return await self._with(options)._execute(upsert_call(contact))
 
-    async def update(self, contact: ContactUpsert) -> UpsertResult:
+    async def update(
+        self, contact: ContactUpsert, **options: Unpack[RequestOptions]
+    ) -> UpsertResult:
         """Change only the fields set on ``contact`` of the existing contact
         ``contact.email``; ``new_email`` moves it to another address."""
-        return await self._client._execute(update_call(contact))
+        return await self._with(options)._execute(update_call(contact))
 
     async def upsert_with_event(
         self,
@@ -522,6 +578,7 @@ class AsyncContacts(AsyncAPIResource):
         email: str | None = None,
         contact_id: str | None = None,
         force_opt_in: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ContactEventResult:
         """Upsert ``contact`` and add ``event`` in one call (``integration/upsert``);
         either alone works. The event goes to ``email`` or ``contact_id``, by default
@@ -529,57 +586,75 @@ class AsyncContacts(AsyncAPIResource):
         (§14). Returns the id of each part sent. Not retried once it may have landed
         (the event would be added twice)."""
         call = integration_upsert_call(contact, event, email, contact_id, force_opt_in)
-        return await self._client._execute(call)
+        return await self._with(options)._execute(call)
 
-    async def delete(self, email: str, *, permanently: bool = False) -> None:
+    async def delete(
+        self, email: str, *, permanently: bool = False, **options: Unpack[RequestOptions]
+    ) -> None:
         """Delete a contact: restorable until the next 02:00 (S3.1), or at once with
         ``permanently=True`` (S3.3)."""
-        await self._client._execute(delete_call(email, permanently))
+        await self._with(options)._execute(delete_call(email, permanently))
 
     async def batch_delete(
-        self, contacts: Sequence[str | Addressee], *, permanently: bool = False
+        self,
+        contacts: Sequence[str | Addressee],
+        *,
+        permanently: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete many contacts in one call: e-mails, or EMAIL / CONTACT_ID / TAG
         addressees (a tag: every live card carrying it). Soft, like :meth:`delete`,
         or at once with ``permanently=True``. Every addressee must resolve before
         anything changes (an unknown one raises NotFoundError)."""
-        await self._client._execute(batch_delete_call(contacts, permanently))
+        await self._with(options)._execute(batch_delete_call(contacts, permanently))
 
-    async def has_contact(self, email: str) -> str | None:
+    async def has_contact(self, email: str, **options: Unpack[RequestOptions]) -> str | None:
         """The id of the live contact with this e-mail, or ``None``."""
-        return await self._client._execute(has_contact_call(email))
+        return await self._with(options)._execute(has_contact_call(email))
 
-    async def basic(self, emails: Sequence[str]) -> builtins.list[ContactBasic]:
+    async def basic(
+        self, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactBasic]:
         """Basic data by e-mail, in the order asked; unknown e-mails are left out."""
-        pages = await self._client._execute_all(basic_calls(emails, by_id=False))
+        pages = await self._with(options)._execute_all(basic_calls(emails, by_id=False))
         return merge_in_order(emails, pages, by_id=False)
 
-    async def basic_by_id(self, contact_ids: Sequence[str]) -> builtins.list[ContactBasic]:
+    async def basic_by_id(
+        self, contact_ids: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactBasic]:
         """Basic data by contact id, in the order asked; unknown ids are left out."""
-        pages = await self._client._execute_all(basic_calls(contact_ids, by_id=True))
+        pages = await self._with(options)._execute_all(basic_calls(contact_ids, by_id=True))
         return merge_in_order(contact_ids, pages, by_id=True)
 
     async def list(
-        self, emails: Sequence[str], *, any_owner: bool = False
+        self, emails: Sequence[str], *, any_owner: bool = False, **options: Unpack[RequestOptions]
     ) -> builtins.list[Contact]:
         """Full data by e-mail (50 per request, concurrently, merged in input order).
         Only contacts the client's owner owns, unless ``any_owner`` (S1.7)."""
-        pages = await self._client._execute_all(
+        pages = await self._with(options)._execute_all(
             list_calls(emails, by_id=False, any_owner=any_owner)
         )
         return merge_in_order(emails, pages, by_id=False)
 
     async def list_by_id(
-        self, contact_ids: Sequence[str], *, any_owner: bool = False
+        self,
+        contact_ids: Sequence[str],
+        *,
+        any_owner: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[Contact]:
         """Full data by contact id (50 per request, merged in input order)."""
-        pages = await self._client._execute_all(
+        pages = await self._with(options)._execute_all(
             list_calls(contact_ids, by_id=True, any_owner=any_owner)
         )
         return merge_in_order(contact_ids, pages, by_id=True)
 
     async def batch_upsert(
-        self, contacts: Sequence[ContactUpsert], *, chunk_size: int = BATCH_UPSERT_CHUNK
+        self,
+        contacts: Sequence[ContactUpsert],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        **options: Unpack[RequestOptions],
     ) -> BatchUpsertResult:
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
         reported in input order, failures included (texts name items by their index
@@ -589,7 +664,7 @@ class AsyncContacts(AsyncAPIResource):
         that fails for good raises its error, whose ``partial_results`` is the
         BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
-        return merge(await self._client._execute_all(calls, merge))
+        return merge(await self._with(options)._execute_all(calls, merge))
 
     async def sync(
         self,
@@ -602,12 +677,14 @@ class AsyncContacts(AsyncAPIResource):
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
         row_key: Callable[[Any], bytes] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncReport:
         """Like :meth:`Contacts.sync`, with up to the client's ``max_concurrent_requests``
         chunks in flight (fewer after a 429). See docs/bulk.md."""
-        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
-        run = SyncRun(CONTACT_SYNC, rows, self._client.max_concurrent_requests, *options, row_key)
-        return await run_concurrently(run, self._client._execute, self._client._sleep)
+        client = self._with(options)
+        settings = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(CONTACT_SYNC, rows, client.max_concurrent_requests, *settings, row_key)
+        return await run_concurrently(run, client._execute, client._sleep)
 
     async def batch_upsert_v2(
         self,
@@ -617,6 +694,7 @@ class AsyncContacts(AsyncAPIResource):
         fire_events: bool = True,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> BatchUpsertResult:
         """Upsert many contacts as import jobs (``batchupsertv2``), ``chunk_size`` per
         job: each job is started, polled on ``job/status`` (waits from
@@ -627,45 +705,68 @@ class AsyncContacts(AsyncAPIResource):
         jobs, merge = batch_upsert_v2_jobs(
             contacts, chunk_size, fire_events, deadline, poll_interval
         )
-        return merge(await self._client._run_jobs(jobs, merge))
+        return merge(await self._with(options)._run_jobs(jobs, merge))
 
-    async def created(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+    async def created(
+        self, start: datetime, end: datetime, **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactChange]:
         """Contacts created between ``start`` and ``end``, in one request.
 
         Unlike ``modified`` (see ``iter_modified``) there is no paged variant: the
         platform has no paginated listing of created contacts (protocol §6 lists
         ``paginatedModifiedContacts`` only), so a long range comes in one answer;
         split the range to keep answers small."""
-        return await self._client._execute(changes_call(start, end, created=True))
+        return await self._with(options)._execute(changes_call(start, end, created=True))
 
-    async def modified(self, start: datetime, end: datetime) -> builtins.list[ContactChange]:
+    async def modified(
+        self, start: datetime, end: datetime, **options: Unpack[RequestOptions]
+    ) -> builtins.list[ContactChange]:
         """Contacts modified between ``start`` and ``end`` (one request)."""
-        return await self._client._execute(changes_call(start, end, created=False))
+        return await self._with(options)._execute(changes_call(start, end, created=False))
 
     def iter_modified(
-        self, start: datetime, end: datetime, *, page_size: int = PAGE_SIZE_MAX
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        page_size: int = PAGE_SIZE_MAX,
+        **options: Unpack[RequestOptions],
     ) -> AsyncIterator[ContactChange]:
         """Every contact modified between ``start`` and ``end``, page by page."""
-        return self._client._iterate(modified_page_call(start, end, page_size))
+        return self._with(options)._iterate(modified_page_call(start, end, page_size))
 
-    async def list_page(self, page: int = FIRST_PAGE, *, size: int = PAGE_SIZE_MAX) -> ContactPage:
+    async def list_page(
+        self,
+        page: int = FIRST_PAGE,
+        *,
+        size: int = PAGE_SIZE_MAX,
+        **options: Unpack[RequestOptions],
+    ) -> ContactPage:
         """One page (from 0) of the owner's live contacts, oldest first, with their
         full data (``paginatedListById``; ``size`` 1..1000)."""
-        return await self._client._execute(list_page_call(page, size))
+        return await self._with(options)._execute(list_page_call(page, size))
 
-    def iter_all(self, *, page_size: int = PAGE_SIZE_MAX) -> AsyncIterator[Contact]:
+    def iter_all(
+        self, *, page_size: int = PAGE_SIZE_MAX, **options: Unpack[RequestOptions]
+    ) -> AsyncIterator[Contact]:
         """Every live contact of the owner, oldest first, page by page as the
         iterator is consumed."""
-        return self._client._iterate(all_pages_call(page_size))
+        return self._with(options)._iterate(all_pages_call(page_size))
 
-    async def set_main_owner(self, email: str, new_owner: str) -> None:
+    async def set_main_owner(
+        self, email: str, new_owner: str, **options: Unpack[RequestOptions]
+    ) -> None:
         """Make ``new_owner`` the contact's main owner (S1.4)."""
-        await self._client._execute(set_main_owner_call(email, new_owner))
+        await self._with(options)._execute(set_main_owner_call(email, new_owner))
 
-    async def stop_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+    async def stop_monitoring(
+        self, contacts: Sequence[str | Addressee], **options: Unpack[RequestOptions]
+    ) -> None:
         """Record no more visits for these contacts (S2.8)."""
-        await self._client._execute(monitoring_call(contacts, stop=True))
+        await self._with(options)._execute(monitoring_call(contacts, stop=True))
 
-    async def restore_monitoring(self, contacts: Sequence[str | Addressee]) -> None:
+    async def restore_monitoring(
+        self, contacts: Sequence[str | Addressee], **options: Unpack[RequestOptions]
+    ) -> None:
         """Record visits again for these contacts (S2.8)."""
-        await self._client._execute(monitoring_call(contacts, stop=False))
+        await self._with(options)._execute(monitoring_call(contacts, stop=False))

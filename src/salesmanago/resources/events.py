@@ -22,6 +22,7 @@ from .._bulk import (
     run_concurrently,
 )
 from .._calls import Call, Endpoint, Envelope, item_ref, renumber_item_refs
+from .._options import RequestOptions, Unpack
 from .._validation import (
     check_aware,
     check_count,
@@ -310,15 +311,20 @@ class Events(SyncAPIResource):
         email: str | None = None,
         contact_id: str | None = None,
         force_opt_in: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Add ``event`` to the contact named by ``email`` or ``contact_id``; returns the
         event's id. A missing contact is created (S7.6); an ``external_id`` the contact
         already has updates that event instead (S7.4). Not retried once it may have
         landed."""
-        return self._client._execute(add_call(event, email, contact_id, force_opt_in))
+        return self._with(options)._execute(add_call(event, email, contact_id, force_opt_in))
 
     def add_batch(
-        self, items: Sequence[BatchInput], *, chunk_size: int = BATCH_MAX
+        self,
+        items: Sequence[BatchInput],
+        *,
+        chunk_size: int = BATCH_MAX,
+        **options: Unpack[RequestOptions],
     ) -> BatchEventResult:
         """Add many events, ``chunk_size`` (≤ 1000) per request. ``items`` are
         :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
@@ -326,7 +332,7 @@ class Events(SyncAPIResource):
         landed. A request that fails for good raises its error, whose
         ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
-        return merge_batches(self._client._execute_all(calls, merge_batches))
+        return merge_batches(self._with(options)._execute_all(calls, merge_batches))
 
     def sync(
         self,
@@ -339,6 +345,7 @@ class Events(SyncAPIResource):
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
         row_key: Callable[[Any], bytes] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncReport:
         """Add every event of ``rows`` (any iterable of EventForContact or ``(e-mail or
         contact id, event)`` pairs, read lazily) by batch adds of ``chunk_size``, one
@@ -347,17 +354,24 @@ class Events(SyncAPIResource):
         when the run was killed may have landed unacknowledged and is sent again: give
         events an ``external_id`` so that a repeat updates the event instead of adding
         one (S7.4). See docs/bulk.md."""
-        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
-        run = SyncRun(EVENT_SYNC, rows, 1, *options, row_key)
-        return run_blocking(run, self._client._execute, self._client._sleep)
+        client = self._with(options)
+        settings = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(EVENT_SYNC, rows, 1, *settings, row_key)
+        return run_blocking(run, client._execute, client._sleep)
 
-    def update(self, event_id: str, event: ExternalEvent) -> str:
+    def update(self, event_id: str, event: ExternalEvent, **options: Unpack[RequestOptions]) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
-        return self._client._execute(update_call(event_id, event))
+        return self._with(options)._execute(update_call(event_id, event))
 
-    def delete(self, event_id: str | None = None, *, external_id: str | None = None) -> None:
+    def delete(
+        self,
+        event_id: str | None = None,
+        *,
+        external_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> None:
         """Delete an event by its id or by its external id."""
-        self._client._execute(delete_call(event_id, external_id))
+        self._with(options)._execute(delete_call(event_id, external_id))
 
 
 class AsyncEvents(AsyncAPIResource):
@@ -370,15 +384,20 @@ class AsyncEvents(AsyncAPIResource):
         email: str | None = None,
         contact_id: str | None = None,
         force_opt_in: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Add ``event`` to the contact named by ``email`` or ``contact_id``; returns the
         event's id. A missing contact is created (S7.6); an ``external_id`` the contact
         already has updates that event instead (S7.4). Not retried once it may have
         landed."""
-        return await self._client._execute(add_call(event, email, contact_id, force_opt_in))
+        return await self._with(options)._execute(add_call(event, email, contact_id, force_opt_in))
 
     async def add_batch(
-        self, items: Sequence[BatchInput], *, chunk_size: int = BATCH_MAX
+        self,
+        items: Sequence[BatchInput],
+        *,
+        chunk_size: int = BATCH_MAX,
+        **options: Unpack[RequestOptions],
     ) -> BatchEventResult:
         """Add many events, ``chunk_size`` (≤ 1000) per request, concurrently. ``items``
         are :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
@@ -386,7 +405,7 @@ class AsyncEvents(AsyncAPIResource):
         landed. A request that fails for good raises its error, whose
         ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
-        return merge_batches(await self._client._execute_all(calls, merge_batches))
+        return merge_batches(await self._with(options)._execute_all(calls, merge_batches))
 
     async def sync(
         self,
@@ -399,17 +418,27 @@ class AsyncEvents(AsyncAPIResource):
         keep_results: bool = True,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,
         row_key: Callable[[Any], bytes] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncReport:
         """Like :meth:`Events.sync`, with up to the client's ``max_concurrent_requests``
         chunks in flight (fewer after a 429). See docs/bulk.md."""
-        options = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
-        run = SyncRun(EVENT_SYNC, rows, self._client.max_concurrent_requests, *options, row_key)
-        return await run_concurrently(run, self._client._execute, self._client._sleep)
+        client = self._with(options)
+        settings = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
+        run = SyncRun(EVENT_SYNC, rows, client.max_concurrent_requests, *settings, row_key)
+        return await run_concurrently(run, client._execute, client._sleep)
 
-    async def update(self, event_id: str, event: ExternalEvent) -> str:
+    async def update(
+        self, event_id: str, event: ExternalEvent, **options: Unpack[RequestOptions]
+    ) -> str:
         """Replace the event ``event_id`` with ``event``'s fields; returns its id."""
-        return await self._client._execute(update_call(event_id, event))
+        return await self._with(options)._execute(update_call(event_id, event))
 
-    async def delete(self, event_id: str | None = None, *, external_id: str | None = None) -> None:
+    async def delete(
+        self,
+        event_id: str | None = None,
+        *,
+        external_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> None:
         """Delete an event by its id or by its external id."""
-        await self._client._execute(delete_call(event_id, external_id))
+        await self._with(options)._execute(delete_call(event_id, external_id))

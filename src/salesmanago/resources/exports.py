@@ -28,6 +28,7 @@ from .._jobs import (
     job_status_call,
     read_request_id,
 )
+from .._options import RequestOptions, Unpack
 from .._validation import check_positive
 from ..errors import ValidationError
 from ..models.common import Addressee, AddresseeType
@@ -183,13 +184,14 @@ class Exports(SyncAPIResource):
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         first_page: int = FIRST_EXPORT_PAGE,
+        **options: Unpack[RequestOptions],
     ) -> Iterator[ExportedContact]:
         """Every contact of the account, one export job per page of ``page_size``
         (≤ 1000). Each job is polled (waits from ``poll_interval`` backing off) until
         its file is ready, then downloaded; a job still running after ``deadline``
         seconds raises ExportTimeoutError naming its requestId. Pages are fetched as
         the iterator is consumed; a contact is yielded once."""
-        return self._client._iterate_jobs(
+        return self._with(options)._iterate_jobs(
             contacts_export_job(page_size, first_page, deadline, poll_interval)
         )
 
@@ -200,11 +202,14 @@ class Exports(SyncAPIResource):
         *,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> ExportFile:
         """Export the chosen ``data`` of ``contacts`` (e-mails, or EMAIL / CONTACT_ID /
         TAG addressees) and return the downloaded file (its format is not documented:
         :meth:`ExportFile.json` reads a JSON file)."""
-        return self._client._run_job(contact_data_job(contacts, data, deadline, poll_interval))
+        return self._with(options)._run_job(
+            contact_data_job(contacts, data, deadline, poll_interval)
+        )
 
     def to_file(
         self,
@@ -215,21 +220,23 @@ class Exports(SyncAPIResource):
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         progress: Callable[[int], None] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Export every contact (like :meth:`contacts`) to ``destination`` (a path, or
         a text stream) as ``csv`` or ``jsonl``, streamed: each page is written as it
         arrives, so memory does not grow with the account. A path is written as
         ``<name>.part`` and renamed when the export is done. ``progress`` gets the
         number of contacts written after each page. Returns that number."""
+        client = self._with(options)
         pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
         with export_to(destination, format, page_size, progress) as writer:
-            for contact in self._client._iterate_jobs(pages):
+            for contact in client._iterate_jobs(pages):
                 writer.write(contact)
         return writer.count
 
-    def status(self, request_id: str | int) -> JobStatus:
+    def status(self, request_id: str | int, **options: Unpack[RequestOptions]) -> JobStatus:
         """The status of any asynchronous job, by its requestId (one poll)."""
-        return self._client._execute(status_call(request_id))
+        return self._with(options)._execute(status_call(request_id))
 
 
 class AsyncExports(AsyncAPIResource):
@@ -242,13 +249,14 @@ class AsyncExports(AsyncAPIResource):
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         first_page: int = FIRST_EXPORT_PAGE,
+        **options: Unpack[RequestOptions],
     ) -> AsyncIterator[ExportedContact]:
         """Every contact of the account, one export job per page of ``page_size``
         (≤ 1000). Each job is polled (waits from ``poll_interval`` backing off) until
         its file is ready, then downloaded; a job still running after ``deadline``
         seconds raises ExportTimeoutError naming its requestId. Pages are fetched as
         the iterator is consumed; a contact is yielded once."""
-        return self._client._iterate_jobs(
+        return self._with(options)._iterate_jobs(
             contacts_export_job(page_size, first_page, deadline, poll_interval)
         )
 
@@ -259,11 +267,12 @@ class AsyncExports(AsyncAPIResource):
         *,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> ExportFile:
         """Export the chosen ``data`` of ``contacts`` (e-mails, or EMAIL / CONTACT_ID /
         TAG addressees) and return the downloaded file (its format is not documented:
         :meth:`ExportFile.json` reads a JSON file)."""
-        return await self._client._run_job(
+        return await self._with(options)._run_job(
             contact_data_job(contacts, data, deadline, poll_interval)
         )
 
@@ -276,15 +285,17 @@ class AsyncExports(AsyncAPIResource):
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         progress: Callable[[int], None] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Like :meth:`Exports.to_file`: every contact to ``destination`` as ``csv``
         or ``jsonl``, streamed page by page; returns the number written."""
+        client = self._with(options)
         pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
         with export_to(destination, format, page_size, progress) as writer:
-            async for contact in self._client._iterate_jobs(pages):
+            async for contact in client._iterate_jobs(pages):
                 writer.write(contact)
         return writer.count
 
-    async def status(self, request_id: str | int) -> JobStatus:
+    async def status(self, request_id: str | int, **options: Unpack[RequestOptions]) -> JobStatus:
         """The status of any asynchronous job, by its requestId (one poll)."""
-        return await self._client._execute(status_call(request_id))
+        return await self._with(options)._execute(status_call(request_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from .._options import RequestOptions, Unpack
 from ..models.common import Addressee
 from ..models.funnels import FunnelStage
 from ._funnel_calls import AsyncFunnelCalls, FunnelCalls
@@ -27,11 +28,12 @@ class Funnels(FunnelCalls):
         *,
         group: str | None = None,
         pot_value: Decimal | int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Create the funnel ``name`` (unique in the account, S12.1) with ``stages``
         (names 3–255 characters, numbered 1..n in list order unless each has an
         ``order``). ``pot_value`` is a contact's default value in it."""
-        self._add(name, stages, group, pot_value)
+        self._add(name, stages, group, pot_value, options)
 
     def add_contacts(
         self,
@@ -41,18 +43,23 @@ class Funnels(FunnelCalls):
         *,
         pot_value: Decimal | int | None = None,
         modify: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, bool]:
         """Put contacts (e-mails, or EMAIL / CONTACT_ID / TAG addressees) in ``stage``;
         returns contact id -> added. Fires the workflows listening for it (S12.2)."""
-        return self._add_contacts(funnel, stage, contacts, pot_value, modify)
+        return self._add_contacts(funnel, stage, contacts, pot_value, modify, options)
 
-    def delete(self, funnel: str, stage: str | None = None) -> None:
+    def delete(
+        self, funnel: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> None:
         """Delete the funnel, or only its ``stage``."""
-        self._delete(funnel, stage)
+        self._delete(funnel, stage, options)
 
-    def count(self, funnel: str, stage: str | None = None) -> int:
+    def count(
+        self, funnel: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> int:
         """How many contacts are in the funnel, or in its ``stage``."""
-        return self._count(funnel, stage)
+        return self._count(funnel, stage, options)
 
 
 class AsyncFunnels(AsyncFunnelCalls):
@@ -65,11 +72,12 @@ class AsyncFunnels(AsyncFunnelCalls):
         *,
         group: str | None = None,
         pot_value: Decimal | int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Create the funnel ``name`` (unique in the account, S12.1) with ``stages``
         (names 3–255 characters, numbered 1..n in list order unless each has an
         ``order``). ``pot_value`` is a contact's default value in it."""
-        await self._add(name, stages, group, pot_value)
+        await self._add(name, stages, group, pot_value, options)
 
     async def add_contacts(
         self,
@@ -79,15 +87,20 @@ class AsyncFunnels(AsyncFunnelCalls):
         *,
         pot_value: Decimal | int | None = None,
         modify: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, bool]:
         """Put contacts (e-mails, or EMAIL / CONTACT_ID / TAG addressees) in ``stage``;
         returns contact id -> added. Fires the workflows listening for it (S12.2)."""
-        return await self._add_contacts(funnel, stage, contacts, pot_value, modify)
+        return await self._add_contacts(funnel, stage, contacts, pot_value, modify, options)
 
-    async def delete(self, funnel: str, stage: str | None = None) -> None:
+    async def delete(
+        self, funnel: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> None:
         """Delete the funnel, or only its ``stage``."""
-        await self._delete(funnel, stage)
+        await self._delete(funnel, stage, options)
 
-    async def count(self, funnel: str, stage: str | None = None) -> int:
+    async def count(
+        self, funnel: str, stage: str | None = None, **options: Unpack[RequestOptions]
+    ) -> int:
         """How many contacts are in the funnel, or in its ``stage``."""
-        return await self._count(funnel, stage)
+        return await self._count(funnel, stage, options)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from .._validation import check_email
 from ..errors import ValidationError
 from ._base import AsyncAPIResource, SyncAPIResource
@@ -126,11 +127,14 @@ class Loyalty(SyncAPIResource):
         emails: Sequence[str] = (),
         tags: Sequence[str] = (),
         contact_ids: Sequence[str] = (),
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Enrol contacts (by e-mail, tag or contact id) in the program named
         ``program``. An unknown or inactive program raises NotFoundError /
         RequestFailedError with the platform's text."""
-        self._client._execute(membership_call(program, emails, tags, contact_ids, remove=False))
+        self._with(options)._execute(
+            membership_call(program, emails, tags, contact_ids, remove=False)
+        )
 
     def remove_contacts(
         self,
@@ -139,9 +143,12 @@ class Loyalty(SyncAPIResource):
         emails: Sequence[str] = (),
         tags: Sequence[str] = (),
         contact_ids: Sequence[str] = (),
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove contacts (by e-mail, tag or contact id) from the program."""
-        self._client._execute(membership_call(program, emails, tags, contact_ids, remove=True))
+        self._with(options)._execute(
+            membership_call(program, emails, tags, contact_ids, remove=True)
+        )
 
     def modify_points(
         self,
@@ -153,13 +160,14 @@ class Loyalty(SyncAPIResource):
         tags: Sequence[str] = (),
         contact_ids: Sequence[str] = (),
         comment: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Add ``points`` (a whole number above 0), or subtract them, for enrolled
         contacts; returns the new balance when one contact is named, else the points
         applied per contact. The platform refuses the whole call when a subtraction
         would take a contact below zero, and changes nothing."""
         call = modify_points_call(program, points, subtract, emails, tags, contact_ids, comment)
-        return self._client._execute(call)
+        return self._with(options)._execute(call)
 
 
 class AsyncLoyalty(AsyncAPIResource):
@@ -172,12 +180,13 @@ class AsyncLoyalty(AsyncAPIResource):
         emails: Sequence[str] = (),
         tags: Sequence[str] = (),
         contact_ids: Sequence[str] = (),
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Enrol contacts (by e-mail, tag or contact id) in the program named
         ``program``. An unknown or inactive program raises NotFoundError /
         RequestFailedError with the platform's text."""
         call = membership_call(program, emails, tags, contact_ids, remove=False)
-        await self._client._execute(call)
+        await self._with(options)._execute(call)
 
     async def remove_contacts(
         self,
@@ -186,10 +195,11 @@ class AsyncLoyalty(AsyncAPIResource):
         emails: Sequence[str] = (),
         tags: Sequence[str] = (),
         contact_ids: Sequence[str] = (),
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove contacts (by e-mail, tag or contact id) from the program."""
         call = membership_call(program, emails, tags, contact_ids, remove=True)
-        await self._client._execute(call)
+        await self._with(options)._execute(call)
 
     async def modify_points(
         self,
@@ -201,10 +211,11 @@ class AsyncLoyalty(AsyncAPIResource):
         tags: Sequence[str] = (),
         contact_ids: Sequence[str] = (),
         comment: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Add ``points`` (a whole number above 0), or subtract them, for enrolled
         contacts; returns the new balance when one contact is named, else the points
         applied per contact. The platform refuses the whole call when a subtraction
         would take a contact below zero, and changes nothing."""
         call = modify_points_call(program, points, subtract, emails, tags, contact_ids, comment)
-        return await self._client._execute(call)
+        return await self._with(options)._execute(call)

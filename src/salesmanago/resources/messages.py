@@ -18,6 +18,7 @@ from typing import Any, Final
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
 from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL, Job, check_timing, read_request_id
+from .._options import RequestOptions, Unpack
 from .._validation import check_aware, check_email
 from ..errors import ValidationError
 from ..models.common import Addressee, AddresseeType
@@ -314,9 +315,10 @@ class Messages(SyncAPIResource):
         dynamic: bool = False,
         email_account_id: str | None = None,
         template_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Create an e-mail message (name default: the subject); its ``emailId``."""
-        return self._client._execute(
+        return self._with(options)._execute(
             add_email_call(
                 subject,
                 name=name,
@@ -329,13 +331,22 @@ class Messages(SyncAPIResource):
             )
         )
 
-    def add_template(self, content: str, *, name: str | None = None, shared: bool = False) -> str:
+    def add_template(
+        self,
+        content: str,
+        *,
+        name: str | None = None,
+        shared: bool = False,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Create an e-mail template; its ``templateId``."""
-        return self._client._execute(template_call(content, name, shared, upsert=False))
+        return self._with(options)._execute(template_call(content, name, shared, upsert=False))
 
-    def upsert_template(self, name: str, content: str, *, shared: bool = False) -> str:
+    def upsert_template(
+        self, name: str, content: str, *, shared: bool = False, **options: Unpack[RequestOptions]
+    ) -> str:
         """Create the template ``name`` or update its content; its (kept) ``templateId``."""
-        return self._client._execute(template_call(content, name, shared, upsert=True))
+        return self._with(options)._execute(template_call(content, name, shared, upsert=True))
 
     def send(
         self,
@@ -344,10 +355,11 @@ class Messages(SyncAPIResource):
         *,
         date: datetime | None = None,
         immediate: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """The older ``email/send``: message ``email_id`` to ``emails`` at ``date`` (or
         ``immediate``); the ``conversationId``. Not retried once it may have landed."""
-        return self._client._execute(send_call(email_id, emails, date, immediate))
+        return self._with(options)._execute(send_call(email_id, emails, date, immediate))
 
     def send_email(
         self,
@@ -359,6 +371,7 @@ class Messages(SyncAPIResource):
         campaign: str | None = None,
         html: str | None = None,
         date: datetime | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Send message ``email_id`` to ``contacts`` (e-mails or EMAIL / CONTACT_ID / TAG
         addressees) minus ``exclude``; an ``html`` must hold ``$opt-out$``. A future
@@ -372,7 +385,7 @@ class Messages(SyncAPIResource):
             html=html,
             date=date,
         )
-        return self._client._execute(send_email_call(body))
+        return self._with(options)._execute(send_email_call(body))
 
     def send_with_attachment(
         self,
@@ -386,6 +399,7 @@ class Messages(SyncAPIResource):
         html: str | None = None,
         date: datetime | None = None,
         immediate: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """As :meth:`send_email`, with a file (sent as ``multipart/form-data``)."""
         body = send_email_body(
@@ -397,7 +411,7 @@ class Messages(SyncAPIResource):
             html=html,
             date=date,
         )
-        return self._client._execute(send_with_attachment_call(body, attachment, immediate))
+        return self._with(options)._execute(send_with_attachment_call(body, attachment, immediate))
 
     def send_sms(
         self,
@@ -407,15 +421,23 @@ class Messages(SyncAPIResource):
         gateway: str | None = None,
         name: str | None = None,
         date: datetime | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Send an SMS to e-mails or EMAIL / CONTACT_ID / TAG addressees (≤ 10 tags);
         the ``conversationId``."""
-        return self._client._execute(send_sms_call(text, contacts, gateway, name, date))
+        return self._with(options)._execute(send_sms_call(text, contacts, gateway, name, date))
 
-    def conversations(self, start: datetime, end: datetime, *, direct: bool = False) -> list[str]:
+    def conversations(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        direct: bool = False,
+        **options: Unpack[RequestOptions],
+    ) -> list[str]:
         """The ids of the e-mail conversations of ``start``..``end``; ``direct``: only
         those whose recipients were named one by one."""
-        return self._client._execute(conversations_call(start, end, direct))
+        return self._with(options)._execute(conversations_call(start, end, direct))
 
     def conversation_statistics(
         self,
@@ -423,9 +445,10 @@ class Messages(SyncAPIResource):
         *,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> ConversationStatistics:
         """One send's statistics: the export job is started, polled and read."""
-        return self._client._run_job(
+        return self._with(options)._run_job(
             conversation_statistics_job(conversation_id, deadline, poll_interval)
         )
 
@@ -437,15 +460,16 @@ class Messages(SyncAPIResource):
         end: datetime | None = None,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> list[ConversationStatistics]:
         """The statistics of every send of message ``email_id`` (in ``start``..``end``)."""
-        return self._client._run_job(
+        return self._with(options)._run_job(
             message_statistics_job(email_id, start, end, deadline, poll_interval)
         )
 
-    def list(self) -> list[EmailMessage]:
+    def list(self, **options: Unpack[RequestOptions]) -> list[EmailMessage]:
         """The account's e-mail messages (``email/messages``)."""
-        return self._client._execute(list_call())
+        return self._with(options)._execute(list_call())
 
 
 class AsyncMessages(AsyncAPIResource):
@@ -462,9 +486,10 @@ class AsyncMessages(AsyncAPIResource):
         dynamic: bool = False,
         email_account_id: str | None = None,
         template_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Create an e-mail message (name default: the subject); its ``emailId``."""
-        return await self._client._execute(
+        return await self._with(options)._execute(
             add_email_call(
                 subject,
                 name=name,
@@ -478,14 +503,23 @@ class AsyncMessages(AsyncAPIResource):
         )
 
     async def add_template(
-        self, content: str, *, name: str | None = None, shared: bool = False
+        self,
+        content: str,
+        *,
+        name: str | None = None,
+        shared: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Create an e-mail template; its ``templateId``."""
-        return await self._client._execute(template_call(content, name, shared, upsert=False))
+        return await self._with(options)._execute(
+            template_call(content, name, shared, upsert=False)
+        )
 
-    async def upsert_template(self, name: str, content: str, *, shared: bool = False) -> str:
+    async def upsert_template(
+        self, name: str, content: str, *, shared: bool = False, **options: Unpack[RequestOptions]
+    ) -> str:
         """Create the template ``name`` or update its content; its (kept) ``templateId``."""
-        return await self._client._execute(template_call(content, name, shared, upsert=True))
+        return await self._with(options)._execute(template_call(content, name, shared, upsert=True))
 
     async def send(
         self,
@@ -494,10 +528,11 @@ class AsyncMessages(AsyncAPIResource):
         *,
         date: datetime | None = None,
         immediate: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """The older ``email/send``: message ``email_id`` to ``emails`` at ``date`` (or
         ``immediate``); the ``conversationId``. Not retried once it may have landed."""
-        return await self._client._execute(send_call(email_id, emails, date, immediate))
+        return await self._with(options)._execute(send_call(email_id, emails, date, immediate))
 
     async def send_email(
         self,
@@ -509,6 +544,7 @@ class AsyncMessages(AsyncAPIResource):
         campaign: str | None = None,
         html: str | None = None,
         date: datetime | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Send message ``email_id`` to ``contacts`` (e-mails or EMAIL / CONTACT_ID / TAG
         addressees) minus ``exclude``; an ``html`` must hold ``$opt-out$``. A future
@@ -522,7 +558,7 @@ class AsyncMessages(AsyncAPIResource):
             html=html,
             date=date,
         )
-        return await self._client._execute(send_email_call(body))
+        return await self._with(options)._execute(send_email_call(body))
 
     async def send_with_attachment(
         self,
@@ -536,6 +572,7 @@ class AsyncMessages(AsyncAPIResource):
         html: str | None = None,
         date: datetime | None = None,
         immediate: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """As :meth:`send_email`, with a file (sent as ``multipart/form-data``)."""
         body = send_email_body(
@@ -547,7 +584,9 @@ class AsyncMessages(AsyncAPIResource):
             html=html,
             date=date,
         )
-        return await self._client._execute(send_with_attachment_call(body, attachment, immediate))
+        return await self._with(options)._execute(
+            send_with_attachment_call(body, attachment, immediate)
+        )
 
     async def send_sms(
         self,
@@ -557,17 +596,25 @@ class AsyncMessages(AsyncAPIResource):
         gateway: str | None = None,
         name: str | None = None,
         date: datetime | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Send an SMS to e-mails or EMAIL / CONTACT_ID / TAG addressees (≤ 10 tags);
         the ``conversationId``."""
-        return await self._client._execute(send_sms_call(text, contacts, gateway, name, date))
+        return await self._with(options)._execute(
+            send_sms_call(text, contacts, gateway, name, date)
+        )
 
     async def conversations(
-        self, start: datetime, end: datetime, *, direct: bool = False
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        direct: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> list[str]:
         """The ids of the e-mail conversations of ``start``..``end``; ``direct``: only
         those whose recipients were named one by one."""
-        return await self._client._execute(conversations_call(start, end, direct))
+        return await self._with(options)._execute(conversations_call(start, end, direct))
 
     async def conversation_statistics(
         self,
@@ -575,9 +622,10 @@ class AsyncMessages(AsyncAPIResource):
         *,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> ConversationStatistics:
         """One send's statistics: the export job is started, polled and read."""
-        return await self._client._run_job(
+        return await self._with(options)._run_job(
             conversation_statistics_job(conversation_id, deadline, poll_interval)
         )
 
@@ -589,12 +637,13 @@ class AsyncMessages(AsyncAPIResource):
         end: datetime | None = None,
         deadline: float = DEFAULT_DEADLINE,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
     ) -> list[ConversationStatistics]:
         """The statistics of every send of message ``email_id`` (in ``start``..``end``)."""
-        return await self._client._run_job(
+        return await self._with(options)._run_job(
             message_statistics_job(email_id, start, end, deadline, poll_interval)
         )
 
-    async def list(self) -> list[EmailMessage]:
+    async def list(self, **options: Unpack[RequestOptions]) -> list[EmailMessage]:
         """The account's e-mail messages (``email/messages``)."""
-        return await self._client._execute(list_call())
+        return await self._with(options)._execute(list_call())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from .._validation import check_length
 from ..errors import ValidationError
 from ._base import AsyncAPIResource, SyncAPIResource
@@ -49,12 +50,13 @@ class Notes(SyncAPIResource):
         email: str | None = None,
         contact_id: str | None = None,
         private: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> list[str] | None:
         """Add ``note`` (at most 1024 characters; longer raises ValidationError) to the
         contact named by ``email`` or ``contact_id``; ``private`` makes it visible to its
         author only. Returns the platform's informative messages, or ``None``. Not
         retried once it may have landed."""
-        return self._client._execute(add_call(note, email, contact_id, private))
+        return self._with(options)._execute(add_call(note, email, contact_id, private))
 
 
 class AsyncNotes(AsyncAPIResource):
@@ -67,9 +69,10 @@ class AsyncNotes(AsyncAPIResource):
         email: str | None = None,
         contact_id: str | None = None,
         private: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> list[str] | None:
         """Add ``note`` (at most 1024 characters; longer raises ValidationError) to the
         contact named by ``email`` or ``contact_id``; ``private`` makes it visible to its
         author only. Returns the platform's informative messages, or ``None``. Not
         retried once it may have landed."""
-        return await self._client._execute(add_call(note, email, contact_id, private))
+        return await self._with(options)._execute(add_call(note, email, contact_id, private))

@@ -9,6 +9,7 @@ from typing import Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from .._validation import check_count, check_email, check_tags
 from ..errors import ValidationError
 from ..models.optin import ConsentForm
@@ -134,33 +135,61 @@ class OptIn(SyncAPIResource):
     e-mail are here too (protocol §7).
     """
 
-    def opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    def opt_in(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact in to e-mail marketing; returns its id."""
-        return self._client._execute(single_call(OPT_IN, email, contact_id))
+        return self._with(options)._execute(single_call(OPT_IN, email, contact_id))
 
-    def opt_out(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    def opt_out(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact out of e-mail marketing; returns its id."""
-        return self._client._execute(single_call(OPT_OUT, email, contact_id))
+        return self._with(options)._execute(single_call(OPT_OUT, email, contact_id))
 
-    def phone_opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    def phone_opt_in(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact in to mobile (SMS) marketing; returns its id."""
-        return self._client._execute(single_call(PHONE_OPT_IN, email, contact_id))
+        return self._with(options)._execute(single_call(PHONE_OPT_IN, email, contact_id))
 
-    def phone_opt_out(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    def phone_opt_out(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact out of mobile (SMS) marketing; returns its id."""
-        return self._client._execute(single_call(PHONE_OPT_OUT, email, contact_id))
+        return self._with(options)._execute(single_call(PHONE_OPT_OUT, email, contact_id))
 
-    def batch_opt_in(self, emails: Sequence[str]) -> dict[str, str]:
+    def batch_opt_in(
+        self, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> dict[str, str]:
         """Opt many contacts in to e-mail marketing; returns e-mail -> id."""
-        return self._client._execute(batch_call(BATCH_OPT_IN, emails))
+        return self._with(options)._execute(batch_call(BATCH_OPT_IN, emails))
 
-    def batch_opt_out(self, emails: Sequence[str]) -> dict[str, str]:
+    def batch_opt_out(
+        self, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> dict[str, str]:
         """Opt many contacts out of e-mail marketing; returns e-mail -> id."""
-        return self._client._execute(batch_call(BATCH_OPT_OUT, emails))
+        return self._with(options)._execute(batch_call(BATCH_OPT_OUT, emails))
 
-    def consent_forms(self) -> list[ConsentForm]:
+    def consent_forms(self, **options: Unpack[RequestOptions]) -> list[ConsentForm]:
         """The account's consent forms (``consent/form/data``)."""
-        return self._client._execute(consent_forms_call())
+        return self._with(options)._execute(consent_forms_call())
 
     def send_confirmation(
         self,
@@ -171,6 +200,7 @@ class OptIn(SyncAPIResource):
         account_id: str | None = None,
         subject: str | None = None,
         tag: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Send the contact the double opt-in e-mail; returns its ``requestId``.
 
@@ -178,7 +208,7 @@ class OptIn(SyncAPIResource):
         ``template_id``, ``account_id`` and ``subject``. Once the contact confirms,
         it is opted in to e-mail marketing and gets ``tag``.
         """
-        return self._client._execute(
+        return self._with(options)._execute(
             send_confirmation_call(
                 email,
                 lang=lang,
@@ -198,35 +228,61 @@ class AsyncOptIn(AsyncAPIResource):
     e-mail are here too (protocol §7).
     """
 
-    async def opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    async def opt_in(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact in to e-mail marketing; returns its id."""
-        return await self._client._execute(single_call(OPT_IN, email, contact_id))
+        return await self._with(options)._execute(single_call(OPT_IN, email, contact_id))
 
-    async def opt_out(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    async def opt_out(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact out of e-mail marketing; returns its id."""
-        return await self._client._execute(single_call(OPT_OUT, email, contact_id))
+        return await self._with(options)._execute(single_call(OPT_OUT, email, contact_id))
 
-    async def phone_opt_in(self, email: str | None = None, *, contact_id: str | None = None) -> str:
+    async def phone_opt_in(
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Opt the contact in to mobile (SMS) marketing; returns its id."""
-        return await self._client._execute(single_call(PHONE_OPT_IN, email, contact_id))
+        return await self._with(options)._execute(single_call(PHONE_OPT_IN, email, contact_id))
 
     async def phone_opt_out(
-        self, email: str | None = None, *, contact_id: str | None = None
+        self,
+        email: str | None = None,
+        *,
+        contact_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Opt the contact out of mobile (SMS) marketing; returns its id."""
-        return await self._client._execute(single_call(PHONE_OPT_OUT, email, contact_id))
+        return await self._with(options)._execute(single_call(PHONE_OPT_OUT, email, contact_id))
 
-    async def batch_opt_in(self, emails: Sequence[str]) -> dict[str, str]:
+    async def batch_opt_in(
+        self, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> dict[str, str]:
         """Opt many contacts in to e-mail marketing; returns e-mail -> id."""
-        return await self._client._execute(batch_call(BATCH_OPT_IN, emails))
+        return await self._with(options)._execute(batch_call(BATCH_OPT_IN, emails))
 
-    async def batch_opt_out(self, emails: Sequence[str]) -> dict[str, str]:
+    async def batch_opt_out(
+        self, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> dict[str, str]:
         """Opt many contacts out of e-mail marketing; returns e-mail -> id."""
-        return await self._client._execute(batch_call(BATCH_OPT_OUT, emails))
+        return await self._with(options)._execute(batch_call(BATCH_OPT_OUT, emails))
 
-    async def consent_forms(self) -> list[ConsentForm]:
+    async def consent_forms(self, **options: Unpack[RequestOptions]) -> list[ConsentForm]:
         """The account's consent forms (``consent/form/data``)."""
-        return await self._client._execute(consent_forms_call())
+        return await self._with(options)._execute(consent_forms_call())
 
     async def send_confirmation(
         self,
@@ -237,6 +293,7 @@ class AsyncOptIn(AsyncAPIResource):
         account_id: str | None = None,
         subject: str | None = None,
         tag: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Send the contact the double opt-in e-mail; returns its ``requestId``.
 
@@ -244,7 +301,7 @@ class AsyncOptIn(AsyncAPIResource):
         ``template_id``, ``account_id`` and ``subject``. Once the contact confirms,
         it is opted in to e-mail marketing and gets ``tag``.
         """
-        return await self._client._execute(
+        return await self._with(options)._execute(
             send_confirmation_call(
                 email,
                 lang=lang,

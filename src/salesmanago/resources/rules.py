@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from ..errors import ValidationError
 from ..models.rules import DelayPeriod, RuleDefinition, Workflow
 from ._base import AsyncAPIResource, SyncAPIResource
@@ -110,34 +111,34 @@ def list_call() -> Call[list[Workflow]]:
 class Rules(SyncAPIResource):
     """Automation rules (protocol §8.5; semantics S14.1)."""
 
-    def insert(self, rule: RuleDefinition) -> str:
+    def insert(self, rule: RuleDefinition, **options: Unpack[RequestOptions]) -> str:
         """Create ``rule`` and return its id (``ruleId``). The name must not be blank,
         counts must be 0 or more and the period a :class:`DelayPeriod`
         (ValidationError before sending). Not retried once it may have landed."""
-        return self._client._execute(insert_call(rule))
+        return self._with(options)._execute(insert_call(rule))
 
 
 class AsyncRules(AsyncAPIResource):
     """Automation rules (protocol §8.5; semantics S14.1)."""
 
-    async def insert(self, rule: RuleDefinition) -> str:
+    async def insert(self, rule: RuleDefinition, **options: Unpack[RequestOptions]) -> str:
         """Create ``rule`` and return its id (``ruleId``). The name must not be blank,
         counts must be 0 or more and the period a :class:`DelayPeriod`
         (ValidationError before sending). Not retried once it may have landed."""
-        return await self._client._execute(insert_call(rule))
+        return await self._with(options)._execute(insert_call(rule))
 
 
 class Workflows(SyncAPIResource):
     """Workflows 2.0 (protocol §8.5; semantics S14.2)."""
 
-    def list(self) -> list[Workflow]:
+    def list(self, **options: Unpack[RequestOptions]) -> list[Workflow]:
         """The account's non-deleted workflows, each with its (numeric) id and name."""
-        return self._client._execute(list_call())
+        return self._with(options)._execute(list_call())
 
 
 class AsyncWorkflows(AsyncAPIResource):
     """Workflows 2.0 (protocol §8.5; semantics S14.2)."""
 
-    async def list(self) -> list[Workflow]:
+    async def list(self, **options: Unpack[RequestOptions]) -> list[Workflow]:
         """The account's non-deleted workflows, each with its (numeric) id and name."""
-        return await self._client._execute(list_call())
+        return await self._with(options)._execute(list_call())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .._options import RequestOptions, Unpack
 from .._validation import unique_in_order
 from ..errors import ValidationError
 from ..models.contacts import ContactBasic
@@ -58,45 +59,61 @@ def coworkers_of(email: str, people: Sequence[ContactBasic]) -> list[ContactBasi
 class Scoring(SyncAPIResource):
     """Company scoring and coworkers from the persons' basic data (semantics S4)."""
 
-    def company_scoring(self, emails: Sequence[str], *, company: str | None = None) -> int:
+    def company_scoring(
+        self,
+        emails: Sequence[str],
+        *,
+        company: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> int:
         """The company's scoring: the sum of the ``score`` of its persons (S4.4), given
         by e-mail. Soft-deleted contacts and unknown e-mails count nothing; an e-mail
         given twice counts once. With ``company``, only persons whose ``company``
         matches it (trimmed, case-insensitive, S4.3) count."""
         keys = _emails(emails, "emails")
-        pages = self._client._execute_all(basic_calls(keys, False))
+        pages = self._with(options)._execute_all(basic_calls(keys, False))
         return company_score(merge_in_order(keys, pages, False), company)
 
-    def coworkers(self, email: str, *, among: Sequence[str]) -> list[ContactBasic]:
+    def coworkers(
+        self, email: str, *, among: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> list[ContactBasic]:
         """The contacts of ``among`` who work where ``email`` does: same ``company``
         field, trimmed and compared case-insensitively (S4.3), live, not ``email``
         itself; in the order of ``among``. The public API cannot list a company's
         people, so the candidates must be given; an unknown ``email`` or one with no
         company has no coworkers."""
         keys = _emails([email, *_emails(among, "among")], "among")
-        pages = self._client._execute_all(basic_calls(keys, False))
+        pages = self._with(options)._execute_all(basic_calls(keys, False))
         return coworkers_of(email, merge_in_order(keys, pages, False))
 
 
 class AsyncScoring(AsyncAPIResource):
     """Company scoring and coworkers from the persons' basic data (semantics S4)."""
 
-    async def company_scoring(self, emails: Sequence[str], *, company: str | None = None) -> int:
+    async def company_scoring(
+        self,
+        emails: Sequence[str],
+        *,
+        company: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> int:
         """The company's scoring: the sum of the ``score`` of its persons (S4.4), given
         by e-mail, read 50 per request concurrently. Soft-deleted contacts and unknown
         e-mails count nothing; an e-mail given twice counts once. With ``company``,
         only persons whose ``company`` matches it (trimmed, case-insensitive, S4.3)
         count."""
         keys = _emails(emails, "emails")
-        pages = await self._client._execute_all(basic_calls(keys, False))
+        pages = await self._with(options)._execute_all(basic_calls(keys, False))
         return company_score(merge_in_order(keys, pages, False), company)
 
-    async def coworkers(self, email: str, *, among: Sequence[str]) -> list[ContactBasic]:
+    async def coworkers(
+        self, email: str, *, among: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> list[ContactBasic]:
         """The contacts of ``among`` who work where ``email`` does: same ``company``
         field, trimmed and compared case-insensitively (S4.3), live, not ``email``
         itself; in the order of ``among``. The public API cannot list a company's
         people, so the candidates must be given; an unknown ``email`` or one with no
         company has no coworkers."""
         keys = _emails([email, *_emails(among, "among")], "among")
-        pages = await self._client._execute_all(basic_calls(keys, False))
+        pages = await self._with(options)._execute_all(basic_calls(keys, False))
         return coworkers_of(email, merge_in_order(keys, pages, False))

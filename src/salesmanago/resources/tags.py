@@ -7,6 +7,7 @@ from typing import Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from .._validation import check_email, check_tags
 from ..errors import ValidationError
 from ..models.tags import TagCount
@@ -52,26 +53,42 @@ def list_call(show_system_tags: bool) -> Call[list[TagCount]]:
 class Tags(SyncAPIResource):
     """Tags on contacts and in the account (semantics S5)."""
 
-    def manage(self, email: str, *, add: Sequence[str] = (), remove: Sequence[str] = ()) -> str:
+    def manage(
+        self,
+        email: str,
+        *,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        **options: Unpack[RequestOptions],
+    ) -> str:
         """Add ``add`` and remove ``remove`` on the contact; returns its id. The platform
         normalises names (upper case, national letters folded, S5.1)."""
-        return self._client._execute(manage_call(email, add, remove))
+        return self._with(options)._execute(manage_call(email, add, remove))
 
-    def list(self, *, show_system_tags: bool = False) -> list[TagCount]:
+    def list(
+        self, *, show_system_tags: bool = False, **options: Unpack[RequestOptions]
+    ) -> list[TagCount]:
         """Every tag of the account with its number of tagged (live) contacts."""
-        return self._client._execute(list_call(show_system_tags))
+        return self._with(options)._execute(list_call(show_system_tags))
 
 
 class AsyncTags(AsyncAPIResource):
     """Tags on contacts and in the account (semantics S5)."""
 
     async def manage(
-        self, email: str, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+        self,
+        email: str,
+        *,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Add ``add`` and remove ``remove`` on the contact; returns its id. The platform
         normalises names (upper case, national letters folded, S5.1)."""
-        return await self._client._execute(manage_call(email, add, remove))
+        return await self._with(options)._execute(manage_call(email, add, remove))
 
-    async def list(self, *, show_system_tags: bool = False) -> list[TagCount]:
+    async def list(
+        self, *, show_system_tags: bool = False, **options: Unpack[RequestOptions]
+    ) -> list[TagCount]:
         """Every tag of the account with its number of tagged (live) contacts."""
-        return await self._client._execute(list_call(show_system_tags))
+        return await self._with(options)._execute(list_call(show_system_tags))

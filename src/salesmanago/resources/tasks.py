@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from .._validation import check_aware, check_email
 from ..errors import ValidationError
 from ..models.tasks import TaskReminder
@@ -134,11 +135,12 @@ class Tasks(SyncAPIResource):
         reminder: TaskReminder | str | None = None,
         cc: Sequence[str] = (),
         realized: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Create a task due at ``date`` (aware) on the contact ``email``; ``cc`` are
         e-mails that also get the reminder. Returns the task's id. Not retried once it
         may have landed."""
-        return self._client._execute(create_call(email, note, date, reminder, cc, realized))
+        return self._with(options)._execute(create_call(email, note, date, reminder, cc, realized))
 
     def update(
         self,
@@ -150,15 +152,16 @@ class Tasks(SyncAPIResource):
         reminder: TaskReminder | str | None = None,
         cc: Sequence[str] | None = None,
         realized: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Change the given fields of the task; returns its (unchanged) id."""
-        return self._client._execute(
+        return self._with(options)._execute(
             update_call(task_id, email, note, date, reminder, cc, realized)
         )
 
-    def finish(self, task_id: str) -> str:
+    def finish(self, task_id: str, **options: Unpack[RequestOptions]) -> str:
         """Finish the task (``finished: true``): it leaves the contact's open tasks."""
-        return self._client._execute(finish_call(task_id))
+        return self._with(options)._execute(finish_call(task_id))
 
 
 class AsyncTasks(AsyncAPIResource):
@@ -178,11 +181,14 @@ class AsyncTasks(AsyncAPIResource):
         reminder: TaskReminder | str | None = None,
         cc: Sequence[str] = (),
         realized: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Create a task due at ``date`` (aware) on the contact ``email``; ``cc`` are
         e-mails that also get the reminder. Returns the task's id. Not retried once it
         may have landed."""
-        return await self._client._execute(create_call(email, note, date, reminder, cc, realized))
+        return await self._with(options)._execute(
+            create_call(email, note, date, reminder, cc, realized)
+        )
 
     async def update(
         self,
@@ -194,12 +200,13 @@ class AsyncTasks(AsyncAPIResource):
         reminder: TaskReminder | str | None = None,
         cc: Sequence[str] | None = None,
         realized: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> str:
         """Change the given fields of the task; returns its (unchanged) id."""
-        return await self._client._execute(
+        return await self._with(options)._execute(
             update_call(task_id, email, note, date, reminder, cc, realized)
         )
 
-    async def finish(self, task_id: str) -> str:
+    async def finish(self, task_id: str, **options: Unpack[RequestOptions]) -> str:
         """Finish the task (``finished: true``): it leaves the contact's open tasks."""
-        return await self._client._execute(finish_call(task_id))
+        return await self._with(options)._execute(finish_call(task_id))

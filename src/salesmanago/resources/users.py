@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from .._calls import Call, Endpoint, Envelope
+from .._options import RequestOptions, Unpack
 from ._base import AsyncAPIResource, SyncAPIResource
 
 __all__ = ["AsyncUsers", "Users"]
@@ -27,14 +28,14 @@ def list_call() -> Call[list[str]]:
 class Users(SyncAPIResource):
     """The account's users (the people who can own contacts)."""
 
-    def list(self) -> list[str]:
+    def list(self, **options: Unpack[RequestOptions]) -> list[str]:
         """The e-mails of the account's users: the valid ``owner`` values."""
-        return self._client._execute(list_call())
+        return self._with(options)._execute(list_call())
 
 
 class AsyncUsers(AsyncAPIResource):
     """The account's users (the people who can own contacts)."""
 
-    async def list(self) -> list[str]:
+    async def list(self, **options: Unpack[RequestOptions]) -> list[str]:
         """The e-mails of the account's users: the valid ``owner`` values."""
-        return await self._client._execute(list_call())
+        return await self._with(options)._execute(list_call())
