@@ -67,6 +67,20 @@ Bindings = dict[str, object]
 """Parameters of the function being walked that the caller passed as constants."""
 
 
+def _is_call_client(node: ast.expr) -> bool:
+    """Whether ``node`` is the client a call sends through with its per-call options:
+    ``self._with(options)``, or the local ``client`` a method binds it to."""
+    if isinstance(node, ast.Name):
+        return node.id == "client"
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "_with"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
+    )
+
+
 class _EndpointFinder:
     """Walks SDK functions from a resource method, following calls, collecting endpoints.
 
@@ -106,7 +120,7 @@ class _EndpointFinder:
             and value.attr == "_client"
             and isinstance(value.value, ast.Name)
             and value.value.id == "self"
-        ):
+        ) or _is_call_client(value):
             return getattr(self.client_class, node.attr, None)
         return None
 

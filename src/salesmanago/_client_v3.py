@@ -68,10 +68,8 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
             emulator). Default ``https://api.salesmanago.com``.
         timeout: seconds per HTTP attempt (default 30), or an ``httpx.Timeout``
             used as is.
-        default_headers: headers sent with every request, after the SDK's own: they
-            may replace ``Accept`` and ``User-Agent``, not ``Content-Type``,
-            ``Content-Length``, ``Transfer-Encoding``, ``Host`` or ``API-KEY``
-            (ConfigurationError). Never logged or printed.
+        default_headers: headers sent with every request, as for ``SalesManago``;
+            ``API-KEY`` is set by ``api_key`` only.
         max_retries: retries after a retryable failure (default 2).
         http_client: an ``httpx.Client`` to send with; the caller keeps ownership.
         transport: an ``httpx`` transport for the client's own ``httpx.Client``.
