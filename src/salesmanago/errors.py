@@ -365,6 +365,10 @@ class RequestFailedError(APIError):
             codes = ", ".join(str(code) for code in self.reason_codes)
             text += f" (reason code{'s' if len(self.reason_codes) > 1 else ''} {codes})"
         super().__init__(text, endpoint=endpoint, response=response, body=body)
+        self._annotate(response)
+
+    def _annotate(self, response: httpx.Response) -> None:
+        """Add to the text what a subclass knows to say (nothing here)."""
 
 
 _FIELD_TEXT: Final = re.compile(r"Field '([^']+)'")
@@ -378,24 +382,8 @@ class AuthenticationError(RequestFailedError):
     e.g. ``app3.salesmanago.pl``; the default endpoint is only right for some).
     """
 
-    def __init__(
-        self,
-        messages: Sequence[str],
-        *,
-        endpoint: str,
-        response: httpx.Response,
-        body: object,
-        values: Mapping[str, object] | None = None,
-        problems: Sequence[V3Problem] = (),
-    ) -> None:
-        super().__init__(
-            messages,
-            endpoint=endpoint,
-            response=response,
-            body=body,
-            values=values,
-            problems=problems,
-        )
+    def _annotate(self, response: httpx.Response) -> None:
+        """Say what to check, and where the request went."""
         host = _request_host(response)
         sent_to = f"; and that {host} is your account's server" if host else ""
         _add_note(
