@@ -2,11 +2,11 @@
 
 The table joins two sources:
 
-* the emulator's coverage (:func:`salesmanago_emulator.coverage.coverage`): every
+* the emulator's coverage (`salesmanago_emulator.coverage.coverage`): every
   path of the protocol's endpoint list (shipped as data in the package) with its
   status, served or not implemented and why, and the paths the emulator serves
   beyond it;
-* the SDK's endpoints: every :class:`salesmanago._calls.Endpoint` constant of
+* the SDK's endpoints: every `salesmanago._calls.Endpoint` constant of
   ``salesmanago.resources.*`` (and of ``salesmanago._jobs``), and the public
   resource methods that reach them. A method reaches an endpoint when its body
   names the constant, or calls a function of the SDK (or a method of its own

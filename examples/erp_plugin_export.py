@@ -25,6 +25,7 @@ from _common import API_SECRET, CLIENT_ID, OWNER, live, new_emulator
 from salesmanago import (
     AlreadyExistsError,
     ConsentDetail,
+    ContactEmailMessage,
     ContactState,
     ContactUpsert,
     SalesManago,
@@ -76,6 +77,7 @@ class Person:
     email: str
     phone: str = ""
     consents: tuple[str, ...] = ()  # consent names recorded in the ERP
+    newsletter: bool = False  # agreed to marketing e-mail (the ERP's checkbox)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ ERP_CUSTOMERS = (
                 "Jan Kowalski",
                 "jan.kowalski@kowalski-logistics.example.com",
                 "+48 600 100 200",
+                newsletter=True,
             ),
             Person("Ewa Nowak", "ewa.nowak@kowalski-logistics.example.com", "+48 600 100 201"),
             Person("Piotr Zając", "piotr.zajac@kowalski-logistics", "+48 600 100 202"),  # no TLD
@@ -136,6 +139,7 @@ class ErpPlugin:
             state=self.config.new_contact_state,
             tags=tuple(tags),
             consent_details=consents,
+            force_opt_in=True if person.newsletter else None,  # else the platform's default
         )
 
     @staticmethod
@@ -194,7 +198,9 @@ class ErpPlugin:
         print(f"  scoring       {contact.score}")
         print(f"  tags          {', '.join(contact.tag_names) or '-'}")
         print(f"  campaigns     {', '.join(f.funnel for f in contact.funnels) or '-'}")
-        print("  mailings      (not available: the SDK has no call listing a contact's mailings)")
+        print(f"  mailings      {len(contact.email_messages)}")
+        for mail in contact.email_messages:
+            print(f"    {_mailing(mail)}")
         mates = self.sm.scoring.coworkers(email, among=self.valid_emails(customer))
         print(f"  coworkers     {', '.join(f'{m.name} ({m.score})' for m in mates) or '-'}")
 
@@ -207,7 +213,10 @@ class ErpPlugin:
         campaigns = sorted({f.funnel for c in people for f in c.funnels})
         print(f"  scoring       {total} (sum of {len(people)} persons)")
         print(f"  campaigns     {', '.join(campaigns) or '-'}")
-        print("  mailings      (not available: the SDK has no call listing mailings)")
+        mailings = [(c.email, m) for c in people for m in c.email_messages]
+        print(f"  mailings      {len(mailings)} to {len({e for e, _ in mailings})} person(s)")
+        for email, mail in sorted(mailings, key=lambda pair: (pair[1].send_date is None, pair)):
+            print(f"    {email}: {_mailing(mail)}")
         return total
 
     def export_marketing_action(
@@ -226,6 +235,13 @@ class ErpPlugin:
             f"{' > '.join(stages)}; {sum(added.values())} participant(s) at {stages[0]!r}"
         )
         return True
+
+
+def _mailing(mail: ContactEmailMessage) -> str:
+    """One line of the mailings preview: date, subject, status, opened."""
+    sent = mail.send_date.strftime("%Y-%m-%d %H:%M") if mail.send_date else "queued"
+    opened = f", opened {mail.opened_date:%Y-%m-%d}" if mail.opened_date else ""
+    return f"{sent}  {mail.subject!r}  {mail.status}{opened}"
 
 
 # --- running it ----------------------------------------------------------------------
@@ -273,6 +289,26 @@ def main() -> None:
         plugin.export_marketing_action(MARKETING_ACTION, ACTION_GROUP, ACTION_STAGES, participants)
         print("  note          the action's start/end dates stay in the ERP: the API has no field")
 
+        # The marketing department mails the action's participants through the platform
+        # (the plugin only shows the mailings afterwards: S17.1's preview).
+        invitation = sm.messages.add_email(
+            "Invitation: warehouse automation webinar", campaign=MARKETING_ACTION
+        )
+        sm.messages.send_email(
+            invitation,
+            participants,
+            campaign=MARKETING_ACTION,
+            html="<p>Join us on 12 March.</p><p><a href='$opt-out$'>Unsubscribe</a></p>",
+        )
+        print(f"mailing       -> invitation sent to {len(participants)} participant(s)")
+        if emulator is not None:  # the recipient reads it: simulated on the emulator only
+            account = emulator.account(CLIENT_ID)
+            jan_card = account.find(kowalski.people[0].email)
+            assert jan_card is not None
+            (first,) = account.messages.of(jan_card)
+            account.messages.open(first.id)
+            print("              -> Jan opens it (simulated on the emulator)")
+
         if emulator is not None:  # the platform's rules score activity; here we set it
             account = emulator.account(CLIENT_ID)
             for email, points in (
@@ -297,7 +333,8 @@ def main() -> None:
             print(
                 f"cross-check   -> emulator company view: scoring {view.scoring} "
                 f"({'matches' if view.scoring == total else 'DIFFERS'}), "
-                f"campaigns {', '.join(view.campaigns)}, {len(view.persons)} persons"
+                f"campaigns {', '.join(view.campaigns)}, {len(view.persons)} persons, "
+                f"{len(view.mailings)} mailings"
             )
             print(f"calls served  -> {len(emulator.calls)}")
         else:

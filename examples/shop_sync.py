@@ -6,8 +6,11 @@ and the platform's opt-out callback back to the shop.
 The shop (like the IdoSell module of seed 001) sends only customers who agreed to
 share their data, with e-mail, company, name, birthday, phone and billing address;
 each order becomes a PURCHASE event (date, products, pick-up location, exact value)
-and each cart a CART event. When a customer unsubscribes on the platform's side, the
-platform calls the shop's opt-out callback URL, protected by a per-account secret.
+and each cart a CART event. A customer who ticks the newsletter box at checkout is
+asked by the platform to confirm (double opt-in); when they confirm, or unsubscribe on
+the platform's side, the platform calls the shop's opt-in or opt-out callback URL,
+protected by a per-account secret. A newsletter that bounces hard marks the address
+invalid, and the shop asks the customer for a working one.
 
 With no ``SALESMANAGO_*`` variables set it runs on the embedded emulator. The callback
 part needs the emulator (it plays the platform calling the shop's local receiver); on
@@ -34,6 +37,7 @@ from salesmanago import (
     Address,
     ContactState,
     ContactUpsert,
+    DoubleOptIn,
     ExternalEvent,
     ExternalEventType,
     SalesManago,
@@ -46,6 +50,7 @@ ONLY_CONSENTING_CUSTOMERS = True  # "send only customers who agreed" (seed 001)
 CUSTOMER_TAGS = ("SHOP_CUSTOMER",)
 OPT_OUT_SECRET = "opt-out-secret-of-this-shop"  # unique per account and per URL (S10.3)
 OPT_IN_SECRET = "opt-in-secret-of-this-shop"
+DOUBLE_OPT_IN = DoubleOptIn(language="PL")  # the platform's Polish confirmation e-mail
 
 
 # --- the shop's own data -------------------------------------------------------------
@@ -67,6 +72,8 @@ class Customer:
     country: str = "PL"
     shares_data: bool = False  # consent to pass data to partner services
     newsletter: bool = False  # e-mail marketing consent
+    newsletter_requested: bool = False  # ticked at checkout: confirm by double opt-in
+    email_bounced: bool = False  # the platform reported the address dead
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,11 @@ class ShopSync:
             state=ContactState.CUSTOMER,
             tags=CUSTOMER_TAGS,
             force_opt_in=True if customer.newsletter else None,
+            # the platform mails a confirmation link; the contact stays opted out until
+            # it is clicked (the opt-in callback then tells the shop)
+            double_opt_in=DOUBLE_OPT_IN
+            if customer.newsletter_requested and not customer.newsletter
+            else None,
         )
 
     def sync_customers(self) -> tuple[int, int]:
@@ -175,6 +187,23 @@ class ShopSync:
         """The customer's cart as a CART event (what abandoned-cart rules watch, S7.3)."""
         return self._send(ExternalEventType.CART, cart, "Cart")
 
+    def send_newsletter(self, subject: str, html: str) -> str:
+        """Mail the shop's customers through the platform (it holds opted-out and
+        invalid addresses back itself, S11.2); the conversation id."""
+        email_id = self.sm.messages.add_email(subject, name=f"Newsletter: {subject}")
+        recipients = [c.email for c in self.shop.customers.values() if self.may_send(c.email)]
+        return self.sm.messages.send_email(email_id, recipients, html=html)
+
+    def check_bounces(self) -> list[str]:
+        """Customers whose address the platform marked invalid (a hard bounce, S2.6):
+        the shop flags them and asks for a working address at their next login."""
+        emails = [c.email for c in self.shop.customers.values() if self.may_send(c.email)]
+        dead = [contact.email for contact in self.sm.contacts.basic(emails) if contact.invalid]
+        with self.shop.lock:
+            for email in dead:
+                self.shop.customers[email].email_bounced = True
+        return dead
+
     def order_totals(self, email: str) -> Mapping[str, str]:
         """The platform's purchase aggregates on the contact's card (S6.3)."""
         (contact,) = self.sm.contacts.list([email])
@@ -218,6 +247,8 @@ class StatusCallbackHandler:
                     self.shop.customers[email].newsletter = False
             else:
                 self.shop.unsubscribed.discard(email)
+                if email in self.shop.customers:
+                    self.shop.customers[email].newsletter = True
         self.log.append(f"{kind} {email} (source {body.get('source')}) applied")
         return 200
 
@@ -252,6 +283,16 @@ def sample_shop() -> ShopDatabase:
             zip_code="80-001",
             city="Gdańsk",
             shares_data=True,
+        ),
+        Customer(
+            email="piotr.wrona@example.com",
+            first_name="Piotr",
+            last_name="Wrona",
+            street="ul. Polna 7",
+            zip_code="30-001",
+            city="Kraków",
+            shares_data=True,
+            newsletter_requested=True,
         ),
         Customer(
             email="ola.kot@example.com",
@@ -307,6 +348,8 @@ def main() -> None:
     now = emulator.clock.now() if emulator else datetime.now(timezone.utc)
     shop = sample_shop()
     anna = "anna.nowak@example.com"
+    marek = "marek.zielinski@example.com"
+    piotr = "piotr.wrona@example.com"
 
     with sm, json_receiver(handler := StatusCallbackHandler(shop)) as receiver_url:
         if emulator is not None:  # what the shop owner types into the platform's settings
@@ -326,6 +369,9 @@ def main() -> None:
             f"{card.birthday_month:02}-{card.birthday_day:02}, {card.phone}, "
             f"{card.address.city if card.address else '-'}; opted out: {card.opted_out}"
         )
+        (pending,) = sm.contacts.list([piotr])
+        mails = ", ".join(f"{m.subject!r} ({m.status})" for m in pending.email_messages)
+        print(f"double opt-in -> Piotr opted out until he confirms: {pending.opted_out}; {mails}")
 
         for order in orders_of(now):
             event_id = sync.send_order(order)
@@ -346,6 +392,35 @@ def main() -> None:
         print(f"cart          -> CART event {sync.send_cart(cart)}, value {cart.total}")
         cart = Order("CART-77", anna, now, (*cart.lines, OrderLine("SKU-MUG", 1, Decimal("5"))))
         print(f"cart changed  -> same CART event {sync.send_cart(cart)}, value {cart.total}")
+
+        if emulator is not None:  # Piotr clicks the link in the confirmation e-mail
+            emulator.account(CLIENT_ID).optin.confirm(contact=piotr)
+            delivered = emulator.deliver_callbacks()  # the platform tells the shop
+            print(
+                f"confirmed     -> Piotr opted in: {not sm.contacts.basic([piotr])[0].opted_out}; "
+                f"{len(delivered)} callback(s) POSTed to the shop"
+            )
+            for line in handler.log:
+                print(f"  received      {line}")
+            handler.log.clear()
+            print(f"shop data     -> Piotr's newsletter flag: {shop.customers[piotr].newsletter}")
+        else:
+            print("confirmed     -> (live: Piotr confirms from his mailbox; skipped)")
+
+        conversation = sync.send_newsletter(
+            "Winter sale", "<p>-20% on tea.</p><p><a href='$opt-out$'>Unsubscribe</a></p>"
+        )
+        print(f"newsletter    -> conversation {conversation}")
+        for contact in sm.contacts.list([anna, marek, piotr]):
+            (mail,) = [m for m in contact.email_messages if m.subject == "Winter sale"]
+            print(f"  {contact.email:<27} {mail.status}")
+        if emulator is not None:  # Piotr's mailbox no longer exists: a hard bounce
+            account = emulator.account(CLIENT_ID)
+            card_of_piotr = account.find(piotr)
+            assert card_of_piotr is not None
+            (sale,) = [m for m in account.messages.of(card_of_piotr) if m.subject == "Winter sale"]
+            account.messages.bounce(sale.id, "hard")
+        print(f"bounces       -> flagged in the shop: {sync.check_bounces()}")
 
         if emulator is None:
             for email in shop.customers:

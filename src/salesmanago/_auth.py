@@ -1,7 +1,7 @@
 """Credentials and the request signature (protocol §2).
 
 The API secret and the derived ``sha`` are kept out of every ``repr``, ``str``,
-log line and exception: only :meth:`Credentials.auth_fields` ever reads them.
+log line and exception: only `Credentials.auth_fields` ever reads them.
 """
 
 from __future__ import annotations

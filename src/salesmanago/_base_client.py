@@ -1,9 +1,9 @@
 """Everything a client decides without doing I/O, and the two thin I/O loops.
 
-:class:`BaseClient` decides about retries (which failures, how long to wait),
+`BaseClient` decides about retries (which failures, how long to wait),
 maps HTTP statuses to errors and reads results; how a call becomes a request
 and an answer a result is the wire of one API generation (``_wire.py``).
-:class:`SyncAPIClient` and :class:`AsyncAPIClient` only send, sleep and close.
+`SyncAPIClient` and `AsyncAPIClient` only send, sleep and close.
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ def _run_all(
     items: Sequence[U], run: Callable[[U], T], merge: Callable[[list[T]], Any] | None
 ) -> list[T]:
     """``run`` each item in turn; the first failure stops the others and is raised
-    with the results before it attached (:func:`_partial_failure`)."""
+    with the results before it attached (`_partial_failure`)."""
     results: list[T] = []
     for item in items:
         try:
@@ -275,7 +275,7 @@ async def _run_all_async(
 
     After the first failure none is started; those running are awaited, not
     cancelled, and the first failure is raised with every result and the other
-    failures attached (:func:`_partial_failure`).
+    failures attached (`_partial_failure`).
     """
     results: dict[int, T] = {}
     failures: list[Exception] = []
@@ -311,11 +311,13 @@ def decode_body(response: httpx.Response) -> object:
 
 class BaseClient:
     """What every client decides without I/O: retries, HTTP status errors, reading a
-    result; the two hooks :meth:`_build_request` and :meth:`_read_response` are the
+    result; the two hooks `_build_request` and `_read_response` are the
     wire of one API generation (``_wire.LegacyWire``, ``_wire.V3Wire``).
 
-    Everything here but :attr:`base_url`, :attr:`timeout` and :attr:`max_retries`
-    is plumbing for the resources, hence private.
+    Everything here but [`base_url`][salesmanago.SalesManago.base_url],
+    [`timeout`][salesmanago.SalesManago.timeout] and
+    [`max_retries`][salesmanago.SalesManago.max_retries] is plumbing for the resources, hence
+    private.
     """
 
     #: Seconds per HTTP attempt, or an ``httpx.Timeout`` used as is.
@@ -492,7 +494,8 @@ class BaseClient:
 
     def _read_final(self, call: Call[T], response: httpx.Response, landed: bool) -> T:
         """The call's result from its final response; a refusal after an earlier
-        attempt that may have landed says so (:attr:`RequestFailedError.may_have_landed`)."""
+        attempt that may have landed says so
+        ([`RequestFailedError.may_have_landed`][salesmanago.errors.RequestFailedError.may_have_landed])."""
         try:
             return self._read_response(call, response)
         except RequestFailedError as error:
@@ -505,8 +508,8 @@ class BaseClient:
     def _status_error(
         self, call: Call[Any], response: httpx.Response, body: object, message: str
     ) -> APIStatusError:
-        """The :class:`APIStatusError` for an HTTP status >= 400 (``RateLimitError`` with
-        its ``retry_after`` for 429)."""
+        """The [`APIStatusError`][salesmanago.errors.APIStatusError] for an HTTP status >= 400
+        (``RateLimitError`` with its ``retry_after`` for 429)."""
         path = call.endpoint.path
         if response.status_code == 429:
             return RateLimitError(
@@ -549,7 +552,8 @@ class BaseClient:
     def _read_download(
         self, call: Call[None], response: httpx.Response, what: str = "export file"
     ) -> bytes:
-        """The file's bytes, or the matching :class:`APIStatusError` for HTTP >= 400."""
+        """The file's bytes, or the matching [`APIStatusError`][salesmanago.errors.APIStatusError]
+        for HTTP >= 400."""
         if response.status_code >= 400:
             message = f"HTTP {response.status_code} downloading the {what}"
             raise self._status_error(call, response, response.text, message)
@@ -656,7 +660,7 @@ class SyncAPIClient(BaseClient):
     def _run_jobs(
         self, jobs: Sequence[Job[T]], merge: Callable[[list[T]], Any] | None = None
     ) -> list[T]:
-        """Run several jobs one after another, like :meth:`_execute_all` sends calls."""
+        """Run several jobs one after another, like `_execute_all` sends calls."""
         return _run_all(jobs, self._run_job, merge)
 
     def _iterate(self, call: Call[Page[T]] | None) -> Iterator[T]:
@@ -813,7 +817,8 @@ class AsyncAPIClient(BaseClient):
     async def _execute_all(
         self, calls: Sequence[Call[T]], merge: Callable[[list[T]], Any] | None = None
     ) -> list[T]:
-        """Send several calls, up to :attr:`concurrency` at a time; results in order.
+        """Send several calls, up to [`concurrency`][salesmanago.AsyncSalesManago.concurrency] at a
+        time; results in order.
 
         After the first failure no further call is started, and the calls already
         sent are awaited (not cancelled: a cancelled write may still have landed), so
@@ -826,8 +831,8 @@ class AsyncAPIClient(BaseClient):
     async def _run_jobs(
         self, jobs: Sequence[Job[T]], merge: Callable[[list[T]], Any] | None = None
     ) -> list[T]:
-        """Run several jobs, up to :attr:`concurrency` at a time, like
-        :meth:`_execute_all` sends calls."""
+        """Run several jobs, up to [`concurrency`][salesmanago.AsyncSalesManago.concurrency] at a
+        time, like `_execute_all` sends calls."""
         return await _run_all_async(jobs, self._run_job, merge, self.concurrency)
 
     async def _iterate(self, call: Call[Page[T]] | None) -> AsyncIterator[T]:

@@ -1,15 +1,15 @@
 """Bulk sync without I/O, and the two thin loops that send it.
 
-A :class:`SyncRun` reads the caller's rows lazily, checks each one (a row the
+A `SyncRun` reads the caller's rows lazily, checks each one (a row the
 SDK refuses is never sent), groups the others in chunks of ``chunk_size`` for
-the area's batch call, merges each chunk's answer into one :class:`RowResult`
-per row, records acknowledged rows in the checkpoint (``_checkpoint.py``) and
-paces the run after HTTP 429 (:class:`Pacer`). What a kind of row needs (how a
-row is checked, which call sends a chunk and how its answer is read) is a
-:class:`SyncKind`, given by ``resources/_contact_writes.py`` and
+the area's batch call, merges each chunk's answer into one
+[`RowResult`][salesmanago.models.bulk.RowResult] per row, records acknowledged rows in the
+checkpoint (``_checkpoint.py``) and paces the run after HTTP 429 (`Pacer`). What a kind of row needs
+(how a row is checked, which call sends a chunk and how its answer is read) is a
+`SyncKind`, given by ``resources/_contact_writes.py`` and
 ``resources/events.py``.
 
-:func:`run_blocking` sends one chunk after another; :func:`run_concurrently`
+`run_blocking` sends one chunk after another; `run_concurrently`
 keeps up to the client's in-flight limit of chunks running. They share every
 decision; only sending and sleeping differ.
 """
@@ -307,7 +307,7 @@ class SyncRun(Generic[R, P]):
     ) -> float | list[RowResult] | None:
         """What to do after a failed attempt to send ``chunk``:
 
-        - a 429: the seconds to wait before sending it again (:class:`Pacer`);
+        - a 429: the seconds to wait before sending it again (`Pacer`);
         - a refusal whose texts name every item of the chunk (the platform refused
           each item on its own, so no item applied and the answer is no success):
           the chunk's results, every row refused with its texts, to acknowledge;

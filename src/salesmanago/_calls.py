@@ -1,6 +1,6 @@
 """API calls described without I/O.
 
-A resource method builds a :class:`Call` (which endpoint, which body fields,
+A resource method builds a `Call` (which endpoint, which body fields,
 how to read the answer) and hands it to its client, which sends it. The sync
 and async resources therefore share every byte of request building and
 response parsing: only ``client._execute`` differs.
@@ -75,7 +75,7 @@ class Call(Generic[T]):
             position (``range(400, 800)`` for the second chunk of 400; any list when
             items the SDK refused were left out). The platform numbers the chunk's
             items from 0; the texts shown to the caller are renumbered
-            (:meth:`caller_text`).
+            (`caller_text`).
         repeatable: ``False`` when this request, unlike its method in general,
             must not be sent twice (an upsert that moves a card with ``newEmail``
             or adds tag scoring): it is then retried like a non-idempotent write.

@@ -5,7 +5,7 @@ its rows (each row's ``repr``, length-prefixed) up to the highest acknowledged
 index. A resumed run reads its input again, skips the acknowledged rows, and
 sends nothing until the digest of the rows before that index matches: another
 input (or the same rows in another order) is refused with
-:class:`~salesmanago.errors.CheckpointError` before anything is sent.
+[`CheckpointError`][salesmanago.errors.CheckpointError] before anything is sent.
 
 The file is a journal of JSON lines, each followed by a tab and the CRC-32 of its
 JSON (hex). The first line holds the format, the kind of rows and everything

@@ -1,4 +1,5 @@
-"""The two clients: :class:`SalesManago` (blocking) and :class:`AsyncSalesManago`."""
+"""The two clients: [`SalesManago`][salesmanago.SalesManago] (blocking) and
+[`AsyncSalesManago`][salesmanago.AsyncSalesManago]."""
 
 from __future__ import annotations
 
@@ -94,8 +95,8 @@ def _identity(
 def _login(
     username: str, password: str, api_key: str | None, owner: str | None, endpoint: str | None
 ) -> Login:
-    """The login of :meth:`SalesManago.from_login`; the login URL falls back like a
-    client's endpoint (``SALESMANAGO_ENDPOINT``, then the default server)."""
+    """The login of [`SalesManago.from_login`][salesmanago.SalesManago.from_login]; the login URL
+    falls back like a client's endpoint (``SALESMANAGO_ENDPOINT``, then the default server)."""
     url = resolve_setting("endpoint", endpoint, required=False) or DEFAULT_ENDPOINT
     return Login.of(username, password, api_key, owner, url)
 
@@ -106,8 +107,8 @@ class SalesManago(LegacyWire, SyncAPIClient):
     Every argument is keyword-only. ``client_id``, ``api_secret``, ``owner`` and
     ``endpoint`` fall back to ``SALESMANAGO_CLIENT_ID``, ``SALESMANAGO_API_SECRET``,
     ``SALESMANAGO_OWNER`` and ``SALESMANAGO_ENDPOINT``; a value missing from both
-    raises :class:`~salesmanago.errors.ConfigurationError`. :meth:`from_login`
-    builds a client from a user's login instead.
+    raises [`ConfigurationError`][salesmanago.errors.ConfigurationError].
+    [`from_login`][salesmanago.SalesManago.from_login] builds a client from a user's login instead.
 
     Args:
         client_id: the account's client id (Settings → Integration).
@@ -130,10 +131,11 @@ class SalesManago(LegacyWire, SyncAPIClient):
         http_client: an ``httpx.Client`` to send with; the caller keeps ownership
             of it (and closes it).
         transport: an ``httpx`` transport for the client's own ``httpx.Client``
-            (e.g. the emulator's); :meth:`close` closes it. Not with ``http_client``.
+            (e.g. the emulator's); [`close`][salesmanago.SalesManago.close] closes it. Not with
+            ``http_client``.
         sleep: how to wait between retries (tests inject a recorder).
         record: write every call to this JSON Lines file (or stream, or
-            :class:`~salesmanago.CallRecorder`), secrets masked, for
+            [`CallRecorder`][salesmanago.CallRecorder]), secrets masked, for
             ``salesmanago-emulator replay`` (see "Verifying the emulator against
             your account").
     """
@@ -212,7 +214,7 @@ class SalesManago(LegacyWire, SyncAPIClient):
         account's server; ``POST /api/account/integration`` there answers the
         client id and the ``sha`` for ``api_key`` (protocol §2.3). The client signs
         with that sha (the secret is never known) and sends through the pool of the
-        login. A wrong login raises :class:`~salesmanago.errors.AuthenticationError`
+        login. A wrong login raises [`AuthenticationError`][salesmanago.errors.AuthenticationError]
         with the platform's text.
 
         Args:
@@ -292,13 +294,14 @@ class SalesManago(LegacyWire, SyncAPIClient):
 
 
 class AsyncSalesManago(LegacyWire, AsyncAPIClient):
-    """An asynchronous client for the SALESmanago API (see :class:`SalesManago`).
+    """An asynchronous client for the SALESmanago API (see
+    [`SalesManago`][salesmanago.SalesManago]).
 
     ``http_client`` is an ``httpx.AsyncClient``, ``transport`` an
     ``httpx.AsyncBaseTransport``; ``sleep`` an async callable.
     Multi-request operations (lists over 50 keys, batch upserts) send up to
-    :attr:`concurrency` requests at a time. However many tasks share the
-    client, at most ``max_concurrent_requests`` (default 16) requests are in
+    [`concurrency`][salesmanago.AsyncSalesManago.concurrency] requests at a time. However many tasks
+    share the client, at most ``max_concurrent_requests`` (default 16) requests are in
     flight at once; the others wait their turn in the client.
     """
 
@@ -374,7 +377,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> AsyncSalesManago:
         """Log in as a platform user and return a client of that user's account (see
-        :meth:`SalesManago.from_login`); to be awaited."""
+        [`SalesManago.from_login`][salesmanago.SalesManago.from_login]); to be awaited."""
         login = _login(username, password, api_key, owner, endpoint)
         session = AsyncLoginSession(
             base_url=login.url,
@@ -429,6 +432,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
     ) -> AsyncSalesManago:
         """A client like this one with the settings given changed (see
-        :meth:`SalesManago.with_options`); it also shares this client's
-        ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
+        [`SalesManago.with_options`][salesmanago.SalesManago.with_options]); it also shares this
+        client's ``max_concurrent_requests`` limit and keeps its
+        [`concurrency`][salesmanago.AsyncSalesManago.concurrency]."""
         return type(self)(**self._clone_settings(timeout, max_retries, default_headers))

@@ -1,10 +1,10 @@
-"""The two API v3 clients: :class:`SalesManagoV3` (blocking) and :class:`AsyncSalesManagoV3`
-(protocol §9; issue 12 wire §4).
+"""The two API v3 clients: [`SalesManagoV3`][salesmanago.SalesManagoV3] (blocking) and
+[`AsyncSalesManagoV3`][salesmanago.AsyncSalesManagoV3] (protocol §9; issue 12 wire §4).
 
 API v3 is a separate service (``https://api.salesmanago.com``, paths ``/v3/...``)
 authenticated by an API key in the ``API-KEY`` header. Its clients share the
 legacy clients' retries, status errors and I/O; only the wire differs
-(:class:`~salesmanago._wire.V3Wire`).
+(`V3Wire`).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
 
     Every argument is keyword-only. ``api_key`` and ``endpoint`` fall back to
     ``SALESMANAGO_V3_API_KEY`` and ``SALESMANAGO_V3_ENDPOINT``; a key missing from
-    both raises :class:`~salesmanago.errors.ConfigurationError`.
+    both raises [`ConfigurationError`][salesmanago.errors.ConfigurationError].
 
     Args:
         api_key: an API v3 key (Integration Center → API → API v3); sent in the
@@ -116,17 +116,18 @@ class SalesManagoV3(V3Wire, SyncAPIClient):
     ) -> SalesManagoV3:
         """A client like this one with the settings given changed; it keeps the key,
         endpoint and ``sleep`` and sends through this client's pool (see
-        :meth:`SalesManago.with_options <salesmanago.SalesManago.with_options>`)."""
+        [`SalesManago.with_options`][salesmanago.SalesManago.with_options])."""
         return type(self)(**self._clone_settings(timeout, max_retries, default_headers))
 
 
 class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
-    """An asynchronous client for SALESmanago API v3 (see :class:`SalesManagoV3`).
+    """An asynchronous client for SALESmanago API v3 (see
+    [`SalesManagoV3`][salesmanago.SalesManagoV3]).
 
     ``http_client`` is an ``httpx.AsyncClient``, ``transport`` an
     ``httpx.AsyncBaseTransport``, ``sleep`` an async callable; at most
     ``max_concurrent_requests`` requests are in flight at once, and a product upsert
-    of many chunks sends :attr:`concurrency` at a time.
+    of many chunks sends [`concurrency`][salesmanago.AsyncSalesManagoV3.concurrency] at a time.
     """
 
     catalogs: AsyncCatalogs
@@ -169,6 +170,7 @@ class AsyncSalesManagoV3(V3Wire, AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
     ) -> AsyncSalesManagoV3:
         """A client like this one with the settings given changed (see
-        :meth:`SalesManagoV3.with_options`); it also shares this client's
-        ``max_concurrent_requests`` limit and keeps its :attr:`concurrency`."""
+        [`SalesManagoV3.with_options`][salesmanago.SalesManagoV3.with_options]); it also shares this
+        client's ``max_concurrent_requests`` limit and keeps its
+        [`concurrency`][salesmanago.AsyncSalesManagoV3.concurrency]."""
         return type(self)(**self._clone_settings(timeout, max_retries, default_headers))

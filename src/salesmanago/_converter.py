@@ -7,11 +7,11 @@
 * Request side: fields left at their default (``None``, empty) are not sent,
   so an update changes only what the caller set.
 * Timestamps travel as integer milliseconds and become aware UTC datetimes.
-* Money is :class:`~decimal.Decimal` both ways; JSON numbers are parsed with
-  ``parse_float=Decimal`` and written digit for digit (see :func:`dumps`).
+* Money is `Decimal` both ways; JSON numbers are parsed with
+  ``parse_float=Decimal`` and written digit for digit (see `dumps`).
 * Unknown response keys are ignored (the platform adds fields); a missing
-  required key or a mistyped value raises, and :func:`structure` turns that into
-  readable paths for :class:`~salesmanago.errors.ResponseValidationError`.
+  required key or a mistyped value raises, and `structure` turns that into
+  readable paths for [`ResponseValidationError`][salesmanago.errors.ResponseValidationError].
 """
 
 from __future__ import annotations
@@ -267,12 +267,12 @@ converter: Final = _make_converter()
 
 
 def unstructure(obj: object) -> Any:
-    """A model as wire JSON values (camelCase keys, ms, Decimal kept for :func:`dumps`)."""
+    """A model as wire JSON values (camelCase keys, ms, Decimal kept for `dumps`)."""
     return converter.unstructure(obj)
 
 
 def unstructurer(cls: type[T]) -> Callable[[T], Any]:
-    """The function :func:`unstructure` applies to instances of ``cls``, looked up once:
+    """The function `unstructure` applies to instances of ``cls``, looked up once:
     for a hot loop over many values of one class (the items of a batch)."""
     hook: Callable[[T], Any] = converter.get_unstructure_hook(cls)
     return hook
@@ -303,7 +303,7 @@ def _name_wire_keys(exc: BaseException) -> None:
 
 
 def structure(data: object, cls: type[T]) -> T:
-    """Wire JSON values as a model; failures raise :class:`WireFormatError` with paths."""
+    """Wire JSON values as a model; failures raise `WireFormatError` with paths."""
     try:
         return converter.structure(data, cls)
     except Exception as exc:

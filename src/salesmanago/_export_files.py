@@ -34,7 +34,7 @@ OTHER_COLUMN: Final = "other"
 
 
 def check_format(format: str) -> str:
-    """``format`` if it is one of :data:`FORMATS`, else a ValidationError."""
+    """``format`` if it is one of `FORMATS`, else a ValidationError."""
     if format not in FORMATS:
         raise ValidationError("format", f"must be one of {', '.join(FORMATS)} (got {format!r})")
     return format

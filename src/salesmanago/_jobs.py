@@ -3,7 +3,7 @@
 An export (or a ``batchupsertv2`` import) starts with a call that answers a
 ``requestId``; ``/api/job/status`` then answers progress texts until the job's
 file is ready (``fileUrl``), and the file is downloaded with a plain GET. A
-:class:`Job` says how to start it and how to read its file; the decisions
+`Job` says how to start it and how to read its file; the decisions
 (next poll delay, deadline, reading the status, resolving the file's URL) are
 the functions here. The sync and async clients only send, sleep and download.
 """
@@ -37,7 +37,8 @@ T = TypeVar("T")
 
 JOB_STATUS: Final = Endpoint("/api/job/status", idempotent=True)
 
-#: Seconds an export may take before :class:`ExportTimeoutError` (default).
+#: Seconds an export may take before
+#: [`ExportTimeoutError`][salesmanago.errors.ExportTimeoutError] (default).
 DEFAULT_DEADLINE: Final = 300.0
 #: Seconds before the first status poll (default); later polls back off.
 DEFAULT_POLL_INTERVAL: Final = 2.0
@@ -54,7 +55,8 @@ class Job(Generic[T]):
     Attributes:
         start: the call answering the job's ``requestId``.
         read: turns the downloaded file into the job's result.
-        deadline: seconds from the start until :class:`ExportTimeoutError`.
+        deadline: seconds from the start until
+            [`ExportTimeoutError`][salesmanago.errors.ExportTimeoutError].
         poll_interval: seconds before the first status poll.
         kind: what the job is, for errors (``export``, ``import``).
     """
@@ -132,8 +134,8 @@ def resolve_file_url(base_url: str, file_url: str) -> str:
 def next_poll_delay(job: Job[Any], status: JobStatus, attempt: int, elapsed: float) -> float:
     """Seconds to wait before poll number ``attempt + 2``, or ExportTimeoutError.
 
-    The waits grow by :data:`POLL_BACKOFF` from ``job.poll_interval`` up to
-    :data:`MAX_POLL_INTERVAL`, and the last one is cut so that one final poll
+    The waits grow by `POLL_BACKOFF` from ``job.poll_interval`` up to
+    `MAX_POLL_INTERVAL`, and the last one is cut so that one final poll
     happens right at the deadline. ``elapsed`` is the time since the job was
     started (the larger of the wall-clock time and the time slept, so that an
     injected sleep that returns at once still reaches the deadline).

@@ -4,7 +4,7 @@
 ``token`` and the account's server (``endpoint``, a host name); ``POST
 /api/account/integration {token, apiKey}`` on that server answers the account's
 client id (``shortId``) and the ``sha`` for that apiKey (``sha1``). Neither call
-is signed. :class:`Login` describes the chain without I/O; the two sessions send
+is signed. `Login` describes the chain without I/O; the two sessions send
 it, through the pool the client built from it then keeps.
 """
 
@@ -138,7 +138,7 @@ class LoginSession(LegacyWire, SyncAPIClient):
 
 
 class AsyncLoginSession(LegacyWire, AsyncAPIClient):
-    """Sends the login chain asynchronously (see :class:`LoginSession`)."""
+    """Sends the login chain asynchronously (see `LoginSession`)."""
 
     async def _log_in(self, login: Login) -> dict[str, Any]:
         """The client's settings, from the token and the integration call."""

@@ -3,7 +3,7 @@
 
 The checks here name the parameter and the rule, never a header's value (a header
 may carry a token). The headers the SDK's wire depends on cannot be set
-(:data:`RESERVED_HEADERS`); ``Accept`` and ``User-Agent`` can be replaced.
+(``RESERVED_HEADERS``); ``Accept`` and ``User-Agent`` can be replaced.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Recording a client's calls as JSON Lines: the log ``salesmanago-emulator replay`` reads.
 
-A :class:`CallRecorder` writes one line per HTTP request a client sent and got an
-answer to: the method, the URL path, the request body and the answer's status and
+A [`CallRecorder`][salesmanago.CallRecorder] writes one line per HTTP request a client sent and got
+an answer to: the method, the URL path, the request body and the answer's status and
 body, and when the answer came. Secrets are masked exactly as the emulator's call log
 masks them (``salesmanago_emulator.CallRecord``): in the request ``sha``, ``apiSecret``,
 ``password`` and ``token`` (top level and one level down), in the answer ``token``,
@@ -9,9 +9,10 @@ masks them (``salesmanago_emulator.CallRecord``): in the request ``sha``, ``apiS
 is recorded (API v3's ``API-KEY`` travels in one). The log still holds contact data
 (e-mails, names, events): keep it like the data it holds.
 
-Turn it on with ``SalesManago(record="calls.jsonl")`` (or a :class:`CallRecorder`),
-or attach a recorder to any client or ``httpx`` client through its event hooks
-(:meth:`CallRecorder.attach`, :meth:`CallRecorder.hooks`).
+Turn it on with ``SalesManago(record="calls.jsonl")`` (or a
+[`CallRecorder`][salesmanago.CallRecorder]), or attach a recorder to any client or ``httpx`` client
+through its event hooks ([`CallRecorder.attach`][salesmanago.CallRecorder.attach],
+[`CallRecorder.hooks`][salesmanago.CallRecorder.hooks]).
 """
 
 from __future__ import annotations

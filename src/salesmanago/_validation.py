@@ -1,6 +1,6 @@
 """Client-side checks, run before anything is sent.
 
-Each check raises :class:`~salesmanago.errors.ValidationError` naming the wire
+Each check raises [`ValidationError`][salesmanago.errors.ValidationError] naming the wire
 field (with its path, e.g. ``upsertDetails[3].contact.email``) and the rule.
 Nothing is ever shortened to fit: a value over a limit is refused.
 """

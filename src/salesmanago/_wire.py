@@ -1,9 +1,9 @@
 """The two wires: how a call becomes a request and an answer its result.
 
-:class:`LegacyWire` is the legacy API's (protocol §2, §3): JSON POSTs signed in
-the body, every answer an envelope whose ``success`` decides. :class:`V3Wire` is
+`LegacyWire` is the legacy API's (protocol §2, §3): JSON POSTs signed in
+the body, every answer an envelope whose ``success`` decides. `V3Wire` is
 API v3's (protocol §9): an ``API-KEY`` header, real HTTP statuses, refusals as
-``problems`` with reason codes. Each is a mixin of :class:`~._base_client.BaseClient`
+``problems`` with reason codes. Each is a mixin of `BaseClient`
 filling its two hooks; retries, HTTP status errors and result reading stay there.
 """
 

@@ -122,7 +122,7 @@ class SalesManagoError(Exception):
     An operation sent as several requests (a batch or a look-up split into
     chunks) that fails part-way raises the failing request's error with the
     outcome of the requests that succeeded before it attached, and says so in
-    its text (:func:`attach_partial_results`).
+    its text ([`attach_partial_results`][salesmanago.errors.attach_partial_results]).
 
     Attributes:
         partial_results: what the requests that succeeded returned: merged like
@@ -164,8 +164,8 @@ class ValidationError(SalesManagoError, ValueError):
 
 class ArgumentTypeError(ValidationError, TypeError):
     """An argument is not of the type the method takes (a ``str`` where a
-    :class:`~salesmanago.ContactUpsert` is expected, ...); nothing was sent. Also a
-    ``TypeError``, as Python's own argument checks are."""
+    [`ContactUpsert`][salesmanago.models.contacts.ContactUpsert] is expected, ...); nothing was
+    sent. Also a ``TypeError``, as Python's own argument checks are."""
 
 
 class ExportTimeoutError(SalesManagoError):
@@ -236,7 +236,7 @@ class APIError(SalesManagoError):
         endpoint: the API path that was called.
         status_code: the HTTP status of the answer.
         body: the parsed JSON body, or the raw text when it is not JSON.
-        response: the raw :class:`httpx.Response`.
+        response: the raw `httpx.Response`.
     """
 
     def __init__(
@@ -365,6 +365,10 @@ class RequestFailedError(APIError):
             codes = ", ".join(str(code) for code in self.reason_codes)
             text += f" (reason code{'s' if len(self.reason_codes) > 1 else ''} {codes})"
         super().__init__(text, endpoint=endpoint, response=response, body=body)
+        self._annotate(response)
+
+    def _annotate(self, response: httpx.Response) -> None:
+        """Add to the text what a subclass knows to say (nothing here)."""
 
 
 _FIELD_TEXT: Final = re.compile(r"Field '([^']+)'")
@@ -378,24 +382,8 @@ class AuthenticationError(RequestFailedError):
     e.g. ``app3.salesmanago.pl``; the default endpoint is only right for some).
     """
 
-    def __init__(
-        self,
-        messages: Sequence[str],
-        *,
-        endpoint: str,
-        response: httpx.Response,
-        body: object,
-        values: Mapping[str, object] | None = None,
-        problems: Sequence[V3Problem] = (),
-    ) -> None:
-        super().__init__(
-            messages,
-            endpoint=endpoint,
-            response=response,
-            body=body,
-            values=values,
-            problems=problems,
-        )
+    def _annotate(self, response: httpx.Response) -> None:
+        """Say what to check, and where the request went."""
         host = _request_host(response)
         sent_to = f"; and that {host} is your account's server" if host else ""
         _add_note(
@@ -471,7 +459,8 @@ def _add_note(error: SalesManagoError, note: str) -> None:
 
 
 def error_class_for_messages(messages: Sequence[str]) -> type[RequestFailedError]:
-    """Pick the most specific :class:`RequestFailedError` for the platform's texts."""
+    """Pick the most specific [`RequestFailedError`][salesmanago.errors.RequestFailedError] for the
+    platform's texts."""
     lowered = [m.lower() for m in messages]
     if any(m.startswith(_AUTH_TEXTS) for m in lowered):
         return AuthenticationError
@@ -497,8 +486,9 @@ _REASON_CLASSES: Final[tuple[tuple[type[RequestFailedError], frozenset[int]], ..
 def error_class_for_reason_codes(
     codes: Sequence[int], status_code: int
 ) -> type[RequestFailedError]:
-    """Pick the most specific :class:`RequestFailedError` for API v3 reason codes
-    (protocol §9); an HTTP 401 or 403 without any is an :class:`AuthenticationError`."""
+    """Pick the most specific [`RequestFailedError`][salesmanago.errors.RequestFailedError] for API
+    v3 reason codes (protocol §9); an HTTP 401 or 403 without any is an
+    [`AuthenticationError`][salesmanago.errors.AuthenticationError]."""
     for error, known in _REASON_CLASSES:
         if known.intersection(codes):
             return error
@@ -508,7 +498,8 @@ def error_class_for_reason_codes(
 
 
 def error_class_for_status(status_code: int) -> type[APIStatusError]:
-    """The :class:`APIStatusError` subclass for an HTTP status (RateLimitError aside)."""
+    """The [`APIStatusError`][salesmanago.errors.APIStatusError] subclass for an HTTP status
+    (RateLimitError aside)."""
     if status_code == 400:
         return BadRequestError
     if status_code == 404:

@@ -1,7 +1,7 @@
 """salesmanago_emulator: the SALESmanago platform's behaviour, in process.
 
-An :class:`Emulator` holds isolated accounts and answers the legacy JSON API
-(``POST /api/...``) through an httpx transport, so code under test talks to it
+An [`Emulator`][salesmanago_emulator.Emulator] holds isolated accounts and answers the legacy JSON
+API (``POST /api/...``) through an httpx transport, so code under test talks to it
 exactly as it would to the platform::
 
     import httpx
@@ -11,13 +11,14 @@ exactly as it would to the platform::
     emu.add_account(client_id="c1", api_secret="s1", users=["owner@example.com"])
     http = httpx.Client(transport=emu.transport())   # or emu.client() for the SDK
 
-Time comes from an injectable :class:`Clock` (:class:`FrozenClock` in tests);
-every request is recorded in :attr:`Emulator.calls` with its signature masked.
-:attr:`Emulator.faults` injects latency, HTTP errors, dropped connections and
-timeouts (:mod:`salesmanago_emulator.faults`).
-The pytest fixtures live in :mod:`salesmanago_emulator.pytest_plugin`; the
+Time comes from an injectable [`Clock`][salesmanago_emulator.Clock]
+([`FrozenClock`][salesmanago_emulator.FrozenClock] in tests); every request is recorded in
+[`Emulator.calls`][salesmanago_emulator.Emulator.calls] with its signature masked.
+[`Emulator.faults`][salesmanago_emulator.Emulator.faults] injects latency, HTTP errors, dropped
+connections and timeouts ([`salesmanago_emulator.faults`][salesmanago_emulator.faults]). The pytest
+fixtures live in [`salesmanago_emulator.pytest_plugin`][salesmanago_emulator.pytest_plugin]; the
 extension points (areas, control operations, routes, snapshots) in
-:mod:`salesmanago_emulator.extension`.
+[`salesmanago_emulator.extension`][salesmanago_emulator.extension].
 """
 
 from ._emulator import EMULATOR_ENDPOINT, Emulator

@@ -1,7 +1,8 @@
-"""``python -m salesmanago_emulator``: the ``salesmanago-emulator`` command (:mod:`.cli`).
+"""``python -m salesmanago_emulator``: the ``salesmanago-emulator`` command (`cli`).
 
-Commands: ``serve`` (HTTP server mode, :mod:`.server`), ``routes`` (the
-coverage table), ``help``; ``replay`` (a recorded call log, :mod:`.replay`).
+Commands: ``serve`` (HTTP server mode, `server`), ``routes`` (the
+coverage table), ``help``; ``replay`` (a recorded call log,
+[`replay`][salesmanago_emulator.replay]).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The :class:`Emulator`: accounts, clock, lock, call log, and ready SDK clients.
+"""The [`Emulator`][salesmanago_emulator.Emulator]: accounts, clock, lock, call log, and ready SDK
+clients.
 
 ```python
 from salesmanago_emulator import Emulator
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_CALL_LOG_SIZE", "EMULATOR_ENDPOINT", "Emulator"]
 
 EMULATOR_ENDPOINT: Final = "http://salesmanago.emulator"
-"""The endpoint the clients of :meth:`Emulator.client` use (the host is never resolved)."""
+"""The endpoint the clients of [`Emulator.client`][salesmanago_emulator.Emulator.client] use (the
+host is never resolved)."""
 DEFAULT_CALL_LOG_SIZE: Final = 10_000
 """How many calls the log keeps by default; older ones are dropped first."""
 
@@ -53,14 +55,16 @@ def _new_client_id() -> str:
 class Emulator(Generic[_C]):
     """An in-process SALESmanago platform: isolated accounts behind one transport.
 
-    Every request through :meth:`transport` (and every method of this object)
-    runs under one re-entrant lock, so clients in several threads see the
-    requests one at a time. Code that works on an :class:`Account` directly
-    while requests are running in other threads should hold :attr:`lock`.
+    Every request through [`transport`][salesmanago_emulator.Emulator.transport] (and every method
+    of this object) runs under one re-entrant lock, so clients in several threads see the
+    requests one at a time. Code that works on an [`Account`][salesmanago_emulator.Account] directly
+    while requests are running in other threads should hold
+    [`lock`][salesmanago_emulator.Emulator.lock].
 
     ``clock`` defaults to the system clock; pass a
-    :class:`~salesmanago_emulator.clock.FrozenClock` to move time by hand
-    (S3.4). ``call_log_size`` bounds :attr:`calls` (oldest dropped first).
+    [`FrozenClock`][salesmanago_emulator.FrozenClock] to move time by hand
+    (S3.4). ``call_log_size`` bounds [`calls`][salesmanago_emulator.Emulator.calls] (oldest dropped
+    first).
     """
 
     @overload
@@ -93,12 +97,13 @@ class Emulator(Generic[_C]):
     @property
     def faults(self) -> FaultInjector:
         """The fault rules (latency, HTTP errors, dropped connections, timeouts) applied
-        at the transport; see :mod:`salesmanago_emulator.faults`."""
+        at the transport; see [`salesmanago_emulator.faults`][salesmanago_emulator.faults]."""
         return self._faults
 
     @property
     def clock(self) -> _C:
-        """The clock every account and the call log read (kept by :meth:`reset`)."""
+        """The clock every account and the call log read (kept by
+        [`reset`][salesmanago_emulator.Emulator.reset])."""
         return self._clock
 
     @property
@@ -203,7 +208,7 @@ class Emulator(Generic[_C]):
             self._calls.clear()
 
     def deliverer(self, **options: Any) -> Deliverer:
-        """A :class:`~salesmanago_emulator.delivery.Deliverer` of every account's callbacks.
+        """A [`Deliverer`][salesmanago_emulator.delivery.Deliverer] of every account's callbacks.
 
         ``options`` go to its constructor (``max_attempts``, ``backoff``,
         ``sleep``, ``timeout``, ``http_client``). A server calls
@@ -221,7 +226,8 @@ class Emulator(Generic[_C]):
     def deliver_callbacks(self, *, retry_failed: bool = False, **options: Any) -> list[OutboxEntry]:
         """POST the pending callbacks of every account now (S10.3, S17.3); loopback URLs only.
 
-        Returns the entries tried, as they ended up; see :meth:`deliverer` for ``options``.
+        Returns the entries tried, as they ended up; see
+        [`deliverer`][salesmanago_emulator.Emulator.deliverer] for ``options``.
         """
         with self.deliverer(**options) as deliverer:
             return deliverer.deliver(retry_failed=retry_failed)
@@ -234,17 +240,18 @@ class Emulator(Generic[_C]):
 
     def export_state(self) -> dict[str, Any]:
         """Every account, contact and area, and a frozen clock's instant, as JSON-ready
-        data (the format: :mod:`salesmanago_emulator.snapshot`)."""
+        data (the format: `salesmanago_emulator.snapshot`)."""
         with self._lock:
             return dump_state(self._accounts.values(), self._clock)
 
     def import_state(self, data: Mapping[str, Any]) -> None:
-        """Replace every account with those of ``data`` (an :meth:`export_state`); all or nothing.
+        """Replace every account with those of ``data`` (an
+        [`export_state`][salesmanago_emulator.Emulator.export_state]); all or nothing.
 
         A frozen instant in ``data`` moves the clock there when it is a
-        :class:`~salesmanago_emulator.clock.FrozenClock` (a system clock is left
+        [`FrozenClock`][salesmanago_emulator.FrozenClock] (a system clock is left
         alone). The call log is cleared. Bad data raises
-        :class:`~salesmanago_emulator.snapshot.SnapshotError` naming the path of the
+        [`SnapshotError`][salesmanago_emulator.snapshot.SnapshotError] naming the path of the
         bad value, and changes nothing.
         """
         with self._lock:
@@ -257,7 +264,7 @@ class Emulator(Generic[_C]):
         """Run the control operation ``name`` (e.g. ``"clock/advance"``) as the server would.
 
         Returns the answer's fields; a refusal raises
-        :class:`~salesmanago_emulator.control.ControlError`. See :mod:`.control`.
+        [`ControlError`][salesmanago_emulator.control.ControlError]. See `control`.
         """
         from .control import call_control
 
@@ -278,7 +285,8 @@ class Emulator(Generic[_C]):
         options: dict[str, Any],
     ) -> tuple[str, str, str]:
         """Fill in ``options``' defaults (no retries, this emulator's endpoint and
-        transport); the account's id, secret and user, as :meth:`client` describes."""
+        transport); the account's id, secret and user, as
+        [`client`][salesmanago_emulator.Emulator.client] describes."""
         options.setdefault("max_retries", 0)
         options.setdefault("endpoint", EMULATOR_ENDPOINT)
         if "http_client" not in options:  # the SDK client owns (and closes) its httpx client
@@ -316,7 +324,8 @@ class Emulator(Generic[_C]):
     def async_client(
         self, client_id: str | None = None, owner: str | None = None, **options: Any
     ) -> AsyncSalesManago:
-        """A ``salesmanago.AsyncSalesManago`` talking to this emulator (see :meth:`client`)."""
+        """A ``salesmanago.AsyncSalesManago`` talking to this emulator (see
+        [`client`][salesmanago_emulator.Emulator.client])."""
         from salesmanago import AsyncSalesManago
 
         account_id, secret, user = self._client_setup(client_id, owner, options)

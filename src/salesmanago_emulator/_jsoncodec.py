@@ -1,9 +1,9 @@
 """JSON as the emulator reads and writes it: numbers bounded and exact.
 
-:func:`decode_json` reads a request body (or a control body): JSON fractions
+`decode_json` reads a request body (or a control body): JSON fractions
 become ``Decimal`` with exactly the digits sent, ``NaN``/``Infinity`` are
-refused, and a number beyond :data:`NUMBER_LIMIT` digits or exponent raises
-:class:`NumberOutOfRangeError` (the router answers HTTP 400). :func:`encode_json`
+refused, and a number beyond `NUMBER_LIMIT` digits or exponent raises
+`NumberOutOfRangeError` (the router answers HTTP 400). `encode_json`
 writes an answer with every ``Decimal`` as a JSON number of exactly its digits.
 A leaf module: the router, the routes, the control API and the state file use it.
 """
@@ -41,7 +41,7 @@ values 22 characters); without a bound ``1E+100000`` would become a
 
 
 class NumberOutOfRangeError(ValueError):
-    """A JSON number beyond :data:`NUMBER_LIMIT` (refused with HTTP 400)."""
+    """A JSON number beyond `NUMBER_LIMIT` (refused with HTTP 400)."""
 
     def __init__(self, text: str) -> None:
         shown = text if len(text) <= 32 else text[:32] + "..."

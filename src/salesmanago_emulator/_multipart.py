@@ -3,7 +3,7 @@
 The request is a form with a part named ``data`` holding the JSON request (the
 same object ``email/sendEmail`` takes, authentication fields included) and a file
 part named ``attachment`` (protocol §1: grade C; the part names are the
-emulator's choice, grade D). :func:`read_form` returns the JSON part's bytes, which
+emulator's choice, grade D). `read_form` returns the JSON part's bytes, which
 the router then reads like any body, and what the attachment is: its file name,
 content type and size (the emulator keeps no file content). Every other path, and
 this one sent as plain JSON, takes the JSON fast path untouched.
@@ -30,7 +30,7 @@ FILE_PART: Final = "attachment"
 
 def is_form(path: str, content_type: str | None) -> bool:
     """Whether a request to ``path`` with ``content_type`` is read as a form: one of
-    :data:`FORM_PATHS`, sent as ``multipart/form-data`` with a boundary."""
+    `FORM_PATHS`, sent as ``multipart/form-data`` with a boundary."""
     if path not in FORM_PATHS or not content_type:
         return False
     kind = content_type.split(";", 1)[0].strip().lower()

@@ -1,14 +1,14 @@
 """The route table, the authentication check, and errors turned into envelopes.
 
-:meth:`Router.handle` takes a method, a path and a raw body and answers a
+`Router.handle` takes a method, a path and a raw body and answers a
 status code and a JSON body, in this order (protocol §11.1, §11.2):
 
 0. a ``GET`` below ``/api/job/file/`` -> an export's file, or HTTP 404
-   (:func:`~salesmanago_emulator.routes.exports.serve_file`);
+   (`serve_file`);
 1. a method other than ``POST`` -> HTTP 405;
 2. a path no route serves -> HTTP 404, ``Path <path> is not implemented by the emulator``;
 3. a body that is not a JSON object -> HTTP 400;
-4. for a route of :attr:`~.routes._base.Auth.SIGNED` (all but the login chain):
+4. for a route of `SIGNED` (all but the login chain):
    ``clientId`` unknown -> ``Not authenticated``; ``apiKey`` missing ->
    ``Api key not specified``; ``sha`` not SHA1(apiKey + clientId + apiSecret)
    -> ``Not authenticated``; ``requestTime`` missing, not a number, or no UNIX
@@ -16,13 +16,13 @@ status code and a JSON body, in this order (protocol §11.1, §11.2):
    ``Field 'requestTime' ...``; for owner-bound routes ``owner`` missing ->
    ``Not authenticated, not owner specified``, not a user of the account ->
    ``Not authenticated, invalid owner``. A route of
-   :attr:`~.routes._base.Auth.LOGIN` (protocol §2.3) skips this: its handler
+   `LOGIN` (protocol §2.3) skips this: its handler
    checks the body's password or token;
 5. the handler: its result in ``{"success": true, "message": [], ...}``, or a
    domain error as ``{"success": false, "message": [...], "values": {...}}`` plus
    the fields the error's ``answer`` holds (an insert's ``contactId``).
 
-JSON numbers with a fraction or exponent are read as :class:`~decimal.Decimal`
+JSON numbers with a fraction or exponent are read as `Decimal`
 (money stays exact, S6.3), and a ``Decimal`` in an answer is written as a JSON
 number with exactly its digits (``10.00`` stays ``10.00``), never via float.
 
@@ -31,10 +31,10 @@ logged and answered with HTTP 500 ``Internal emulator error``, never with a
 traceback. Every request is recorded in the call log with its secrets masked
 (``sha``, ``apiSecret``, ``password``, ``token``; in answers ``token`` and ``sha1``).
 
-Paths under ``/v3/`` go through the second door, :class:`~._v3door.V3Door`
+Paths under ``/v3/`` go through the second door, `V3Door`
 (API v3, protocol §9): the ``API-KEY`` header instead of body credentials, a
 method per path, real HTTP statuses and reason codes. Its calls are logged too,
-the key masked like ``sha`` (:attr:`CallRecord.api_key`).
+the key masked like ``sha`` ([`CallRecord.api_key`][salesmanago_emulator.CallRecord.api_key]).
 """
 
 from __future__ import annotations
@@ -134,8 +134,8 @@ class CallRecord:
     """When the call was answered (the emulator's clock)."""
     fault: str | None
     """The injected fault(s), e.g. ``"HTTP 503"`` or ``"read timeout after write"``
-    (:mod:`salesmanago_emulator.faults`). A request refused before it was applied
-    by a dropped connection or a timeout has ``status`` 0; one whose answer was lost
+    ([`salesmanago_emulator.faults`][salesmanago_emulator.faults]). A request refused before it was
+    applied by a dropped connection or a timeout has ``status`` 0; one whose answer was lost
     after it was applied keeps the answer the client never saw."""
     api_key: str | None
     """``"***"`` when the request sent an ``API-KEY`` header (API v3), else ``None``: the
@@ -200,8 +200,8 @@ def route_path(path: str) -> str:
 
 
 def _masked(raw: bytes) -> dict[str, Any] | None:
-    """A logged body as :attr:`CallRecord.request` shows it: decoded, secrets masked;
-    ``None`` when it is not a JSON object."""
+    """A logged body as [`CallRecord.request`][salesmanago_emulator.CallRecord.request] shows it:
+    decoded, secrets masked; ``None`` when it is not a JSON object."""
     try:
         body = decode_json(raw)
     except (ValueError, RecursionError):
@@ -275,7 +275,7 @@ def _request_time_number(value: object) -> Decimal | None:
 
 def _check_request_time(body: Mapping[str, Any]) -> None:
     """``requestTime`` is required: a UNIX time in seconds or milliseconds, as a number or
-    a numeric string, within :data:`REQUEST_TIME_SECONDS` (or its milliseconds); 0, a
+    a numeric string, within `REQUEST_TIME_SECONDS` (or its milliseconds); 0, a
     negative number, ``1.5`` or ``1e39`` is no time of a request (protocol §2.1, §14)."""
     value = body.get("requestTime")
     if type(value) is int and (  # the usual case, without a Decimal
@@ -312,7 +312,7 @@ class Router:
         """Serve ``accounts`` (by client id), timing calls with ``clock``; ``register``
         creates an account for a user's e-mail and password (``system/registeraccount``)."""
         self.faults = faults
-        """The fault rules the HTTP doors consult (:meth:`plan`)."""
+        """The fault rules the HTTP doors consult (`plan`)."""
         self._accounts = accounts
         self._clock = clock
         self._lock = lock
@@ -331,7 +331,7 @@ class Router:
 
     def plan(self, method: str, path: str, body: bytes) -> FaultPlan | None:
         """The fault to inject into this request, if a rule matches (the HTTP doors,
-        transport and server, ask before :meth:`handle` and wait ``plan.delay``)."""
+        transport and server, ask before `handle` and wait ``plan.delay``)."""
         return self.faults.match(method, path, body)
 
     def allow(self, path: str) -> str:
@@ -352,14 +352,15 @@ class Router:
     ) -> tuple[int, bytes]:
         """Answer one request: the HTTP status and the JSON body.
 
-        ``fault`` (from :meth:`FaultInjector.match`) refuses the request before it is
-        applied, or replaces the answer after; a plan that breaks the connection
-        raises :class:`~salesmanago_emulator.faults.InjectedTransportError` once the
-        call is logged. ``api_key`` is the request's ``API-KEY`` header (API v3);
-        ``host`` the ``host[:port]`` the request was sent to (its ``Host`` header;
-        ``authorization/token`` answers it as the ``endpoint``), or a callable giving it,
-        called only by the login chain. ``content_type`` (the ``Content-Type`` header)
-        is read only by the one form path (:mod:`._multipart`).
+        ``fault`` (from [`FaultInjector.match`][salesmanago_emulator.faults.FaultInjector.match])
+        refuses the request before it is applied, or replaces the answer after; a plan that breaks
+        the connection raises
+        [`InjectedTransportError`][salesmanago_emulator.faults.InjectedTransportError] once the call
+        is logged. ``api_key`` is the request's ``API-KEY`` header (API v3); ``host`` the
+        ``host[:port]`` the request was sent to (its ``Host`` header; ``authorization/token``
+        answers it as the ``endpoint``), or a callable giving it, called only by the login chain.
+        ``content_type`` (the ``Content-Type`` header) is read only by the one form path
+        (`_multipart`).
         """
         with self._lock:
             now = self._clock.now()

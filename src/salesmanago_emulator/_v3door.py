@@ -1,6 +1,6 @@
 """The router's second door: API v3 requests (paths under ``/v3/``, protocol §9).
 
-:meth:`V3Door.dispatch` answers one request in this order:
+`V3Door.dispatch` answers one request in this order:
 
 1. a path no v3 route serves -> HTTP 404 ``{"messages": ["Path ... is not
    implemented by the emulator"]}``;
@@ -12,7 +12,7 @@
    ``{"messages": ["Specified json is not valid"], "reasonCode": 14}`` (a ``GET``'s
    body is not read);
 5. the handler: HTTP 200 with its fields, or its
-   :class:`~salesmanago_emulator.errors.V3Refused` as ``{"problems": [...]}`` with
+   [`V3Refused`][salesmanago_emulator.errors.V3Refused] as ``{"problems": [...]}`` with
    HTTP 404 when every problem is an unknown identifier (reason code 16), else 400.
 
 An unexpected exception is logged and answered HTTP 500 ``{"messages": ["Internal
@@ -63,7 +63,7 @@ class V3Door:
     """Answers the v3 requests against the emulator's accounts (the router holds one)."""
 
     def __init__(self, accounts: Mapping[str, Account]) -> None:
-        """Serve :data:`~salesmanago_emulator.routes.V3_ROUTES` for ``accounts``."""
+        """Serve `V3_ROUTES` for ``accounts``."""
         self._accounts = accounts
         self._routes: dict[str, V3Route] = {route.path: route for route in V3_ROUTES}
 

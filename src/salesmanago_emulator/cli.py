@@ -2,7 +2,7 @@
 
 Commands:
 
-* ``serve`` -- run the emulator as an HTTP server (:mod:`.server`) until
+* ``serve`` -- run the emulator as an HTTP server (`server`) until
   interrupted (Ctrl-C or SIGTERM); see ``docs/emulator/server.md``;
 * ``routes`` -- print the paths the emulator serves; ``routes --all`` prints every
   path of the protocol with its status (served, or not implemented and why);
@@ -16,15 +16,16 @@ Commands:
   account is created and its credentials printed;
 * ``--timezone`` of the accounts created here (default ``Europe/Warsaw``);
 * ``--state FILE``: loaded at start if it exists, saved after every change and
-  at shutdown (:mod:`.statefile`);
+  at shutdown (`statefile`);
 * ``--now ISO``: freeze the clock at that instant; it then moves only through
   the control API (``/_emulator/clock/...``). A state file saved with a frozen
   clock resumes at its saved instant (it wins over ``--now``).
 
 ``replay CALLS.jsonl`` replays a call log recorded by the SDK (``SalesManago(record=...)``)
-against a fresh emulator and prints where the answers differ (:mod:`.replay`): exit
-status 0 when all match, 1 when some differ, 2 when the file cannot be read. Options:
-``--ignore FIELD`` (repeatable), ``--json`` (the report as JSON), ``--timezone``.
+against a fresh emulator and prints where the answers differ
+([`replay`][salesmanago_emulator.replay]): exit status 0 when all match, 1 when some differ, 2 when
+the file cannot be read. Options: ``--ignore FIELD`` (repeatable), ``--json`` (the report as JSON),
+``--timezone``.
 
 Once listening, ``serve`` prints ``salesmanago-emulator serving on <url>`` as
 its first line on stdout (then the accounts), so a parent process can wait for

@@ -1,9 +1,9 @@
 """Time for the emulator: the real clock, or a frozen one tests move by hand.
 
-Every instant the emulator stores comes from a :class:`Clock` and is a
+Every instant the emulator stores comes from a [`Clock`][salesmanago_emulator.Clock] and is a
 timezone-aware ``datetime`` in UTC. Nothing in the emulator reads the system
 time directly, so a test can reach "02:00 tomorrow" (semantics S3.4) by
-advancing a :class:`FrozenClock` instead of waiting.
+advancing a [`FrozenClock`][salesmanago_emulator.FrozenClock] instead of waiting.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ __all__ = ["Clock", "FrozenClock", "SystemClock", "is_aware", "parse_iso", "utc_
 
 def parse_iso(text: str) -> datetime:
     """An ISO-8601 date-time as written by people and tools (a trailing ``Z`` means
-    UTC); ValueError if it is none. The result may be naive: see :func:`is_aware`."""
+    UTC); ValueError if it is none. The result may be naive: see `is_aware`."""
     return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
 
 
@@ -65,9 +65,9 @@ class FrozenClock:
     """A clock that stands still until told to move.
 
     ``FrozenClock(datetime(2026, 3, 28, 23, 59, tzinfo=ZoneInfo("Europe/Warsaw")))``
-    starts at that instant; :meth:`advance` moves it forward and :meth:`set`
-    puts it anywhere. The time given may be in any zone; :meth:`now` answers
-    in UTC.
+    starts at that instant; [`advance`][salesmanago_emulator.FrozenClock.advance] moves it forward
+    and [`set`][salesmanago_emulator.FrozenClock.set] puts it anywhere. The time given may be in any
+    zone; [`now`][salesmanago_emulator.FrozenClock.now] answers in UTC.
     """
 
     __slots__ = ("_now",)

@@ -7,12 +7,13 @@ Two sources, neither written by hand into the table:
   and 6 to 9 of the wire-protocol reference, with its method, section, the grade of
   its source and its purpose; a path the emulator does not serve carries a one-line
   reason (``notServed``);
-- the route tables the router serves (:data:`~salesmanago_emulator.routes.ALL_ROUTES`,
-  and :data:`~salesmanago_emulator.routes.V3_ROUTES` behind its API v3 door).
+- the route tables the router serves ([`ALL_ROUTES`][salesmanago_emulator.routes.ALL_ROUTES],
+  and `V3_ROUTES` behind its API v3 door).
 
-:func:`routes` lists what is served; :func:`coverage` joins both, so a path the
-protocol names and the emulator lacks shows, with its reason. The docs' coverage
-page and ``salesmanago-emulator routes [--all]`` print these.
+[`routes`][salesmanago_emulator.coverage.routes] lists what is served;
+[`coverage`][salesmanago_emulator.coverage.coverage] joins both, so a path the protocol names and
+the emulator lacks shows, with its reason. The docs' coverage page and
+``salesmanago-emulator routes [--all]`` print these.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ DATA: Final = "protocol_paths.json"
 
 @attrs.frozen(kw_only=True)
 class RouteInfo:
-    """One served path and what it does (a row of :func:`routes`)."""
+    """One served path and what it does (a row of
+    [`routes`][salesmanago_emulator.coverage.routes])."""
 
     path: str
     area: str
@@ -69,7 +71,8 @@ class ProtocolPath:
 
 @attrs.frozen(kw_only=True)
 class CoverageRow:
-    """One row of :func:`coverage`: a path, where it comes from, whether it is served."""
+    """One row of [`coverage`][salesmanago_emulator.coverage.coverage]: a path, where it comes from,
+    whether it is served."""
 
     path: str
     method: str

@@ -1,8 +1,8 @@
 """Delivery of queued callbacks: HTTP POSTs to loopback URLs, with retries (S10.3, S17.3).
 
-The state layer (:mod:`salesmanago_emulator.state.callbacks`) only queues
-entries in each account's outbox; a :class:`Deliverer` sends them. Only
-loopback hosts are ever called (``127.0.0.1`` and the rest of ``127/8``,
+The state layer (`salesmanago_emulator.state.callbacks`) only queues
+entries in each account's outbox; a [`Deliverer`][salesmanago_emulator.delivery.Deliverer] sends
+them. Only loopback hosts are ever called (``127.0.0.1`` and the rest of ``127/8``,
 ``::1``, ``localhost``): an entry for any other host is refused, kept in the
 outbox with the reason, and never sent, so an emulator configured with a
 shop's production URLs cannot reach it.
@@ -95,8 +95,8 @@ class Deliverer:
 
     ``areas`` returns the callback areas to serve (read under ``lock``);
     ``sleep`` waits between retries (default: an interruptible wait that
-    :meth:`stop` cuts short); ``http_client`` replaces the default
-    ``httpx.Client`` (no proxies from the environment, no redirects).
+    [`stop`][salesmanago_emulator.delivery.Deliverer.stop] cuts short); ``http_client`` replaces the
+    default ``httpx.Client`` (no proxies from the environment, no redirects).
     ``pass_lock`` serialises passes of deliverers that share it, so an entry
     is never POSTed twice at once.
     """
@@ -114,7 +114,9 @@ class Deliverer:
         sleep: Callable[[float], object] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Configure; nothing is sent until :meth:`deliver` or :meth:`start_background`."""
+        """Configure; nothing is sent until
+        [`deliver`][salesmanago_emulator.delivery.Deliverer.deliver] or
+        [`start_background`][salesmanago_emulator.delivery.Deliverer.start_background]."""
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
         if backoff < 0 or max_backoff < 0:
@@ -153,7 +155,8 @@ class Deliverer:
             return self._pass(retry_failed)
 
     def try_deliver(self, *, retry_failed: bool = False) -> list[OutboxEntry] | None:
-        """Like :meth:`deliver`, but ``None`` at once if another pass is running.
+        """Like [`deliver`][salesmanago_emulator.delivery.Deliverer.deliver], but ``None`` at once
+        if another pass is running.
 
         Safe while holding ``lock`` (a control operation): never waits for a
         pass that may itself wait for ``lock``.
@@ -209,7 +212,8 @@ class Deliverer:
     # --- background --------------------------------------------------------------
 
     def start_background(self, *, interval: float = DEFAULT_INTERVAL) -> None:
-        """Deliver in a daemon thread every ``interval`` seconds until :meth:`stop`."""
+        """Deliver in a daemon thread every ``interval`` seconds until
+        [`stop`][salesmanago_emulator.delivery.Deliverer.stop]."""
         if interval <= 0:
             raise ValueError(f"interval must be positive, got {interval}")
         if self._thread is not None and self._thread.is_alive():

@@ -1,14 +1,15 @@
 """Domain errors of the emulator, and every text they put on the wire.
 
-The state layer raises these; the HTTP layer turns an :class:`EmulatorError`
-into ``{"success": false, "message": error.messages}`` (plus ``values`` when
-set). Texts the platform is known to use (protocol §3.3, grade A) are copied
-as they are; the others follow the shapes fixed in
+The state layer raises these; the HTTP layer turns an
+[`EmulatorError`][salesmanago_emulator.errors.EmulatorError] into
+``{"success": false, "message": error.messages}`` (plus ``values`` when set). Texts the platform is
+known to use (protocol §3.3, grade A) are copied as they are; the others follow the shapes fixed in
 ``docs/development/architecture.md``. No other module spells a wire text: rule
 phrases used inside ``Field '...' <rule>`` messages are constants here too.
 
-:class:`NotImplementedByEmulator` and :class:`MalformedRequest` are not
-domain errors: they become HTTP 404 and 400 at the edge.
+[`NotImplementedByEmulator`][salesmanago_emulator.errors.NotImplementedByEmulator] and
+[`MalformedRequest`][salesmanago_emulator.errors.MalformedRequest] are not domain errors: they
+become HTTP 404 and 400 at the edge.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ RULE_EMAIL_LOCAL_TOO_LONG: Final = "must have at most {limit} characters before 
 RULE_TOO_LONG: Final = "must be at most {limit} characters long (got {length})"
 """A text over its limit; never truncated (S7.5)."""
 RULE_AT_MOST_ITEMS: Final = "must hold at most {limit} items"
-"""A list over its item limit (:class:`LimitExceeded`)."""
+"""A list over its item limit ([`LimitExceeded`][salesmanago_emulator.errors.LimitExceeded])."""
 RULE_INTEGER: Final = "must be an integer"
 """A field that must be an integer is not."""
 RULE_ONE_OF: Final = "must be one of {choices}"
@@ -259,7 +260,8 @@ TEXT_TIMEOUT_AFTER: Final = "Injected fault: read timeout after the request was 
 # --- the control API (/_emulator/<name>, Emulator.control; grade D) ----------------
 
 TEXT_FIELD: Final = "Field '{field}' {rule}"
-"""The shape of every refusal that names a field (:class:`InvalidField`, the control API)."""
+"""The shape of every refusal that names a field
+([`InvalidField`][salesmanago_emulator.errors.InvalidField], the control API)."""
 RULE_A_NUMBER: Final = "must be a number"
 """A control field that must be a number is not."""
 RULE_TRUE_OR_FALSE: Final = "must be true or false"
@@ -456,8 +458,10 @@ class EmulatorError(Exception):
 class AuthenticationFailed(EmulatorError):  # noqa: N818 (names fixed by the contract)
     """The request's credentials or ``owner`` are refused (S1.3).
 
-    Use one of :data:`NOT_AUTHENTICATED`, :data:`API_KEY_NOT_SPECIFIED`,
-    :data:`OWNER_NOT_SPECIFIED`, :data:`INVALID_OWNER`.
+    Use one of [`NOT_AUTHENTICATED`][salesmanago_emulator.errors.NOT_AUTHENTICATED],
+    [`API_KEY_NOT_SPECIFIED`][salesmanago_emulator.errors.API_KEY_NOT_SPECIFIED],
+    [`OWNER_NOT_SPECIFIED`][salesmanago_emulator.errors.OWNER_NOT_SPECIFIED],
+    [`INVALID_OWNER`][salesmanago_emulator.errors.INVALID_OWNER].
     """
 
     def __init__(self, message: str) -> None:
@@ -588,17 +592,22 @@ class MalformedRequest(Exception):  # noqa: N818 (names fixed by the contract)
 # --- coupons and tasks (S8, S9.2; grade D texts) ------------------------------------
 
 TEXT_COUPON_NOT_FOUND: Final = "Coupon not found: {coupon}"
-"""Using a coupon the contact does not have (:class:`CouponNotFound`)."""
+"""Using a coupon the contact does not have
+([`CouponNotFound`][salesmanago_emulator.errors.CouponNotFound])."""
 TEXT_COUPON_USED: Final = "Coupon already used: {coupon}"
-"""Using a coupon a second time (:class:`CouponAlreadyUsed`)."""
+"""Using a coupon a second time
+([`CouponAlreadyUsed`][salesmanago_emulator.errors.CouponAlreadyUsed])."""
 TEXT_COUPON_EXPIRED: Final = "Coupon expired: {coupon} (valid until {valid})"
-"""Using a coupon after its validity (:class:`CouponExpired`)."""
+"""Using a coupon after its validity
+([`CouponExpired`][salesmanago_emulator.errors.CouponExpired])."""
 TEXT_COUPON_EXISTS: Final = "Coupon {coupon} already exists"
-"""A manual coupon value the account holds already (:class:`CouponAlreadyExists`)."""
+"""A manual coupon value the account holds already
+([`CouponAlreadyExists`][salesmanago_emulator.errors.CouponAlreadyExists])."""
 TEXT_COUPON_NO_FREE_VALUE: Final = "No free coupon value of {length} characters could be generated"
-"""The generator kept drawing values the account holds (a :class:`Conflict`)."""
+"""The generator kept drawing values the account holds (a
+[`Conflict`][salesmanago_emulator.errors.Conflict])."""
 TEXT_TASK_NOT_FOUND: Final = "Task not found: {task_id}"
-"""An unknown task id (:class:`TaskNotFound`)."""
+"""An unknown task id ([`TaskNotFound`][salesmanago_emulator.errors.TaskNotFound])."""
 
 
 class CouponNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
@@ -681,15 +690,18 @@ RULE_DATA_OBJECT: Final = "must be an object"
 TEXT_FUNNEL_EXISTS: Final = "Funnel {funnel} already exists"
 """A second funnel (campaign) with a name the account uses (S12.1, S13.1)."""
 TEXT_FUNNEL_NOT_FOUND: Final = "Funnel not found: {funnel}"
-"""No funnel of the account has this name (:class:`FunnelNotFound`)."""
+"""No funnel of the account has this name
+([`FunnelNotFound`][salesmanago_emulator.errors.FunnelNotFound])."""
 TEXT_STAGE_NOT_FOUND: Final = "Stage not found: {stage} (funnel {funnel})"
-"""The funnel has no stage of this name (:class:`StageNotFound`)."""
+"""The funnel has no stage of this name
+([`StageNotFound`][salesmanago_emulator.errors.StageNotFound])."""
 TEXT_LAST_STAGE: Final = (
     "Stage {stage} is the only stage of funnel {funnel}; delete the funnel instead"
 )
 """Deleting the only stage of a funnel."""
 TEXT_COMPANY_NOT_FOUND: Final = "Company not found: {company}"
-"""No card of the account names this company (:class:`CompanyNotFound`)."""
+"""No card of the account names this company
+([`CompanyNotFound`][salesmanago_emulator.errors.CompanyNotFound])."""
 
 
 class FunnelAlreadyExists(EmulatorError):  # noqa: N818 (names fixed by the contract)
@@ -744,9 +756,11 @@ class CompanyNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract
 # --- rules and workflows (S14; grade D texts) --------------------------------------
 
 TEXT_RULE_NOT_FOUND: Final = "Rule not found: {rule_id}"
-"""No (non-deleted) rule of the account has this id (:class:`RuleNotFound`)."""
+"""No (non-deleted) rule of the account has this id
+([`RuleNotFound`][salesmanago_emulator.errors.RuleNotFound])."""
 TEXT_WORKFLOW_NOT_FOUND: Final = "Workflow not found: {workflow_id}"
-"""No (non-deleted) workflow of the account has this id (:class:`WorkflowNotFound`)."""
+"""No (non-deleted) workflow of the account has this id
+([`WorkflowNotFound`][salesmanago_emulator.errors.WorkflowNotFound])."""
 
 
 class RuleNotFound(EmulatorError):  # noqa: N818 (names fixed by the contract)
@@ -919,8 +933,9 @@ class Problem:
 class V3FieldError(InvalidField):
     """One field refused by API v3's rules, with its §9 reason code (protocol §9).
 
-    The state's rule functions raise it; as an :class:`InvalidField` it names the
-    field and the rule, and :meth:`InvalidField.under` keeps the code.
+    The state's rule functions raise it; as an
+    [`InvalidField`][salesmanago_emulator.errors.InvalidField] it names the field and the rule, and
+    [`InvalidField.under`][salesmanago_emulator.errors.InvalidField.under] keeps the code.
     """
 
     code: ReasonCode
@@ -963,9 +978,10 @@ _T = TypeVar("_T")
 class Problems:
     """The problems found while checking one request, refused together.
 
-    A check that raises :class:`V3FieldError` is run through :meth:`check`, which
-    notes its problem and goes on; :meth:`raise_any` then refuses with every
-    problem noted, in the order found.
+    A check that raises [`V3FieldError`][salesmanago_emulator.errors.V3FieldError] is run through
+    [`check`][salesmanago_emulator.errors.Problems.check], which notes its problem and goes on;
+    [`raise_any`][salesmanago_emulator.errors.Problems.raise_any] then refuses with every problem
+    noted, in the order found.
     """
 
     __slots__ = ("found",)
@@ -991,7 +1007,8 @@ class Problems:
             return default
 
     def raise_any(self) -> None:
-        """Refuse with every problem noted (:class:`V3Refused`), if any."""
+        """Refuse with every problem noted ([`V3Refused`][salesmanago_emulator.errors.V3Refused]),
+        if any."""
         if self.found:
             raise V3Refused(self.found)
 

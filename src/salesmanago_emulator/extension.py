@@ -3,23 +3,28 @@
 Everything here is for code that extends the emulator rather than uses it: a new
 area of an account, a new control operation, a hook on card changes, a callback
 deliverer of your own, a planned fault. A test suite that only uses the emulator
-needs :mod:`salesmanago_emulator` alone.
+needs `salesmanago_emulator` alone.
 
-- **Areas** (:class:`AccountArea`, :class:`AccountCore`, :class:`ContactObserver`):
-  an area is pure state, gets the account's core and follows card changes through
-  the observer hooks it overrides. See the recipe in the architecture page
+- **Areas** ([`AccountArea`][salesmanago_emulator.state.AccountArea], `AccountCore`,
+  `ContactObserver`): an area is pure state, gets the account's core and follows card changes
+  through the observer hooks it overrides. See the recipe in the architecture page
   ("Adding an area"): an area is named in every table of its layers.
-- **Routes** (:class:`Route`, :class:`RouteTable`, :class:`RequestContext`,
-  :data:`ALL_ROUTES`, :data:`CARD_SECTIONS`): the table the router serves and the
-  full contact's lists; for API v3 (:class:`V3Route`, :class:`V3RouteTable`,
-  :class:`V3Context`, :data:`V3_ROUTES`) the table of its second door.
-- **Control operations** (:class:`ControlOperation`, :class:`ControlTable`,
-  :class:`ControlArgs`, :class:`ControlledEmulator`, :data:`CONTROL_OPERATIONS`):
-  a table of your own is ``ControlTable((*CONTROL_OPERATIONS, mine))``.
-- **Snapshots** (:data:`AREAS`, :func:`dump_state`, :func:`load_state`): the state
-  format, area by area.
-- **Delivery and faults** (:class:`Deliverer`, :class:`OutboxEntry`,
-  :class:`FaultPlan`).
+- **Routes** (`Route`, `RouteTable`, `RequestContext`,
+  [`ALL_ROUTES`][salesmanago_emulator.routes.ALL_ROUTES], `CARD_SECTIONS`): the table the router
+  serves and the full contact's lists; for API v3 (`V3Route`, `V3RouteTable`,
+  `V3Context`, `V3_ROUTES`) the table of its second door.
+- **Control operations** ([`ControlOperation`][salesmanago_emulator.control.ControlOperation],
+  [`ControlTable`][salesmanago_emulator.control.ControlTable],
+  [`ControlArgs`][salesmanago_emulator.control.ControlArgs],
+  [`ControlledEmulator`][salesmanago_emulator.control.ControlledEmulator],
+  [`CONTROL_OPERATIONS`][salesmanago_emulator.control.CONTROL_OPERATIONS]): a table of your own is
+  ``ControlTable((*CONTROL_OPERATIONS, mine))``.
+- **Snapshots** ([`AREAS`][salesmanago_emulator.snapshot.AREAS],
+  [`dump_state`][salesmanago_emulator.snapshot.dump_state],
+  [`load_state`][salesmanago_emulator.snapshot.load_state]): the state format, area by area.
+- **Delivery and faults** ([`Deliverer`][salesmanago_emulator.delivery.Deliverer],
+  [`OutboxEntry`][salesmanago_emulator.state.callbacks.OutboxEntry],
+  [`FaultPlan`][salesmanago_emulator.faults.FaultPlan]).
 """
 
 from __future__ import annotations

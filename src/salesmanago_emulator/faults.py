@@ -1,10 +1,10 @@
 """Fault injection: latency, HTTP errors, rate limits, dropped connections, timeouts.
 
-Every :class:`~salesmanago_emulator.Emulator` has a :class:`FaultInjector` at
-``emulator.faults``. A rule names what goes wrong, for which requests (a path,
-exact or a glob such as ``/api/contact/*``, and/or an account's client id), and
-how often (``times`` matching requests, and/or a ``probability`` drawn from a
-seeded RNG, so a run is reproducible)::
+Every [`Emulator`][salesmanago_emulator.Emulator] has a
+[`FaultInjector`][salesmanago_emulator.faults.FaultInjector] at ``emulator.faults``. A rule names
+what goes wrong, for which requests (a path, exact or a glob such as ``/api/contact/*``, and/or an
+account's client id), and how often (``times`` matching requests, and/or a ``probability`` drawn
+from a seeded RNG, so a run is reproducible)::
 
     emu.faults.add("http_error", status=503, path="/api/contact/upsert", times=2)
     emu.faults.add("rate_limit", retry_after=3, client_id="c1", times=1)
@@ -13,10 +13,12 @@ seeded RNG, so a run is reproducible)::
     emu.faults.add("latency", seconds=0.2, probability=0.5, seed=7)
     emu.faults.clear()
 
-Kinds (:data:`FAULT_KINDS`):
+Kinds ([`FAULT_KINDS`][salesmanago_emulator.faults.FAULT_KINDS]):
 
-* ``latency`` -- wait ``seconds`` (through :attr:`FaultInjector.sleep`, or
-  :attr:`FaultInjector.async_sleep` for async clients), then answer normally;
+* ``latency`` -- wait ``seconds`` (through
+  [`FaultInjector.sleep`][salesmanago_emulator.faults.FaultInjector.sleep], or
+  [`FaultInjector.async_sleep`][salesmanago_emulator.faults.FaultInjector.async_sleep] for async
+  clients), then answer normally;
 * ``http_error`` -- answer HTTP ``status`` (default 503) without applying the
   request, or, with ``after_write=True``, after applying it;
 * ``rate_limit`` -- answer HTTP 429 with ``Retry-After: retry_after`` (``None``
@@ -31,9 +33,10 @@ matching ``latency`` rule adds its wait; the first other matching rule that fire
 decides the outcome (later ones are not tried, so they keep their ``times``). A
 rule that matches but loses its probability draw is not used up.
 
-Faults are applied at the HTTP door (the transport asks :meth:`FaultInjector.match`,
-the router applies the plan), never in the state layer. The call log records each
-injected fault in :attr:`CallRecord.fault <salesmanago_emulator.CallRecord.fault>`.
+Faults are applied at the HTTP door (the transport asks
+[`FaultInjector.match`][salesmanago_emulator.faults.FaultInjector.match], the router applies the
+plan), never in the state layer. The call log records each injected fault in
+[`CallRecord.fault`][salesmanago_emulator.CallRecord.fault].
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ __all__ = [
 FaultKind = Literal["latency", "http_error", "rate_limit", "connect_error", "read_timeout"]
 """The kinds of fault a rule can inject."""
 FAULT_KINDS: Final[tuple[str, ...]] = get_args(FaultKind)
-"""Every :data:`FaultKind`, in documentation order."""
+"""Every [`FaultKind`][salesmanago_emulator.faults.FaultKind], in documentation order."""
 
 _GLOB_CHARS: Final = frozenset("*?[")
 
@@ -97,14 +100,16 @@ class ConnectionDroppedError(InjectedTransportError):
 
 
 class ResponseTimeoutError(InjectedTransportError):
-    """No answer came in time (``httpx.ReadTimeout``); see :attr:`applied`."""
+    """No answer came in time (``httpx.ReadTimeout``); see
+    [`applied`][salesmanago_emulator.faults.InjectedTransportError.applied]."""
 
 
 class FaultRule:
     """One fault rule: what to inject, for which requests, how often.
 
-    Built by :meth:`FaultInjector.add`, which checks the arguments. The settings
-    are read-only; :attr:`hits` counts the requests the rule has hit so far.
+    Built by [`FaultInjector.add`][salesmanago_emulator.faults.FaultInjector.add], which checks the
+    arguments. The settings are read-only; [`hits`][salesmanago_emulator.faults.FaultRule.hits]
+    counts the requests the rule has hit so far.
     """
 
     def __init__(
@@ -121,7 +126,9 @@ class FaultRule:
         seconds: float | None = None,
         after_write: bool = False,
     ) -> None:
-        """Check and keep the settings (see :meth:`FaultInjector.add`); ``ValueError`` if wrong."""
+        """Check and keep the settings (see
+        [`FaultInjector.add`][salesmanago_emulator.faults.FaultInjector.add]); ``ValueError`` if
+        wrong."""
         if kind not in FAULT_KINDS:
             raise ValueError(
                 f"unknown fault kind {kind!r}: expected one of {', '.join(FAULT_KINDS)}"
@@ -242,14 +249,17 @@ class FaultRule:
 
 
 _RULE_KEYS: Final = frozenset(inspect.signature(FaultRule).parameters)
-"""The keys of a rule given as a dict (:meth:`FaultInjector.add_all`): FaultRule's arguments."""
+"""The keys of a rule given as a dict
+([`FaultInjector.add_all`][salesmanago_emulator.faults.FaultInjector.add_all]): FaultRule's
+arguments."""
 
 
 class FaultPlan:
     """What happens to one request: a wait, then at most one outcome-changing rule.
 
-    Made by :meth:`FaultInjector.match`; the transport waits :attr:`delay`, and
-    the router applies the rest (:meth:`Router.handle <salesmanago_emulator.Router>`).
+    Made by [`FaultInjector.match`][salesmanago_emulator.faults.FaultInjector.match]; the transport
+    waits [`delay`][salesmanago_emulator.faults.FaultPlan.delay], and the router applies the rest
+    (`Router.handle`).
     """
 
     __slots__ = ("delay", "labels", "rule")
@@ -310,7 +320,9 @@ class FaultPlan:
         return [(b"Retry-After", text.encode())]
 
     def raise_if_broken(self) -> None:
-        """Raise :class:`ConnectionDroppedError` or :class:`ResponseTimeoutError` when no answer."""
+        """Raise [`ConnectionDroppedError`][salesmanago_emulator.faults.ConnectionDroppedError] or
+        [`ResponseTimeoutError`][salesmanago_emulator.faults.ResponseTimeoutError] when no
+        answer."""
         rule = self.rule
         if rule is None:
             return
@@ -338,8 +350,8 @@ def _client_id(body: bytes) -> str | None:
 class FaultInjector:
     """The fault rules of one emulator (``emulator.faults``).
 
-    ``sleep`` waits for latency in sync clients (default :func:`time.sleep`),
-    ``async_sleep`` in async ones (default :func:`anyio.sleep`); both can be
+    ``sleep`` waits for latency in sync clients (default `time.sleep`),
+    ``async_sleep`` in async ones (default `anyio.sleep`); both can be
     replaced at any time, e.g. by a recorder so tests never wait.
     """
 
@@ -371,10 +383,11 @@ class FaultInjector:
         seconds: float | None = None,
         after_write: bool = False,
     ) -> FaultRule:
-        """Add a rule and return it (its :attr:`~FaultRule.hits` count the requests hit).
+        """Add a rule and return it (its [`hits`][salesmanago_emulator.faults.FaultRule.hits] count
+        the requests hit).
 
         Args:
-            kind: one of :data:`FAULT_KINDS`.
+            kind: one of [`FAULT_KINDS`][salesmanago_emulator.faults.FAULT_KINDS].
             path: the request path (``/api/contact/upsert``) or a glob
                 (``/api/contact/*``); ``None`` for every path.
             client_id: only requests of this account; ``None`` for every account.
@@ -406,7 +419,8 @@ class FaultInjector:
         return rule
 
     def add_all(self, specs: Iterable[Mapping[str, Any]]) -> list[FaultRule]:
-        """Add rules given as dicts of :meth:`add`'s arguments (``kind`` required).
+        """Add rules given as dicts of [`add`][salesmanago_emulator.faults.FaultInjector.add]'s
+        arguments (``kind`` required).
 
         All are checked before any is added; ``ValueError`` names the bad one.
         """

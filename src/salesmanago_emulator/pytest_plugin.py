@@ -3,19 +3,19 @@
 Installed with the package (entry point ``pytest11``: ``salesmanago``), so the
 fixtures are there with no ``conftest.py``:
 
-* ``salesmanago_emulator`` -- a fresh :class:`~salesmanago_emulator.Emulator`
-  per test, with a :class:`~salesmanago_emulator.FrozenClock` and one account;
+* ``salesmanago_emulator`` -- a fresh [`Emulator`][salesmanago_emulator.Emulator]
+  per test, with a [`FrozenClock`][salesmanago_emulator.FrozenClock] and one account;
 * ``salesmanago_client`` -- ``salesmanago_emulator.client()``, closed after the test;
 * ``async_salesmanago_client`` -- ``salesmanago_emulator.async_client()``,
   closed after the test (needs pytest-asyncio or anyio's pytest plugin);
-* ``salesmanago_server`` -- an :class:`~salesmanago_emulator.EmulatorServer`
+* ``salesmanago_server`` -- an [`EmulatorServer`][salesmanago_emulator.EmulatorServer]
   on ``salesmanago_emulator`` over a real loopback socket (a free port).
 
-Defaults: the clock stands at :data:`DEFAULT_NOW` (2026-01-15 10:00 UTC, a
-Thursday, 11:00 in Warsaw) and the account is :data:`DEFAULT_ACCOUNT`
-(client id ``emulator-client``, secret ``emulator-secret``, one user
-``owner@example.com``, time zone Europe/Warsaw). The ``salesmanago`` marker
-changes them::
+Defaults: the clock stands at [`DEFAULT_NOW`][salesmanago_emulator.pytest_plugin.DEFAULT_NOW]
+(2026-01-15 10:00 UTC, a Thursday, 11:00 in Warsaw) and the account is
+[`DEFAULT_ACCOUNT`][salesmanago_emulator.pytest_plugin.DEFAULT_ACCOUNT] (client id
+``emulator-client``, secret ``emulator-secret``, one user ``owner@example.com``, time zone
+Europe/Warsaw). The ``salesmanago`` marker changes them::
 
     @pytest.mark.salesmanago(
         now="2026-03-28T23:59:00+01:00",
@@ -32,7 +32,7 @@ named consents, S10.1: each a name or ``{"name": ..., "text": ...}``) and
 ``consent_forms`` (``consent/form/data``: each a name or
 ``{"name": ..., "int_id": ...}``); it replaces the default account, and the
 clients use the first one. ``faults`` is
-a list of dicts of :meth:`FaultInjector.add <salesmanago_emulator.FaultInjector.add>`
+a list of dicts of [`FaultInjector.add`][salesmanago_emulator.faults.FaultInjector.add]
 arguments (``[{"kind": "http_error", "status": 503, "times": 1}]``), added to the
 emulator's fault rules; latency then waits through the real sleep unless the
 test replaces ``salesmanago_emulator.faults.sleep``.
@@ -204,8 +204,8 @@ def _add_faults(request: pytest.FixtureRequest, emulator: Emulator[FrozenClock])
 
 @pytest.fixture
 def salesmanago_server(salesmanago_emulator: Emulator[FrozenClock]) -> Iterator[EmulatorServer]:
-    """An :class:`~salesmanago_emulator.EmulatorServer` on the fixture's emulator (127.0.0.1,
-    a free port), stopped after the test; point any HTTP client at its ``url``."""
+    """An [`EmulatorServer`][salesmanago_emulator.EmulatorServer] on the fixture's emulator
+    (127.0.0.1, a free port), stopped after the test; point any HTTP client at its ``url``."""
     with EmulatorServer(salesmanago_emulator) as server:
         yield server
 

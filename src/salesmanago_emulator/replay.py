@@ -2,16 +2,17 @@
 
 The log is what ``salesmanago.CallRecorder`` writes (``SalesManago(record=...)``): JSON
 Lines, one request per line with ``method``, ``path``, ``request`` (its secrets
-masked), ``status``, ``response`` and ``at``. :func:`replay` sends each request to a
-new :class:`~salesmanago_emulator.Emulator` and compares its answer with the recorded
-one: the HTTP status, ``success``, the ``message`` texts and every other field.
+masked), ``status``, ``response`` and ``at``. [`replay`][salesmanago_emulator.replay.replay] sends
+each request to a new [`Emulator`][salesmanago_emulator.Emulator] and compares its answer with the
+recorded one: the HTTP status, ``success``, the ``message`` texts and every other field.
 
 The fresh emulator:
 
 * has one account per ``clientId`` of a request the platform accepted (``success:
-  true``), created on the fly with the secret :data:`REPLAY_SECRET` and, as users,
-  every ``owner`` (and ``newOwner``) of such a request, in the order first seen; a
-  client id or an owner the platform refused stays unknown. The recorded
+  true``), created on the fly with the secret
+  [`REPLAY_SECRET`][salesmanago_emulator.replay.REPLAY_SECRET] and, as users, every ``owner``
+  (and ``newOwner``) of such a request, in the order first seen; a client id or an owner
+  the platform refused stays unknown. The recorded
   ``sha`` is masked, so each request is **re-signed** for that account:
   ``sha = SHA1(apiKey + clientId + REPLAY_SECRET)`` with the recorded ``apiKey`` (and
   the same for an inner request carrying its own ``sha``, ``integration/upsert``);
@@ -24,16 +25,17 @@ header the log does not keep), the login chain (``authorization/token``,
 ``account/integration``, ``system/authorise``: the password and token are masked), and a
 line whose request body was no JSON object.
 
-What is inherently different between two runs is normalised, and :data:`NORMALISATIONS`
-lists it (the docs' "Verifying the emulator against your account" shows the list):
+What is inherently different between two runs is normalised, and
+[`NORMALISATIONS`][salesmanago_emulator.replay.NORMALISATIONS] lists it (the docs' "Verifying the
+emulator against your account" shows the list):
 
 * **ids the platform generates** -- any UUID-shaped string (values and object keys:
   contact, event, note, task ids, ``addedContacts``), ``requestId`` and a generated
   ``coupon`` value -- are paired: the first time a recorded id meets a replayed one
   the two are taken as the same, later requests sending the recorded id are sent
   with the replayed one, and a later answer pairing it with another id differs;
-* **times the platform stamps** (:data:`TIME_KEYS`: ``createdOn``, ``modifiedOn`` ...)
-  are compared only as "both a time" or "both null";
+* **times the platform stamps** ([`TIME_KEYS`][salesmanago_emulator.replay.TIME_KEYS]:
+  ``createdOn``, ``modifiedOn`` ...) are compared only as "both a time" or "both null";
 * ``requestId`` present on one side only is no difference (an answer's envelope may
   carry one, protocol §3.1);
 * ``fileUrl`` (an export file's URL on its own host) is compared as "both present";
@@ -41,7 +43,8 @@ lists it (the docs' "Verifying the emulator against your account" shows the list
   the platform's job ran) are not compared;
 * ids inside ``message`` texts are compared after pairing.
 
-``--ignore FIELD`` (:func:`replay`'s ``ignore``) drops a key anywhere in the answers.
+``--ignore FIELD`` ([`replay`][salesmanago_emulator.replay.replay]'s ``ignore``) drops a key
+anywhere in the answers.
 """
 
 from __future__ import annotations
@@ -231,7 +234,8 @@ _ABSENT: Final = _Absent()
 
 
 def read_calls(path: Path) -> list[RecordedCall]:
-    """The calls of a log file; :class:`CallLogError` names the line that cannot be read."""
+    """The calls of a log file; [`CallLogError`][salesmanago_emulator.replay.CallLogError] names the
+    line that cannot be read."""
     try:
         raw = path.read_bytes()
     except OSError as error:

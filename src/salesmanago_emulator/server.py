@@ -13,19 +13,19 @@ with EmulatorServer(emu) as server:            # 127.0.0.1, a free port
 
 One behaviour, two doors: ``POST /api/...`` (and API v3's ``/v3/...``, with its
 ``API-KEY`` header) goes to the same
-:class:`~salesmanago_emulator._router.Router` the in-process transport uses
+`Router` the in-process transport uses
 (same authentication, envelopes, call log, fault rules), so the server adds
-only HTTP. ``/_emulator/...`` is the control API (:mod:`.control`), served
+only HTTP. ``/_emulator/...`` is the control API (`control`), served
 here and not by the transport. Everything else answers the router's 404.
 
 Robustness: each connection runs in its own thread; an error while answering
 one request is logged and answered with HTTP 500 (or the connection closed),
-never stopping the server. A body over :data:`MAX_BODY_BYTES` is refused with
+never stopping the server. A body over `MAX_BODY_BYTES` is refused with
 HTTP 413 from its ``Content-Length`` alone, before any of it is read or
 buffered (what the client still sends is discarded for a moment so it can
 read the answer). A chunked body (no ``Content-Length``) is refused with 411.
 
-With a :class:`~.statefile.StateFile`, every request that may have changed
+With a `StateFile`, every request that may have changed
 state (an API call the router dispatched, a control write) is saved before
 its answer is sent.
 """
@@ -261,13 +261,16 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class EmulatorServer:
-    """An HTTP server answering for ``emulator`` at :attr:`url`.
+    """An HTTP server answering for ``emulator`` at
+    [`url`][salesmanago_emulator.EmulatorServer.url].
 
     Binds ``host`` (default the loopback interface: the control API has no
-    authentication) and ``port`` (``0``: a free one, see :attr:`port` after
-    :meth:`start`). ``state_file`` is saved after every change and once more
-    by :meth:`stop`. Use it as a context manager, or call :meth:`start` and
-    :meth:`stop`.
+    authentication) and ``port`` (``0``: a free one, see
+    [`port`][salesmanago_emulator.EmulatorServer.port] after
+    [`start`][salesmanago_emulator.EmulatorServer.start]). ``state_file`` is saved after every
+    change and once more by [`stop`][salesmanago_emulator.EmulatorServer.stop]. Use it as a context
+    manager, or call [`start`][salesmanago_emulator.EmulatorServer.start] and
+    [`stop`][salesmanago_emulator.EmulatorServer.stop].
     """
 
     def __init__(
@@ -279,7 +282,8 @@ class EmulatorServer:
         state_file: StateFile | None = None,
         max_body: int = MAX_BODY_BYTES,
     ) -> None:
-        """A server for ``emulator``; nothing is bound before :meth:`start`."""
+        """A server for ``emulator``; nothing is bound before
+        [`start`][salesmanago_emulator.EmulatorServer.start]."""
         self.emulator = emulator
         self.host = host
         self._port = port
@@ -291,7 +295,8 @@ class EmulatorServer:
 
     @property
     def port(self) -> int:
-        """The bound port (the requested one before :meth:`start`)."""
+        """The bound port (the requested one before
+        [`start`][salesmanago_emulator.EmulatorServer.start])."""
         if self._server is not None:
             return int(self._server.server_address[1])
         return self._port
@@ -342,7 +347,8 @@ class EmulatorServer:
             self.state_file.save()
 
     def serve_forever(self) -> None:
-        """Start (if needed) and block until :meth:`stop` is called from another thread."""
+        """Start (if needed) and block until [`stop`][salesmanago_emulator.EmulatorServer.stop] is
+        called from another thread."""
         if self._server is None:
             self.start()
         thread = self._thread

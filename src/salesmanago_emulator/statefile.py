@@ -64,7 +64,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def read_state(path: Path) -> dict[str, Any]:
-    """The decoded state file; :class:`~.snapshot.SnapshotError` (path ``file``) if unreadable."""
+    """The decoded state file; [`SnapshotError`][salesmanago_emulator.snapshot.SnapshotError] (path
+    ``file``) if unreadable."""
     try:
         # decimals stay exact: rules keep the numbers they were sent (Decimal)
         data = json.loads(path.read_bytes().decode("utf-8"), parse_float=Decimal)
@@ -82,7 +83,7 @@ def _encode(data: Any) -> bytes:
 
 
 class StateFile:
-    """The state file of one emulator: :meth:`load`, :meth:`save`, and :meth:`commit` per change."""
+    """The state file of one emulator: `load`, `save`, and `commit` per change."""
 
     def __init__(self, path: str | os.PathLike[str], emulator: Emulator[Any]) -> None:
         """Bind ``path`` (its directory must exist) to ``emulator``; nothing is read yet."""

@@ -57,7 +57,8 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """
 
     def __init__(self, router: Router) -> None:
-        """Answer requests with ``router`` (see :meth:`Emulator.transport`)."""
+        """Answer requests with ``router`` (see
+        [`Emulator.transport`][salesmanago_emulator.Emulator.transport])."""
         self._router = router
 
     def _respond(

@@ -1,18 +1,16 @@
 """The docs site builds with ``mkdocs build --strict``, and its coverage page is generated.
 
 The coverage table (docs/coverage.md) is filled at build time by docs/_hooks.py
-from the emulator's route table and the SDK's endpoints; these tests build the
-site into a temporary directory and read the page back.
+from the emulator's route table and the SDK's endpoints; these tests read the
+page back from the site built once per session (the ``site`` fixture of
+``conftest.py``).
 """
 
 from __future__ import annotations
 
 import html
 import importlib.util
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,6 @@ import pytest
 from salesmanago_emulator.coverage import protocol_paths
 from salesmanago_emulator.routes import ALL_ROUTES, V3_ROUTES
 
-ROOT = Path(__file__).resolve().parents[2]
 _NEEDED = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python")
 _MISSING = [name for name in _NEEDED if importlib.util.find_spec(name.split(".")[0]) is None]
 _ROW = re.compile(
@@ -36,24 +33,6 @@ pytestmark = pytest.mark.skipif(
         "pip install -e '.[docs]' to build the site"
     ),
 )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built with ``mkdocs build --strict`` (any warning fails the build)."""
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
-    return out
 
 
 def _coverage_rows(site: Path) -> dict[str, tuple[str, str]]:

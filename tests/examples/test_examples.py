@@ -42,3 +42,38 @@ def test_example_runs_on_the_emulator(script: Path) -> None:
     assert "emulator" in done.stdout
     assert len(done.stdout.splitlines()) >= 5
     assert done.stderr == ""
+
+
+def _run(name: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        env=_offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_erp_example_shows_a_persons_and_a_companys_mailings() -> None:
+    """Issue 13, item 4 (S17.1, S13.2): the preview lists the person's mailings with
+    their status and the company's mailings of all its persons (S11.2: OO held back)."""
+    out = _run("erp_plugin_export.py")
+    assert "  mailings      1\n" in out
+    assert "'Invitation: warehouse automation webinar'  SENT, opened 2026-11-20" in out
+    assert "  mailings      2 to 2 person(s)\n" in out
+    assert "ewa.nowak@kowalski-logistics.example.com: " in out
+    assert "  OO\n" in out
+    assert "2 mailings" in out  # the emulator's company view agrees
+
+
+def test_shop_example_asks_for_double_opt_in_and_handles_a_bounce() -> None:
+    """Issue 13, item 4 (S10, S17.2, S2.6): pending until confirmed, the opt-in callback,
+    the newsletter's statuses per recipient, a hard bounce flagged in the shop."""
+    out = _run("shop_sync.py")
+    assert "Piotr opted out until he confirms: True; 'Confirm your e-mail address' (SENT)" in out
+    assert "confirmed     -> Piotr opted in: True" in out
+    assert "OPT_IN piotr.wrona@example.com (source MESSAGE) applied" in out
+    assert "  marek.zielinski@example.com OO\n" in out
+    assert "bounces       -> flagged in the shop: ['piotr.wrona@example.com']" in out

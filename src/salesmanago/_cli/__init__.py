@@ -152,7 +152,7 @@ class _Import:
             yield UnreadableRow(str(reason)) if reason is not None else self.columns.row(record)
 
     def row_key(self, row: object) -> bytes:
-        """The checkpoint's identity of the row just read: its record's (see :meth:`rows`)."""
+        """The checkpoint's identity of the row just read: its record's (see `rows`)."""
         return self._key
 
     def on_result(self, result: RowResult) -> None:

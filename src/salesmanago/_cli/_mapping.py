@@ -1,12 +1,12 @@
 """From a file's records (CSV rows, JSON Lines objects) to the SDK's rows.
 
-A :class:`ColumnMap` says what each column of the file fills: a field of the row's
+A `ColumnMap` says what each column of the file fills: a field of the row's
 model, ``property:NAME`` (a standard detail of a contact), ``consent:NAME`` (a named
 consent given or withdrawn: true / false), ``detailN`` (an event's free field) or
 ``ignore``. A column named like a field maps to it by default; any other column must
 be mapped with ``--map COLUMN=TARGET`` (``--map COLUMN=ignore`` drops it on purpose),
 so no column is lost unnoticed. A record whose values cannot be read becomes an
-:class:`~salesmanago.UnreadableRow` naming the column: reported, never sent.
+[`UnreadableRow`][salesmanago.models.bulk.UnreadableRow] naming the column: reported, never sent.
 """
 
 from __future__ import annotations

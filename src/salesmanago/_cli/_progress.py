@@ -16,7 +16,7 @@ INSTALL_HINT: Final = (
 
 
 def require_rich() -> None:
-    """Raise ImportError with :data:`INSTALL_HINT` when rich is not installed."""
+    """Raise ImportError with `INSTALL_HINT` when rich is not installed."""
     try:
         import rich  # noqa: F401
     except ImportError:

@@ -98,7 +98,8 @@ class SyncReport:
 
     @property
     def failed(self) -> tuple[RowResult, ...]:
-        """The rows kept in :attr:`results` that were not applied."""
+        """The rows kept in [`results`][salesmanago.models.bulk.SyncReport.results] that were not
+        applied."""
         return tuple(r for r in self.results if r.status is not RowStatus.APPLIED)
 
 

@@ -1,7 +1,7 @@
 """API v3 product catalog models: catalogs, products, price and quantity updates, and
 what the calls answer (protocol §9; issue 12 wire §4).
 
-Money is :class:`~decimal.Decimal` both ways and travels with exactly its digits.
+Money is `Decimal` both ways and travels with exactly its digits.
 A warning the platform answers with a success (reason code 12: a value too long,
 trimmed) is kept on the result's ``warnings``.
 """
@@ -104,7 +104,8 @@ class Product:
     with at most 2 digits after the point, sent with exactly their digits;
     ``quantity`` a whole number of at least 0; URLs ``http(s)://``.
     ``custom_details`` are ``customDetails.detail1``, ``detail2`` ... in order.
-    :meth:`validate` runs the checks ``products.upsert`` runs before sending.
+    [`validate`][salesmanago.models.catalogs.Product.validate] runs the checks ``products.upsert``
+    runs before sending.
     """
 
     product_id: str
@@ -129,7 +130,7 @@ class Product:
 
     def validate(self) -> None:
         """Run the SDK's checks of this product, sending nothing; raises the
-        :class:`~salesmanago.errors.ValidationError` naming the wire field."""
+        [`ValidationError`][salesmanago.errors.ValidationError] naming the wire field."""
         check_product(self)
 
 

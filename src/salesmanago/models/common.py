@@ -10,7 +10,7 @@ __all__ = ["Addressee", "AddresseeType"]
 
 
 class AddresseeType(str, Enum):
-    """How an :class:`Addressee` names contacts (protocol §5.4)."""
+    """How an [`Addressee`][salesmanago.models.common.Addressee] names contacts (protocol §5.4)."""
 
     EMAIL = "EMAIL"
     CONTACT_ID = "CONTACT_ID"

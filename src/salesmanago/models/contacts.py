@@ -201,7 +201,7 @@ class ContactUpsert:
     def validate(self) -> None:
         """Run the SDK's own checks of this write, sending nothing.
 
-        Raises the :class:`~salesmanago.errors.ValidationError` that ``insert``,
+        Raises the [`ValidationError`][salesmanago.errors.ValidationError] that ``insert``,
         ``upsert`` and ``update`` would raise before sending (``Field
         'contact.email' must be an e-mail address (got 'jan')``). In
         ``batch_upsert`` the same check makes the item a failed result whose text
@@ -213,13 +213,15 @@ class ContactUpsert:
 
 
 #: A contact write's values as checked (white space trimmed): the e-mail, the new
-#: e-mail, the tags to add and the tags to remove (what :func:`check_upsert` returns).
+#: e-mail, the tags to add and the tags to remove (what
+#: [`check_upsert`][salesmanago.models.contacts.check_upsert] returns).
 CheckedUpsert = tuple[str, str | None, Sequence[str], Sequence[str]]
 
 
 def check_upsert(item: ContactUpsert) -> CheckedUpsert:
     """Every client-side rule of one contact write (insert, upsert, update, batch item);
-    :meth:`ContactUpsert.validate` runs it, and the contact resources before sending.
+    [`ContactUpsert.validate`][salesmanago.models.contacts.ContactUpsert.validate] runs it, and the
+    contact resources before sending.
 
     Fields are named as a single write spells them (``contact.email``, ``tags[0]``);
     ``_validation.in_item`` names them inside a batch. Returns the values to send as checked.

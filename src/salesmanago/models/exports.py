@@ -77,7 +77,7 @@ class ExportedContact:
 
     The file's items are documented only by example (``email``, ``exists``,
     ``id``, ``name``, ``country``, ``phone`` …), so every field is optional and
-    :attr:`raw` keeps the whole item.
+    [`raw`][salesmanago.models.exports.ExportedContact.raw] keeps the whole item.
     """
 
     contact_id: str | None = attrs.field(default=None, metadata=wire(name="id"))

@@ -23,9 +23,9 @@ class ConsentStatus(str, Enum):
 class ContactConsent:
     """A named consent on a contact, as the full contact lists it (``contactConsents``).
 
-    ``status`` is one of :class:`ConsentStatus` (compare with it: ``consent.status ==
-    ConsentStatus.CONFIRMED``; kept a string so a status the SDK does not know yet
-    still reads). ``agreement_date`` is when it was confirmed or withdrawn; ``text``
+    ``status`` is one of [`ConsentStatus`][salesmanago.models.optin.ConsentStatus] (compare with it:
+    ``consent.status == ConsentStatus.CONFIRMED``; kept a string so a status the SDK does not know
+    yet still reads). ``agreement_date`` is when it was confirmed or withdrawn; ``text``
     the consent's wording in the account.
     """
 

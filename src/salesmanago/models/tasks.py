@@ -52,7 +52,8 @@ def _reminder_from_wire(value: Any) -> TaskReminder | str:
 class ContactTask:
     """A task as read back with a contact's full data (``contactTasks[]``, protocol §5.3).
 
-    ``cc`` is the wire's comma-separated list of e-mails; :attr:`cc_emails` splits it.
+    ``cc`` is the wire's comma-separated list of e-mails;
+    [`cc_emails`][salesmanago.models.tasks.ContactTask.cc_emails] splits it.
     """
 
     task_id: str = attrs.field(metadata=wire(name="id"))

@@ -75,8 +75,9 @@ _unstructure_upsert: Final = _converter.unstructurer(ContactUpsert)
 
 
 def upsert_body(item: ContactUpsert, checked: CheckedUpsert | None = None) -> dict[str, Any]:
-    """The wire body of one contact write; ``checked``: what :func:`check_upsert`
-    returned for it (checked here when not given)."""
+    """The wire body of one contact write; ``checked``: what
+    [`check_upsert`][salesmanago.models.contacts.check_upsert] returned for it (checked here when
+    not given)."""
     email, new_email, tags, remove_tags = check_upsert(item) if checked is None else checked
     body: dict[str, Any] = _unstructure_upsert(item)
     # send the values as checked (white space trimmed), like tags.manage does
@@ -132,9 +133,9 @@ Merge = Callable[[Sequence[BatchChunk]], BatchUpsertResult]
 def _plan(items: Sequence[ContactUpsert], chunk_size: int) -> tuple[builtins.list[_Chunk], Merge]:
     """A batch's chunks and the merge of their outcomes.
 
-    Each item is checked on its own (:func:`check_upsert`): an item that is not a
-    ContactUpsert raises ArgumentTypeError for the whole batch; an item that fails a
-    rule is never sent and becomes a failed result at its index, with the text of the
+    Each item is checked on its own ([`check_upsert`][salesmanago.models.contacts.check_upsert]): an
+    item that is not a ContactUpsert raises ArgumentTypeError for the whole batch; an item that
+    fails a rule is never sent and becomes a failed result at its index, with the text of the
     ValidationError naming the field under the item (``upsertDetails[3].contact.email``).
     The others go ``chunk_size`` per chunk. The merge puts every outcome at its
     index in ``items``.
@@ -173,7 +174,7 @@ def _plan(items: Sequence[ContactUpsert], chunk_size: int) -> tuple[builtins.lis
 def batch_upsert_calls(
     items: Sequence[ContactUpsert], chunk_size: int
 ) -> tuple[builtins.list[Call[BatchChunk]], Merge]:
-    """The requests of a batch upsert (one per chunk, see :func:`_plan`) and the merge
+    """The requests of a batch upsert (one per chunk, see `_plan`) and the merge
     of their outcomes; each chunk's body is built when it is sent."""
     chunks, merge = _plan(items, chunk_size)
     return [_chunk_call(chunk, chunk.outcomes) for chunk in chunks], merge

@@ -1,9 +1,9 @@
 """The sales funnel calls (protocol §8.3; semantics S12), for two resources.
 
-:class:`~salesmanago.resources.funnels.Funnels` sends them for sales funnels and
-:class:`~salesmanago.resources.campaigns.Campaigns` for marketing campaigns, which
+[`Funnels`][salesmanago.resources.funnels.Funnels] sends them for sales funnels and
+[`Campaigns`][salesmanago.resources.campaigns.Campaigns] for marketing campaigns, which
 the platform keeps as funnels (S13): the same endpoints, bodies, checks and answers.
-Both resources derive from :class:`FunnelCalls` (or :class:`AsyncFunnelCalls`),
+Both resources derive from `FunnelCalls` (or `AsyncFunnelCalls`),
 which send; each public method only names and documents its parameters.
 """
 

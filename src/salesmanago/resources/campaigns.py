@@ -2,8 +2,8 @@
 
 The platform's public API has no campaign endpoint (protocol §8.3, §13.17). A
 campaign with a unique name, a group and ordered stages is what a sales funnel
-is, so :class:`Campaigns` sends exactly the funnel calls (``/api/funnel/add``,
-``addContact``, ``delete``, ``count``): a campaign is a funnel on the platform
+is, so [`Campaigns`][salesmanago.resources.campaigns.Campaigns] sends exactly the funnel calls
+(``/api/funnel/add``, ``addContact``, ``delete``, ``count``): a campaign is a funnel on the platform
 and shows up among the funnels. Start and end dates (S13.1) cannot be sent:
 the funnel endpoints have no field for them.
 """

@@ -1,7 +1,7 @@
 """API v3 product catalogs: catalogs (list, upsert, delete) and their products (upsert,
 price and quantity updates) (protocol §9; issue 12 wire §4).
 
-These resources belong to :class:`~salesmanago.SalesManagoV3`: the same call
+These resources belong to [`SalesManagoV3`][salesmanago.SalesManagoV3]: the same call
 descriptions as the legacy API's, sent by the v3 wire (``API-KEY`` header, HTTP
 statuses, ``problems``). Products go 100 per request (protocol §3.4).
 """
@@ -302,9 +302,9 @@ class Products(SyncAPIResource):
         self, catalog_id: str, products: Sequence[Product], **options: Unpack[RequestOptions]
     ) -> ProductsResult:
         """Create or replace ``products`` in the catalog; each is checked first
-        (:meth:`Product.validate`, fields named ``products[i]...``). A request that
-        fails for good raises its error with the earlier requests' merged result in
-        ``partial_results``."""
+        ([`Product.validate`][salesmanago.models.catalogs.Product.validate], fields named
+        ``products[i]...``). A request that fails for good raises its error with the earlier
+        requests' merged result in ``partial_results``."""
         calls = upsert_products_calls(catalog_id, products)
         return merge_products(self._with(options)._execute_all(calls, merge_products))
 
@@ -330,9 +330,9 @@ class AsyncProducts(AsyncAPIResource):
         self, catalog_id: str, products: Sequence[Product], **options: Unpack[RequestOptions]
     ) -> ProductsResult:
         """Create or replace ``products`` in the catalog; each is checked first
-        (:meth:`Product.validate`, fields named ``products[i]...``). A request that
-        fails for good raises its error with the earlier requests' merged result in
-        ``partial_results``."""
+        ([`Product.validate`][salesmanago.models.catalogs.Product.validate], fields named
+        ``products[i]...``). A request that fails for good raises its error with the earlier
+        requests' merged result in ``partial_results``."""
         calls = upsert_products_calls(catalog_id, products)
         return merge_products(await self._with(options)._execute_all(calls, merge_products))
 

@@ -2,8 +2,8 @@
 contact and an event in one call (protocol §6).
 
 The module-level ``*_call`` functions (and those of ``_contact_writes``) build
-every request and read every answer; :class:`Contacts` and :class:`AsyncContacts`
-only send them.
+every request and read every answer; [`Contacts`][salesmanago.resources.contacts.Contacts] and
+[`AsyncContacts`][salesmanago.resources.contacts.AsyncContacts] only send them.
 """
 
 from __future__ import annotations
@@ -362,9 +362,10 @@ class Contacts(SyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> None:
         """Delete many contacts in one call: e-mails, or EMAIL / CONTACT_ID / TAG
-        addressees (a tag: every live card carrying it). Soft, like :meth:`delete`,
-        or at once with ``permanently=True``. Every addressee must resolve before
-        anything changes (an unknown one raises NotFoundError)."""
+        addressees (a tag: every live card carrying it). Soft, like
+        [`delete`][salesmanago.resources.contacts.Contacts.delete], or at once with
+        ``permanently=True``. Every addressee must resolve before anything changes (an unknown one
+        raises NotFoundError)."""
         self._with(options)._execute(batch_delete_call(contacts, permanently))
 
     def has_contact(self, email: str, **options: Unpack[RequestOptions]) -> str | None:
@@ -418,10 +419,10 @@ class Contacts(SyncAPIResource):
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
         reported in input order, failures included (texts name items by their index
         in ``contacts``). An item failing the SDK's own checks
-        (:meth:`ContactUpsert.validate`) is not sent: it is a failed item whose text
-        names the field (``upsertDetails[3].contact.email``) and the rule. A request
-        that fails for good raises its error, whose ``partial_results`` is the
-        BatchUpsertResult of the chunks applied before (and of the items refused)."""
+        ([`ContactUpsert.validate`][salesmanago.models.contacts.ContactUpsert.validate]) is not
+        sent: it is a failed item whose text names the field (``upsertDetails[3].contact.email``)
+        and the rule. A request that fails for good raises its error, whose ``partial_results`` is
+        the BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
         return merge(self._with(options)._execute_all(calls, merge))
 
@@ -477,8 +478,9 @@ class Contacts(SyncAPIResource):
         job: each job is started, polled on ``job/status`` (waits from
         ``poll_interval`` backing off, ExportTimeoutError after ``deadline`` seconds)
         and its result file read. Items are checked, chunked and reported like
-        :meth:`batch_upsert`'s. ``fire_events=False``: the imported contacts fire no
-        rules or workflows. A job's start is not retried once it may have landed."""
+        [`batch_upsert`][salesmanago.resources.contacts.Contacts.batch_upsert]'s.
+        ``fire_events=False``: the imported contacts fire no rules or workflows. A job's start is
+        not retried once it may have landed."""
         jobs, merge = batch_upsert_v2_jobs(
             contacts, chunk_size, fire_events, deadline, poll_interval
         )
@@ -603,7 +605,7 @@ class AsyncContacts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> None:
         """Delete many contacts in one call: e-mails, or EMAIL / CONTACT_ID / TAG
-        addressees (a tag: every live card carrying it). Soft, like :meth:`delete`,
+        addressees (a tag: every live card carrying it). Soft, like `delete`,
         or at once with ``permanently=True``. Every addressee must resolve before
         anything changes (an unknown one raises NotFoundError)."""
         await self._with(options)._execute(batch_delete_call(contacts, permanently))
@@ -659,10 +661,10 @@ class AsyncContacts(AsyncAPIResource):
         """Upsert many contacts, ``chunk_size`` per request; every item's outcome is
         reported in input order, failures included (texts name items by their index
         in ``contacts``). An item failing the SDK's own checks
-        (:meth:`ContactUpsert.validate`) is not sent: it is a failed item whose text
-        names the field (``upsertDetails[3].contact.email``) and the rule. A request
-        that fails for good raises its error, whose ``partial_results`` is the
-        BatchUpsertResult of the chunks applied before (and of the items refused)."""
+        ([`ContactUpsert.validate`][salesmanago.models.contacts.ContactUpsert.validate]) is not
+        sent: it is a failed item whose text names the field (``upsertDetails[3].contact.email``)
+        and the rule. A request that fails for good raises its error, whose ``partial_results`` is
+        the BatchUpsertResult of the chunks applied before (and of the items refused)."""
         calls, merge = batch_upsert_calls(contacts, chunk_size)
         return merge(await self._with(options)._execute_all(calls, merge))
 
@@ -679,8 +681,9 @@ class AsyncContacts(AsyncAPIResource):
         row_key: Callable[[Any], bytes] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SyncReport:
-        """Like :meth:`Contacts.sync`, with up to the client's ``max_concurrent_requests``
-        chunks in flight (fewer after a 429). See docs/bulk.md."""
+        """Like [`Contacts.sync`][salesmanago.resources.contacts.Contacts.sync], with up to the
+        client's ``max_concurrent_requests`` chunks in flight (fewer after a 429). See
+        docs/bulk.md."""
         client = self._with(options)
         settings = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
         run = SyncRun(CONTACT_SYNC, rows, client.max_concurrent_requests, *settings, row_key)
@@ -700,7 +703,7 @@ class AsyncContacts(AsyncAPIResource):
         job: each job is started, polled on ``job/status`` (waits from
         ``poll_interval`` backing off, ExportTimeoutError after ``deadline`` seconds)
         and its result file read. Items are checked, chunked and reported like
-        :meth:`batch_upsert`'s. ``fire_events=False``: the imported contacts fire no
+        `batch_upsert`'s. ``fire_events=False``: the imported contacts fire no
         rules or workflows. A job's start is not retried once it may have landed."""
         jobs, merge = batch_upsert_v2_jobs(
             contacts, chunk_size, fire_events, deadline, poll_interval

@@ -1,7 +1,7 @@
 """Coupons: add one to a contact, use one (protocol §8.2; semantics S8).
 
 The platform's refusals (a coupon used already, expired or unknown) raise
-:class:`~salesmanago.errors.CouponError`.
+[`CouponError`][salesmanago.errors.CouponError].
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """External events: add, batch add, update, delete (protocol §5.5, §8.1; semantics S7).
 
 The module-level ``*_call`` functions build every request and read every
-answer; :class:`Events` and :class:`AsyncEvents` only send them.
+answer; [`Events`][salesmanago.resources.events.Events] and
+[`AsyncEvents`][salesmanago.resources.events.AsyncEvents] only send them.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def _batch_item(item: BatchInput, index: int) -> tuple[str, dict[str, Any]]:
 def batch_calls(items: Sequence[BatchInput], chunk_size: int) -> list[Call[BatchEventResult]]:
     """Batch adds of at most ``chunk_size`` events each (1–1000 per request, §3.4).
 
-    Each call's result covers its own items; :func:`merge_batches` joins them.
+    Each call's result covers its own items; `merge_batches` joins them.
     """
     if isinstance(items, (str, Mapping)):
         raise ValidationError("events", "must be a list of events for contacts")
@@ -327,10 +328,10 @@ class Events(SyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BatchEventResult:
         """Add many events, ``chunk_size`` (≤ 1000) per request. ``items`` are
-        :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
-        item's outcome comes back in input order (S7.2). Not retried once it may have
-        landed. A request that fails for good raises its error, whose
-        ``partial_results`` is the BatchEventResult of the chunks applied before."""
+        [`EventForContact`][salesmanago.models.events.EventForContact] or
+        ``(e-mail or contact id, event)`` pairs; every item's outcome comes back in input order
+        (S7.2). Not retried once it may have landed. A request that fails for good raises its error,
+        whose ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
         return merge_batches(self._with(options)._execute_all(calls, merge_batches))
 
@@ -400,10 +401,10 @@ class AsyncEvents(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BatchEventResult:
         """Add many events, ``chunk_size`` (≤ 1000) per request, concurrently. ``items``
-        are :class:`EventForContact` or ``(e-mail or contact id, event)`` pairs; every
-        item's outcome comes back in input order (S7.2). Not retried once it may have
-        landed. A request that fails for good raises its error, whose
-        ``partial_results`` is the BatchEventResult of the chunks applied before."""
+        are [`EventForContact`][salesmanago.models.events.EventForContact] or
+        ``(e-mail or contact id, event)`` pairs; every item's outcome comes back in input order
+        (S7.2). Not retried once it may have landed. A request that fails for good raises its error,
+        whose ``partial_results`` is the BatchEventResult of the chunks applied before."""
         calls = batch_calls(items, chunk_size)
         return merge_batches(await self._with(options)._execute_all(calls, merge_batches))
 
@@ -420,8 +421,8 @@ class AsyncEvents(AsyncAPIResource):
         row_key: Callable[[Any], bytes] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SyncReport:
-        """Like :meth:`Events.sync`, with up to the client's ``max_concurrent_requests``
-        chunks in flight (fewer after a 429). See docs/bulk.md."""
+        """Like [`Events.sync`][salesmanago.resources.events.Events.sync], with up to the client's
+        ``max_concurrent_requests`` chunks in flight (fewer after a 429). See docs/bulk.md."""
         client = self._with(options)
         settings = (chunk_size, checkpoint, progress, on_result, keep_results, max_rate_retries)
         run = SyncRun(EVENT_SYNC, rows, client.max_concurrent_requests, *settings, row_key)

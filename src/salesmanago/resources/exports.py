@@ -4,8 +4,8 @@ jobs (protocol §6).
 Each export starts a job (``requestId``), polls ``/api/job/status`` until the
 job's ``fileUrl`` is there, and downloads the file with the client's own HTTP
 client; the polling waits back off from ``poll_interval`` and give up with
-:class:`~salesmanago.errors.ExportTimeoutError` after ``deadline`` seconds.
-The job logic lives in :mod:`salesmanago._jobs`; these classes only send.
+[`ExportTimeoutError`][salesmanago.errors.ExportTimeoutError] after ``deadline`` seconds.
+The job logic lives in `salesmanago._jobs`; these classes only send.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ class Exports(SyncAPIResource):
     ) -> ExportFile:
         """Export the chosen ``data`` of ``contacts`` (e-mails, or EMAIL / CONTACT_ID /
         TAG addressees) and return the downloaded file (its format is not documented:
-        :meth:`ExportFile.json` reads a JSON file)."""
+        [`ExportFile.json`][salesmanago.models.exports.ExportFile.json] reads a JSON file)."""
         return self._with(options)._run_job(
             contact_data_job(contacts, data, deadline, poll_interval)
         )
@@ -222,9 +222,9 @@ class Exports(SyncAPIResource):
         progress: Callable[[int], None] | None = None,
         **options: Unpack[RequestOptions],
     ) -> int:
-        """Export every contact (like :meth:`contacts`) to ``destination`` (a path, or
-        a text stream) as ``csv`` or ``jsonl``, streamed: each page is written as it
-        arrives, so memory does not grow with the account. A path is written as
+        """Export every contact (like [`contacts`][salesmanago.resources.exports.Exports.contacts])
+        to ``destination`` (a path, or a text stream) as ``csv`` or ``jsonl``, streamed: each page
+        is written as it arrives, so memory does not grow with the account. A path is written as
         ``<name>.part`` and renamed when the export is done. ``progress`` gets the
         number of contacts written after each page. Returns that number."""
         client = self._with(options)
@@ -271,7 +271,7 @@ class AsyncExports(AsyncAPIResource):
     ) -> ExportFile:
         """Export the chosen ``data`` of ``contacts`` (e-mails, or EMAIL / CONTACT_ID /
         TAG addressees) and return the downloaded file (its format is not documented:
-        :meth:`ExportFile.json` reads a JSON file)."""
+        [`ExportFile.json`][salesmanago.models.exports.ExportFile.json] reads a JSON file)."""
         return await self._with(options)._run_job(
             contact_data_job(contacts, data, deadline, poll_interval)
         )
@@ -287,8 +287,9 @@ class AsyncExports(AsyncAPIResource):
         progress: Callable[[int], None] | None = None,
         **options: Unpack[RequestOptions],
     ) -> int:
-        """Like :meth:`Exports.to_file`: every contact to ``destination`` as ``csv``
-        or ``jsonl``, streamed page by page; returns the number written."""
+        """Like [`Exports.to_file`][salesmanago.resources.exports.Exports.to_file]: every contact to
+        ``destination`` as ``csv`` or ``jsonl``, streamed page by page; returns the number
+        written."""
         client = self._with(options)
         pages = contacts_export_job(page_size, FIRST_EXPORT_PAGE, deadline, poll_interval)
         with export_to(destination, format, page_size, progress) as writer:

@@ -1,8 +1,8 @@
 """Sales funnels: create with stages, add contacts to a stage, delete, count
 (protocol §8.3; semantics S12).
 
-The calls are built and sent by :mod:`~salesmanago.resources._funnel_calls`,
-shared with :mod:`~salesmanago.resources.campaigns`.
+The calls are built and sent by `_funnel_calls`,
+shared with `campaigns`.
 """
 
 from __future__ import annotations

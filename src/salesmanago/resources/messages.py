@@ -4,7 +4,7 @@
 Every call names its sender: the client's owner goes as ``owner`` and as ``user`` (the
 e-mail, SMS and statistics methods read ``user``, protocol §13.4). A send answers a
 ``conversationId``; the statistics exports are asynchronous jobs (``requestId`` ->
-``job/status`` -> file), run by the job machinery of :mod:`salesmanago._jobs`. What
+``job/status`` -> file), run by the job machinery of `salesmanago._jobs`. What
 recipients do (opens, clicks, bounces, complaints) has no API: the emulator simulates it
 in its Python and control API.
 """
@@ -189,7 +189,7 @@ def send_email_body(
 
 
 def send_email_call(body: dict[str, Any]) -> Call[str]:
-    """``email/sendEmail`` with a checked body (:func:`send_email_body`)."""
+    """``email/sendEmail`` with a checked body (`send_email_body`)."""
     return Call(SEND_EMAIL, body, _id_of("conversationId"))
 
 
@@ -401,7 +401,8 @@ class Messages(SyncAPIResource):
         immediate: bool = False,
         **options: Unpack[RequestOptions],
     ) -> str:
-        """As :meth:`send_email`, with a file (sent as ``multipart/form-data``)."""
+        """As [`send_email`][salesmanago.resources.messages.Messages.send_email], with a file (sent
+        as ``multipart/form-data``)."""
         body = send_email_body(
             email_id,
             contacts,
@@ -574,7 +575,7 @@ class AsyncMessages(AsyncAPIResource):
         immediate: bool = False,
         **options: Unpack[RequestOptions],
     ) -> str:
-        """As :meth:`send_email`, with a file (sent as ``multipart/form-data``)."""
+        """As `send_email`, with a file (sent as ``multipart/form-data``)."""
         body = send_email_body(
             email_id,
             contacts,

@@ -113,8 +113,9 @@ class Rules(SyncAPIResource):
 
     def insert(self, rule: RuleDefinition, **options: Unpack[RequestOptions]) -> str:
         """Create ``rule`` and return its id (``ruleId``). The name must not be blank,
-        counts must be 0 or more and the period a :class:`DelayPeriod`
-        (ValidationError before sending). Not retried once it may have landed."""
+        counts must be 0 or more and the period a
+        [`DelayPeriod`][salesmanago.models.rules.DelayPeriod] (ValidationError before sending). Not
+        retried once it may have landed."""
         return self._with(options)._execute(insert_call(rule))
 
 
@@ -123,8 +124,9 @@ class AsyncRules(AsyncAPIResource):
 
     async def insert(self, rule: RuleDefinition, **options: Unpack[RequestOptions]) -> str:
         """Create ``rule`` and return its id (``ruleId``). The name must not be blank,
-        counts must be 0 or more and the period a :class:`DelayPeriod`
-        (ValidationError before sending). Not retried once it may have landed."""
+        counts must be 0 or more and the period a
+        [`DelayPeriod`][salesmanago.models.rules.DelayPeriod] (ValidationError before sending). Not
+        retried once it may have landed."""
         return await self._with(options)._execute(insert_call(rule))
 
 

@@ -121,8 +121,8 @@ def finish_call(task_id: str) -> Call[str]:
 class Tasks(SyncAPIResource):
     """Tasks on contacts (semantics S9.2).
 
-    ``reminder`` takes a :class:`TaskReminder` or either spelling of its value
-    (``"15_MIN"`` or ``"_15_MIN"``); the SDK sends ``_15_MIN``, the spelling the
+    ``reminder`` takes a [`TaskReminder`][salesmanago.models.tasks.TaskReminder] or either spelling
+    of its value (``"15_MIN"`` or ``"_15_MIN"``); the SDK sends ``_15_MIN``, the spelling the
     live platform stored and returned.
     """
 
@@ -167,8 +167,8 @@ class Tasks(SyncAPIResource):
 class AsyncTasks(AsyncAPIResource):
     """Tasks on contacts (semantics S9.2).
 
-    ``reminder`` takes a :class:`TaskReminder` or either spelling of its value
-    (``"15_MIN"`` or ``"_15_MIN"``); the SDK sends ``_15_MIN``, the spelling the
+    ``reminder`` takes a [`TaskReminder`][salesmanago.models.tasks.TaskReminder] or either spelling
+    of its value (``"15_MIN"`` or ``"_15_MIN"``); the SDK sends ``_15_MIN``, the spelling the
     live platform stored and returned.
     """
 

@@ -1,7 +1,7 @@
 """The control API: set up and inspect the emulator from outside (moto's ``/moto-api/`` idea).
 
 The server answers ``/_emulator/<name>`` here; in Python the same operations
-run through :meth:`Emulator.control(name, body) <salesmanago_emulator.Emulator.control>`.
+run through [`Emulator.control(name, body)`][salesmanago_emulator.Emulator.control].
 The in-process transport does **not** serve ``/_emulator/`` paths: code under
 test talks to the platform's API only, and a test sets the emulator up
 through its Python object.
@@ -21,15 +21,17 @@ loopback interface by default.
 ``routes``, and per account ``users``, ``contacts``, ``scoring``, ``companies``,
 ``loyalty``, ``callbacks``, ``exports``, ``activity``, ``rules``, ``catalogs`` (API v3
 keys and catalogs), ``timeline``, ``events``, ``optin`` (consents, double opt-in, the
-opt-in/out history), ``messages`` (e-mail and SMS). :data:`CONTROL_OPERATIONS` joins
-them here, in plain sight, and :data:`CONTROL_TABLE` answers them.
-Nothing registers itself by being imported: a new module's operations exist
-once they are added to :data:`CONTROL_OPERATIONS`.
+opt-in/out history), ``messages`` (e-mail and SMS).
+[`CONTROL_OPERATIONS`][salesmanago_emulator.control.CONTROL_OPERATIONS] joins them here, in plain
+sight, and [`CONTROL_TABLE`][salesmanago_emulator.control.CONTROL_TABLE] answers them. Nothing
+registers itself by being imported: a new module's operations exist once they are added to
+[`CONTROL_OPERATIONS`][salesmanago_emulator.control.CONTROL_OPERATIONS].
 
 **Adding an operation.** A handler takes the emulator (typed as
-:class:`ControlledEmulator`) and the request's :class:`ControlArgs` (typed
-getters that answer 400 naming the field) and returns the answer's fields; a
-:class:`ControlOperation` names it::
+[`ControlledEmulator`][salesmanago_emulator.control.ControlledEmulator]) and the request's
+[`ControlArgs`][salesmanago_emulator.control.ControlArgs] (typed getters that answer 400 naming the
+field) and returns the answer's fields; a
+[`ControlOperation`][salesmanago_emulator.control.ControlOperation] names it::
 
     from typing import Any
     from salesmanago_emulator.control import (
@@ -48,14 +50,13 @@ getters that answer 400 naming the field) and returns the answer's fields; a
     table.call(emulator, "maintenance/503", {"path": "/api/contact/upsert"})
 
 Inside the emulator, the operation goes into its area module's ``OPERATIONS``
-and is then served by :meth:`Emulator.control
-<salesmanago_emulator.Emulator.control>` and the server alike. The handler
-runs under the emulator's lock and raises :class:`ControlError` for its
-refusals; ``ValueError`` / ``TypeError`` become 400, ``KeyError`` /
-``LookupError`` 404, a domain :class:`~salesmanago_emulator.errors.EmulatorError`
-400 (404 for a missing contact, company, loyalty program, rule or
-workflow). ``keys`` declares the input's keys: the table refuses any other key by
-name (400) before the handler runs, and a getter asked for an undeclared key is the
+and is then served by [`Emulator.control`][salesmanago_emulator.Emulator.control] and the server
+alike. The handler runs under the emulator's lock and raises
+[`ControlError`][salesmanago_emulator.control.ControlError] for its refusals; ``ValueError`` /
+``TypeError`` become 400, ``KeyError`` / ``LookupError`` 404, a domain
+[`EmulatorError`][salesmanago_emulator.errors.EmulatorError] 400 (404 for a missing contact,
+company, loyalty program, rule or workflow). ``keys`` declares the input's keys: the table refuses
+any other key by name (400) before the handler runs, and a getter asked for an undeclared key is the
 handler's bug (``RuntimeError``). ``read_only=True`` allows ``GET`` and tells the server that no
 state changed (no ``--state`` save). Names are unique: a table listing one
 twice is a ``ValueError``.
@@ -137,7 +138,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
 """Every built-in control operation, module by module."""
 
 CONTROL_TABLE: Final = ControlTable(CONTROL_OPERATIONS)
-"""The table :meth:`Emulator.control <salesmanago_emulator.Emulator.control>` and the
+"""The table [`Emulator.control`][salesmanago_emulator.Emulator.control] and the
 server answer."""
 
 
@@ -151,6 +152,7 @@ def call_control(
 def handle_control(
     emulator: ControlledEmulator, method: str, name: str, raw: bytes, query: str = ""
 ) -> tuple[int, bytes, bool]:
-    """Answer one HTTP control request from :data:`CONTROL_TABLE`: status, JSON body,
-    and whether state may have changed."""
+    """Answer one HTTP control request from
+    [`CONTROL_TABLE`][salesmanago_emulator.control.CONTROL_TABLE]: status, JSON body, and whether
+    state may have changed."""
     return CONTROL_TABLE.handle(emulator, method, name, raw, query)

@@ -1,13 +1,16 @@
 """What a control operation is, and the table that answers them.
 
-A :class:`ControlOperation` names a handler; a :class:`ControlTable` holds
-operations by name and runs them (:meth:`ControlTable.call` in process,
-:meth:`ControlTable.handle` for an HTTP request). A handler takes the emulator
-(as :class:`ControlledEmulator`: exactly what the control API uses of it) and
-the request's :class:`ControlArgs`, and returns the answer's fields.
+A [`ControlOperation`][salesmanago_emulator.control.ControlOperation] names a handler; a
+[`ControlTable`][salesmanago_emulator.control.ControlTable] holds operations by name and runs them
+([`ControlTable.call`][salesmanago_emulator.control.ControlTable.call] in process,
+[`ControlTable.handle`][salesmanago_emulator.control.ControlTable.handle] for an HTTP request). A
+handler takes the emulator (as
+[`ControlledEmulator`][salesmanago_emulator.control.ControlledEmulator]: exactly what the control
+API uses of it) and the request's [`ControlArgs`][salesmanago_emulator.control.ControlArgs], and
+returns the answer's fields.
 
 Nothing here knows the operations themselves: each area module of the package
-lists its own, and :mod:`salesmanago_emulator.control` builds the table.
+lists its own, and `salesmanago_emulator.control` builds the table.
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ class ControlError(Exception):
 
 
 class ControlledEmulator(Protocol):
-    """What the control operations use of an :class:`~salesmanago_emulator.Emulator`.
+    """What the control operations use of an [`Emulator`][salesmanago_emulator.Emulator].
 
     Handlers are typed against this, not against ``Emulator``, so the control
     package never imports the module that imports it.

@@ -5,7 +5,7 @@
 - ``clock/advance``: ``days``, ``hours``, ``minutes`` and/or ``seconds``
   (their sum, never negative).
 
-Moving the clock needs a :class:`~salesmanago_emulator.FrozenClock`; on the
+Moving the clock needs a [`FrozenClock`][salesmanago_emulator.FrozenClock]; on the
 system clock both moves answer 409. Each answers like ``clock``.
 """
 

@@ -2,7 +2,7 @@
 
 ``faults/add`` takes one rule as its body (``kind``, ``path``, ``clientId``,
 ``times``, ``probability``, ``seed``, ``status``, ``retryAfter``, ``seconds``,
-``afterWrite``; see :meth:`FaultInjector.add <salesmanago_emulator.FaultInjector.add>`)
+``afterWrite``; see [`FaultInjector.add`][salesmanago_emulator.faults.FaultInjector.add])
 or several as ``{"faults": [...]}``; every rule is checked before any is added.
 ``faults`` lists the rules with their ``hits``; ``faults/clear`` drops them.
 """

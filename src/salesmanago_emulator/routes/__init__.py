@@ -1,14 +1,14 @@
 """The emulator's routes, one module per API area, named as the SDK resource.
 
-Each area module collects its handlers in a :class:`~._base.RouteTable`;
-:data:`ALL_ROUTES` below names every area's table, and the router serves
-exactly these paths (the coverage table, :func:`salesmanago_emulator.routes`,
+Each area module collects its handlers in a `RouteTable`;
+[`ALL_ROUTES`][salesmanago_emulator.routes.ALL_ROUTES] below names every area's table, and the
+router serves exactly these paths (the coverage table, `salesmanago_emulator.routes`,
 is generated from it). The full contact's lists are rendered by the area
-modules too, named in :data:`~._shapes.CARD_SECTIONS`.
+modules too, named in `CARD_SECTIONS`.
 
 API v3 (protocol §9) is a second door with its own route type
-(:class:`~._v3.V3Route`: header authentication, a method per path, reason
-codes): :data:`V3_ROUTES` names every area's v3 table, and the router serves
+(`V3Route`: header authentication, a method per path, reason
+codes): `V3_ROUTES` names every area's v3 table, and the router serves
 the paths under ``/v3/`` from it.
 """
 

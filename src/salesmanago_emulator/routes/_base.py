@@ -1,19 +1,19 @@
 """What a route is: a path, a handler, how its requests authenticate, and whether they
 must name an owner.
 
-A handler takes the authenticated :class:`RequestContext` and the decoded
-JSON body, reads the body through :mod:`._parse`, calls the account, and
+A handler takes the authenticated `RequestContext` and the decoded
+JSON body, reads the body through `_parse`, calls the account, and
 returns the method-specific fields of a successful envelope (the router adds
 ``success`` and ``message``). A handler that must answer ``success: false``
 while still reporting results (a partly applied batch) returns ``success``
 and ``message`` itself. Refusals are raised as
-:class:`~salesmanago_emulator.errors.EmulatorError`.
+[`EmulatorError`][salesmanago_emulator.errors.EmulatorError].
 
-Most routes authenticate by the account's signature (:attr:`Auth.SIGNED`): the
+Most routes authenticate by the account's signature (`Auth.SIGNED`): the
 router checks it and hands the handler the account. The login chain
 (protocol §2.3) authenticates by the body's own credentials
-(:attr:`Auth.LOGIN`): the router checks no signature, and the handler finds the
-account among :attr:`RequestContext.accounts` by a user's password or a token.
+(`Auth.LOGIN`): the router checks no signature, and the handler finds the
+account among `RequestContext.accounts` by a user's password or a token.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ class Auth(enum.Enum):
 class RequestContext:
     """An authenticated request: the account, the acting owner, and the time of the call.
 
-    A request of an :attr:`Auth.LOGIN` route has no account yet: its handler finds
-    one among :attr:`accounts`.
+    A request of an `Auth.LOGIN` route has no account yet: its handler finds
+    one among `accounts`.
     """
 
     __slots__ = ("_account", "_accounts", "_owner", "_register", "host", "now")
@@ -87,7 +87,7 @@ class RequestContext:
         host: str,
         register: Callable[[str, str], Account],
     ) -> RequestContext:
-        """The context of an :attr:`Auth.LOGIN` request: every account, no account chosen;
+        """The context of an `Auth.LOGIN` request: every account, no account chosen;
         ``register`` creates an account for an e-mail and a password."""
         context = cls(None, None, now, host=host)
         context._accounts = accounts
@@ -148,7 +148,7 @@ Handler = Callable[[RequestContext, Body], dict[str, Any]]
 class Route:
     """One served path.
 
-    ``auth``: how its requests authenticate (:class:`Auth`). ``owner_required``:
+    ``auth``: how its requests authenticate (`Auth`). ``owner_required``:
     the request must name a user of the account as ``owner`` (protocol §11.2).
     ``accepts_user``: a read method that also takes the owner in a field named
     ``user`` (protocol §13.4).
@@ -171,7 +171,7 @@ def describe(handler: Callable[..., Any]) -> str:
 
 
 class RouteTable:
-    """The routes of one API area, collected by the :meth:`route` decorator."""
+    """The routes of one API area, collected by the `route` decorator."""
 
     def __init__(self, area: str) -> None:
         """An empty table for ``area`` (e.g. ``"contacts"``)."""
@@ -187,7 +187,7 @@ class RouteTable:
     ) -> Callable[[Handler], Handler]:
         """Serve ``paths`` with the decorated handler; its docstring's first line describes it.
 
-        A route of :attr:`Auth.LOGIN` names no owner (``owner_required`` is ignored).
+        A route of `Auth.LOGIN` names no owner (``owner_required`` is ignored).
         """
 
         def register(handler: Handler) -> Handler:

@@ -2,7 +2,7 @@
 
 Every accessor reads one key of a decoded JSON object and either returns a
 value of the promised Python type or raises
-:class:`~salesmanago_emulator.errors.InvalidField` naming the wire field
+[`InvalidField`][salesmanago_emulator.errors.InvalidField] naming the wire field
 (dotted, with indexes: ``contact.email``, ``upsertDetails[3].tags``) and the
 rule it breaks. A handler that reads its body only through these never sees
 a value of the wrong type, so a malformed request becomes ``success: false``
@@ -15,9 +15,9 @@ Dates (protocol §13.2): millisecond integers, numeric strings and ISO-8601
 strings are accepted; a number below 10^11 is read as seconds, a larger one as
 milliseconds. A naive ISO-8601 string is read as UTC.
 
-Numbers: the router decodes JSON fractions as :class:`~decimal.Decimal`, so a
+Numbers: the router decodes JSON fractions as `Decimal`, so a
 number reader sees ``int`` or ``Decimal`` (a ``float`` only from direct callers);
-:func:`opt_decimal` reads an exact amount (money, S6.3).
+`opt_decimal` reads an exact amount (money, S6.3).
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ CARD_LISTS: Final = (
     "coupons",
     "smsMessages",
 )
-"""The lists of the full shape, in order; one without a renderer in :data:`CARD_SECTIONS`
+"""The lists of the full shape, in order; one without a renderer in `CARD_SECTIONS`
 is ``[]``."""
 
 CardSection = Callable[["Account", ContactRecord], list[dict[str, Any]]]
@@ -61,7 +61,7 @@ CARD_SECTIONS: Final[Mapping[str, CardSection]] = MappingProxyType(
     }
 )
 """The renderer of each list of the full shape the emulator fills, by its key; the
-other lists of :data:`CARD_LISTS` are ``[]``. A route module that shows data on the
+other lists of `CARD_LISTS` are ``[]``. A route module that shows data on the
 card adds its renderer here."""
 
 
@@ -129,7 +129,7 @@ def _times(record: ContactRecord) -> dict[str, int | None]:
 def basic_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
     """The basic shape; ``address`` is ``null`` when no address field is set.
 
-    ``account`` is unused: the signature matches :func:`full_contact`.
+    ``account`` is unused: the signature matches `full_contact`.
     """
     contact = _card(record, "contactId", _address(record) if _has_address(record) else None)
     contact.update(_times(record))
@@ -141,7 +141,7 @@ def full_contact(account: Account, record: ContactRecord) -> dict[str, Any]:
 
     ``address`` is always an object here (its fields ``null`` when unset);
     ``dictionaryProperties`` (``[{name, type, value}]``) and ``contactConsents``
-    (:func:`card_consents`) are emulator additions (grade D) next to the documented
+    (`card_consents`) are emulator additions (grade D) next to the documented
     ``properties``.
     """
     contact = _card(record, "id", _address(record))

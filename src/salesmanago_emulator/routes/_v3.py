@@ -1,17 +1,17 @@
 """What an API v3 route is, and the typed reading of v3 bodies (protocol §9).
 
-The v3 door differs from the legacy one (:mod:`._base`): the account comes from
+The v3 door differs from the legacy one (`_base`): the account comes from
 the ``API-KEY`` header, a route has one HTTP method (``GET`` or ``POST``), and a
-refusal lists problems with §9 reason codes. A :class:`V3Route` names a path, its
-method and a handler; a handler takes the :class:`V3Context` and the decoded body
+refusal lists problems with §9 reason codes. A `V3Route` names a path, its
+method and a handler; a handler takes the `V3Context` and the decoded body
 (``{}`` for a ``GET``) and returns the answer's fields, or raises
-:class:`~salesmanago_emulator.errors.V3Refused`.
+[`V3Refused`][salesmanago_emulator.errors.V3Refused].
 
-:class:`V3Body` reads one JSON object and notes every problem instead of stopping
+`V3Body` reads one JSON object and notes every problem instead of stopping
 at the first: 13 a required field missing, 17 a required field ``null``, 14 a
 wrong JSON type. ``null`` is "not given" for an optional field. A reader that
 noted a problem returns a placeholder; the handler calls
-:meth:`~salesmanago_emulator.errors.Problems.raise_any` before it uses what it read.
+[`raise_any`][salesmanago_emulator.errors.Problems.raise_any] before it uses what it read.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class V3Route:
 
 
 class V3RouteTable:
-    """The v3 routes of one area, collected by :meth:`get` and :meth:`post`."""
+    """The v3 routes of one area, collected by `get` and `post`."""
 
     def __init__(self, area: str) -> None:
         """An empty table for ``area`` (e.g. ``"catalogs"``)."""

@@ -19,11 +19,11 @@ ignored. Type
 errors name the wire field; value rules (e-mail syntax, states, tags, consents,
 whether the loyalty program exists) are the account's to check.
 
-A batch (``batchupsert``, ``batchupsertv2``): :func:`read_batch` reads each
+A batch (``batchupsert``, ``batchupsertv2``): `read_batch` reads each
 ``upsertDetails`` item on its own (an item that cannot be read is its error,
 not the request's), the account applies the writes
-(:meth:`~salesmanago_emulator.state.contacts.ContactsArea.batch_upsert`), and
-:func:`batch_outcome` gives ``contactIds`` (e-mail -> id) and the failures,
+([`batch_upsert`][salesmanago_emulator.state.contacts.ContactsArea.batch_upsert]), and
+`batch_outcome` gives ``contactIds`` (e-mail -> id) and the failures,
 each named under its item (``upsertDetails[3].contact.email``).
 """
 
@@ -228,10 +228,11 @@ def read_write(
     lang: str | None = None,
     double_opt_in: DoubleOptIn | None = None,
 ) -> ContactWrite:
-    """The :class:`ContactWrite` a body (or a batch item) asks for.
+    """The `ContactWrite` a body (or a batch item) asks for.
 
     Errors name fields as a single write spells them (``contact.email``); the
-    batch route names them under the item (:meth:`InvalidField.under`).
+    batch route names them under the item
+    ([`InvalidField.under`][salesmanago_emulator.errors.InvalidField.under]).
 
     ``email_fallback``: take a top-level ``email`` when ``contact.email`` is
     absent (some clients send it there on upsert, protocol §13.3). ``lang``:

@@ -1,7 +1,7 @@
 """Recent activity and the card's visits: ``contact/recentActivity`` and ``contactVisits``
 (protocol §6, §13.6, §14; semantics S16.1, S16.2, S2.8, S3.1).
 
-Visits come from the account's :class:`~salesmanago_emulator.state.activity.ActivityArea`
+Visits come from the account's [`ActivityArea`][salesmanago_emulator.state.activity.ActivityArea]
 (recorded from Python or the control operation ``visits/record``; no API
 method writes one). ``recentActivity`` takes ``from`` / ``to`` (ms or ISO-8601),
 ``allVisits`` and ``ipDetails``, and no ``owner`` (§14). It answers the range in
@@ -11,8 +11,8 @@ monitoring is on), the visiting live contacts grouped by state into
 only in ``allVisits``), every ``anonymous`` visit, ``allVisits`` (every visit,
 only when ``allVisits`` is true) and ``visitStats`` (per source, hour of day
 and weekday in the account's time zone). Item shapes (grade D, the platform
-does not document them) are built by :func:`visit_item`,
-:func:`contact_item` and :func:`stat_item`; an ``ip`` appears in
+does not document them) are built by `visit_item`,
+`contact_item` and `stat_item`; an ``ip`` appears in
 ``recentActivity`` only with ``ipDetails``.
 """
 

@@ -1,8 +1,8 @@
 """API v3 product catalogs and products (protocol §9): the v3 route table of this area.
 
 Every path here is served through the router's v3 door (``API-KEY`` header, real
-HTTP statuses, ``problems`` with reason codes; see :mod:`._v3`). A handler reads
-its body with :class:`~._v3.V3Body`, refuses every type problem at once, then
+HTTP statuses, ``problems`` with reason codes; see `_v3`). A handler reads
+its body with `V3Body`, refuses every type problem at once, then
 hands the values to ``account.catalogs``, whose refusals list the rule problems.
 A successful ``POST`` answers a new ``requestId`` (a UUID); a product upsert that
 trimmed a text also answers ``problems`` with reason code 12.

@@ -11,7 +11,7 @@ Unknown keys are skipped; a key given twice is answered once.
 
 ``batchupsertv2`` answers a ``requestId`` and leaves the writes to an import job
 of the exports area (polled with ``job/status``, see
-:mod:`~salesmanago_emulator.routes.exports`); ``batchDelete`` finds every
+`exports`); ``batchDelete`` finds every
 addressee before it deletes one.
 """
 

@@ -3,12 +3,12 @@ the job files themselves (protocol §6, §13.18; semantics S1.2, S3.1).
 
 An export answers a ``requestId`` at once; its file is rendered at the request
 (live contacts only: soft-deleted ones are left out, S3.1) and kept by the
-account's :class:`~salesmanago_emulator.state.exports.ExportsArea`. ``job/status``
+account's [`ExportsArea`][salesmanago_emulator.state.exports.ExportsArea]. ``job/status``
 counts each poll and answers a progress text until the job is done (its
 processing time passed and more than ``polls_until_done`` polls), then
 ``fileUrl``: a path below the account's endpoint,
 ``/api/job/file/<clientId>/<requestId>/<token>``, which the router serves
-to a plain ``GET`` (:func:`serve_file`) — the only ``GET`` the emulator answers.
+to a plain ``GET`` (`serve_file`) — the only ``GET`` the emulator answers.
 
 An import job (``contact/batchupsertv2``, in the contacts routes) answers
 ``job/status`` the same way, with its own progress text; its file is
@@ -235,7 +235,7 @@ def _document(account: Account, job: ExportJob) -> dict[str, Any]:
 
 
 def serve_file(accounts: Mapping[str, Account], path: str) -> tuple[int, None, dict[str, Any]]:
-    """Answer a ``GET`` of ``path`` (below :data:`FILE_PATH_PREFIX`): the file's JSON
+    """Answer a ``GET`` of ``path`` (below `FILE_PATH_PREFIX`): the file's JSON
     document, or HTTP 404 when no done job of that account has that token."""
     parts = path[len(FILE_PATH_PREFIX) :].split("/")
     if len(parts) == 3:

@@ -2,7 +2,7 @@
 
 ``funnel/add``, ``funnel/addContact``, ``funnel/delete`` and ``funnel/count``,
 plus the full contact's ``contactFunnels`` list. The rules are in
-:mod:`salesmanago_emulator.state.funnels`; here only the wire keys.
+`salesmanago_emulator.state.funnels`; here only the wire keys.
 """
 
 from __future__ import annotations

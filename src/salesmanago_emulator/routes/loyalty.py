@@ -5,7 +5,7 @@
 ``addresseeType`` is spelled in lower case: ``email``, ``tag``, ``contact_id``
 (protocol §5.4). ``contacts`` is a list, or one addressee object as the
 official PHP library sends it. The rules are in
-:mod:`salesmanago_emulator.state.loyalty`; here only the wire keys.
+`salesmanago_emulator.state.loyalty`; here only the wire keys.
 """
 
 from __future__ import annotations

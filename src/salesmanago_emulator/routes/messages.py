@@ -12,7 +12,7 @@ the body and hands the ``attachment`` file part over as ``attachment:
 The statistics exports answer a ``requestId`` polled with ``job/status`` (the
 exports area's jobs); the file is rendered at the request: per conversation
 the counts by status, opens and clicks, the skipped addressees, and one line per
-recipient (:func:`conversation_document`; grade D, the format is undocumented).
+recipient (`conversation_document`; grade D, the format is undocumented).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ absent lists to ``[]``. It answers ``ruleId`` (a UUID string).
 and answers ``workflows: [{id, name}]``, the non-deleted workflows by id.
 
 Running a rule or a workflow has no route: see
-:mod:`salesmanago_emulator.control.rules` and
-:class:`~salesmanago_emulator.state.rules.RulesArea`.
+`salesmanago_emulator.control.rules` and
+[`RulesArea`][salesmanago_emulator.state.rules.RulesArea].
 """
 
 from __future__ import annotations

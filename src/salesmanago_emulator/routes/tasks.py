@@ -33,7 +33,7 @@ _T = TypeVar("_T")
 
 
 def _in_task(call: Callable[[], _T]) -> _T:
-    """Run a state call; a field it refuses is named under :data:`FIELD`."""
+    """Run a state call; a field it refuses is named under `FIELD`."""
     try:
         return call()
     except InvalidField as err:

@@ -1,7 +1,7 @@
 """Users: the account's users, a contact's main owner, and the login chain
 (protocol §2.3, §6, §14; S1.4).
 
-The login chain authenticates by the body (:attr:`~._base.Auth.LOGIN`), never by a
+The login chain authenticates by the body (`LOGIN`), never by a
 signature: ``system/authorise`` and ``authorization/token`` take a user's e-mail
 and password and issue a token (valid 24 h on the emulator's clock);
 ``account/integration`` trades a token and an ``apiKey`` for the account's id

@@ -1,9 +1,9 @@
 """The whole emulator state as JSON-ready data, and back: every area's export and import.
 
-:func:`dump_state` writes every account (credentials, time zone, and one key
-per area, named as the area), and a frozen clock's instant; the call log is
-not state and is left out. :func:`load_state` checks such data and builds
-fresh accounts from it, changing nothing else. ``Emulator.export_state()`` and
+[`dump_state`][salesmanago_emulator.snapshot.dump_state] writes every account (credentials, time
+zone, and one key per area, named as the area), and a frozen clock's instant; the call log is
+not state and is left out. [`load_state`][salesmanago_emulator.snapshot.load_state] checks such data
+and builds fresh accounts from it, changing nothing else. ``Emulator.export_state()`` and
 ``Emulator.import_state()`` call them and swap the accounts in; the control
 API's ``state``, ``state/import``, ``contact(s)`` and ``area`` and the
 server's ``--state`` file use the same format.
@@ -22,18 +22,18 @@ amounts are decimal strings)::
                    "timeline": [...]}]}
 
 Each area's shape is described in its module here, named as the area
-(:mod:`.contacts`, :mod:`.notes`, ...); :data:`AREAS` lists them in the order
+(`contacts`, `notes`, ...); [`AREAS`][salesmanago_emulator.snapshot.AREAS] lists them in the order
 they are written and read. An area missing from an account is empty. Version
-1 data (areas under ``areas``) is read too (:mod:`._v1`).
+1 data (areas under ``areas``) is read too (`_v1`).
 
 Import checks every value by the rule the wire applies to it (e-mail, tag
 spelling, limits, types, users, cards named by id, ...) with the same rule
 functions, and refuses a value the wire would store in another spelling
 rather than change it: an export is in stored form, so what the emulator
-exported imports back identically. A refusal is a :class:`SnapshotError`
-naming the path of the value (``accounts[0].notes[3].priv: must be true or
-false``); the accounts are built before anything is swapped in, so nothing
-changes.
+exported imports back identically. A refusal is a
+[`SnapshotError`][salesmanago_emulator.snapshot.SnapshotError] naming the path of the value
+(``accounts[0].notes[3].priv: must be true or false``); the accounts are built before anything is
+swapped in, so nothing changes.
 """
 
 from __future__ import annotations
@@ -236,10 +236,10 @@ def load_state(data: object, clock: Clock) -> tuple[list[Account], datetime | No
     """Check ``data`` (an export) and build its accounts, on ``clock``; also the instant
     a frozen clock stood at in it (``None`` for a running one).
 
-    Nothing outside the new accounts changes; bad data raises :class:`SnapshotError`
-    naming the path of the bad value. The accounts are built at the instant they
-    will run at (the saved one when ``clock`` is frozen, else ``clock``'s now):
-    the caller moves a frozen ``clock`` there when it installs them.
+    Nothing outside the new accounts changes; bad data raises
+    [`SnapshotError`][salesmanago_emulator.snapshot.SnapshotError] naming the path of the bad value.
+    The accounts are built at the instant they will run at (the saved one when ``clock`` is frozen,
+    else ``clock``'s now): the caller moves a frozen ``clock`` there when it installs them.
     """
     now = frozen_instant(data)
     assert isinstance(data, Mapping)  # frozen_instant checked it

@@ -1,16 +1,16 @@
 """The one typed reader of snapshot data: every refusal names the path of the bad value.
 
-A :class:`Value` is one JSON value and the path it stands at
+A `Value` is one JSON value and the path it stands at
 (``accounts[0].notes[3].priv``). Its readers return the Python value or raise
-:class:`SnapshotError` naming that path and the problem. Values the wire
-checks are read with the wire's own rule functions from
-:mod:`salesmanago_emulator.state` (:meth:`Value.rule`), their field named by
+[`SnapshotError`][salesmanago_emulator.snapshot.SnapshotError] naming that path and the problem.
+Values the wire checks are read with the wire's own rule functions from
+`salesmanago_emulator.state` (`Value.rule`), their field named by
 the path. A value the wire would store in another spelling (a tag in lower
 case, an e-mail in upper case) is refused with that spelling in the message,
 never changed: an export is always in stored form, so a round trip stays
 identical.
 
-An object is read through :meth:`Value.fields`, which refuses every key its
+An object is read through `Value.fields`, which refuses every key its
 shape does not list, by name.
 """
 
@@ -61,7 +61,8 @@ TOP: Final = "(top level)"
 
 
 class SnapshotError(ValueError):
-    """Snapshot data that cannot be loaded; :attr:`path` names the offending value.
+    """Snapshot data that cannot be loaded;
+    [`path`][salesmanago_emulator.snapshot.SnapshotError.path] names the offending value.
 
     ``str()`` reads ``bad emulator state at <path>: <problem>``.
     """
@@ -127,7 +128,8 @@ class Value:
         self.path = path
 
     def refuse(self, problem: str) -> NoReturn:
-        """Raise :class:`SnapshotError` naming this value's path and ``problem``."""
+        """Raise [`SnapshotError`][salesmanago_emulator.snapshot.SnapshotError] naming this value's
+        path and ``problem``."""
         raise SnapshotError(self.path or TOP, problem)
 
     def _refuse_type(self, rule: str) -> NoReturn:
@@ -147,7 +149,7 @@ class Value:
         return self.checked(check, self.raw, *args, **kwargs)
 
     def checked(self, check: Callable[..., _T], value: object, *args: Any, **kwargs: Any) -> _T:
-        """Like :meth:`rule`, with ``value`` (read from this one) in its place."""
+        """Like `rule`, with ``value`` (read from this one) in its place."""
         try:
             return check(value, self.path, *args, **kwargs)
         except InvalidField as err:

@@ -13,7 +13,7 @@ they are then ``null``.
 
 Texts are checked as the wire checks a recorded visit (trimmed, within their
 limits, the source upper case); a duration is zero or more. The points are
-on the cards' scores already (:mod:`.contacts`) and are not added again.
+on the cards' scores already (`contacts`) and are not added again.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@
               "customDetails": {"detail1": "..."}, "createdOn": ..., "modifiedOn": ...}
 
 Every value is checked by the rule functions the v3 wire uses
-(:mod:`salesmanago_emulator.state._v3rules`, :func:`~..state.catalogs.check_product`):
+(`salesmanago_emulator.state._v3rules`, `check_product`):
 a name or description longer than the wire stores (the wire trims them) is refused,
 as is a catalog name that is not trimmed. Keys are unique in the account, catalog ids
 and names (any case) in the account, product ids in their catalog; at most one

@@ -6,8 +6,8 @@ and the cards' double opt-in confirmations (protocol §5.2, §7).
 order they were registered, each a name (no text) or ``{name, text}``; names trimmed,
 not blank, and once (names compare in any case). Forms: ``intId`` a positive integer,
 once; ``name`` not blank. The cards' statuses, consents, opt-in/opt-out history and
-confirmations are on the cards (:mod:`.contacts`); a card's confirmations are read and
-written here (:func:`dump_confirmations`, :func:`load_confirmations`)::
+confirmations are on the cards (`contacts`); a card's confirmations are read and
+written here (`dump_confirmations`, `load_confirmations`)::
 
     "confirmations": [{"requestId": "900000001", "origin": "UPSERT",
                        "requestedAt": "<instant>", "expiresAt": "<instant>",

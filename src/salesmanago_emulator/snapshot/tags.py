@@ -2,7 +2,7 @@
 
 ``"tags": {"VIP": "2026-01-15T10:00:00+00:00", ...}``: every tag a card
 carries (soft-deleted cards too), in stored form, with its creation instant.
-The tags on a card, with their scores, are on the card (:mod:`.contacts`);
+The tags on a card, with their scores, are on the card (`contacts`);
 the list's counts follow from the cards. Read after the cards.
 """
 

@@ -4,7 +4,7 @@
 ``"timeline": [{"contactId": "<a card's id>", "kind": "OWNER_ASSIGNED",
 "date": "<instant>", "details": {"owner": "...", "level": "CO_OWNER"}}, ...]``,
 card by card. The creation entry is not written: it is made from the card. An
-entry is checked by the area's own rule (:func:`~salesmanago_emulator.state.timeline.check_entry`):
+entry is checked by the area's own rule (`check_entry`):
 a known kind, its details named and spelled as the area records them.
 """
 

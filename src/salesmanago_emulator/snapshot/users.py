@@ -7,8 +7,8 @@ password is its e-mail; one with a password (protocol §2.3) is an object holdin
 it, checked by the rule the control API applies (1 to 256 characters, not blank),
 and the login tokens still valid when the state was exported (``tokens``, left
 out when there are none; each token's value once in the account). The list is
-read before the account is built (:func:`read`); :func:`load` puts the passwords
-and tokens back; :func:`user` reads an e-mail naming one of the users.
+read before the account is built (`read`); `load` puts the passwords
+and tokens back; `user` reads an e-mail naming one of the users.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _login(item: Value) -> Fields | None:
 
 def read(value: Value) -> list[str]:
     """The users of an account to build: e-mails in stored form, each once, at least one
-    (the objects' passwords and tokens are checked by :func:`load`)."""
+    (the objects' passwords and tokens are checked by `load`)."""
     seen = Unique()
     users = []
     for item in value.items():

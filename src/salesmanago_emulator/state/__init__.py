@@ -1,9 +1,9 @@
 """The platform's rules on an account's data: pure Python, no HTTP, no JSON.
 
-:class:`Account` is the entry point: its core answers the reads of the cards
-and each area (``account.contacts``, ``account.tags``, ``account.events``,
-...) is named as the SDK resource that reaches it. :class:`ContactWrite` is
-what routes hand ``account.contacts``; :class:`ContactRecord` is what it
+[`Account`][salesmanago_emulator.Account] is the entry point: its core answers the reads of the
+cards and each area (``account.contacts``, ``account.tags``, ``account.events``,
+...) is named as the SDK resource that reaches it. `ContactWrite` is
+what routes hand ``account.contacts``; `ContactRecord` is what it
 stores and returns.
 """
 

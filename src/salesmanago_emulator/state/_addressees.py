@@ -1,6 +1,6 @@
 """Addressees: who a call names by e-mail, contact id or tag (protocol §5.4).
 
-A :class:`Target` is one addressee as an area's method takes it. :func:`resolve`
+A `Target` is one addressee as an area's method takes it. `resolve`
 checks a list of them and finds the live cards they name, all before anything
 changes: an ``EMAIL`` or ``CONTACT_ID`` must name a live card (a soft-deleted
 one names nobody, S3.1), a ``TAG`` names every live card carrying it (maybe
@@ -22,7 +22,7 @@ from ._normalize import check_text, normalize_tags
 __all__ = ["ADDRESSEE_TYPES", "Addressed", "Target", "checked", "resolve"]
 
 ADDRESSEE_TYPES: Final = ("EMAIL", "CONTACT_ID", "TAG")
-"""The addressee kinds a :class:`Target` takes (protocol §5.4)."""
+"""The addressee kinds a `Target` takes (protocol §5.4)."""
 
 
 @attrs.frozen
@@ -51,7 +51,7 @@ class Addressed(NamedTuple):
 
 def checked(target: Target, where: str) -> tuple[str, str]:
     """``(kind, value)`` of one addressee: the kind upper case, the value trimmed;
-    a kind outside :data:`ADDRESSEE_TYPES` or a blank value -> InvalidField naming
+    a kind outside `ADDRESSEE_TYPES` or a blank value -> InvalidField naming
     ``<where>addresseeType`` / ``<where>value`` (``where`` ends in a dot)."""
     kind = target.kind.strip().upper() if isinstance(target.kind, str) else ""
     if kind not in ADDRESSEE_TYPES:
@@ -64,7 +64,7 @@ def checked(target: Target, where: str) -> tuple[str, str]:
 def resolve(account: AccountCore, targets: Sequence[Target]) -> Addressed:
     """The live cards ``targets`` name (at least one target); all checked first.
 
-    A kind outside :data:`ADDRESSEE_TYPES` or a blank value -> InvalidField
+    A kind outside `ADDRESSEE_TYPES` or a blank value -> InvalidField
     naming ``contacts[i].…``; an ``EMAIL`` / ``CONTACT_ID`` naming no live card
     (or an ``EMAIL`` holding an id, or the reverse) -> ContactNotFound.
     """

@@ -1,14 +1,14 @@
 """Contact cards as the emulator stores them, and the write that changes one.
 
-:class:`ContactWrite` is what a route hands to the
-:class:`~salesmanago_emulator.state.account.Account`: every field optional,
-``None`` meaning "not sent". :class:`ContactRecord` is the stored card.
+`ContactWrite` is what a route hands to the
+[`Account`][salesmanago_emulator.Account]: every field optional,
+``None`` meaning "not sent". `ContactRecord` is the stored card.
 
 Records are built for a million of them in memory: ``__slots__``, containers
 created on first use (``None`` until then), interned tag and detail names,
 small slotted value objects. Readers use the accessors (``tags``,
 ``properties``, ``owners``, ...), which never return ``None``. Only the
-:class:`~salesmanago_emulator.state.account.Account` changes records; other
+[`Account`][salesmanago_emulator.Account] changes records; other
 code treats them as read-only.
 """
 
@@ -68,7 +68,7 @@ class Birthday:
     """A birthday; the year is optional (the wire sends ``yyyyMMdd`` or ``MMdd``).
 
     Construction checks that the date exists (29 February only in a leap year,
-    or with no year) and raises :class:`~salesmanago_emulator.errors.InvalidField`
+    or with no year) and raises [`InvalidField`][salesmanago_emulator.errors.InvalidField]
     for field ``birthday`` otherwise.
     """
 
@@ -164,7 +164,7 @@ class ContactWrite:
     and normalises them (e-mail, state, tags, details, consents) as a whole
     before changing anything.
 
-    Not slotted: a write lives for one request, and :meth:`of` (the routes'
+    Not slotted: a write lives for one request, and `of` (the routes'
     way to build one) fills its instance dictionary in one step.
     """
 
@@ -287,7 +287,7 @@ class ContactRecord:
 
     ``extensions`` is the place for later areas (events, notes, tasks,
     coupons, funnels, visits): each keeps its per-contact data under its own
-    key through :meth:`extension` / :meth:`set_extension`, so the card stays
+    key through `extension` / `set_extension`, so the card stays
     one object and disappears with the contact.
     """
 
@@ -397,7 +397,7 @@ class ContactRecord:
 
     @property
     def tags(self) -> Mapping[str, TagEntry]:
-        """Tag name -> :class:`TagEntry`, in the order the tags were put on."""
+        """Tag name -> `TagEntry`, in the order the tags were put on."""
         return self._tags if self._tags is not None else _EMPTY_MAP
 
     @property
@@ -416,7 +416,7 @@ class ContactRecord:
 
     @property
     def consents(self) -> Mapping[str, ConsentState]:
-        """Named consents, consent name -> :class:`ConsentState` (S10.1)."""
+        """Named consents, consent name -> `ConsentState` (S10.1)."""
         return self._consents if self._consents is not None else _EMPTY_MAP
 
     @property

@@ -1,13 +1,13 @@
 """The core of an account: configuration, clock, the contact store and its reads,
 the nightly purge, and the base of every area.
 
-:class:`AccountCore` holds what every area needs and nothing an area owns:
+`AccountCore` holds what every area needs and nothing an area owns:
 the credentials and time zone, the clock, the card store with its indexes,
 the observers, and the reads of the cards (``find``, ``count``, ranges, ...).
 It runs the nightly purge before every operation (S3.4). The areas (contacts,
 tags, users, opt-in, scoring, events, coupons, ...) are
-:class:`AccountArea` subclasses composed by
-:class:`~salesmanago_emulator.state.account.Account`; each gets the core and,
+[`AccountArea`][salesmanago_emulator.state.AccountArea] subclasses composed by
+[`Account`][salesmanago_emulator.Account]; each gets the core and,
 through its constructor, the other areas it calls.
 """
 
@@ -58,14 +58,15 @@ def _zone(timezone: str | ZoneInfo) -> ZoneInfo:
 
 
 class AccountArea(ContactObserver):
-    """One area of an account; subclasses set :attr:`key` and override what they keep.
+    """One area of an account; subclasses set [`key`][salesmanago_emulator.state.AccountArea.key]
+    and override what they keep.
 
     An area is pure state: no HTTP, no JSON. It follows contact changes
-    through the :class:`~salesmanago_emulator.state._observers.ContactObserver`
-    hooks it overrides, is emptied by :meth:`reset`, and keeps per-contact data
-    on the card with :meth:`~salesmanago_emulator.state._card.ContactRecord.extension`
-    under its :attr:`key`. Its export and import live in
-    :mod:`salesmanago_emulator.snapshot` (one module per area, named as the area).
+    through the `ContactObserver`
+    hooks it overrides, is emptied by [`reset`][salesmanago_emulator.state.AccountArea.reset], and
+    keeps per-contact data on the card with `extension`
+    under its [`key`][salesmanago_emulator.state.AccountArea.key]. Its export and import live in
+    `salesmanago_emulator.snapshot` (one module per area, named as the area).
     """
 
     key: ClassVar[str] = ""
@@ -141,7 +142,7 @@ class AccountCore:
 
     def add_observer(self, observer: ContactObserver) -> None:
         """Call ``observer``'s hooks after every contact change from now on (only the
-        hooks it overrides: the no-ops of :class:`ContactObserver` are not called)."""
+        hooks it overrides: the no-ops of `ContactObserver` are not called)."""
         for name, observers in self._hooks.items():
             if getattr(type(observer), name) is not getattr(ContactObserver, name):
                 observers.append(observer)
@@ -252,16 +253,19 @@ class AccountCore:
         return now
 
     def add_due_work(self, work: Callable[[datetime], datetime | None]) -> None:
-        """Run ``work(now)`` from :meth:`tick` once the clock reaches an instant it
-        asked for with :meth:`schedule_due`; it answers its next instant, or ``None``.
+        """Run ``work(now)`` from [`tick`][salesmanago_emulator.Account.tick] once the clock reaches
+        an instant it asked for with [`schedule_due`][salesmanago_emulator.Account.schedule_due]; it
+        answers its next instant, or ``None``.
 
-        Due work runs before the purge, and must not call :meth:`tick` (it reads the
-        store directly): the purge that follows sees what it did.
+        Due work runs before the purge, and must not call
+        [`tick`][salesmanago_emulator.Account.tick] (it reads the store directly): the purge that
+        follows sees what it did.
         """
         self._due_work.append(work)
 
     def schedule_due(self, instant: datetime) -> None:
-        """Make :meth:`tick` run the due work once the clock reaches ``instant``."""
+        """Make [`tick`][salesmanago_emulator.Account.tick] run the due work once the clock reaches
+        ``instant``."""
         if self._due_at is None or instant < self._due_at:
             self._due_at = instant
 
@@ -303,7 +307,7 @@ class AccountCore:
     def find_live_by(self, kind: str, value: str) -> ContactRecord | None:
         """The live card an ``EMAIL`` or ``CONTACT_ID`` addressee names, or ``None``.
 
-        Unlike :meth:`find`, the value must be of the kind given: an
+        Unlike [`find`][salesmanago_emulator.Account.find], the value must be of the kind given: an
         ``EMAIL`` addressee holding a contact id (or the reverse) names
         nobody; a soft-deleted card names nobody either (S3.1). Any other
         ``kind`` -> ``ValueError``.
@@ -312,7 +316,8 @@ class AccountCore:
         return None if record is None or record.deleted else record
 
     def find_by(self, kind: str, value: str) -> ContactRecord | None:
-        """Like :meth:`find_live_by`, a soft-deleted card included (until purged)."""
+        """Like [`find_live_by`][salesmanago_emulator.Account.find_live_by], a soft-deleted card
+        included (until purged)."""
         if kind not in ("EMAIL", "CONTACT_ID"):
             raise ValueError(f"kind must be EMAIL or CONTACT_ID, not {kind!r}")
         self.tick()
@@ -328,7 +333,8 @@ class AccountCore:
         return self.live(key)
 
     def live(self, key: str) -> ContactRecord:
-        """Like :meth:`find_live` without the purge check (the caller just ran :meth:`tick`)."""
+        """Like [`find_live`][salesmanago_emulator.Account.find_live] without the purge check (the
+        caller just ran [`tick`][salesmanago_emulator.Account.tick])."""
         record = self.store.lookup(key) if isinstance(key, str) else None
         if record is None or record.deleted:
             raise ContactNotFound(str(key))

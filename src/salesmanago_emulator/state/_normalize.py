@@ -61,7 +61,7 @@ def normalize_email(value: str) -> str:
 
     Only ASCII text is lower-cased: an address with any other character is kept
     as given, so it never folds into an ASCII one (the Kelvin sign ``\u212a``
-    lower-cases to ``k``) and never names a stored card; :func:`validate_email`
+    lower-cases to ``k``) and never names a stored card; `validate_email`
     refuses it.
     """
     text = value.strip()
@@ -71,7 +71,7 @@ def normalize_email(value: str) -> str:
 def check_text(value: object, field: str, limit: int | None = None) -> str:
     """A required text, returned as given (not trimmed).
 
-    Raises :class:`~salesmanago_emulator.errors.InvalidField` naming ``field``:
+    Raises [`InvalidField`][salesmanago_emulator.errors.InvalidField] naming ``field``:
     not a string, blank (white space only), or longer than ``limit``
     characters when a limit is given.
     """
@@ -87,7 +87,7 @@ def check_text(value: object, field: str, limit: int | None = None) -> str:
 def validate_email(value: object, field: str) -> str:
     """Check an e-mail address and return its normalised form.
 
-    Raises :class:`~salesmanago_emulator.errors.InvalidField` naming ``field``
+    Raises [`InvalidField`][salesmanago_emulator.errors.InvalidField] naming ``field``
     and the rule broken: not a string, empty, longer than 254 characters, more
     than 64 characters before ``@``, or not ``local@domain`` where the local
     part is an RFC 822 dot-atom and the domain has at least two labels of

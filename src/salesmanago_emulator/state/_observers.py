@@ -2,8 +2,8 @@
 
 Company scoring (S4.4) follows every change of a contact's score, company and
 deletion; funnel counts drop soft-deleted contacts. Such areas subclass
-:class:`ContactObserver` and register with
-:meth:`~salesmanago_emulator.state.account.Account.add_observer`. The account
+`ContactObserver` and register with
+[`add_observer`][salesmanago_emulator.Account.add_observer]. The account
 calls the hooks after a change is complete; they must not raise.
 """
 
@@ -24,7 +24,7 @@ class ContactObserver:
         """A card was soft-deleted: it stays readable but counts nowhere (S3.1)."""
 
     def contact_restored(self, record: ContactRecord) -> None:
-        """A soft-deleted card was restored (S3.2); :meth:`contact_saved` follows."""
+        """A soft-deleted card was restored (S3.2); `contact_saved` follows."""
 
     def contact_removed(self, record: ContactRecord) -> None:
         """A card is gone for good: permanent delete, forget me, or the nightly purge."""
@@ -91,5 +91,5 @@ HOOKS: tuple[str, ...] = (
     "consent_changed",
     "confirmation_changed",
 )
-"""The hooks of :class:`ContactObserver`: an account calls each one only on the
+"""The hooks of `ContactObserver`: an account calls each one only on the
 observers that override it (most areas follow one or two kinds of change)."""

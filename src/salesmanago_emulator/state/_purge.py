@@ -7,7 +7,7 @@ On the spring-forward night, when 02:00 does not exist on the wall clock,
 the purge happens at the instant the clock jumps; on the fall-back night, at
 the first 02:00.
 
-There is no background thread: the account asks :class:`PurgeQueue` on every
+There is no background thread: the account asks `PurgeQueue` on every
 operation whether the clock has passed the earliest pending instant, which is
 an O(1) check when nothing is due.
 """

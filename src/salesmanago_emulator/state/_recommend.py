@@ -1,7 +1,7 @@
 """Product recommendations from co-occurrence (S16.4, seed 003 §9): pure functions over
 what each contact viewed and bought; deterministic, no randomness, no training.
 
-A :class:`Profile` is one contact's viewed and bought product ids. For a target
+A `Profile` is one contact's viewed and bought product ids. For a target
 contact (or a product it is looking at) and every other contact's profile:
 
 - ``BOUGHT_AFTER_VIEWING`` (p): over the other contacts, how many of the basis's
@@ -143,7 +143,7 @@ def recommend(
     weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS,
     limit: int = 10,
 ) -> dict[str, tuple[Recommendation, ...]]:
-    """Each kind's best ``limit`` products, and the weighted mix (:data:`WEIGHTED`)."""
+    """Each kind's best ``limit`` products, and the weighted mix (`WEIGHTED`)."""
     viewed = frozenset({product}) if product is not None else target.viewed
     bought = frozenset({product}) if product is not None else target.bought
     items = frozenset({product}) if product is not None else target.items

@@ -76,7 +76,7 @@ class Histograms:
     hourly: tuple[int, ...]
     """Items per hour 0 .. 23 in the account's time zone."""
     weekly: tuple[int, ...]
-    """Items per weekday, Monday first (:data:`WEEKDAYS`)."""
+    """Items per weekday, Monday first (`WEEKDAYS`)."""
 
     @property
     def total(self) -> int:

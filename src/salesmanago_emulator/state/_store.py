@@ -1,7 +1,7 @@
 """Bookkeeping behind an account's contacts: lookups, counts, indexes, pending purges.
 
-:class:`ContactStore` knows nothing about the platform's rules; it keeps its
-indexes consistent as the :class:`~salesmanago_emulator.state.account.Account`
+`ContactStore` knows nothing about the platform's rules; it keeps its
+indexes consistent as the [`Account`][salesmanago_emulator.Account]
 adds, renames, tags, soft-deletes, restores and removes records. Every method
 costs O(1) (amortised) or O(tags of one contact), never O(contacts).
 """
@@ -52,7 +52,7 @@ class ContactStore:
 
     def lookup(self, key: str) -> ContactRecord | None:
         """The record whose e-mail or id is ``key`` (any case, surrounding white space
-        ignored; only ASCII is folded, see :func:`~._normalize.normalize_email`)."""
+        ignored; only ASCII is folded, see `normalize_email`)."""
         norm = normalize_email(key)
         record = self.by_email.get(norm)
         return record if record is not None else self.by_id.get(norm)
@@ -82,7 +82,7 @@ class ContactStore:
 
     @contextmanager
     def deferred_indexing(self) -> Iterator[None]:
-        """Within the block, :meth:`add` and :meth:`touch` index in one step at its end.
+        """Within the block, `add` and `touch` index in one step at its end.
 
         For a batch of writes: the lookups by e-mail and id stay current at every
         step; only the created/modified time indexes, which no write reads,

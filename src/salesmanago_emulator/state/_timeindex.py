@@ -50,7 +50,7 @@ class TimeIndex:
 
         One append of the whole batch when it has one instant, not earlier than
         the last entry (the usual case: a batch happens at one instant), else
-        one :meth:`add` each.
+        one `add` each.
         """
         if not times:
             return

@@ -2,7 +2,7 @@
 
 Each takes a value and the field it stands in (wire spelling, e.g.
 ``products[3].price``) and returns the value as stored, or raises
-:class:`~salesmanago_emulator.errors.V3FieldError` with the §9 reason code:
+[`V3FieldError`][salesmanago_emulator.errors.V3FieldError] with the §9 reason code:
 14 for a wrong type, 13 for an empty required text, 11 for a value over its
 limit, 18 for one that breaks its pattern. The catalogs area checks a request
 with them, and the snapshot checks saved data with the same functions.

@@ -1,8 +1,8 @@
-"""Checking a :class:`~salesmanago_emulator.state._card.ContactWrite` as a whole.
+"""Checking a `ContactWrite` as a whole.
 
-:func:`prepare_write` validates and normalises every field of one write and
-returns a :class:`PreparedWrite`, or raises the first
-:class:`~salesmanago_emulator.errors.InvalidField`. Nothing is changed here:
+`prepare_write` validates and normalises every field of one write and
+returns a `PreparedWrite`, or raises the first
+[`InvalidField`][salesmanago_emulator.errors.InvalidField]. Nothing is changed here:
 the account applies a prepared write only once it has passed every check, so
 a bad write never leaves a card half-changed.
 """
@@ -225,14 +225,15 @@ def prepare_write(
     """Validate ``write`` and return it in stored form.
 
     Errors name fields as one write spells them (``contact.email``; a batch
-    names them under the item with :meth:`InvalidField.under`). ``consents``
-    maps lower-cased consent names of the account to their spelling;
-    ``require_email`` refuses a write without ``contact.email`` (insert,
+    names them under the item with
+    [`InvalidField.under`][salesmanago_emulator.errors.InvalidField.under]). ``consents`` maps
+    lower-cased consent names of the account to their spelling; ``require_email`` refuses a write
+    without ``contact.email`` (insert,
     upsert: a card cannot exist without one, S2.1).
 
     The first error is reported: a missing required e-mail first, then the
     e-mails, strings and state in the order the write holds them (a write
-    made by :meth:`ContactWrite.of` holds the fields in the order the route
+    made by `ContactWrite.of` holds the fields in the order the route
     read them), then tags, details, consents, statuses and the loyalty
     program's name (a string; whether the program exists and is active is the
     account's to check). Only the fields a write holds are visited. Anything

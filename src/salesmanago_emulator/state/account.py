@@ -1,8 +1,8 @@
 """One SALESmanago account: its core and its areas, composed (S1.2).
 
-The :class:`Account` is pure state: no HTTP, no JSON, no locking (the
+The [`Account`][salesmanago_emulator.Account] is pure state: no HTTP, no JSON, no locking (the
 emulator holds one lock around every call). Its core
-(:class:`~salesmanago_emulator.state._core.AccountCore`) keeps the
+(`AccountCore`) keeps the
 configuration, the clock and the cards with their reads; everything the
 platform does lives in an area named as the SDK resource that reaches it::
 

@@ -2,37 +2,37 @@
 
 The platform records visits from its tracking script on the client's pages,
 never through the API, so the emulator takes them from Python
-(:meth:`ActivityArea.record`) and from the control operation ``visits/record``.
-A visit has a date, a duration in seconds, a source (``DIRECT``, ``SEARCH``,
-... as given, upper-cased), an optional source detail, the URL, the points it
-gave, and optionally the visitor's IP address. It belongs to one contact, or
+([`ActivityArea.record`][salesmanago_emulator.state.activity.ActivityArea.record]) and from the
+control operation ``visits/record``. A visit has a date, a duration in seconds, a source
+(``DIRECT``, ``SEARCH``, ... as given, upper-cased), an optional source detail, the URL, the points
+it gave, and optionally the visitor's IP address. It belongs to one contact, or
 to nobody (an anonymous visitor).
 
 Rules (grade D where the platform says nothing):
 
 - a visit needs a live contact (soft-deleted or missing -> ContactNotFound);
 - a contact whose monitoring is stopped gets no visit (S2.8, seed 003 [6]):
-  :meth:`ActivityArea.record` **ignores** it and returns ``None``, as the
-  tracking script's request would be dropped without an error anywhere;
+  [`ActivityArea.record`][salesmanago_emulator.state.activity.ActivityArea.record] **ignores** it
+  and returns ``None``, as the tracking script's request would be dropped without an error anywhere;
 - the points are added to the contact's scoring through the account's
-  :meth:`~salesmanago_emulator.state.scoring.ScoringArea.add`, so
+  [`add`][salesmanago_emulator.state.scoring.ScoringArea.add], so
   its companies follow (S4.4); ``lastVisit`` on the card moves forward to the
   visit's date when it is later;
 - a soft delete hides the contact's visits (card, ``recentActivity``); a
   restore shows them again; a purge, permanent delete or forget-me drops them.
 
-:meth:`ActivityArea.report` answers ``recentActivity``: the visits in a range,
-the visiting contacts grouped by state, the anonymous visits, and statistics
-(per source, per hour of day and per day of week in the account's time zone).
+[`ActivityArea.report`][salesmanago_emulator.state.activity.ActivityArea.report] answers
+``recentActivity``: the visits in a range, the visiting contacts grouped by state, the anonymous
+visits, and statistics (per source, per hour of day and per day of week in the account's time zone).
 
 A visit also keeps the visitor's device, operating system and browser, given or
-read from a user agent (:mod:`._useragent`). For one card (seed 003 §5, §6; no
+read from a user agent (`_useragent`). For one card (seed 003 §5, §6; no
 public endpoint: Python and the control API),
-:meth:`ActivityArea.visit_stats` groups its visits by each with counts,
-percentages and last visit (S16.1), and :meth:`ActivityArea.histograms` counts
-its activity per hour and weekday over the :data:`HISTOGRAM_SOURCES` (S16.2):
-this area's visits and the areas handed in as ``sources`` (external events; e-mail
-opens once an area answers them).
+[`ActivityArea.visit_stats`][salesmanago_emulator.state.activity.ActivityArea.visit_stats] groups
+its visits by each with counts, percentages and last visit (S16.1), and
+[`ActivityArea.histograms`][salesmanago_emulator.state.activity.ActivityArea.histograms] counts its
+activity per hour and weekday over the `HISTOGRAM_SOURCES` (S16.2): this area's visits and the areas
+handed in as ``sources`` (external events; e-mail opens once an area answers them).
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ MAX_SOURCE_DETAIL: Final = 255
 MAX_USER_AGENT: Final = 1024
 """Longest user agent read, in characters (our limit)."""
 STAT_KINDS: Final = ("SOURCE", "HOUR", "WEEKDAY")
-"""The groups of :meth:`ActivityArea.report`'s statistics, in the order they are listed."""
+"""The groups of [`ActivityArea.report`][salesmanago_emulator.state.activity.ActivityArea.report]'s
+statistics, in the order they are listed."""
 VISITS: Final = "VISITS"
 """The histogram source of the card's visits (this area's own)."""
 HISTOGRAM_SOURCES: Final = (VISITS, "EMAIL_OPENS", "EXTERNAL_EVENTS")
@@ -126,7 +127,7 @@ class Visit:
     ip: str | None
     """The visitor's IP address, if known."""
     seq: int
-    """Recording order within the account (ties of :attr:`at` keep this order)."""
+    """Recording order within the account (ties of `at` keep this order)."""
     device: str | None = None
     """The visitor's device (``DESKTOP``, ``MOBILE``, ``TABLET``, ...), or ``None``."""
     os: str | None = None
@@ -137,7 +138,7 @@ class Visit:
 
 @attrs.frozen(kw_only=True)
 class ContactActivity:
-    """One contact's visits in a :class:`ActivityReport`'s range."""
+    """One contact's visits in a `ActivityReport`'s range."""
 
     record: ContactRecord
     """The (live) contact."""
@@ -158,7 +159,7 @@ class VisitStat:
     """Visits of one group (a source, an hour of the day, a day of the week)."""
 
     kind: str
-    """One of :data:`STAT_KINDS`."""
+    """One of `STAT_KINDS`."""
     name: str
     """The source, the hour (``"0"`` .. ``"23"``) or the weekday (``MONDAY`` ..)."""
     visits: int
@@ -171,7 +172,7 @@ class VisitStat:
 
 @attrs.frozen(kw_only=True)
 class ActivityReport:
-    """Who visited between :attr:`start` and :attr:`end` (``recentActivity``)."""
+    """Who visited between `start` and `end` (``recentActivity``)."""
 
     start: datetime
     end: datetime
@@ -251,7 +252,7 @@ class ActivityArea(AccountArea):
     ) -> None:
         """No visits yet. A visit's points go to ``scoring``; the card's histograms
         count this area's visits and each of ``sources`` (a name of
-        :data:`HISTOGRAM_SOURCES` -> the area answering it)."""
+        `HISTOGRAM_SOURCES` -> the area answering it)."""
         super().__init__(account)
         self._scoring = scoring
         self._sources: dict[str, HistogramSource] = {VISITS: self, **(sources or {})}
@@ -286,12 +287,12 @@ class ActivityArea(AccountArea):
         when the contact's monitoring is stopped (S2.8: nothing is recorded,
         no points are given). Refusals, before anything changes:
         ContactNotFound; InvalidField ``date`` (naive), ``url`` (blank or over
-        :data:`MAX_URL`), ``duration`` (not an integer >= 0), ``source``,
+        `MAX_URL`), ``duration`` (not an integer >= 0), ``source``,
         ``sourceDetail``, ``points`` (not an integer), ``ip``, ``userAgent``,
         ``device``, ``os``, ``browser``.
 
         ``device``, ``os`` and ``browser`` are stored upper case; one not given is
-        read from ``user_agent`` (:mod:`._useragent`), else left ``None``.
+        read from ``user_agent`` (`_useragent`), else left ``None``.
         """
         record = self.account.find_live(key) if key is not None else None
         when = self.account.clock.now() if at is None else at
@@ -459,7 +460,7 @@ class ActivityArea(AccountArea):
     ) -> Histograms:
         """The card's activity per hour (0-23) and per weekday in the account's time
         zone (S16.2, seed 003 §6), over ``sources`` (default every one of
-        :data:`HISTOGRAM_SOURCES`; InvalidField ``sources`` for another) dated in
+        `HISTOGRAM_SOURCES`; InvalidField ``sources`` for another) dated in
         [``start``, ``end``]. A missing card -> ContactNotFound."""
         names = list(HISTOGRAM_SOURCES if sources is None else sources)
         for name in names:

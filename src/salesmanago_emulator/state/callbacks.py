@@ -2,8 +2,9 @@
 
 Pure state like the rest of the account: this module decides *what* the
 platform would call and records it in an outbox; it sends nothing. The
-delivery layer (:mod:`salesmanago_emulator.delivery`) POSTs pending entries
-and reports back through :meth:`CallbacksArea.record_attempt`.
+delivery layer ([`salesmanago_emulator.delivery`][salesmanago_emulator.delivery]) POSTs pending
+entries and reports back through
+[`CallbacksArea.record_attempt`][salesmanago_emulator.state.callbacks.CallbacksArea.record_attempt].
 
 Opt-in/opt-out (S10.3): an account registers one URL per kind, each with its
 own secret. Whenever a contact's e-mail status really changes (any path: a
@@ -21,10 +22,12 @@ because each URL has its own secret and the body names its ``type``, a swap
 of the two URLs is detectable.
 
 Rule actions (S17.3): integrator endpoints registered with
-:meth:`CallbacksArea.register_action` receive what :meth:`CallbacksArea.fire_action`
+[`CallbacksArea.register_action`][salesmanago_emulator.state.callbacks.CallbacksArea.register_action]
+receive what
+[`CallbacksArea.fire_action`][salesmanago_emulator.state.callbacks.CallbacksArea.fire_action]
 queues: ``{"id", "type": <action kind>, "clientId", "contactId", "email",
 "createdOn", "key", "data": {...}}`` with ``data`` checked per kind (see
-:data:`ACTION_FIELDS`).
+`ACTION_FIELDS`).
 """
 
 from __future__ import annotations
@@ -139,7 +142,7 @@ class ActionEndpoint:
     id: str
     """The registration's id (to unregister it)."""
     url: str
-    """Where the actions are POSTed (a template like :attr:`CallbackEndpoint.url`)."""
+    """Where the actions are POSTed (a template like `CallbackEndpoint.url`)."""
     secret: str = attrs.field(repr=False)
     """The endpoint's secret; only ``sha1(email + secret)`` is sent (kept out of ``repr``)."""
     kinds: tuple[str, ...]
@@ -285,7 +288,7 @@ class CallbacksArea(AccountArea):
     ) -> list[OutboxEntry]:
         """A rule fires action ``kind`` on the live ``contact`` (e-mail or id) (S17.3).
 
-        ``data`` is checked per :data:`ACTION_FIELDS`; one entry is queued per
+        ``data`` is checked per `ACTION_FIELDS`; one entry is queued per
         endpoint receiving ``kind`` (none registered: nothing, no error).
         Returns the queued entries.
         """

@@ -9,7 +9,7 @@ saved with ``set_as_default=True``. A product is identified by the caller's
 stays), ``update_prices`` / ``update_quantities`` change only those fields.
 Deleting a catalog deletes its products.
 
-Refusals are :class:`~salesmanago_emulator.errors.V3Refused`, listing every
+Refusals are [`V3Refused`][salesmanago_emulator.errors.V3Refused], listing every
 problem with its §9 reason code and the field, named as the method's arguments
 are on the wire (``catalogId``, ``catalogName``, ``products[3].price``).
 A request is checked as a whole before anything changes. A product ``name`` or
@@ -366,7 +366,7 @@ class CatalogsArea(AccountArea):
     # --- API v3 keys ----------------------------------------------------------------
 
     def create_key(self, api_key: str | None = None) -> str:
-        """Give the account an API v3 key: ``api_key`` (checked by :func:`check_api_key`)
+        """Give the account an API v3 key: ``api_key`` (checked by `check_api_key`)
         or a new random one; returns it. A key the account holds is answered again.
 
         This area sees one account: that no other account holds the key is the
@@ -435,7 +435,7 @@ class CatalogsArea(AccountArea):
         one), ``False`` on the default leaves the account with none. Refusals
         (V3Refused): 16 unknown ``catalogId``; 13, 14, 11 ``catalogName``; 13, 14, 18
         ``currency``; 13, 14, 11 ``location``; 14 ``setAsDefault``; 15 a name another
-        catalog has; 19 a new catalog beyond :data:`MAX_CATALOGS`.
+        catalog has; 19 a new catalog beyond `MAX_CATALOGS`.
         """
         now = self.account.tick()
         old = None if catalog_id is None else self.catalog(catalog_id)
@@ -500,7 +500,7 @@ class CatalogsArea(AccountArea):
         A product the catalog holds is replaced whole (its creation time and its
         place in the catalog stay). Refusals (V3Refused, every problem found): 16
         unknown ``catalogId``; 13 no product, 11 more than 100; each product's
-        fields (``products[i].<field>``: :func:`check_product`); 15 a ``productId``
+        fields (``products[i].<field>``: `check_product`); 15 a ``productId``
         given twice. Warnings (reason code 12): ``name`` over 255 or ``description``
         over 16 384 characters, stored trimmed.
         """
@@ -530,7 +530,7 @@ class CatalogsArea(AccountArea):
         """Set prices of 1-100 products the catalog holds, all or nothing; a price not
         given is kept. Refusals (V3Refused): 16 unknown ``catalogId``; 13 no item, 11
         more than 100; per item 16 unknown ``productId``, 13 no price given, the
-        price rules of :func:`~._v3rules.check_money`, 15 a product given twice."""
+        price rules of `check_money`, 15 a product given twice."""
         self._update(catalog_id, changes, _check_prices, _set_prices)
 
     def update_quantities(self, catalog_id: str, changes: Sequence[QuantityChange]) -> None:

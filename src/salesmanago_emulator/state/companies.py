@@ -1,15 +1,15 @@
 """Companies and their summed scoring (semantics S4.3–S4.5, S17.1).
 
 Through the API a contact's company is its ``company`` field (S4.3). Names
-are compared trimmed and case-folded (:func:`company_key`, the SDK's rule);
+are compared trimmed and case-folded (`company_key`, the SDK's rule);
 the first spelling seen (trimmed) is the one shown. A blank field means no
 company. A company is known while at least one card names it, live or
 soft-deleted awaiting the purge.
 
 A company's scoring is the sum of its live persons' scores (S4.4). It is kept
 up to date in the observer hooks, never by scanning the contacts: each card
-carries, under :attr:`CompaniesArea.key`, the :class:`Membership` it is
-counted with (company key and the score added), so every change (score set,
+carries, under [`CompaniesArea.key`][salesmanago_emulator.state.companies.CompaniesArea.key], the
+`Membership` it is counted with (company key and the score added), so every change (score set,
 company changed or cleared, soft delete, restore, purge, permanent delete)
 costs O(1). The platform has no public company endpoint, so there is no route.
 """
@@ -35,7 +35,7 @@ _KEY: Final = "companies"
 def company_key(name: str | None) -> str:
     """A company name as compared: white space trimmed, case folded; ``""`` is no company.
 
-    The same comparison as :func:`~.funnels.funnel_key`, with ``None`` as no company.
+    The same comparison as `funnel_key`, with ``None`` as no company.
     """
     return funnel_key(name or "")
 
@@ -65,7 +65,8 @@ class CompanyView:
     __slots__ = ("_company",)
 
     def __init__(self, company: _Company) -> None:
-        """A view of a stored company (use :meth:`CompaniesArea.company`)."""
+        """A view of a stored company (use
+        [`CompaniesArea.company`][salesmanago_emulator.state.companies.CompaniesArea.company])."""
         self._company = company
 
     @property
@@ -239,7 +240,9 @@ class CompaniesArea(AccountArea):
 
     def join_order(self) -> list[ContactRecord]:
         """Every card counted in a company: each company's live persons, then its
-        soft-deleted ones, in the order they joined it (what :meth:`restore_saved` takes)."""
+        soft-deleted ones, in the order they joined it (what
+        [`restore_saved`][salesmanago_emulator.state.companies.CompaniesArea.restore_saved]
+        takes)."""
         return [
             r for c in self._companies.values() for r in (*c.persons.values(), *c.dormant.values())
         ]
@@ -249,8 +252,8 @@ class CompaniesArea(AccountArea):
 
         Scoring and persons are derived: they are recomputed from every card's
         ``company`` and ``score``, the cards of ``joined`` first in that order
-        (:meth:`join_order` of the exported account), then the others in card
-        order. Nothing is checked here.
+        ([`join_order`][salesmanago_emulator.state.companies.CompaniesArea.join_order] of the
+        exported account), then the others in card order. Nothing is checked here.
         """
         self.reset()
         for name in names:

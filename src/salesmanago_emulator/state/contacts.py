@@ -6,7 +6,7 @@ nowhere, and is restored by an upsert or insert of its e-mail until the
 nightly purge at 02:00 of the account's zone removes it (S3.1, S3.2, S3.4);
 a permanent delete or "forget me" removes it at once (S3.3). Writes are
 checked as a whole before anything changes
-(:func:`~salesmanago_emulator.state._writes.prepare_write`, then the card's
+(`prepare_write`, then the card's
 e-mail, owner rights and the loyalty program a write names), so an error
 leaves every card exactly as it was; a write naming a loyalty program enrols
 the card in it (protocol §5.2).
@@ -54,7 +54,8 @@ BATCH_UPSERT_LIMIT: Final = 1000
 @attrs.frozen(kw_only=True)
 class PlannedUpsert:
     """An upsert that passed every check and is not applied yet
-    (:meth:`ContactsArea.check_upsert`): what it will do to the cards."""
+    ([`ContactsArea.check_upsert`][salesmanago_emulator.state.contacts.ContactsArea.check_upsert]):
+    what it will do to the cards."""
 
     record: ContactRecord | None
     """The card it changes (live, or soft-deleted: restored), or ``None``: a new card."""
@@ -216,11 +217,13 @@ class ContactsArea(AccountArea):
         return self._upsert(write, self._users.acting(owner), now)
 
     def check_upsert(self, write: ContactWrite, owner: str) -> PlannedUpsert:
-        """Every check :meth:`upsert` makes, and nothing changed: what it would do.
+        """Every check [`upsert`][salesmanago_emulator.state.contacts.ContactsArea.upsert] makes,
+        and nothing changed: what it would do.
 
-        Refuses exactly as :meth:`upsert` would now; as long as nothing else
-        changes, :meth:`upsert` of the same write then succeeds (``integration/upsert``
-        checks both its parts before applying either).
+        Refuses exactly as [`upsert`][salesmanago_emulator.state.contacts.ContactsArea.upsert] would
+        now; as long as nothing else changes,
+        [`upsert`][salesmanago_emulator.state.contacts.ContactsArea.upsert] of the same write then
+        succeeds (``integration/upsert`` checks both its parts before applying either).
         """
         now = self.account.tick()
         user = self._users.acting(owner)
@@ -258,7 +261,7 @@ class ContactsArea(AccountArea):
         Results are in the order of ``writes``; an error names its field as
         one write does (the caller adds the item's place). An item that is an
         error already (the caller could not read it) is answered as it is.
-        More than :data:`BATCH_UPSERT_LIMIT` items -> LimitExceeded for the
+        More than `BATCH_UPSERT_LIMIT` items -> LimitExceeded for the
         whole batch.
         """
         now = self.account.tick()
@@ -313,12 +316,13 @@ class ContactsArea(AccountArea):
     ) -> list[ContactRecord]:
         """Delete every card the ``(kind, value, field)`` addressees name, all or nothing.
 
-        ``kind`` is ``EMAIL``, ``CONTACT_ID`` (a card, as :meth:`delete` finds it:
-        missing, or soft-deleted when not ``permanently`` -> ContactNotFound
-        naming the value) or ``TAG`` (every live card carrying the tag, S5.1;
-        none is no error); ``field`` names the value in errors. Every addressee is
-        resolved and every card checked (ReadOnlyOwner) before one is deleted,
-        each then as :meth:`delete` does. Returns the cards named, each once.
+        ``kind`` is ``EMAIL``, ``CONTACT_ID`` (a card, as
+        [`delete`][salesmanago_emulator.state.contacts.ContactsArea.delete] finds it: missing, or
+        soft-deleted when not ``permanently`` -> ContactNotFound naming the value) or ``TAG`` (every
+        live card carrying the tag, S5.1; none is no error); ``field`` names the value in errors.
+        Every addressee is resolved and every card checked (ReadOnlyOwner) before one is deleted,
+        each then as [`delete`][salesmanago_emulator.state.contacts.ContactsArea.delete] does.
+        Returns the cards named, each once.
         """
         account = self.account
         account.tick()

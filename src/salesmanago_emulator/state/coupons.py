@@ -1,23 +1,23 @@
 """Coupons of contacts: add (generated or manual), use once, expire (semantics S8).
 
 A coupon has a name (at most 64 characters), a value, a validity instant and a
-used/unused state. The value is either generated from :attr:`CouponsArea.generator`
-(``length`` 5-64 characters of ``A-Z0-9``; a seeded :class:`random.Random`, so
-runs are repeatable) or given by the caller (5-32 characters, kept exactly as
-given, spaces and dots included). Values are unique in an account: a generated
-value never repeats one the account holds, a manual one that does is refused.
+used/unused state. The value is either generated from
+[`CouponsArea.generator`][salesmanago_emulator.state.coupons.CouponsArea.generator] (``length`` 5-64
+characters of ``A-Z0-9``; a seeded `random.Random`, so runs are repeatable) or given by the caller
+(5-32 characters, kept exactly as given, spaces and dots included). Values are unique in an account:
+a generated value never repeats one the account holds, a manual one that does is refused.
 
-:meth:`CouponsArea.add` (the wire's ``addContactCoupon``) given an e-mail of no
-live card creates that card, or restores a soft-deleted one, through the
-account's upsert, as an external event does (S7.6): a live suite adds a coupon
+[`CouponsArea.add`][salesmanago_emulator.state.coupons.CouponsArea.add] (the wire's
+``addContactCoupon``) given an e-mail of no live card creates that card, or restores a soft-deleted
+one, through the account's upsert, as an external event does (S7.6): a live suite adds a coupon
 to an e-mail it has just deleted for good and succeeds (protocol §14). An
 unknown contact id is still not found.
 
 A contact's coupons live on its card (extension ``coupons``, value -> coupon, in
 the order they were added) and an account-wide index maps each value to its
 contact. Soft delete keeps them (a restored contact has them back) but makes
-the contact missing for :meth:`CouponsArea.use`; a permanent delete, "forget
-me" or the nightly purge drops them and frees their values.
+the contact missing for [`CouponsArea.use`][salesmanago_emulator.state.coupons.CouponsArea.use]; a
+permanent delete, "forget me" or the nightly purge drops them and frees their values.
 """
 
 from __future__ import annotations
@@ -157,7 +157,8 @@ class CouponsArea(AccountArea):
     key: ClassVar[str] = "coupons"
 
     generator: random.Random
-    """Where generated values come from; seeded from the client id, see :meth:`seed`."""
+    """Where generated values come from; seeded from the client id, see
+    [`seed`][salesmanago_emulator.state.coupons.CouponsArea.seed]."""
 
     def __init__(self, account: AccountCore, *, users: UsersArea, contacts: ContactsArea) -> None:
         """No coupons yet; the generator seeded from the account's client id. A coupon
@@ -170,7 +171,8 @@ class CouponsArea(AccountArea):
         self.seed()
 
     def seed(self, value: int | str | None = None) -> None:
-        """Re-seed :attr:`generator` with ``value`` (default: ``"coupons:<clientId>"``)."""
+        """Re-seed [`generator`][salesmanago_emulator.state.coupons.CouponsArea.generator] with
+        ``value`` (default: ``"coupons:<clientId>"``)."""
         self.generator.seed(f"coupons:{self.account.client_id}" if value is None else value)
 
     # --- reads -------------------------------------------------------------------
@@ -205,7 +207,7 @@ class CouponsArea(AccountArea):
         A manual ``coupon`` (5-32 characters) wins over ``length`` (then not
         read, as the live platform does); otherwise a value of ``length``
         characters (5-64) is generated. ``valid`` (aware) defaults to
-        :func:`default_validity`. An e-mail of no live card creates the card
+        `default_validity`. An e-mail of no live card creates the card
         (owned by ``owner``, else the account's first user), or restores a
         soft-deleted one, once every argument passed (protocol §14). Refusals:
         InvalidField naming ``email``, ``name``, ``length``, ``coupon`` or

@@ -1,7 +1,7 @@
 """External events of contacts, and the purchase aggregates they drive (S7, S6.3, S16.3).
 
 An event (protocol §5.5) belongs to one contact: a type from the closed list
-:data:`EVENT_TYPES`, a date, and optional description, products, location,
+`EVENT_TYPES`, a date, and optional description, products, location,
 value, ``detail1`` … ``detail20``, ``externalId`` and shop domain. Events are
 added one by one or in batches, updated and deleted (S7.2). Field limits are
 refused naming the field, never truncated, counting characters (S7.5).
@@ -17,7 +17,7 @@ Every change to a ``PURCHASE`` event recomputes the contact's standard details
 decimal arithmetic, rendered with two decimals rounded half-up; when no
 purchase is left the three details are removed.
 
-Per-contact events live on the card (:meth:`ContactRecord.extension` under
+Per-contact events live on the card (`ContactRecord.extension` under
 ``"events"``); the area keeps two indexes: event id -> contact id and
 external id -> contact ids. Events follow their card: they stay through a
 soft delete and come back with a restore; a purge, permanent delete or
@@ -565,13 +565,13 @@ class EventsArea(AccountArea):
         limit: int = 10,
     ) -> dict[str, tuple[Recommendation, ...]]:
         """Product recommendations for the card ``key`` (S16.4, seed 003 §9), by kind
-        (:data:`~._recommend.KINDS`) and mixed with weights (``WEIGHTED``).
+        (`KINDS`) and mixed with weights (``WEIGHTED``).
 
         Computed from the ``products`` of every live card's ``PURCHASE`` and view
-        (``VISIT``) events by co-occurrence (:mod:`._recommend`): for ``product``
+        (``VISIT``) events by co-occurrence (`_recommend`): for ``product``
         (one the contact is looking at) when given, else for the card's own views
         and purchases. ``weights`` names some kinds' weights (0 or more; the others
-        keep :data:`~._recommend.DEFAULT_WEIGHTS`); ``limit`` (1-100) products per
+        keep `DEFAULT_WEIGHTS`); ``limit`` (1-100) products per
         kind. Refusals: InvalidField ``product``, ``weights``, ``weights.<KIND>``,
         ``limit``; ContactNotFound.
         """
@@ -623,12 +623,15 @@ class EventsArea(AccountArea):
         contact_id: str | None = None,
         after: PlannedUpsert | None = None,
     ) -> None:
-        """Every check :meth:`add` makes, and nothing changed.
+        """Every check [`add`][salesmanago_emulator.state.events.EventsArea.add] makes, and nothing
+        changed.
 
-        ``after``: an upsert checked (:meth:`ContactsArea.check_upsert`) but not yet
-        applied, which runs first: the cards are seen as it will leave them (its card
-        live, at its new address, or a new card). Refuses exactly as :meth:`add`
-        would once that upsert is applied (``integration/upsert``, protocol §14).
+        ``after``: an upsert checked
+        ([`ContactsArea.check_upsert`][salesmanago_emulator.state.contacts.ContactsArea.check_upsert])
+        but not yet applied, which runs first: the cards are seen as it will leave them (its card
+        live, at its new address, or a new card). Refuses exactly as
+        [`add`][salesmanago_emulator.state.events.EventsArea.add] would once that upsert is applied
+        (``integration/upsert``, protocol §14).
         """
         self.account.tick()
         user = self._users.acting(owner)
@@ -636,12 +639,13 @@ class EventsArea(AccountArea):
         self._target(user, email, contact_id, after)
 
     def add_batch(self, items: Sequence[EventItem], owner: str) -> list[str | EmulatorError]:
-        """Add each item on its own: an event id, or the item's error (named as :meth:`add`
-        names it; the route adds the item's place).
+        """Add each item on its own: an event id, or the item's error (named as
+        [`add`][salesmanago_emulator.state.events.EventsArea.add] names it; the route adds the
+        item's place).
 
         Results are in the order of ``items``. Later items see earlier ones (a
         repeated ``externalId`` updates). No items, or more than
-        :data:`BATCH_EVENT_LIMIT`, refuses the whole batch.
+        `BATCH_EVENT_LIMIT`, refuses the whole batch.
         """
         self.account.tick()
         user = self._users.acting(owner)
@@ -718,7 +722,8 @@ class EventsArea(AccountArea):
     ) -> ContactRecord | str:
         """The live card an event for ``email`` or ``contact_id`` goes to, or the address
         of the card an upsert creates or restores for it; the add's refusals, nothing
-        changed. ``after``: see :meth:`check_add`."""
+        changed. ``after``: see
+        [`check_add`][salesmanago_emulator.state.events.EventsArea.check_add]."""
         account = self.account
         if email is not None and email.strip():
             # an e-mail names a card by its address only (a contact id there names nobody)

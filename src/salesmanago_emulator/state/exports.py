@@ -5,31 +5,34 @@ An export request starts a job. The job gets a ``requestId``: the account's
 own counter written as a string of digits (protocol §13.18), so ids repeat
 across accounts but a job is only ever found through the account that started
 it (S1.2). The job's file is made **at the request**: the routes select the
-contacts through :meth:`ExportsArea.contacts_page` / :meth:`ExportsArea.select`,
-render the file and hand its text to :meth:`ExportsArea.start`; the state keeps
-that text as it is (it knows nothing of its format).
+contacts through
+[`ExportsArea.contacts_page`][salesmanago_emulator.state.exports.ExportsArea.contacts_page] /
+[`ExportsArea.select`][salesmanago_emulator.state.exports.ExportsArea.select], render the file and
+hand its text to [`ExportsArea.start`][salesmanago_emulator.state.exports.ExportsArea.start]; the
+state keeps that text as it is (it knows nothing of its format).
 
 A job is done when two conditions hold: the account's clock has reached its
-start plus :attr:`ExportsArea.processing_time`, and it has been polled more than
-:attr:`ExportsArea.polls_until_done` times (both default to zero: done at the
-first status poll). With ``polls_until_done = n`` the first ``n`` polls
-(:meth:`ExportsArea.poll`) answer "in progress" and poll ``n + 1`` finds it done
-(if the clock allows). Both settings are read when a job starts. Move a
-:class:`~salesmanago_emulator.clock.FrozenClock` to finish a slower job. A done
-job's file can be fetched with its random ``token``; until then, and with a
-wrong token, it cannot.
+start plus
+[`ExportsArea.processing_time`][salesmanago_emulator.state.exports.ExportsArea.processing_time], and
+it has been polled more than
+[`ExportsArea.polls_until_done`][salesmanago_emulator.state.exports.ExportsArea.polls_until_done]
+times (both default to zero: done at the first status poll). With ``polls_until_done = n`` the first
+``n`` polls ([`ExportsArea.poll`][salesmanago_emulator.state.exports.ExportsArea.poll]) answer "in
+progress" and poll ``n + 1`` finds it done (if the clock allows). Both settings are read when a job
+starts. Move a [`FrozenClock`][salesmanago_emulator.FrozenClock] to finish a slower job. A done
+job's file can be fetched with its random ``token``; until then, and with a wrong token, it cannot.
 
-An import (:meth:`ExportsArea.start_import`, ``contact/batchupsertv2``) is a
-job of kind ``CONTACT_IMPORT`` under the same rules and ids. It keeps the
-writes the route read (:class:`ContactImport`) and applies them **on the poll
-that finds the job done** (:meth:`ExportsArea.poll`), each on its own exactly as
-:meth:`~salesmanago_emulator.state.contacts.ContactsArea.batch_upsert` does,
-stamped with that poll's instant: before that poll no read shows them, even
-once the clock has passed the processing time. Its result (per item the
-``(email, contact id)`` it made or changed, or its refusal,
-:meth:`ExportsArea.results`) is what its file shows. ``fire_events`` is
-recorded on the job; the emulator fires no rule or workflow on any write yet,
-so nothing else depends on it.
+An import
+([`ExportsArea.start_import`][salesmanago_emulator.state.exports.ExportsArea.start_import],
+``contact/batchupsertv2``) is a job of kind ``CONTACT_IMPORT`` under the same rules and ids. It
+keeps the writes the route read (`ContactImport`) and applies them **on the poll that finds the job
+done** ([`ExportsArea.poll`][salesmanago_emulator.state.exports.ExportsArea.poll]), each on its own
+exactly as [`batch_upsert`][salesmanago_emulator.state.contacts.ContactsArea.batch_upsert] does,
+stamped with that poll's instant: before that poll no read shows them, even once the clock has
+passed the processing time. Its result (per item the ``(email, contact id)`` it made or changed, or
+its refusal, [`ExportsArea.results`][salesmanago_emulator.state.exports.ExportsArea.results]) is
+what its file shows. ``fire_events`` is recorded on the job; the emulator fires no rule or workflow
+on any write yet, so nothing else depends on it.
 """
 
 from __future__ import annotations
@@ -81,7 +84,8 @@ IMPORT_KIND: Final = "CONTACT_IMPORT"
 JOB_KINDS: Final = (*EXPORT_KINDS, IMPORT_KIND)
 """Every kind of job."""
 ADDRESSEE_KINDS: Final = ("EMAIL", "CONTACT_ID", "TAG")
-"""How :meth:`ExportsArea.select` names contacts (protocol §5.4)."""
+"""How [`ExportsArea.select`][salesmanago_emulator.state.exports.ExportsArea.select] names contacts
+(protocol §5.4)."""
 
 JobKind = Literal["CONTACT_LIST", "CONTACT_DATA", "CONVERSATION_STATISTICS", "MESSAGE_STATISTICS"]
 
@@ -118,7 +122,7 @@ class ExportJob:
 
     Attributes:
         request_id: the job's id, digits as a string.
-        kind: one of :data:`JOB_KINDS`.
+        kind: one of `JOB_KINDS`.
         started: when it was requested (UTC).
         ready_at: when it is done (UTC).
         polls_needed: how many polls answer "in progress" before it can be done.
@@ -194,7 +198,7 @@ class ExportsArea(AccountArea):
     def select(self, addressees: Sequence[tuple[str, str, str]]) -> list[ContactRecord]:
         """The live contacts named by ``(kind, value, field)`` triples, each once.
 
-        ``kind`` is one of :data:`ADDRESSEE_KINDS`; ``field`` names the value in
+        ``kind`` is one of `ADDRESSEE_KINDS`; ``field`` names the value in
         errors. An e-mail or id of no live contact names nobody (soft-deleted
         contacts are left out, S3.1); a ``TAG`` names every live contact
         carrying the (normalised, S5.1) tag, oldest first.
@@ -234,7 +238,7 @@ class ExportsArea(AccountArea):
         it fails as it is); ``request`` the caller's own record of them, kept for a
         state export. Refusals, before a job exists: AuthenticationFailed
         (``owner`` not a user); InvalidField ``items`` (none, or more than
-        :data:`~salesmanago_emulator.state.contacts.BATCH_UPSERT_LIMIT`).
+        `BATCH_UPSERT_LIMIT`).
         """
         user = self._users.acting(owner)
         if not items:
@@ -318,7 +322,8 @@ class ExportsArea(AccountArea):
 
     def file(self, request_id: str, token: str) -> str | None:
         """The file of the done export ``request_id`` whose token is ``token``; else
-        ``None`` (an import's file is drawn from :meth:`results`)."""
+        ``None`` (an import's file is drawn from
+        [`results`][salesmanago_emulator.state.exports.ExportsArea.results])."""
         job = self.ready(request_id, token)
         return None if job is None or job.contact_import is not None else job.content
 

@@ -5,9 +5,9 @@ case-insensitively), a group (the account's default group when none is given,
 S13.1), a default contact value and ordered stages (names 3–255 characters,
 orders 1..n). A contact stands at one stage of a funnel at a time; moving it
 keeps every transition with its time (S12.1). Its places live on the card
-under :attr:`FunnelsArea.key` (funnel key -> :class:`FunnelPlace`), so they go
-with the card when it is purged. Counts follow soft delete, restore and purge
-through the observer hooks, in O(1) per funnel the contact stands in.
+under [`FunnelsArea.key`][salesmanago_emulator.state.funnels.FunnelsArea.key] (funnel key ->
+`FunnelPlace`), so they go with the card when it is purged. Counts follow soft delete, restore and
+purge through the observer hooks, in O(1) per funnel the contact stands in.
 
 The SDK's campaigns are funnels on the wire (``/api/funnel/*``), so this area
 serves both; a company's campaigns (S4.5) are its persons' funnels.
@@ -237,7 +237,7 @@ class FunnelsArea(AccountArea):
     key: ClassVar[str] = _KEY
 
     def __init__(self, account: AccountCore) -> None:
-        """No funnels; the default group is :data:`DEFAULT_GROUP`."""
+        """No funnels; the default group is `DEFAULT_GROUP`."""
         super().__init__(account)
         self.default_group: str = DEFAULT_GROUP
         """The group of funnels created without one (S13.1)."""
@@ -464,7 +464,8 @@ class FunnelsArea(AccountArea):
 
     def restore_funnel(self, info: FunnelInfo, members: Sequence[ContactRecord]) -> None:
         """Put back funnel ``info`` as a state export saved it, with its ``members`` in the
-        order they joined it; their places follow with :meth:`restore_places` (a state
+        order they joined it; their places follow with
+        [`restore_places`][salesmanago_emulator.state.funnels.FunnelsArea.restore_places] (a state
         import: nothing is checked here)."""
         found = _Funnel(info.name, info.group, info.pot_value, info.stages, info.created_on)
         found.members.update((record.id, record) for record in members)

@@ -7,12 +7,12 @@ contact is enrolled through ``addContact`` or a contact write's
 ``loyaltyProgram`` option, starts with 0 points, and gains or loses points
 through ``modifyPoints``; every change is kept with its comment and instant.
 Points are whole numbers; a balance never goes below zero nor above
-:data:`MAX_POINTS`. An inactive program refuses every change.
+`MAX_POINTS`. An inactive program refuses every change.
 
-A member's enrolments live on the card under :attr:`LoyaltyArea.key`
-(program key -> :class:`Enrolment`), so they go with the card when it is
-purged or forgotten. A soft-deleted card keeps them but cannot be addressed
-until it is restored (S3.1).
+A member's enrolments live on the card under
+[`LoyaltyArea.key`][salesmanago_emulator.state.loyalty.LoyaltyArea.key] (program key ->
+`Enrolment`), so they go with the card when it is purged or forgotten. A soft-deleted card keeps
+them but cannot be addressed until it is restored (S3.1).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def program_key(name: str) -> str:
 
 
 def check_program_name(value: object, field: str) -> str:
-    """A program name as stored: trimmed, 1 to :data:`MAX_NAME` characters.
+    """A program name as stored: trimmed, 1 to `MAX_NAME` characters.
 
     InvalidField naming ``field`` otherwise.
     """
@@ -86,7 +86,7 @@ def check_program_name(value: object, field: str) -> str:
 
 
 def check_points(value: object, field: str) -> int:
-    """A points amount: a whole number from 1 to :data:`MAX_POINTS`; InvalidField otherwise."""
+    """A points amount: a whole number from 1 to `MAX_POINTS`; InvalidField otherwise."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidField(field, RULE_INTEGER)
     if value < 1:
@@ -278,12 +278,14 @@ class LoyaltyArea(AccountArea):
     def check_enrolment(self, name: str) -> LoyaltyProgram:
         """The active program a contact write's ``loyaltyProgram`` names; refused with the
         platform's texts when it does not exist or is inactive (protocol §3.3). The write
-        checks this before it changes anything, then calls :meth:`enrol`."""
+        checks this before it changes anything, then calls
+        [`enrol`][salesmanago_emulator.state.loyalty.LoyaltyArea.enrol]."""
         return self._active(name).info()
 
     def enrol(self, record: ContactRecord, program: LoyaltyProgram, now: datetime) -> bool:
         """Enrol a card a write just saved in ``program`` (checked by
-        :meth:`check_enrolment`); a member stays as it is. Returns whether it joined."""
+        [`check_enrolment`][salesmanago_emulator.state.loyalty.LoyaltyArea.check_enrolment]); a
+        member stays as it is. Returns whether it joined."""
         return self._enrol(self._programs[program_key(program.name)], record, now)
 
     def add_contacts(self, name: str, targets: Sequence[Target]) -> dict[str, bool]:
@@ -333,10 +335,10 @@ class LoyaltyArea(AccountArea):
         balance. All or nothing.
 
         The program must exist and be active; ``points`` is a whole number from
-        1 to :data:`MAX_POINTS`; ``modification`` ``ADD`` or ``SUBTRACT``. An
+        1 to `MAX_POINTS`; ``modification`` ``ADD`` or ``SUBTRACT``. An
         EMAIL / CONTACT_ID addressee must name a live member (Conflict
         otherwise); a TAG names the members carrying the tag. A balance would
-        go below zero or above :data:`MAX_POINTS` -> Conflict, and no balance
+        go below zero or above `MAX_POINTS` -> Conflict, and no balance
         changes.
         """
         now = self.account.tick()

@@ -4,8 +4,9 @@ The account keeps **sending e-mail accounts** (one default, made on first need),
 **templates** (``email/addTemplate``, ``upsertTemplate``) and **e-mail messages**
 (``email/addEmail``: name, subject, content, sending account). A **send**
 (``email/send``, ``sendEmail``, ``sendWithAttachment``, ``sms/send``) is a
-:class:`Conversation` with a ``conversationId``; every recipient it reaches gets
-a :class:`MessageRecord` on its card (extension ``messages``), with a status:
+[`Conversation`][salesmanago_emulator.state.messages.Conversation] with a ``conversationId``; every
+recipient it reaches gets a [`MessageRecord`][salesmanago_emulator.state.messages.MessageRecord] on
+its card (extension ``messages``), with a status:
 
 - ``SENT`` — delivered (S11.1 lists no status for a delivered message; the
   emulator names it ``SENT``);
@@ -18,13 +19,15 @@ a :class:`MessageRecord` on its card (extension ``messages``), with a status:
   ``FP`` — the card is soft-deleted: it receives no messages until it is purged
   (protocol §6, SUP-DEL). None of these three is ever delivered (S11.2);
 - ``SF`` / ``HF`` / ``UF`` — a delivered message bounced softly, hard, or because
-  the address does not exist (simulated, :meth:`MessagesArea.bounce`; a hard bounce
+  the address does not exist (simulated,
+  [`MessagesArea.bounce`][salesmanago_emulator.state.messages.MessagesArea.bounce]; a hard bounce
   marks the card invalid through the opt-in area);
-- ``C`` — a queued send cancelled (:meth:`MessagesArea.cancel`).
+- ``C`` — a queued send cancelled
+  ([`MessagesArea.cancel`][salesmanago_emulator.state.messages.MessagesArea.cancel]).
 
 ``PF``, ``TE``, ``TR`` and ``LF`` (product, template and connection failures)
 belong to machinery the emulator does not model: a record never takes them.
-:data:`TRANSITIONS` lists every change a record can make. An addressee naming no
+`TRANSITIONS` lists every change a record can make. An addressee naming no
 card at all (an unknown e-mail or id) is skipped: no card is created, the
 conversation lists it in ``skipped``. Opens, clicks and spam complaints are
 simulated (the platform learns them from the recipient, never through the API).
@@ -483,7 +486,7 @@ class MessagesArea(AccountArea):
 
         Refusals, before anything changes: AuthenticationFailed (``user`` no user);
         InvalidField ``emailId`` (no such message), ``html`` (without
-        :data:`OPT_OUT_LINK`), ``contacts`` (empty) or an addressee's kind or value.
+        `OPT_OUT_LINK`), ``contacts`` (empty) or an addressee's kind or value.
         ``subject`` and ``html`` override the message's; a ``date`` after now (without
         ``immediate``) queues the send (``WFS``) until the clock passes it.
         """
@@ -528,7 +531,9 @@ class MessagesArea(AccountArea):
         """Send an SMS of ``text`` to ``recipients`` (e-mail, id or tag; at most 10 tags).
 
         A card without a phone ends ``IE``, one opted out of mobile marketing ``OO``
-        (S2.7, S11.2). Refusals as :meth:`send_email`'s, plus InvalidField ``text``.
+        (S2.7, S11.2). Refusals as
+        [`send_email`][salesmanago_emulator.state.messages.MessagesArea.send_email]'s, plus
+        InvalidField ``text``.
         """
         sender_user = self._users.acting(user)
         body = check_text(text, "text")
@@ -626,7 +631,7 @@ class MessagesArea(AccountArea):
     def confirmation_changed(self, record: ContactRecord, confirmation: Confirmation) -> None:
         """A double opt-in confirmation requested (S10, protocol §7): the platform's
         confirmation e-mail, a system message on the card (its subject the one the
-        request named, else :data:`CONFIRMATION_SUBJECT`)."""
+        request named, else `CONFIRMATION_SUBJECT`)."""
         if confirmation.status == "PENDING":
             subject = confirmation.options.subject or CONFIRMATION_SUBJECT
             self.record_system_message(

@@ -3,10 +3,10 @@
 A note is added by a user of the account (its author) to one live contact and
 kept on the card (extension ``notes``, oldest first). Its length is counted in
 characters (code points), never bytes, and a longer note is refused, never
-shortened. A private note is visible to its author only: :meth:`NotesArea.visible_to`
-filters for a viewer. No endpoint lists, changes or deletes notes (protocol §8.4),
-so notes only grow; they stay through a soft delete and go with the contact
-when it is removed for good.
+shortened. A private note is visible to its author only:
+[`NotesArea.visible_to`][salesmanago_emulator.state.notes.NotesArea.visible_to] filters for a
+viewer. No endpoint lists, changes or deletes notes (protocol §8.4), so notes only grow; they stay
+through a soft delete and go with the contact when it is removed for good.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ class Note:
     id: str
     """The note's id (from the account's id factory)."""
     text: str
-    """The content, at most :data:`MAX_NOTE` characters."""
+    """The content, at most `MAX_NOTE` characters."""
     private: bool
-    """Visible to :attr:`author` only."""
+    """Visible to `author` only."""
     author: str
     """The user (normalised e-mail) who added it."""
     created_on: datetime

@@ -11,11 +11,11 @@ one of them.
 
 Double opt-in: a write with ``useApiDoubleOptIn`` that leaves its card opted out,
 or ``email/sendConfirmation``, asks the contact to confirm
-(:meth:`OptInArea.request_confirmation`, the one place a confirmation is made).
-The confirmation stays ``PENDING`` until the contact confirms it
-(:meth:`OptInArea.confirm`, what the platform's link does: the card is opted in
-with source ``MESSAGE`` and gets the confirmation's tag) or until
-:data:`CONFIRMATION_VALIDITY` has passed on the clock (``EXPIRED``; grade D).
+([`OptInArea.request_confirmation`][salesmanago_emulator.state.optin.OptInArea.request_confirmation],
+the one place a confirmation is made). The confirmation stays ``PENDING`` until the contact confirms
+it ([`OptInArea.confirm`][salesmanago_emulator.state.optin.OptInArea.confirm], what the platform's
+link does: the card is opted in with source ``MESSAGE`` and gets the confirmation's tag) or until
+`CONFIRMATION_VALIDITY` has passed on the clock (``EXPIRED``; grade D).
 """
 
 from __future__ import annotations
@@ -357,7 +357,7 @@ class OptInArea(AccountArea):
         """The contact confirms (what the link in the platform's mail does): the pending
         confirmation ``request_id``, or the newest pending one of the card ``contact``.
 
-        The live card is opted in to e-mail (history source :data:`CONFIRMATION_SOURCE`)
+        The live card is opted in to e-mail (history source `CONFIRMATION_SOURCE`)
         and gets the confirmation's tag. A resolved or unknown confirmation, a card
         waiting for none -> InvalidField; a soft-deleted card -> ContactNotFound.
         """
@@ -375,8 +375,9 @@ class OptInArea(AccountArea):
         return done
 
     def expire(self, request_id: str | None = None, *, contact: str | None = None) -> Confirmation:
-        """Let the pending confirmation run out now (as :meth:`confirm` names it); the
-        card stays as it is."""
+        """Let the pending confirmation run out now (as
+        [`confirm`][salesmanago_emulator.state.optin.OptInArea.confirm] names it); the card stays as
+        it is."""
         now = self.account.tick()  # runs out the due ones first
         pending = self._pending(request_id, contact)
         return self._run_out(pending, now)
@@ -429,8 +430,9 @@ class OptInArea(AccountArea):
         return expired
 
     def _expire_due(self, now: datetime) -> datetime | None:
-        """Due work (:meth:`AccountCore.add_due_work`): run out every pending confirmation
-        whose time has passed, at its ``expires_at``; the next expiry, or ``None``."""
+        """Due work ([`AccountCore.add_due_work`][salesmanago_emulator.Account.add_due_work]): run
+        out every pending confirmation whose time has passed, at its ``expires_at``; the next
+        expiry, or ``None``."""
         following: datetime | None = None
         for confirmation in list(self._confirmations.values()):
             if confirmation.status != "PENDING":

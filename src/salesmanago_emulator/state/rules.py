@@ -4,21 +4,23 @@ Rules arrive through ``rule/insert`` (protocol §8.5) with their settings and
 open ``events`` / ``conditions`` / ``actions`` lists, kept as sent (the
 protocol gives them no schema, so the emulator never evaluates them). Each
 gets a UUID string id. Workflows (Workflow 2.0) have no creating endpoint:
-tests add them with :meth:`RulesArea.add_workflow` (numeric ids 1, 2, ... per
-account, never reused) and ``workflow/list`` answers the non-deleted ones.
+tests add them with
+[`RulesArea.add_workflow`][salesmanago_emulator.state.rules.RulesArea.add_workflow] (numeric ids 1,
+2, ... per account, never reused) and ``workflow/list`` answers the non-deleted ones.
 
 Running a rule or a workflow for chosen contacts is a Contact Manager action
 with no public API (S14.1, S14.2, S15.3), so it is offered here only:
 
-- :meth:`RulesArea.run_rule` skips the initiating event; with
-  ``check_conditions`` only the contacts in ``passing`` pass (the caller says
+- [`RulesArea.run_rule`][salesmanago_emulator.state.rules.RulesArea.run_rule] skips the initiating
+  event; with ``check_conditions`` only the contacts in ``passing`` pass (the caller says
   which contacts meet the opaque conditions); the rule's delay is kept (each
   run's ``due_at``); runs per contact are limited by ``maxFireTimes`` and
   ``minFireInterval`` (days) (S14.1).
-- :meth:`RulesArea.run_workflow` applies no per-contact limit (S14.2).
+- [`RulesArea.run_workflow`][salesmanago_emulator.state.rules.RulesArea.run_workflow] applies no
+  per-contact limit (S14.2).
 
-Both answer a :class:`RunResult`: the contacts that ran and those skipped
-with a reason. Runs are kept per contact: a soft delete keeps them, the
+Both answer a [`RunResult`][salesmanago_emulator.state.rules.RunResult]: the contacts that ran and
+those skipped with a reason. Runs are kept per contact: a soft delete keeps them, the
 contact's removal for good (permanent delete, forget me, purge) drops them.
 """
 
@@ -169,9 +171,9 @@ class Rule:
     delay_conditions_check: bool
     """Check conditions (and act) only after the delay."""
     delay_conditions_value: int | None
-    """The delay's length, in :attr:`delay_conditions_period` units."""
+    """The delay's length, in `delay_conditions_period` units."""
     delay_conditions_period: str | None
-    """The delay's unit, one of :data:`PERIODS`."""
+    """The delay's unit, one of `PERIODS`."""
     max_fire_times: int | None
     """Most runs per contact; ``None`` or 0: no limit."""
     min_fire_interval: int | None
@@ -308,7 +310,7 @@ class RulesArea(AccountArea):
         not a string or blank; a count (``delayConditionsValue``,
         ``maxFireTimes``, ``minFireInterval``, ``checkAgainAfter``) not an
         integer or negative; ``delayConditionsPeriod`` not one of
-        :data:`PERIODS`; a list item not an object; ``owner`` not a user.
+        `PERIODS`; a list item not an object; ``owner`` not a user.
         """
         created_by = self._users.named(owner, "owner")
         if delay_conditions_period is not None and delay_conditions_period not in PERIODS:
@@ -546,8 +548,9 @@ class RulesArea(AccountArea):
         runs: tuple[Sequence[RuleRun], Sequence[WorkflowRun]],
     ) -> None:
         """Put back what a state export saved: rules, workflows (deleted ones too), the
-        next workflow id and the runs (as :meth:`all_runs` lists them); a state import:
-        nothing is checked here."""
+        next workflow id and the runs (as
+        [`all_runs`][salesmanago_emulator.state.rules.RulesArea.all_runs] lists them); a state
+        import: nothing is checked here."""
         self._rules = {rule.id: rule for rule in rules}
         self._workflows = {workflow.id: workflow for workflow in workflows}
         self._next_workflow_id = next_workflow_id

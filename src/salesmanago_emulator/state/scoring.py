@@ -3,7 +3,7 @@
 The platform has no public method that writes scoring; the emulator offers
 these to tests through Python and the control API. Company scoring (S4.4) is
 the sum over a company's live persons and follows every change here (see
-:class:`~salesmanago_emulator.state.companies.CompaniesArea`).
+[`CompaniesArea`][salesmanago_emulator.state.companies.CompaniesArea]).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Tags: a card's tags with their scores, and the account's tag list (S4.2, S5.1-S5.3).
 
 Tag names are normalised (upper case, spaces to underscores, at most 255
-characters; :func:`~salesmanago_emulator.state._normalize.normalize_tags`).
+characters; `normalize_tags`).
 With tag scoring a newly added tag scores 1 and adding it again adds 1;
 without, a new tag scores 0 and adding it again keeps its entry (S4.2). The
 account's tag list counts live cards only (S3.1) and remembers when each tag
 was first used (S5.3); the counters live in the store's
-:class:`~salesmanago_emulator.state._tagindex.TagIndex`.
+`TagIndex`.
 """
 
 from __future__ import annotations

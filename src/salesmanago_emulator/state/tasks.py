@@ -7,10 +7,10 @@ request named none (``updateTask`` needs no ``owner``, protocol §14), the
 contact's main owner. A task created with no contact (no ``contactEmail``: a
 live suite does this, protocol §14) belongs to the account alone: it is
 assigned to the named user or else the account's first user, shows on no
-card, and is read with :meth:`TasksArea.get` / :attr:`TasksArea.unattached`;
-an update naming a contact moves it onto that card. Finishing a task deletes
-it; its id is then unknown. Ids are unique in the account (they come from the
-account's id factory).
+card, and is read with [`TasksArea.get`][salesmanago_emulator.state.tasks.TasksArea.get] /
+[`TasksArea.unattached`][salesmanago_emulator.state.tasks.TasksArea.unattached]; an update naming a
+contact moves it onto that card. Finishing a task deletes it; its id is then unknown. Ids are unique
+in the account (they come from the account's id factory).
 
 Reminders are stored in the spelling the live platform returned
 (``_15_MIN``, protocol §13.12); both ``15_MIN`` and ``_15_MIN`` are accepted.
@@ -81,7 +81,7 @@ class Task:
     date: datetime
     """When it is due."""
     reminder: str | None
-    """One of :data:`REMINDERS`, or ``None``."""
+    """One of `REMINDERS`, or ``None``."""
     cc: tuple[str, ...]
     """Normalised e-mails that also get the reminder."""
     realized: bool

@@ -5,11 +5,11 @@ The platform lists on a contact card the actions the system took on the contact:
 "creating / deleting the contact, assigning an owner or co-owner, etc." (seed 003
 §14 [1]), and its dashboard timeline adds "a note added" (seed 003 [12]). The
 platform has no public endpoint for it: the emulator offers it in Python
-(:meth:`TimelineArea.of`) and through the control operation ``contacts/timeline``.
+(`TimelineArea.of`) and through the control operation ``contacts/timeline``.
 
 Each entry is recorded where its change happens, through the
-:class:`~salesmanago_emulator.state._observers.ContactObserver` hooks the areas
-call (:data:`KINDS` says which hook records which kind). An entry has a kind, the
+`ContactObserver` hooks the areas
+call (`KINDS` says which hook records which kind). An entry has a kind, the
 instant (the account's injected clock; a creation the card's ``created_on``, a
 deletion its ``deleted_at``) and the details the card shows, as ``(name, text)``
 pairs. Entries follow the card: a soft delete keeps them, the purge, a permanent
@@ -121,7 +121,7 @@ class TimelineEntry:
     """One system event of a card."""
 
     kind: str
-    """One of :data:`KINDS`."""
+    """One of `KINDS`."""
     at: datetime
     """When it happened (aware)."""
     details: tuple[tuple[str, str], ...] = ()

@@ -1,13 +1,13 @@
 """Users and owners: the account's platform users, and who owns each card (S1.4-S1.7).
 
 The users are the valid ``owner`` values of every request (protocol §11.2):
-:class:`UsersArea` is the sequence of their normalised e-mails, oldest first.
-A card has one main owner and any number of co-owners and read-only owners
+[`UsersArea`][salesmanago_emulator.state.users.UsersArea] is the sequence of their normalised
+e-mails, oldest first. A card has one main owner and any number of co-owners and read-only owners
 (S1.4); an owner is removed only while the card keeps another (S1.5); a
 read-only owner may not change the card (S1.6).
 
 A user may also have a login password (protocol §2.3): a login with it issues a
-:class:`LoginToken`, valid :data:`TOKEN_LIFETIME` (24 h) on the emulator's clock,
+`LoginToken`, valid `TOKEN_LIFETIME` (24 h) on the emulator's clock,
 which ``account/integration`` trades for the account's signature. Passwords and
 token values never show in a repr.
 """
@@ -73,7 +73,7 @@ class LoginToken:
     user: str
     """The user (normalised e-mail) it was issued to."""
     valid_to: datetime
-    """The instant it stops being valid (excluded): the issue plus :data:`TOKEN_LIFETIME`."""
+    """The instant it stops being valid (excluded): the issue plus `TOKEN_LIFETIME`."""
 
     def valid_at(self, now: datetime) -> bool:
         """Whether the token is still valid at ``now``."""
@@ -122,7 +122,8 @@ class UsersArea(AccountArea, Sequence[str]):
         return iter(self._emails)
 
     def __contains__(self, email: object) -> bool:
-        """Whether ``email`` is a user, exactly as stored (normalised); see :meth:`is_user`."""
+        """Whether ``email`` is a user, exactly as stored (normalised); see
+        [`is_user`][salesmanago_emulator.state.users.UsersArea.is_user]."""
         return email in self._set
 
     def __eq__(self, other: object) -> bool:
@@ -165,7 +166,7 @@ class UsersArea(AccountArea, Sequence[str]):
     # --- logins (protocol §2.3) -------------------------------------------------
 
     def set_password(self, email: str, password: str) -> str:
-        """Give the user ``email`` the login ``password`` (:func:`check_password`); returns
+        """Give the user ``email`` the login ``password`` (`check_password`); returns
         the normalised user. A user who is none of the account's -> InvalidField ``email``.
         The tokens issued to the user before end (a new password logs it out)."""
         user = self.named(email, "email")
@@ -265,8 +266,9 @@ class UsersArea(AccountArea, Sequence[str]):
     def add_owner(self, key: str, email: str, level: str = "CO_OWNER") -> ContactRecord:
         """Add owner ``email`` (a user) at ``level``, or change an existing owner's level (S1.4).
 
-        ``MAIN`` does what :meth:`set_main_owner` does; giving the main owner a
-        lower level -> Conflict (set another main owner first).
+        ``MAIN`` does what
+        [`set_main_owner`][salesmanago_emulator.state.users.UsersArea.set_main_owner] does; giving
+        the main owner a lower level -> Conflict (set another main owner first).
         """
         if level not in OWNER_LEVELS:
             raise InvalidField("level", RULE_ONE_OF.format(choices=", ".join(OWNER_LEVELS)))
