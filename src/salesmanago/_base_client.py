@@ -320,8 +320,6 @@ class BaseClient:
     private.
     """
 
-    #: Seconds per HTTP attempt, or an ``httpx.Timeout`` used as is.
-    timeout: float | httpx.Timeout
     #: Retries after a retryable failure (0: one attempt only).
     max_retries: int
     _owns_http: bool
@@ -341,6 +339,17 @@ class BaseClient:
         self.max_retries = max_retries
         # The client's default_headers, then (on a call's scoped clone) its extra_headers.
         self._headers = check_headers(default_headers, "default_headers", ConfigurationError)
+
+    @property
+    def timeout(self) -> float | httpx.Timeout:
+        """Seconds per HTTP attempt, or an ``httpx.Timeout`` with its parts."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float | httpx.Timeout) -> None:
+        self._timeout = value
+        # what each request carries, built once (httpx only reads it)
+        self._timeout_extension = httpx.Timeout(value).as_dict()
 
     @property
     def base_url(self) -> str:
@@ -417,7 +426,7 @@ class BaseClient:
             self._base_url + call.endpoint.path,
             headers=self._request_headers(headers),
             content=None if payload is None else _converter.dumps(payload),
-            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
+            extensions={"timeout": self._timeout_extension},
         )
 
     def _form_request(self, call: Call[Any], payload: Mapping[str, object]) -> httpx.Request:
@@ -436,7 +445,7 @@ class BaseClient:
                 {k: v for k, v in HEADERS.items() if k != "Content-Type"}
             ),
             files=parts,
-            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
+            extensions={"timeout": self._timeout_extension},
         )
 
     # retry decisions --------------------------------------------------------------
@@ -546,7 +555,7 @@ class BaseClient:
             "GET",
             url,
             headers=self._request_headers(headers) if own else headers,
-            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
+            extensions={"timeout": self._timeout_extension},
         )
 
     def _read_download(

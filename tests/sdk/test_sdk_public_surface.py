@@ -19,7 +19,8 @@ from sdk_helpers import SETTINGS
 
 from salesmanago import AsyncSalesManago, AsyncSalesManagoV3, SalesManago, SalesManagoV3
 
-SYNC_CLASS = {"base_url", "close", "from_login", "owner", "with_options"}
+#: ``timeout`` is a property (each request carries its value, built once when set).
+SYNC_CLASS = {"base_url", "close", "from_login", "owner", "timeout", "with_options"}
 ASYNC_CLASS = SYNC_CLASS | {"aclose", "concurrency", "max_concurrent_requests"}
 RESOURCES = {
     "activity",
@@ -42,7 +43,7 @@ RESOURCES = {
 }
 SETTINGS_ATTRIBUTES = {"max_retries", "timeout"}
 #: API v3's clients (protocol §9): no owner, no login; their own two resources.
-V3_SYNC_CLASS = {"base_url", "close", "with_options"}
+V3_SYNC_CLASS = {"base_url", "close", "timeout", "with_options"}
 V3_ASYNC_CLASS = V3_SYNC_CLASS | {"aclose", "concurrency", "max_concurrent_requests"}
 V3_RESOURCES = {"catalogs", "products"}
 

@@ -470,3 +470,24 @@ def test_header_values_are_never_shown() -> None:
     assert "NEVER-SHOWN" not in repr(client.with_options(default_headers={"X": "y"}))
     v3 = SalesManagoV3(api_key=V3_KEY, default_headers={"X-Shop": "pl"})
     assert V3_KEY not in repr(v3)
+
+
+def test_a_timeout_set_later_reaches_the_next_request() -> None:
+    """``timeout`` is a setting one may change on a client: the next request carries
+    the new value (each request's timeout is built once per value, not per request)."""
+    seen: list[dict[str, object]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.extensions["timeout"]))
+        return httpx.Response(200, json={"success": True, "message": [], "result": False})
+
+    with SalesManago(
+        client_id="c",
+        api_secret="s",
+        owner="o@example.com",
+        transport=httpx.MockTransport(answer),
+    ) as client:
+        client.contacts.has_contact("a@example.com")
+        client.timeout = 2.5
+        client.contacts.has_contact("a@example.com")
+    assert [t["read"] for t in seen] == [30.0, 2.5]
