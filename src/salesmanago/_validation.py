@@ -51,9 +51,14 @@ def check_model(value: object, model: type, field: str) -> None:
     """``value`` must be a ``model`` instance; else ArgumentTypeError naming ``field``,
     the model expected and the type given."""
     if not isinstance(value, model):
-        raise ArgumentTypeError(
-            field, f"must be a {model.__name__}, got {type(value).__name__} {value!r:.60}"
-        )
+        article = "an" if model.__name__[0] in "AEIOU" else "a"
+        rule = f"must be {article} {model.__name__}, got {described(value)}"
+        raise ArgumentTypeError(field, rule)
+
+
+def described(value: object) -> str:
+    """A wrong argument as an error names it: its type and the start of its repr."""
+    return f"{type(value).__name__} {value!r:.60}"
 
 
 def check_email(value: object, field: str) -> str:

@@ -163,7 +163,8 @@ async def test_a_wrong_argument_type_names_the_model_expected(
     assert isinstance(error, TypeError)
     assert isinstance(error, ValidationError)
     assert error.field == field
-    assert error.rule.startswith(f"must be a {model}, got ")
+    article = "an" if model[0] in "AEIOU" else "a"
+    assert error.rule.startswith(f"must be {article} {model}, got ")
     assert emulator.calls == []  # nothing was sent
 
 
@@ -177,3 +178,34 @@ async def test_a_request_on_a_closed_client_is_a_typed_error(
     with pytest.raises(ClientClosedError, match=f"closed.*{HOST}.*make a new client"):
         await call(client, "contacts.upsert", ContactUpsert(email="b@example.com"))
     assert len(emulator.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "field", "rule"),
+    [
+        ("funnels.add", ("Sales", [3]), "stages[0]", "must be a stage name or a FunnelStage"),
+        ("contacts.batch_delete", ([3],), "contacts[0]", "must be an e-mail or an Addressee"),
+        (
+            "messages.send_with_attachment",
+            ("email-id", ["a@example.com"], b"raw bytes"),
+            "attachment",
+            "must be an Attachment",
+        ),
+    ],
+)
+async def test_every_model_argument_is_type_checked_the_same_way(
+    make: Callable[..., AnyClient],
+    emulator: Emulator,
+    method: str,
+    args: tuple[object, ...],
+    field: str,
+    rule: str,
+) -> None:
+    client = make()
+
+    with pytest.raises(ArgumentTypeError) as caught:
+        await call(client, method, *args)
+
+    assert caught.value.field == field
+    assert caught.value.rule.startswith(f"{rule}, got ")
+    assert emulator.calls == []

@@ -17,7 +17,7 @@ import attrs
 import httpx
 
 from .._converter import wire
-from .._validation import check_money
+from .._validation import check_model, check_money
 from ..errors import V3Problem, ValidationError
 
 __all__ = [
@@ -216,8 +216,7 @@ def check_prices(item: Product | ProductPrice, prefix: str) -> None:
 def check_product(product: Product, prefix: str = "") -> None:
     """Every client-side rule of one product (issue 12 wire §4); fields are named as
     the wire spells them, under ``prefix`` (``products[3].``)."""
-    if not isinstance(product, Product):
-        raise ValidationError(prefix.rstrip(".") or "product", "must be a Product")
+    check_model(product, Product, prefix.rstrip(".") or "product")
     check_product_id(product.product_id, f"{prefix}productId")
     if not isinstance(product.name, str) or not product.name.strip():
         raise ValidationError(f"{prefix}name", "must be a non-empty name")

@@ -15,8 +15,8 @@ from typing import Any, Final
 
 from .._calls import Call, Endpoint, Envelope
 from .._options import RequestOptions
-from .._validation import check_length
-from ..errors import ValidationError
+from .._validation import check_length, described
+from ..errors import ArgumentTypeError, ValidationError
 from ..models.common import Addressee, AddresseeType
 from ..models.funnels import FunnelStage
 from ._base import AsyncAPIResource, SyncAPIResource
@@ -65,6 +65,11 @@ def stages_body(stages: Sequence[str | FunnelStage]) -> list[dict[str, Any]]:
     if isinstance(stages, str) or not stages:
         raise ValidationError("stages", "must be a non-empty list of stages")
     items = [FunnelStage(name=s) if isinstance(s, str) else s for s in stages]
+    for index, stage in enumerate(items):
+        if not isinstance(stage, FunnelStage):
+            raise ArgumentTypeError(
+                f"stages[{index}]", f"must be a stage name or a FunnelStage, got {described(stage)}"
+            )
     ordered = [s.order is not None for s in items]
     if any(ordered) and not all(ordered):
         raise ValidationError("stages", "give an order for every stage or for none")
@@ -72,8 +77,6 @@ def stages_body(stages: Sequence[str | FunnelStage]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for index, stage in enumerate(items):
         field = f"stages[{index}].name"
-        if not isinstance(stage, FunnelStage):
-            raise ValidationError(f"stages[{index}]", "must be a stage name or a FunnelStage")
         name = _name(stage.name, field)
         check_length(name, field, MAX_STAGE_NAME, MIN_STAGE_NAME)
         if name.strip().lower() in seen:

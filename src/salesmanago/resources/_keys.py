@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .._validation import check_email
-from ..errors import ValidationError
+from .._validation import check_email, described
+from ..errors import ArgumentTypeError, ValidationError
 from ..models.common import Addressee, AddresseeType
 
 __all__ = ["addressee_list", "contact_key"]
@@ -42,7 +42,9 @@ def addressee_list(
         if isinstance(contact, str):
             contact = Addressee.email(check_email(contact, field))
         elif not isinstance(contact, Addressee):
-            raise ValidationError(field, "must be an e-mail or an Addressee")
+            raise ArgumentTypeError(
+                field, f"must be an e-mail or an Addressee, got {described(contact)}"
+            )
         kind = wire_types.get(contact.addressee_type)
         if kind is None:
             raise ValidationError(f"{field}.addresseeType", rule)

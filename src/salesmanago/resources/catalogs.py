@@ -17,6 +17,7 @@ from .. import _converter
 from .._calls import Call, Endpoint, Envelope, renumber_item_refs
 from .._jobs import read_request_id
 from .._options import RequestOptions, Unpack
+from .._validation import check_model
 from .._wire import read_warnings
 from ..errors import ValidationError
 from ..models.catalogs import (
@@ -194,8 +195,7 @@ def upsert_products_calls(
 
 
 def _price(item: ProductPrice, prefix: str) -> dict[str, Any]:
-    if not isinstance(item, ProductPrice):
-        raise ValidationError(prefix.rstrip("."), "must be a ProductPrice")
+    check_model(item, ProductPrice, prefix.rstrip("."))
     body: dict[str, Any] = {"productId": check_product_id(item.product_id, f"{prefix}productId")}
     check_prices(item, prefix)
     for key, value in (

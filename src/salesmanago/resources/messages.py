@@ -19,7 +19,7 @@ from .. import _converter
 from .._calls import Call, Endpoint, Envelope
 from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL, Job, check_timing, read_request_id
 from .._options import RequestOptions, Unpack
-from .._validation import check_aware, check_email
+from .._validation import check_aware, check_email, check_model
 from ..errors import ValidationError
 from ..models.common import Addressee, AddresseeType
 from ..models.exports import ExportFile
@@ -197,8 +197,7 @@ def send_with_attachment_call(
     body: dict[str, Any], attachment: Attachment, immediate: bool
 ) -> Call[str]:
     """``email/sendWithAttachment`` as ``multipart/form-data``: the body and the file."""
-    if not isinstance(attachment, Attachment):
-        raise ValidationError("attachment", "must be an Attachment")
+    check_model(attachment, Attachment, "attachment")
     _text(attachment.filename, "attachment.filename")
     sent = {**body, "immediate": bool(immediate)}
     part = ("attachment", attachment.filename, bytes(attachment.content), attachment.content_type)

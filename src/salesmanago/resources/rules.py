@@ -13,6 +13,7 @@ from typing import Any, Final
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
 from .._options import RequestOptions, Unpack
+from .._validation import check_model
 from ..errors import ValidationError
 from ..models.rules import DelayPeriod, RuleDefinition, Workflow
 from ._base import AsyncAPIResource, SyncAPIResource
@@ -63,8 +64,7 @@ def rule_body(rule: RuleDefinition) -> dict[str, Any]:
     """The ``rule/insert`` fields of ``rule``, checked: a non-empty name, counts of 0
     or more, a known period. Flags and lists are always sent (as the live platform
     took them); a count left unset is not sent."""
-    if not isinstance(rule, RuleDefinition):
-        raise ValidationError("rule", "must be a RuleDefinition")
+    check_model(rule, RuleDefinition, "rule")
     if not isinstance(rule.name, str) or not rule.name.strip():
         raise ValidationError("name", "must be a non-empty name")
     body: dict[str, Any] = {
