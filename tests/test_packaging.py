@@ -1,5 +1,5 @@
 """The wheel the install page tells users to build holds what they need (issue 16):
-both packages with ``py.typed``, the emulator's package data, the console script and
+both packages with ``py.typed``, the emulator's package data, the console scripts and
 the pytest plugin's entry point."""
 
 from __future__ import annotations
@@ -36,4 +36,5 @@ def test_the_wheel_holds_both_packages_their_data_and_entry_points(tmp_path: Pat
         assert needed in names, needed
     assert not any(name.startswith(("tests/", "docs/", "bench/")) for name in names)
     assert "salesmanago-emulator = salesmanago_emulator.__main__:main" in entries
+    assert "salesmanago = salesmanago._cli:main" in entries
     assert "salesmanago = salesmanago_emulator.pytest_plugin" in entries
