@@ -39,13 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     results += bulk.run(quick=args.quick, only=only, full=args.bulk_full)
     missed = 0
-    print(f"{'benchmark':<16} {'ratio':>10} {'target':>10}  detail")
+    print(f"{'benchmark':<21} {'ratio':>10} {'target':>10}  detail")
     for r in results:
         ok = r.ratio <= r.target if r.lower_is_better else r.ratio >= r.target
         missed += not ok
         op = "<=" if r.lower_is_better else ">="
         flag = "ok" if ok else "MISSED"
-        print(f"{r.name:<16} {r.ratio:>10.3f} {op + ' ' + str(r.target):>10}  {flag}: {r.detail}")
+        print(f"{r.name:<21} {r.ratio:>10.3f} {op + ' ' + str(r.target):>10}  {flag}: {r.detail}")
     return 1 if missed else 0
 
 
