@@ -118,6 +118,29 @@ def _rounds_of(tag: str, calls: int, rounds: int) -> list[list[ContactUpsert]]:
     ]
 
 
+def _emu_vs_const(
+    emu: Emulator[FrozenClock], batches: list[list[ContactUpsert]], const_items: list[ContactUpsert]
+) -> tuple[float, float]:
+    """Best seconds of SDK upserts on ``emu`` (one batch per round) and on the constant transport.
+
+    Round ``r`` upserts ``batches[r]`` on the emulator and ``const_items`` on the
+    constant transport, alternately (:func:`_interleaved`); one round per batch.
+    """
+    on_emu = _sdk(emu.transport())
+    on_const = _sdk(_constant_transport())
+    rounds = iter(batches)
+
+    def emulated() -> None:
+        for item in next(rounds):
+            on_emu.contacts.upsert(item)
+
+    def constant() -> None:
+        for item in const_items:
+            on_const.contacts.upsert(item)
+
+    return _interleaved(emulated, constant, len(batches))
+
+
 def emulator_cost_create(calls: int, rounds: int = 5) -> Result:
     """SDK upsert on the emulator vs on the constant transport; **every upsert creates**.
 
@@ -126,21 +149,10 @@ def emulator_cost_create(calls: int, rounds: int = 5) -> Result:
     kept, as for every ratio here, but no round re-upserts). Target 1.3.
     """
     emu = _emulator()
-    on_emu = _sdk(emu.transport())
-    on_const = _sdk(_constant_transport())
-    batches = iter(_rounds_of("create", calls, rounds))
+    batches = _rounds_of("create", calls, rounds)
     const_items = _rounds_of("const", calls, 1)[0]
     before = emu.account(CLIENT_ID).count()
-
-    def emulated() -> None:
-        for item in next(batches):
-            on_emu.contacts.upsert(item)
-
-    def constant() -> None:
-        for item in const_items:
-            on_const.contacts.upsert(item)
-
-    t_emu, t_const = _interleaved(emulated, constant, rounds)
+    t_emu, t_const = _emu_vs_const(emu, batches, const_items)
     created = emu.account(CLIENT_ID).count() - before
     if created != calls * rounds:
         raise AssertionError(f"{created} contacts created, {calls * rounds} expected")
@@ -162,28 +174,17 @@ def emulator_cost_update(calls: int, rounds: int = 5) -> Result:
     (1.3), reported apart so that updates cannot pass for creates.
     """
     emu = _emulator()
-    on_emu = _sdk(emu.transport())
-    on_const = _sdk(_constant_transport())
     emails = [f"update-{i}@example.com" for i in range(calls)]
     for address in emails:
-        on_emu.contacts.upsert(ContactUpsert(email=address, name="Jan", tags=["VIP"]))
-    batches = iter(
-        [
-            [ContactUpsert(email=address, name=f"Jan {r}", tags=["VIP"]) for address in emails]
-            for r in range(rounds)
-        ]
-    )
+        _sdk(emu.transport()).contacts.upsert(
+            ContactUpsert(email=address, name="Jan", tags=["VIP"])
+        )
+    batches = [
+        [ContactUpsert(email=address, name=f"Jan {r}", tags=["VIP"]) for address in emails]
+        for r in range(rounds)
+    ]
     const_items = [ContactUpsert(email=address, name="Jan", tags=["VIP"]) for address in emails]
-
-    def emulated() -> None:
-        for item in next(batches):
-            on_emu.contacts.upsert(item)
-
-    def constant() -> None:
-        for item in const_items:
-            on_const.contacts.upsert(item)
-
-    t_emu, t_const = _interleaved(emulated, constant, rounds)
+    t_emu, t_const = _emu_vs_const(emu, batches, const_items)
     if emu.account(CLIENT_ID).count() != calls:
         raise AssertionError("an update created a contact")
     return Result(
