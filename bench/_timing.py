@@ -40,12 +40,3 @@ def best_of(fn: Callable[[], object], repeats: int = 5) -> float:
         finally:
             gc.enable()
     return best
-
-
-def rss_bytes() -> int:
-    """The process's resident memory, from /proc (Linux)."""
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    import resource
-
-    return pages * resource.getpagesize()

@@ -2,13 +2,13 @@
 
     python -m bench.batch_split [N]      # N items (default 20 000), CPU time, GC off
 
-Not a ratio with a target: a diagnostic for ``batch_speedup``. "SDK only" answers
+Not a ratio with a target: a diagnostic for ``batch_floor``. "SDK only" answers
 every chunk with the emulator's recorded answer; "emulator only" sends the SDK's
 recorded request bodies straight to the transport; "account only" runs
 ``Account.batch_upsert`` on prebuilt writes (made like the route makes them) in
 the SDK's chunks (``BATCH_UPSERT_CHUNK``, 400). "first run" is the
 end-to-end batch the first time this process allocates that much memory (the
-page faults ``batch_speedup`` pays too); "kept" is what a batch leaves allocated.
+page faults ``batch_floor`` pays too); "kept" is what a batch leaves allocated.
 """
 
 from __future__ import annotations

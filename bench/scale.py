@@ -19,6 +19,14 @@ round's per-call time is kept:
   grows with the persons per company unless the view is O(1); the detail also
   shows ``account.companies.scoring(name)`` for comparison.
 
+and, after them, at account level against a plain dict:
+
+* ``scale_account_dict`` -- ``Account.has_contact`` (the store lookup, no SDK
+  and no HTTP, whose overhead hides the store at the SDK level) at both sizes,
+  as a growth ratio divided by a plain ``dict.get``'s growth at the same two
+  sizes (each side holds a dict of its size, e-mail -> id): 1.0 = grows like a
+  dict; target <= 1.2. See :func:`account_vs_dict`.
+
 Each round uses contacts no earlier round touched (a stride through the
 population), so every upsert and tag add changes a card. Ratio = per-call time
 at ``large`` / at ``small``; target <= 1.5 each. The cyclic GC is frozen after
@@ -28,6 +36,7 @@ billed to whichever call happens to trigger it.
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable
@@ -173,6 +182,58 @@ def _best_per_call(
     return best_small, best_large
 
 
+DICT_TARGET = 1.2
+ACCOUNT_VS_DICT = "scale_account_dict"
+
+
+def _lookups(lookup: Callable[[str], object], emails: list[str]) -> None:
+    for address in emails:
+        if lookup(address) is None:
+            raise AssertionError(f"{address} should exist")
+
+
+def account_vs_dict(small: _Side, large: _Side, calls: int, rounds: int) -> Result:
+    """``account.has_contact`` growth from ``small`` to ``large`` over a plain dict's growth.
+
+    Each side gets a plain ``dict`` of its size (e-mail -> contact id). Per
+    round, the same e-mails (built before timing) are looked up in the account
+    (``Account.has_contact``: no SDK, no HTTP) and in the dict; the best round's
+    per-call time is kept for each. Ratio = (account large / small) / (dict
+    large / small): 1.0 means the store grows exactly as a dict does; target
+    <= 1.2 (issue 17). The account's larger constant cost per call dilutes its
+    growth, so the detail also gives the time each adds per call at ``large``.
+    """
+    dicts = {
+        side.size: {email(i): side.account.has_contact(email(i)) for i in range(side.size)}
+        for side in (small, large)
+    }
+    best: dict[tuple[str, int], float] = {}
+    for round_ in range(rounds):
+        order = (small, large) if round_ % 2 == 0 else (large, small)
+        for side in order:
+            emails = [email(i) for i in side.contacts(round_, calls)]
+            table = dicts[side.size]
+            for kind, lookup in (("account", side.account.has_contact), ("dict", table.get)):
+                elapsed = best_of(functools.partial(_lookups, lookup, emails), repeats=1) / calls
+                key = (kind, side.size)
+                best[key] = min(best.get(key, float("inf")), elapsed)
+    account_growth = best["account", large.size] / best["account", small.size]
+    dict_growth = best["dict", large.size] / best["dict", small.size]
+    return Result(
+        ACCOUNT_VS_DICT,
+        account_growth / dict_growth,
+        DICT_TARGET,
+        True,
+        f"account.has_contact {best['account', small.size] * 1e6:.2f} µs at {small.size} vs "
+        f"{best['account', large.size] * 1e6:.2f} µs at {large.size} (growth "
+        f"{account_growth:.2f}); dict.get {best['dict', small.size] * 1e9:.0f} ns vs "
+        f"{best['dict', large.size] * 1e9:.0f} ns (growth {dict_growth:.2f}); added per call "
+        f"at {large.size}: account "
+        f"{(best['account', large.size] - best['account', small.size]) * 1e9:.0f} ns, dict "
+        f"{(best['dict', large.size] - best['dict', small.size]) * 1e9:.0f} ns",
+    )
+
+
 def scale_ops(
     small: int = 10_000,
     large: int = 1_000_000,
@@ -184,7 +245,8 @@ def scale_ops(
     if calls * rounds > small:
         raise ValueError("calls * rounds must not exceed small: each round needs fresh contacts")
     wanted = {name: op for name, op in OPS.items() if not only or name in only}
-    if not wanted:
+    with_dict = not only or ACCOUNT_VS_DICT in only
+    if not wanted and not with_dict:
         return []
     t0 = time.perf_counter()
     side_small = _side(small)
@@ -211,6 +273,8 @@ def scale_ops(
             if name == next(iter(wanted)):
                 detail += f"; populating both took {populated:.0f} s"
             results.append(Result(name, t_large / t_small, TARGET, True, detail))
+        if with_dict:
+            results.append(account_vs_dict(side_small, side_large, calls, rounds))
         return results
     finally:
         gc.unfreeze()
@@ -218,8 +282,8 @@ def scale_ops(
 
 def run(*, quick: bool, only: set[str]) -> list[Result]:
     """The scale benchmarks (``--only scale_ops`` runs them all, or name single ones)."""
-    names = set(OPS) | {"scale_ops"}
+    names = set(OPS) | {"scale_ops", ACCOUNT_VS_DICT}
     if only and not (only & names):
         return []
-    picked = None if not only or "scale_ops" in only else only & set(OPS)
+    picked = None if not only or "scale_ops" in only else only & (set(OPS) | {ACCOUNT_VS_DICT})
     return scale_ops(10_000, 100_000 if quick else 1_000_000, only=picked)

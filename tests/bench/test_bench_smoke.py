@@ -15,17 +15,22 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `bench` lives at the repository root, next to tests/
     sys.path.insert(0, str(ROOT))
 
-from bench import batch_split, load, scale  # noqa: E402
+from bench import batch_split, contacts, load, memory, scale  # noqa: E402
 
 
 def test_scale_ops_measures_every_operation() -> None:
     results = scale.scale_ops(small=200, large=1000, calls=20, rounds=2)
-    assert [r.name for r in results] == list(scale.OPS)
-    for r in results:
+    assert [r.name for r in results] == [*scale.OPS, scale.ACCOUNT_VS_DICT]
+    for r in results[:-1]:
         assert r.ratio > 0
         assert r.target == scale.TARGET
         assert r.lower_is_better
         assert "µs at 200" in r.detail
+    vs_dict = results[-1]
+    assert vs_dict.ratio > 0
+    assert vs_dict.target == scale.DICT_TARGET
+    assert "account.has_contact" in vs_dict.detail
+    assert "dict.get" in vs_dict.detail
 
 
 def test_scale_ops_runs_only_the_named_ones() -> None:
@@ -58,15 +63,72 @@ def test_load_integrity_counts_every_card() -> None:
     assert report.problems == 0
 
 
+def test_scale_account_vs_dict_runs_alone() -> None:
+    results = scale.scale_ops(
+        small=100, large=300, calls=10, rounds=2, only={scale.ACCOUNT_VS_DICT}
+    )
+    assert [r.name for r in results] == [scale.ACCOUNT_VS_DICT]
+    assert scale.run(quick=True, only={"memory"}) == []
+
+
 def test_load_async_measures_both_runs() -> None:
-    result = load.load_async(
+    latency, bare = load.load_async(
         loopback_count=40, latency_count=40, latency=0.005, server_kind="thread"
     )
-    assert result.name == "load_async"
+    assert latency.name == "load_async"
+    assert latency.ratio > 0
+    assert not latency.lower_is_better
+    assert "WITH 5 ms injected latency" in latency.detail
+    assert bare.name == "load_async_bare"
+    assert bare.ratio > 0
+    assert bare.lower_is_better
+    assert bare.target == load.BARE_TARGET
+    assert "NO latency" in bare.detail
+
+
+def test_emulator_cost_create_creates_in_every_round() -> None:
+    result = contacts.emulator_cost_create(calls=20, rounds=3)
+    assert result.name == "emulator_cost"
     assert result.ratio > 0
-    assert not result.lower_is_better
-    assert "WITH 5 ms injected latency" in result.detail
-    assert "NO latency" in result.detail
+    assert result.target == 1.3
+    assert "CREATES" in result.detail
+    assert "(60 in 3 rounds)" in result.detail
+
+
+def test_emulator_cost_update_updates_existing_contacts() -> None:
+    result = contacts.emulator_cost_update(calls=20, rounds=3)
+    assert result.name == "emulator_cost_upd"
+    assert result.ratio > 0
+    assert "UPDATES of 20 existing contacts" in result.detail
+
+
+def test_json_floor_stores_one_entry_per_item() -> None:
+    request = {
+        "upsertDetails": [{"contact": {"email": f"u{i}@x.example", "n": 1.5}} for i in range(3)]
+    }
+    store = contacts.json_floor([(request, {"contactIds": {}})])
+    assert sorted(store) == ["u0@x.example", "u1@x.example", "u2@x.example"]
+    assert str(store["u0@x.example"]["contact"]["n"]) == "1.5"  # a Decimal, exact
+
+
+def test_batch_floor_divides_by_the_floor() -> None:
+    result = contacts.batch_floor(300)
+    assert result.name == "batch_floor"
+    assert result.ratio > 0
+    assert result.target == 3.0
+    assert "300 contacts in" in result.detail
+    assert "floor" in result.detail
+
+
+def test_memory_is_measured_in_a_fresh_process_through_the_router() -> None:
+    figures = memory.measure(1500)
+    assert figures["count"] == 1500
+    assert figures["calls"] == 2  # two batchupsert requests, both in the call log
+    assert figures["peak"] >= figures["after"] > 0
+    result = memory.memory_bytes(1500)
+    assert result.name == "memory_bytes"
+    assert result.target == memory.TARGET
+    assert "B per contact at 1500 contacts" in result.detail
 
 
 def test_batch_split_prints_every_part(capsys: pytest.CaptureFixture[str]) -> None:
