@@ -90,7 +90,7 @@ def test_emulator_cost_create_creates_in_every_round() -> None:
     result = contacts.emulator_cost_create(calls=20, rounds=3)
     assert result.name == "emulator_cost"
     assert result.ratio > 0
-    assert result.target == 1.3
+    assert result.target == 1.2
     assert "CREATES" in result.detail
     assert "(60 in 3 rounds)" in result.detail
 
