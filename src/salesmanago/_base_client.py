@@ -453,7 +453,7 @@ class BaseClient:
     def _delay_after_error(self, call: Call[Any], exc: httpx.TransportError, attempt: int) -> float:
         """Seconds to wait before retrying after a transport failure; raises when final."""
         path = call.endpoint.path
-        sent = not isinstance(exc, _NOT_SENT)
+        sent = self._may_have_landed(exc)  # the request left: it may have been applied
         may_have_landed = sent and not call.idempotent
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         retryable = not may_have_landed

@@ -9,6 +9,7 @@ from typing import Final
 
 from .. import _converter
 from .._calls import Call, Endpoint, Envelope
+from .._jobs import read_request_id
 from .._options import RequestOptions, Unpack
 from .._validation import check_count, check_email, check_tags
 from ..errors import ValidationError
@@ -117,14 +118,7 @@ def send_confirmation_call(
         if len(tags) != 1:
             raise ValidationError("tag", "must be one tag")
         body["tag"] = tags[0]
-    return Call(SEND_CONFIRMATION, body, _request_id)
-
-
-def _request_id(envelope: Envelope) -> str:
-    value = envelope.get("requestId")
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError("requestId: expected a string or a number")
-    return str(value)
+    return Call(SEND_CONFIRMATION, body, read_request_id)
 
 
 class OptIn(SyncAPIResource):
