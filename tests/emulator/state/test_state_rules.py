@@ -210,6 +210,8 @@ def test_reset_forgets_rules_workflows_and_runs(account_a: Account, ann: str) ->
         "nextWorkflowId": 1,
         "ruleRuns": [],
         "workflowRuns": [],
+        "workflowFirings": [],
+        "nextFiringNumber": 1,
     }
     assert account_a.rules.add_workflow("Next").id == 1
 
