@@ -191,6 +191,22 @@ def check_count(value: int | None, field: str) -> int | None:
     return value
 
 
+def _limit_refusal(
+    max_fire_times: int | None,
+    min_fire_interval: int | None,
+    earlier: Sequence[datetime],
+    now: datetime,
+) -> str | None:
+    """Why per-contact limits stop a run now, given the ``earlier`` runs' starts
+    (oldest first): `SKIP_MAX_FIRE_TIMES`, `SKIP_MIN_FIRE_INTERVAL` (days), or ``None``.
+    ``None`` or 0 means no limit."""
+    if max_fire_times and len(earlier) >= max_fire_times:
+        return SKIP_MAX_FIRE_TIMES
+    if earlier and now - earlier[-1] < FIRE_INTERVAL_UNIT * (min_fire_interval or 0):
+        return SKIP_MIN_FIRE_INTERVAL
+    return None
+
+
 def check_triggers(value: Iterable[str], field: str) -> tuple[str, ...]:
     """A workflow's triggers as kept: distinct `TRIGGERS` in the order given;
     InvalidField naming ``field`` (or ``field[i]``) otherwise."""
@@ -584,13 +600,8 @@ class RulesArea(AccountArea):
     ) -> str | None:
         if meets is not None and contact_id not in meets:
             return SKIP_CONDITIONS_NOT_MET
-        runs = [r for r in self._rule_runs.get(contact_id, ()) if r.rule_id == rule.id]
-        if rule.max_fire_times and len(runs) >= rule.max_fire_times:
-            return SKIP_MAX_FIRE_TIMES
-        interval = FIRE_INTERVAL_UNIT * (rule.min_fire_interval or 0)
-        if runs and now - runs[-1].ran_at < interval:
-            return SKIP_MIN_FIRE_INTERVAL
-        return None
+        runs = [r.ran_at for r in self._rule_runs.get(contact_id, ()) if r.rule_id == rule.id]
+        return _limit_refusal(rule.max_fire_times, rule.min_fire_interval, runs, now)
 
     def run_workflow(
         self, workflow_id: int, contacts: Sequence[str], *, user: str | None = None
@@ -657,14 +668,9 @@ class RulesArea(AccountArea):
     def _fire_refusal(self, workflow: Workflow, contact_id: str, now: datetime) -> str | None:
         """Why ``workflow`` may not fire for the contact now: its own limits count its
         earlier firings for the contact (manual runs neither count nor are limited)."""
-        numbers = self._firings_of.get(contact_id, ())
-        fired = [self._firings[n] for n in numbers if self._firings[n].workflow_id == workflow.id]
-        if workflow.max_fire_times and len(fired) >= workflow.max_fire_times:
-            return SKIP_MAX_FIRE_TIMES
-        interval = FIRE_INTERVAL_UNIT * (workflow.min_fire_interval or 0)
-        if fired and now - fired[-1].at < interval:
-            return SKIP_MIN_FIRE_INTERVAL
-        return None
+        firings = (self._firings[n] for n in self._firings_of.get(contact_id, ()))
+        fired = [f.at for f in firings if f.workflow_id == workflow.id]
+        return _limit_refusal(workflow.max_fire_times, workflow.min_fire_interval, fired, now)
 
     def phone_status_changed(self, record: ContactRecord, opted_out: bool, source: str) -> None:
         """A mobile-marketing opt-out fires ``MOBILE_OPT_OUT`` (an opt-in fires nothing)."""
