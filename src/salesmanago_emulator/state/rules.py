@@ -668,6 +668,8 @@ class RulesArea(AccountArea):
     def _fire_refusal(self, workflow: Workflow, contact_id: str, now: datetime) -> str | None:
         """Why ``workflow`` may not fire for the contact now: its own limits count its
         earlier firings for the contact (manual runs neither count nor are limited)."""
+        if not workflow.max_fire_times and not workflow.min_fire_interval:
+            return None
         firings = (self._firings[n] for n in self._firings_of.get(contact_id, ()))
         fired = [f.at for f in firings if f.workflow_id == workflow.id]
         return _limit_refusal(workflow.max_fire_times, workflow.min_fire_interval, fired, now)
