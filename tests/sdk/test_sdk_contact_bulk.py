@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from bulk_helpers import CLIENT_ID, OWNER, Sync, new_emulator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import salesmanago
 from salesmanago import (
     AddNote,
     AddTags,
@@ -382,3 +384,46 @@ def test_s15_1_recount_and_report_account_for_each_selected_contact_once(
     assert all(len(r.outcomes) == 2 and r.ok for r in report.results)
     tagged = {r.email for r in emu.account(CLIENT_ID).live_contacts() if "Z" in r.tags}
     assert tagged == expected
+
+
+# --- the guide's example (docs/bulk.md) -------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "bulk.md"
+_MARK = "<!-- this block runs in tests/sdk/test_sdk_contact_bulk.py against the emulator -->"
+
+
+def test_the_bulk_guide_example_runs_against_the_emulator(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/bulk.md's example, run as written on the emulator: lapsed newsletter readers
+    are opted out and re-tagged; customers are left alone."""
+    text = GUIDE.read_text(encoding="utf-8")
+    block = text.split(_MARK, 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    emu = new_emulator()
+    seed = emu.client(CLIENT_ID)
+    seed.contacts.batch_upsert(
+        [
+            ContactUpsert(email=email(0), tags=["NEWSLETTER"], force_opt_in=True),
+            ContactUpsert(email=email(1), tags=["NEWSLETTER", "CUSTOMER"], force_opt_in=True),
+        ]
+    )
+    seed.close()
+    client = emu.client(CLIENT_ID, sleep=lambda _: None)
+    monkeypatch.setattr(salesmanago, "SalesManago", lambda: client)  # the guide's client
+    exec(compile(block, str(GUIDE), "exec"), {})
+    account = emu.account(CLIENT_ID)
+    lapsed, customer = account.find_live(email(0)), account.find_live(email(1))
+    assert set(lapsed.tags) == {"LAPSED"}
+    assert (lapsed.state, lapsed.opted_out) == ("OTHER", True)
+    assert [n.text for n in account.notes.of(lapsed)] == ["opted out: lapsed newsletter reader"]
+    assert set(customer.tags) == {"NEWSLETTER", "CUSTOMER"}
+    assert not customer.opted_out
+    assert "1 contacts would be touched: ['user0@example.com']" in capsys.readouterr().out
+
+
+def test_s15_3_no_bulk_e_mail_opt_in_and_delete_says_how() -> None:
+    """grade D: the bulk helper has no e-mail opt-in (the Contact Manager never opts in,
+    S15.3), and DeleteContacts has no default: the caller says soft or permanent."""
+    assert not hasattr(salesmanago, "EmailOptIn")
+    with pytest.raises(TypeError, match="permanently"):
+        DeleteContacts()  # type: ignore[call-arg]
