@@ -118,6 +118,20 @@ class Step:
     chunk_size: int
     split: Callable[[int, Any], Call[list[RowResult]]] | None = None
 
+    def recover(
+        self, call: Call[list[RowResult]], error: Exception
+    ) -> tuple[list[RowResult], list[Call[list[RowResult]]]]:
+        """After ``call`` failed with ``error``: the results it gives (a refusal about
+        one contact) or the calls to send instead (its contacts one by one); else
+        ``error`` is raised, for the bulk sync to decide (a 429, a failure ...)."""
+        refused = self.refused(call, error)
+        if refused is not None:
+            return refused, []
+        singles = self.singles(call, error)
+        if not singles:
+            raise error
+        return [], singles
+
     def refused(self, call: Call[list[RowResult]], error: Exception) -> list[RowResult] | None:
         """The results of a call the platform refused, when the refusal is about
         the one contact it names; ``None`` otherwise (then the bulk sync decides)."""
@@ -129,7 +143,7 @@ class Step:
         texts = error.messages or (str(error),)
         return [RowResult(index=index, status=RowStatus.REFUSED, errors=texts)]
 
-    def singles(self, call: Call[list[RowResult]], error: Exception) -> list[Call[Any]]:
+    def singles(self, call: Call[list[RowResult]], error: Exception) -> list[Call[list[RowResult]]]:
         """The calls of each contact of a batch the platform refused as a whole
         (none when it cannot be split, or the error is no refusal)."""
         if self.split is None or not isinstance(error, RequestFailedError):
@@ -446,13 +460,8 @@ def _blocking_step(step: Step, execute: Execute) -> Execute:
         try:
             return execute(call)
         except Exception as error:
-            refused = step.refused(call, error)
-            if refused is not None:
-                return refused
-            singles = step.singles(call, error)
-            if not singles:
-                raise
-            return [result for single in singles for result in send(single)]
+            results, singles = step.recover(call, error)
+        return results + [result for single in singles for result in send(single)]
 
     return send
 
@@ -464,13 +473,8 @@ def _async_step(step: Step, execute: AsyncExecute) -> AsyncExecute:
         try:
             return await execute(call)
         except Exception as error:
-            refused = step.refused(call, error)
-            if refused is not None:
-                return refused
-            singles = step.singles(call, error)
-            if not singles:
-                raise
-            return [result for single in singles for result in await send(single)]
+            results, singles = step.recover(call, error)
+        return results + [result for single in singles for result in await send(single)]
 
     return send
 
