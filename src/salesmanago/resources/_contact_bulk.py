@@ -372,7 +372,6 @@ class BulkRun:
         self,
         actions: Sequence[BulkAction],
         calls: BulkCalls,
-        *,
         chunk_size: int = BATCH_UPSERT_CHUNK,
         progress: Callable[[BulkProgress], None] | None = None,
         max_rate_retries: int = DEFAULT_RATE_RETRIES,

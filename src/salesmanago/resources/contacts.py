@@ -605,13 +605,7 @@ class Contacts(SyncAPIResource):
         for good stops the run (``error``); 429s are waited out as in
         [`sync`][salesmanago.resources.contacts.Contacts.sync]. ``progress`` gets the
         step's counts after each request. See docs/bulk.md."""
-        run = BulkRun(
-            actions,
-            BULK_CALLS,
-            chunk_size=chunk_size,
-            progress=progress,
-            max_rate_retries=max_rate_retries,
-        )
+        run = BulkRun(actions, BULK_CALLS, chunk_size, progress, max_rate_retries)
         if not isinstance(selection, BulkRecount):
             selection = self.recount(
                 selection, deadline=deadline, poll_interval=poll_interval, **options
@@ -878,13 +872,7 @@ class AsyncContacts(AsyncAPIResource):
         """Like [`Contacts.bulk`][salesmanago.resources.contacts.Contacts.bulk], with up to the
         client's ``max_concurrent_requests`` requests of a step in flight (fewer after a
         429). See docs/bulk.md."""
-        run = BulkRun(
-            actions,
-            BULK_CALLS,
-            chunk_size=chunk_size,
-            progress=progress,
-            max_rate_retries=max_rate_retries,
-        )
+        run = BulkRun(actions, BULK_CALLS, chunk_size, progress, max_rate_retries)
         if not isinstance(selection, BulkRecount):
             selection = await self.recount(
                 selection, deadline=deadline, poll_interval=poll_interval, **options
