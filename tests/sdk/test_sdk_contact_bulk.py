@@ -427,3 +427,13 @@ def test_s15_3_no_bulk_e_mail_opt_in_and_delete_says_how() -> None:
     assert not hasattr(salesmanago, "EmailOptIn")
     with pytest.raises(TypeError, match="permanently"):
         DeleteContacts()  # type: ignore[call-arg]
+
+
+def test_a_contact_already_at_the_stage_is_applied(run: Sync, emu: Emulator[FrozenClock]) -> None:
+    """grade D: ``addedContacts: false`` (already at the stage) is APPLIED; a second run
+    leaves the funnel as the first did."""
+    selection = ContactSelection(emails=[email(0), email(1)])
+    run("contacts.bulk", selection, [AddToFunnelStage("Sales", "Offer")])
+    again = run("contacts.bulk", selection, [AddToFunnelStage("Sales", "Offer")])
+    assert [r.outcomes[0].status for r in again.results] == [RowStatus.APPLIED] * 2
+    assert emu.account(CLIENT_ID).funnels.count("Sales", "Offer") == 2
