@@ -1,5 +1,7 @@
 """Bulk sync models: the outcome of each input row, progress and the run's report
-(``contacts.sync``, ``events.sync``; see docs/bulk.md)."""
+(``contacts.sync``, ``events.sync``; see docs/bulk.md); and the bulk changes through
+public endpoints: the selection, the actions and the report (``contacts.recount``,
+``contacts.bulk``)."""
 
 from __future__ import annotations
 
@@ -236,7 +238,11 @@ class BulkRecount:
 @attrs.frozen
 class AddTags:
     """Add tags to each contact (``batchupsert`` ``tags``; the platform normalises
-    names, S5.1). Attributes: tags: the tags to add."""
+    names, S5.1).
+
+    Attributes:
+        tags: the tags to add (a lone string is one tag).
+    """
 
     tags: tuple[str, ...] = attrs.field(converter=_texts)
 
@@ -244,7 +250,10 @@ class AddTags:
 @attrs.frozen
 class RemoveTags:
     """Remove tags from each contact (``batchupsert`` ``removeTags``).
-    Attributes: tags: the tags to remove."""
+
+    Attributes:
+        tags: the tags to remove (a lone string is one tag).
+    """
 
     tags: tuple[str, ...] = attrs.field(converter=_texts)
 
@@ -253,7 +262,10 @@ class RemoveTags:
 class SetDetails:
     """Set standard details on each contact (``batchupsert`` ``properties``, S6.1).
     No public endpoint removes a detail, so there is no action for it.
-    Attributes: details: name -> value."""
+
+    Attributes:
+        details: name -> value.
+    """
 
     details: Mapping[str, str] = attrs.field(converter=_details)
 
@@ -261,7 +273,10 @@ class SetDetails:
 @attrs.frozen
 class SetState:
     """Change each contact's state (``batchupsert`` ``contact.state``, S2.5).
-    Attributes: state: the new state (a ContactState or its name)."""
+
+    Attributes:
+        state: the new state (a ContactState or its name).
+    """
 
     state: str
 
@@ -288,7 +303,11 @@ class PhoneOptOut:
 @attrs.frozen
 class ChangeMainOwner:
     """Make a user the main owner of each contact (``contact/setMainOwner``, one
-    request per contact; S1.4). Attributes: new_owner: the user's e-mail."""
+    request per contact; S1.4).
+
+    Attributes:
+        new_owner: the user's e-mail.
+    """
 
     new_owner: str
 
@@ -296,7 +315,11 @@ class ChangeMainOwner:
 @attrs.frozen
 class AddToFunnelStage:
     """Put each contact at a stage of a funnel (``funnel/addContact``, S12.1).
-    Attributes: funnel: the funnel's name. stage: the stage's name."""
+
+    Attributes:
+        funnel: the funnel's name.
+        stage: the stage's name.
+    """
 
     funnel: str
     stage: str
@@ -304,9 +327,13 @@ class AddToFunnelStage:
 
 @attrs.frozen
 class AddNote:
-    """Add a note to each contact (``contact/addNote``, one request per contact,
-    ≤ 1024 characters, S9.1). Attributes: note: the text. private: seen only by
-    its author."""
+    """Add a note to each contact (``contact/addNote``, one request per contact;
+    S9.1). A run sent twice adds the note twice.
+
+    Attributes:
+        note: the text, at most 1024 characters.
+        private: seen only by its author.
+    """
 
     note: str
     private: bool = False
@@ -315,8 +342,11 @@ class AddNote:
 @attrs.frozen(kw_only=True)
 class DeleteContacts:
     """Delete each contact (``contact/batchDelete``; run after every other action).
-    Attributes: permanently: ``True`` deletes for good (S3.3), ``False`` softly
-    (restorable until the 02:00 purge, S3.1); no default, say which."""
+
+    Attributes:
+        permanently: ``True`` deletes for good (S3.3), ``False`` softly (restorable
+            until the 02:00 purge, S3.1); no default, say which.
+    """
 
     permanently: bool
 
