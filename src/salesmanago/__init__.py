@@ -192,6 +192,30 @@ __all__ = [
 from .errors import CheckpointError
 from .models import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 
+# isort: split
+# the Contact Manager through public endpoints: contacts.recount, contacts.bulk (issue 14)
+from .models import (
+    AddNote,
+    AddTags,
+    AddToFunnelStage,
+    BulkAction,
+    BulkContactResult,
+    BulkOutcome,
+    BulkProgress,
+    BulkRecount,
+    BulkReport,
+    ChangeMainOwner,
+    ContactSelection,
+    DeleteContacts,
+    EmailOptOut,
+    PhoneOptIn,
+    PhoneOptOut,
+    RemoveTags,
+    SelectedContact,
+    SetDetails,
+    SetState,
+)
+
 __all__ += [
     "CheckpointError",
     "RowResult",
@@ -202,3 +226,26 @@ __all__ += [
 ]
 
 __all__ += ["RequestOptions"]  # per-call request options (issue 16)
+
+# the Contact Manager through public endpoints: contacts.recount, contacts.bulk (issue 14)
+__all__ += [
+    "AddNote",
+    "AddTags",
+    "AddToFunnelStage",
+    "BulkAction",
+    "BulkContactResult",
+    "BulkOutcome",
+    "BulkProgress",
+    "BulkRecount",
+    "BulkReport",
+    "ChangeMainOwner",
+    "ContactSelection",
+    "DeleteContacts",
+    "EmailOptOut",
+    "PhoneOptIn",
+    "PhoneOptOut",
+    "RemoveTags",
+    "SelectedContact",
+    "SetDetails",
+    "SetState",
+]

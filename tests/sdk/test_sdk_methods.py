@@ -257,6 +257,8 @@ PART_AUTH = {"clientId": CLIENT_ID, "owner": OWNER}
 #: Methods sending several requests, and the file testing their requests.
 MULTI_REQUEST = {"contacts.batch_upsert_v2": "test_sdk_batch_import.py"}
 MULTI_REQUEST["contacts.sync"] = "test_sdk_bulk_sync.py"  # a batch per chunk (issue 16)
+MULTI_REQUEST["contacts.recount"] = "test_sdk_contact_bulk.py"  # export jobs (issue 14)
+MULTI_REQUEST["contacts.bulk"] = "test_sdk_contact_bulk.py"  # a step per action kind
 
 
 @dataclass

@@ -115,4 +115,51 @@ __all__ = [
 # bulk sync (issue 16)
 from .bulk import RowResult, RowStatus, SyncProgress, SyncReport, UnreadableRow
 
+# isort: split
+# the Contact Manager through public endpoints (issue 14)
+from .bulk import (
+    AddNote,
+    AddTags,
+    AddToFunnelStage,
+    BulkAction,
+    BulkContactResult,
+    BulkOutcome,
+    BulkProgress,
+    BulkRecount,
+    BulkReport,
+    ChangeMainOwner,
+    ContactSelection,
+    DeleteContacts,
+    EmailOptOut,
+    PhoneOptIn,
+    PhoneOptOut,
+    RemoveTags,
+    SelectedContact,
+    SetDetails,
+    SetState,
+)
+
 __all__ += ["RowResult", "RowStatus", "SyncProgress", "SyncReport", "UnreadableRow"]
+
+# the Contact Manager through public endpoints (issue 14)
+__all__ += [
+    "AddNote",
+    "AddTags",
+    "AddToFunnelStage",
+    "BulkAction",
+    "BulkContactResult",
+    "BulkOutcome",
+    "BulkProgress",
+    "BulkRecount",
+    "BulkReport",
+    "ChangeMainOwner",
+    "ContactSelection",
+    "DeleteContacts",
+    "EmailOptOut",
+    "PhoneOptIn",
+    "PhoneOptOut",
+    "RemoveTags",
+    "SelectedContact",
+    "SetDetails",
+    "SetState",
+]

@@ -21,7 +21,17 @@ from .._jobs import DEFAULT_DEADLINE, DEFAULT_POLL_INTERVAL
 from .._options import RequestOptions, Unpack
 from .._validation import check_aware, check_count, check_email, check_positive
 from ..errors import ValidationError
-from ..models.bulk import RowResult, SyncProgress, SyncReport, UnreadableRow
+from ..models.bulk import (
+    BulkAction,
+    BulkProgress,
+    BulkRecount,
+    BulkReport,
+    ContactSelection,
+    RowResult,
+    SyncProgress,
+    SyncReport,
+    UnreadableRow,
+)
 from ..models.common import Addressee, AddresseeType
 from ..models.contacts import (
     BatchUpsertResult,
@@ -35,6 +45,8 @@ from ..models.contacts import (
 )
 from ..models.events import ExternalEvent
 from ._base import AsyncAPIResource, SyncAPIResource
+from ._contact_bulk import BulkCalls, BulkRun, bulk_blocking, bulk_concurrently
+from ._contact_selection import plan_selection
 from ._contact_writes import (
     BATCH_UPSERT_CHUNK,
     CONTACT_SYNC,
@@ -309,6 +321,10 @@ def monitoring_call(contacts: Sequence[str | Addressee], stop: bool) -> Call[Non
     return Call(STOP_MONITORING if stop else RESTORE_MONITORING, body, lambda _: None)
 
 
+#: The calls of this module a bulk run sends (``contacts.bulk``).
+BULK_CALLS: Final = BulkCalls(batch_delete=batch_delete_call, set_main_owner=set_main_owner_call)
+
+
 # resources -----------------------------------------------------------------------
 
 
@@ -548,6 +564,55 @@ class Contacts(SyncAPIResource):
         """Record visits again for these contacts (S2.8)."""
         self._with(options)._execute(monitoring_call(contacts, stop=False))
 
+    def recount(
+        self,
+        selection: ContactSelection,
+        *,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
+    ) -> BulkRecount:
+        """Which live contacts ``selection`` names, changing nothing: the dry run of
+        [`bulk`][salesmanago.resources.contacts.Contacts.bulk]. Each criterion is an export
+        job the platform evaluates (``contact/export/data``, or the paginated export of
+        every contact), polled like [`Exports`][salesmanago.resources.exports.Exports]'
+        jobs; ``selection.where`` runs here on the contacts found. See docs/bulk.md."""
+        client = self._with(options)
+        plan = plan_selection(selection, deadline, poll_interval)
+        answers = [client._run_job(job) for job in plan.jobs]
+        everyone = [] if plan.everyone is None else list(client._iterate_jobs(plan.everyone))
+        return plan.combine(answers, everyone)
+
+    def bulk(
+        self,
+        selection: ContactSelection | BulkRecount,
+        actions: Sequence[BulkAction],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        progress: Callable[[BulkProgress], None] | None = None,
+        max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
+    ) -> BulkReport:
+        """Carry out ``actions`` on every contact of ``selection`` (recounted first, or a
+        BulkRecount: exactly its contacts) through the platform's batch calls, and report
+        each contact's outcome of each step (applied, refused with the platform's text,
+        not sent). Every action is checked before anything is sent. Steps: one
+        ``batchupsert`` for the tag, detail, state and opt-in/out actions (``chunk_size``
+        contacts per request), then ``funnel/addContact``, ``contact/addNote``,
+        ``contact/setMainOwner``, and ``contact/batchDelete`` last. A request that fails
+        for good stops the run (``error``); 429s are waited out as in
+        [`sync`][salesmanago.resources.contacts.Contacts.sync]. ``progress`` gets the
+        step's counts after each request. See docs/bulk.md."""
+        run = BulkRun(actions, BULK_CALLS, chunk_size, progress, max_rate_retries)
+        if not isinstance(selection, BulkRecount):
+            selection = self.recount(
+                selection, deadline=deadline, poll_interval=poll_interval, **options
+            )
+        client = self._with(options)
+        return bulk_blocking(run, selection, client._execute, client._sleep)
+
 
 class AsyncContacts(AsyncAPIResource):
     """Contact writes and reads (protocol §6; semantics S2, S3)."""
@@ -773,3 +838,45 @@ class AsyncContacts(AsyncAPIResource):
     ) -> None:
         """Record visits again for these contacts (S2.8)."""
         await self._with(options)._execute(monitoring_call(contacts, stop=False))
+
+    async def recount(
+        self,
+        selection: ContactSelection,
+        *,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
+    ) -> BulkRecount:
+        """Like [`Contacts.recount`][salesmanago.resources.contacts.Contacts.recount]: which
+        live contacts ``selection`` names, changing nothing."""
+        client = self._with(options)
+        plan = plan_selection(selection, deadline, poll_interval)
+        answers = [await client._run_job(job) for job in plan.jobs]
+        everyone = (
+            [] if plan.everyone is None else [c async for c in client._iterate_jobs(plan.everyone)]
+        )
+        return plan.combine(answers, everyone)
+
+    async def bulk(
+        self,
+        selection: ContactSelection | BulkRecount,
+        actions: Sequence[BulkAction],
+        *,
+        chunk_size: int = BATCH_UPSERT_CHUNK,
+        progress: Callable[[BulkProgress], None] | None = None,
+        max_rate_retries: int = DEFAULT_RATE_RETRIES,
+        deadline: float = DEFAULT_DEADLINE,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **options: Unpack[RequestOptions],
+    ) -> BulkReport:
+        """Like [`Contacts.bulk`][salesmanago.resources.contacts.Contacts.bulk], with up to the
+        client's ``max_concurrent_requests`` requests of a step in flight (fewer after a
+        429). See docs/bulk.md."""
+        run = BulkRun(actions, BULK_CALLS, chunk_size, progress, max_rate_retries)
+        if not isinstance(selection, BulkRecount):
+            selection = await self.recount(
+                selection, deadline=deadline, poll_interval=poll_interval, **options
+            )
+        client = self._with(options)
+        limit = client.max_concurrent_requests
+        return await bulk_concurrently(run, selection, client._execute, client._sleep, limit)
