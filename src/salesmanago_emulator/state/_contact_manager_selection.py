@@ -72,7 +72,7 @@ __all__ = [
 STATUSES: Final = ("OPT_IN", "OPT_OUT")
 """An e-mail or mobile-marketing status a criterion asks for."""
 TAG_MATCHES: Final = ("any", "all")
-"""How a [`Tags`][salesmanago_emulator.state.contact_manager.Tags] criterion matches."""
+"""How a `Tags` criterion matches."""
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 _Check = Callable[[Any, Any, Any], None]
