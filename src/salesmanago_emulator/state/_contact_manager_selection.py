@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import attrs
 
@@ -462,7 +462,7 @@ class _TimeRange(Criterion):
     start: datetime = attrs.field(validator=_aware("start"))
     end: datetime = attrs.field(validator=_aware("end"))
     rank: ClassVar[int] = 1
-    _attr: ClassVar[str] = "created_on"
+    _attr: ClassVar[Literal["created_on", "modified_on"]] = "created_on"
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -473,17 +473,21 @@ class _TimeRange(Criterion):
         start, end, attr = self.start, self.end, self._attr
         return [r for r in cards if start <= getattr(r, attr) <= end]
 
+    def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
+        """The created (or modified) time index."""
+        account = context.account
+        between = (
+            account.created_between if self._attr == "created_on" else account.modified_between
+        )
+        return between(self.start, self.end)
+
 
 @attrs.frozen(kw_only=True)
 class CreatedBetween(_TimeRange):
     """Cards created in ``[start, end]`` (aware instants); starts from the time index."""
 
     kind: ClassVar[str] = "created"
-    _attr: ClassVar[str] = "created_on"
-
-    def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
-        """The created-time index."""
-        return context.account.created_between(self.start, self.end)
+    _attr: ClassVar[Literal["created_on", "modified_on"]] = "created_on"
 
 
 @attrs.frozen(kw_only=True)
@@ -491,11 +495,7 @@ class ModifiedBetween(_TimeRange):
     """Cards last modified in ``[start, end]`` (aware instants); starts from the time index."""
 
     kind: ClassVar[str] = "modified"
-    _attr: ClassVar[str] = "modified_on"
-
-    def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
-        """The modified-time index."""
-        return context.account.modified_between(self.start, self.end)
+    _attr: ClassVar[Literal["created_on", "modified_on"]] = "modified_on"
 
 
 @attrs.frozen(kw_only=True)
