@@ -7,10 +7,12 @@
                 "exclude": [<criterion>, ...]}
     criterion: {"type": "tags", "tags": ["VIP"], "match": "any"}     (one per kind, below)
     action:    {"type": "addTags", "tags": ["VIP"], "tagScoring": false}
-    run:       {"id": 1, "status": "SCHEDULED" | "DONE" | "CANCELLED", "user": "<a user>",
+    run:       {"id": 1, "status": "SCHEDULED" | "DONE" | "CANCELLED" | "FAILED",
+                "user": "<a user>",
                 "createdOn": "<instant>", "scheduledFor": "<instant>" | null,
                 "executedOn": "<instant>" | null, "selection": <selection>,
-                "actions": [<action>, ...], "reports": [<report>, ...], "exports": ["<csv>"]}
+                "actions": [<action>, ...], "reports": [<report>, ...], "exports": ["<csv>"],
+                "error": "<why it FAILED>" | null}
     report:    {"contactId": "...", "email": "...",
                 "outcomes": [{"action": "<kind>", "applied": true, "reason": null}, ...]}
 
@@ -87,6 +89,7 @@ RUN_KEYS: Final = (
     "actions",
     "reports",
     "exports",
+    "error",
 )
 """The keys of a run."""
 REPORT_KEYS: Final = ("contactId", "email", "outcomes")
@@ -164,6 +167,7 @@ def dump_run(run: Run, *, reports: bool = True) -> dict[str, Any]:
         "selection": dump_selection(run.selection),
         "actions": [dump_action(a) for a in run.actions],
         "exports": list(run.exports),
+        "error": run.error,
     }
     if reports:
         data["reports"] = [_dump_report(r) for r in run.reports]
@@ -310,6 +314,7 @@ def _run(account: Account, fields: Fields, ids: Unique) -> Run:
             _report(i.fields("a report", REPORT_KEYS), kinds) for i in fields.items("reports")
         ),
         exports=tuple(i.text() for i in fields.items("exports")),
+        error=fields.get("error", lambda v: v.text(blank=False)),
     )
 
 

@@ -37,6 +37,7 @@ from ..errors import (
     RULE_NAMES_NO,
     TEXT_CM_SEGMENT_IN_USE,
     Conflict,
+    EmulatorError,
     InvalidField,
 )
 from ._card import ContactRecord
@@ -161,8 +162,9 @@ __all__ = [
     "Tags",
 ]
 
-RUN_STATUSES: Final = ("SCHEDULED", "DONE", "CANCELLED")
-"""A run's status: waiting for its instant, executed, or cancelled before it."""
+RUN_STATUSES: Final = ("SCHEDULED", "DONE", "CANCELLED", "FAILED")
+"""A run's status: waiting for its instant, executed, cancelled before it, or refused when
+its instant came (what it names was gone by then: a funnel, a rule, a workflow ...)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -214,6 +216,8 @@ class Run:
     """One report per selected card, in selection order (empty until executed)."""
     exports: tuple[str, ...] = ()
     """The CSV files of its monitoring-URL actions (S15.4), one per such action."""
+    error: str | None = None
+    """Why a scheduled run FAILED when its instant came (nothing was changed then)."""
 
     def report(self, key: str) -> ContactReport:
         """The report on the card with e-mail or id ``key`` (as it was when run); KeyError."""
@@ -450,15 +454,22 @@ class ContactManagerArea(AccountArea):
         for run in due:
             assert run.scheduled_for is not None
             if run.scheduled_for <= now:
-                self._execute(run, now)
+                try:
+                    self._execute(run, now)
+                except EmulatorError as err:
+                    failed = attrs.evolve(run, status="FAILED", executed_on=now, error=str(err))
+                    self._runs[self._runs.index(run)] = failed
         return min(
             (r.scheduled_for for r in self._runs if r.status == "SCHEDULED" and r.scheduled_for),
             default=None,
         )
 
     def _execute(self, run: Run, now: datetime) -> Run:
+        """Select and apply; every check first (a scheduled run's account may have changed)."""
         context = self._action_context(run.user)
         records = context.select(run.selection)
+        for action in run.actions:
+            action.prepare(context)
         outcomes: list[list[Outcome]] = [[] for _ in records]
         by_id = self.account.store.by_id
         user = run.user

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from state_helpers import OWNER
 
-from conftest import OTHER_USER, OWNER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import Conflict, InvalidField
 from salesmanago_emulator.snapshot import dump_area
@@ -26,6 +26,8 @@ from salesmanago_emulator.state.contact_manager import (
 )
 
 NEWSLETTER = Selection(include=(Tags(tags=("NEWSLETTER",)),), exclude=(Invalid(),))
+
+OTHER_USER = "second@shop.pl"  # the account fixture's second user
 
 
 def put(account: Account, email: str, **fields: Any) -> str:
@@ -203,3 +205,23 @@ def test_runs_act_as_the_first_user_by_default(three: Account) -> None:
     assert three.contact_manager.run(Selection(), [EmailOptOut()]).user == OWNER
     run = three.contact_manager.run(Selection(), [EmailOptOut()], user=OTHER_USER.upper())
     assert run.user == OTHER_USER
+
+
+def test_a_scheduled_run_whose_workflow_is_gone_fails_and_changes_nothing(
+    three: Account, clock: FrozenClock
+) -> None:
+    """Checked again when its instant comes: a refusal then marks the run FAILED (with the
+    reason) before any card changes, and the account goes on working."""
+    from salesmanago_emulator.state.contact_manager import RunWorkflow
+
+    workflow = three.rules.add_workflow("W").id
+    actions = [SetScoring(points=5), RunWorkflow(workflow_id=workflow)]
+    three.contact_manager.schedule(Selection(), actions, clock.now() + timedelta(hours=1))
+    three.rules.delete_workflow(workflow)
+    clock.advance(timedelta(hours=1))
+    [run] = three.contact_manager.runs()
+    assert (run.status, run.reports) == ("FAILED", ())
+    assert run.error is not None
+    assert str(workflow) in run.error
+    assert three.find_live("a@x.pl").score == 0
+    assert three.contact_manager.recount(Selection()) == 3

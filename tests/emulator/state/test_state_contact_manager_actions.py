@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from state_helpers import OWNER
 
-from conftest import OTHER_USER, OWNER, THIRD_USER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import FunnelNotFound, InvalidField, RuleNotFound
 from salesmanago_emulator.state import Account, ContactWrite
@@ -63,6 +63,9 @@ from salesmanago_emulator.state.funnels import StageSpec
 from salesmanago_emulator.state.rules import SKIP_MAX_FIRE_TIMES, SKIP_MIN_FIRE_INTERVAL
 
 ALL = Selection()
+
+OTHER_USER = "second@shop.pl"  # the account fixture's second user
+THIRD_USER = "third@shop.pl"  # and its third
 
 
 def put(account: Account, email: str, **fields: Any) -> str:

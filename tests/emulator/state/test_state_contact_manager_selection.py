@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from state_helpers import OWNER
 
-from conftest import OTHER_USER, OWNER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import InvalidField
 from salesmanago_emulator.state import Account, ContactWrite
@@ -37,6 +37,8 @@ from salesmanago_emulator.state.contact_manager import (
     Tags,
 )
 from salesmanago_emulator.state.funnels import StageSpec
+
+OTHER_USER = "second@shop.pl"  # the account fixture's second user
 
 
 def put(account: Account, email: str, **fields: object) -> str:
