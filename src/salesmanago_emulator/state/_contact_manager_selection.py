@@ -363,31 +363,31 @@ class State(Criterion):
 
 
 @attrs.frozen(kw_only=True)
-class EmailStatus(Criterion):
-    """Cards with e-mail marketing status ``OPT_IN`` or ``OPT_OUT`` (S2.6)."""
-
-    kind: ClassVar[str] = "emailStatus"
+class _Status(Criterion):
     rank: ClassVar[int] = 1
+    _attr: ClassVar[Literal["opted_out", "opted_out_phone"]] = "opted_out"
     status: str = attrs.field(validator=_choice("status", STATUSES))
 
     def narrow(self, cards: Iterable[ContactRecord]) -> list[ContactRecord]:
         """See `Criterion.narrow`."""
-        out = self.status == "OPT_OUT"
-        return [r for r in cards if r.opted_out is out]
+        out, attr = self.status == "OPT_OUT", self._attr
+        return [r for r in cards if getattr(r, attr) is out]
 
 
 @attrs.frozen(kw_only=True)
-class PhoneStatus(Criterion):
+class EmailStatus(_Status):
+    """Cards with e-mail marketing status ``OPT_IN`` or ``OPT_OUT`` (S2.6)."""
+
+    kind: ClassVar[str] = "emailStatus"
+    _attr: ClassVar[Literal["opted_out", "opted_out_phone"]] = "opted_out"
+
+
+@attrs.frozen(kw_only=True)
+class PhoneStatus(_Status):
     """Cards with mobile-marketing status ``OPT_IN`` or ``OPT_OUT`` (S2.7)."""
 
     kind: ClassVar[str] = "phoneStatus"
-    rank: ClassVar[int] = 1
-    status: str = attrs.field(validator=_choice("status", STATUSES))
-
-    def narrow(self, cards: Iterable[ContactRecord]) -> list[ContactRecord]:
-        """See `Criterion.narrow`."""
-        out = self.status == "OPT_OUT"
-        return [r for r in cards if r.opted_out_phone is out]
+    _attr: ClassVar[Literal["opted_out", "opted_out_phone"]] = "opted_out_phone"
 
 
 @attrs.frozen(kw_only=True)
