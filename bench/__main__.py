@@ -12,8 +12,8 @@ contacts (``sdk_overhead``, ``emulator_cost`` for creates, ``emulator_cost_upd``
 for updates, ``batch_floor`` against the JSON floor), memory (``memory_bytes``,
 fresh process, via the router), scale (``scale_*`` at the SDK, and
 ``scale_account_dict``: the account's lookup growth over a dict's), load
-(``load_integrity``, ``load_async`` with latency, ``load_async_bare`` without)
-and bulk. See docs/development/benchmarks.md.
+(``load_integrity``, ``load_async`` with latency, ``load_async_bare`` without),
+bulk, and the Contact Manager (``cm_run``, ``cm_recount``). See docs/development/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import bulk, contacts, load, scale
+from . import bulk, contact_manager, contacts, load, scale
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         r for module in (contacts, scale, load) for r in module.run(quick=args.quick, only=only)
     ]
     results += bulk.run(quick=args.quick, only=only, full=args.bulk_full)
+    results += contact_manager.run(quick=args.quick, only=only)
     missed = 0
     print(f"{'benchmark':<21} {'ratio':>10} {'target':>10}  detail")
     for r in results:

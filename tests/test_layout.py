@@ -34,6 +34,7 @@ EMULATOR_ONLY_AREAS: Final[dict[str, str]] = {
     "companies": "the platform has no public endpoint for companies (protocol §8.6)",
     "callbacks": "callbacks go from the platform to the integrator; no SDK call sends them",
     "timeline": "the card's timeline is shown in the platform's UI only (seed 003 §14)",
+    "contact_manager": "the Contact Manager is the platform's UI only (seed 004): no endpoint",
 }
 NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
     ("routes", "scoring"): "no public endpoint writes scoring (protocol §7)",
@@ -46,6 +47,7 @@ NOT_IN_LAYER: Final[dict[tuple[str, str], str]] = {
     ("control", "funnels"): "funnels are set up through the API or Python",
     ("snapshot", "scoring"): "scoring is a field of the card: `snapshot/contacts.py`",
     ("routes", "timeline"): "no public endpoint reads the timeline (seed 003 §14)",
+    ("routes", "contact_manager"): "the Contact Manager has no public endpoint (seed 004)",
 }
 EMULATOR_LEVEL: Final[dict[str, dict[str, str]]] = {
     # names of a layer that are the emulator's own, not an account's area

@@ -1043,3 +1043,37 @@ TEXT_MULTIPART_NO_DATA: Final = (
 """``email/sendWithAttachment`` sent as a form without its JSON part."""
 TEXT_MULTIPART_UNREADABLE: Final = "The multipart/form-data body cannot be read"
 """A form body that is no MIME multipart message."""
+
+
+# --- the Contact Manager (S15; grade D texts) ---------------------------------------
+
+RULE_CM_BOUND_NEEDED: Final = "or {other} is required: a range needs at least one bound"
+"""A range criterion (scoring, a detail's number or date) with neither bound."""
+RULE_CM_RANGE_ORDER: Final = "must not be before {other}"
+"""A range criterion whose upper bound is below its lower bound."""
+RULE_CM_NOT_CRITERION: Final = "must be {what}"
+"""A value of the wrong kind in a selection or an action (a criterion, a number, a date)."""
+RULE_CM_NO_ACTION: Final = (
+    "must name at least one action: none is selected by default (seed 004 §4)"
+)
+"""A Contact Manager run with no action (S15.3)."""
+RULE_CM_NO_OPT_IN: Final = (
+    "cannot be OPT_IN: the Contact Manager only opts contacts out of e-mail marketing (seed 004 A)"
+)
+"""An e-mail status action asking for opt-in, which the platform does not offer (S15.3)."""
+RULE_CM_UNKNOWN_KIND: Final = "must be one of {choices} (got {value!r})"
+"""A criterion or action ``type`` the Contact Manager does not know."""
+RULE_CM_NOT_LATER: Final = "must be later than the emulator's clock ({now})"
+"""A run scheduled for an instant that is not in the future (S15.2)."""
+RULE_CM_NESTED_SEGMENT: Final = "cannot name a segment inside a saved segment"
+"""A saved segment whose selection names another segment."""
+RULE_CM_SEGMENT_TAKEN: Final = "is already the name of a saved segment (got {value!r})"
+"""Saving a second segment under a name (compared case folded)."""
+TEXT_CM_SEGMENT_IN_USE: Final = (
+    "Segment {name} is used by scheduled run {run_id}: cancel it or wait for it first"
+)
+"""Deleting a segment a scheduled run still selects with."""
+RULE_CM_SCHEDULED_RUN: Final = "names no scheduled run of this account (got {value!r})"
+"""Cancelling a run that is not (or no longer) scheduled."""
+RULE_CM_STATE: Final = "must be one of {choices}: the Contact Manager sets no other state"
+"""A state-change action to a state other than PROSPECT, CUSTOMER or PARTNER (seed 004 H)."""

@@ -9,7 +9,10 @@ fixtures are there with no ``conftest.py``:
 * ``async_salesmanago_client`` -- ``salesmanago_emulator.async_client()``,
   closed after the test (needs pytest-asyncio or anyio's pytest plugin);
 * ``salesmanago_server`` -- an [`EmulatorServer`][salesmanago_emulator.EmulatorServer]
-  on ``salesmanago_emulator`` over a real loopback socket (a free port).
+  on ``salesmanago_emulator`` over a real loopback socket (a free port);
+* ``salesmanago_contact_manager`` -- a
+  [`ContactManagerDriver`][salesmanago_emulator.pytest_plugin.ContactManagerDriver] on the
+  first account: select -> run bulk actions -> what the integration received (S15).
 
 Defaults: the clock stands at [`DEFAULT_NOW`][salesmanago_emulator.pytest_plugin.DEFAULT_NOW]
 (2026-01-15 10:00 UTC, a Thursday, 11:00 in Warsaw) and the account is
@@ -44,6 +47,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
+import attrs
 import pytest
 
 from ._emulator import Emulator
@@ -52,6 +56,10 @@ from .server import EmulatorServer
 
 if TYPE_CHECKING:
     from salesmanago import AsyncSalesManago, SalesManago
+
+    from .state.account import Account
+    from .state.callbacks import OutboxEntry
+    from .state.contact_manager import Action, Run, Selection
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -68,9 +76,12 @@ def _async_fixture(function: _F) -> _F:
 __all__ = [
     "DEFAULT_ACCOUNT",
     "DEFAULT_NOW",
+    "BulkResult",
+    "ContactManagerDriver",
     "async_salesmanago_client",
     "pytest_configure",
     "salesmanago_client",
+    "salesmanago_contact_manager",
     "salesmanago_emulator",
     "salesmanago_server",
 ]
@@ -230,3 +241,76 @@ async def async_salesmanago_client(
         yield client
     finally:
         await client.close()
+
+
+@attrs.frozen
+class BulkResult:
+    """A Contact Manager run and the callbacks it queued for the integration (S15, S10.3)."""
+
+    run: Run
+    """The executed run: [`Run.reports`][salesmanago_emulator.state.contact_manager.Run] has one
+    report per selected card."""
+    callbacks: tuple[OutboxEntry, ...]
+    """The outbox entries the run queued (opt-in/out callbacks, rule actions), in order; as
+    they ended up when the run delivered them."""
+
+    def bodies(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """The JSON bodies the integration receives, of ``kind`` (``OPT_OUT`` ...) or all."""
+        return [dict(e.payload) for e in self.callbacks if kind is None or e.kind == kind]
+
+
+class ContactManagerDriver:
+    """The Contact Manager of one account, for integration tests: select -> run -> assert
+    what the integration received.
+
+    ```python
+    def test_a_bulk_opt_out_reaches_the_shop(salesmanago_contact_manager, receiver):
+        cm = salesmanago_contact_manager
+        cm.account.callbacks.register("OPT_OUT", receiver.url + "/optout", "s3cret")
+        newsletter = Selection(include=(Tags(tags=("NEWSLETTER",)),))
+        assert cm.recount(newsletter) == 2
+        result = cm.run(newsletter, EmailOptOut(), deliver=True)
+        assert [b["email"] for b in result.bodies("OPT_OUT")] == [...]
+    ```
+    """
+
+    def __init__(self, emulator: Emulator[Any], client_id: str | None = None) -> None:
+        """The driver of account ``client_id`` of ``emulator`` (default: its first)."""
+        self.emulator = emulator
+        self.account: Account = (
+            emulator.accounts[0] if client_id is None else emulator.account(client_id)
+        )
+
+    def recount(self, selection: Selection) -> int:
+        """How many live cards ``selection`` picks."""
+        with self.emulator.lock:
+            return self.account.contact_manager.recount(selection)
+
+    def run(
+        self,
+        selection: Selection,
+        *actions: Action,
+        user: str | None = None,
+        deliver: bool = False,
+    ) -> BulkResult:
+        """Run ``actions`` on ``selection`` now; with ``deliver`` POST the callbacks it
+        queued (loopback URLs only, as
+        [`Emulator.deliver_callbacks`][salesmanago_emulator.Emulator.deliver_callbacks])."""
+        callbacks = self.account.callbacks
+        with self.emulator.lock:
+            before = {e.id for e in callbacks.outbox()}
+            run = self.account.contact_manager.run(selection, actions, user=user)
+            queued = [e.id for e in callbacks.outbox() if e.id not in before]
+        if deliver:
+            self.emulator.deliver_callbacks()
+        with self.emulator.lock:
+            return BulkResult(run, tuple(callbacks.entry(i) for i in queued))
+
+
+@pytest.fixture
+def salesmanago_contact_manager(
+    salesmanago_emulator: Emulator[FrozenClock],
+) -> ContactManagerDriver:
+    """A [`ContactManagerDriver`][salesmanago_emulator.pytest_plugin.ContactManagerDriver] on the
+    fixture emulator's first account."""
+    return ContactManagerDriver(salesmanago_emulator)

@@ -77,3 +77,16 @@ def test_shop_example_asks_for_double_opt_in_and_handles_a_bounce() -> None:
     assert "OPT_IN piotr.wrona@example.com (source MESSAGE) applied" in out
     assert "  marek.zielinski@example.com OO\n" in out
     assert "bounces       -> flagged in the shop: ['piotr.wrona@example.com']" in out
+
+
+def test_crm_bulk_opt_out_example_reaches_the_crm_through_its_callback() -> None:
+    """Issue 14 (S15, S10.3): the marketer's Contact Manager run opts out the promo list but
+    its customer; each opt-out reaches the CRM's callback (source MANAGE, key checked)."""
+    out = _run("crm_bulk_opt_out.py")
+    assert "recount       -> 2 contacts would be touched" in out
+    assert "anna@example.com: emailOptOut, addTags" in out
+    assert "ewa@example.com: emailOptOut, addTags" in out
+    assert "jan@example.com" not in out.split("crm sync")[1]  # the customer is left alone
+    assert "callbacks     -> 2 OPT_OUT delivered to the CRM" in out
+    assert "mailing stopped for anna@example.com, ewa@example.com\n" in out
+    assert "callback sources ['MANAGE'], refused []" in out

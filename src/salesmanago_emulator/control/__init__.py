@@ -75,6 +75,7 @@ from . import (
     catalogs,
     clock,
     companies,
+    contact_manager,
     contacts,
     events,
     exports,
@@ -134,6 +135,7 @@ CONTROL_OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     *timeline.OPERATIONS,
     *events.OPERATIONS,
     *optin.OPERATIONS,
+    *contact_manager.OPERATIONS,
 )
 """Every built-in control operation, module by module."""
 

@@ -53,6 +53,7 @@ from . import (
     callbacks,
     catalogs,
     companies,
+    contact_manager,
     contacts,
     coupons,
     events,
@@ -125,6 +126,7 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
         "catalogs": AreaFormat(catalogs.dump, catalogs.load),
         "timeline": AreaFormat(timeline.dump, timeline.load),
         "messages": AreaFormat(messages.dump, messages.load),  # after the cards and users
+        "contact_manager": AreaFormat(contact_manager.dump, contact_manager.load),  # after users
     }
 )
 """Every area of an account by its key, in the order written and read; the key is its

@@ -22,7 +22,7 @@ from typing import ClassVar, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import Clock
-from ..errors import RULE_AWARE, ContactNotFound, InvalidField, ReadOnlyOwner
+from ..errors import RULE_AWARE, RULE_ONE_OF, ContactNotFound, InvalidField, ReadOnlyOwner
 from ._card import Confirmation, ConsentState, ContactRecord
 from ._normalize import normalize_email
 from ._observers import HOOKS, ContactObserver
@@ -127,10 +127,24 @@ class AccountCore:
         # the purge; ``_due_at`` is the earliest instant any of it waits for.
         self._due_work: list[Callable[[datetime], datetime | None]] = []
         self._due_at: datetime | None = None
+        self._name_order = 1
 
     def __repr__(self) -> str:
         name = type(self).__name__
         return f"<{name} {self.client_id} contacts={self.store.live}>"
+
+    @property
+    def name_order(self) -> int:
+        """Where the first name stands in a card's name field: ``1`` before the last name
+        (``Anna Kowalska``), ``2`` after it (``Kowalska Anna``). The Contact Manager's
+        gender detection reads it (S15.5); a new account says 1."""
+        return self._name_order
+
+    @name_order.setter
+    def name_order(self, value: int) -> None:
+        if isinstance(value, bool) or value not in (1, 2):
+            raise InvalidField("nameOrder", RULE_ONE_OF.format(choices="1, 2"))
+        self._name_order = value
 
     def signature(self, api_key: str) -> str:
         """The ``sha`` a request with ``api_key`` carries: lower-case hex

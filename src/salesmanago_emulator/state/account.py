@@ -27,6 +27,7 @@ from .activity import ActivityArea, HistogramSource
 from .callbacks import CallbacksArea
 from .catalogs import CatalogsArea
 from .companies import CompaniesArea
+from .contact_manager import ContactManagerArea
 from .contacts import ContactsArea
 from .coupons import CouponsArea
 from .events import EventsArea
@@ -117,6 +118,20 @@ class Account(AccountCore):
         self.rules = self.attach(RulesArea(self, users=self.users))
         self.catalogs = self.attach(CatalogsArea(self))
         self.timeline = self.attach(TimelineArea(self))
+        self.contact_manager = self.attach(
+            ContactManagerArea(
+                self,
+                users=self.users,
+                optin=self.optin,
+                tags=self.tags,
+                contacts=self.contacts,
+                scoring=self.scoring,
+                funnels=self.funnels,
+                coupons=self.coupons,
+                rules=self.rules,
+                notes=self.notes,
+            )
+        )
 
     def __repr__(self) -> str:
         return f"<Account {self.client_id} users={len(self.users)} contacts={self.store.live}>"

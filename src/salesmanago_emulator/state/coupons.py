@@ -257,6 +257,13 @@ class CouponsArea(AccountArea):
         values = [manual] if manual is not None else self._generate(size, len(record_list))
         return self._give(record_list, values, name, expires)
 
+    def check_generated(
+        self, name: str, *, length: int | None, valid: datetime | None = None
+    ) -> None:
+        """Refuse, changing nothing, what `add_many` would refuse of generated coupons named
+        ``name`` of ``length`` characters valid until ``valid`` (InvalidField)."""
+        self._checked(name, length, None, valid, 1)
+
     def _checked(
         self,
         name: str,

@@ -10,10 +10,16 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from callbacks_helpers import Receiver
 from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW_MS, URL, Api, sha
 
 from salesmanago_emulator import Emulator, FrozenClock, SystemClock
-from salesmanago_emulator.pytest_plugin import DEFAULT_NOW, _parse_accounts, _parse_now
+from salesmanago_emulator.pytest_plugin import (
+    DEFAULT_NOW,
+    ContactManagerDriver,
+    _parse_accounts,
+    _parse_now,
+)
 
 # --- fixtures and marker ----------------------------------------------------------------
 
@@ -254,3 +260,30 @@ def test_sync_and_async_share_state(emu: Emulator, api: Api) -> None:
             return response.json()["contactId"]
 
     assert asyncio.run(look()) == contact_id
+
+
+# --- the salesmanago_contact_manager fixture: select -> run -> what the integration got (S15)
+
+
+def test_contact_manager_fixture_runs_and_delivers_a_bulk_opt_out(
+    salesmanago_contact_manager: ContactManagerDriver, receiver: Receiver
+) -> None:
+    """S15, S10.3: a bulk opt-out reaches the integration's callback, one POST per card."""
+    from salesmanago_emulator.state import ContactWrite
+    from salesmanago_emulator.state.contact_manager import EmailOptOut, Selection, Tags
+
+    cm = salesmanago_contact_manager
+    owner = cm.account.users[0]
+    for email in ("a@example.com", "b@example.com", "other@example.com"):
+        tags = ("NEWSLETTER",) if email != "other@example.com" else ()
+        cm.account.contacts.upsert(ContactWrite(email=email, tags=tags, force_opt_in=True), owner)
+    cm.account.callbacks.register("OPT_OUT", receiver.url("/optout"), "s3cret")
+    newsletter = Selection(include=(Tags(tags=("newsletter",)),))
+    assert cm.recount(newsletter) == 2
+    result = cm.run(newsletter, EmailOptOut(), deliver=True)
+    assert [r.email for r in result.run.reports] == ["a@example.com", "b@example.com"]
+    assert [b["email"] for b in result.bodies("OPT_OUT")] == ["a@example.com", "b@example.com"]
+    assert all(e.delivered for e in result.callbacks)
+    posted = sorted(json.loads(r.body)["email"] for r in receiver.requests)
+    assert posted == ["a@example.com", "b@example.com"]
+    assert cm.run(newsletter, EmailOptOut()).callbacks == ()  # already out: nothing queued

@@ -110,6 +110,11 @@ BAD: dict[str, tuple[Callable[[Any], object], str, str]] = {
         "accounts[0].messages.emailAccounts[0].address",
         "must be a valid e-mail address",
     ),
+    "contact_manager": (  # populated data of its own: test_snapshot_contact_manager.py
+        lambda manager: manager.update(nameOrder=0),
+        "accounts[0].contact_manager.nameOrder",
+        "must be at least 1",
+    ),
 }
 """One bad value per area that has state of its own."""
 
