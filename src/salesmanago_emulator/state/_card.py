@@ -8,8 +8,9 @@ Records are built for a million of them in memory: ``__slots__``, containers
 created on first use (``None`` until then), interned tag and detail names,
 short detail values shared between cards (`common_value`), small slotted value
 objects, and the fields most cards never set (phone, address, consents, ...)
-held together in one holder made on the first such value (`_Rare`). Readers use the accessors (``tags``,
-``properties``, ``owners``, ...), which never return ``None``. Only the
+held together in one holder made on the first such value (`_Rare`). Readers
+use the accessors (``tags``, ``properties``, ``owners``, ...), which never
+return ``None``. Only the
 [`Account`][salesmanago_emulator.Account] changes records; other
 code treats them as read-only.
 """
