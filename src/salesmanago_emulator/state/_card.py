@@ -18,10 +18,11 @@ code treats them as read-only.
 from __future__ import annotations
 
 import calendar
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
 
 import attrs
 
@@ -330,8 +331,9 @@ def common_value(value: str) -> str:
 
 class _Rare:
     """The fields most cards never set, held apart from the card (S2.3): a card
-    that sets none of them holds one ``None`` for all of them (``_rare``), not a
-    slot each. Read and written through `_RareField`; only `ContactRecord` uses it."""
+    that sets none of them points at the one shared, all-``None`` `_NO_RARE`
+    instead of holding a slot each. Read and written through `_RareField`; only
+    `ContactRecord` uses it."""
 
     __slots__ = _RARE_FIELDS
 
@@ -340,32 +342,40 @@ class _Rare:
             setattr(self, name, None)
 
 
-class _RareField(Generic[V]):
-    """A card attribute kept in the card's `_Rare` holder: reads ``None`` while the
-    card has no holder; the first value set (not ``None``) creates it."""
+_NO_RARE: Final = _Rare()
+"""The holder of every card that sets no rarely-set field: all ``None``, never written."""
 
-    __slots__ = ("_name",)
+
+class _RareField(property, Generic[V]):
+    """A card attribute kept in the card's `_Rare` holder.
+
+    A property whose read is ``operator.attrgetter("_rare.<name>")`` (no Python call:
+    about as cheap as a slot); writing a value (not ``None``) to a card that holds
+    `_NO_RARE` gives it a holder of its own first.
+    """
 
     def __init__(self, name: str) -> None:
-        self._name = name
+        def write(record: ContactRecord, value: V) -> None:
+            rare = record._rare
+            if rare is _NO_RARE:
+                if value is None:
+                    return  # already None: no holder needed
+                rare = record._rare = _Rare()
+            setattr(rare, name, value)
 
-    @overload
-    def __get__(self, record: None, owner: type | None = None) -> _RareField[V]: ...
-    @overload
-    def __get__(self, record: ContactRecord, owner: type | None = None) -> V: ...
-    def __get__(self, record: ContactRecord | None, owner: type | None = None) -> V | _RareField[V]:
-        if record is None:
-            return self
-        rare = record._rare
-        return None if rare is None else getattr(rare, self._name)  # type: ignore[return-value]
+        read = operator.attrgetter(f"_rare.{name}")
+        super().__init__(read, write, None, f"The card's ``{name}`` (kept in its `_Rare`).")
 
-    def __set__(self, record: ContactRecord, value: V) -> None:
-        rare = record._rare
-        if rare is None:
-            if value is None:
-                return  # already None: no holder needed
-            rare = record._rare = _Rare()
-        setattr(rare, self._name, value)
+    if TYPE_CHECKING:  # how mypy sees the property: typed reads and writes
+
+        @overload
+        def __get__(self, record: None, owner: type | None = None) -> _RareField[V]: ...
+        @overload
+        def __get__(self, record: ContactRecord, owner: type | None = None) -> V: ...
+        def __get__(
+            self, record: ContactRecord | None, owner: type | None = None
+        ) -> V | _RareField[V]: ...
+        def __set__(self, record: ContactRecord, value: V) -> None: ...
 
 
 class ContactRecord:
@@ -468,7 +478,7 @@ class ContactRecord:
     _consents = _RareField[dict[str, ConsentState] | None]("_consents")
     _opt_history = _RareField[list[OptChange] | None]("_opt_history")
     _extensions = _RareField[dict[str, object] | None]("_extensions")
-    _rare: _Rare | None
+    _rare: _Rare
 
     def __init__(self, contact_id: str, email: str, main_owner: str, now: datetime) -> None:
         """A new card: PROSPECT, score 0, opted out of e-mail and phone, monitored."""
@@ -487,7 +497,7 @@ class ContactRecord:
         self.monitored = True
         self._tags = None
         self._properties = None
-        self._rare = None  # every rarely-set field None (see _Rare)
+        self._rare = _NO_RARE  # every rarely-set field None (see _Rare)
 
     # --- read-only views -----------------------------------------------------
 

@@ -46,17 +46,20 @@ def test_card_fields_names_every_plain_attribute_readable_and_writable(account: 
 
 
 def test_card_without_rarely_set_fields_holds_no_holder(account: Account) -> None:
-    """Setting a rarely-set field to ``None`` on a card without any costs nothing;
-    the first value makes the holder, which keeps the card's other fields apart."""
+    """Setting a rarely-set field to ``None`` on a card without any costs nothing (it
+    keeps the shared all-``None`` holder); the first value makes the card's own holder,
+    and the shared one stays all ``None``."""
     record = upsert(account, name="Jan")
-    assert record._rare is None
+    assert record._rare is _card._NO_RARE
     record.city = None
-    assert record._rare is None
+    assert record._rare is _card._NO_RARE
     record.city = "Kraków"
-    assert record._rare is not None
+    assert record._rare is not _card._NO_RARE
+    assert record.city == "Kraków"
     other = upsert(account, "other@example.com")
     assert other.city is None
-    assert other._rare is None  # nothing shared between cards
+    assert other._rare is _card._NO_RARE
+    assert _card._NO_RARE.city is None  # nothing written through to the shared holder
 
 
 def test_s6_1_equal_short_detail_values_are_one_object_on_every_card(account: Account) -> None:
