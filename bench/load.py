@@ -126,26 +126,24 @@ def _sync_client(url: str) -> SalesManago:
 
 
 def _async_client(url: str, transport: str = "httpx") -> AsyncSalesManago:
-    if transport == "aiohttp":  # the SDK's aiohttp transport (the ``aiohttp`` extra)
+    """An async client over ``httpx``'s own transport (64 connections) or, with
+    ``transport="aiohttp"``, over the SDK's aiohttp transport (the ``aiohttp`` extra)."""
+    sender: httpx.AsyncBaseTransport
+    if transport == "aiohttp":
         from salesmanago.aiohttp_transport import AiohttpTransport
 
-        return AsyncSalesManago(
-            client_id=CLIENT_ID,
-            api_secret=SECRET,
-            owner=OWNER,
-            endpoint=url,
-            max_retries=0,
-            timeout=60,
-            transport=AiohttpTransport(max_connections=CONCURRENCY),
-        )
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+        sender = AiohttpTransport(max_connections=CONCURRENCY)
+    else:
+        limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+        sender = httpx.AsyncHTTPTransport(limits=limits)
     return AsyncSalesManago(
         client_id=CLIENT_ID,
         api_secret=SECRET,
         owner=OWNER,
         endpoint=url,
         max_retries=0,
-        http_client=httpx.AsyncClient(limits=limits, timeout=60),
+        timeout=60,
+        transport=sender,
     )
 
 
