@@ -66,7 +66,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         verify: ``False`` to skip TLS certificate checks, or an ``ssl.SSLContext``.
 
     The session is opened on the first request (inside the running event loop) and
-    closed by ``aclose`` (the client's ``close``).
+    closed by ``aclose`` (the client's ``close``). Like any transport given to
+    ``httpx``, it reads no proxy settings from the environment.
     """
 
     def __init__(
