@@ -29,6 +29,10 @@ Setup and checks go through the control API (``/_emulator/...``).
   (64 tasks) over the sync client's (one call after another); target <= 1.5
   (issue 17). With no latency to overlap, both clients (and the server) are
   CPU-bound, so this says what the async client's machinery costs.
+* ``load_async_bare_aio`` -- the same rounds (sync, async over ``httpx``, async
+  over ``aiohttp``, alternating) with a third client: the async client over
+  :class:`salesmanago.aiohttp_transport.AiohttpTransport` (the ``aiohttp``
+  extra); its per-call cost / the sync client's, same target (issue 17).
 
 ``--quick`` uses smaller counts (8 x 500 upserts; 2 000 / 300 upserts for the
 throughput runs; 5 000 / 2 000 at full size).
@@ -121,15 +125,25 @@ def _sync_client(url: str) -> SalesManago:
     )
 
 
-def _async_client(url: str) -> AsyncSalesManago:
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+def _async_client(url: str, transport: str = "httpx") -> AsyncSalesManago:
+    """An async client over ``httpx``'s own transport (64 connections) or, with
+    ``transport="aiohttp"``, over the SDK's aiohttp transport (the ``aiohttp`` extra)."""
+    sender: httpx.AsyncBaseTransport
+    if transport == "aiohttp":
+        from salesmanago.aiohttp_transport import AiohttpTransport
+
+        sender = AiohttpTransport(max_connections=CONCURRENCY)
+    else:
+        limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+        sender = httpx.AsyncHTTPTransport(limits=limits)
     return AsyncSalesManago(
         client_id=CLIENT_ID,
         api_secret=SECRET,
         owner=OWNER,
         endpoint=url,
         max_retries=0,
-        http_client=httpx.AsyncClient(limits=limits, timeout=60),
+        timeout=60,
+        transport=sender,
     )
 
 
@@ -265,11 +279,14 @@ def sync_seconds(url: str, items: list[ContactUpsert]) -> float:
         client.close()
 
 
-def async_seconds(url: str, items: list[ContactUpsert], concurrency: int = CONCURRENCY) -> float:
-    """Seconds for one async client to upsert ``items`` with ``concurrency`` tasks."""
+def async_seconds(
+    url: str, items: list[ContactUpsert], concurrency: int = CONCURRENCY, transport: str = "httpx"
+) -> float:
+    """Seconds for one async client (over ``transport``: ``httpx``'s own or ``aiohttp``)
+    to upsert ``items`` with ``concurrency`` tasks."""
 
     async def main() -> float:
-        client = _async_client(url)
+        client = _async_client(url, transport)
         try:
             async with anyio.create_task_group() as tg:  # open the connections first
                 for _ in range(concurrency):
@@ -314,6 +331,22 @@ def throughput_ratio(
         _set_latency(url, 0)
 
 
+def bare_rates(url: str, count: int, rounds: int) -> dict[str, float]:
+    """Best upserts/s over ``rounds`` alternating rounds on bare loopback (no latency) of
+    the sync client and the async client (64 tasks) over each transport."""
+    _set_latency(url, 0)
+    best = dict.fromkeys(("sync", "httpx", "aiohttp"), 0.0)
+    for round_ in range(rounds):
+        for kind in best:
+            items = _items(f"loop-{kind}{round_}", count)
+            if kind == "sync":
+                seconds = sync_seconds(url, items)
+            else:
+                seconds = async_seconds(url, items, transport=kind)
+            best[kind] = max(best[kind], count / seconds)
+    return best
+
+
 def load_async(
     loopback_count: int,
     latency_count: int,
@@ -322,7 +355,8 @@ def load_async(
     *,
     also: int = 16,
 ) -> list[Result]:
-    """Async (64 tasks) vs sync: ``load_async`` (latency run) and ``load_async_bare``.
+    """Async (64 tasks) vs sync: ``load_async`` (latency run), ``load_async_bare`` and
+    ``load_async_bare_aio`` (the bare-loopback rounds, over ``httpx`` and over ``aiohttp``).
 
     ``load_async`` is the throughput ratio with injected latency (target >= 3).
     ``load_async_bare`` is the bare-loopback run as a cost: async per-call cost /
@@ -332,7 +366,8 @@ def load_async(
     client's best).
     """
     with server(server_kind) as url:
-        _, lo_async, lo_sync = throughput_ratio(url, loopback_count, 0.0, 2, "loop")
+        bare = bare_rates(url, loopback_count, 2)
+        lo_async, lo_sync = bare["httpx"], bare["sync"]
         lat_ratio, lat_async, lat_sync = throughput_ratio(url, latency_count, latency, 1, "latency")
         extra = ""
         if also:
@@ -361,7 +396,17 @@ def load_async(
         f"{1e6 / lo_async:.0f} µs vs {1e6 / lo_sync:.0f} µs per call ({lo_async:.0f}/s vs "
         f"{lo_sync:.0f}/s, {loopback_count} upserts each, best of 2)",
     )
-    return [latency_result, bare_result]
+    aio = bare["aiohttp"]
+    aiohttp_result = Result(
+        "load_async_bare_aio",
+        lo_sync / aio,
+        BARE_TARGET,
+        True,
+        f"the same over the aiohttp transport (salesmanago.aiohttp_transport, the "
+        f"``aiohttp`` extra): {1e6 / aio:.0f} µs vs {1e6 / lo_sync:.0f} µs per call "
+        f"({aio:.0f}/s vs {lo_sync:.0f}/s, same rounds)",
+    )
+    return [latency_result, bare_result, aiohttp_result]
 
 
 def run(*, quick: bool, only: set[str]) -> list[Result]:
@@ -369,7 +414,7 @@ def run(*, quick: bool, only: set[str]) -> list[Result]:
     results = []
     if not only or only & {"load", "load_integrity"}:
         results.append(load_integrity(8, 500 if quick else 5000))
-    if not only or only & {"load", "load_async", "load_async_bare"}:
+    if not only or only & {"load", "load_async", "load_async_bare", "load_async_bare_aio"}:
         results += load_async(2000 if quick else 5000, 300 if quick else 2000)
     return results
 

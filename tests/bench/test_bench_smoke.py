@@ -72,7 +72,7 @@ def test_scale_account_vs_dict_runs_alone() -> None:
 
 
 def test_load_async_measures_both_runs() -> None:
-    latency, bare = load.load_async(
+    latency, bare, aio = load.load_async(
         loopback_count=40, latency_count=40, latency=0.005, server_kind="thread"
     )
     assert latency.name == "load_async"
@@ -84,6 +84,11 @@ def test_load_async_measures_both_runs() -> None:
     assert bare.lower_is_better
     assert bare.target == load.BARE_TARGET
     assert "NO latency" in bare.detail
+    assert aio.name == "load_async_bare_aio"  # the same rounds over the aiohttp transport
+    assert aio.ratio > 0
+    assert aio.lower_is_better
+    assert aio.target == load.BARE_TARGET
+    assert "aiohttp transport" in aio.detail
 
 
 def test_emulator_cost_create_creates_in_every_round() -> None:

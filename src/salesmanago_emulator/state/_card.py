@@ -6,8 +6,11 @@
 
 Records are built for a million of them in memory: ``__slots__``, containers
 created on first use (``None`` until then), interned tag and detail names,
-small slotted value objects. Readers use the accessors (``tags``,
-``properties``, ``owners``, ...), which never return ``None``. Only the
+short detail values shared between cards (`common_value`), small slotted value
+objects, and the fields most cards never set (phone, address, consents, ...)
+held together in one holder made on the first such value (`_Rare`). Readers
+use the accessors (``tags``, ``properties``, ``owners``, ...), which never
+return ``None``. Only the
 [`Account`][salesmanago_emulator.Account] changes records; other
 code treats them as read-only.
 """
@@ -15,10 +18,11 @@ code treats them as read-only.
 from __future__ import annotations
 
 import calendar
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
 
 import attrs
 
@@ -275,6 +279,103 @@ class Confirmation:
 
 
 _EMPTY_MAP: Final[Mapping[Any, Any]] = MappingProxyType({})
+V = TypeVar("V")
+
+_RARE_FIELDS: Final = (
+    "_consents",
+    "_dictionary_properties",
+    "_extensions",
+    "_opt_history",
+    "_owners",
+    "birthday",
+    "city",
+    "company",
+    "country",
+    "deleted_at",
+    "external_id",
+    "fax",
+    "lang",
+    "last_visit",
+    "phone",
+    "province",
+    "status_before_invalid",
+    "street_address",
+    "zip_code",
+)
+"""The card's attributes kept in its `_Rare` holder (most cards set none of them)."""
+
+COMMON_VALUE_LENGTH: Final = 32
+"""Detail values up to this many characters are shared between cards (`common_value`)."""
+COMMON_VALUES: Final = 4096
+"""How many distinct detail values `common_value` keeps to share (the first seen)."""
+_common_values: dict[str, str] = {}
+
+
+def common_value(value: str) -> str:
+    """One shared object for a short detail value many cards hold (``"red"``, ``"42"``).
+
+    The first `COMMON_VALUES` distinct values of at most `COMMON_VALUE_LENGTH`
+    characters are kept in a table; a value equal to one of them is stored as
+    that object, so a million cards with the same value hold one string. The
+    value is the same text either way: only memory changes.
+    """
+    if len(value) > COMMON_VALUE_LENGTH:
+        return value
+    shared = _common_values.get(value)
+    if shared is not None:
+        return shared
+    if len(_common_values) < COMMON_VALUES:
+        _common_values[value] = value
+    return value
+
+
+class _Rare:
+    """The fields most cards never set, held apart from the card (S2.3): a card
+    that sets none of them points at the one shared, all-``None`` `_NO_RARE`
+    instead of holding a slot each. Read and written through `_RareField`; only
+    `ContactRecord` uses it."""
+
+    __slots__ = _RARE_FIELDS
+
+    def __init__(self) -> None:
+        for name in _RARE_FIELDS:
+            setattr(self, name, None)
+
+
+_NO_RARE: Final = _Rare()
+"""The holder of every card that sets no rarely-set field: all ``None``, never written."""
+
+
+class _RareField(property, Generic[V]):
+    """A card attribute kept in the card's `_Rare` holder.
+
+    A property whose read is ``operator.attrgetter("_rare.<name>")`` (no Python call:
+    about as cheap as a slot); writing a value (not ``None``) to a card that holds
+    `_NO_RARE` gives it a holder of its own first.
+    """
+
+    def __init__(self, name: str) -> None:
+        def write(record: ContactRecord, value: V) -> None:
+            rare = record._rare
+            if rare is _NO_RARE:
+                if value is None:
+                    return  # already None: no holder needed
+                rare = record._rare = _Rare()
+            setattr(rare, name, value)
+
+        read = operator.attrgetter(f"_rare.{name}")
+        super().__init__(read, write, None, f"The card's ``{name}`` (kept in its `_Rare`).")
+
+    if TYPE_CHECKING:  # how mypy sees the property: typed reads and writes
+
+        @overload
+        def __get__(self, record: None, owner: type | None = None) -> _RareField[V]: ...
+        @overload
+        def __get__(self, record: ContactRecord, owner: type | None = None) -> V: ...
+        def __get__(
+            self, record: ContactRecord | None, owner: type | None = None
+        ) -> V | _RareField[V]: ...
+        def __set__(self, record: ContactRecord, value: V) -> None: ...
 
 
 class ContactRecord:
@@ -292,77 +393,92 @@ class ContactRecord:
     """
 
     __slots__ = (
-        "_consents",
-        "_dictionary_properties",
-        "_extensions",
-        "_opt_history",
-        "_owners",
         "_properties",
+        "_rare",
         "_tags",
-        "birthday",
-        "city",
-        "company",
-        "country",
         "created_on",
         "deleted",
-        "deleted_at",
         "email",
-        "external_id",
-        "fax",
         "id",
         "invalid",
-        "lang",
-        "last_visit",
         "main_owner",
         "modified_on",
         "monitored",
         "name",
         "opted_out",
         "opted_out_phone",
-        "phone",
-        "province",
         "score",
         "state",
-        "status_before_invalid",
+    )
+
+    FIELDS: Final = (
+        "id",
+        "email",
+        "name",
+        "phone",
+        "fax",
+        "company",
+        "external_id",
+        "state",
         "street_address",
         "zip_code",
+        "city",
+        "country",
+        "province",
+        "birthday",
+        "lang",
+        "score",
+        "opted_out",
+        "opted_out_phone",
+        "invalid",
+        "status_before_invalid",
+        "deleted",
+        "deleted_at",
+        "monitored",
+        "created_on",
+        "modified_on",
+        "last_visit",
+        "main_owner",
     )
+    """The card's plain (scalar) attributes, in the order of S2.3; the views
+    (``tags``, ``properties``, ...) come on top."""
 
     id: str
     email: str
     name: str | None
-    phone: str | None
-    fax: str | None
-    company: str | None
-    external_id: str | None
+    phone = _RareField[str | None]("phone")
+    fax = _RareField[str | None]("fax")
+    company = _RareField[str | None]("company")
+    external_id = _RareField[str | None]("external_id")
     state: str
-    street_address: str | None
-    zip_code: str | None
-    city: str | None
-    country: str | None
-    province: str | None
-    birthday: Birthday | None
-    lang: str | None
+    street_address = _RareField[str | None]("street_address")
+    zip_code = _RareField[str | None]("zip_code")
+    city = _RareField[str | None]("city")
+    country = _RareField[str | None]("country")
+    province = _RareField[str | None]("province")
+    birthday = _RareField[Birthday | None]("birthday")
+    lang = _RareField[str | None]("lang")
     score: int
     opted_out: bool
     opted_out_phone: bool
     invalid: bool
-    status_before_invalid: bool | None
+    status_before_invalid = _RareField[bool | None]("status_before_invalid")
     """``opted_out`` as it was when the contact was marked invalid (S2.6); ``None`` if valid."""
     deleted: bool
-    deleted_at: datetime | None
+    deleted_at = _RareField[datetime | None]("deleted_at")
     monitored: bool
     created_on: datetime
     modified_on: datetime
-    last_visit: datetime | None
+    last_visit = _RareField[datetime | None]("last_visit")
     main_owner: str
-    _owners: dict[str, str] | None
+    _owners = _RareField[dict[str, str] | None]("_owners")
     _tags: dict[str, TagEntry] | None
     _properties: dict[str, str] | None
-    _dictionary_properties: dict[str, tuple[str, str]] | None
-    _consents: dict[str, ConsentState] | None
-    _opt_history: list[OptChange] | None
-    _extensions: dict[str, object] | None
+    _dictionary_properties = _RareField[dict[str, tuple[str, str]] | None]("_dictionary_properties")
+    _consents = _RareField[dict[str, ConsentState] | None]("_consents")
+    _opt_history = _RareField[list[OptChange] | None]("_opt_history")
+    _extensions = _RareField[dict[str, object] | None]("_extensions")
+    _rare: _Rare
 
     def __init__(self, contact_id: str, email: str, main_owner: str, now: datetime) -> None:
         """A new card: PROSPECT, score 0, opted out of e-mail and phone, monitored."""
@@ -371,27 +487,17 @@ class ContactRecord:
         self.main_owner = main_owner
         self.created_on = now
         self.modified_on = now
-        self.name = self.phone = self.fax = self.company = self.external_id = None
-        self.street_address = self.zip_code = self.city = self.country = None
-        self.province = self.lang = None
-        self.birthday = None
+        self.name = None
         self.state = "PROSPECT"
         self.score = 0
         self.opted_out = True
         self.opted_out_phone = True
         self.invalid = False
-        self.status_before_invalid = None
         self.deleted = False
-        self.deleted_at = None
         self.monitored = True
-        self.last_visit = None
-        self._owners = None
         self._tags = None
         self._properties = None
-        self._dictionary_properties = None
-        self._consents = None
-        self._opt_history = None
-        self._extensions = None
+        self._rare = _NO_RARE  # every rarely-set field None (see _Rare)
 
     # --- read-only views -----------------------------------------------------
 
@@ -485,7 +591,7 @@ class ContactRecord:
             self._properties = {}
         elif self._properties.get(name) == value:
             return False
-        self._properties[name] = value
+        self._properties[name] = common_value(value)
         return True
 
     def drop_property(self, name: str) -> bool:

@@ -36,6 +36,15 @@ class TagsArea(AccountArea):
         """The tags of ``account``; ``users`` checks the acting owner."""
         super().__init__(account)
         self._users = users
+        self._last_new: TagEntry | None = None  # see _new_entry
+
+    def _new_entry(self, score: int, now: datetime) -> TagEntry:
+        """The entry of a tag newly put on at ``now`` with ``score``: one object (immutable)
+        for every tag put on at that instant, on every card of a batch alike."""
+        last = self._last_new
+        if last is None or last.score != score or last.created_on is not now:
+            last = self._last_new = TagEntry(score, now)
+        return last
 
     def manage(
         self,
@@ -106,12 +115,12 @@ class TagsArea(AccountArea):
         changed = False
         current = record.tags
         store = self.account.store
-        fresh: TagEntry | None = None  # immutable: one object serves every new tag of a call
+        fresh: TagEntry | None = None  # immutable: one object serves every new tag at ``now``
         for tag in tags:
             entry = current.get(tag)
             if entry is None:
                 if fresh is None:
-                    fresh = TagEntry(1 if scoring else 0, now)
+                    fresh = self._new_entry(1 if scoring else 0, now)
                 store.put_tag(record, tag, fresh, now)
                 changed = True
             elif scoring:

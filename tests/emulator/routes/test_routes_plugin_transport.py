@@ -14,6 +14,7 @@ from callbacks_helpers import Receiver
 from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW_MS, URL, Api, sha
 
 from salesmanago_emulator import Emulator, FrozenClock, SystemClock
+from salesmanago_emulator._router import PACK_AT, CallRecord
 from salesmanago_emulator.pytest_plugin import (
     DEFAULT_NOW,
     ContactManagerDriver,
@@ -192,6 +193,29 @@ def test_call_log_keeps_the_bytes_and_decodes_the_request_once_masked(emu: Emula
     assert request == {**payload, "sha": "***"}
     assert call.request is request  # decoded once
     assert call.success
+
+
+def test_call_log_keeps_a_large_body_compressed_and_reads_it_as_sent() -> None:
+    """A body of PACK_AT bytes or more is kept compressed (a batch shrinks about tenfold:
+    issue 17, memory per contact) and read back as the body sent, masked; a small one
+    is kept as received. (Built directly: the suite's secret guard reads every logged
+    request at once.)"""
+    details = [
+        {"contact": {"email": f"u{i}@example.com", "name": f"U {i}"}, "tags": ["A", "B"]}
+        for i in range(200)
+    ]
+    payload = {**json.loads(_body()), "upsertDetails": details}
+    content = json.dumps(payload).encode()
+    assert len(content) >= PACK_AT
+    at = datetime(2026, 1, 15, 10, tzinfo=timezone.utc)
+    big = CallRecord("POST", "/api/contact/batchupsert", content, 200, {"success": True}, at)
+    small = CallRecord("POST", "/api/user/listByClient", _body(), 200, {"success": True}, at)
+    assert big._body is not None
+    assert len(big._body) * 5 < len(content)
+    assert small._body == _body()
+    assert big.request == {**payload, "sha": "***"}
+    assert big._body is None  # decoded once; the bytes with the sha are not kept
+    assert small.request == {**json.loads(_body()), "sha": "***"}
 
 
 def test_call_log_request_read_from_many_threads_is_one_answer(emu: Emulator) -> None:

@@ -36,7 +36,7 @@ UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 
 def snapshot(record: ContactRecord) -> dict[str, object]:
-    plain = {name: getattr(record, name) for name in ContactRecord.__slots__ if name[0] != "_"}
+    plain = {name: getattr(record, name) for name in ContactRecord.FIELDS}
     views = ("tags", "properties", "dictionary_properties", "consents", "opt_history", "owners")
     plain.update(
         {
