@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.dashboard import SECTION_TITLES, card_sections
@@ -20,6 +22,13 @@ SECTION_CSS = "section.card-section"
 def _open(browser: Any, url: str) -> None:
     browser.get(url)
     assert "SALESmanago emulator" in browser.title
+
+
+def _click_and_wait(browser: Any, by: str, value: str) -> None:
+    """Click, then wait until the next page replaced this one (a form or a link)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(by, value).click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def _list_emails(browser: Any) -> list[str]:
@@ -42,7 +51,7 @@ def test_the_card_shows_every_section_the_emulator_holds_seed_003(
     assert record is not None
     expected = list(card_sections(account, record))
     _open(browser, f"{dashboard_url}/accounts/{DEMO_ACCOUNT}/contacts")
-    browser.find_element(By.LINK_TEXT, "anna@example.com").click()
+    _click_and_wait(browser, By.LINK_TEXT, "anna@example.com")
     shown = [
         s.get_attribute("data-section") for s in browser.find_elements(By.CSS_SELECTOR, SECTION_CSS)
     ]
@@ -75,7 +84,7 @@ def test_a_soft_deleted_contact_leaves_the_list_after_the_next_0200_S3_4(
     row = browser.find_element(By.CSS_SELECTOR, 'tr[data-email="ola@example.com"]')
     assert "deleted" in row.text
     browser.save_screenshot(str(screenshots / "list-before-0200.png"))
-    browser.find_element(By.ID, "advance-0200").click()
+    _click_and_wait(browser, By.ID, "advance-0200")
     emails = _list_emails(browser)
     assert "ola@example.com" not in emails
     assert emails == [r.email for r in account.all_contacts()]
