@@ -4,6 +4,7 @@ one without the fixture, leaves nothing."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,13 @@ def test_the_option_is_listed_in_help(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     result = pytester.runpytest_inprocess("--help")
     result.stdout.fnmatch_lines(["*--salesmanago-html=DIR*"])
+
+
+def test_without_jinja2_the_option_names_the_install(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 -> ImportError
+    result = _run(pytester, "--salesmanago-html=out")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    expected = "--salesmanago-html needs Jinja2: pip install 'salesmanago-py[server]'"
+    assert expected in result.stderr.str()
