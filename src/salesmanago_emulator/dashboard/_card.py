@@ -288,7 +288,7 @@ def _messages(account: Account, record: ContactRecord) -> dict[str, Any] | None:
             {
                 "channel": m.channel,
                 "name": m.name,
-                "subject": m.subject or "",
+                "subject": m.subject if m.subject and m.subject != m.name else "",
                 "sender": m.sender,
                 "via": m.sent_by,
                 "sent": when(account, m.sent_on or m.send_at),

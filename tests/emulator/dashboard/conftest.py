@@ -16,15 +16,11 @@ of the run's pytest temporary tree.
 from __future__ import annotations
 
 import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
@@ -32,18 +28,15 @@ from starlette.types import ASGIApp
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.dashboard import DEFAULT_BASE, dashboard_routes
 from salesmanago_emulator.dashboard._demo import demo_emulator
+from salesmanago_emulator.dashboard.screenshots import (
+    CHROMIUM_NAMES,
+    DRIVER_NAMES,
+    chromium_driver,
+    find_program,
+    serving,
+)
 
-CHROMIUM_NAMES: Final = ("/usr/bin/chromium", "chromium", "chromium-browser")
-DRIVER_NAMES: Final = ("/usr/bin/chromedriver", "chromedriver")
 TOKEN: Final = "test-form-token"
-
-
-def _which(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        found = name if os.path.isabs(name) and os.access(name, os.X_OK) else shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture
@@ -63,23 +56,8 @@ def dashboard_app(dashboard_emulator: Emulator[FrozenClock]) -> ASGIApp:
 def dashboard_url(dashboard_app: ASGIApp) -> Iterator[str]:
     """``http://127.0.0.1:<port>/_emulator/ui``: ``dashboard_app`` under uvicorn in a
     thread (a free port), stopped after the test."""
-    config = uvicorn.Config(
-        dashboard_app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="dashboard-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}{DEFAULT_BASE}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(dashboard_app) as origin:
+        yield origin + DEFAULT_BASE
 
 
 @pytest.fixture(scope="session")
@@ -94,31 +72,23 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """A headless Chromium (Selenium WebDriver), one for the session."""
-    chromium = _which(CHROMIUM_NAMES)
-    if chromium is None:
+def chromium() -> tuple[str, str]:
+    """The Chromium binary and its chromedriver; skips when there is no Chromium."""
+    binary = find_program(CHROMIUM_NAMES)
+    if binary is None:
         pytest.skip("no Chromium binary (apt-get install chromium chromium-driver)")
-    driver_path = _which(DRIVER_NAMES)
-    if driver_path is None:
+    driver = find_program(DRIVER_NAMES)
+    if driver is None:
         pytest.fail(
-            f"Chromium is at {chromium} but chromedriver is missing: "
-            "apt-get install chromium-driver"
+            f"Chromium is at {binary} but chromedriver is missing: apt-get install chromium-driver"
         )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    return binary, driver
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1100",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+
+@pytest.fixture(scope="session")
+def browser(chromium: tuple[str, str]) -> Iterator[Any]:
+    """A headless Chromium (Selenium WebDriver), one for the session."""
+    driver = chromium_driver(*chromium)
     try:
         yield driver
     finally:

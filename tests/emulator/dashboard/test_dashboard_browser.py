@@ -15,6 +15,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.dashboard import SECTION_TITLES, card_sections
 from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT
+from salesmanago_emulator.dashboard.screenshots import main as screenshots_main
 
 SECTION_CSS = "section.card-section"
 
@@ -134,3 +135,14 @@ def test_the_list_filters_by_tag_status_and_scoring(
     assert _list_emails(browser) == ["jan@example.com"]
     _open(browser, f"{dashboard_url}/accounts/{DEMO_ACCOUNT}/contacts?deleted=live&status=opt-in")
     assert _list_emails(browser) == ["anna@example.com"]
+
+
+def test_the_screenshots_command_writes_the_docs_images(
+    chromium: tuple[str, str], tmp_path: Path
+) -> None:
+    """``python -m salesmanago_emulator.dashboard.screenshots DIR`` (docs/emulator/dashboard.md)."""
+    assert screenshots_main([str(tmp_path)]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["dashboard-calls.png", "dashboard-card.png", "dashboard-list.png"]
+    for path in tmp_path.iterdir():
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
