@@ -20,17 +20,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..control import ControlError
+from . import _views as views
 from ._actions import ACTIONS, run_action
 from ._guard import form_refusal, safe_next
-from ._views import (
-    PageContext,
-    accounts_page,
-    calls_page,
-    card_page,
-    contacts_page,
-    controls_page,
-    error_page,
-)
+from ._views import PageContext
 
 if TYPE_CHECKING:
     from .._emulator import Emulator
@@ -81,7 +74,7 @@ def dashboard_routes(
                 return _html(render(request, ctx))
             except LookupError as err:  # KeyError included: unknown account or contact
                 message = str(err.args[0]) if err.args else str(err)
-                return _html(error_page(emulator, ctx, "404 Not Found", message), 404)
+                return _html(views.error_page(emulator, ctx, "404 Not Found", message), 404)
 
         return endpoint
 
@@ -90,41 +83,45 @@ def dashboard_routes(
         name = request.path_params["name"]
         raw = await request.body()
         if name not in ACTIONS:
-            return _html(error_page(emulator, ctx, "404 Not Found", f"no action {name!r}"), 404)
+            return _html(
+                views.error_page(emulator, ctx, "404 Not Found", f"no action {name!r}"), 404
+            )
         fields = dict(parse_qsl(raw[:_MAX_FORM].decode("utf-8", "replace")))
         own = f"{request.url.scheme}://{request.url.netloc}"
         refusal = form_refusal(request.headers, own, fields, secret)
         if refusal is not None:
-            return _html(error_page(emulator, ctx, "403 Forbidden", refusal), 403)
+            return _html(views.error_page(emulator, ctx, "403 Forbidden", refusal), 403)
         try:
             await run_in_threadpool(run_action, emulator, name, fields)
         except (ControlError, ValueError, LookupError) as err:
             message = str(err.args[0]) if err.args else str(err)
             status = err.status if isinstance(err, ControlError) else 400
             status = 404 if isinstance(err, LookupError) else status
-            return _html(error_page(emulator, ctx, f"{status} Refused", message), status)
+            return _html(views.error_page(emulator, ctx, f"{status} Refused", message), status)
         if on_change is not None:
             await run_in_threadpool(on_change)
         target = safe_next(fields.get("next", ""), ctx.base or "")
         return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
 
     return [
-        Route("/", page(lambda r, c: accounts_page(emulator, c))),
+        Route("/", page(lambda r, c: views.accounts_page(emulator, c))),
         Route(
             "/accounts/{client_id}/contacts",
             page(
-                lambda r, c: contacts_page(emulator, r.path_params["client_id"], r.query_params, c)
+                lambda r, c: views.contacts_page(
+                    emulator, r.path_params["client_id"], r.query_params, c
+                )
             ),
         ),
         Route(
             "/accounts/{client_id}/contacts/{key}",
             page(
-                lambda r, c: card_page(
+                lambda r, c: views.card_page(
                     emulator, r.path_params["client_id"], r.path_params["key"], c
                 )
             ),
         ),
-        Route("/calls", page(lambda r, c: calls_page(emulator, r.query_params, c))),
-        Route("/controls", page(lambda r, c: controls_page(emulator, c))),
+        Route("/calls", page(lambda r, c: views.calls_page(emulator, r.query_params, c))),
+        Route("/controls", page(lambda r, c: views.controls_page(emulator, c))),
         Route("/actions/{name}", action, methods=["POST"]),
     ]

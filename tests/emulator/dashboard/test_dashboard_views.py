@@ -19,6 +19,7 @@ from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.dashboard import (
     ContactFilter,
     PageContext,
+    accounts_page,
     calls_page,
     card_page,
     card_sections,
@@ -264,3 +265,15 @@ def test_the_report_page_stands_alone(account_a: Account, emu: Emulator[FrozenCl
 
 def test_page_names_are_safe_file_names() -> None:
     assert page_name("tests/x.py::test_a[p/1]") == "tests_x.py_test_a_p_1.html"
+
+
+def test_the_accounts_page_counts_live_and_soft_deleted_cards(
+    account_a: Account, emu: Emulator[FrozenClock]
+) -> None:
+    for email in ("a@example.com", "b@example.com", "c@example.com"):
+        account_a.contacts.upsert(ContactWrite(email=email), A_OWNER)
+    account_a.contacts.delete("c@example.com")
+    html = accounts_page(emu, CTX)
+    row = re.search(rf"<td><a [^>]*>{A_ID}</a></td>(.*?)</tr>", html, re.S)
+    assert row is not None
+    assert re.findall(r"<td>(\d+)</td>", row.group(1))[:2] == ["2", "1"]
