@@ -27,6 +27,7 @@ from salesmanago_emulator.dashboard import (
     masked,
     report_page,
 )
+from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT, demo_emulator
 from salesmanago_emulator.dashboard._mask import SECRET_KEYS
 from salesmanago_emulator.dashboard._report import page_name, touched_cards
 from salesmanago_emulator.state._addressees import Target
@@ -277,3 +278,17 @@ def test_the_accounts_page_counts_live_and_soft_deleted_cards(
     row = re.search(rf"<td><a [^>]*>{A_ID}</a></td>(.*?)</tr>", html, re.S)
     assert row is not None
     assert re.findall(r"<td>(\d+)</td>", row.group(1))[:2] == ["2", "1"]
+
+
+def test_every_card_of_the_demo_renders_also_once_soft_deleted() -> None:
+    """A soft-deleted card keeps its sections readable until the purge (S3.1)."""
+    emu = demo_emulator()
+    account = emu.account(DEMO_ACCOUNT)
+    account.contacts.delete("anna@example.com")
+    for record in account.all_contacts():
+        html = card_page(emu, DEMO_ACCOUNT, record.id, CTX)
+        for key in card_sections(account, record):
+            assert f'data-section="{key}"' in html
+    gone = account.find("anna@example.com")
+    assert gone is not None
+    assert "summary" in card_sections(account, gone)
