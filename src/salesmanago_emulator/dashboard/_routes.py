@@ -62,10 +62,12 @@ def dashboard_routes(
     """
     secret = token if token is not None else secrets.token_urlsafe(32)
 
-    def context(request: Request) -> PageContext:
-        return PageContext(
-            base=request.scope.get("root_path", ""), csrf=secret, path=request.url.path
-        )
+    def context(request: Request, *, back: bool = True) -> PageContext:
+        """The page's context; its forms come back to it (query included) when ``back``,
+        else to the dashboard's first page (an action's error page)."""
+        base = request.scope.get("root_path", "")
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return PageContext(base=base, csrf=secret, path=path if back else base + "/")
 
     def page(render: Callable[[Request, PageContext], str]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
@@ -79,7 +81,7 @@ def dashboard_routes(
         return endpoint
 
     async def action(request: Request) -> Response:
-        ctx = context(request)
+        ctx = context(request, back=False)
         name = request.path_params["name"]
         raw = await request.body()
         if name not in ACTIONS:

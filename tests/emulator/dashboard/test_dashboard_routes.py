@@ -206,3 +206,17 @@ def test_after_an_action_the_page_goes_back_only_inside_the_dashboard(
     value: str, expected: str
 ) -> None:
     assert safe_next(value, "/_emulator/ui") == expected
+
+
+async def test_a_filtered_list_comes_back_filtered_after_an_action(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get(f"{DEFAULT_BASE}/accounts/{DEMO_ACCOUNT}/contacts?tag=VIP")).text
+    back = f"{DEFAULT_BASE}/accounts/{DEMO_ACCOUNT}/contacts?tag=VIP"
+    assert f'name="next" value="{back}"' in page
+    answer = await client.post(
+        f"{DEFAULT_BASE}/actions/clock-advance",
+        data={"csrf": TOKEN, "next": back, "hours": "1"},
+        headers=FORM,
+    )
+    assert answer.headers["location"] == back
