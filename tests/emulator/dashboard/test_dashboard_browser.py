@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from conftest import TOKEN
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.dashboard import SECTION_TITLES, card_sections
 from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT
@@ -146,3 +148,19 @@ def test_the_screenshots_command_writes_the_docs_images(
     assert names == ["dashboard-calls.png", "dashboard-card.png", "dashboard-list.png"]
     for path in tmp_path.iterdir():
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_form_posted_from_another_page_is_refused_in_the_browser(
+    browser: Any, dashboard_url: str, dashboard_emulator: Emulator[FrozenClock]
+) -> None:
+    """A page of another origin (here a ``data:`` page, origin ``null``) posting the reset
+    form, even with the right token, gets 403 and the state stays (grade D)."""
+    before = dashboard_emulator.export_state()
+    form = (
+        f'<form method="post" action="{dashboard_url}/actions/reset">'
+        f'<input name="csrf" value="{TOKEN}"><button id="go">go</button></form>'
+    )
+    browser.get("data:text/html," + quote(form))
+    _click_and_wait(browser, By.ID, "go")
+    assert "must come from the dashboard's own origin" in browser.find_element(By.ID, "error").text
+    assert dashboard_emulator.export_state() == before
