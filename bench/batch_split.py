@@ -21,7 +21,7 @@ from collections.abc import Callable
 import httpx
 
 from salesmanago import ContactUpsert
-from salesmanago.resources.contacts import BATCH_UPSERT_CHUNK as CHUNK
+from salesmanago.resources._contact_writes import BATCH_UPSERT_CHUNK as CHUNK
 from salesmanago_emulator.state._card import ContactWrite
 
 from ._timing import best_of

@@ -1,5 +1,5 @@
-"""Control operations for rules and workflows (S14.1, S14.2): ``rules``, ``rules/run``,
-``workflows/create``, ``workflows/delete`` and ``workflows/run``.
+"""Control operations for rules and workflows (S14.1-S14.3): ``rules``, ``rules/run``,
+``workflows/create``, ``workflows/delete``, ``workflows/run`` and ``workflows/firings``.
 
 The platform runs a rule or a workflow for chosen contacts from its Contact
 Manager only (no public API), and creates workflows in its editor, so tests
@@ -7,14 +7,19 @@ and demos do it here (or with ``account.rules``).
 
 - ``rules/run``: ``ruleId`` (required), ``contacts`` (e-mails or ids, required),
   ``checkConditions`` (default false), ``passing`` (the contacts meeting the
-  conditions; required with ``checkConditions``). Answers ``ran`` (contact
+  conditions; required with ``checkConditions``), ``user`` (the acting user: the
+  contacts it owns read-only are skipped, S1.6). Answers ``ran`` (contact
   ids) and ``skipped`` (``[{contact, reason}]``); the rule's ``maxFireTimes``
   and ``minFireInterval`` apply.
 - ``workflows/create``: ``name`` (required), ``maxFireTimes``,
-  ``minFireInterval`` (kept, not applied to manual runs). Answers ``workflow``.
+  ``minFireInterval`` (applied to firings on its triggers, not to manual runs),
+  ``triggers`` (the event kinds it listens for, S14.3). Answers ``workflow``.
 - ``workflows/delete``: ``workflowId``. Answers ``workflow``.
-- ``workflows/run``: ``workflowId``, ``contacts``; no per-contact limit applies.
-- ``rules`` (read-only): the area's state: rules, workflows and every run.
+- ``workflows/run``: ``workflowId``, ``contacts``, ``user``; no per-contact limit applies.
+- ``workflows/firings`` (read-only): the firing log, optionally of one ``contact``
+  (e-mail or id), ``workflowId`` or ``cause``: ``firings: [{number, workflowId,
+  contactId, cause, detail, at}]`` in firing order.
+- ``rules`` (read-only): the area's state: rules, workflows, every run and firing.
 
 An unknown (or deleted) rule or workflow is 404, a bad field 400. All act on
 the account named by ``clientId`` (default: the first).
@@ -64,7 +69,10 @@ def _rules_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, 
     contacts = _keys(args, "contacts")
     check = args.boolean("checkConditions", False)
     passing = _keys(args, "passing", required=check)
-    result = rules.run_rule(rule_id, contacts or [], check_conditions=check, passing=passing)
+    user = args.text("user", None)
+    result = rules.run_rule(
+        rule_id, contacts or [], check_conditions=check, passing=passing, user=user
+    )
     return _run(result)
 
 
@@ -74,6 +82,7 @@ def _workflows_create(emulator: ControlledEmulator, args: ControlArgs) -> Mappin
         args.text("name"),
         max_fire_times=args.integer("maxFireTimes", None),
         min_fire_interval=args.integer("minFireInterval", None),
+        triggers=args.names("triggers") or (),
     )
     return {"workflow": saved.dump_workflow(workflow)}
 
@@ -90,8 +99,19 @@ def _workflows_run(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
     rules = args.account(emulator).rules
     workflow_id = args.integer("workflowId")
     contacts = _keys(args, "contacts")
-    result = rules.run_workflow(workflow_id, contacts or [])
+    result = rules.run_workflow(workflow_id, contacts or [], user=args.text("user", None))
     return _run(result)
+
+
+def _workflows_firings(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
+    """The workflow firing log (S14.3): of a contact, workflowId or cause, or all."""
+    rules = args.account(emulator).rules
+    firings = rules.workflow_firings(
+        args.text("contact", None),
+        workflow_id=args.integer("workflowId", None),
+        cause=args.text("cause", None),
+    )
+    return {"firings": [saved.dump_firing(firing) for firing in firings]}
 
 
 OPERATIONS: Final[tuple[ControlOperation, ...]] = (
@@ -99,18 +119,26 @@ OPERATIONS: Final[tuple[ControlOperation, ...]] = (
     ControlOperation(
         name="rules/run",
         handler=_rules_run,
-        keys=("clientId", "ruleId", "contacts", "checkConditions", "passing"),
+        keys=("clientId", "ruleId", "contacts", "checkConditions", "passing", "user"),
     ),
     ControlOperation(
         name="workflows/create",
         handler=_workflows_create,
-        keys=("clientId", "name", "maxFireTimes", "minFireInterval"),
+        keys=("clientId", "name", "maxFireTimes", "minFireInterval", "triggers"),
     ),
     ControlOperation(
         name="workflows/delete", handler=_workflows_delete, keys=("clientId", "workflowId")
     ),
     ControlOperation(
-        name="workflows/run", handler=_workflows_run, keys=("clientId", "workflowId", "contacts")
+        name="workflows/run",
+        handler=_workflows_run,
+        keys=("clientId", "workflowId", "contacts", "user"),
+    ),
+    ControlOperation(
+        name="workflows/firings",
+        handler=_workflows_firings,
+        read_only=True,
+        keys=("clientId", "contact", "workflowId", "cause"),
     ),
 )
 """This module's operations."""

@@ -1,7 +1,8 @@
 """The rules area in a snapshot: rules, workflows and their manual runs (S14).
 
 ``"rules": {"rules": [...], "workflows": [...], "nextWorkflowId": 3,
-"ruleRuns": [...], "workflowRuns": [...]}``::
+"ruleRuns": [...], "workflowRuns": [...], "workflowFirings": [...],
+"nextFiringNumber": 4}``::
 
     rule:     {"id": "...", "name": "...", "shared": false, "active": true,
                "deleted": false, "delayConditionsCheck": false,
@@ -10,15 +11,22 @@
                "checkAgainAfter": null, "events": [{...}], "conditions": [{...}],
                "actions": [{...}], "createdBy": "<a user>", "createdOn": "<instant>"}
     workflow: {"id": 1, "name": "...", "deleted": false, "maxFireTimes": 2 | null,
-               "minFireInterval": null, "createdOn": "<instant>"}
+               "minFireInterval": null, "createdOn": "<instant>",
+               "triggers": ["NOTE_ADDED", ...]}
     ruleRun:  {"ruleId": "...", "contactId": "<a card's id>", "ranAt": "<instant>",
                "dueAt": "<instant>"}
     workflowRun: {"workflowId": 1, "contactId": "<a card's id>", "ranAt": "<instant>"}
+    workflowFiring: {"number": 3, "workflowId": 1, "contactId": "<a card's id>",
+                     "cause": "NOTE_ADDED", "detail": "<note id>", "at": "<instant>"}
 
 Checked as ``rule/insert`` checks a rule (a name not blank, counts of zero or
 more, a period the platform knows, open lists of objects of JSON values);
 workflow ids are 1 or more and below ``nextWorkflowId``; a run names a rule
-or workflow and a card of the account.
+or workflow and a card of the account. A workflow's ``triggers`` are checked as
+``add_workflow`` checks them (known kinds, each once); a firing names a workflow, a
+card of the account and a cause that fires (S14.3), its number unique and below
+``nextFiringNumber``. ``triggers``, ``workflowFirings`` and ``nextFiringNumber`` may be
+left out (an export from before them): none.
 """
 
 from __future__ import annotations
@@ -30,14 +38,18 @@ from ..clock import utc_iso
 from ..errors import RULE_NAMES_NO
 from ..state.account import Account
 from ..state.rules import (
+    FIRING_TRIGGERS,
     PERIODS,
+    TRIGGERS,
     Rule,
     RuleRun,
     Workflow,
+    WorkflowFiring,
     WorkflowRun,
     check_count,
     check_name,
     check_objects,
+    check_triggers,
 )
 from ._reader import Fields, Unique, Value
 from .contacts import card
@@ -47,15 +59,25 @@ __all__ = [
     "KEYS",
     "KEYS_OF_RULE",
     "KEYS_OF_RULE_RUN",
+    "WORKFLOW_FIRING_KEYS",
     "WORKFLOW_KEYS",
     "WORKFLOW_RUN_KEYS",
     "dump",
+    "dump_firing",
     "dump_rule",
     "dump_workflow",
     "load",
 ]
 
-KEYS: Final = ("rules", "workflows", "nextWorkflowId", "ruleRuns", "workflowRuns")
+KEYS: Final = (
+    "rules",
+    "workflows",
+    "nextWorkflowId",
+    "ruleRuns",
+    "workflowRuns",
+    "workflowFirings",
+    "nextFiringNumber",
+)
 """The keys of the area's object."""
 KEYS_OF_RULE: Final = (
     "id",
@@ -77,12 +99,22 @@ KEYS_OF_RULE: Final = (
     "createdOn",
 )
 """The keys of a rule."""
-WORKFLOW_KEYS: Final = ("id", "name", "deleted", "maxFireTimes", "minFireInterval", "createdOn")
+WORKFLOW_KEYS: Final = (
+    "id",
+    "name",
+    "deleted",
+    "maxFireTimes",
+    "minFireInterval",
+    "createdOn",
+    "triggers",
+)
 """The keys of a workflow."""
 KEYS_OF_RULE_RUN: Final = ("ruleId", "contactId", "ranAt", "dueAt")
 """The keys of a rule run."""
 WORKFLOW_RUN_KEYS: Final = ("workflowId", "contactId", "ranAt")
 """The keys of a workflow run."""
+WORKFLOW_FIRING_KEYS: Final = ("number", "workflowId", "contactId", "cause", "detail", "at")
+"""The keys of a workflow firing."""
 _LISTS: Final = ("events", "conditions", "actions")
 
 
@@ -118,6 +150,19 @@ def dump_workflow(workflow: Workflow) -> dict[str, Any]:
         "maxFireTimes": workflow.max_fire_times,
         "minFireInterval": workflow.min_fire_interval,
         "createdOn": utc_iso(workflow.created_on),
+        "triggers": list(workflow.triggers),
+    }
+
+
+def dump_firing(firing: WorkflowFiring) -> dict[str, Any]:
+    """One workflow firing in the snapshot format (also the control API's)."""
+    return {
+        "number": firing.number,
+        "workflowId": firing.workflow_id,
+        "contactId": firing.contact_id,
+        "cause": firing.cause,
+        "detail": firing.detail,
+        "at": utc_iso(firing.at),
     }
 
 
@@ -146,6 +191,8 @@ def dump(account: Account) -> dict[str, Any]:
             }
             for run in workflow_runs
         ],
+        "workflowFirings": [dump_firing(firing) for firing in area.workflow_firings()],
+        "nextFiringNumber": area.next_firing_number,
     }
 
 
@@ -195,6 +242,36 @@ def _workflow(fields: Fields, ids: Unique) -> Workflow:
         max_fire_times=_count(fields, "maxFireTimes"),
         min_fire_interval=_count(fields, "minFireInterval"),
         created_on=fields.need("createdOn").instant(),
+        triggers=fields.get("triggers", _triggers) or (),
+    )
+
+
+def _triggers(value: Value) -> tuple[str, ...]:
+    seen = Unique()
+    kinds = []
+    for item in value.items():
+        kind = item.one_of(TRIGGERS)
+        seen.add(item, kind)
+        kinds.append(kind)
+    return check_triggers(kinds, value.path)
+
+
+def _firing(
+    account: Account, fields: Fields, numbers: Unique, workflow_ids: Collection[int]
+) -> WorkflowFiring:
+    number_value = fields.need("number")
+    number = number_value.integer(minimum=1)
+    numbers.add(number_value, number)
+    workflow_value = fields.need("workflowId")
+    workflow_id = workflow_value.integer()
+    _known(workflow_value, workflow_ids, "workflow")
+    return WorkflowFiring(
+        number=number,
+        workflow_id=workflow_id,
+        contact_id=card(account, fields.need("contactId")).id,
+        cause=fields.need("cause").one_of(FIRING_TRIGGERS),
+        detail=fields.need("detail").text(),
+        at=fields.need("at").instant(),
     )
 
 
@@ -250,3 +327,19 @@ def load(account: Account, value: Value) -> None:
         for i in fields.items("workflowRuns")
     ]
     account.rules.restore_saved(rules, workflows, next_id, (rule_runs, workflow_runs))
+    numbers = Unique()
+    firings = [
+        _firing(
+            account,
+            i.fields("a workflow firing", WORKFLOW_FIRING_KEYS),
+            numbers,
+            [w.id for w in workflows],
+        )
+        for i in fields.items("workflowFirings")
+    ]
+    last_firing = max((f.number for f in firings), default=0)
+    next_firing = (
+        fields.get("nextFiringNumber", lambda v: v.integer(minimum=last_firing + 1))
+        or last_firing + 1
+    )
+    account.rules.restore_firings(firings, next_firing)

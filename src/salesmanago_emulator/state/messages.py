@@ -39,7 +39,7 @@ delete drops it from every list.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import ClassVar, Final
@@ -486,7 +486,9 @@ class MessagesArea(AccountArea):
 
         Refusals, before anything changes: AuthenticationFailed (``user`` no user);
         InvalidField ``emailId`` (no such message), ``html`` (without
-        `OPT_OUT_LINK`), ``contacts`` (empty) or an addressee's kind or value.
+        `OPT_OUT_LINK`), ``contacts`` (empty) or an addressee's kind or value;
+        ReadOnlyOwner when ``user`` owns a recipient (named or by tag, not excluded)
+        read-only (S1.6: the whole send is refused).
         ``subject`` and ``html`` override the message's; a ``date`` after now (without
         ``immediate``) queues the send (``WFS``) until the clock passes it.
         """
@@ -500,9 +502,11 @@ class MessagesArea(AccountArea):
         cards, skipped, direct = self._named(recipients, "contacts")
         excluded, _, _ = self._named(exclude, "excludeContacts")
         sender = self._email_accounts.get(message.email_account_id)
+        addressed = [r for key, r in cards.items() if key not in excluded]
+        self._check_may_send(sender_user, addressed)
         return self._send(
             "EMAIL",
-            [r for key, r in cards.items() if key not in excluded],
+            addressed,
             user=sender_user,
             name=message.name,
             subject=_opt_text(subject, "subject") or message.subject,
@@ -542,6 +546,7 @@ class MessagesArea(AccountArea):
         if sum(1 for t in recipients if str(t.kind).strip().upper() == "TAG") > MAX_SMS_TAGS:
             raise LimitExceeded("contacts", MAX_SMS_TAGS)
         cards, skipped, direct = self._named(recipients, "contacts")
+        self._check_may_send(sender_user, cards.values())
         return self._send(
             "SMS",
             list(cards.values()),
@@ -559,6 +564,11 @@ class MessagesArea(AccountArea):
             direct=direct,
             skipped=skipped,
         )
+
+    def _check_may_send(self, user: str, cards: Iterable[ContactRecord]) -> None:
+        """ReadOnlyOwner naming the first of ``cards`` that ``user`` owns read-only (S1.6)."""
+        for record in cards:
+            self.account.check_may_write(record, user)
 
     def _send(
         self,

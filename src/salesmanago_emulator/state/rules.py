@@ -20,8 +20,22 @@ with no public API (S14.1, S14.2, S15.3), so it is offered here only:
   per-contact limit (S14.2).
 
 Both answer a [`RunResult`][salesmanago_emulator.state.rules.RunResult]: the contacts that ran and
-those skipped with a reason. Runs are kept per contact: a soft delete keeps them, the
-contact's removal for good (permanent delete, forget me, purge) drops them.
+those skipped with a reason. Given the acting ``user``, both skip the contacts it owns
+read-only (S1.6: a read-only owner may not run automation for the contact). Runs are
+kept per contact: a soft delete keeps them, the contact's removal for good (permanent
+delete, forget me, purge) drops them.
+
+What fires a workflow (S14.3, S12.2): a workflow listens for the event kinds in its
+``triggers`` (`TRIGGERS`). Only four kinds fire, whatever the door (Contact Manager,
+API, Python): a mobile-marketing opt-out (``MOBILE_OPT_OUT``), a user becoming an
+owner of the contact (``OWNER_ASSIGNED``), a contact added to a funnel stage
+(``FUNNEL_STAGE_ADDED``) and a note added to the card (``NOTE_ADDED``). The other
+kinds (`QUIET_TRIGGERS`: tags, details, scoring, e-mail status, invalid marking,
+restoring the status, ...) are kept on the workflow but never fire. A firing respects
+the workflow's own ``maxFireTimes`` / ``minFireInterval`` per contact (unlike a manual
+run, S14.2) and is logged as a
+[`WorkflowFiring`][salesmanago_emulator.state.rules.WorkflowFiring], read with
+[`RulesArea.workflow_firings`][salesmanago_emulator.state.rules.RulesArea.workflow_firings].
 """
 
 from __future__ import annotations
@@ -39,6 +53,7 @@ from ..errors import (
     RULE_JSON_FINITE,
     RULE_JSON_VALUES,
     RULE_LIST_OF_OBJECTS,
+    RULE_LIST_OF_STRINGS,
     RULE_NOT_EMPTY,
     RULE_NOT_NEGATIVE,
     RULE_OBJECT,
@@ -56,22 +71,28 @@ from .users import UsersArea
 
 __all__ = [
     "FIRE_INTERVAL_UNIT",
+    "FIRING_TRIGGERS",
     "PERIODS",
+    "QUIET_TRIGGERS",
     "SKIP_CONDITIONS_NOT_MET",
     "SKIP_CONTACT_NOT_FOUND",
     "SKIP_DUPLICATE",
     "SKIP_MAX_FIRE_TIMES",
     "SKIP_MIN_FIRE_INTERVAL",
+    "SKIP_READ_ONLY_OWNER",
+    "TRIGGERS",
     "Rule",
     "RuleRun",
     "RulesArea",
     "RunResult",
     "Skipped",
     "Workflow",
+    "WorkflowFiring",
     "WorkflowRun",
     "check_count",
     "check_name",
     "check_objects",
+    "check_triggers",
 ]
 
 PERIODS: Final[Mapping[str, timedelta]] = {
@@ -96,6 +117,32 @@ SKIP_MAX_FIRE_TIMES: Final = "MAX_FIRE_TIMES"
 """Skip reason: the rule already ran ``maxFireTimes`` times for the contact."""
 SKIP_MIN_FIRE_INTERVAL: Final = "MIN_FIRE_INTERVAL"
 """Skip reason: the rule's last run for the contact is less than ``minFireInterval`` ago."""
+SKIP_READ_ONLY_OWNER: Final = "READ_ONLY_OWNER"
+"""Skip reason: the acting user owns the contact read-only and may not run automation
+for it (S1.6)."""
+
+FIRING_TRIGGERS: Final = ("MOBILE_OPT_OUT", "OWNER_ASSIGNED", "FUNNEL_STAGE_ADDED", "NOTE_ADDED")
+"""The event kinds that fire the workflows listening for them (S14.3, S12.2)."""
+QUIET_TRIGGERS: Final = (
+    "EMAIL_OPT_OUT",
+    "EMAIL_OPT_IN",
+    "MOBILE_OPT_IN",
+    "EMAIL_INVALID",
+    "EMAIL_STATUS_RESTORED",
+    "TAG_ADDED",
+    "TAG_REMOVED",
+    "DETAIL_ADDED",
+    "DETAIL_REMOVED",
+    "SCORING_SET",
+    "CONTACT_STATE_CHANGED",
+    "OWNER_REMOVED",
+    "FUNNEL_STAGE_REMOVED",
+    "COUPON_GENERATED",
+)
+"""Event kinds a workflow may listen for that the emulator never fires: the Contact
+Manager's other actions fire no workflow (S14.3), and no other door is modelled."""
+TRIGGERS: Final = FIRING_TRIGGERS + QUIET_TRIGGERS
+"""Every event kind a workflow may listen for."""
 
 
 def _plain(value: Any, field: str) -> Any:
@@ -142,6 +189,35 @@ def check_count(value: int | None, field: str) -> int | None:
     if value < 0:
         raise InvalidField(field, RULE_NOT_NEGATIVE)
     return value
+
+
+def _limit_refusal(
+    max_fire_times: int | None,
+    min_fire_interval: int | None,
+    earlier: Sequence[datetime],
+    now: datetime,
+) -> str | None:
+    """Why per-contact limits stop a run now, given the ``earlier`` runs' starts
+    (oldest first): `SKIP_MAX_FIRE_TIMES`, `SKIP_MIN_FIRE_INTERVAL` (days), or ``None``.
+    ``None`` or 0 means no limit."""
+    if max_fire_times and len(earlier) >= max_fire_times:
+        return SKIP_MAX_FIRE_TIMES
+    if earlier and now - earlier[-1] < FIRE_INTERVAL_UNIT * (min_fire_interval or 0):
+        return SKIP_MIN_FIRE_INTERVAL
+    return None
+
+
+def check_triggers(value: Iterable[str], field: str) -> tuple[str, ...]:
+    """A workflow's triggers as kept: distinct `TRIGGERS` in the order given;
+    InvalidField naming ``field`` (or ``field[i]``) otherwise."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidField(field, RULE_LIST_OF_STRINGS)
+    kept: dict[str, None] = {}
+    for index, item in enumerate(value):
+        if item not in TRIGGERS:
+            raise InvalidField(f"{field}[{index}]", RULE_ONE_OF.format(choices=", ".join(TRIGGERS)))
+        kept[item] = None
+    return tuple(kept)
 
 
 def check_name(value: str, field: str) -> str:
@@ -219,6 +295,8 @@ class Workflow:
     """Least days between runs on its own triggers (not applied to manual runs)."""
     created_on: datetime
     """When it was added."""
+    triggers: tuple[str, ...] = ()
+    """The event kinds it listens for (`TRIGGERS`); only `FIRING_TRIGGERS` fire."""
 
 
 @attrs.frozen(kw_only=True)
@@ -245,6 +323,26 @@ class WorkflowRun:
     """The contact."""
     ran_at: datetime
     """When it was started."""
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowFiring:
+    """One firing of a workflow on its own trigger for one contact (S14.3, S12.2)."""
+
+    number: int
+    """Its place in the account's log (1, 2, ...; never reused)."""
+    workflow_id: int
+    """The workflow fired."""
+    contact_id: str
+    """The contact it fired for."""
+    cause: str
+    """The event kind that fired it, one of `FIRING_TRIGGERS`."""
+    detail: str
+    """What happened: the opt-out's history source (``MOBILE_OPT_OUT``), the new
+    owner's e-mail (``OWNER_ASSIGNED``), ``funnel/stage`` (``FUNNEL_STAGE_ADDED``) or
+    the note's id (``NOTE_ADDED``)."""
+    at: datetime
+    """When it fired."""
 
 
 @attrs.frozen(kw_only=True)
@@ -282,6 +380,9 @@ class RulesArea(AccountArea):
         self._next_workflow_id = 1
         self._rule_runs: dict[str, list[RuleRun]] = {}  # contact id -> runs, oldest first
         self._workflow_runs: dict[str, list[WorkflowRun]] = {}
+        self._firings: dict[int, WorkflowFiring] = {}  # by number, in firing order
+        self._firings_of: dict[str, list[int]] = {}  # contact id -> numbers, oldest first
+        self._next_firing = 1
 
     # --- rules -------------------------------------------------------------------
 
@@ -355,13 +456,19 @@ class RulesArea(AccountArea):
     # --- workflows -----------------------------------------------------------------
 
     def add_workflow(
-        self, name: str, *, max_fire_times: int | None = None, min_fire_interval: int | None = None
+        self,
+        name: str,
+        *,
+        max_fire_times: int | None = None,
+        min_fire_interval: int | None = None,
+        triggers: Iterable[str] = (),
     ) -> Workflow:
         """Add a workflow (the platform's editor; no API creates one) with the next id.
 
-        ``max_fire_times`` / ``min_fire_interval`` are its own per-contact limits,
-        kept but not applied to manual runs (S14.2). InvalidField for a blank
-        ``name`` or a negative limit.
+        ``max_fire_times`` / ``min_fire_interval`` are its own per-contact limits:
+        applied when its ``triggers`` (event kinds of `TRIGGERS`) fire it, not to
+        manual runs (S14.2). InvalidField for a blank ``name``, a negative limit or
+        an unknown trigger.
         """
         workflow = Workflow(
             id=self._next_workflow_id,
@@ -370,6 +477,7 @@ class RulesArea(AccountArea):
             max_fire_times=check_count(max_fire_times, "maxFireTimes"),
             min_fire_interval=check_count(min_fire_interval, "minFireInterval"),
             created_on=self.account.clock.now(),
+            triggers=check_triggers(triggers, "triggers"),
         )
         self._workflows[workflow.id] = workflow
         self._next_workflow_id += 1
@@ -400,22 +508,26 @@ class RulesArea(AccountArea):
 
     # --- manual runs (Contact Manager, S14.1, S14.2) --------------------------------
 
+    def _actor(self, user: str | None) -> str | None:
+        return None if user is None else self._users.named(user, "user")
+
     def _targets(
-        self, contacts: Sequence[str], skipped: list[Skipped]
+        self, contacts: Sequence[str], skipped: list[Skipped], actor: str | None = None
     ) -> Iterator[tuple[str, ContactRecord]]:
-        """The live, distinct contacts named by ``contacts``, in order; each other key is
-        added to ``skipped`` when reached, so skips keep the order given. The keys are
-        all checked before the first is yielded (TypeError: nothing runs)."""
+        """The live, distinct contacts named by ``contacts`` that ``actor`` (a user, or
+        ``None``) does not own read-only, in order; each other key is added to
+        ``skipped`` when reached, so skips keep the order given. The keys are all
+        checked before the first is yielded (TypeError: nothing runs)."""
         if isinstance(contacts, str):
             raise TypeError("contacts must be a list of e-mails or contact ids, not one string")
         keys = list(contacts)
         for key in keys:
             if not isinstance(key, str):
                 raise TypeError(f"contacts must hold strings (got {type(key).__name__})")
-        return self._live_targets(keys, skipped)
+        return self._live_targets(keys, skipped, actor)
 
     def _live_targets(
-        self, keys: list[str], skipped: list[Skipped]
+        self, keys: list[str], skipped: list[Skipped], actor: str | None
     ) -> Iterator[tuple[str, ContactRecord]]:
         seen: set[str] = set()
         for key in keys:
@@ -428,6 +540,9 @@ class RulesArea(AccountArea):
                 skipped.append(Skipped(contact=key, reason=SKIP_DUPLICATE))
                 continue
             seen.add(record.id)
+            if actor is not None and record.owner_level(actor) == "READ_ONLY":
+                skipped.append(Skipped(contact=key, reason=SKIP_READ_ONLY_OWNER))
+                continue
             yield key, record
 
     def _passing_ids(self, passing: Iterable[str]) -> set[str]:
@@ -445,11 +560,14 @@ class RulesArea(AccountArea):
         *,
         check_conditions: bool = False,
         passing: Iterable[str] | None = None,
+        user: str | None = None,
     ) -> RunResult:
         """Run rule ``rule_id`` for ``contacts`` (e-mails or ids), skipping its event (S14.1).
 
         A contact is skipped, in this order, when: it is missing or soft-deleted;
-        it was named before in this run; ``check_conditions`` is on and it is not
+        it was named before in this run; the acting ``user`` (when given; a user of
+        the account, else InvalidField ``user``) owns it read-only (S1.6);
+        ``check_conditions`` is on and it is not
         among ``passing`` (the contacts meeting the conditions, required then);
         the rule ran ``maxFireTimes`` times for it already; its last run is less
         than ``minFireInterval`` days ago. Each run's ``due_at`` keeps the rule's
@@ -460,11 +578,12 @@ class RulesArea(AccountArea):
             raise RuleNotFound(rule_id)
         if check_conditions and passing is None:
             raise ValueError("check_conditions needs passing: the contacts meeting the conditions")
+        actor = self._actor(user)
         meets = self._passing_ids(passing) if check_conditions and passing is not None else None
         now = self.account.clock.now()
         skipped: list[Skipped] = []
         ran: list[str] = []
-        for key, record in self._targets(contacts, skipped):
+        for key, record in self._targets(contacts, skipped, actor):
             reason = self._rule_refusal(rule, record.id, meets, now)
             if reason is not None:
                 skipped.append(Skipped(contact=key, reason=reason))
@@ -481,24 +600,23 @@ class RulesArea(AccountArea):
     ) -> str | None:
         if meets is not None and contact_id not in meets:
             return SKIP_CONDITIONS_NOT_MET
-        runs = [r for r in self._rule_runs.get(contact_id, ()) if r.rule_id == rule.id]
-        if rule.max_fire_times and len(runs) >= rule.max_fire_times:
-            return SKIP_MAX_FIRE_TIMES
-        interval = FIRE_INTERVAL_UNIT * (rule.min_fire_interval or 0)
-        if runs and now - runs[-1].ran_at < interval:
-            return SKIP_MIN_FIRE_INTERVAL
-        return None
+        runs = [r.ran_at for r in self._rule_runs.get(contact_id, ()) if r.rule_id == rule.id]
+        return _limit_refusal(rule.max_fire_times, rule.min_fire_interval, runs, now)
 
-    def run_workflow(self, workflow_id: int, contacts: Sequence[str]) -> RunResult:
+    def run_workflow(
+        self, workflow_id: int, contacts: Sequence[str], *, user: str | None = None
+    ) -> RunResult:
         """Run workflow ``workflow_id`` for ``contacts`` (e-mails or ids), skipping its
         event. Its per-contact limits are NOT applied (S14.2); only missing or
-        soft-deleted contacts and repeats are skipped. WorkflowNotFound if unknown
-        or deleted."""
+        soft-deleted contacts, repeats and the contacts the acting ``user`` (when
+        given) owns read-only (S1.6) are skipped. WorkflowNotFound if unknown or
+        deleted; InvalidField ``user`` if it is no user."""
         workflow = self.workflow(workflow_id)
+        actor = self._actor(user)
         now = self.account.clock.now()
         skipped: list[Skipped] = []
         ran: list[str] = []
-        for _key, record in self._targets(contacts, skipped):
+        for _key, record in self._targets(contacts, skipped, actor):
             run = WorkflowRun(workflow_id=workflow.id, contact_id=record.id, ran_at=now)
             self._workflow_runs.setdefault(record.id, []).append(run)
             ran.append(record.id)
@@ -518,20 +636,121 @@ class RulesArea(AccountArea):
         """The workflow runs of contact ``key`` (soft-deleted too), oldest first."""
         return list(self._workflow_runs.get(self._record(key).id, ()))
 
+    # --- what fires a workflow (S14.3, S12.2) --------------------------------------------
+
+    def _fire(self, cause: str, record: ContactRecord, detail: str) -> None:
+        """Fire every non-deleted workflow listening for ``cause`` for the live ``record``,
+        within each one's own per-contact limits; log each firing."""
+        if record.deleted:
+            return
+        listening = [w for w in self._workflows.values() if not w.deleted and cause in w.triggers]
+        if not listening:
+            return
+        now = self.account.clock.now()
+        for workflow in listening:
+            if self._fire_refusal(workflow, record.id, now) is not None:
+                continue
+            firing = WorkflowFiring(
+                number=self._next_firing,
+                workflow_id=workflow.id,
+                contact_id=record.id,
+                cause=cause,
+                detail=detail,
+                at=now,
+            )
+            self._log_firing(firing)
+            self._next_firing += 1
+
+    def _log_firing(self, firing: WorkflowFiring) -> None:
+        self._firings[firing.number] = firing
+        self._firings_of.setdefault(firing.contact_id, []).append(firing.number)
+
+    def _fire_refusal(self, workflow: Workflow, contact_id: str, now: datetime) -> str | None:
+        """Why ``workflow`` may not fire for the contact now: its own limits count its
+        earlier firings for the contact (manual runs neither count nor are limited)."""
+        if not workflow.max_fire_times and not workflow.min_fire_interval:
+            return None
+        firings = (self._firings[n] for n in self._firings_of.get(contact_id, ()))
+        fired = [f.at for f in firings if f.workflow_id == workflow.id]
+        return _limit_refusal(workflow.max_fire_times, workflow.min_fire_interval, fired, now)
+
+    def phone_status_changed(self, record: ContactRecord, opted_out: bool, source: str) -> None:
+        """A mobile-marketing opt-out fires ``MOBILE_OPT_OUT`` (an opt-in fires nothing)."""
+        if opted_out:
+            self._fire("MOBILE_OPT_OUT", record, source)
+
+    def owner_assigned(
+        self, record: ContactRecord, owner: str, level: str, previous: str | None
+    ) -> None:
+        """A user who owned nothing of the card becoming an owner fires ``OWNER_ASSIGNED``;
+        a level change of an owner (a new main owner's old one, an heir) does not."""
+        if previous is None:
+            self._fire("OWNER_ASSIGNED", record, owner)
+
+    def funnel_stage_changed(
+        self, record: ContactRecord, funnel: str, stage: str | None, previous: str | None
+    ) -> None:
+        """The card put at a stage (joining the funnel or moving in it) fires
+        ``FUNNEL_STAGE_ADDED``; leaving the funnel or a stage does not."""
+        if stage is not None:
+            self._fire("FUNNEL_STAGE_ADDED", record, f"{funnel}/{stage}")
+
+    def note_added(self, record: ContactRecord, note_id: str, author: str, private: bool) -> None:
+        """A note added to the card fires ``NOTE_ADDED``."""
+        self._fire("NOTE_ADDED", record, note_id)
+
+    def workflow_firings(
+        self,
+        contact: str | None = None,
+        *,
+        workflow_id: int | None = None,
+        cause: str | None = None,
+    ) -> list[WorkflowFiring]:
+        """The log of firings in firing order: all, or those of ``contact`` (e-mail or
+        id, soft-deleted too; ContactNotFound if none), of ``workflow_id`` (deleted
+        workflows too), of ``cause``."""
+        if contact is None:
+            firings = list(self._firings.values())
+        else:
+            firings = [self._firings[n] for n in self._firings_of.get(self._record(contact).id, ())]
+        return [
+            f
+            for f in firings
+            if (workflow_id is None or f.workflow_id == workflow_id)
+            and (cause is None or f.cause == cause)
+        ]
+
+    @property
+    def next_firing_number(self) -> int:
+        """The number the next firing gets (numbers are never reused)."""
+        return self._next_firing
+
+    def restore_firings(self, firings: Sequence[WorkflowFiring], next_number: int) -> None:
+        """Put back the firing log a state export saved (in its order) and the next
+        number; a state import: nothing is checked here."""
+        for firing in firings:
+            self._log_firing(firing)
+        self._next_firing = next_number
+
     # --- contact hooks, reset, state import ----------------------------------------------
 
     def contact_removed(self, record: ContactRecord) -> None:
-        """A contact gone for good takes its runs with it."""
+        """A contact gone for good takes its runs and its firings with it."""
         self._rule_runs.pop(record.id, None)
         self._workflow_runs.pop(record.id, None)
+        for number in self._firings_of.pop(record.id, ()):
+            del self._firings[number]
 
     def reset(self) -> None:
-        """No rules, no workflows (ids start at 1 again), no runs."""
+        """No rules, no workflows (ids start at 1 again), no runs, no firings."""
         self._rules.clear()
         self._workflows.clear()
         self._next_workflow_id = 1
         self._rule_runs.clear()
         self._workflow_runs.clear()
+        self._firings.clear()
+        self._firings_of.clear()
+        self._next_firing = 1
 
     def all_runs(self) -> tuple[list[RuleRun], list[WorkflowRun]]:
         """Every rule run and every workflow run, contact by contact, oldest first."""

@@ -90,6 +90,7 @@ OPERATION_NAMES = {
     "messages/click": False,
     "messages/complaint": False,
     "messages/open": False,
+    "workflows/firings": True,
 }
 
 

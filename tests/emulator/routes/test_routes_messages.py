@@ -20,7 +20,7 @@ from messages_helpers import (
     arrange_mixed,
     statuses,
 )
-from routes_helpers import A_OWNER, NOW_MS, URL, Api, full, sha
+from routes_helpers import A_OWNER, A_SECOND, NOW_MS, URL, Api, full, sha
 
 from salesmanago_emulator import Account, FrozenClock
 from salesmanago_emulator.state._card import ContactWrite
@@ -330,3 +330,35 @@ def test_a_deleted_card_keeps_its_records_until_the_purge(
     clock.advance(timedelta(days=1))
     assert DELETED not in [m.address for m in account_a.messages.records(conversation_id)]
     assert len(account_a.messages.records(conversation_id)) == 3
+
+
+def test_s1_6_a_read_only_owner_sending_is_refused_on_the_wire_and_nothing_is_sent(
+    api: Api, account_a: Account
+) -> None:
+    """sendEmail, email/send and sms/send by a user owning a recipient read-only answer
+    the platform's failure envelope naming the owner and the contact; nothing is sent.
+    The same request by the main owner goes out."""
+    email_id = arrange_mixed(account_a, A_OWNER)
+    account_a.users.add_owner(VALID, A_SECOND, "READ_ONLY")
+    before = area_state(account_a)
+    text = [f"Owner {A_SECOND} has read-only access to contact {VALID}"]
+    by_second = {"owner": None, "user": A_SECOND}
+    assert (
+        api.fail(
+            "email/sendEmail",
+            **by_second,
+            emailId=email_id,
+            contacts=addressees(OPTED_OUT, VALID),
+            html=HTML,
+        )
+        == text
+    )
+    assert (
+        api.fail("email/send", **by_second, emailId=email_id, contacts=[{"email": VALID}]) == text
+    )
+    assert api.fail("sms/send", **by_second, text="Hi", contacts=[{"email": VALID}]) == text
+    assert area_state(account_a) == before
+    sent = api.ok(
+        "email/send", owner=None, user=A_OWNER, emailId=email_id, contacts=[{"email": VALID}]
+    )
+    assert sent["conversationId"]

@@ -1,5 +1,5 @@
 """Automation rules (S14.1) and workflows (S14.2) over raw JSON (protocol §8.5):
-rule/insert and workflow/list."""
+rule/insert and workflow/list; and what fires a workflow through the API (S14.3, S12.2)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from routes_helpers import A_OWNER, NOW, OMIT, Api
+from routes_helpers import A_OWNER, A_SECOND, NOW, OMIT, Api
 
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.errors import RuleNotFound
 from salesmanago_emulator.snapshot.rules import dump_rule
+from salesmanago_emulator.state.rules import TRIGGERS
 
 INSERT = "rule/insert"
 LIST = "workflow/list"
@@ -128,3 +129,68 @@ def test_s14_2_raw_workflow_list_answers_non_deleted_workflows_by_id(
     assert api.fail(LIST, owner="stranger@example.com") == ["Not authenticated, invalid owner"]
     assert api_b.ok(LIST)["workflows"] == []
     assert account_a.rules.add_workflow("Next").id == 4  # ids are never reused
+
+
+# --- what fires a workflow, through the API (S14.3, S12.2) ------------------------------
+
+
+def _causes(account: Account) -> list[tuple[str, str]]:
+    return [(f.cause, f.detail) for f in account.rules.workflow_firings()]
+
+
+def test_s12_2_a_funnel_stage_added_through_the_api_fires_the_workflow(
+    api: Api, account_a: Account
+) -> None:
+    """``funnel/addContact`` fires the workflows listening for the stage (S12.2: the
+    SDK's ``funnels.add_contacts`` says so)."""
+    ann = api.upsert("ann@example.com")
+    wf = account_a.rules.add_workflow("Lead", triggers=["FUNNEL_STAGE_ADDED"])
+    api.ok("funnel/add", funnel="Sales", stages=[{"name": "Lead", "order": 1}])
+    api.ok(
+        "funnel/addContact",
+        funnel="Sales",
+        stage="Lead",
+        contacts=[{"addresseeType": "email", "value": "ann@example.com"}],
+    )
+    (firing,) = account_a.rules.workflow_firings(ann)
+    assert (firing.workflow_id, firing.cause, firing.detail) == (
+        wf.id,
+        "FUNNEL_STAGE_ADDED",
+        "Sales/Lead",
+    )
+
+
+def test_s14_3_a_note_an_owner_and_a_mobile_opt_out_through_the_api_fire(
+    api: Api, account_a: Account
+) -> None:
+    """The decision: a note (``addNote``), a new owner (``setMainOwner``) and a mobile
+    opt-out (``forcePhoneOptOut``) fire through the API as from the Contact Manager."""
+    api.upsert("ann@example.com", forcePhoneOptIn=True)
+    account_a.rules.add_workflow("All", triggers=["NOTE_ADDED", "OWNER_ASSIGNED", "MOBILE_OPT_OUT"])
+    api.ok("contact/addNote", email="ann@example.com", note="Called")
+    (note,) = account_a.notes.of(account_a.find_live("ann@example.com"))
+    api.ok("contact/setMainOwner", contact="ann@example.com", newOwner=A_SECOND)
+    api.upsert("ann@example.com", forcePhoneOptOut=True)
+    assert _causes(account_a) == [
+        ("NOTE_ADDED", note.id),
+        ("OWNER_ASSIGNED", A_SECOND),
+        ("MOBILE_OPT_OUT", "FROM_INIT"),
+    ]
+
+
+def test_s14_3_tags_details_scoring_and_e_mail_status_through_the_api_fire_nothing(
+    api: Api, account_a: Account
+) -> None:
+    api.upsert("ann@example.com")
+    account_a.rules.add_workflow("All", triggers=TRIGGERS)
+    api.upsert(
+        "ann@example.com",
+        tags=["VIP"],
+        properties={"size": "43"},
+        forceOptIn=True,
+        state="CUSTOMER",
+    )
+    api.ok("contact/managetags", email="ann@example.com", removeTags=["VIP"])
+    api.upsert("ann@example.com", forceOptOut=True)
+    assert account_a.find_live("ann@example.com").properties == {"size": "43"}
+    assert _causes(account_a) == []

@@ -274,8 +274,12 @@ def test_v1_export_imports_with_every_area() -> None:
     assert account["coupons"] == v1["areas"]["coupons"]["coupons"]
     no_client = {"device": None, "os": None, "browser": None}  # keys version 1 did not have
     assert account["activity"] == [{**v, **no_client} for v in v1["areas"]["activity"]["visits"]]
-    for key in ("funnels", "companies", "callbacks", "exports", "rules"):
+    for key in ("funnels", "companies", "callbacks", "exports"):
         assert account[key] == v1["areas"][key], key
+    # keys version 1 did not have: workflow triggers and the firing log (S14.3), empty
+    no_firing = {"workflowFirings": [], "nextFiringNumber": 1}
+    workflows = [{**w, "triggers": []} for w in v1["areas"]["rules"]["workflows"]]
+    assert account["rules"] == {**v1["areas"]["rules"], **no_firing, "workflows": workflows}
     assert [e["eventId"] for e in account["events"]] == [
         e["eventId"] for e in v1["areas"]["events"]["events"]
     ]

@@ -20,7 +20,7 @@ from messages_helpers import (
     arrange_mixed,
     statuses,
 )
-from routes_helpers import A_OWNER, NOW, new_emulator
+from routes_helpers import A_OWNER, A_SECOND, NOW, new_emulator
 
 from salesmanago_emulator import Account, FrozenClock
 from salesmanago_emulator.errors import (
@@ -29,6 +29,7 @@ from salesmanago_emulator.errors import (
     ContactNotFound,
     InvalidField,
     LimitExceeded,
+    ReadOnlyOwner,
 )
 from salesmanago_emulator.state._card import ContactWrite, DoubleOptIn
 from salesmanago_emulator.state.messages import (
@@ -374,3 +375,34 @@ def test_s16_2_e_mail_opens_count_in_the_cards_histograms(
     hour = (NOW + timedelta(hours=3)).astimezone(account_a.timezone).hour
     assert opens.hourly[hour] == 2
     assert account_a.activity.histograms(VALID).total == 2  # no visits, no events
+
+
+# --- a read-only owner may not send to the contact (S1.6) -------------------------------
+
+
+def test_s1_6_a_read_only_owner_may_not_send_e_mails_or_sms_to_the_contact(
+    account_a: Account,
+) -> None:
+    """The whole send is refused (ReadOnlyOwner, the contact named), whether the card is
+    named or reached by a tag; nothing is sent. Co-owners and other users may send, and
+    an excluded card is not a recipient."""
+    email_id = arrange_mixed(account_a, A_OWNER)
+    account_a.tags.manage(VALID, ["NEWS"], [])
+    account_a.users.add_owner(VALID, A_SECOND, "READ_ONLY")
+    before = area_state(account_a)
+    send = account_a.messages.send_email
+    for targets in ([Target("EMAIL", VALID)], [Target("TAG", "NEWS")]):
+        with pytest.raises(ReadOnlyOwner) as caught:
+            send(A_SECOND, [Target("EMAIL", OPTED_OUT), *targets], email_id=email_id)
+        assert str(caught.value) == f"Owner {A_SECOND} has read-only access to contact {VALID}"
+        with pytest.raises(ReadOnlyOwner):
+            account_a.messages.send_sms(A_SECOND, targets, text="Hi")
+    assert area_state(account_a) == before
+    # the same send by the main owner, or without the read-only card, goes out
+    assert send(A_OWNER, [Target("EMAIL", VALID)], email_id=email_id).message_ids
+    kept = send(
+        A_SECOND, [Target("TAG", "NEWS")], email_id=email_id, exclude=[Target("EMAIL", VALID)]
+    )
+    assert kept.message_ids == ()
+    account_a.users.add_owner(VALID, A_SECOND, "CO_OWNER")
+    assert send(A_SECOND, [Target("EMAIL", VALID)], email_id=email_id).message_ids

@@ -454,3 +454,32 @@ def test_property_confirmations_resolve_once_and_confirming_opts_in(
         if (c.status, c.source) == ("OPT_IN", "MESSAGE")
     ]
     assert len(entries) == changed
+
+
+def test_s10_2_the_contact_managers_status_changes_are_recorded_with_source_manage(
+    account: Account,
+) -> None:
+    """Each status change the Contact Manager makes (e-mail opt-out, mobile opt-in and
+    opt-out, restoring the status before "invalid") takes ``source="MANAGE"`` and the
+    history records it (S10.2, S15.3); a source outside S10.2's changes nothing."""
+    record = upsert(account, force_opt_in=True)
+    account.optin.opt_out(EMAIL, source="MANAGE")
+    account.optin.phone_opt_in(EMAIL, source="MANAGE")
+    account.optin.phone_opt_out(EMAIL, source="MANAGE")
+    account.optin.mark_invalid(EMAIL)
+    account.optin.restore_previous_status(EMAIL)  # opted out before: no change, no entry
+    assert history(record)[1:] == [
+        ("EMAIL", "OPT_OUT", "MANAGE"),
+        ("PHONE", "OPT_IN", "MANAGE"),
+        ("PHONE", "OPT_OUT", "MANAGE"),
+    ]
+    before = list(record.opt_history)
+    for change in (account.optin.phone_opt_in, account.optin.opt_in):
+        with pytest.raises(InvalidField) as caught:
+            change(EMAIL, source="CONTACT_MANAGER")
+        assert caught.value.field == "source"
+    assert (list(record.opt_history), record.opted_out, record.opted_out_phone) == (
+        before,
+        True,
+        True,
+    )

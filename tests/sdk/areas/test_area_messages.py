@@ -19,7 +19,7 @@ from messages_helpers import (
     VALID,
     arrange_mixed,
 )
-from routes_helpers import A_OWNER, NOW
+from routes_helpers import A_OWNER, A_SECOND, NOW
 from sdk_helpers import body, envelope, ok
 
 from salesmanago import (
@@ -28,6 +28,7 @@ from salesmanago import (
     Attachment,
     ConversationStatistics,
     MessageStatus,
+    RequestFailedError,
     SalesManago,
     ValidationError,
 )
@@ -202,3 +203,34 @@ def test_templates_messages_sms_and_attachment_sync(
     (contact,) = sm.contacts.list([VALID])
     assert [m.status for m in contact.email_messages] == ["SENT", "SENT"]
     assert account_a.messages.conversations()[1].attachment == "a.txt"
+
+
+# --- S1.6: a read-only owner may not send -----------------------------------------------
+
+READ_ONLY_TEXT = f"Owner {A_SECOND} has read-only access to contact {VALID}"
+
+
+def test_s1_6_a_read_only_owner_sending_gets_the_platforms_refusal_sync(
+    emu: Emulator[FrozenClock], account_a: Account
+) -> None:
+    email_id = arrange_mixed(account_a, A_OWNER)
+    account_a.users.add_owner(VALID, A_SECOND, "READ_ONLY")
+    with emu.client(owner=A_SECOND) as sm:
+        with pytest.raises(RequestFailedError) as caught:
+            sm.messages.send_email(email_id, [VALID], html=HTML)
+        assert caught.value.messages == (READ_ONLY_TEXT,)
+        with pytest.raises(RequestFailedError):
+            sm.messages.send_sms("Hi", [VALID])
+    assert [m for r in account_a.all_contacts() for m in account_a.messages.of(r)] == []
+
+
+async def test_s1_6_a_read_only_owner_sending_gets_the_platforms_refusal_async(
+    emu: Emulator[FrozenClock], account_a: Account
+) -> None:
+    email_id = arrange_mixed(account_a, A_OWNER)
+    account_a.users.add_owner(VALID, A_SECOND, "READ_ONLY")
+    async with emu.async_client(owner=A_SECOND) as asm:
+        with pytest.raises(RequestFailedError) as caught:
+            await asm.messages.send_email(email_id, [VALID], html=HTML)
+    assert caught.value.messages == (READ_ONLY_TEXT,)
+    assert [m for r in account_a.all_contacts() for m in account_a.messages.of(r)] == []
