@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pytest
+from dashboard_helpers import TOKEN
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
@@ -35,8 +36,6 @@ from salesmanago_emulator.dashboard.screenshots import (
     find_program,
     serving,
 )
-
-TOKEN: Final = "test-form-token"
 
 
 @pytest.fixture

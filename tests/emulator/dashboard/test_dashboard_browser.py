@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from dashboard_helpers import TOKEN
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
-from conftest import TOKEN
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.dashboard import SECTION_TITLES, card_sections
 from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT

@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from dashboard_helpers import TOKEN
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
 
-from conftest import TOKEN
 from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.dashboard import DEFAULT_BASE, dashboard_routes, form_refusal
 from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT
