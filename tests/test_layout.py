@@ -93,6 +93,7 @@ OTHER_TEST_DIRS: Final[dict[str, str]] = {
     "server": "server mode: ``server.py``, ``cli.py`` and ``statefile.py`` behind a real socket",
     "delivery": "callback delivery over loopback HTTP (``delivery.py``), across layers on purpose",
     "replay": "replaying a recorded call log (``replay.py``, ``cli.py``'s ``replay`` command)",
+    "dashboard": "the dashboard pages (``dashboard/``): views, forms, a real browser",
 }
 
 

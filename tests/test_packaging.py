@@ -36,6 +36,8 @@ def test_the_wheel_holds_both_packages_their_data_and_entry_points(tmp_path: Pat
         "salesmanago_emulator/data/first_names_hu.txt",
         "salesmanago_emulator/data/first_names_cs.txt",
         "salesmanago_emulator/data/FIRST_NAMES.md",
+        "salesmanago_emulator/dashboard/templates/card.html",
+        "salesmanago_emulator/dashboard/templates/_card.html",
     ):
         assert needed in names, needed
     assert not any(name.startswith(("tests/", "docs/", "bench/")) for name in names)

@@ -39,12 +39,19 @@ a list of dicts of [`FaultInjector.add`][salesmanago_emulator.faults.FaultInject
 arguments (``[{"kind": "http_error", "status": 503, "times": 1}]``), added to the
 emulator's fault rules; latency then waits through the real sleep unless the
 test replaces ``salesmanago_emulator.faults.sleep``.
+
+``--salesmanago-html=DIR`` writes, for each failing test that used the
+``salesmanago_emulator`` fixture, a self-contained HTML page into ``DIR``: the
+contact card of every contact the test touched and the test's call log, secrets
+masked (see [`salesmanago_emulator.dashboard`][salesmanago_emulator.dashboard]; needs
+the ``server`` extra for Jinja2). The failure's report names the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import attrs
@@ -76,10 +83,13 @@ def _async_fixture(function: _F) -> _F:
 __all__ = [
     "DEFAULT_ACCOUNT",
     "DEFAULT_NOW",
+    "HTML_OPTION",
     "BulkResult",
     "ContactManagerDriver",
     "async_salesmanago_client",
+    "pytest_addoption",
     "pytest_configure",
+    "pytest_runtest_makereport",
     "salesmanago_client",
     "salesmanago_contact_manager",
     "salesmanago_emulator",
@@ -96,6 +106,10 @@ DEFAULT_ACCOUNT: Final[Mapping[str, Any]] = {
 }
 """The account the fixture creates unless the marker says ``accounts=``."""
 
+HTML_OPTION: Final = "--salesmanago-html"
+"""The option naming the directory for the failing tests' pages."""
+_STARTED: Final = pytest.StashKey[tuple[Emulator[FrozenClock], datetime]]()
+_WRITTEN: Final = pytest.StashKey[bool]()
 _MARKER: Final = "salesmanago"
 _MARKER_ARGS: Final = frozenset({"now", "accounts", "faults"})
 _ACCOUNT_KEYS: Final = frozenset(
@@ -103,8 +117,26 @@ _ACCOUNT_KEYS: Final = frozenset(
 )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--salesmanago-html=DIR``."""
+    parser.getgroup("salesmanago").addoption(
+        HTML_OPTION,
+        metavar="DIR",
+        default=None,
+        help="write an HTML page of the emulator's state (the cards the test touched, its "
+        "calls) into DIR for each failing test using the salesmanago_emulator fixture",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``salesmanago`` marker."""
+    """Register the ``salesmanago`` marker; check ``--salesmanago-html`` can render."""
+    if config.getoption(HTML_OPTION, None) is not None:
+        try:
+            import jinja2  # noqa: F401
+        except ImportError:
+            raise pytest.UsageError(
+                f"{HTML_OPTION} needs Jinja2: pip install 'salesmanago-py[server]'"
+            ) from None
     config.addinivalue_line(
         "markers",
         "salesmanago(now=None, accounts=None, faults=None): "
@@ -197,7 +229,27 @@ def salesmanago_emulator(request: pytest.FixtureRequest) -> Emulator[FrozenClock
                 f"@pytest.mark.salesmanago(accounts=...): item {index}: {exc}"
             ) from None
     _add_faults(request, emulator)
+    request.node.stash[_STARTED] = (emulator, now)
     return emulator
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """With ``--salesmanago-html``, write the page of a test failing with the fixture."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    directory = item.config.getoption(HTML_OPTION, None)
+    started = item.stash.get(_STARTED, None)
+    if directory is None or started is None or not report.failed or item.stash.get(_WRITTEN, False):
+        return
+    from .dashboard._report import write_report
+
+    item.stash[_WRITTEN] = True
+    emulator, since = started
+    path = write_report(emulator, Path(directory), item.nodeid, since, report.longreprtext)
+    report.sections.append(("salesmanago", f"the emulator's state as a page: {path}"))
 
 
 def _add_faults(request: pytest.FixtureRequest, emulator: Emulator[FrozenClock]) -> None:
