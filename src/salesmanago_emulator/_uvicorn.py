@@ -71,7 +71,7 @@ class EnvelopeProtocol(H11Protocol):
         self._inner: ASGIApp = self.app
         self.app = self._serve
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Count the connection; one over the cap is answered 503 and closed."""
         super().connection_made(transport)  # type: ignore[arg-type]
         if self.max_connections is not None and len(self.connections) > self.max_connections:
