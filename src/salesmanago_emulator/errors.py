@@ -1082,3 +1082,6 @@ TEXT_CONTROL_TOKEN: Final = (
     "The control API needs its token: send the header Authorization: Bearer <token>"
 )
 """A control request without the server's control token, or with a wrong one (HTTP 401)."""
+TEXT_STATE_TOO_DEEP: Final = "the JSON is nested too deeply to be an emulator state"
+"""A state file nested deeper than the JSON reader goes (the ``error`` of
+``TEXT_STATE_UNREADABLE``)."""
