@@ -52,6 +52,7 @@ _SECRET_KEYS: Final = frozenset(
     {"apiSecret", "password", "token", "secret", "sha", "sha1", "apiKeys", "api_secret"}
 )
 _MASK: Final = "***"
+_SEEN_HOSTS: Final = 256
 
 
 def envelope(message: str) -> bytes:
@@ -101,14 +102,21 @@ class HostPolicy:
         given = {_host_name(name) for name in names if name.strip()}
         self.any = "*" in given
         self.names = frozenset(given - {"*"})
+        self._seen: dict[str, bool] = {}  # header -> answer: clients send a few Hosts
 
     def allows(self, header: str | None) -> bool:
         """Whether a request with this ``Host`` header is answered (no header: yes, as an
         HTTP/1.0 client sends none and a browser always sends one)."""
         if header is None or self.any:
             return True
+        known = self._seen.get(header)
+        if known is not None:
+            return known
         name = _host_name(header)
-        return name in self.names or is_loopback(name)
+        allowed = name in self.names or is_loopback(name)
+        if len(self._seen) < _SEEN_HOSTS:
+            self._seen[header] = allowed
+        return allowed
 
     def describe(self) -> str:
         """The accepted names, for the refusal's message."""

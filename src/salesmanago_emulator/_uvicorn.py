@@ -1,12 +1,13 @@
 """uvicorn for server mode: the emulator's app on a socket bound beforehand, in a thread.
 
 uvicorn answers a few requests itself, before any app runs: a request its HTTP parser
-(h11) refuses gets ``text/plain`` 400, a connection over ``limit_concurrency`` a
-``text/plain`` 503. ``EnvelopeProtocol`` answers those with the platform's JSON
-envelope instead, caps connections itself, and gives the app the ``DROP_EXTENSION``
-of ``asgi`` with which an injected fault closes a connection without an answer. It
-relies on uvicorn's h11 protocol (``send_400_response``, ``conn``, ``app``);
-``tests/emulator/server`` pins it.
+refuses gets ``text/plain`` 400, a connection over ``limit_concurrency`` a ``text/plain``
+503. ``EnvelopeHttpToolsProtocol`` (httptools, the ``server`` extra's parser) and
+``EnvelopeH11Protocol`` (h11, when httptools is missing) answer those with the
+platform's JSON envelope instead, cap connections themselves, and give the app the
+``DROP_EXTENSION`` of ``asgi`` with which an injected fault closes a connection without
+an answer. They rely on uvicorn's protocols (``send_400_response``, ``conn``, ``app``,
+``cycle``); ``tests/emulator/server/test_server_probes.py`` runs every probe on both.
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    HAS_HTTPTOOLS = True
+except ImportError:  # pragma: no cover - httptools is in the server extra
+    HttpToolsProtocol = H11Protocol  # type: ignore[misc,assignment]
+    HAS_HTTPTOOLS = False
 
 from ._httpdoor import MAX_HEAD_BYTES, envelope
 from .asgi import DROP_EXTENSION
@@ -28,13 +38,63 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
     from uvicorn.server import ServerState
 
-__all__ = ["EnvelopeProtocol", "UvicornThread"]
+__all__ = [
+    "HAS_HTTPTOOLS",
+    "EnvelopeH11Protocol",
+    "EnvelopeHttpToolsProtocol",
+    "UvicornThread",
+    "bind",
+    "protocol_class",
+]
 
 IDLE_TIMEOUT: Final = 60.0
 """Seconds an idle keep-alive connection stays open (clients' pools expire theirs first)."""
 _BACKLOG: Final = 1024
 _GRACEFUL_SECONDS: Final = 5
 _STARTUP_SECONDS: Final = 15.0
+
+
+def _head(status: int, text: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    body = envelope(text)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    return headers, body
+
+
+class _Guard:
+    """What both protocols add to uvicorn's: the connection cap and the drop extension."""
+
+    def __init__(self, protocol: H11Protocol | HttpToolsProtocol, config: uvicorn.Config) -> None:
+        self.protocol = protocol
+        self.inner: ASGIApp = protocol.app
+        self.max_connections = config.limit_concurrency
+        protocol.limit_concurrency = None  # uvicorn's own cap answers in plain text
+
+    def app(self, connections: int) -> ASGIApp:
+        """The app a new connection is served by (the busy answer over the cap)."""
+        if self.max_connections is not None and connections > self.max_connections:
+            return self.busy
+        return self.serve
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["extensions"] = {**scope.get("extensions", {}), DROP_EXTENSION: {"drop": self.drop}}
+        await self.inner(scope, receive, send)
+
+    def drop(self) -> None:
+        """Close the connection with no answer (the request's cycle counts as gone)."""
+        cycle = self.protocol.cycle
+        if cycle is not None:
+            cycle.disconnected = True
+        self.protocol.transport.close()
+
+    async def busy(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers, body = _head(503, TEXT_HTTP_BUSY.format(limit=self.max_connections))
+        headers.append((b"retry-after", b"1"))
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 class _Connection(h11.Connection):
@@ -50,7 +110,7 @@ class _Connection(h11.Connection):
             raise
 
 
-class EnvelopeProtocol(H11Protocol):
+class EnvelopeH11Protocol(H11Protocol):
     """uvicorn's h11 protocol answering its own refusals with the JSON envelope, capping
     connections (``limit_concurrency``: a connection over it is answered 503 and closed),
     and offering the app a way to drop the connection."""
@@ -62,41 +122,15 @@ class EnvelopeProtocol(H11Protocol):
         app_state: dict[str, Any],
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
-        """As uvicorn's; the cap is taken from ``limit_concurrency`` (uvicorn's own check,
-        which answers in plain text, is switched off)."""
+        """As uvicorn's."""
         super().__init__(config, server_state, app_state, _loop)
         self.conn = _Connection(h11.SERVER, MAX_HEAD_BYTES)
-        self.max_connections = config.limit_concurrency
-        self.limit_concurrency = None
-        self._inner: ASGIApp = self.app
-        self.app = self._serve
+        self.guard = _Guard(self, config)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Count the connection; one over the cap is answered 503 and closed."""
         super().connection_made(transport)  # type: ignore[arg-type]
-        if self.max_connections is not None and len(self.connections) > self.max_connections:
-            self.app = self._busy
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope["extensions"] = {**scope.get("extensions", {}), DROP_EXTENSION: {"drop": self._drop}}
-        await self._inner(scope, receive, send)
-
-    def _drop(self) -> None:
-        """Close the connection with no answer (the request's cycle counts as gone)."""
-        if self.cycle is not None:
-            self.cycle.disconnected = True
-        self.transport.close()
-
-    async def _busy(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = envelope(TEXT_HTTP_BUSY.format(limit=self.max_connections))
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-            (b"retry-after", b"1"),
-        ]
-        await send({"type": "http.response.start", "status": 503, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        self.app = self.guard.app(len(self.connections))
 
     def send_400_response(self, msg: str) -> None:
         """The parser's refusal as an envelope: 431 for a head too large, else 400."""
@@ -105,16 +139,78 @@ class EnvelopeProtocol(H11Protocol):
             status, text = 431, TEXT_HTTP_HEAD_TOO_LARGE.format(limit=MAX_HEAD_BYTES)
         else:
             status, text = 400, TEXT_HTTP_BAD_REQUEST.format(reason=error or msg)
-        body = envelope(text)
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]
+        headers, body = _head(status, text)
         response = h11.Response(status_code=status, headers=headers)
         for event in (response, h11.Data(data=body), h11.EndOfMessage()):
             self.transport.write(self.conn.send(event) or b"")
         self.transport.close()
+
+
+class _HeadTooLargeError(Exception):
+    """Raised from the parser's callbacks past ``MAX_HEAD_BYTES`` of request head."""
+
+
+class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools (llhttp, in C) protocol with the same envelopes, cap and drop
+    extension as ``EnvelopeH11Protocol``, and a limit on the request head (llhttp has
+    none)."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        """As uvicorn's."""
+        super().__init__(config, server_state, app_state, _loop)
+        self.guard = _Guard(self, config)
+        self.head_bytes = 0
+        self.head_too_large = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Count the connection; one over the cap is answered 503 and closed."""
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self.app = self.guard.app(len(self.connections))
+
+    def on_message_begin(self) -> None:
+        """A new request: its head is counted afresh."""
+        self.head_bytes = 0
+        super().on_message_begin()
+
+    def _count(self, size: int) -> None:
+        self.head_bytes += size
+        if self.head_bytes > MAX_HEAD_BYTES:
+            self.head_too_large = True
+            raise _HeadTooLargeError
+
+    def on_url(self, url: bytes) -> None:
+        """Count the target against the head's limit."""
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """Count the header against the head's limit."""
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def send_400_response(self, msg: str) -> None:
+        """The parser's refusal as an envelope: 431 for a head too large, else 400."""
+        if self.head_too_large:
+            status, text = 431, TEXT_HTTP_HEAD_TOO_LARGE.format(limit=MAX_HEAD_BYTES)
+        else:
+            status, text = 400, TEXT_HTTP_BAD_REQUEST.format(reason=msg)
+        headers, body = _head(status, text)
+        lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}".encode()]
+        lines += [name + b": " + value for name, value in headers]
+        self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        self.transport.close()
+
+
+def protocol_class() -> type[asyncio.Protocol]:
+    """The protocol servers use: httptools' when installed (the ``server`` extra), else
+    h11's."""
+    return EnvelopeHttpToolsProtocol if HAS_HTTPTOOLS else EnvelopeH11Protocol
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -140,7 +236,7 @@ class UvicornThread:
         self.sock = sock
         config = uvicorn.Config(
             app,
-            http=EnvelopeProtocol,
+            http=protocol_class(),
             lifespan="on",
             log_config=None,
             access_log=False,

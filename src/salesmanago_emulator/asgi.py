@@ -32,7 +32,8 @@ tokens, keys) masked unless a control token is set (and so was sent).
 
 **The seam for the dashboard**: [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes]
 lists the routes mounted at [`DASHBOARD_PREFIX`][salesmanago_emulator.asgi.DASHBOARD_PREFIX];
-``extra_routes`` adds routes ahead of the control API's. A route reads the app's
+``extra_routes`` adds routes under ``/_emulator/``, ahead of the control API's operations
+(every other path is the platform's API). A route reads the app's
 [`Door`][salesmanago_emulator.asgi.Door] as ``request.app.state.door``.
 
 With a ``StateFile`` (``salesmanago_emulator.statefile``), every request that may have
@@ -49,7 +50,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio.to_thread
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 
 from ._httpdoor import (
@@ -83,13 +83,20 @@ from .faults import InjectedTransportError
 from .routes._v3 import V3_PREFIX
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from starlette.types import Message, Receive, Scope, Send
 
     from ._emulator import Emulator
     from .delivery import Deliverer
     from .statefile import StateFile
 
-__all__ = ["DASHBOARD_PREFIX", "DROP_EXTENSION", "Door", "create_app", "dashboard_routes"]
+__all__ = [
+    "DASHBOARD_PREFIX",
+    "DROP_EXTENSION",
+    "Door",
+    "EmulatorApp",
+    "create_app",
+    "dashboard_routes",
+]
 
 DASHBOARD_PREFIX: Final = "/_emulator/ui"
 """Where [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes] are mounted."""
@@ -210,25 +217,6 @@ class Door:
         if not self.hosts.allows(host):
             return 403, TEXT_HOST_REFUSED.format(host=host, allowed=self.hosts.describe())
         return None
-
-
-class _DoorMiddleware:
-    """Answers the door's refusals; passes every other request on."""
-
-    def __init__(self, app: ASGIApp, door: Door) -> None:
-        self.app = app
-        self.door = door
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            refusal = self.door.refusal(scope)
-            if refusal is not None:
-                status, message = refusal
-                # framing refusals close: the body may still be on its way
-                extra = () if status == 403 else (_CLOSE,)
-                await _refuse(send, status, message, extra)
-                return
-        await self.app(scope, receive, send)
 
 
 class _Api:
@@ -352,6 +340,34 @@ def _masked(data: bytes) -> bytes:
     return encode_json(answer).encode()
 
 
+class EmulatorApp(Starlette):
+    """The Starlette application of one emulator: its door answers first (refusals, then
+    every path outside ``/_emulator/`` straight to the platform's API: no route table to
+    match), Starlette's routing serves ``/_emulator/...`` (control API, dashboard)."""
+
+    def __init__(self, door: Door, routes: Sequence[BaseRoute], lifespan: Any) -> None:
+        """An app for ``door`` serving ``routes`` under ``/_emulator/``."""
+        super().__init__(routes=routes, lifespan=lifespan)
+        self.door = door
+        self.state.door = door
+        self._api = _Api(door)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one ASGI event (HTTP requests through the door first)."""
+        if scope["type"] == "http":
+            refusal = self.door.refusal(scope)
+            if refusal is not None:
+                status, message = refusal
+                # framing refusals close: the body may still be on its way
+                extra = () if status == 403 else (_CLOSE,)
+                await _refuse(send, status, message, extra)
+                return
+            if not scope["path"].startswith(CONTROL_PREFIX):
+                await self._api(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(
     emulator: Emulator[Any],
     *,
@@ -361,7 +377,7 @@ def create_app(
     allowed_hosts: Iterable[str] = (),
     max_body: int = MAX_BODY_BYTES,
     extra_routes: Sequence[BaseRoute] = (),
-) -> Starlette:
+) -> EmulatorApp:
     """The ASGI application answering for ``emulator``.
 
     ``state_file`` is saved after every change, before the answer. ``deliverer`` (e.g.
@@ -370,8 +386,9 @@ def create_app(
     control request as ``Authorization: Bearer <token>`` (and then ``state`` shows
     secrets). ``allowed_hosts``: host names accepted in ``Host`` besides the loopback
     ones (the server's bound host; ``"*"`` accepts any). ``max_body``: the largest body
-    accepted. ``extra_routes``: more routes, matched before the control API's
-    (``/_emulator/...``) and the router's.
+    accepted. ``extra_routes``: more routes under ``/_emulator/`` (every other path is
+    the platform's API), matched before the control API's operations (``ValueError``
+    for a route elsewhere).
     """
     door = Door(
         emulator,
@@ -380,15 +397,18 @@ def create_app(
         hosts=HostPolicy(allowed_hosts),
         max_body=max_body,
     )
+    for route in extra_routes:
+        if not str(getattr(route, "path", "")).startswith(CONTROL_PREFIX):
+            raise ValueError(
+                f"extra route {route!r}: extra routes live under {CONTROL_PREFIX} "
+                "(every other path is the platform's API)"
+            )
     routes: list[BaseRoute] = []
     ui = dashboard_routes(emulator)
     if ui:
         routes.append(Mount(DASHBOARD_PREFIX, routes=ui))
     routes += extra_routes
-    routes += [
-        Route(CONTROL_PREFIX + "{name:path}", _Control(door), methods=None),
-        Route("/{path:path}", _Api(door), methods=None),
-    ]
+    routes.append(Route(CONTROL_PREFIX + "{name:path}", _Control(door), methods=None))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -400,8 +420,4 @@ def create_app(
             if deliverer is not None:
                 deliverer.close()
 
-    app = Starlette(
-        routes=routes, middleware=[Middleware(_DoorMiddleware, door=door)], lifespan=lifespan
-    )
-    app.state.door = door
-    return app
+    return EmulatorApp(door, routes, lifespan)

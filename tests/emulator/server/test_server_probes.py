@@ -9,11 +9,26 @@ import logging
 import socket
 import struct
 import time
+from collections.abc import Iterator
 
 import pytest
 from server_helpers import CLIENT_ID, SECRET, envelope_of, raw_request, request, signed
 
-from salesmanago_emulator import Emulator, EmulatorServer
+from salesmanago_emulator import Emulator, EmulatorServer, _uvicorn
+
+
+@pytest.fixture(params=["httptools", "h11"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each probe against both HTTP parsers uvicorn may run (httptools: the server extra's)."""
+    monkeypatch.setattr(_uvicorn, "HAS_HTTPTOOLS", request.param == "httptools")
+    return str(request.param)
+
+
+@pytest.fixture
+def server(emu: Emulator, parser: str) -> Iterator[EmulatorServer]:
+    """An EmulatorServer on ``emu`` with the ``parser`` of the test's parameter."""
+    with EmulatorServer(emu) as running:
+        yield running
 
 
 def _head(method: str, path: str, *lines: str, host: str = "127.0.0.1") -> bytes:
@@ -58,7 +73,7 @@ def test_loopback_host_names_are_served(server: EmulatorServer, host: str) -> No
     assert (status, json.loads(body)["success"]) == (200, True)
 
 
-def test_allowed_hosts_add_names(emu: Emulator) -> None:
+def test_allowed_hosts_add_names(emu: Emulator, parser: str) -> None:
     with EmulatorServer(emu, allowed_hosts=["emulator.test"]) as server:
         status, _, _ = raw_request(
             server.port, _head("GET", "/_emulator/clock", host="emulator.test")
@@ -138,9 +153,12 @@ def test_the_servers_own_origin_is_accepted(server: EmulatorServer, emu: Emulato
 
 @pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "FROB", "PUT", "DELETE"])
 @pytest.mark.parametrize("path", ["/api/contact/upsert", "/_emulator/accounts", "/elsewhere"])
-def test_any_method_gets_the_envelope(server: EmulatorServer, method: str, path: str) -> None:
+def test_any_method_gets_the_envelope(
+    server: EmulatorServer, parser: str, method: str, path: str
+) -> None:
     status, headers, body = raw_request(server.port, _head(method, path))
-    assert status == 405
+    # a method llhttp does not know is refused by the parser itself (400), else the route's 405
+    assert status == (400 if (method, parser) == ("FROB", "httptools") else 405)
     envelope_of(headers, body)
     assert b"<html" not in body.lower()
 
@@ -247,7 +265,7 @@ def test_a_client_closing_an_idle_keep_alive_connection_logs_no_error(
     assert errors == []
 
 
-def test_connections_over_the_cap_get_503_with_the_envelope(emu: Emulator) -> None:
+def test_connections_over_the_cap_get_503_with_the_envelope(emu: Emulator, parser: str) -> None:
     """One event loop, and a cap: no thread per connection, no unbounded growth."""
     with EmulatorServer(emu, max_connections=2) as server:
         held = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(2)]
@@ -285,7 +303,7 @@ def test_the_state_masks_secrets_without_a_token(server: EmulatorServer, emu: Em
     assert "pass-word-1" not in json.dumps(answer)
 
 
-def test_a_control_token_is_required_on_every_control_call(emu: Emulator) -> None:
+def test_a_control_token_is_required_on_every_control_call(emu: Emulator, parser: str) -> None:
     with EmulatorServer(emu, control_token="t0k-en") as server:
         for path in ("/_emulator/state", "/_emulator/clock"):
             status, headers, body = raw_request(server.port, _head("GET", path))
