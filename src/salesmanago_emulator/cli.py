@@ -45,6 +45,7 @@ it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -54,7 +55,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from ._httpdoor import CONTROL_TOKEN_ENV, exposure_warning
+from ._httpdoor import CONTROL_TOKEN_ENV
 from .clock import is_aware, parse_iso
 
 if TYPE_CHECKING:
@@ -186,7 +187,21 @@ def _print_coverage(out: TextIO) -> None:
 
 
 def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
-    """The ``serve`` command: run until SIGINT/SIGTERM; the exit status."""
+    """The ``serve`` command: run until SIGINT/SIGTERM; the exit status. The emulator's
+    warnings and errors (the exposure of a non-loopback address, a request that broke)
+    go to ``err`` while it runs."""
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("salesmanago-emulator serve: %(message)s"))
+    logger = logging.getLogger("salesmanago_emulator")
+    logger.addHandler(handler)
+    try:
+        return _serve(argv, out, err)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     from ._emulator import Emulator
     from .clock import Clock, FrozenClock, SystemClock
     from .server import EmulatorServer, missing_server_extra
@@ -255,10 +270,6 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         control_token=token,
         allowed_hosts=args.allow_host,
     )
-    warning = exposure_warning(args.host)
-    if warning is not None:
-        err.write(f"salesmanago-emulator serve: {warning}\n")
-        err.flush()
     try:
         server.start()
     except OSError as error:

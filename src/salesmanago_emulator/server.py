@@ -142,7 +142,7 @@ class EmulatorServer:
 
         warning = exposure_warning(self.host)
         if warning is not None:
-            _LOG.warning("salesmanago_emulator: %s", warning)
+            _LOG.warning("%s", warning)
         app = create_app(
             self.emulator,
             state_file=self.state_file,

@@ -103,15 +103,16 @@ def test_emulator_server_without_the_extra_says_what_to_install(
 def test_binding_a_non_loopback_address_warns_naming_the_exposure(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from salesmanago_emulator import EmulatorServer
+    from salesmanago_emulator import _uvicorn
 
-    def refuse(self: EmulatorServer) -> EmulatorServer:
+    def refuse(host: str, port: int) -> object:
         raise OSError("not binding in a test")
 
-    monkeypatch.setattr(EmulatorServer, "start", refuse)
+    monkeypatch.setattr(_uvicorn, "bind", refuse)
     assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 1
     err = capsys.readouterr().err
-    assert "warning: listening on 0.0.0.0" in err
+    assert "salesmanago-emulator serve: warning: listening on 0.0.0.0" in err
+    assert err.count("warning") == 1
     assert "control API" in err
     assert "--control-token" in err
     assert main(["serve", "--host", "127.0.0.1", "--port", "0"]) == 1
