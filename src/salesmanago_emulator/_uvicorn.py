@@ -36,7 +36,6 @@ from .errors import TEXT_HTTP_BAD_REQUEST, TEXT_HTTP_BUSY, TEXT_HTTP_HEAD_TOO_LA
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
-    from uvicorn.server import ServerState
 
 __all__ = [
     "HAS_HTTPTOOLS",
@@ -97,6 +96,12 @@ class _Guard:
         await send({"type": "http.response.body", "body": body})
 
 
+def _guard(protocol: H11Protocol | HttpToolsProtocol) -> None:
+    """A connection uvicorn just counted: served by the guarded app (the busy answer
+    over the cap)."""
+    protocol.app = _Guard(protocol, protocol.config).app(len(protocol.connections))
+
+
 class _Connection(h11.Connection):
     """h11's connection, remembering the error that made it refuse the request."""
 
@@ -115,22 +120,12 @@ class EnvelopeH11Protocol(H11Protocol):
     connections (``limit_concurrency``: a connection over it is answered 503 and closed),
     and offering the app a way to drop the connection."""
 
-    def __init__(
-        self,
-        config: uvicorn.Config,
-        server_state: ServerState,
-        app_state: dict[str, Any],
-        _loop: asyncio.AbstractEventLoop | None = None,
-    ) -> None:
-        """As uvicorn's."""
-        super().__init__(config, server_state, app_state, _loop)
-        self.conn = _Connection(h11.SERVER, MAX_HEAD_BYTES)
-        self.guard = _Guard(self, config)
-
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Count the connection; one over the cap is answered 503 and closed."""
+        """Count the connection (one over the cap is answered 503); read with a parser
+        that remembers its refusal."""
+        self.conn = _Connection(h11.SERVER, MAX_HEAD_BYTES)  # nothing was read yet
         super().connection_made(transport)  # type: ignore[arg-type]
-        self.app = self.guard.app(len(self.connections))
+        _guard(self)
 
     def send_400_response(self, msg: str) -> None:
         """The parser's refusal as an envelope: 431 for a head too large, else 400."""
@@ -155,23 +150,13 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
     extension as ``EnvelopeH11Protocol``, and a limit on the request head (llhttp has
     none)."""
 
-    def __init__(
-        self,
-        config: uvicorn.Config,
-        server_state: ServerState,
-        app_state: dict[str, Any],
-        _loop: asyncio.AbstractEventLoop | None = None,
-    ) -> None:
-        """As uvicorn's."""
-        super().__init__(config, server_state, app_state, _loop)
-        self.guard = _Guard(self, config)
-        self.head_bytes = 0
-        self.head_too_large = False
+    head_bytes = 0
+    head_too_large = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Count the connection; one over the cap is answered 503 and closed."""
         super().connection_made(transport)  # type: ignore[arg-type]
-        self.app = self.guard.app(len(self.connections))
+        _guard(self)
 
     def on_message_begin(self) -> None:
         """A new request: its head is counted afresh."""
