@@ -13,7 +13,8 @@ for updates, ``batch_floor`` against the JSON floor), memory (``memory_bytes``,
 fresh process, via the router), scale (``scale_*`` at the SDK, and
 ``scale_account_dict``: the account's lookup growth over a dict's), load
 (``load_integrity``, ``load_async`` with latency, ``load_async_bare`` without),
-bulk, and the Contact Manager (``cm_run``, ``cm_recount``). See docs/development/benchmarks.md.
+bulk, the Contact Manager (``cm_run``, ``cm_recount``), and server mode
+(``server_upsert``, ``server_concurrent``: issue 15). See docs/development/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import sys
 
 from . import bulk, contact_manager, contacts, load, scale
+from . import server as server_mode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     results += bulk.run(quick=args.quick, only=only, full=args.bulk_full)
     results += contact_manager.run(quick=args.quick, only=only)
+    results += server_mode.run(quick=args.quick, only=only)
     missed = 0
     print(f"{'benchmark':<21} {'ratio':>10} {'target':>10}  detail")
     for r in results:

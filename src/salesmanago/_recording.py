@@ -3,9 +3,10 @@
 A [`CallRecorder`][salesmanago.CallRecorder] writes one line per HTTP request a client sent and got
 an answer to: the method, the URL path, the request body and the answer's status and
 body, and when the answer came. Secrets are masked exactly as the emulator's call log
-masks them (``salesmanago_emulator.CallRecord``): in the request ``sha``, ``apiSecret``,
-``password`` and ``token`` (top level and one level down), in the answer ``token``,
-``sha1`` and ``apiSecret`` (the login chain's), each replaced by ``"***"``. No header
+masks them (``salesmanago_emulator.CallRecord``): in the request, the value of every key
+`REQUEST_SECRETS` names (``sha``, ``apiSecret``, ``password``, ``token``, API keys ...,
+compared without case, at any depth), in the answer ``token``, ``sha1`` and
+``apiSecret`` (the login chain's), each replaced by ``"***"``. No header
 is recorded (API v3's ``API-KEY`` travels in one). The log still holds contact data
 (e-mails, names, events): keep it like the data it holds.
 
@@ -35,22 +36,40 @@ __all__ = ["MASK", "CallRecorder", "attach_recorder", "mask_answer", "mask_reque
 
 MASK: Final = "***"
 """What replaces a secret in a recorded line (the emulator's call log writes the same)."""
-REQUEST_SECRETS: Final = ("sha", "apiSecret", "password", "token")
-"""Request keys masked, at the top level and one level down."""
-ANSWER_SECRETS: Final = ("token", "sha1", "apiSecret")
+REQUEST_SECRETS: Final = frozenset(
+    {
+        "sha",
+        "sha1",
+        "apisecret",
+        "api_secret",
+        "secret",
+        "password",
+        "passwords",
+        "token",
+        "apikeys",
+        "api-key",
+    }
+)
+"""Request keys (lower case; compared without case) whose values are masked, at any depth."""
+ANSWER_SECRETS: Final = frozenset({"token", "sha1", "apiSecret"})
 """Answer keys masked, at the top level (the login chain's token and sha, protocol §2.3)."""
 
 
+def _masked(value: object) -> object:
+    if isinstance(value, dict):
+        return {
+            k: MASK if isinstance(k, str) and k.lower() in REQUEST_SECRETS else _masked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
 def mask_request(body: object) -> object:
-    """A request body as the log keeps it: secrets masked at the top level and one
-    level down (a new object; non-objects are returned as they are)."""
-    if not isinstance(body, dict):
-        return body
-    masked = {k: MASK if k in REQUEST_SECRETS else v for k, v in body.items()}
-    for key, value in masked.items():
-        if isinstance(value, dict) and not value.keys().isdisjoint(REQUEST_SECRETS):
-            masked[key] = {k: MASK if k in REQUEST_SECRETS else v for k, v in value.items()}
-    return masked
+    """A request body as the log keeps it: every secret key's value masked, at any
+    depth (a new object; non-objects are returned as they are)."""
+    return _masked(body) if isinstance(body, dict) else body
 
 
 def mask_answer(body: object) -> object:

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
 from ._multipart import is_form, read_form
+from ._secrets import MASK, masked, masked_answer
 from ._v3door import V3Door
 from .errors import (
     API_KEY_NOT_SPECIFIED,
@@ -91,10 +92,6 @@ __all__ = [
 _LOG: Final = logging.getLogger("salesmanago_emulator")
 
 # Wire texts of the HTTP edge (grade D).
-MASK: Final = "***"
-"""What replaces ``sha`` (and any other secret) in the call log."""
-_SECRET_KEYS: Final = ("sha", "apiSecret", "password", "token")
-_SECRET_ANSWER_KEYS: Final = ("token", "sha1", "apiSecret")  # the login chain (§2.3)
 _VERIFIED_CACHE_SIZE: Final = 1024
 
 
@@ -218,32 +215,7 @@ def _masked(raw: bytes) -> dict[str, Any] | None:
         body = decode_json(raw)
     except (ValueError, RecursionError):
         return None
-    return _mask(body) if isinstance(body, dict) else None
-
-
-def _mask(body: dict[str, Any]) -> dict[str, Any]:
-    """Mask secrets in ``body`` in place (top level and one level down); returns it.
-
-    The body is a freshly decoded object of its own, so masking in place costs
-    no copy.
-    """
-    for key in _SECRET_KEYS:
-        if key in body:
-            body[key] = MASK
-    for value in body.values():
-        if type(value) is dict and not value.keys().isdisjoint(_SECRET_KEYS):
-            for key in _SECRET_KEYS:
-                if key in value:
-                    value[key] = MASK
-    return body
-
-
-def _masked_answer(response: dict[str, Any]) -> dict[str, Any]:
-    """An answer as the call log keeps it: a login's token and signature, and a new
-    account's secret, masked."""
-    if response.keys().isdisjoint(_SECRET_ANSWER_KEYS):
-        return response
-    return {k: MASK if k in _SECRET_ANSWER_KEYS else v for k, v in response.items()}
+    return masked(body) if isinstance(body, dict) else None
 
 
 def _failure(
@@ -394,7 +366,7 @@ class Router:
                 status, response = 500, _failure([TEXT_INTERNAL])
                 data = encode_json(response).encode()
             label = fault.label if fault is not None else None
-            shown = _masked_answer(response)
+            shown = masked_answer(response)
             record = CallRecord(method, path, logged, status, shown, now, label, api_key)
             self._calls.append(record)
         if fault is not None:

@@ -20,6 +20,16 @@ Commands:
 * ``--now ISO``: freeze the clock at that instant; it then moves only through
   the control API (``/_emulator/clock/...``). A state file saved with a frozen
   clock resumes at its saved instant (it wins over ``--now``).
+* ``--control-token TOKEN`` (or the environment variable
+  ``SALESMANAGO_EMULATOR_CONTROL_TOKEN``): every control request must carry
+  ``Authorization: Bearer TOKEN``;
+* ``--allow-host NAME`` (repeatable): a host name accepted in ``Host`` besides the
+  loopback names and ``--host`` (``*``: any).
+
+``serve`` needs the ``server`` extra (Starlette, uvicorn); without it, it prints the
+install command and exits with status 2. Binding an address that is not loopback
+prints a warning naming what it exposes. An ``--account`` that the state file already
+holds with another secret, or without one of its owners, is refused (status 2).
 
 ``replay CALLS.jsonl`` replays a call log recorded by the SDK (``SalesManago(record=...)``)
 against a fresh emulator and prints where the answers differ
@@ -35,6 +45,8 @@ it.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import signal
 import sys
 import threading
@@ -43,10 +55,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ._httpdoor import CONTROL_TOKEN_ENV
 from .clock import is_aware, parse_iso
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
+    from .state.account import Account
 
 __all__ = ["DEFAULT_ACCOUNT", "DEFAULT_PORT", "USAGE", "main", "parse_account", "replay_command"]
 
@@ -69,6 +83,7 @@ commands:
 serve:
   salesmanago-emulator serve [--host 127.0.0.1] [--port 8765]
       [--account CLIENT_ID:API_SECRET:OWNER_EMAIL ...] [--state FILE] [--now ISO]
+      [--control-token TOKEN] [--allow-host NAME ...]
 
 replay:
   salesmanago-emulator replay CALLS.jsonl [--ignore FIELD ...] [--json] [--timezone TZ]
@@ -119,7 +134,29 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timezone", default="Europe/Warsaw", help="time zone of new accounts")
     parser.add_argument("--state", type=Path, metavar="FILE", help="state file to load and keep")
     parser.add_argument("--now", type=_parse_now, metavar="ISO", help="freeze the clock here")
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help=f"require 'Authorization: Bearer TOKEN' on the control API (or {CONTROL_TOKEN_ENV})",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name accepted in the Host header besides loopback ones (repeatable)",
+    )
     return parser
+
+
+def _conflict(account: Account, secret: str, users: Sequence[str]) -> str | None:
+    """Why ``--account`` conflicts with the state file's account of that client id."""
+    if account.api_secret != secret:
+        return "another API secret"
+    missing = [user for user in users if user not in account.users]
+    if missing:
+        return f"no user {', '.join(missing)} (users: {', '.join(account.users)})"
+    return None
 
 
 def _print_routes(out: TextIO) -> None:
@@ -150,13 +187,31 @@ def _print_coverage(out: TextIO) -> None:
 
 
 def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
-    """The ``serve`` command: run until SIGINT/SIGTERM; the exit status."""
+    """The ``serve`` command: run until SIGINT/SIGTERM; the exit status. The emulator's
+    warnings and errors (the exposure of a non-loopback address, a request that broke)
+    go to ``err`` while it runs."""
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("salesmanago-emulator serve: %(message)s"))
+    logger = logging.getLogger("salesmanago_emulator")
+    logger.addHandler(handler)
+    try:
+        return _serve(argv, out, err)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     from ._emulator import Emulator
     from .clock import Clock, FrozenClock, SystemClock
-    from .server import EmulatorServer
+    from .server import EmulatorServer, missing_server_extra
     from .snapshot import SnapshotError, frozen_instant
     from .statefile import StateFile, read_state
 
+    missing = missing_server_extra()
+    if missing is not None:
+        err.write(f"salesmanago-emulator serve: {missing}\n")
+        return 2
     parser = _serve_parser()
     try:
         args = parser.parse_args(list(argv))
@@ -184,7 +239,16 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     created: list[tuple[str, str, str]] = []
     try:
         for client_id, secret, users in accounts:
-            if all(a.client_id != client_id for a in emulator.accounts):
+            saved_account = next((a for a in emulator.accounts if a.client_id == client_id), None)
+            conflict = None if saved_account is None else _conflict(saved_account, secret, users)
+            if conflict is not None:
+                err.write(
+                    f"salesmanago-emulator serve: --account {client_id}: the state file "
+                    f"{args.state} holds account {client_id} with {conflict}; change the "
+                    "account through the control API, or start from another state file\n"
+                )
+                return 2
+            if saved_account is None:
                 emulator.add_account(
                     client_id=client_id, api_secret=secret, users=users, timezone=args.timezone
                 )
@@ -197,7 +261,15 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     except ValueError as error:
         err.write(f"salesmanago-emulator serve: {error}\n")
         return 2
-    server = EmulatorServer(emulator, args.host, args.port, state_file=state_file)
+    token = args.control_token or os.environ.get(CONTROL_TOKEN_ENV) or None
+    server = EmulatorServer(
+        emulator,
+        args.host,
+        args.port,
+        state_file=state_file,
+        control_token=token,
+        allowed_hosts=args.allow_host,
+    )
     try:
         server.start()
     except OSError as error:
@@ -220,6 +292,8 @@ def serve(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     for account in emulator.accounts:
         out.write(f"account {account.client_id}: users {', '.join(account.users)}\n")
     out.write(f"clock: {clock!r}; control API: {server.url}/_emulator/routes\n")
+    if token is not None:
+        out.write("control API token: required (Authorization: Bearer <token>)\n")
     out.flush()
     return _wait(server, stop)
 

@@ -1077,3 +1077,54 @@ RULE_CM_SCHEDULED_RUN: Final = "names no scheduled run of this account (got {val
 """Cancelling a run that is not (or no longer) scheduled."""
 RULE_CM_STATE: Final = "must be one of {choices}: the Contact Manager sets no other state"
 """A state-change action to a state other than PROSPECT, CUSTOMER or PARTNER (seed 004 H)."""
+
+# --- the HTTP door of server mode (asgi.py, _uvicorn.py; issue 15; grade D texts) --------
+
+TEXT_HTTP_BAD_REQUEST: Final = "Bad HTTP request: {reason}"
+"""A request the HTTP parser refused (a malformed request line or header)."""
+TEXT_HTTP_BAD_LENGTH: Final = "Bad Content-Length header"
+"""A ``Content-Length`` that is not ASCII digits (a Unicode digit too)."""
+TEXT_HTTP_CHUNKED: Final = "Send the body with a Content-Length (no chunked encoding)"
+"""A chunked request body (HTTP 411)."""
+TEXT_HTTP_TOO_LARGE: Final = "Request body too large: {length} bytes (the limit is {limit})"
+"""A body over the server's limit, refused from its ``Content-Length`` (HTTP 413)."""
+TEXT_HTTP_URL_TOO_LONG: Final = "Request URL too long: {length} bytes (the limit is {limit})"
+"""A request target over the limit (HTTP 414)."""
+TEXT_HTTP_HEADERS_TOO_LARGE: Final = (
+    "Request headers too large: {length} bytes in {count} headers "
+    "(the limits are {limit} bytes and {max_count} headers)"
+)
+"""Headers over the limits (HTTP 431)."""
+TEXT_HTTP_HEAD_TOO_LARGE: Final = "Request line and headers too large (the limit is {limit} bytes)"
+"""A request head the parser stopped reading (HTTP 431)."""
+TEXT_HTTP_BUSY: Final = "The emulator already serves {limit} connections: try again later"
+"""A connection over the server's cap (HTTP 503)."""
+TEXT_HOST_REFUSED: Final = (
+    "Host {host!r} is not served here: the emulator answers requests sent to {allowed} only "
+    "(DNS rebinding protection; --allow-host adds a name)"
+)
+"""A ``Host`` header naming neither a loopback name nor the bound host (HTTP 403)."""
+TEXT_ORIGIN_REFUSED: Final = (
+    "Origin {origin!r} is refused: the control API answers its own origin only"
+)
+"""A control request sent from another origin (a page on another site; HTTP 403)."""
+TEXT_CONTROL_CONTENT_TYPE: Final = (
+    "A control request with a body needs Content-Type: application/json (got {content_type})"
+)
+"""A control ``POST`` without a JSON content type (a cross-site form; HTTP 415)."""
+TEXT_CONTROL_TOKEN: Final = (
+    "The control API needs its token: send the header Authorization: Bearer <token>"
+)
+"""A control request without the server's control token, or with a wrong one (HTTP 401)."""
+TEXT_STATE_TOO_DEEP: Final = "the JSON is nested too deeply to be an emulator state"
+"""A state file nested deeper than the JSON reader goes (the ``error`` of
+``TEXT_STATE_UNREADABLE``)."""
+TEXT_DASHBOARD_MISSING: Final = (
+    "The dashboard needs Jinja2: pip install 'salesmanago-py[server]' ({error})"
+)
+"""A dashboard page asked of a server without Jinja2 (HTTP 501)."""
+TEXT_DASHBOARD_TOKEN: Final = (
+    "The dashboard needs the control token: open {prefix}/?token=<token> once "
+    "(a cookie keeps it) or send Authorization: Bearer <token>"
+)
+"""A dashboard page asked of a server with a control token, without it (HTTP 401)."""

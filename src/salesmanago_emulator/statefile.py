@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._jsoncodec import encode_json
-from .errors import TEXT_STATE_NOT_OBJECT, TEXT_STATE_UNREADABLE
+from .errors import TEXT_STATE_NOT_OBJECT, TEXT_STATE_TOO_DEEP, TEXT_STATE_UNREADABLE
 from .snapshot import SnapshotError
 from .snapshot._reader import TOP
 
@@ -40,21 +41,30 @@ __all__ = ["StateFile", "read_state", "write_atomic"]
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically and durably.
 
-    A temporary file in the same directory is written and fsynced, renamed over
-    ``path``, and the directory is fsynced.
+    A symbolic link stays a link: its target is written (issue 15). A temporary file
+    in the target's directory is written with the target's permission bits (``0o600``
+    for a new file: the state holds secrets), fsynced, renamed over the target, and the
+    directory is fsynced.
     """
-    directory = path.parent
-    temp = directory / f".{path.name}.tmp"
+    target = Path(os.path.realpath(path))
+    directory = target.parent
+    temp = directory / f".{target.name}.tmp"
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o600
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
+        if os.name == "posix":
+            os.fchmod(fd, mode)
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(temp, path)
+    os.replace(temp, target)
     if os.name == "posix":  # a directory cannot be opened for fsync on Windows
         dir_fd = os.open(directory, os.O_RDONLY)
         try:
@@ -69,6 +79,10 @@ def read_state(path: Path) -> dict[str, Any]:
     try:
         # decimals stay exact: rules keep the numbers they were sent (Decimal)
         data = json.loads(path.read_bytes().decode("utf-8"), parse_float=Decimal)
+    except RecursionError:  # nested deeper than the JSON reader goes
+        raise SnapshotError(
+            "file", TEXT_STATE_UNREADABLE.format(path=str(path), error=TEXT_STATE_TOO_DEEP)
+        ) from None
     except (OSError, ValueError) as err:
         raise SnapshotError(
             "file", TEXT_STATE_UNREADABLE.format(path=str(path), error=err)

@@ -14,11 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salesmanago import AsyncSalesManago, CallRecorder, ContactUpsert, NotFoundError, SalesManago
-from salesmanago._recording import ANSWER_SECRETS, MASK, REQUEST_SECRETS
+from salesmanago._recording import ANSWER_SECRETS, MASK, REQUEST_SECRETS, mask_request
 from salesmanago_emulator import Emulator, FrozenClock
-from salesmanago_emulator import _router as emulator_router
+from salesmanago_emulator import _secrets as emulator_secrets
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=timezone.utc)
 SECRET = "recording-secret-never-written"
@@ -86,9 +88,32 @@ def test_record_writes_one_line_per_call_masked_like_the_call_log(
 def test_the_mask_rules_are_the_emulators() -> None:
     """The SDK and the emulator mask the same keys with the same text (one rule, two
     spellings: the SDK never imports the emulator)."""
-    assert MASK == emulator_router.MASK
-    assert REQUEST_SECRETS == emulator_router._SECRET_KEYS
-    assert ANSWER_SECRETS == emulator_router._SECRET_ANSWER_KEYS
+    assert MASK == emulator_secrets.MASK
+    assert REQUEST_SECRETS == emulator_secrets.SECRET_KEYS
+    assert ANSWER_SECRETS == emulator_secrets.ANSWER_SECRET_KEYS
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["a", "contact", "sha", "SHA", "apiSecret", "Password", "API-KEY", "x"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=15,
+)
+
+
+@given(st.dictionaries(st.text(max_size=3) | st.sampled_from(["sha", "token"]), _JSON))
+def test_the_sdk_masks_any_request_as_the_emulator_shows_it(body: dict[str, object]) -> None:
+    """One rule, two spellings: any JSON request body, recorded by the SDK, reads as the
+    emulator's call log shows it (every secret key at any depth, case ignored)."""
+    assert mask_request(body) == emulator_secrets.masked(body)
 
 
 def test_login_chain_password_token_and_sha_are_masked(emu: Emulator[FrozenClock]) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._secrets import masked
 from ._actions import ACTIONS, run_action
 from ._card import SECTION_TITLES, card_sections
 from ._guard import form_refusal
-from ._mask import masked
 from ._views import (
     DEFAULT_BASE,
     ContactFilter,

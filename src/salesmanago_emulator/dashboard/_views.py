@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .._secrets import MASK, masked
 from ..clock import FrozenClock
 from ..state._card import CONTACT_STATES
 from ._card import SECTION_TITLES, card_sections, contact_status, when
-from ._mask import MASK, masked
 
 if TYPE_CHECKING:
     from .._emulator import Emulator

@@ -1,10 +1,9 @@
 """Fixtures of the dashboard tests: the demo shop's emulator, its pages behind a real
 uvicorn server in a thread, and a headless Chromium driven by Selenium.
 
-``dashboard_app`` is the one place that builds the ASGI app: a small Starlette app
-mounting `dashboard_routes` at ``/_emulator/ui``; once the server mode's own app
-(``create_app``) mounts the dashboard, this fixture returns that app instead and every
-test runs against it unchanged.
+``dashboard_app`` is the one place that builds the ASGI app: server mode's own app
+(``create_app``), which mounts the dashboard at ``/_emulator/ui`` behind its door, so
+the browser tests see what ``salesmanago-emulator serve`` serves.
 
 The browser: ``/usr/bin/chromium`` (or ``chromium`` on ``PATH``) with the
 ``chromedriver`` of the same OS packages (``.ci/run`` installs both); the browser tests
@@ -22,12 +21,11 @@ from typing import Any
 
 import pytest
 from dashboard_helpers import TOKEN
-from starlette.applications import Starlette
-from starlette.routing import Mount
 from starlette.types import ASGIApp
 
 from salesmanago_emulator import Emulator, FrozenClock
-from salesmanago_emulator.dashboard import DEFAULT_BASE, dashboard_routes
+from salesmanago_emulator.asgi import create_app
+from salesmanago_emulator.dashboard import DEFAULT_BASE
 from salesmanago_emulator.dashboard._demo import demo_emulator
 from salesmanago_emulator.dashboard.screenshots import (
     CHROMIUM_NAMES,
@@ -47,8 +45,7 @@ def dashboard_emulator() -> Emulator[FrozenClock]:
 @pytest.fixture
 def dashboard_app(dashboard_emulator: Emulator[FrozenClock]) -> ASGIApp:
     """The ASGI app serving the dashboard at ``/_emulator/ui`` (forms' token `TOKEN`)."""
-    routes = dashboard_routes(dashboard_emulator, token=TOKEN)
-    return Starlette(routes=[Mount(DEFAULT_BASE, routes=routes)])
+    return create_app(dashboard_emulator, dashboard_token=TOKEN)
 
 
 @pytest.fixture

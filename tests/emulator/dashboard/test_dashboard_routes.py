@@ -21,12 +21,12 @@ from salesmanago_emulator.dashboard import DEFAULT_BASE, dashboard_routes, form_
 from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT
 from salesmanago_emulator.dashboard._guard import FORM_TYPE, safe_next
 
-ORIGIN = "http://testserver"
+ORIGIN = "http://localhost"
 FORM = {"content-type": FORM_TYPE, "origin": ORIGIN}
 
 
 def _client(app: ASGIApp) -> httpx.AsyncClient:
-    """An httpx client calling ``app`` in process at ``http://testserver`` (no redirects)."""
+    """An httpx client calling ``app`` in process at ``http://localhost`` (no redirects)."""
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ORIGIN)
 
 

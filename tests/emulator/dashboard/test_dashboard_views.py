@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from routes_helpers import A_ID, A_OWNER, A_SECRET, Api
 
 from salesmanago_emulator import Account, Emulator, FrozenClock
+from salesmanago_emulator._secrets import SECRET_KEYS
 from salesmanago_emulator.dashboard import (
     ContactFilter,
     PageContext,
@@ -28,7 +29,6 @@ from salesmanago_emulator.dashboard import (
     report_page,
 )
 from salesmanago_emulator.dashboard._demo import DEMO_ACCOUNT, demo_emulator
-from salesmanago_emulator.dashboard._mask import SECRET_KEYS
 from salesmanago_emulator.dashboard._report import page_name, touched_cards
 from salesmanago_emulator.state._addressees import Target
 from salesmanago_emulator.state._card import ConsentDetail, ContactWrite
@@ -225,7 +225,7 @@ def test_masking_leaves_no_secret_value_at_any_depth(value: Any) -> None:
 def test_the_call_log_masks_a_secret_nested_deeper_than_the_log_does(
     api: Api, emu: Emulator[FrozenClock]
 ) -> None:
-    """The router masks two levels; the page masks every level."""
+    """A secret nested deep in a request is masked on the page (the one mask, any depth)."""
     api.send(
         "contact/upsert", api.body(contact={"email": EMAIL, "x": {"y": {"password": "pw-9876543"}}})
     )

@@ -39,3 +39,28 @@ def request(
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def raw_request(port: int, data: bytes, *, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
+    """Send ``data`` as is on a new connection (no client normalises it); the answer's
+    status, headers (lower-case names) and body."""
+    import http.client
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        body = response.read()
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, headers, body
+
+
+def envelope_of(headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    """The JSON envelope of an answer, checking it is one (content type, success false)."""
+    assert headers.get("content-type") == "application/json", headers
+    envelope: dict[str, Any] = json.loads(body)
+    assert envelope["success"] is False
+    assert isinstance(envelope["message"], list)
+    assert envelope["message"]
+    return envelope

@@ -73,3 +73,93 @@ def test_cli_routes_help_serve_unknown(capsys: pytest.CaptureFixture[str]) -> No
     assert "no time zone" in capsys.readouterr().err
     assert main(["frobnicate"]) == 2
     assert "unknown command 'frobnicate'" in capsys.readouterr().err
+
+
+# --- issue 15: serve's extra, exposure warning, --account against the state file ----------
+
+
+def test_serve_without_the_server_extra_names_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn -> ImportError
+    assert main(["serve", "--port", "0"]) == 2
+    assert "pip install 'salesmanago-py[server]'" in capsys.readouterr().err
+
+
+def test_emulator_server_without_the_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from salesmanago_emulator import Emulator, EmulatorServer
+
+    monkeypatch.setitem(sys.modules, "starlette", None)
+    with pytest.raises(ImportError, match=r"salesmanago-py\[server\]"):
+        EmulatorServer(Emulator()).start()
+
+
+def test_binding_a_non_loopback_address_warns_naming_the_exposure(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from salesmanago_emulator import _uvicorn
+
+    def refuse(host: str, port: int) -> object:
+        raise OSError("not binding in a test")
+
+    monkeypatch.setattr(_uvicorn, "bind", refuse)
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "salesmanago-emulator serve: warning: listening on 0.0.0.0" in err
+    assert err.count("warning") == 1
+    assert "control API" in err
+    assert "--control-token" in err
+    assert main(["serve", "--host", "127.0.0.1", "--port", "0"]) == 1
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_emulator_server_logs_the_exposure_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from salesmanago_emulator import Emulator, EmulatorServer, _uvicorn
+
+    def refuse(host: str, port: int) -> object:
+        raise OSError("not binding in a test")
+
+    monkeypatch.setattr(_uvicorn, "bind", refuse)
+    with pytest.raises(OSError, match="not binding"):
+        EmulatorServer(Emulator(), host="0.0.0.0").start()
+    assert any("listening on 0.0.0.0" in r.getMessage() for r in caplog.records)
+
+
+def _saved_state(tmp_path: Path) -> Path:
+    from salesmanago_emulator import Emulator
+    from salesmanago_emulator.statefile import StateFile
+
+    emu = Emulator()
+    emu.add_account(client_id="A", api_secret="old-secret", users=["owner@example.com"])
+    path = tmp_path / "state.json"
+    StateFile(path, emu).save()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("account", "expected"),
+    [
+        ("A:NEWSECRET:owner@example.com", "with another API secret"),
+        ("A:old-secret:someone@example.com", "no user someone@example.com"),
+    ],
+)
+def test_an_account_conflicting_with_the_state_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], account: str, expected: str
+) -> None:
+    """Issue 15: it was silently ignored, and the new secret's requests refused with no hint."""
+    path = _saved_state(tmp_path)
+    before = path.read_bytes()
+    assert main(["serve", "--port", "0", "--state", str(path), "--account", account]) == 2
+    err = capsys.readouterr().err
+    assert "the state file" in err
+    assert "holds account A" in err
+    assert expected in err
+    assert path.read_bytes() == before

@@ -226,3 +226,101 @@ def test_serve_refuses_a_bad_state_file(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "accounts: is required" in done.stderr
+
+
+# --- issue 15: symlinks, modes, every corrupt form ----------------------------------------
+
+
+def test_a_symlinked_state_file_stays_a_link_and_its_target_is_written(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    target_dir = tmp_path / "real"
+    target_dir.mkdir()
+    target = target_dir / "state.json"
+    StateFile(target, emu).save()
+    target.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    state = StateFile(link, emu)
+    with EmulatorServer(emu, state_file=state) as server:
+        for i in range(2):
+            request(server.url, "/api/contact/upsert", signed(contact={"email": f"l{i}@x.pl"}))
+    assert link.is_symlink()
+    assert link.resolve() == target.resolve()
+    emails = [c["email"] for c in read_state(target)["accounts"][0]["contacts"]]
+    assert emails == ["l0@x.pl", "l1@x.pl"]  # the target saw every write
+    assert target.stat().st_mode & 0o777 == 0o640  # and kept its mode
+    assert sorted(p.name for p in target_dir.iterdir()) == ["state.json"]  # no temp left
+
+
+def test_write_atomic_keeps_the_mode_and_creates_private_files(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(b"old")
+    kept.chmod(0o644)
+    write_atomic(kept, b"new")
+    assert (kept.read_bytes(), kept.stat().st_mode & 0o777) == (b"new", 0o644)
+    fresh = tmp_path / "fresh.json"
+    write_atomic(fresh, b"x")
+    assert fresh.stat().st_mode & 0o777 == 0o600  # the state holds secrets
+
+
+def _valid_state() -> bytes:
+    emu = Emulator()
+    emu.add_account(client_id="c", api_secret="s", users=["o@example.com"])
+    return json.dumps(emu.export_state()).encode()
+
+
+_CORRUPT = {
+    "bad JSON": b"{not json",
+    "truncated": _valid_state()[:40],
+    "empty": b"",
+    "binary": bytes(range(256)),
+    "nested 100 000 deep": b"[" * 100_000 + b"]" * 100_000,
+    "nested objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "an array": b"[1, 2]",
+    "wrong types": json.dumps(
+        {"format": "salesmanago-emulator-state", "version": 2, "accounts": "c"}
+    ).encode(),
+    "a clock of the wrong type": json.dumps(
+        {"format": "salesmanago-emulator-state", "version": 2, "clock": 5, "accounts": []}
+    ).encode(),
+    "a string version": json.dumps(
+        {"format": "salesmanago-emulator-state", "version": "2", "accounts": []}
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("form", list(_CORRUPT))
+def test_every_corrupt_state_file_exits_2_and_is_left_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str
+) -> None:
+    from salesmanago_emulator.cli import main
+
+    path = tmp_path / "state.json"
+    path.write_bytes(_CORRUPT[form])
+    assert main(["serve", "--port", "0", "--state", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "Traceback" not in err
+    assert path.read_bytes() == _CORRUPT[form]
+
+
+def test_a_state_file_that_is_a_directory_or_unreadable_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salesmanago_emulator.cli import main
+
+    directory = tmp_path / "state.json"
+    directory.mkdir()
+    assert main(["serve", "--port", "0", "--state", str(directory)]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert directory.is_dir()
+    unreadable = tmp_path / "unreadable.json"
+    unreadable.write_bytes(_valid_state())
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads any mode: simulate
+    assert main(["serve", "--port", "0", "--state", str(unreadable)]) == 2
+    assert "Permission denied" in capsys.readouterr().err
