@@ -55,10 +55,18 @@ ANSWER_SECRETS: Final = frozenset({"token", "sha1", "apiSecret"})
 """Answer keys masked, at the top level (the login chain's token and sha, protocol §2.3)."""
 
 
+def _mask_value(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [MASK] * len(value)
+    return MASK
+
+
 def _masked(value: object) -> object:
     if isinstance(value, dict):
         return {
-            k: MASK if isinstance(k, str) and k.lower() in REQUEST_SECRETS else _masked(v)
+            k: _mask_value(v) if isinstance(k, str) and k.lower() in REQUEST_SECRETS else _masked(v)
             for k, v in value.items()
         }
     if isinstance(value, list):

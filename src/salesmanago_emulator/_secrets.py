@@ -42,12 +42,22 @@ def is_secret_key(key: object) -> bool:
 
 def masked(value: Any) -> Any:
     """A copy of a JSON-like ``value`` with every secret key's value, at any depth,
-    replaced by ``"***"`` (``value`` is left as it was)."""
+    replaced by ``"***"`` (``value`` is left as it was). The shape shows, not the
+    secret: ``None`` stays ``None`` (no secret set) and a list of secrets becomes as
+    many ``"***"``."""
     if isinstance(value, Mapping):
-        return {k: MASK if is_secret_key(k) else masked(v) for k, v in value.items()}
+        return {k: _mask_value(v) if is_secret_key(k) else masked(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [masked(item) for item in value]
     return value
+
+
+def _mask_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [MASK] * len(value)
+    return MASK
 
 
 ANSWER_SECRET_KEYS: Final = frozenset({"token", "sha1", "apiSecret"})

@@ -86,6 +86,7 @@ from .errors import (
 )
 from .faults import InjectedTransportError
 from .routes._v3 import V3_PREFIX
+from .snapshot import SECRETS_MASKED
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -395,9 +396,12 @@ class _Control:
 
 
 def _masked(data: bytes) -> bytes:
-    """A state answer with its secrets masked, marked ``secretsMasked``."""
+    """A state answer with its secrets masked, marked ``secretsMasked`` (in the state
+    too, so that ``state/import`` refuses it rather than load ``***`` as secrets)."""
     answer = masked(decode_json(data))
-    answer["secretsMasked"] = True
+    answer[SECRETS_MASKED] = True
+    if isinstance(answer.get("state"), dict) and "accounts" in answer["state"]:
+        answer["state"][SECRETS_MASKED] = True
     return encode_json(answer).encode()
 
 

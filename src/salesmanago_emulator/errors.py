@@ -1128,3 +1128,9 @@ TEXT_DASHBOARD_TOKEN: Final = (
     "(a cookie keeps it) or send Authorization: Bearer <token>"
 )
 """A dashboard page asked of a server with a control token, without it (HTTP 401)."""
+RULE_SECRETS_MASKED: Final = (
+    "this state was answered with its secrets masked (a server without a control token): "
+    "its API secrets read *** and cannot be imported; export it from a server started "
+    "with --control-token, or with Emulator.export_state() in Python"
+)
+"""Importing a state whose secrets a server masked (issue 15)."""

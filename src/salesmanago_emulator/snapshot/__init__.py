@@ -46,7 +46,7 @@ from typing import Any, Final
 import attrs
 
 from ..clock import Clock, FrozenClock, utc_iso
-from ..errors import RULE_FORMAT, RULE_VERSION
+from ..errors import RULE_FORMAT, RULE_SECRETS_MASKED, RULE_VERSION
 from ..state.account import Account
 from . import (
     activity,
@@ -77,6 +77,7 @@ __all__ = [
     "AREAS",
     "FORMAT",
     "READABLE_VERSIONS",
+    "SECRETS_MASKED",
     "VERSION",
     "AreaFormat",
     "SnapshotError",
@@ -133,6 +134,9 @@ AREAS: Final[Mapping[str, AreaFormat | None]] = MappingProxyType(
 key in an account object. ``None``: the area has no state of its own."""
 
 _TOP_KEYS: Final = ("format", "version", "clock", "accounts")
+SECRETS_MASKED: Final = "secretsMasked"
+"""The key a server's ``state`` answer carries (``true``, in the state itself) when it
+masked the secrets: such a state cannot be imported."""
 _CLOCK_KEYS: Final = ("frozen", "now")
 _ACCOUNT_KEYS: Final = (
     "clientId",
@@ -184,7 +188,11 @@ def dump_state(accounts: Iterable[Account], clock: Clock) -> dict[str, Any]:
 
 def frozen_instant(data: object) -> datetime | None:
     """The instant a frozen clock stood at in ``data`` (an export), ``None`` for a
-    running clock; checks the format and version (SnapshotError)."""
+    running clock; checks the format and version (SnapshotError). A state a server
+    answered with its secrets masked (``secretsMasked``) is refused: its API secrets
+    read ``***``."""
+    if isinstance(data, Mapping) and data.get(SECRETS_MASKED) is True:
+        raise SnapshotError(SECRETS_MASKED, RULE_SECRETS_MASKED)
     top = Value(data, "").fields("a state", _TOP_KEYS)
     if top.data.get("format") != FORMAT:
         Value(top.data.get("format"), "format").refuse(RULE_FORMAT.format(expected=FORMAT))
