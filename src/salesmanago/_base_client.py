@@ -61,6 +61,7 @@ __all__ = [
     "HEADERS",
     "AsyncAPIClient",
     "BaseClient",
+    "RequestTemplate",
     "SyncAPIClient",
     "decode_body",
 ]
@@ -301,6 +302,58 @@ async def _run_all_async(
     return [results[i] for i in range(len(items))]
 
 
+@attrs.frozen
+class RequestTemplate:
+    """What every request with a JSON body to one URL with the same headers shares,
+    derived once from a request httpx built itself: ``httpx.Request(method, url,
+    headers=headers, content=body)`` is `request` ``(body)`` (the same method, URL,
+    headers in the same order, and body), checked by ``test_request_template``.
+
+    Attributes:
+        method: the HTTP method.
+        url: the parsed URL.
+        before: the headers httpx puts before ``Content-Length``, as raw pairs.
+        after: the headers after it.
+        headers: the headers as given.
+    """
+
+    method: str
+    url: httpx.URL
+    before: tuple[tuple[bytes, bytes], ...]
+    after: tuple[tuple[bytes, bytes], ...]
+    headers: Mapping[str, str]
+
+    @classmethod
+    def of(cls, method: str, url: str, headers: Mapping[str, str]) -> RequestTemplate:
+        """The template of ``method`` requests to ``url`` with ``headers``, read off a
+        request httpx builds with a one-byte body."""
+        probe = httpx.Request(method, url, headers=headers, content=b"-")
+        raw = probe.headers.raw
+        at = [key.lower() for key, _ in raw].index(b"content-length")
+        return cls(probe.method, probe.url, tuple(raw[:at]), tuple(raw[at + 1 :]), headers)
+
+    def request(self, content: bytes, timeout: Mapping[str, Any]) -> httpx.Request:
+        """The request carrying ``content`` (and the client's ``timeout`` extension)."""
+        if not content:  # httpx puts a zero Content-Length elsewhere: let it build that one
+            return httpx.Request(
+                self.method,
+                self.url,
+                headers=self.headers,
+                content=content,
+                extensions={"timeout": timeout},
+            )
+        length = (b"Content-Length", str(len(content)).encode())
+        request = httpx.Request(
+            self.method,
+            self.url,
+            headers=httpx.Headers([*self.before, length, *self.after]),
+            stream=httpx.ByteStream(content),
+            extensions={"timeout": timeout},
+        )
+        request.read()  # as httpx does for content given as bytes
+        return request
+
+
 def decode_body(response: httpx.Response) -> object:
     """The answer's JSON (fractions as Decimal), or its text when it is not JSON."""
     try:
@@ -339,6 +392,8 @@ class BaseClient:
         self.max_retries = max_retries
         # The client's default_headers, then (on a call's scoped clone) its extra_headers.
         self._headers = check_headers(default_headers, "default_headers", ConfigurationError)
+        # (method, path) -> what every JSON request there shares (`_request_template`).
+        self._templates: dict[tuple[str, str], RequestTemplate] = {}
 
     @property
     def timeout(self) -> float | httpx.Timeout:
@@ -420,7 +475,21 @@ class BaseClient:
         headers: Mapping[str, str] = HEADERS,
     ) -> httpx.Request:
         """The request for ``call``: its method and path, ``payload`` as JSON (none
-        when ``None``), ``headers`` and the client's timeout."""
+        when ``None``), ``headers`` and the client's timeout.
+
+        The usual request (a JSON body, the SDK's own headers, no client or call
+        headers) is built from its endpoint's `RequestTemplate`: the same request
+        httpx would build, without parsing the URL and normalising the headers again
+        on every call."""
+        if payload is not None and headers is HEADERS and not self._headers:
+            endpoint = call.endpoint
+            template = self._templates.get((endpoint.method, endpoint.path))
+            if template is None:
+                url = self._base_url + endpoint.path
+                template = self._templates[endpoint.method, endpoint.path] = RequestTemplate.of(
+                    endpoint.method, url, headers
+                )
+            return template.request(_converter.dumps(payload), self._timeout_extension)
         return httpx.Request(
             call.endpoint.method,
             self._base_url + call.endpoint.path,

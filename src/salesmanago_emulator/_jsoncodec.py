@@ -100,6 +100,28 @@ def _encode_default(value: object) -> object:
 
 
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_encode_default)
+# The C encoder _ENCODER.encode makes for every call, made here with the same settings:
+# an answer is written without JSONEncoder's per-call set-up (a fresh ``markers`` dict
+# each time: the circular-reference check stays). ``None`` where the C module is missing.
+_C_ENCODER: Final = getattr(json.encoder, "c_make_encoder", None)
+
+
+def _encode(value: object) -> str:
+    """``_ENCODER.encode(value)``, through the C encoder when there is one."""
+    if _C_ENCODER is None or isinstance(value, str):
+        return _ENCODER.encode(value)
+    chunks = _C_ENCODER(
+        {},
+        _encode_default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )(value, 0)
+    return "".join(chunks)
 
 
 @functools.lru_cache(maxsize=16)
@@ -120,7 +142,7 @@ def encode_json(value: object, default: Callable[[object], object] | None = None
     ``default`` turns other objects into JSON-ready values (as ``json.dumps``'s);
     without it any other object raises ``TypeError``.
     """
-    text = (_ENCODER if default is None else _encoder_with(default)).encode(value)
+    text = _encode(value) if default is None else _encoder_with(default).encode(value)
     if _MARK_IN_JSON not in text:
         return text
     out: list[str] = []

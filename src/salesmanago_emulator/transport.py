@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 import httpx
 
+from ._multipart import FORM_PATHS
 from ._router import route_path
 from .faults import ConnectionDroppedError, ResponseTimeoutError
 from .routes._v3 import V3_PREFIX
@@ -74,7 +75,8 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 fault,
                 api_key=api_key,
                 host=functools.partial(_host, request),
-                content_type=request.headers.get("content-type"),
+                # read only where a form may come (httpx's header look-up is not free)
+                content_type=request.headers.get("content-type") if path in FORM_PATHS else None,
             )
         except ConnectionDroppedError as exc:
             raise httpx.ConnectError(str(exc), request=request) from None

@@ -270,7 +270,8 @@ def prepare_write(
         else:
             more = True
     if not more:
-        return PreparedWrite._make((email, new_email, tuple(scalars), *_NOTHING_MORE))
+        # tuple.__new__: the NamedTuple without its Python-level constructor (the hot path)
+        return tuple.__new__(PreparedWrite, (email, new_email, tuple(scalars), *_NOTHING_MORE))
     tags = tuple(normalize_tags(write.tags, "tags")) if write.tags else ()
     remove: tuple[str, ...] = ()
     if write.remove_tags:

@@ -269,14 +269,18 @@ class ContactsArea(AccountArea):
         if len(writes) > BATCH_UPSERT_LIMIT:
             raise LimitExceeded("writes", BATCH_UPSERT_LIMIT)
         results: list[ContactRecord | EmulatorError] = []
-        append, upsert = results.append, self._upsert
+        append, save, by_email = results.append, self._save, self.account.store.by_email
+        consents = self._optin.consent_register
         with self.account.store.deferred_indexing():  # one instant for the whole batch
             for write in writes:
                 if isinstance(write, EmulatorError):
                     append(write)
                     continue
-                try:
-                    append(upsert(write, user, now))
+                try:  # _upsert's steps, the consents looked up once for the batch
+                    prepared = prepare_write(write, consents, now, require_email=True)
+                    email = prepared.email
+                    assert email is not None
+                    append(save(prepared, by_email.get(email), user, now))
                 except EmulatorError as err:
                     append(err)
         return results
