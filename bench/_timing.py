@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -40,3 +43,24 @@ def best_of(fn: Callable[[], object], repeats: int = 5) -> float:
         finally:
             gc.enable()
     return best
+
+
+@contextlib.contextmanager
+def spawn(*command: str) -> Iterator[str]:
+    """A server subprocess; yields its URL (read from ``... on <url>`` on its first line)."""
+    proc = subprocess.Popen([sys.executable, *command], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if " on http://" not in line:
+            raise RuntimeError(f"{command} did not start: {line!r}")
+        yield line.rsplit(" ", 1)[1].strip()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -57,7 +55,7 @@ import httpx
 from salesmanago import AsyncSalesManago, ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, EmulatorServer
 
-from ._timing import Result
+from ._timing import Result, spawn
 from .contacts import CLIENT_ID, OWNER, SECRET
 
 LATENCY = 0.010
@@ -81,33 +79,9 @@ def server(kind: str = "subprocess") -> Iterator[str]:
         return
     if kind != "subprocess":
         raise ValueError(f"kind must be 'subprocess' or 'thread', got {kind!r}")
-    command = [
-        sys.executable,
-        "-m",
-        "salesmanago_emulator",
-        "serve",
-        "--port",
-        "0",
-        "--account",
-        f"{CLIENT_ID}:{SECRET}:{OWNER}",
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        prefix = "salesmanago-emulator serving on "
-        if not line.startswith(prefix):
-            raise RuntimeError(f"the emulator server did not start: {line!r}")
-        yield line[len(prefix) :].strip()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+    account = f"{CLIENT_ID}:{SECRET}:{OWNER}"
+    with spawn("-m", "salesmanago_emulator", "serve", "--port", "0", "--account", account) as url:
+        yield url
 
 
 def control(url: str, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

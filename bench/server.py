@@ -24,19 +24,16 @@ figures are the servers'.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import socket
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from salesmanago import ContactUpsert, SalesManago
 
-from ._timing import Result
+from ._timing import Result, spawn
 from .contacts import CLIENT_ID, OWNER, SECRET
 
 if TYPE_CHECKING:
@@ -87,27 +84,6 @@ def _read_answer(sock: socket.socket, buffer: bytearray) -> None:
     if not head.startswith(b"HTTP/1.1 200"):
         raise RuntimeError(f"the server answered {head[:40]!r}")
     buffer[:] = rest[length:]
-
-
-@contextlib.contextmanager
-def _spawn(*command: str) -> Iterator[str]:
-    """A server subprocess; yields its URL (read from ``... on <url>`` on its first line)."""
-    proc = subprocess.Popen([sys.executable, *command], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if " on http://" not in line:
-            raise RuntimeError(f"{command} did not start: {line!r}")
-        yield line.rsplit(" ", 1)[1].strip()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
 
 
 def _address(url: str) -> tuple[str, int]:
@@ -172,8 +148,8 @@ def server_upsert(calls: int, rounds: int = 5) -> Result:
     """The emulator's app over the constant app on the same uvicorn, per SDK call."""
     best = dict.fromkeys(("sdk", "sdk_const", "raw", "raw_const"), float("inf"))
     with (
-        _spawn("-m", "salesmanago_emulator", "serve", "--port", "0", "--account", _ACCOUNT) as emu,
-        _spawn("-m", "bench.server", "const") as const,
+        spawn("-m", "salesmanago_emulator", "serve", "--port", "0", "--account", _ACCOUNT) as emu,
+        spawn("-m", "bench.server", "const") as const,
     ):
         for url in (emu, const):
             per_call(url, [f"warm{i}@example.com" for i in range(200)])
@@ -201,8 +177,8 @@ def server_concurrent(per_client: int, rounds: int = 3) -> Result:
     """64 concurrent clients: the new server over the old http.server one."""
     new = old = float("inf")
     with (
-        _spawn("-m", "salesmanago_emulator", "serve", "--port", "0", "--account", _ACCOUNT) as url,
-        _spawn("-m", "bench._old_server", _ACCOUNT) as old_url,
+        spawn("-m", "salesmanago_emulator", "serve", "--port", "0", "--account", _ACCOUNT) as url,
+        spawn("-m", "bench._old_server", _ACCOUNT) as old_url,
     ):
         concurrent(url, "warm", 5)
         concurrent(old_url, "warm", 5)
