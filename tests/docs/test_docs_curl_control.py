@@ -1,4 +1,4 @@
-"""Every curl POST to the control API in the docs sends a JSON content type.
+"""Every curl POST to the control API in the docs and the README sends a JSON content type.
 
 Server mode refuses a control write without ``Content-Type: application/json`` (415,
 issue 15: what a cross-site form sends), so a documented command without it fails
@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 from typing import Final
 
-DOCS: Final = Path(__file__).resolve().parents[2] / "docs"
+ROOT: Final = Path(__file__).resolve().parents[2]
+DOCS: Final = ROOT / "docs"
 CONTROL: Final = re.compile(r"/_emulator/|\$E/(?!api/)")  # one page's $E is the server
 POST: Final = re.compile(r"\s(-d|--data\S*|-X\s+POST)\s")
 JSON_TYPE: Final = re.compile(
@@ -22,10 +23,10 @@ JSON_TYPE: Final = re.compile(
 
 def _control_posts() -> list[tuple[str, str]]:
     found = []
-    for page in sorted(DOCS.rglob("*.md")):
+    for page in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
         for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
             if "curl" in line and CONTROL.search(line) and POST.search(line + " "):
-                found.append((f"{page.relative_to(DOCS)}:{number}", line))
+                found.append((f"{page.relative_to(ROOT)}:{number}", line))
     return found
 
 
