@@ -14,15 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from routes_helpers import A_OWNER, NOW, new_emulator
+from state_helpers import OTHER_USER, OWNER, THIRD_USER
 
 from salesmanago_emulator import Emulator
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.state import Account, ContactWrite
 
 WARSAW = ZoneInfo("Europe/Warsaw")
-OWNER = "owner@shop.pl"
-OTHER_USER = "second@shop.pl"
-THIRD_USER = "third@shop.pl"
 
 
 @pytest.fixture

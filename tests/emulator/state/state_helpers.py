@@ -5,7 +5,11 @@ from __future__ import annotations
 from salesmanago_emulator.state import Account, ContactRecord, ContactWrite
 
 OWNER = "owner@shop.pl"
-"""The account's first user (the others: ``second@shop.pl``, ``third@shop.pl``)."""
+"""The account's first user (the others: `OTHER_USER`, `THIRD_USER`)."""
+OTHER_USER = "second@shop.pl"
+"""The account's second user."""
+THIRD_USER = "third@shop.pl"
+"""The account's third user."""
 EMAIL = "jan@example.com"
 
 

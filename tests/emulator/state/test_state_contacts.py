@@ -9,9 +9,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from state_helpers import EMAIL, OWNER, upsert
+from state_helpers import EMAIL, OTHER_USER, OWNER, upsert
 
-from conftest import OTHER_USER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import (
     AuthenticationFailed,

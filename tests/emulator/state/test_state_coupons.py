@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from coupons_helpers import YEAR_AND_DAY, coupon_state
 from routes_helpers import A_ID, A_OWNER, A_SECOND, NOW
+from state_helpers import OTHER_USER, OWNER
 
-from conftest import OTHER_USER, OWNER
 from salesmanago_emulator import Account, Emulator, FrozenClock
 from salesmanago_emulator.errors import (
     AuthenticationFailed,

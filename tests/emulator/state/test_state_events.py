@@ -12,8 +12,8 @@ from events_helpers import shop, shop_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from routes_helpers import A_OWNER, A_SECOND, NOW
+from state_helpers import OTHER_USER, OWNER, THIRD_USER
 
-from conftest import OTHER_USER, OWNER, THIRD_USER
 from salesmanago_emulator import Account, FrozenClock
 from salesmanago_emulator.errors import (
     AuthenticationFailed,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from state_helpers import OTHER_USER, OWNER
 
-from conftest import OTHER_USER, OWNER
 from salesmanago_emulator import Account
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import AuthenticationFailed, InvalidField, LimitExceeded

@@ -7,8 +7,8 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from state_helpers import OWNER
 
-from conftest import OWNER
 from salesmanago_emulator.errors import InvalidField
 from salesmanago_emulator.state import Account, normalize_email, normalize_tags, validate_email
 from salesmanago_emulator.state._card import ContactWrite

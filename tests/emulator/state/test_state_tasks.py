@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from notes_helpers import _contact_write_refusal, area_state
 from routes_helpers import A_OWNER, A_SECOND
+from state_helpers import OTHER_USER, OWNER
 from tasks_helpers import DUE
 
-from conftest import OTHER_USER, OWNER
 from salesmanago_emulator import Account
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import (

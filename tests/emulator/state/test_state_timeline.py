@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from state_helpers import EMAIL, OWNER, upsert
+from state_helpers import EMAIL, OTHER_USER, OWNER, THIRD_USER, upsert
 
-from conftest import OTHER_USER, THIRD_USER
 from salesmanago_emulator.clock import FrozenClock
 from salesmanago_emulator.errors import ContactNotFound, InvalidField
 from salesmanago_emulator.state import Account, ConsentDetail, DoubleOptIn
