@@ -216,7 +216,7 @@ class ControlArgs:
             try:
                 return int(value.strip())
             except ValueError:
-                pass
+                pass  # no integer: refused below
         elif isinstance(value, int) and not isinstance(value, bool):
             return value
         raise ControlError.field(key, RULE_INTEGER)
@@ -230,7 +230,7 @@ class ControlArgs:
             try:
                 result = float(value)
             except ValueError:
-                pass
+                pass  # no number: refused below
             else:
                 if result == result and abs(result) != float("inf"):
                     return result
