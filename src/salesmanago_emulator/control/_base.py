@@ -245,9 +245,11 @@ class ControlArgs:
             return value.lower() == "true"
         raise ControlError.field(key, RULE_TRUE_OR_FALSE)
 
-    def instant(self, key: str) -> datetime:
+    def instant(self, key: str, default: Any = _MISSING) -> Any:
         """A timezone-aware ISO-8601 date-time field."""
-        text = self.text(key)
+        text = self.text(key, default)
+        if text is default:
+            return text
         try:
             when = parse_iso(text)
         except ValueError:
