@@ -216,7 +216,7 @@ class ControlArgs:
             try:
                 return int(value.strip())
             except ValueError:
-                pass
+                pass  # no integer: refused below
         elif isinstance(value, int) and not isinstance(value, bool):
             return value
         raise ControlError.field(key, RULE_INTEGER)
@@ -230,7 +230,7 @@ class ControlArgs:
             try:
                 result = float(value)
             except ValueError:
-                pass
+                pass  # no number: refused below
             else:
                 if result == result and abs(result) != float("inf"):
                     return result
@@ -245,9 +245,11 @@ class ControlArgs:
             return value.lower() == "true"
         raise ControlError.field(key, RULE_TRUE_OR_FALSE)
 
-    def instant(self, key: str) -> datetime:
+    def instant(self, key: str, default: Any = _MISSING) -> Any:
         """A timezone-aware ISO-8601 date-time field."""
-        text = self.text(key)
+        text = self.text(key, default)
+        if text is default:
+            return text
         try:
             when = parse_iso(text)
         except ValueError:

@@ -48,7 +48,7 @@ def _visits_record(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[s
     visit = account.activity.record(
         args.text("contact", None),
         url=args.text("url"),
-        at=args.instant("date") if args.data.get("date") is not None else None,
+        at=args.instant("date", None),
         duration_seconds=args.integer("duration", 0),
         source=args.text("source", DEFAULT_SOURCE),
         source_detail=args.text("sourceDetail", None),
@@ -79,9 +79,9 @@ def _visits(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any
 def _range(args: ControlArgs) -> dict[str, Any]:
     """``from`` / ``to`` when given, as ``start`` / ``end``."""
     return {
-        name: args.instant(key)
+        name: when
         for key, name in (("from", "start"), ("to", "end"))
-        if args.data.get(key) is not None
+        if (when := args.instant(key, None)) is not None
     }
 
 

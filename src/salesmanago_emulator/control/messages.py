@@ -68,21 +68,19 @@ def _messages(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, A
     return answer
 
 
-def _date(args: ControlArgs) -> Any:
-    return args.instant("date") if args.data.get("date") is not None else None
-
-
 def _open(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The recipient opens a delivered message: messageId, date? (default now)."""
     account = args.account(emulator)
-    message = account.messages.open(args.text("messageId"), _date(args))
+    message = account.messages.open(args.text("messageId"), args.instant("date", None))
     return {"record": dump_record(message)}
 
 
 def _click(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The recipient clicks a link of a delivered message: messageId, url?, date?."""
     account = args.account(emulator)
-    message = account.messages.click(args.text("messageId"), args.text("url", None), _date(args))
+    message = account.messages.click(
+        args.text("messageId"), args.text("url", None), args.instant("date", None)
+    )
     return {"record": dump_record(message)}
 
 

@@ -392,7 +392,7 @@ def _as_date(value: Any, field: str) -> datetime:
                 parsed = parsed.replace(tzinfo=timezone.utc)
             return parsed.astimezone(timezone.utc)
     except (ValueError, OverflowError, OSError):
-        pass
+        pass  # no instant (or beyond datetime's range): refused below
     raise InvalidField(field, RULE_DATE_VALUE)
 
 

@@ -66,10 +66,6 @@ _DELIVERED: Final = frozenset({SENT, "SF", "HF", "UF"})
 """Statuses of a message that went out (a bounce comes after the delivery)."""
 
 
-def _user(ctx: RequestContext) -> str:
-    return ctx.owner
-
-
 def _user_account_id(user: str) -> str:
     """A stable UUID for a user (``userAccountId``; the emulator's users have no id)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "mailto:" + user))
@@ -91,7 +87,7 @@ def add_email(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Create an e-mail message (``subject``, ``name``, ``html`` / ``contentBoxMap``, ...)."""
     message = ctx.account.messages.add_email(
         req_str(body, "subject"),
-        user=_user(ctx),
+        user=ctx.owner,
         name=opt_str(body, "name"),
         html=_html(body),
         campaign=opt_str(body, "campaign"),
@@ -182,7 +178,7 @@ def _sent(conversation: Conversation) -> dict[str, Any]:
 def send(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Send e-mail ``emailId`` to ``contacts: [{email}]`` at ``date`` or ``immediate``."""
     conversation = ctx.account.messages.send_email(
-        _user(ctx),
+        ctx.owner,
         _recipients(body, ("email", "contactId")),
         email_id=req_str(body, "emailId"),
         date=opt_date(body, "date"),
@@ -193,7 +189,7 @@ def send(ctx: RequestContext, body: Body) -> dict[str, Any]:
 
 def _send_email(ctx: RequestContext, body: Body, attachment: str | None) -> dict[str, Any]:
     conversation = ctx.account.messages.send_email(
-        _user(ctx),
+        ctx.owner,
         _addressees(body, "contacts"),
         email_id=req_str(body, "emailId"),
         subject=opt_str(body, "subject"),
@@ -225,7 +221,7 @@ def send_with_attachment(ctx: RequestContext, body: Body) -> dict[str, Any]:
 def sms_send(ctx: RequestContext, body: Body) -> dict[str, Any]:
     """Send an SMS of ``text`` to ``contacts: [{email} | {contactId} | {tag}]`` (S11)."""
     conversation = ctx.account.messages.send_sms(
-        _user(ctx),
+        ctx.owner,
         _recipients(body, ("email", "contactId", "tag")),
         text=req_str(body, "text"),
         gateway=opt_str(body, "gateway"),

@@ -92,7 +92,7 @@ def _instant(ms: Any) -> Any:
         try:
             return utc_iso(_EPOCH + timedelta(milliseconds=ms))
         except OverflowError:
-            pass
+            pass  # beyond datetime's range: kept as found, like any other value
     return ms
 
 

@@ -374,7 +374,7 @@ class CallbacksArea(AccountArea):
             try:
                 return text, date.fromisoformat(text).isoformat()
             except ValueError:
-                pass
+                pass  # the shape of a date but no day of the calendar: refused below
         raise InvalidField("data.date", RULE_TASK_DATE.format(value=value))
 
     def _queue(
