@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._jsoncodec import NumberOutOfRangeError, decode_json, encode_json
 from ._multipart import is_form, read_form
-from ._secrets import MASK, masked, masked_answer
+from ._secrets import MASK, mask_in_place, masked_answer
 from ._v3door import V3Door
 from .errors import (
     API_KEY_NOT_SPECIFIED,
@@ -215,7 +215,7 @@ def _masked(raw: bytes) -> dict[str, Any] | None:
         body = decode_json(raw)
     except (ValueError, RecursionError):
         return None
-    return masked(body) if isinstance(body, dict) else None
+    return mask_in_place(body) if isinstance(body, dict) else None  # a fresh object: no copy
 
 
 def _failure(

@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-__all__ = ["ANSWER_SECRET_KEYS", "MASK", "SECRET_KEYS", "is_secret_key", "masked", "masked_answer"]
+__all__ = [
+    "ANSWER_SECRET_KEYS",
+    "MASK",
+    "SECRET_KEYS",
+    "is_secret_key",
+    "mask_in_place",
+    "masked",
+    "masked_answer",
+]
 
 MASK: Final = "***"
 """What a masked value shows."""
@@ -49,6 +57,22 @@ def masked(value: Any) -> Any:
         return {k: _mask_value(v) if is_secret_key(k) else masked(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [masked(item) for item in value]
+    return value
+
+
+def mask_in_place(value: Any) -> Any:
+    """`masked` without the copy, for a value nobody else holds (a body just decoded
+    for the call log): its secret keys' values are replaced where they stand; returns
+    ``value``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if is_secret_key(key):
+                value[key] = _mask_value(item)
+            else:
+                mask_in_place(item)
+    elif isinstance(value, list):
+        for item in value:
+            mask_in_place(item)
     return value
 
 

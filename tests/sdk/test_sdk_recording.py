@@ -182,3 +182,11 @@ def test_lines_are_appended_and_flushed_with_a_fixed_clock(
     assert [line["at"] for line in lines] == ["2026-02-03T10:00:00.000Z"] * 3
     assert lines[2]["method"] == "GET"
     assert recorder.lines == 3
+
+
+@given(st.dictionaries(st.text(max_size=3) | st.sampled_from(["sha", "token"]), _JSON))
+def test_the_call_log_masks_in_place_as_the_copying_mask_does(body: dict[str, object]) -> None:
+    """The call log masks a freshly decoded body where it stands; the result is the
+    one rule's (`masked`), at any depth."""
+    fresh = json.loads(json.dumps(body))
+    assert emulator_secrets.mask_in_place(fresh) == emulator_secrets.masked(body)
