@@ -14,6 +14,7 @@ Soft-deleted cards are never selected (S3.1).
 
 from __future__ import annotations
 
+import abc
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -180,7 +181,7 @@ def _detail_number(text: str) -> Decimal | None:
 # --- criteria ------------------------------------------------------------------------
 
 
-class Criterion:
+class Criterion(abc.ABC):
     """One selection criterion (S15.1): a frozen value; see the subclasses.
 
     ``kind`` names it in the control API and the snapshot; ``rank`` orders the
@@ -190,11 +191,11 @@ class Criterion:
     kind: ClassVar[str] = ""
     rank: ClassVar[int] = 5
 
+    @abc.abstractmethod
     def narrow(self, cards: Iterable[ContactRecord]) -> list[ContactRecord]:
         """The cards of ``cards`` meeting the criterion (soft-deleted ones may be among them)."""
-        raise NotImplementedError
 
-    def check(self, context: SelectionContext) -> None:
+    def check(self, context: SelectionContext) -> None:  # noqa: B027 - a hook: most name nothing
         """Refuse a criterion naming what the account does not have (InvalidField)."""
 
     def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
