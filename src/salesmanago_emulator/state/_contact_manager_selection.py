@@ -499,6 +499,14 @@ class ModifiedBetween(_TimeRange):
     _attr: ClassVar[Literal["created_on", "modified_on"]] = "modified_on"
 
 
+def _stands_in(record: ContactRecord, fkey: str, skey: str | None) -> bool:
+    """Whether the card stands in the funnel keyed ``fkey`` (at stage ``skey`` if given)."""
+    for place in places_of(record):
+        if funnel_key(place.funnel) == fkey:
+            return skey is None or funnel_key(place.stage) == skey
+    return False
+
+
 @attrs.frozen(kw_only=True)
 class InFunnel(Criterion):
     """Cards standing in ``funnel`` (at ``stage`` when given) (S12.1); names compared
@@ -524,14 +532,9 @@ class InFunnel(Criterion):
 
     def narrow(self, cards: Iterable[ContactRecord]) -> list[ContactRecord]:
         """See `Criterion.narrow`."""
-        return [r for r in cards if self._meets(r)]
-
-    def _meets(self, record: ContactRecord) -> bool:
         fkey = funnel_key(self.funnel)
-        for place in places_of(record):
-            if funnel_key(place.funnel) == fkey:
-                return self.stage is None or funnel_key(place.stage) == funnel_key(self.stage)
-        return False
+        skey = None if self.stage is None else funnel_key(self.stage)
+        return [r for r in cards if _stands_in(r, fkey, skey)]
 
     def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
         """The funnel's members."""
