@@ -106,7 +106,8 @@ def _runs(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
 
 def _segments(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:
     """The saved segments, in the order they were saved."""
-    return {"segments": saved.dump(args.account(emulator))["segments"]}
+    segments = args.account(emulator).contact_manager.segments()
+    return {"segments": [saved.dump_segment(s) for s in segments]}
 
 
 def _segments_create(emulator: ControlledEmulator, args: ControlArgs) -> Mapping[str, Any]:

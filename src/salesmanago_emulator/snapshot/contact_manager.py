@@ -66,6 +66,7 @@ __all__ = [
     "dump",
     "dump_action",
     "dump_run",
+    "dump_segment",
     "dump_selection",
     "load",
     "read_actions",
@@ -174,19 +175,21 @@ def dump_run(run: Run, *, reports: bool = True) -> dict[str, Any]:
     return data
 
 
+def dump_segment(segment: Segment) -> dict[str, Any]:
+    """A saved segment as JSON-ready data (the control API's list of segments too)."""
+    return {
+        "name": segment.name,
+        "selection": dump_selection(segment.selection),
+        "createdOn": utc_iso(segment.created_on),
+    }
+
+
 def dump(account: Account) -> dict[str, Any]:
     """The name order, the segments and every run with its reports."""
     area = account.contact_manager
     return {
         "nameOrder": account.name_order,
-        "segments": [
-            {
-                "name": s.name,
-                "selection": dump_selection(s.selection),
-                "createdOn": utc_iso(s.created_on),
-            }
-            for s in area.segments()
-        ],
+        "segments": [dump_segment(s) for s in area.segments()],
         "runs": [dump_run(run) for run in area.runs()],
         "nextRunId": area.next_run_id,
     }

@@ -151,7 +151,11 @@ class Action:
         """Refuse (InvalidField, RuleNotFound, ...) what the account lacks; changes nothing."""
 
     def apply(self, context: ActionContext, record: ContactRecord) -> Result:
-        """Apply the action to one live card; ``None`` or a skip reason."""
+        """Apply the action to one live card; ``None`` or a skip reason.
+
+        Each action defines this or, when it works on the cards together (funnel, coupon,
+        rule, workflow, monitoring URLs), overrides `apply_all` instead: then this is
+        never called, hence no abstract method."""
         raise NotImplementedError
 
     def apply_all(self, context: ActionContext, records: Sequence[ContactRecord]) -> list[Result]:

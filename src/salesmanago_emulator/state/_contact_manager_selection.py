@@ -14,6 +14,7 @@ Soft-deleted cards are never selected (S3.1).
 
 from __future__ import annotations
 
+import abc
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -180,7 +181,7 @@ def _detail_number(text: str) -> Decimal | None:
 # --- criteria ------------------------------------------------------------------------
 
 
-class Criterion:
+class Criterion(abc.ABC):
     """One selection criterion (S15.1): a frozen value; see the subclasses.
 
     ``kind`` names it in the control API and the snapshot; ``rank`` orders the
@@ -190,11 +191,11 @@ class Criterion:
     kind: ClassVar[str] = ""
     rank: ClassVar[int] = 5
 
+    @abc.abstractmethod
     def narrow(self, cards: Iterable[ContactRecord]) -> list[ContactRecord]:
         """The cards of ``cards`` meeting the criterion (soft-deleted ones may be among them)."""
-        raise NotImplementedError
 
-    def check(self, context: SelectionContext) -> None:
+    def check(self, context: SelectionContext) -> None:  # noqa: B027 - a hook: most name nothing
         """Refuse a criterion naming what the account does not have (InvalidField)."""
 
     def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
@@ -498,6 +499,14 @@ class ModifiedBetween(_TimeRange):
     _attr: ClassVar[Literal["created_on", "modified_on"]] = "modified_on"
 
 
+def _stands_in(record: ContactRecord, fkey: str, skey: str | None) -> bool:
+    """Whether the card stands in the funnel keyed ``fkey`` (at stage ``skey`` if given)."""
+    for place in places_of(record):
+        if funnel_key(place.funnel) == fkey:
+            return skey is None or funnel_key(place.stage) == skey
+    return False
+
+
 @attrs.frozen(kw_only=True)
 class InFunnel(Criterion):
     """Cards standing in ``funnel`` (at ``stage`` when given) (S12.1); names compared
@@ -523,14 +532,9 @@ class InFunnel(Criterion):
 
     def narrow(self, cards: Iterable[ContactRecord]) -> list[ContactRecord]:
         """See `Criterion.narrow`."""
-        return [r for r in cards if self._meets(r)]
-
-    def _meets(self, record: ContactRecord) -> bool:
         fkey = funnel_key(self.funnel)
-        for place in places_of(record):
-            if funnel_key(place.funnel) == fkey:
-                return self.stage is None or funnel_key(place.stage) == funnel_key(self.stage)
-        return False
+        skey = None if self.stage is None else funnel_key(self.stage)
+        return [r for r in cards if _stands_in(r, fkey, skey)]
 
     def candidates(self, context: SelectionContext) -> list[ContactRecord] | None:
         """The funnel's members."""

@@ -88,6 +88,8 @@ def test_segments_create_list_use_and_delete(readers: Emulator[FrozenClock]) -> 
     assert created["segment"]["selection"]["include"][0]["tags"] == ["NEWSLETTER"]
     listed = readers.control("contact-manager/segments")["segments"]
     assert [s["name"] for s in listed] == ["Readers"]
+    assert set(listed[0]) == {"name", "selection", "createdOn"}
+    assert listed[0]["selection"] == created["segment"]["selection"]
     count = readers.control("contact-manager/recount", {"selection": {"segment": "readers"}})
     assert count["count"] == 1
     readers.control("contact-manager/segments/delete", {"name": "Readers"})
