@@ -201,6 +201,12 @@ async def _refuse(
     await _respond(send, status, envelope(message), extra)
 
 
+async def _internal_error(scope: Scope, send: Send) -> None:
+    """Log the exception being handled and answer 500, closing the connection."""
+    _LOG.exception("salesmanago_emulator: error answering %s %s", scope["method"], scope["path"])
+    await _refuse(send, 500, TEXT_INTERNAL, (_CLOSE,))
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -302,8 +308,7 @@ class _Api:
         except ConnectionResetError:
             return
         except Exception:
-            _LOG.exception("salesmanago_emulator: error answering %s %s", method, scope["path"])
-            await _refuse(send, 500, TEXT_INTERNAL, (_CLOSE,))
+            await _internal_error(scope, send)
             return
         await _respond(send, status, data, extra)
 
@@ -387,8 +392,7 @@ class _Control:
         except ConnectionResetError:
             return
         except Exception:
-            _LOG.exception("salesmanago_emulator: error answering %s %s", method, scope["path"])
-            await _refuse(send, 500, TEXT_INTERNAL, (_CLOSE,))
+            await _internal_error(scope, send)
             return
         if status == 200 and door.control_token is None and name.strip("/") in _MASKED_OPERATIONS:
             data = _masked(data)
