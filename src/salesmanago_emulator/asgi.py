@@ -105,9 +105,9 @@ __all__ = [
 ]
 
 DASHBOARD_PREFIX: Final = "/_emulator/ui"
+"""Where [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes] are mounted."""
 DASHBOARD_COOKIE: Final = "salesmanago_emulator_token"
 """The cookie holding the control token for the dashboard's pages (see `create_app`)."""
-"""Where [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes] are mounted."""
 DROP_EXTENSION: Final = "salesmanago_emulator.drop_connection"
 """The ASGI scope extension (``{"drop": callable}``) through which a server lets the app
 close a connection with no answer (an injected ``connect_error``); EmulatorServer's
