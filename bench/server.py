@@ -24,7 +24,6 @@ figures are the servers'.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import socket
 import sys
@@ -32,6 +31,7 @@ import time
 from typing import TYPE_CHECKING
 
 from salesmanago import ContactUpsert, SalesManago
+from salesmanago._auth import compute_sha
 
 from ._timing import Result, spawn
 from .contacts import CLIENT_ID, OWNER, SECRET
@@ -51,7 +51,7 @@ _CONSTANT = (
 
 def _body(email: str) -> bytes:
     api_key = "bench-key"
-    sha = hashlib.sha1((api_key + CLIENT_ID + SECRET).encode()).hexdigest()
+    sha = compute_sha(api_key, CLIENT_ID, SECRET)
     body = {
         "clientId": CLIENT_ID,
         "apiKey": api_key,

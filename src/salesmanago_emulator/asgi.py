@@ -105,9 +105,9 @@ __all__ = [
 ]
 
 DASHBOARD_PREFIX: Final = "/_emulator/ui"
+"""Where [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes] are mounted."""
 DASHBOARD_COOKIE: Final = "salesmanago_emulator_token"
 """The cookie holding the control token for the dashboard's pages (see `create_app`)."""
-"""Where [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes] are mounted."""
 DROP_EXTENSION: Final = "salesmanago_emulator.drop_connection"
 """The ASGI scope extension (``{"drop": callable}``) through which a server lets the app
 close a connection with no answer (an injected ``connect_error``); EmulatorServer's
@@ -199,6 +199,12 @@ async def _refuse(
     send: Send, status: int, message: str, extra: Sequence[tuple[bytes, bytes]] = ()
 ) -> None:
     await _respond(send, status, envelope(message), extra)
+
+
+async def _internal_error(scope: Scope, send: Send) -> None:
+    """Log the exception being handled and answer 500, closing the connection."""
+    _LOG.exception("salesmanago_emulator: error answering %s %s", scope["method"], scope["path"])
+    await _refuse(send, 500, TEXT_INTERNAL, (_CLOSE,))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -302,8 +308,7 @@ class _Api:
         except ConnectionResetError:
             return
         except Exception:
-            _LOG.exception("salesmanago_emulator: error answering %s %s", method, scope["path"])
-            await _refuse(send, 500, TEXT_INTERNAL, (_CLOSE,))
+            await _internal_error(scope, send)
             return
         await _respond(send, status, data, extra)
 
@@ -387,8 +392,7 @@ class _Control:
         except ConnectionResetError:
             return
         except Exception:
-            _LOG.exception("salesmanago_emulator: error answering %s %s", method, scope["path"])
-            await _refuse(send, 500, TEXT_INTERNAL, (_CLOSE,))
+            await _internal_error(scope, send)
             return
         if status == 200 and door.control_token is None and name.strip("/") in _MASKED_OPERATIONS:
             data = _masked(data)

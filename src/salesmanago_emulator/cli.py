@@ -307,10 +307,12 @@ def _stop_on_sigterm() -> threading.Event:
 
 def _wait(server: EmulatorServer, stop: threading.Event) -> int:
     try:
+        # Short waits, not one endless wait: on some platforms (Windows) an untimed
+        # wait cannot be interrupted, and Ctrl-C would go unseen.
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl-C is the ordinary way to stop `serve`: stop the server, exit 0
     finally:
         server.stop()
     return 0

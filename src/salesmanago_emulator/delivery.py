@@ -83,7 +83,7 @@ def refusal(url: str) -> str | None:
         if ipaddress.ip_address(host).is_loopback:
             return None
     except ValueError:
-        pass
+        pass  # a host name other than localhost, not an IP address: refused below
     return (
         f"refused: host {host!r} is not a loopback host "
         "(the emulator calls only 127.0.0.1, ::1 or localhost)"

@@ -59,7 +59,7 @@ import pytest
 
 from ._emulator import Emulator
 from .clock import FrozenClock, is_aware, parse_iso
-from .server import EmulatorServer
+from .server import SERVER_EXTRA, EmulatorServer
 
 if TYPE_CHECKING:
     from salesmanago import AsyncSalesManago, SalesManago
@@ -134,9 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             import jinja2  # noqa: F401
         except ImportError:
-            raise pytest.UsageError(
-                f"{HTML_OPTION} needs Jinja2: pip install 'salesmanago-py[server]'"
-            ) from None
+            raise pytest.UsageError(f"{HTML_OPTION} needs Jinja2: {SERVER_EXTRA}") from None
     config.addinivalue_line(
         "markers",
         "salesmanago(now=None, accounts=None, faults=None): "

@@ -48,6 +48,11 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
 
 
+def _message(err: Exception) -> str:
+    """An error's message as a page shows it (a ``KeyError``'s without its quotes)."""
+    return str(err.args[0]) if err.args else str(err)
+
+
 def dashboard_routes(
     emulator: Emulator[Any],
     *,
@@ -75,8 +80,7 @@ def dashboard_routes(
             try:
                 return _html(render(request, ctx))
             except LookupError as err:  # KeyError included: unknown account or contact
-                message = str(err.args[0]) if err.args else str(err)
-                return _html(views.error_page(emulator, ctx, "404 Not Found", message), 404)
+                return _html(views.error_page(emulator, ctx, "404 Not Found", _message(err)), 404)
 
         return endpoint
 
@@ -96,10 +100,11 @@ def dashboard_routes(
         try:
             await run_in_threadpool(run_action, emulator, name, fields)
         except (ControlError, ValueError, LookupError) as err:
-            message = str(err.args[0]) if err.args else str(err)
             status = err.status if isinstance(err, ControlError) else 400
             status = 404 if isinstance(err, LookupError) else status
-            return _html(views.error_page(emulator, ctx, f"{status} Refused", message), status)
+            return _html(
+                views.error_page(emulator, ctx, f"{status} Refused", _message(err)), status
+            )
         if on_change is not None:
             await run_in_threadpool(on_change)
         target = safe_next(fields.get("next", ""), ctx.base or "")

@@ -16,8 +16,6 @@ import argparse
 import os
 import shutil
 import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,25 +49,17 @@ def find_program(names: Sequence[str]) -> str | None:
 
 @contextmanager
 def serving(app: ASGIApp, *, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve ``app`` with uvicorn in a thread on a free port; yields ``http://host:port``."""
-    import uvicorn
+    """Serve ``app`` on a free port as server mode does (``UvicornThread``); yields
+    ``http://host:port``."""
+    from .._uvicorn import UvicornThread, bind
+    from ..server import DEFAULT_MAX_CONNECTIONS
 
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, name="dashboard-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server = UvicornThread(app, bind(host, 0), max_connections=DEFAULT_MAX_CONNECTIONS)
+    server.start()
     try:
-        yield f"http://{host}:{port}"
+        yield f"http://{host}:{server.sock.getsockname()[1]}"
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
 
 
 def chromium_driver(chromium: str, driver: str, *, height: int = 1100) -> Any:

@@ -188,7 +188,9 @@ def test_the_referer_stands_in_for_a_missing_origin() -> None:
     headers = {"content-type": FORM_TYPE, "referer": ORIGIN + "/_emulator/ui/controls"}
     assert form_refusal(headers, ORIGIN, {"csrf": "t"}, "t") is None
     headers["referer"] = "http://evil.example/x"
-    assert form_refusal(headers, ORIGIN, {"csrf": "t"}, "t") is not None
+    refusal = form_refusal(headers, ORIGIN, {"csrf": "t"}, "t")
+    assert refusal is not None
+    assert "the dashboard's own origin" in refusal
 
 
 @pytest.mark.parametrize(
