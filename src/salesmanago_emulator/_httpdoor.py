@@ -17,6 +17,7 @@ from ._jsoncodec import encode_json
 
 __all__ = [
     "CONTROL_TOKEN_ENV",
+    "DASHBOARD_PREFIX",
     "LOOPBACK_NAMES",
     "MAX_BODY_BYTES",
     "MAX_HEADERS",
@@ -41,6 +42,9 @@ MAX_HEADERS: Final = 100
 """The most header lines accepted; more get HTTP 431."""
 MAX_HEAD_BYTES: Final = 64 * 1024
 """What the HTTP parser reads of a request head at most; a longer head gets HTTP 431."""
+DASHBOARD_PREFIX: Final = "/_emulator/ui"
+"""Where the app mounts the dashboard's pages (``asgi.dashboard_routes``; the dashboard's
+own links start there too)."""
 CONTROL_TOKEN_ENV: Final = "SALESMANAGO_EMULATOR_CONTROL_TOKEN"
 """The environment variable ``serve`` reads the control token from (``--control-token``
 wins)."""

@@ -55,6 +55,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route, Router
 
+from . import _httpdoor
 from ._httpdoor import (
     MAX_BODY_BYTES,
     MAX_HEADER_BYTES,
@@ -104,7 +105,7 @@ __all__ = [
     "dashboard_routes",
 ]
 
-DASHBOARD_PREFIX: Final = "/_emulator/ui"
+DASHBOARD_PREFIX: Final = _httpdoor.DASHBOARD_PREFIX
 """Where [`dashboard_routes`][salesmanago_emulator.asgi.dashboard_routes] are mounted."""
 DASHBOARD_COOKIE: Final = "salesmanago_emulator_token"
 """The cookie holding the control token for the dashboard's pages (see `create_app`)."""

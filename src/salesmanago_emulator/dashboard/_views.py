@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .._httpdoor import DASHBOARD_PREFIX
 from .._secrets import MASK, masked
 from ..clock import FrozenClock
 from ..state._card import CONTACT_STATES
@@ -43,8 +44,8 @@ __all__ = [
     "report_page",
 ]
 
-DEFAULT_BASE: Final = "/_emulator/ui"
-"""Where the server mounts the dashboard."""
+DEFAULT_BASE: Final = DASHBOARD_PREFIX
+"""Where the server mounts the dashboard (``salesmanago_emulator.asgi`` mounts it there)."""
 LIST_LIMIT: Final = 500
 """The most rows the contact list and the call log show (the newest calls, the oldest cards)."""
 STATUSES: Final = ("opt-in", "opt-out", "invalid", "deleted")
