@@ -209,7 +209,7 @@ def parse_retry_after(response: httpx.Response) -> float | None:
     try:
         seconds = float(raw)
     except ValueError:
-        pass
+        pass  # not delta-seconds: an HTTP date, read below
     else:
         return seconds if math.isfinite(seconds) else None
     from email.utils import parsedate_to_datetime
