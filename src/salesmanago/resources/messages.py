@@ -171,13 +171,9 @@ def send_email_body(
         "contacts": addressee_list(contacts, _TYPES, "must be EMAIL, CONTACT_ID or TAG"),
     }
     if exclude:
-        try:
-            body["excludeContacts"] = addressee_list(
-                exclude, _TYPES, "must be EMAIL, CONTACT_ID or TAG"
-            )
-        except ValidationError as error:
-            field = "excludeContacts" + error.field.removeprefix("contacts")
-            raise ValidationError(field, error.rule) from None
+        body["excludeContacts"] = addressee_list(
+            exclude, _TYPES, "must be EMAIL, CONTACT_ID or TAG", "excludeContacts"
+        )
     if html is not None:
         if OPT_OUT_LINK not in html:
             raise ValidationError("html", f"must contain the {OPT_OUT_LINK} unsubscribe link")
