@@ -209,7 +209,7 @@ def parse_retry_after(response: httpx.Response) -> float | None:
     try:
         seconds = float(raw)
     except ValueError:
-        pass
+        pass  # not delta-seconds: an HTTP date, read below
     else:
         return seconds if math.isfinite(seconds) else None
     from email.utils import parsedate_to_datetime
@@ -354,6 +354,13 @@ class RequestTemplate:
         return request
 
 
+def _merged(headers: Mapping[str, str], later: Mapping[str, str]) -> httpx.Headers:
+    """``headers``, then ``later`` (a name given again replaces it, case-insensitively)."""
+    merged = httpx.Headers(headers)
+    merged.update(later)
+    return merged
+
+
 def decode_body(response: httpx.Response) -> object:
     """The answer's JSON (fractions as Decimal), or its text when it is not JSON."""
     try:
@@ -420,12 +427,11 @@ class BaseClient:
         """The constructor arguments of a ``with_options`` clone: the settings given,
         else this client's, and this client as ``_original`` (whose identity, pool and
         sleep the clone takes); ``default_headers`` are merged onto this client's."""
-        headers = httpx.Headers(self._headers)
-        headers.update(check_headers(default_headers, "default_headers", ConfigurationError))
+        headers = check_headers(default_headers, "default_headers", ConfigurationError)
         return {
             "timeout": self.timeout if timeout is None else timeout,
             "max_retries": self.max_retries if max_retries is None else max_retries,
-            "default_headers": headers,
+            "default_headers": _merged(self._headers, headers),
             "_original": self,
         }
 
@@ -445,18 +451,13 @@ class BaseClient:
             scoped.timeout = check_timeout(options["timeout"], "timeout", ValidationError)
         if "extra_headers" in options:
             extra = check_headers(options["extra_headers"], "extra_headers", ValidationError)
-            scoped._headers = httpx.Headers(self._headers)
-            scoped._headers.update(extra)
+            scoped._headers = _merged(self._headers, extra)
         return scoped
 
     def _request_headers(self, headers: Mapping[str, str]) -> Mapping[str, str]:
         """The SDK's ``headers`` for a request, then the client's and the call's own
         (a name given again replaces the SDK's, case-insensitively)."""
-        if not self._headers:
-            return headers
-        merged = httpx.Headers(headers)
-        merged.update(self._headers)
-        return merged
+        return _merged(headers, self._headers) if self._headers else headers
 
     # the wire: how a call is sent and its answer read --------------------------------
 

@@ -150,7 +150,7 @@ def compile_unstructure(
     goes into that sub-object instead; the groups follow the top-level keys, in the
     order their first field comes, each left out when empty. One generated function
     per class, with the defaults computed once: what cattrs' ``omit_if_default``
-    unstructuring does (``tests/test_converter_fast.py`` pins them equal), without
+    unstructuring does (``tests/sdk/test_sdk_fast_paths.py`` pins them equal), without
     building a factory's default again for every value sent.
     """
     fields = attrs.fields(attrs.resolve_types(cls))

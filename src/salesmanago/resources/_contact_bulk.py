@@ -124,33 +124,31 @@ class Step:
         """After ``call`` failed with ``error``: the results it gives (a refusal about
         one contact) or the calls to send instead (its contacts one by one); else
         ``error`` is raised, for the bulk sync to decide (a 429, a failure ...)."""
+        if not isinstance(error, RequestFailedError) or isinstance(error, AuthenticationError):
+            raise error  # no refusal about the contacts sent
         refused = self.refused(call, error)
         if refused is not None:
             return refused, []
-        singles = self.singles(call, error)
+        singles = self.singles(call)
         if not singles:
             raise error
         return [], singles
 
-    def refused(self, call: Call[list[RowResult]], error: Exception) -> list[RowResult] | None:
+    def refused(
+        self, call: Call[list[RowResult]], error: RequestFailedError
+    ) -> list[RowResult] | None:
         """The results of a call the platform refused, when the refusal is about
-        the one contact it names; ``None`` otherwise (then the bulk sync decides)."""
-        if not isinstance(error, RequestFailedError) or isinstance(error, AuthenticationError):
-            return None
+        the one contact it names; ``None`` otherwise."""
         if self.kind.max_chunk != 1 and (call.indexes is None or len(call.indexes) != 1):
             return None
         index = call.indexes[0] if call.indexes else -1
         texts = error.messages or (str(error),)
         return [RowResult(index=index, status=RowStatus.REFUSED, errors=texts)]
 
-    def singles(self, call: Call[list[RowResult]], error: Exception) -> list[Call[list[RowResult]]]:
+    def singles(self, call: Call[list[RowResult]]) -> list[Call[list[RowResult]]]:
         """The calls of each contact of a batch the platform refused as a whole
-        (none when it cannot be split, or the error is no refusal)."""
-        if self.split is None or not isinstance(error, RequestFailedError):
-            return []
-        if isinstance(error, AuthenticationError) or call.indexes is None:
-            return []
-        if len(call.indexes) < 2:
+        (none when it cannot be split)."""
+        if self.split is None or call.indexes is None or len(call.indexes) < 2:
             return []
         values = call.body.get("contacts")
         if not isinstance(values, list):

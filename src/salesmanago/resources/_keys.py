@@ -26,19 +26,22 @@ def contact_key(email: str | None, contact_id: str | None, prefix: str = "") -> 
 
 
 def addressee_list(
-    contacts: Sequence[str | Addressee], wire_types: Mapping[AddresseeType, str], rule: str
+    contacts: Sequence[str | Addressee],
+    wire_types: Mapping[AddresseeType, str],
+    rule: str,
+    name: str = "contacts",
 ) -> list[dict[str, str]]:
     """``[{addresseeType, value}]``: e-mails, or addressees of the types in ``wire_types``.
 
     ``wire_types`` maps each accepted type to its wire spelling; another type is
     refused with ``rule``. E-mails are checked (and trimmed), other values must
-    not be blank.
+    not be blank. Errors name the list ``name`` (``contacts[2].value``).
     """
     if isinstance(contacts, str) or not contacts:
-        raise ValidationError("contacts", "must be a non-empty list of e-mails or addressees")
+        raise ValidationError(name, "must be a non-empty list of e-mails or addressees")
     out = []
     for index, contact in enumerate(contacts):
-        field = f"contacts[{index}]"
+        field = f"{name}[{index}]"
         if isinstance(contact, str):
             contact = Addressee.email(check_email(contact, field))
         elif not isinstance(contact, Addressee):

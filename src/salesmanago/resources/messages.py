@@ -11,7 +11,7 @@ in its Python and control API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -88,7 +88,9 @@ def _date(body: dict[str, Any], value: datetime | None) -> None:
         body["date"] = _converter.to_ms(value)
 
 
-def _id_of(key: str) -> Any:
+def _id_of(key: str) -> Callable[[Envelope], str]:
+    """The reader of the non-empty string an answer holds under ``key``."""
+
     def parse(envelope: Envelope) -> str:
         value = envelope.get(key)
         if not isinstance(value, str) or not value:
@@ -171,13 +173,9 @@ def send_email_body(
         "contacts": addressee_list(contacts, _TYPES, "must be EMAIL, CONTACT_ID or TAG"),
     }
     if exclude:
-        try:
-            body["excludeContacts"] = addressee_list(
-                exclude, _TYPES, "must be EMAIL, CONTACT_ID or TAG"
-            )
-        except ValidationError as error:
-            field = "excludeContacts" + error.field.removeprefix("contacts")
-            raise ValidationError(field, error.rule) from None
+        body["excludeContacts"] = addressee_list(
+            exclude, _TYPES, "must be EMAIL, CONTACT_ID or TAG", "excludeContacts"
+        )
     if html is not None:
         if OPT_OUT_LINK not in html:
             raise ValidationError("html", f"must contain the {OPT_OUT_LINK} unsubscribe link")

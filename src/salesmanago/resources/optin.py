@@ -15,6 +15,7 @@ from .._validation import check_count, check_email, check_tags
 from ..errors import ValidationError
 from ..models.optin import ConsentForm
 from ._base import AsyncAPIResource, SyncAPIResource
+from ._keys import contact_key
 
 __all__ = ["AsyncOptIn", "OptIn"]
 
@@ -35,16 +36,7 @@ BATCH_LIMIT: Final = 1000
 
 def single_call(endpoint: Endpoint, email: str | None, contact_id: str | None) -> Call[str]:
     """One contact, named by e-mail or by id (exactly one of them)."""
-    if (email is None) == (contact_id is None):
-        raise ValidationError("email", "give exactly one of email and contact_id")
-    if email is not None:
-        body = {"email": check_email(email, "email")}
-    else:
-        assert contact_id is not None
-        if not contact_id.strip():
-            raise ValidationError("contactId", "must not be empty")
-        body = {"contactId": contact_id.strip()}
-    return Call(endpoint, body, _contact_id)
+    return Call(endpoint, contact_key(email, contact_id), _contact_id)
 
 
 def _contact_id(envelope: Envelope) -> str:

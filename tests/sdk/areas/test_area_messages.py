@@ -24,6 +24,7 @@ from sdk_helpers import body, envelope, ok
 
 from salesmanago import (
     Addressee,
+    ArgumentTypeError,
     AsyncSalesManago,
     Attachment,
     ConversationStatistics,
@@ -81,6 +82,9 @@ def test_html_without_opt_out_link_is_refused_client_side(api, platform) -> None
     assert "$opt-out$" in info.value.rule
     with pytest.raises(ValidationError, match="excludeContacts"):
         api("messages.send_email", "e-1", ["a@example.com"], exclude=["not an e-mail"])
+    with pytest.raises(ArgumentTypeError) as wrong:  # stays a TypeError, named in its list
+        api("messages.send_email", "e-1", ["a@example.com"], exclude=[5])
+    assert wrong.value.field == "excludeContacts[0]"
     assert not platform.calls
 
 
