@@ -288,19 +288,20 @@ def _set_latency(url: str, seconds: float) -> None:
         control(url, "faults/add", {"kind": "latency", "seconds": seconds})
 
 
-def throughput_ratio(
-    url: str, count: int, latency: float, rounds: int, label: str
-) -> tuple[float, float, float]:
-    """Best async and sync upserts/s over ``rounds`` alternating rounds; (ratio, async, sync)."""
+def latency_rates(url: str, count: int, latency: float, also: int) -> dict[str, float]:
+    """Upserts/s with ``latency`` injected at the server: the sync client (``sync``), the
+    async client with 64 tasks (``async``) and, with ``also`` > 0, with ``also`` tasks
+    (``also``); each run to new e-mails."""
     _set_latency(url, latency)
     try:
-        best_async = best_sync = 0.0
-        for round_ in range(rounds):
-            sync_items = _items(f"{label}-sync{round_}", count)
-            async_items = _items(f"{label}-async{round_}", count)
-            best_sync = max(best_sync, count / sync_seconds(url, sync_items))
-            best_async = max(best_async, count / async_seconds(url, async_items))
-        return best_async / best_sync, best_async, best_sync
+        rates = {
+            "sync": count / sync_seconds(url, _items("latency-sync0", count)),
+            "async": count / async_seconds(url, _items("latency-async0", count)),
+        }
+        if also:
+            items = _items(f"latency-async-x{also}", count)
+            rates["also"] = count / async_seconds(url, items, concurrency=also)
+        return rates
     finally:
         _set_latency(url, 0)
 
@@ -342,19 +343,15 @@ def load_async(
     with server(server_kind) as url:
         bare = bare_rates(url, loopback_count, 2)
         lo_async, lo_sync = bare["httpx"], bare["sync"]
-        lat_ratio, lat_async, lat_sync = throughput_ratio(url, latency_count, latency, 1, "latency")
-        extra = ""
-        if also:
-            _set_latency(url, latency)
-            try:
-                items = _items(f"latency-async-x{also}", latency_count)
-                rate = latency_count / async_seconds(url, items, concurrency=also)
-            finally:
-                _set_latency(url, 0)
-            extra = f" (async x{also}: {rate:.0f}/s, ratio {rate / lat_sync:.2f}, no target)"
+        lat = latency_rates(url, latency_count, latency, also)
+    lat_async, lat_sync = lat["async"], lat["sync"]
+    extra = ""
+    if also:
+        rate = lat["also"]
+        extra = f" (async x{also}: {rate:.0f}/s, ratio {rate / lat_sync:.2f}, no target)"
     latency_result = Result(
         "load_async",
-        lat_ratio,
+        lat_async / lat_sync,
         ASYNC_TARGET,
         False,
         f"target applies to the run WITH {latency * 1e3:g} ms injected latency: "

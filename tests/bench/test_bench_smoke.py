@@ -96,6 +96,7 @@ def test_emulator_cost_create_creates_in_every_round() -> None:
     assert result.name == "emulator_cost"
     assert result.ratio > 0
     assert result.target == 1.2
+    assert result.lower_is_better
     assert "CREATES" in result.detail
     assert "(60 in 3 rounds)" in result.detail
 
@@ -104,6 +105,8 @@ def test_emulator_cost_update_updates_existing_contacts() -> None:
     result = contacts.emulator_cost_update(calls=20, rounds=3)
     assert result.name == "emulator_cost_upd"
     assert result.ratio > 0
+    assert result.target == 1.2  # the same target as creates (issue 17)
+    assert result.lower_is_better
     assert "UPDATES of 20 existing contacts" in result.detail
 
 
@@ -121,6 +124,7 @@ def test_batch_floor_divides_by_the_floor() -> None:
     assert result.name == "batch_floor"
     assert result.ratio > 0
     assert result.target == 3.0
+    assert result.lower_is_better
     assert "300 contacts in" in result.detail
     assert "floor" in result.detail
 

@@ -134,6 +134,7 @@ async def test_S12_1_funnel_created_filled_counted_and_deleted(platform: Platfor
     with pytest.raises(Exception, match=name):
         await platform.call("funnels.add", name, ["Lead"])
     await platform.call("funnels.delete", name)
+    await platform.call("funnels.add", name, ["Lead"])  # deleted: the name is free again
 
 
 async def test_S7_2_event_times_read_back_exactly(platform: Platform) -> None:

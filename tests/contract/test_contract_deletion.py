@@ -69,7 +69,8 @@ async def test_S3_1_S3_4_purge_at_0200_makes_the_email_new(platform: Platform) -
     made = await platform.call("contacts.upsert", ContactUpsert(email=email))
     await platform.call("contacts.delete", email)
     clock.advance(timedelta(hours=2))  # 01:59: still restorable
-    assert await platform.call("contacts.basic", [email])
+    (basic,) = await platform.call("contacts.basic", [email])
+    assert (basic.contact_id, basic.deleted) == (made.contact_id, True)
     clock.advance(timedelta(minutes=2))  # 02:01: purged
     again = await platform.call("contacts.upsert", ContactUpsert(email=email))
     assert again.contact_id != made.contact_id

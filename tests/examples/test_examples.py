@@ -7,6 +7,7 @@ variable removed, so it takes the emulator path; it must exit 0 and print.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -27,17 +28,24 @@ def test_examples_are_found() -> None:
     assert "quickstart.py" in {p.name for p in SCRIPTS}
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
-def test_example_runs_on_the_emulator(script: Path) -> None:
-    """The script exits 0 on the emulator, prints its steps, and writes nothing to stderr."""
-    done = subprocess.run(
-        [sys.executable, str(script)],
+@functools.cache
+def _done(name: str) -> subprocess.CompletedProcess[str]:
+    """``python examples/<name>`` offline, run once per session (the tests below read
+    the same output as the one that checks every script)."""
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
         env=_offline_env(),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_example_runs_on_the_emulator(script: Path) -> None:
+    """The script exits 0 on the emulator, prints its steps, and writes nothing to stderr."""
+    done = _done(script.name)
     assert done.returncode == 0, done.stderr
     assert "emulator" in done.stdout
     assert len(done.stdout.splitlines()) >= 5
@@ -45,14 +53,8 @@ def test_example_runs_on_the_emulator(script: Path) -> None:
 
 
 def _run(name: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / name)],
-        env=_offline_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    done = _done(name)
+    assert done.returncode == 0, done.stderr
     return done.stdout
 
 

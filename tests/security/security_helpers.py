@@ -595,6 +595,26 @@ def _loyalty(ids: Identifiers, **extra: Any) -> list[Sample]:
     return _one(plain) + staged
 
 
+_HTML: Final = "<p>B</p>$opt-out$"
+
+
+def _sends(ids: Identifiers) -> list[Sample]:
+    """B sends to A's addresses, ids and tags (B has no such message: refused)."""
+    targets = _addressees(ids) + [{"addresseeType": "TAG", "value": t} for t in ids.tags]
+    return _one(
+        {"emailId": e, "contacts": [t], "html": _HTML, "excludeContacts": [t]}
+        for e in (*ids.contact_ids, "no-such-message")
+        for t in targets
+    )
+
+
+def _simple_sends(ids: Identifiers, tags: bool = False) -> list[Sample]:
+    keyed = [{"email": e} for e in ids.emails] + [{"contactId": c} for c in ids.contact_ids]
+    if tags:
+        keyed += [{"tag": t} for t in ids.tags]
+    return _one({"emailId": "no-such-message", "contacts": [k], "text": "B"} for k in keyed)
+
+
 SAMPLES: Final[dict[str, Builder]] = {
     "/api/contact/insert": _contact_writes,
     "/api/contact/upsert": _contact_writes,
@@ -707,56 +727,27 @@ SAMPLES: Final[dict[str, Builder]] = {
             for e in ids.emails[:2]
         ]
     ),
+    "/api/email/addEmail": lambda ids: _one(
+        [{"subject": n, "name": n, "campaign": f} for n in ids.note_texts[:1] for f in ids.funnels]
+        + [{"subject": "B", "templateId": t} for t in ids.contact_ids]
+    ),
+    "/api/email/addTemplate": lambda ids: _one([{"emailContent": "B", "name": ids.funnels[0]}]),
+    "/api/email/upsertTemplate": lambda ids: _one(
+        {"emailContent": "B", "name": n} for n in (*ids.funnels, *ids.workflow_names)
+    ),
+    "/api/email/messages": lambda ids: _one([{}]),
+    "/api/email/send": _simple_sends,
+    "/api/email/sendEmail": _sends,
+    "/api/email/sendWithAttachment": _sends,
+    "/api/sms/send": lambda ids: _simple_sends(ids, tags=True),
+    "/api/email/massConversationList": lambda ids: _one([dict(_WINDOW)]),
+    "/api/email/massDirectConversationList": lambda ids: _one([dict(_WINDOW)]),
+    "/api/email/conversationStatistics": lambda ids: _one(
+        {"conversationId": c} for c in (*ids.contact_ids, *ids.event_ids)
+    ),
+    "/api/email/messageStatistics": lambda ids: _one(
+        {"emailId": c, **_WINDOW} for c in (*ids.contact_ids, *ids.task_ids)
+    ),
 }
 """Valid request sequences per path. A body with ``_path`` is a set-up step sent to
 that path; the last body of a sequence goes to the path itself."""
-
-_HTML: Final = "<p>B</p>$opt-out$"
-
-
-def _sends(ids: Identifiers) -> list[Sample]:
-    """B sends to A's addresses, ids and tags (B has no such message: refused)."""
-    targets = _addressees(ids) + [{"addresseeType": "TAG", "value": t} for t in ids.tags]
-    return _one(
-        {"emailId": e, "contacts": [t], "html": _HTML, "excludeContacts": [t]}
-        for e in (*ids.contact_ids, "no-such-message")
-        for t in targets
-    )
-
-
-def _simple_sends(ids: Identifiers, tags: bool = False) -> list[Sample]:
-    keyed = [{"email": e} for e in ids.emails] + [{"contactId": c} for c in ids.contact_ids]
-    if tags:
-        keyed += [{"tag": t} for t in ids.tags]
-    return _one({"emailId": "no-such-message", "contacts": [k], "text": "B"} for k in keyed)
-
-
-SAMPLES.update(
-    {
-        "/api/email/addEmail": lambda ids: _one(
-            [
-                {"subject": n, "name": n, "campaign": f}
-                for n in ids.note_texts[:1]
-                for f in ids.funnels
-            ]
-            + [{"subject": "B", "templateId": t} for t in ids.contact_ids]
-        ),
-        "/api/email/addTemplate": lambda ids: _one([{"emailContent": "B", "name": ids.funnels[0]}]),
-        "/api/email/upsertTemplate": lambda ids: _one(
-            {"emailContent": "B", "name": n} for n in (*ids.funnels, *ids.workflow_names)
-        ),
-        "/api/email/messages": lambda ids: _one([{}]),
-        "/api/email/send": _simple_sends,
-        "/api/email/sendEmail": _sends,
-        "/api/email/sendWithAttachment": _sends,
-        "/api/sms/send": lambda ids: _simple_sends(ids, tags=True),
-        "/api/email/massConversationList": lambda ids: _one([dict(_WINDOW)]),
-        "/api/email/massDirectConversationList": lambda ids: _one([dict(_WINDOW)]),
-        "/api/email/conversationStatistics": lambda ids: _one(
-            {"conversationId": c} for c in (*ids.contact_ids, *ids.event_ids)
-        ),
-        "/api/email/messageStatistics": lambda ids: _one(
-            {"emailId": c, **_WINDOW} for c in (*ids.contact_ids, *ids.task_ids)
-        ),
-    }
-)
