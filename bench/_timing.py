@@ -64,3 +64,15 @@ def spawn(*command: str) -> Iterator[str]:
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+@contextlib.contextmanager
+def frozen_gc() -> Iterator[None]:
+    """Collect, then freeze what lives (a populated account of millions of objects), so
+    a collection during the timed rounds does not walk it; unfreeze after."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -19,7 +19,6 @@ best of several alternating rounds.
 
 from __future__ import annotations
 
-import gc
 import time
 
 from salesmanago_emulator.state._card import ContactWrite
@@ -34,7 +33,7 @@ from salesmanago_emulator.state.contact_manager import (
     Tags,
 )
 
-from ._timing import Result, best_of
+from ._timing import Result, best_of, frozen_gc
 from .contacts import CLIENT_ID, OWNER, _emulator
 
 RUN_TARGET = 3.0
@@ -63,9 +62,7 @@ def bulk_run(size: int, rounds: int = 3) -> Result:
     ids = [r.id for r in account.live_contacts()]
     manager = account.contact_manager
     everyone = Selection(include=(Tags(tags=("ALL",)),))
-    gc.collect()
-    gc.freeze()
-    try:
+    with frozen_gc():
         best_run = best_direct = float("inf")
         for k in range(rounds):
 
@@ -89,8 +86,6 @@ def bulk_run(size: int, rounds: int = 3) -> Result:
             best_run = min(best_run, best_of(through_manager, repeats=1))
             manager.reset()  # the runs' reports, untimed
             best_direct = min(best_direct, best_of(direct, repeats=1))
-    finally:
-        gc.unfreeze()
     detail = (
         f"run {best_run:.2f} s vs direct {best_direct:.2f} s for 3 actions x {size} contacts "
         f"({best_run / size / 3 * 1e6:.2f} vs {best_direct / size / 3 * 1e6:.2f} µs an action)"
@@ -118,15 +113,11 @@ def recount(size: int, rounds: int = 5) -> Result:
 
     expected = loop()
     assert manager.recount(selection) == expected
-    gc.collect()
-    gc.freeze()
-    try:
+    with frozen_gc():
         best_recount = best_loop = float("inf")
         for _ in range(rounds):
             best_recount = min(best_recount, best_of(lambda: manager.recount(selection), 1))
             best_loop = min(best_loop, best_of(loop, 1))
-    finally:
-        gc.unfreeze()
     detail = (
         f"recount {best_recount * 1e3:.1f} ms vs loop {best_loop * 1e3:.1f} ms over {size} "
         f"contacts ({expected} selected; populating took {populated:.0f} s)"

@@ -19,7 +19,6 @@ requests the call log holds (the log keeps each batch's bytes and answer).
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import subprocess
 import sys
@@ -54,6 +53,8 @@ def ingest(count: int) -> dict[str, int]:
     """In this process: ``count`` contacts through the router; the /proc figures, in bytes."""
     import httpx
 
+    from salesmanago._auth import compute_sha
+
     from .contacts import CLIENT_ID, OWNER, SECRET, _emulator
 
     api_key = "bench-key"
@@ -61,7 +62,7 @@ def ingest(count: int) -> dict[str, int]:
         "clientId": CLIENT_ID,
         "apiKey": api_key,
         "requestTime": REQUEST_TIME_MS,
-        "sha": hashlib.sha1((api_key + CLIENT_ID + SECRET).encode()).hexdigest(),
+        "sha": compute_sha(api_key, CLIENT_ID, SECRET),
         "owner": OWNER,
     }
     headers = {"Content-Type": "application/json"}

@@ -37,7 +37,6 @@ billed to whichever call happens to trigger it.
 from __future__ import annotations
 
 import functools
-import gc
 import time
 from collections.abc import Callable
 
@@ -48,7 +47,7 @@ from salesmanago_emulator import Emulator, FrozenClock
 from salesmanago_emulator.state._card import ContactWrite
 from salesmanago_emulator.state.account import Account
 
-from ._timing import Result, best_of
+from ._timing import Result, best_of, frozen_gc
 from .contacts import CLIENT_ID, OWNER, _emulator, _sdk
 
 COMPANIES = 1000
@@ -252,9 +251,7 @@ def scale_ops(
     side_small = _side(small)
     side_large = _side(large)
     populated = time.perf_counter() - t0
-    gc.collect()
-    gc.freeze()
-    try:
+    with frozen_gc():
         results = []
         for name, op in wanted.items():
             t_small, t_large = _best_per_call(op, side_small, side_large, calls, rounds)
@@ -276,8 +273,6 @@ def scale_ops(
         if with_dict:
             results.append(account_vs_dict(side_small, side_large, calls, rounds))
         return results
-    finally:
-        gc.unfreeze()
 
 
 def run(*, quick: bool, only: set[str]) -> list[Result]:
