@@ -403,6 +403,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             await session.close()
             raise
         client._owns_http = session._owns_http  # a pool made for the login is the client's
+        client._entry = session._entry  # and so is the pool's entry
         return client
 
     def _bind_resources(self) -> None:
