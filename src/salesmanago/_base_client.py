@@ -109,7 +109,8 @@ DEFAULT_MAX_CONCURRENT_REQUESTS: Final = 16
 
 The platform documents no rate limit; 16 keeps httpx's connection pool cheap
 (its bookkeeping grows with connections x waiting requests) and is plenty to
-hide the platform's round trip. Set ``max_concurrent_requests`` to change it.
+hide the platform's round trip. Set ``max_concurrent_requests`` to change it;
+the pool an async client builds is sized to it (`pool_limits`).
 """
 RETRYABLE_STATUSES: Final = frozenset({408, 429}) | frozenset(range(500, 600))
 
