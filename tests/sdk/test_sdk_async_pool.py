@@ -25,10 +25,14 @@ CLIENT_ID, SECRET, OWNER = "pool-client", "pool-secret-value", "owner@example.co
 SETTINGS: dict[str, Any] = {"client_id": CLIENT_ID, "api_secret": SECRET, "owner": OWNER}
 
 
+PASSWORD = "pool-user-password"
+
+
 @pytest.fixture
 def server() -> Iterator[EmulatorServer]:
     emulator = Emulator()
     emulator.add_account(client_id=CLIENT_ID, api_secret=SECRET, users=[OWNER])
+    emulator.account(CLIENT_ID).users.set_password(OWNER, PASSWORD)
     with EmulatorServer(emulator) as running:
         yield running
 
@@ -80,6 +84,22 @@ async def test_a_given_http_client_is_never_altered_nor_let_in_through_an_entry(
     assert (pool._max_connections, pool._max_keepalive_connections) == (3, 1)
     assert given._entry is None
     await own.aclose()
+
+
+async def test_a_client_from_login_keeps_the_logins_pool_and_its_entry(
+    server: EmulatorServer,
+) -> None:
+    """``from_login`` hands the pool it built for the login to the client, and with it
+    that pool's entry (the entry has already seen the pool report)."""
+    client = await AsyncSalesManago.from_login(
+        username=OWNER, password=PASSWORD, endpoint=server.url, max_concurrent_requests=4
+    )
+    assert isinstance(client._entry, PoolEntry)
+    assert client._entry._reports
+    pool = _pool(client)
+    assert (pool._max_connections, pool._max_keepalive_connections) == (4, 4)
+    assert await client.contacts.has_contact("nobody@example.com") is None
+    await client.aclose()
 
 
 @pytest.mark.parametrize(
