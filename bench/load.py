@@ -20,10 +20,11 @@ Setup and checks go through the control API (``/_emulator/...``).
   another, on the same server, each run to new e-mails. **The target (>= 3)
   applies to the run with an injected per-request latency** of 10 ms (the
   emulator's ``latency`` fault, at the server: a model of the real platform's
-  round trip). The detail also shows an async client with 16 tasks: with
-  64, httpcore 1.0's connection pool spends most of the client's CPU in
-  ``_assign_requests_to_connections`` (O(connections x requests) per request
-  event; see encode/httpcore PR #1035), so more tasks can mean less throughput.
+  round trip). The detail also shows an async client with 16 tasks: httpcore
+  1.0's connection pool hands one idle connection to every request arriving
+  before the first starts on it (encode/httpcore PR #1035), so more tasks used
+  to mean less throughput; the SDK now lets its requests into httpx's own pool
+  one at a time (``PoolEntry``; docs/development/benchmarks.md).
 * ``load_async_bare`` -- the same two clients on bare loopback (no injected
   latency, best of 2 rounds), as a cost: the async client's per-call wall time
   (64 tasks) over the sync client's (one call after another); target <= 1.5

@@ -109,7 +109,8 @@ DEFAULT_MAX_CONCURRENT_REQUESTS: Final = 16
 
 The platform documents no rate limit; 16 keeps httpx's connection pool cheap
 (its bookkeeping grows with connections x waiting requests) and is plenty to
-hide the platform's round trip. Set ``max_concurrent_requests`` to change it.
+hide the platform's round trip. Set ``max_concurrent_requests`` to change it;
+the pool an async client builds is sized to it (`pool_limits`).
 """
 RETRYABLE_STATUSES: Final = frozenset({408, 429}) | frozenset(range(500, 600))
 
@@ -812,6 +813,113 @@ class SyncAPIClient(BaseClient):
 AsyncSleep = Callable[[float], Awaitable[None]]
 
 
+def pool_limits(max_concurrent_requests: int) -> httpx.Limits:
+    """The limits of the connection pool an async client builds for itself: as many
+    connections, and as many idle ones kept alive, as requests it lets out at once
+    (``max_concurrent_requests``), so the pool never holds a connection no request
+    can use nor makes a request wait."""
+    return httpx.Limits(
+        max_connections=max_concurrent_requests,
+        max_keepalive_connections=max_concurrent_requests,
+    )
+
+
+def enters_one_at_a_time(transport: httpx.AsyncBaseTransport | None) -> bool:
+    """Whether an async client's requests over ``transport`` (``None``: the pool the
+    client builds) go through a `PoolEntry`: over httpx's own transport only, whose
+    pool (httpcore's) reports through the ``trace`` extension when a request holds
+    its connection. Any other transport (a subclass, the aiohttp one, a mock) is
+    sent to as it is."""
+    return transport is None or type(transport) is httpx.AsyncHTTPTransport
+
+
+class PoolEntry:
+    """Lets an async client's requests into httpx's own connection pool one at a time,
+    each once the one before holds its connection.
+
+    httpcore 1.0's pool hands an idle HTTP/1.1 connection to every request that
+    arrives before the first one starts on it; the others then fail over
+    (``ConnectionNotAvailable``) and search the pool again, so a burst of k requests
+    costs O(k²) passes over the pool (encode/httpcore#1035). Let in one at a time,
+    each request finds a connection nobody else was handed.
+
+    A request holds the entry from before ``send`` until the first ``trace`` event
+    httpcore reports for it, which comes once it holds its connection (it starts
+    sending on it, or opens a new one), or until ``send`` returns or fails. Only a
+    pool seen reporting is waited for: until a request's trace event has come, and
+    again after an answer came without one (a mocking library in front of the
+    pool), requests go in freely. The wait for the entry is part of the request's
+    pool timeout (`_enter`). One entry serves a client and its ``with_options``
+    clones (one pool).
+    """
+
+    def __init__(self) -> None:
+        self._lock = anyio.Lock()
+        self._reports = False  # the pool has reported a request holding its connection
+
+    async def send(self, http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+        """``http.send(request)``, let in as the class says."""
+        held = self._reports
+        if held:
+            await self._enter(request)
+        reported = False
+
+        def leave() -> None:
+            nonlocal held
+            request.extensions.pop("trace", None)  # httpcore traces nothing more
+            if held:
+                held = False
+                self._lock.release()
+
+        async def trace(event: str, info: Mapping[str, Any]) -> None:
+            nonlocal reported
+            reported = self._reports = True
+            leave()
+
+        request.extensions["trace"] = trace
+        try:
+            response = await http.send(request)
+        finally:
+            leave()
+        if not reported:
+            self._reports = False  # answered without a report: never wait for one
+        return response
+
+    async def _enter(self, request: httpx.Request) -> None:
+        """Take the entry as part of the request's pool timeout: the pool gets what is
+        left of it, and none left is ``httpx.PoolTimeout`` (the entry given back).
+
+        No timer keeps the wait within the timeout: the entry is handed on in
+        arrival order and each holder leaves the pool by its own deadline (httpcore
+        raises ``PoolTimeout`` there), so each request is let in by its own too.
+        """
+        try:
+            self._lock.acquire_nowait()
+            return
+        except anyio.WouldBlock:
+            started = time.monotonic()
+            await self._lock.acquire()
+        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        pool = timeouts.get("pool")
+        if pool is None:
+            return
+        left = pool - (time.monotonic() - started)
+        if left <= 0:
+            self._lock.release()
+            message = "timed out waiting to enter the connection pool"
+            raise httpx.PoolTimeout(message, request=request)
+        request.extensions["timeout"] = {**timeouts, "pool": left}
+
+
+async def _send_attempt(client: AsyncAPIClient, request: httpx.Request) -> httpx.Response:
+    """Send one attempt of ``client``'s: at most ``max_concurrent_requests`` in flight
+    and, over httpx's own pool, let in through the client's `PoolEntry`."""
+    async with client._in_flight:
+        if client._entry is None:
+            return await client._http.send(request)
+        return await client._entry.send(client._http, request)
+
+
 class AsyncAPIClient(BaseClient):
     """The asynchronous I/O half: send, sleep, close."""
 
@@ -838,9 +946,10 @@ class AsyncAPIClient(BaseClient):
             default_headers=default_headers,
         )
         in_flight = None
+        entry: PoolEntry | None = None
         if original is not None:  # a with_options clone: the original's pool, sleep, limit
             http_client, sleep = original._http, original._sleep
-            in_flight = original._in_flight
+            in_flight, entry = original._in_flight, original._entry
             max_concurrent_requests = original.max_concurrent_requests
             self.concurrency = original.concurrency
         if (
@@ -855,7 +964,9 @@ class AsyncAPIClient(BaseClient):
         _one_http_option(http_client, transport)
         self._owns_http = http_client is None
         self._http: httpx.AsyncClient = (
-            http_client if http_client is not None else httpx.AsyncClient(transport=transport)
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(transport=transport, limits=pool_limits(max_concurrent_requests))
         )
         self._sleep: AsyncSleep = sleep if sleep is not None else anyio.sleep
         # Shared by every task using this client (and its with_options clones, which
@@ -864,6 +975,11 @@ class AsyncAPIClient(BaseClient):
         self._in_flight: anyio.CapacityLimiter = (
             in_flight if in_flight is not None else anyio.CapacityLimiter(max_concurrent_requests)
         )
+        # The pool's entry, shared like the limit: only over httpx's own pool, the one
+        # the client builds or an httpx.AsyncHTTPTransport given (never a given client).
+        if entry is None and http_client is None and enters_one_at_a_time(transport):
+            entry = PoolEntry()
+        self._entry: PoolEntry | None = entry
 
     @property
     def max_concurrent_requests(self) -> int:
@@ -878,8 +994,7 @@ class AsyncAPIClient(BaseClient):
         while True:
             t0 = time.perf_counter()
             try:
-                async with self._in_flight:
-                    response = await self._http.send(self._build_request(call))
+                response = await _send_attempt(self, self._build_request(call))
             except httpx.TransportError as exc:
                 await self._sleep(self._delay_after_error(call, exc, attempt))
                 landed = landed or self._may_have_landed(exc)
@@ -932,8 +1047,7 @@ class AsyncAPIClient(BaseClient):
         attempt = 0
         while True:
             try:
-                async with self._in_flight:
-                    response = await self._http.send(self._build_download(url))
+                response = await _send_attempt(self, self._build_download(url))
             except httpx.TransportError as exc:
                 await self._sleep(self._delay_after_error(call, exc, attempt))
                 attempt += 1

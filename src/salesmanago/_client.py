@@ -303,6 +303,14 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
     [`concurrency`][salesmanago.AsyncSalesManago.concurrency] requests at a time. However many tasks
     share the client, at most ``max_concurrent_requests`` (default 16) requests are in
     flight at once; the others wait their turn in the client.
+
+    Over ``httpx``'s own transport (the pool the client builds, or an
+    ``httpx.AsyncHTTPTransport`` given as ``transport``), requests enter the pool one at
+    a time, each once the one before holds its connection (httpcore 1.0 would hand
+    one idle connection to several), the wait counting towards the pool timeout; the
+    pool the client builds holds ``max_concurrent_requests`` connections and keeps as
+    many alive. A given ``http_client`` is used as it is (see "The async client's
+    connection pool" in the configuration guide).
     """
 
     contacts: AsyncContacts
@@ -403,6 +411,7 @@ class AsyncSalesManago(LegacyWire, AsyncAPIClient):
             await session.close()
             raise
         client._owns_http = session._owns_http  # a pool made for the login is the client's
+        client._entry = session._entry  # and so is the pool's entry
         return client
 
     def _bind_resources(self) -> None:
