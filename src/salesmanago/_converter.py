@@ -210,7 +210,7 @@ def bulk_builder(cls: type[T]) -> Callable[..., list[T]]:
     slotted attrs class whose fields all take their value from ``__init__``
     unchanged (no converter, no validator, no ``__attrs_pre_init__`` or
     ``__attrs_post_init__``); any other raises TypeError here, once, so the two ways
-    of building can never differ (``tests/sdk/test_sdk_fast_paths.py`` pins them equal).
+    of building can never differ (``tests/sdk/test_sdk_batch_fast_paths.py`` pins them equal).
     """
     fields = attrs.fields(cls)  # type: ignore[arg-type]
     plain = (
