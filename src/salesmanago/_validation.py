@@ -40,11 +40,17 @@ MAX_MONEY_FRACTION_DIGITS: Final = 2
 # RFC 822/5322 dot-atom local part and a DNS host name with a letter TLD.
 _ATEXT: Final = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL: Final = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
-_LABEL: Final = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
+# A label: 1 to 63 letters, digits and hyphens, neither first nor last a hyphen (written
+# as one run and a look-behind: the same labels as ``[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}
+# [A-Za-z0-9])?``, matched in fewer steps; issue 17).
+_LABEL: Final = r"(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}(?<!-))"
 _DOMAIN: Final = re.compile(rf"(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
 # Both at once: no part may hold an "@", so this matches exactly the addresses whose
-# one "@" splits them into a valid local part and a valid domain.
-_ADDRESS: Final = re.compile(rf"{_LOCAL.pattern}@{_DOMAIN.pattern}")
+# one "@" splits them into a valid local part (at most 64 characters: the look-ahead)
+# and a valid domain.
+_ADDRESS: Final = re.compile(
+    rf"(?=[^@]{{1,{MAX_LOCAL_PART_LENGTH}}}@){_LOCAL.pattern}@{_DOMAIN.pattern}"
+)
 
 
 def check_model(value: object, model: type, field: str) -> None:
@@ -66,11 +72,7 @@ def check_email(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise ValidationError(field, "must be a string holding an e-mail address")
     email = value.strip()
-    if (
-        len(email) <= MAX_EMAIL_LENGTH
-        and _ADDRESS.fullmatch(email) is not None
-        and email.index("@") <= MAX_LOCAL_PART_LENGTH
-    ):
+    if len(email) <= MAX_EMAIL_LENGTH and _ADDRESS.fullmatch(email) is not None:
         return email  # the usual case, in one match; the checks below name what is wrong
     if len(email) > MAX_EMAIL_LENGTH:
         raise ValidationError(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import builtins
 import functools
+import itertools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
@@ -143,17 +145,11 @@ def _plan(items: Sequence[ContactUpsert], chunk_size: int) -> tuple[builtins.lis
     check_positive(chunk_size, "chunk_size")
     if chunk_size > BATCH_UPSERT_MAX:
         raise ValidationError("chunk_size", f"must be at most {BATCH_UPSERT_MAX}")
-    checked: list[CheckedUpsert] = []
     refused: dict[int, BatchUpsertItem] = {}
-    for index, item in enumerate(items):
-        try:
-            checked.append(check_upsert(item))
-        except ArgumentTypeError as error:  # a programming error, not a refused item
-            raise in_item(error, _ITEMS, index) from None
-        except ValidationError as error:
-            text = str(in_item(error, _ITEMS, index))
-            email = item.email.strip() if isinstance(item.email, str) else repr(item.email)
-            refused[index] = BatchUpsertItem(email=email, errors=(text,))
+    try:  # the usual batch: every item passes
+        checked = list(map(check_upsert, items))
+    except ValidationError:  # check them one by one, to say which and why
+        checked, refused = _check_each(items)
     # the caller's index of each item to send (all of them, usually)
     indexes: Sequence[int] = range(len(items))
     valid: Sequence[ContactUpsert] = items
@@ -169,6 +165,26 @@ def _plan(items: Sequence[ContactUpsert], chunk_size: int) -> tuple[builtins.lis
         for start in range(0, len(valid), chunk_size)
     ]
     return chunks, functools.partial(_merge_batch, refused=refused)
+
+
+def _check_each(
+    items: Sequence[ContactUpsert],
+) -> tuple[builtins.list[CheckedUpsert], dict[int, BatchUpsertItem]]:
+    """Each item checked on its own: the values of those that pass, and a failed result
+    for each one that fails a rule, by index; an item that is not a ContactUpsert
+    raises ArgumentTypeError for the whole batch (see `_plan`)."""
+    checked: list[CheckedUpsert] = []
+    refused: dict[int, BatchUpsertItem] = {}
+    for index, item in enumerate(items):
+        try:
+            checked.append(check_upsert(item))
+        except ArgumentTypeError as error:  # a programming error, not a refused item
+            raise in_item(error, _ITEMS, index) from None
+        except ValidationError as error:
+            text = str(in_item(error, _ITEMS, index))
+            email = item.email.strip() if isinstance(item.email, str) else repr(item.email)
+            refused[index] = BatchUpsertItem(email=email, errors=(text,))
+    return checked, refused
 
 
 def batch_upsert_calls(
@@ -316,31 +332,45 @@ def _batch_items(
 
     The platform numbers the chunk's items from 0; the texts kept name the item by
     its index in the caller's list (``indexes``: the caller's index of each item).
+
+    Read column by column (issue 17): the ids looked up all at once, the failed
+    positions visited one by one, the outcomes built together (`_outcomes`).
     """
     raw_ids = envelope.get("contactIds") or {}
     if not isinstance(raw_ids, Mapping):
         raise TypeError("contactIds: expected an object of e-mail -> id")
-    emails = [values[0] for values in checked]  # as checked: trimmed
+    count = len(checked)
+    emails = list(map(_EMAIL, checked))  # as checked: trimmed
     errors = _item_errors(envelope, emails)
-    normalized: dict[str, str] | None = None
-    items: list[BatchUpsertItem] = []
-    append = items.append
-    for position, (email, new_email, _, _) in enumerate(checked):
-        key = email if new_email is None else new_email  # the card's address after the write
-        raw = raw_ids.get(key)
-        if raw:
-            contact_id: str | None = str(raw)
-        else:  # the platform may spell the key in another case or with white space
-            if normalized is None:
-                normalized = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
-            contact_id = normalized.get(key.lower())
-        if contact_id is not None and position not in errors:
-            append(BatchUpsertItem(email=email, contact_id=contact_id))
-        else:
-            texts = errors.get(position) or [_NO_ID]
-            caller_texts = tuple(renumber_item_refs(t, _ITEMS, indexes) for t in texts)
-            append(BatchUpsertItem(email=email, errors=caller_texts))
-    return indexes, items
+    # the card's address after the write
+    keys = emails if not any(map(_NEW_EMAIL, checked)) else list(map(_card_address, checked))
+    found: list[Any] = list(map(raw_ids.get, keys))
+    if not all(found):  # the platform may spell a key in another case or with white space
+        normalized = {str(k).strip().lower(): str(v) for k, v in raw_ids.items() if v}
+        found = [raw or normalized.get(key.lower()) for raw, key in zip(found, keys, strict=True)]
+    contact_ids: list[str | None] = [raw and str(raw) for raw in found]
+    texts: list[tuple[str, ...]] = [()] * count
+    failed = {position for position in errors if position < count}
+    if None in contact_ids:
+        failed.update(position for position, id_ in enumerate(contact_ids) if id_ is None)
+    for position in failed:
+        contact_ids[position] = None
+        texts[position] = tuple(
+            renumber_item_refs(t, _ITEMS, indexes) for t in errors.get(position) or [_NO_ID]
+        )
+    return indexes, _outcomes(count, email=emails, contact_id=contact_ids, errors=texts)
+
+
+_EMAIL: Final = operator.itemgetter(0)
+_NEW_EMAIL: Final = operator.itemgetter(1)
+#: Builds many BatchUpsertItem at once, as ``BatchUpsertItem(...)`` builds each.
+_outcomes: Final = _converter.bulk_builder(BatchUpsertItem)
+
+
+def _card_address(checked: CheckedUpsert) -> str:
+    """The address a card has after its write: the new e-mail when it moves, else its e-mail."""
+    email, new_email, _, _ = checked
+    return email if new_email is None else new_email
 
 
 def _merge_batch(
@@ -349,7 +379,7 @@ def _merge_batch(
     """One result for a batch upsert: the chunks' outcomes and the items the SDK
     refused, in input order (for a failed batch: the chunks applied before)."""
     if not refused:  # the chunks hold consecutive items, in order
-        return BatchUpsertResult(items=tuple(item for _, items in chunks for item in items))
+        return BatchUpsertResult(items=tuple(itertools.chain.from_iterable(c[1] for c in chunks)))
     by_index = dict(refused)
     for indexes, items in chunks:
         by_index.update(zip(indexes, items, strict=True))
