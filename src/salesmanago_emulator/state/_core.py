@@ -14,8 +14,8 @@ through its constructor, the other areas it calls.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-import random
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import ClassVar, Final, Literal, TypeVar
@@ -33,17 +33,37 @@ __all__ = ["AccountArea", "AccountCore"]
 _A = TypeVar("_A", bound="AccountArea")
 
 
-_ids = random.Random(os.urandom(16))  # ids need uniqueness, not secrecy; 3x faster than uuid4
-# Of 128 random bits, keep all but the version nibble and the two variant bits, then set
-# those: version 4, variant RFC 4122 (10xx).
-_KEEP: Final = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
-_VERSION_VARIANT: Final = (0x4 << 76) | (0x2 << 62)
+_ID_BATCH: Final = 512
+"""How many ids `_new_id` makes in one go (`_id_batch`)."""
+# Random byte -> hex digit (its low four bits), and -> the variant digit 8, 9, a or b
+# (RFC 4122: 10xx), both uniform since 256 is a multiple of 16.
+_HEX_DIGIT: Final = bytes(b"0123456789abcdef"[b & 15] for b in range(256))
+_VARIANT_DIGIT: Final = bytes(b"89ab"[b & 3] for b in range(256))
+# The fixed characters of an id laid out in 37 bytes (36 and a separating space):
+# position -> the byte every id has there.
+_FIXED: Final = ((8, b"-"), (13, b"-"), (14, b"4"), (18, b"-"), (23, b"-"), (36, b" "))
 
 
-def _new_id() -> str:
-    """A random (version 4) UUID string, lower case: 8-4-4-4-12 hex digits."""
-    raw = (_ids.getrandbits(128) & _KEEP | _VERSION_VARIANT).to_bytes(16, "big")
-    return f"{raw[:4].hex()}-{raw[4:10].hex('-', 2)}-{raw[10:].hex()}"
+def _id_batch() -> list[str]:
+    """`_ID_BATCH` random (version 4) UUID strings, lower case: 8-4-4-4-12 hex digits.
+
+    One ``os.urandom`` call and a few byte-string operations for the whole batch
+    (about a third of the time of formatting each id on its own): each id is laid
+    out in 37 random bytes, each byte mapped to a hex digit, then the dashes, the
+    version digit ``4`` and the variant digit written over their places. Every
+    other digit is uniform and independent: 122 random bits per id, as in ``uuid4``.
+    """
+    raw = os.urandom(37 * _ID_BATCH)
+    text = bytearray(raw.translate(_HEX_DIGIT))
+    text[19::37] = raw[19::37].translate(_VARIANT_DIGIT)
+    for at, char in _FIXED:
+        text[at::37] = char * _ID_BATCH
+    return text.decode("ascii").split()
+
+
+_new_id: Final[Callable[[], str]] = itertools.chain.from_iterable(iter(_id_batch, None)).__next__
+"""A random (version 4) UUID string, lower case: the next of the current `_id_batch`
+(a new batch once it is used up)."""
 
 
 def _zone(timezone: str | ZoneInfo) -> ZoneInfo:

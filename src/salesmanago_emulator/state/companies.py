@@ -205,8 +205,9 @@ class CompaniesArea(AccountArea):
 
     def contact_saved(self, record: ContactRecord, *, created: bool) -> None:
         """Follow a score or company change (or a restore) of a live card (S4.4)."""
-        if not record.company and record.extension(_KEY) is None:
-            return  # in no company before or after (the usual write): nothing to follow
+        if not record.company and (created or record.extension(_KEY) is None):
+            # in no company before (a new card is in none) or after (the usual write)
+            return
         old = _membership(record)
         key = company_key(record.company)
         if old is not None and old.live and old.company == key:

@@ -4,6 +4,7 @@ created / modified range reads (the range index) as writes and the clock move.""
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from salesmanago_emulator.state import (
     Account,
     ContactWrite,
 )
+from salesmanago_emulator.state._core import _ID_BATCH, _new_id
 
 
 def test_s1_2_accounts_are_kept_apart(clock: FrozenClock) -> None:
@@ -120,3 +122,25 @@ def test_account_construction_is_validated(clock: FrozenClock) -> None:
         Account("c", "s", [OWNER], clock=clock, timezone="Mars/Olympus")
     with pytest.raises(ValueError, match="client_id"):
         Account("", "s", [OWNER], clock=clock)
+
+
+def test_s2_4_default_ids_are_uuid4_across_batches_every_random_digit_used() -> None:
+    """The default id factory makes ids a batch at a time (``_ID_BATCH``): across several
+    batches every id is distinct and a lower-case version-4 RFC 4122 UUID, and every
+    random place takes each of its values (16 hex digits; the variant's 8, 9, a, b), so
+    no place is stuck (decisions.md: random version-4 UUIDs)."""
+    count = 4 * _ID_BATCH + 7
+    ids = [_new_id() for _ in range(count)]
+    assert len(set(ids)) == count
+    for contact_id in ids:
+        parsed = uuid.UUID(contact_id)
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+        assert str(parsed) == contact_id
+    fixed = {8, 13, 14, 18, 19, 23}
+    for place in range(36):
+        seen = {contact_id[place] for contact_id in ids}
+        if place == 19:
+            assert seen == set("89ab")
+        elif place not in fixed:
+            assert seen == set("0123456789abcdef"), place

@@ -12,6 +12,7 @@ from state_helpers import OWNER
 from salesmanago_emulator.errors import InvalidField
 from salesmanago_emulator.state import Account, normalize_email, normalize_tags, validate_email
 from salesmanago_emulator.state._card import ContactWrite
+from salesmanago_emulator.state._normalize import _ADDRESS_RE
 
 ALLOWED_TAG = re.compile(r"[A-Z0-9_.\-]+")
 
@@ -181,3 +182,49 @@ def test_kelvin_address_is_refused_by_every_write_and_names_no_card(account: Acc
     assert account.has_contact(FOLDING[0]) is None
     assert account.find("KATE@shop.pl") is kate
     assert account.count() == 1
+
+
+# The address pattern as protocol §3.4 reads, with plain (backtracking) quantifiers: the
+# possessive _ADDRESS_RE of the write path must accept exactly the same texts.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}+(?:\.{_ATOM}+)*@(?:{_LABEL}\.)+[a-z]{{2,63}}", re.ASCII)
+# Texts made of the characters that decide the rule (atoms, ".", "@", "-", digits, a
+# letter, a character no part takes), with long runs to reach the 63-character label limit.
+_ADDRESS_PIECES = st.lists(
+    st.sampled_from(["a", "z", "0", "-", ".", "@", "!", "_", " ", "A", "é", "a" * 61, "b" * 63]),
+    max_size=12,
+).map("".join)
+
+
+@given(_ADDRESS_PIECES)
+def test_protocol_3_4_property_fast_address_pattern_equals_the_plain_one(text: str) -> None:
+    """protocol §3.4: the one-match check of validate_email (possessive quantifiers, no
+    backtracking) accepts a text exactly when the plain pattern of the rule does."""
+    assert (_ADDRESS_RE.fullmatch(text) is None) == (_PLAIN_ADDRESS.fullmatch(text) is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a@b.co",
+        "a.b@c-d.e.fg",
+        "a..b@c.de",
+        ".a@c.de",
+        "a.@c.de",
+        "a@-c.de",
+        "a@c-.de",
+        "a@c.d",
+        "a@c.de1",
+        "a@c..de",
+        "a@" + "c" * 63 + ".de",
+        "a@" + "c" * 64 + ".de",
+        "a@c.d-e",
+        "a@1.de",
+        "a@c",
+    ],
+)
+def test_protocol_3_4_fast_address_pattern_equals_the_plain_one_at_the_edges(text: str) -> None:
+    """The edges of the rule (dots in the local part, hyphens at a label's ends, the label
+    limit of 63, the top-level domain's letters) decided alike by both patterns."""
+    assert (_ADDRESS_RE.fullmatch(text) is None) == (_PLAIN_ADDRESS.fullmatch(text) is None)
