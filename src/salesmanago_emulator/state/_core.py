@@ -61,9 +61,27 @@ def _id_batch() -> list[str]:
     return text.decode("ascii").split()
 
 
-_new_id: Final[Callable[[], str]] = itertools.chain.from_iterable(iter(_id_batch, None)).__next__
-"""A random (version 4) UUID string, lower case: the next of the current `_id_batch`
-(a new batch once it is used up)."""
+class _Ids:
+    """The ids of the current `_id_batch`, handed out one by one (a new batch once it is
+    used up). A forked child starts a batch of its own (`os.register_at_fork`), so a
+    parent and its child never hand out the same ids."""
+
+    def __init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        """Drop what is left of the current batch."""
+        self.next: Callable[[], str] = itertools.chain.from_iterable(iter(_id_batch, None)).__next__
+
+
+_IDS: Final = _Ids()
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_IDS.restart)
+
+
+def _new_id() -> str:
+    """A random (version 4) UUID string, lower case: the next of `_IDS`."""
+    return _IDS.next()
 
 
 def _zone(timezone: str | ZoneInfo) -> ZoneInfo:

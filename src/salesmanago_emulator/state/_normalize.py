@@ -52,14 +52,14 @@ _LOCAL_RE: Final = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*", re.ASCII)
 _LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN_RE: Final = re.compile(rf"(?:{_LABEL}\.)+[a-z]{{2,63}}", re.ASCII)
 # Both at once: no part may hold an "@", so this matches exactly the addresses whose
-# one "@" splits them into a valid local part and a valid domain. Written with
-# possessive quantifiers, which never backtrack (a third cheaper on the write path),
-# and so equal to f"{_LOCAL_RE.pattern}@{_DOMAIN_RE.pattern}": no atom of the local
-# part matches ".", "@" ends it; a label is a run of 1 to 63 of [a-z0-9-] neither
-# starting nor ending with "-" (the lookarounds), followed by "."; the last label
-# holds no "." (a test pins the two patterns to each other).
+# one "@" splits them into a valid local part and a valid domain. Each label is written
+# as one run of 1 to 63 of [a-z0-9-] neither starting nor ending with "-" (the
+# lookarounds), followed by ".": the same labels as `_LABEL`, with less backtracking
+# (a tenth cheaper on the write path). Possessive quantifiers would save a little more
+# but need Python 3.11, and the project supports 3.10. A test pins this pattern to
+# f"{_LOCAL_RE.pattern}@{_DOMAIN_RE.pattern}".
 _ADDRESS_RE: Final = re.compile(
-    rf"{_ATEXT}++(?:\.{_ATEXT}++)*+@(?:(?!-)[a-z0-9-]{{1,63}}+(?<!-)\.)++[a-z]{{2,63}}",
+    rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:(?!-)[a-z0-9-]{{1,63}}(?<!-)\.)+[a-z]{{2,63}}",
     re.ASCII,
 )
 

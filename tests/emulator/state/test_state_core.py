@@ -4,6 +4,7 @@ created / modified range reads (the range index) as writes and the clock move.""
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -144,3 +145,23 @@ def test_s2_4_default_ids_are_uuid4_across_batches_every_random_digit_used() -> 
             assert seen == set("89ab")
         elif place not in fixed:
             assert seen == set("0123456789abcdef"), place
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the platform has no fork")
+def test_s2_4_a_forked_child_never_hands_out_its_parents_next_ids() -> None:
+    """Ids are made a batch at a time; a child forked mid-batch starts a batch of its own,
+    so the parent's next ids and the child's differ (decisions.md: random version-4 UUIDs)."""
+    _new_id()  # a batch is under way
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send its next ids and leave at once
+        os.close(read)
+        os.write(write, " ".join(_new_id() for _ in range(8)).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        child = set(pipe.read().split())
+    os.waitpid(pid, 0)
+    parent = {_new_id() for _ in range(8)}
+    assert len(child) == 8
+    assert not parent & child
