@@ -304,9 +304,11 @@ class Router:
         self._routes: dict[str, Route] = {route.path: route for route in ALL_ROUTES}
         self._v3 = V3Door(accounts)
         self._register = register
-        # (clientId, apiKey, sha) triples already verified, and for which account:
-        # clients usually reuse one apiKey, so the SHA1 is computed once.
-        self._verified: dict[tuple[str, str, str], Account] = {}
+        # (clientId, apiKey, sha) triples already verified, for which account and under
+        # which secret: clients usually reuse one apiKey, so the SHA1 is computed once. An
+        # entry holds only while that account is still registered under clientId and its
+        # api_secret is still the very string the SHA1 was checked against.
+        self._verified: dict[tuple[str, str, str], tuple[Account, str]] = {}
 
     def forget_credentials(self) -> None:
         """Drop the cache of verified signatures (after accounts were removed)."""
@@ -434,8 +436,10 @@ class Router:
         sha = body.get("sha")
         if type(client_id) is str and type(api_key) is str and type(sha) is str:
             cached = self._verified.get((client_id, api_key, sha))
-            if cached is not None and self._accounts.get(client_id) is cached:
-                return cached
+            if cached is not None:
+                known, secret = cached
+                if self._accounts.get(client_id) is known and known.api_secret is secret:
+                    return known
         if not isinstance(client_id, str):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         account = self._accounts.get(client_id)
@@ -443,12 +447,13 @@ class Router:
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         if not isinstance(api_key, str) or not api_key:
             raise AuthenticationFailed(API_KEY_NOT_SPECIFIED)
+        secret = account.api_secret  # the secret the signature is checked against
         expected = account.signature(api_key)
         if not isinstance(sha, str) or not hmac.compare_digest(sha, expected):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         if len(self._verified) >= _VERIFIED_CACHE_SIZE:
             self._verified.clear()
-        self._verified[(client_id, api_key, sha)] = account
+        self._verified[(client_id, api_key, sha)] = (account, secret)
         return account
 
     def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:

@@ -17,9 +17,14 @@ from typing import Any
 
 import httpx
 import pytest
-from routes_helpers import A_ID, A_OWNER, A_SECRET, NOW_MS, URL, sha
+from hypothesis import given
+from hypothesis import strategies as st
+from routes_helpers import A_ID, A_OWNER, A_SECOND, A_SECRET, NOW_MS, URL, new_emulator, sha
 
 from salesmanago_emulator import Emulator
+from salesmanago_emulator.errors import INVALID_OWNER, AuthenticationFailed
+from salesmanago_emulator.routes._base import acting_owner
+from salesmanago_emulator.state._normalize import normalize_email
 from salesmanago_emulator.transport import EmulatorTransport
 
 
@@ -140,3 +145,92 @@ def test_elapsed_counts_injected_latency(emu: Emulator) -> None:
         slow = http.post(URL + "/api/user/listByClient", content=_signed())
     assert slow.status_code == 200
     assert slow.elapsed >= timedelta(seconds=0.05)
+
+
+# --- the cache of verified signatures (S1.3, protocol §2.2) -------------------------------
+
+LIST_USERS = "/api/user/listByClient"
+
+
+def _users_answer(http: httpx.Client, body: bytes) -> dict[str, Any]:
+    answer: dict[str, Any] = http.post(URL + LIST_USERS, content=body).json()
+    return answer
+
+
+def _signed_with(secret: str) -> bytes:
+    return _signed(sha=sha("k", A_ID, secret))
+
+
+def test_s1_3_a_changed_secret_refuses_a_signature_verified_before(emu: Emulator) -> None:
+    """A (clientId, apiKey, sha) triple verified once is remembered only while the account's
+    secret is the one it was checked against: a new secret refuses it at once, the new
+    signature passes, and the old one passes again once the old secret is back."""
+    account = emu.account(A_ID)
+    with httpx.Client(transport=emu.transport()) as http:
+        assert _users_answer(http, _signed_with(A_SECRET))["success"] is True  # now cached
+        account.api_secret = "another-secret"
+        refused = _users_answer(http, _signed_with(A_SECRET))
+        assert refused == {"success": False, "message": ["Not authenticated"]}
+        assert _users_answer(http, _signed_with("another-secret"))["success"] is True
+        account.api_secret = "".join(["secret-", "a"])  # equal to A_SECRET, a new string
+        assert _users_answer(http, _signed_with(A_SECRET))["success"] is True
+        assert _users_answer(http, _signed_with("another-secret"))["success"] is False
+
+
+def test_s1_3_a_snapshot_import_with_another_secret_refuses_the_old_signature(
+    emu: Emulator,
+) -> None:
+    """Importing a state whose account has another secret: the signature verified before
+    the import is refused, one made with the imported secret passes."""
+    with httpx.Client(transport=emu.transport()) as http:
+        assert _users_answer(http, _signed_with(A_SECRET))["success"] is True
+        state = emu.export_state()
+        [entry] = [a for a in state["accounts"] if a["clientId"] == A_ID]
+        entry["apiSecret"] = "imported-secret"
+        emu.import_state(state)
+        assert _users_answer(http, _signed_with(A_SECRET))["message"] == ["Not authenticated"]
+        assert _users_answer(http, _signed_with("imported-secret"))["success"] is True
+
+
+def test_s1_3_an_account_added_again_with_another_secret_refuses_the_old_signature(
+    emu: Emulator,
+) -> None:
+    """After a reset the same client id added with another secret: the old triple fails."""
+    with httpx.Client(transport=emu.transport()) as http:
+        assert _users_answer(http, _signed_with(A_SECRET))["success"] is True
+        emu.reset()
+        emu.add_account(client_id=A_ID, api_secret="fresh-secret", users=[A_OWNER])
+        assert _users_answer(http, _signed_with(A_SECRET))["message"] == ["Not authenticated"]
+        assert _users_answer(http, _signed_with("fresh-secret"))["success"] is True
+
+
+# --- the owner a request acts as (protocol §11.2) ----------------------------------------
+
+
+@given(
+    value=st.one_of(
+        st.none(),
+        st.integers(),
+        st.lists(st.text(max_size=3), max_size=2),
+        st.sampled_from([A_OWNER, A_SECOND, "nobody@a.example.com", "", "  "]).flatmap(
+            lambda user: st.tuples(
+                st.sampled_from(["", " ", "\t"]), st.booleans(), st.sampled_from(["", " "])
+            ).map(lambda t: t[0] + (user.upper() if t[1] else user) + t[2])
+        ),
+        st.text(max_size=8),
+    )
+)
+def test_protocol_11_2_acting_owner_is_the_users_rule(value: object) -> None:
+    """`acting_owner` answers what `UsersArea.acting` (the one rule) answers for any
+    string that is not blank; ``None`` for an absent or blank owner; anything else is
+    ``invalid owner``."""
+    account = new_emulator().account(A_ID)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        assert acting_owner(account, value) is None
+        return
+    if isinstance(value, str) and normalize_email(value) in (A_OWNER, A_SECOND):
+        assert acting_owner(account, value) == normalize_email(value)
+        return
+    with pytest.raises(AuthenticationFailed) as refused:
+        acting_owner(account, value)
+    assert list(refused.value.messages) == [INVALID_OWNER]
