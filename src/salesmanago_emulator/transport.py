@@ -114,7 +114,10 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise httpx.ConnectError(str(exc), request=request) from None
         except ResponseTimeoutError as exc:
             raise httpx.ReadTimeout(str(exc), request=request) from None
-        headers = _headers(len(body), self._router.allow(path) if status == 405 else None)
+        if status == 405:
+            headers = _headers(len(body), self._router.allow(path))
+        else:  # one int argument: lru_cache's key is the int itself, no tuple
+            headers = _headers(len(body))
         if fault is not None:
             headers = httpx.Headers([*headers.raw, *fault.headers])
         return _read_answer(request, status, headers, body, started)
