@@ -79,6 +79,7 @@ TEST_TOPICS: Final[dict[str, dict[str, str]]] = {
         "types": "reading bodies: wrong types, nulls, unknown keys, exact numbers (``_parse.py``)",
         "plugin_transport": "the pytest plugin, the transport and the Emulator object's helpers",
         "table": "the route table ``routes/__init__.py`` builds (``ALL_ROUTES``)",
+        "fast_paths": "the door's fast paths (transport, router) pinned to the general path",
     },
     "control": {
         "table": "the control table ``control/__init__.py`` builds (``CONTROL_TABLE``)",

@@ -231,6 +231,26 @@ def _failure(
     return envelope
 
 
+_ENVELOPE_KEYS: Final = frozenset({"success", "message"})
+
+
+def _success(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The envelope of a handled request: ``success``, ``message``, then ``fields`` (a
+    handler's own ``success`` or ``message``, as a partly applied batch's, replaces it)."""
+    return {"success": True, "message": [], **fields}
+
+
+_SUCCESS_OPEN: Final = encode_json(_success({}))[:-1]
+"""`_success`'s JSON text without its closing brace: ``{"success":true,"message":[]``."""
+
+
+def _success_json(fields: Mapping[str, Any]) -> str:
+    """``encode_json(_success(fields))`` for ``fields`` holding neither ``success`` nor
+    ``message``, encoding ``fields`` only (the envelope's two keys are the same text)."""
+    text = encode_json(fields)
+    return _SUCCESS_OPEN + ("}" if text == "{}" else "," + text[1:])
+
+
 REQUEST_TIME_SECONDS: Final = (Decimal(10**9), Decimal(10**10))
 """The ``requestTime`` read as seconds must lie in ``[low, high)``: 2001-09-09 to 2286-11-20."""
 REQUEST_TIME_MILLISECONDS: Final = (Decimal(10**12), Decimal(10**13))
@@ -304,9 +324,11 @@ class Router:
         self._routes: dict[str, Route] = {route.path: route for route in ALL_ROUTES}
         self._v3 = V3Door(accounts)
         self._register = register
-        # (clientId, apiKey, sha) triples already verified, and for which account:
-        # clients usually reuse one apiKey, so the SHA1 is computed once.
-        self._verified: dict[tuple[str, str, str], Account] = {}
+        # (clientId, apiKey, sha) triples already verified, for which account and under
+        # which secret: clients usually reuse one apiKey, so the SHA1 is computed once. An
+        # entry holds only while that account is still registered under clientId and its
+        # api_secret is still the very string the SHA1 was checked against.
+        self._verified: dict[tuple[str, str, str], tuple[Account, str]] = {}
 
     def forget_credentials(self) -> None:
         """Drop the cache of verified signatures (after accounts were removed)."""
@@ -349,18 +371,21 @@ class Router:
         with self._lock:
             now = self._clock.now()
             logged: bytes | None = body  # what the call log keeps of the request
+            fields: dict[str, Any] | None = None  # a success's own fields (`_success`)
             if fault is not None and not fault.reaches_platform:
                 status, response = fault.status, fault.response
             else:
                 if path.startswith(V3_PREFIX):
-                    outcome = self._v3.dispatch(method, path, body, api_key, now)
+                    status, logged, response = self._v3.dispatch(method, path, body, api_key, now)
                 else:
-                    outcome = self._dispatch(method, path, body, now, host, content_type)
-                status, logged, response = outcome
+                    status, logged, response, fields = self._dispatch(
+                        method, path, body, now, host, content_type
+                    )
                 if fault is not None and fault.replaces_answer and fault.status:
-                    status, response = fault.status, fault.response
+                    status, response, fields = fault.status, fault.response, None
             try:
-                data = encode_json(response).encode()
+                text = encode_json(response) if fields is None else _success_json(fields)
+                data = text.encode()
             except (TypeError, ValueError):
                 _LOG.exception("salesmanago_emulator: unserialisable answer to %s", path)
                 status, response = 500, _failure([TEXT_INTERNAL])
@@ -381,15 +406,16 @@ class Router:
         now: datetime,
         host: str | Callable[[], str],
         content_type: str | None = None,
-    ) -> tuple[int, bytes | None, dict[str, Any]]:
-        """The status, the body to log (``None``: not read) and the answer."""
+    ) -> tuple[int, bytes | None, dict[str, Any], dict[str, Any] | None]:
+        """The status, the body to log (``None``: not read), the answer, and the handler's
+        fields when the answer is their `_success` envelope (else ``None``)."""
         if method == "GET" and path.startswith(FILE_PATH_PREFIX):
-            return serve_file(self._accounts, path)  # an export's file (protocol §6)
+            return (*serve_file(self._accounts, path), None)  # an export's file (protocol §6)
         if method != "POST":
-            return 405, None, _failure([TEXT_METHOD_NOT_ALLOWED.format(method=method)])
+            return 405, None, _failure([TEXT_METHOD_NOT_ALLOWED.format(method=method)]), None
         route = self._routes.get(path)
         if route is None:
-            return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
+            return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)]), None
         attachment: dict[str, Any] | None = None
         form = is_form(path, content_type)
         try:
@@ -398,13 +424,13 @@ class Router:
                 raw, attachment = read_form(raw, content_type)
             body = decode_json(raw)
         except MalformedRequest as error:
-            return 400, None, _failure([error.message])
+            return 400, None, _failure([error.message]), None
         except NumberOutOfRangeError as error:
-            return 400, raw, _failure([str(error)])
+            return 400, raw, _failure([str(error)]), None
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
-            return 400, raw, _failure([TEXT_NOT_JSON])
+            return 400, raw, _failure([TEXT_NOT_JSON]), None
         if not isinstance(body, dict):
-            return 400, raw, _failure([TEXT_NOT_OBJECT])
+            return 400, raw, _failure([TEXT_NOT_OBJECT]), None
         if form:  # the log shows the JSON part with what the file part was
             body["attachment"] = attachment
             raw = encode_json(body).encode()
@@ -417,15 +443,16 @@ class Router:
                 context = self._authenticate(route, body, now)
             result = route.handler(context, body)
         except EmulatorError as error:
-            return 200, raw, _failure(list(error.messages), error.values, error.answer)
+            return 200, raw, _failure(list(error.messages), error.values, error.answer), None
         except NotImplementedByEmulator as error:
-            return 404, raw, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
+            return 404, raw, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)]), None
         except MalformedRequest as error:
-            return 400, raw, _failure([error.message])
+            return 400, raw, _failure([error.message]), None
         except Exception:
             _LOG.exception("salesmanago_emulator: unexpected error answering %s", path)
-            return 500, raw, _failure([TEXT_INTERNAL])
-        return 200, raw, {"success": True, "message": [], **result}
+            return 500, raw, _failure([TEXT_INTERNAL]), None
+        fields = result if _ENVELOPE_KEYS.isdisjoint(result) else None
+        return 200, raw, _success(result), fields
 
     def _account(self, body: dict[str, Any]) -> Account:
         """The account whose credentials the body carries (clientId, apiKey, sha)."""
@@ -434,8 +461,10 @@ class Router:
         sha = body.get("sha")
         if type(client_id) is str and type(api_key) is str and type(sha) is str:
             cached = self._verified.get((client_id, api_key, sha))
-            if cached is not None and self._accounts.get(client_id) is cached:
-                return cached
+            if cached is not None:
+                known, secret = cached
+                if self._accounts.get(client_id) is known and known.api_secret is secret:
+                    return known
         if not isinstance(client_id, str):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         account = self._accounts.get(client_id)
@@ -443,12 +472,13 @@ class Router:
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         if not isinstance(api_key, str) or not api_key:
             raise AuthenticationFailed(API_KEY_NOT_SPECIFIED)
+        secret = account.api_secret  # the secret the signature is checked against
         expected = account.signature(api_key)
         if not isinstance(sha, str) or not hmac.compare_digest(sha, expected):
             raise AuthenticationFailed(NOT_AUTHENTICATED)
         if len(self._verified) >= _VERIFIED_CACHE_SIZE:
             self._verified.clear()
-        self._verified[(client_id, api_key, sha)] = account
+        self._verified[(client_id, api_key, sha)] = (account, secret)
         return account
 
     def _authenticate(self, route: Route, body: dict[str, Any], now: datetime) -> RequestContext:

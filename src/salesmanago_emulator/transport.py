@@ -14,7 +14,9 @@ answers as the account's ``endpoint``.
 
 from __future__ import annotations
 
+import datetime
 import functools
+import time
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -50,6 +52,31 @@ def _host(request: httpx.Request) -> str:
     return request.headers.get("host") or request.url.netloc.decode("ascii")
 
 
+def _read_answer(
+    request: httpx.Request, status: int, headers: httpx.Headers, body: bytes, started: float
+) -> httpx.Response:
+    """An answer as a client holds it once read: body loaded, stream consumed and closed,
+    ``elapsed`` since ``started`` (``time.perf_counter()`` when the request arrived).
+
+    What ``response.read()`` would leave, set directly: the body is all in hand, so
+    httpx's chunked reading (decoder, chunkers, request contexts, close; about half the
+    instructions of a whole routed upsert) has nothing to do. ``httpx.MockTransport``'s
+    ``content=`` answers come read too. Pinned to a response read the ordinary way by
+    ``tests/emulator/routes/test_routes_fast_paths.py`` (sync and async).
+    """
+    # A ready byte stream, as network transports hand over: httpx then skips
+    # re-deriving the content headers, which it would do for ``content=``.
+    response = httpx.Response(
+        status, headers=headers, stream=httpx.ByteStream(body), request=request
+    )
+    response._content = body  # what Response.read() keeps
+    response._num_bytes_downloaded = len(body)
+    response.is_stream_consumed = True
+    response.is_closed = True
+    response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+    return response
+
+
 class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """One transport serving both ``httpx.Client`` and ``httpx.AsyncClient``.
 
@@ -63,7 +90,12 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._router = router
 
     def _respond(
-        self, request: httpx.Request, path: str, content: bytes, fault: FaultPlan | None = None
+        self,
+        request: httpx.Request,
+        path: str,
+        content: bytes,
+        fault: FaultPlan | None,
+        started: float,
     ) -> httpx.Response:
         # Only API v3 reads the API-KEY header; only the login chain reads the host.
         api_key = request.headers.get(_API_KEY) if path.startswith(V3_PREFIX) else None
@@ -82,32 +114,33 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise httpx.ConnectError(str(exc), request=request) from None
         except ResponseTimeoutError as exc:
             raise httpx.ReadTimeout(str(exc), request=request) from None
-        headers = _headers(len(body), self._router.allow(path) if status == 405 else None)
+        if status == 405:
+            headers = _headers(len(body), self._router.allow(path))
+        else:  # one int argument: lru_cache's key is the int itself, no tuple
+            headers = _headers(len(body))
         if fault is not None:
             headers = httpx.Headers([*headers.raw, *fault.headers])
-        # A ready byte stream, as network transports hand over: httpx then skips
-        # re-deriving the content headers, which it would do for ``content=``.
-        return httpx.Response(
-            status, headers=headers, stream=httpx.ByteStream(body), request=request
-        )
+        return _read_answer(request, status, headers, body, started)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request of a sync ``httpx.Client`` (injected latency: ``faults.sleep``)."""
+        started = time.perf_counter()
         content = request.read()
         path = route_path(request.url.path)
         fault = self._router.plan(request.method, path, content)
         if fault is not None and fault.delay:
             self._router.faults.sleep(fault.delay)
-        return self._respond(request, path, content, fault)
+        return self._respond(request, path, content, fault, started)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer a request of an ``httpx.AsyncClient`` (latency: ``faults.async_sleep``)."""
+        started = time.perf_counter()
         content = await request.aread()
         path = route_path(request.url.path)
         fault = self._router.plan(request.method, path, content)
         if fault is not None and fault.delay:
             await self._router.faults.async_sleep(fault.delay)
-        return self._respond(request, path, content, fault)
+        return self._respond(request, path, content, fault, started)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import INVALID_OWNER, AuthenticationFailed
-from ..state._normalize import normalize_email
 from ._parse import Body
 
 if TYPE_CHECKING:
@@ -134,10 +133,9 @@ def acting_owner(account: Account, value: object) -> str | None:
     string, or no user of ``account`` -> ``Not authenticated, invalid owner``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    user = normalize_email(value) if isinstance(value, str) else ""
-    if user not in account.users:
+    if not isinstance(value, str):
         raise AuthenticationFailed(INVALID_OWNER)
-    return user
+    return account.users.acting(value)  # the one rule (a stored user's form: no normalising)
 
 
 Handler = Callable[[RequestContext, Body], dict[str, Any]]
