@@ -81,7 +81,7 @@ def test_record_writes_one_line_per_call_masked_like_the_call_log(
     for line, record in zip(lines, emu.calls, strict=True):
         assert line["request"] == json.loads(json.dumps(record.request))
         assert line["response"] == json.loads(json.dumps(record.response, default=str))
-        assert datetime.fromisoformat(line["at"]).tzinfo is not None
+        assert datetime.fromisoformat(line["at"].replace("Z", "+00:00")).tzinfo is not None
     assert SECRET not in path.read_text(encoding="utf-8")
 
 
