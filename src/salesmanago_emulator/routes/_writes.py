@@ -278,11 +278,12 @@ def read_batch(body: Body) -> list[ContactWrite | EmulatorError]:
     lang = opt_str(body, "lang")
     double_opt_in = read_double_opt_in(body)
     items: list[ContactWrite | EmulatorError] = []
+    append = items.append
     for item in details:
         try:
-            items.append(read_write(item, lang=lang, double_opt_in=double_opt_in))
+            append(read_write(item, lang=lang, double_opt_in=double_opt_in))
         except EmulatorError as error:
-            items.append(error)
+            append(error)
     return items
 
 
@@ -302,10 +303,10 @@ def batch_outcome(
     contact_ids: dict[str, str] = {}
     failures: list[tuple[int, EmulatorError]] = []
     for index, result in enumerate(results):
-        if isinstance(result, EmulatorError):
-            failures.append((index, under_item(result, index)))
+        if isinstance(result, ContactRecord):  # the usual result first: one test per card
+            contact_ids[result.email] = result.id
         elif isinstance(result, tuple):
             contact_ids[result[0]] = result[1]
         else:
-            contact_ids[result.email] = result.id
+            failures.append((index, under_item(result, index)))
     return contact_ids, failures
