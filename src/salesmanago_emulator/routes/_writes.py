@@ -240,9 +240,12 @@ def read_write(
     batch-level double opt-in, for the items that do not say ``useApiDoubleOptIn``.
 
     Only the keys present are visited (a request carries a handful of the
-    two dozen possible ones), which keeps this cheap on the hot path.
+    two dozen possible ones), which keeps this cheap on the hot path. The write is
+    made first and its fields read straight into its instance dictionary: the
+    result is `ContactWrite.of` of the fields read, without the copy.
     """
-    fields: dict[str, Any] = {}
+    write = object.__new__(ContactWrite)
+    fields: dict[str, Any] = vars(write)  # a field left out reads the class's None
     contact = body.get("contact")
     if not isinstance(contact, dict):
         contact = opt_object(body, "contact")  # None if absent or null, else refused
@@ -261,7 +264,7 @@ def read_write(
         fields["lang"] = lang
     if double_opt_in is not None and "double_opt_in" not in fields:
         fields["double_opt_in"] = double_opt_in
-    return ContactWrite.of(fields)
+    return write
 
 
 def read_batch(body: Body) -> list[ContactWrite | EmulatorError]:
@@ -275,11 +278,12 @@ def read_batch(body: Body) -> list[ContactWrite | EmulatorError]:
     lang = opt_str(body, "lang")
     double_opt_in = read_double_opt_in(body)
     items: list[ContactWrite | EmulatorError] = []
+    append = items.append
     for item in details:
         try:
-            items.append(read_write(item, lang=lang, double_opt_in=double_opt_in))
+            append(read_write(item, lang=lang, double_opt_in=double_opt_in))
         except EmulatorError as error:
-            items.append(error)
+            append(error)
     return items
 
 
@@ -299,10 +303,10 @@ def batch_outcome(
     contact_ids: dict[str, str] = {}
     failures: list[tuple[int, EmulatorError]] = []
     for index, result in enumerate(results):
-        if isinstance(result, EmulatorError):
-            failures.append((index, under_item(result, index)))
+        if isinstance(result, ContactRecord):  # the usual result first: one test per card
+            contact_ids[result.email] = result.id
         elif isinstance(result, tuple):
             contact_ids[result[0]] = result[1]
         else:
-            contact_ids[result.email] = result.id
+            failures.append((index, under_item(result, index)))
     return contact_ids, failures

@@ -168,8 +168,9 @@ class ContactWrite:
     and normalises them (e-mail, state, tags, details, consents) as a whole
     before changing anything.
 
-    Not slotted: a write lives for one request, and `of` (the routes'
-    way to build one) fills its instance dictionary in one step.
+    Not slotted: a write lives for one request, and `of` fills its instance
+    dictionary in one step (the routes' reader fills a new write's dictionary
+    as it reads, which comes to the same write).
     """
 
     email: str | None = None
@@ -220,8 +221,8 @@ class ContactWrite:
         return write
 
 
-# The class holds None for every field, for the writes made by ``of``: they hold
-# only the fields sent, and the account visits only those.
+# The class holds None for every field, for the writes made by ``of`` (or filled by the
+# routes' reader): they hold only the fields sent, and the account visits only those.
 for _field in attrs.fields(ContactWrite):
     setattr(ContactWrite, _field.name, None)
 

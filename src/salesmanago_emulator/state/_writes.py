@@ -233,8 +233,8 @@ def prepare_write(
 
     The first error is reported: a missing required e-mail first, then the
     e-mails, strings and state in the order the write holds them (a write
-    made by `ContactWrite.of` holds the fields in the order the route
-    read them), then tags, details, consents, statuses and the loyalty
+    the routes read, or made by `ContactWrite.of`, holds the fields in the
+    order they were read), then tags, details, consents, statuses and the loyalty
     program's name (a string; whether the program exists and is active is the
     account's to check). Only the fields a write holds are visited. Anything
     but a ContactWrite -> TypeError.

@@ -4,21 +4,27 @@ monitoring (protocol §6; semantics S2, S3); the reads: basic, list (S1.7), rang
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from routes_helpers import (
     A_ID,
     A_OWNER,
     A_SECOND,
+    A_SECRET,
     B_ID,
     B_OWNER,
     B_SECRET,
     NOW_MS,
     OMIT,
     Api,
+    new_emulator,
     snapshot,
 )
 from routes_server import WIRES, over
@@ -1195,3 +1201,80 @@ def test_paginated_list_by_id_refusals(
 ) -> None:
     with over(emu, "server") as api:
         assert api.fail(PAGED, **{"page": 0, "size": 10, **fields}) == [message]
+
+
+# --- a batch is its items upserted one by one (issue 17: one write path) --------------
+
+_BATCH_EMAILS = st.sampled_from(
+    ["jan@example.com", " JAN@Example.com", "ewa@example.com", "bad", "", "a@b", 7]
+)
+_BATCH_ITEM = st.fixed_dictionaries(
+    {
+        "contact": st.fixed_dictionaries(
+            {},
+            optional={
+                "email": _BATCH_EMAILS,
+                "name": st.one_of(st.sampled_from(["Jan", "Ewa", ""]), st.integers(0, 2)),
+                "state": st.sampled_from(["CUSTOMER", "prospect", "NOPE"]),
+                "company": st.sampled_from(["Acme", "acme "]),
+                "address": st.fixed_dictionaries(
+                    {}, optional={"city": st.sampled_from(["Kraków", 1])}
+                ),
+            },
+        )
+    },
+    optional={
+        "tags": st.lists(st.sampled_from(["VIP", "vip", " ", "NEW", 3]), max_size=2),
+        "removeTags": st.sampled_from(["NEW", "VIP,OLD"]),
+        "newEmail": _BATCH_EMAILS,
+        "lang": st.sampled_from(["PL", "EN", 5]),
+        "forceOptIn": st.booleans(),
+        "forceOptOut": st.booleans(),
+        "properties": st.sampled_from([{"size": "XL"}, {"size": 1}]),
+        "birthday": st.sampled_from(["19900101", "1301", "x"]),
+    },
+)
+
+
+def _counted_ids(emulator: Emulator[FrozenClock]) -> Account:
+    account = emulator.account(A_ID)
+    numbers = itertools.count()
+    account.new_id = lambda: f"id-{next(numbers)}"  # the same ids on both sides
+    return account
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=st.lists(_BATCH_ITEM, min_size=1, max_size=6))
+def test_protocol_5_2_a_batch_answers_and_changes_as_its_items_upserted_one_by_one(
+    items: list[dict[str, Any]],
+) -> None:
+    """``batchupsert`` of N items = N ``upsert`` calls of the same items in order (protocol
+    §5.2, S2.1, S2.2): the same cards, ids, refusals (named under ``upsertDetails[i].``)."""
+    batched, single = new_emulator(), new_emulator()
+    batched_account, single_account = _counted_ids(batched), _counted_ids(single)
+    with (
+        httpx.Client(transport=batched.transport()) as batched_http,
+        httpx.Client(transport=single.transport()) as single_http,
+    ):
+        answer = Api(batched_http, A_ID, A_SECRET, A_OWNER).post(
+            "contact/batchupsert", upsertDetails=items
+        )
+        one = Api(single_http, A_ID, A_SECRET, A_OWNER)
+        applied: list[str] = []
+        failures: dict[str, list[str]] = {}
+        for index, item in enumerate(items):
+            envelope = one.post("contact/upsert", **item)
+            if envelope["success"]:
+                applied.append(envelope["contactId"])
+            else:
+                where = f"Field 'upsertDetails[{index}]."
+                failures[str(index)] = [m.replace("Field '", where, 1) for m in envelope["message"]]
+    # an applied item is named by its card's e-mail once the batch is done (a later item's
+    # newEmail may have moved the card)
+    cards = [single_account.find_by("CONTACT_ID", contact_id) for contact_id in applied]
+    assert answer["contactIds"] == {card.email: card.id for card in cards if card is not None}
+    assert None not in cards
+    assert answer.get("failures", {}) == failures
+    assert answer["message"] == [text for texts in failures.values() for text in texts]
+    assert answer["success"] is not failures
+    assert snapshot(batched_account) == snapshot(single_account)
