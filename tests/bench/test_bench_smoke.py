@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `bench` lives at the repository root, next to tests/
     sys.path.insert(0, str(ROOT))
 
-from bench import batch_split, contacts, load, memory, scale  # noqa: E402
+from bench import batch_split, contacts, load, memory, scale, upsert_split  # noqa: E402
 
 
 def test_scale_ops_measures_every_operation() -> None:
@@ -153,3 +153,15 @@ def test_batch_split_prints_every_part(capsys: pytest.CaptureFixture[str]) -> No
         "kept",
     ]
     assert float(lines[-1].split()[4]) > 0  # "kept after the batch: N bytes ..."
+
+
+def test_upsert_split_adds_up_inside_and_outside(capsys: pytest.CaptureFixture[str]) -> None:
+    assert upsert_split.main(["20"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("20 creates per round")
+    rows = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in lines[2:4]}
+    assert set(rows) == {"constant", "emulator"}
+    for total, inside, outside in rows.values():
+        assert 0 < inside < total
+        assert outside == pytest.approx(total - inside, abs=0.11)
+    assert lines[4].startswith("emulator - constant: ")
