@@ -240,11 +240,11 @@ def read_write(
     batch-level double opt-in, for the items that do not say ``useApiDoubleOptIn``.
 
     Only the keys present are visited (a request carries a handful of the
-    two dozen possible ones), which keeps this cheap on the hot path. The write is
-    made first and its fields read straight into its instance dictionary: the
-    result is `ContactWrite.of` of the fields read, without the copy.
+    two dozen possible ones), which keeps this cheap on the hot path. The fields
+    are read straight into a `ContactWrite.sparse` write's instance dictionary:
+    the result is `ContactWrite.of` of the fields read, without the copy.
     """
-    write = object.__new__(ContactWrite)
+    write = ContactWrite.sparse()
     fields: dict[str, Any] = vars(write)  # a field left out reads the class's None
     contact = body.get("contact")
     if not isinstance(contact, dict):

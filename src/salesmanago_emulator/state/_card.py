@@ -168,9 +168,8 @@ class ContactWrite:
     and normalises them (e-mail, state, tags, details, consents) as a whole
     before changing anything.
 
-    Not slotted: a write lives for one request, and `of` fills its instance
-    dictionary in one step (the routes' reader fills a new write's dictionary
-    as it reads, which comes to the same write).
+    Not slotted: a write lives for one request; `of` fills a `sparse` write's
+    instance dictionary in one step, the routes' reader as it reads.
     """
 
     email: str | None = None
@@ -216,9 +215,15 @@ class ContactWrite:
         them; neither is checked and the converters are not run, which makes
         this several times cheaper on the write path.
         """
-        write = object.__new__(cls)
-        vars(write).update(fields)  # a field left out reads the class's None
+        write = cls.sparse()
+        vars(write).update(fields)
         return write
+
+    @classmethod
+    def sparse(cls) -> ContactWrite:
+        """A write holding no field yet: every field reads ``None`` (the class's) until
+        set in its instance dictionary, as `of` and the routes' reader set them."""
+        return object.__new__(cls)
 
 
 # The class holds None for every field, for the writes made by ``of`` (or filled by the
