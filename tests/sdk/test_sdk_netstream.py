@@ -110,6 +110,17 @@ async def _until(check: Callable[[], bool]) -> None:
             await anyio.sleep(0.005)
 
 
+async def _two_calls_across_a_server_close(
+    client: AsyncSalesManago, server: OneAnswerServer
+) -> None:
+    """A call, the server closing its connection, a second call: both answered."""
+    assert await client.contacts.has_contact("a@example.com") is None
+    await server.closed.wait()
+    await anyio.sleep(0.05)  # the server's end reaches the client's socket
+    assert await client.contacts.has_contact("b@example.com") is None
+    await client.aclose()
+
+
 # --- where the wrapper is installed ------------------------------------------------------
 
 
@@ -263,11 +274,7 @@ async def test_a_server_closed_keep_alive_connection_is_dropped_for_a_new_one() 
     async with _serving(listener, server):
         client = AsyncSalesManago(**SETTINGS, endpoint=url, max_retries=0)
         assert isinstance(_client_backend(client), PolledBackend)
-        assert await client.contacts.has_contact("a@example.com") is None
-        await server.closed.wait()
-        await anyio.sleep(0.05)  # the server's end reaches the client's socket
-        assert await client.contacts.has_contact("b@example.com") is None
-        await client.aclose()
+        await _two_calls_across_a_server_close(client, server)
     assert server.connections == 2
 
 
@@ -339,11 +346,7 @@ async def test_a_unix_socket_transport_is_polled_straight() -> None:
                 **SETTINGS, endpoint="http://localhost", max_retries=0, transport=transport
             )
             assert isinstance(_backend(transport), PolledBackend)
-            assert await client.contacts.has_contact("a@example.com") is None
-            await server.closed.wait()
-            await anyio.sleep(0.05)
-            assert await client.contacts.has_contact("b@example.com") is None
-            await client.aclose()
+            await _two_calls_across_a_server_close(client, server)
     assert server.connections == 2
 
 
@@ -449,11 +452,7 @@ def test_under_trio_the_streams_are_handed_on_as_they_are(monkeypatch: pytest.Mo
         async with _serving(listener, server):
             client = AsyncSalesManago(**SETTINGS, endpoint=url, max_retries=0)
             assert isinstance(_client_backend(client), PolledBackend)
-            assert await client.contacts.has_contact("a@example.com") is None
-            await server.closed.wait()
-            await anyio.sleep(0.05)
-            assert await client.contacts.has_contact("b@example.com") is None
-            await client.aclose()
+            await _two_calls_across_a_server_close(client, server)
 
     anyio.run(main, backend="trio")
     assert len(handed) == 2
