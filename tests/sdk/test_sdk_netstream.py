@@ -185,6 +185,23 @@ def test_a_pool_is_wrapped_once_however_many_clients_share_it() -> None:
     assert _backend(transport) is backend
 
 
+async def test_a_client_from_login_keeps_the_logins_polled_pool() -> None:
+    """``from_login`` hands the pool it built for the login, already wrapped once, to
+    the client."""
+    emulator = Emulator()
+    emulator.add_account(client_id=CLIENT_ID, api_secret=SECRET, users=[OWNER])
+    emulator.account(CLIENT_ID).users.set_password(OWNER, "net-user-password")
+    with EmulatorServer(emulator) as running:
+        client = await AsyncSalesManago.from_login(
+            username=OWNER, password="net-user-password", endpoint=running.url
+        )
+        backend = _client_backend(client)
+        assert isinstance(backend, PolledBackend)
+        assert isinstance(backend.inner, AutoBackend)
+        assert await client.contacts.has_contact("nobody@example.com") is None
+        await client.aclose()
+
+
 def test_httpx_and_httpcore_private_attributes_keep_their_meaning() -> None:
     """What `poll_straight` reads: httpx's ``AsyncHTTPTransport._pool`` is httpcore's
     pool (a proxy's too), and the pool keeps the backend its connections are opened
