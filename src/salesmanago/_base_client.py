@@ -34,6 +34,7 @@ from ._jobs import (
     next_poll_delay,
     resolve_file_url,
 )
+from ._netstream import poll_straight
 from ._options import RequestOptions, check_headers, check_timeout
 from ._version import __version__
 from .errors import (
@@ -979,6 +980,8 @@ class AsyncAPIClient(BaseClient):
         # the client builds or an httpx.AsyncHTTPTransport given (never a given client).
         if entry is None and http_client is None and enters_one_at_a_time(transport):
             entry = PoolEntry()
+            # and its idle connections asked cheaply whether the server closed them
+            poll_straight(self._http._transport if transport is None else transport)
         self._entry: PoolEntry | None = entry
 
     @property
