@@ -13,6 +13,7 @@ through its constructor, the other areas it calls.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
 import os
@@ -62,26 +63,37 @@ def _id_batch() -> list[str]:
 
 
 class _Ids:
-    """The ids of the current `_id_batch`, handed out one by one (a new batch once it is
-    used up). A forked child starts a batch of its own (`os.register_at_fork`), so a
-    parent and its child never hand out the same ids."""
+    """The ids of the current `_id_batch`, handed out one by one by `next` (a new batch
+    once it is used up). A forked child starts a batch of its own (`os.register_at_fork`),
+    so a parent and its child never hand out the same ids.
+
+    `next` is one C-level callable for the life of the process (a chain over the
+    batches' iterators): the default id factory is that callable itself, with no
+    Python frame per id. `restart` empties the current batch's iterator in place,
+    so the chain's next call starts a new batch.
+    """
 
     def __init__(self) -> None:
-        self.restart()
+        self._current: Iterator[str] = iter(())
+        self.next: Callable[[], str] = itertools.chain.from_iterable(
+            iter(self._next_batch, None)
+        ).__next__
+
+    def _next_batch(self) -> Iterator[str]:
+        self._current = iter(_id_batch())
+        return self._current
 
     def restart(self) -> None:
         """Drop what is left of the current batch."""
-        self.next: Callable[[], str] = itertools.chain.from_iterable(iter(_id_batch, None)).__next__
+        collections.deque(self._current, maxlen=0)
 
 
 _IDS: Final = _Ids()
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
     os.register_at_fork(after_in_child=_IDS.restart)
 
-
-def _new_id() -> str:
-    """A random (version 4) UUID string, lower case: the next of `_IDS`."""
-    return _IDS.next()
+_new_id: Final[Callable[[], str]] = _IDS.next
+"""A random (version 4) UUID string, lower case: the next of `_IDS` (a C-level call)."""
 
 
 def _zone(timezone: str | ZoneInfo) -> ZoneInfo:

@@ -63,6 +63,7 @@ _SCALAR_WIRES: Final = {
 # The parts of a PreparedWrite after the scalars, for a write that sets none of them
 # (no tags, details, consents or flags: the usual write).
 _NOTHING_MORE: Final = ((), (), False, (), (), (), None, None, None, None)
+_new_tuple: Final = tuple.__new__
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
@@ -270,8 +271,10 @@ def prepare_write(
         else:
             more = True
     if not more:
-        # tuple.__new__: the NamedTuple without its Python-level constructor (the hot path)
-        return tuple.__new__(PreparedWrite, (email, new_email, tuple(scalars), *_NOTHING_MORE))
+        # the NamedTuple without its Python-level constructor, its parts joined by one
+        # tuple concatenation (the hot path: a starred display builds a list first)
+        parts = (email, new_email, tuple(scalars)) + _NOTHING_MORE  # noqa: RUF005
+        return _new_tuple(PreparedWrite, parts)
     tags = tuple(normalize_tags(write.tags, "tags")) if write.tags else ()
     remove: tuple[str, ...] = ()
     if write.remove_tags:

@@ -99,8 +99,8 @@ class ContactsArea(AccountArea):
     ) -> ContactRecord:
         """Create or change a card from a prepared write: checks first, then changes."""
         (
-            _email,
-            _new_email,
+            email,
+            new_email,
             scalars,
             tags,
             remove_tags,
@@ -110,12 +110,12 @@ class ContactsArea(AccountArea):
             consents,
             email_opted_out,
             phone_opted_out,
-            _loyalty_program,
+            loyalty_program,
             double_opt_in,
         ) = prepared  # one unpacking: the write path reads every part
         account = self.account
         store = account.store
-        target, program = self._checked(prepared, record, owner)
+        target, program = self._checked(email, new_email, loyalty_program, record, owner)
 
         # Every check passed: from here on nothing raises.
         created = restored = False
@@ -168,26 +168,32 @@ class ContactsArea(AccountArea):
         return record
 
     def _checked(
-        self, prepared: PreparedWrite, record: ContactRecord | None, owner: str
+        self,
+        email: str | None,
+        new_email: str | None,
+        loyalty_program: str | None,
+        record: ContactRecord | None,
+        owner: str,
     ) -> tuple[str, LoyaltyProgram | None]:
-        """What saving ``prepared`` on ``record`` (``None``: a new card) needs checked
-        against the cards: the address the card has afterwards and the loyalty program
-        it joins. A ``newEmail`` held by another card -> ContactAlreadyExists, a
-        read-only ``owner`` -> ReadOnlyOwner, an unknown or inactive program -> its
-        refusal. Changes nothing."""
-        current_email = record.email if record is not None else prepared.email
+        """What saving a prepared write (its ``email``, ``new_email`` and
+        ``loyalty_program``) on ``record`` (``None``: a new card) needs checked against
+        the cards: the address the card has afterwards and the loyalty program it joins.
+        A ``newEmail`` held by another card -> ContactAlreadyExists, a read-only
+        ``owner`` -> ReadOnlyOwner, an unknown or inactive program -> its refusal.
+        Changes nothing."""
+        current_email = record.email if record is not None else email
         assert current_email is not None
-        target = prepared.new_email if prepared.new_email is not None else current_email
-        if target != current_email:
+        target = current_email
+        if new_email is not None and new_email != current_email:
+            target = new_email
             other = self.account.store.by_email.get(target)
             if other is not None and other is not record:
                 raise ContactAlreadyExists(target)
         if record is not None:
             self.account.check_may_write(record, owner)
-        program = None
-        if prepared.loyalty_program is not None:
-            program = self._loyalty.check_enrolment(prepared.loyalty_program)
-        return target, program
+        if loyalty_program is None:
+            return target, None
+        return target, self._loyalty.check_enrolment(loyalty_program)
 
     def _prepare(self, write: ContactWrite, now: datetime, *, require_email: bool) -> PreparedWrite:
         return prepare_write(write, self._optin.consent_register, now, require_email=require_email)
@@ -230,7 +236,9 @@ class ContactsArea(AccountArea):
         prepared = self._prepare(write, now, require_email=True)
         assert prepared.email is not None
         record = self.account.store.by_email.get(prepared.email)
-        target, _ = self._checked(prepared, record, user)
+        target, _ = self._checked(
+            prepared.email, prepared.new_email, prepared.loyalty_program, record, user
+        )
         return PlannedUpsert(record=record, email=target, owner=user)
 
     def _upsert(self, write: ContactWrite, owner: str, now: datetime) -> ContactRecord:

@@ -66,3 +66,35 @@ def test_clear_empties_the_index() -> None:
     index.clear()
     assert len(index) == 0
     assert index.between(T0, T0, lambda when, contact_id: True) == []
+
+
+_PLUS_ONE = timezone(timedelta(hours=1))
+# an instant as the clock gives it, or the same instant as another (equal, not identical) object
+_spelled = st.tuples(_when, st.booleans()).map(
+    lambda pair: pair[0].astimezone(_PLUS_ONE) if pair[1] else pair[0]
+)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(
+    before=st.lists(st.tuples(_when, _id), max_size=4),
+    batch=st.lists(st.tuples(_spelled, _id), max_size=6),
+    shared=st.booleans(),
+)
+def test_extend_holds_what_adding_each_entry_in_turn_holds(
+    before: list[tuple[datetime, str]], batch: list[tuple[datetime, str]], shared: bool
+) -> None:
+    """The batch path (one append when every instant is equal and not earlier than the
+    last entry) leaves the entries, in order, exactly as one add each would; a batch at
+    one shared instant object (a batch of writes) included."""
+    if shared and batch:
+        batch = [(batch[0][0], contact_id) for _, contact_id in batch]
+    one_by_one, batched = TimeIndex(), TimeIndex()
+    for index in (one_by_one, batched):
+        for when, contact_id in before:
+            index.add(when, contact_id)
+    for when, contact_id in batch:
+        one_by_one.add(when, contact_id)
+    batched.extend([when for when, _ in batch], [i for _, i in batch])
+    assert batched._times == one_by_one._times
+    assert batched._ids == one_by_one._ids

@@ -126,3 +126,23 @@ def test_a_write_with_only_first_pass_fields_has_nothing_else_prepared() -> None
         None,
         None,
     )
+
+
+_FIRST_PASS = ["email", "name", "phone", "company", "city", "country", "province", "lang"]
+_FIRST_PASS += ["state", "birthday", "new_email"]
+
+
+@settings(max_examples=200, derandomize=True)
+@given(fields=_fields())
+def test_a_first_pass_write_is_prepared_as_the_general_path_prepares_it(
+    fields: dict[str, Any],
+) -> None:
+    """The hot path (a write of first-pass fields only: e-mails, strings, state, birthday)
+    builds its PreparedWrite without the NamedTuple's constructor; adding ``tag_scoring=False``
+    (which changes nothing prepared) sends the same write through the general path, and
+    both give the same PreparedWrite, of the same type, or the same refusal."""
+    plain = {name: value for name, value in fields.items() if name in _FIRST_PASS}
+    hot = _outcome(ContactWrite.of(plain), require_email=False)
+    general = _outcome(ContactWrite.of({**plain, "tag_scoring": False}), require_email=False)
+    assert hot == general
+    assert type(hot) is type(general)
