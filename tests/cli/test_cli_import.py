@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_helpers import CLIENT_ID, failures, people, sent_emails, write_csv
 
 from salesmanago import SyncProgress
 from salesmanago._checkpoint import CheckpointFile
+from salesmanago._cli import GROUP, _interrupted, main
 from salesmanago._cli import _progress as progress_module
-from salesmanago._cli import main
+from salesmanago._cli._mapping import ColumnMap
 from salesmanago_emulator import Emulator, FrozenClock
 
 
@@ -222,6 +225,55 @@ def test_ctrl_c_leaves_a_checkpoint_that_resume_goes_on_from(
     assert "(100 acknowledged by an earlier run)" in capsys.readouterr().out
     assert sent_emails(emu) == {f"user{i}@example.com": 1 for i in range(500)}
     assert not (tmp_path / "big.csv.checkpoint").exists()
+
+
+def test_ctrl_c_while_rows_are_read_exits_130_and_resumes(
+    emu: Emulator[FrozenClock],
+    endpoint: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C landing while the next rows are read, as Python 3.10's ``asyncio.run``
+    delivers it: inside the bulk run's task group, which hands it on in an exception
+    group. The command still stops with 130 and the resume hint, and ``--resume``
+    applies every row exactly once."""
+    source = write_csv(tmp_path / "big.csv", ["email", "name"], people(300))
+    reading = ColumnMap.row
+    read = 0
+
+    def interrupted(self: ColumnMap, record: Mapping[str, object]) -> Any:
+        nonlocal read
+        read += 1
+        if read == 120:  # in the third chunk of 50, two acknowledged or in flight
+            raise KeyboardInterrupt
+        return reading(self, record)
+
+    monkeypatch.setattr(ColumnMap, "row", interrupted)
+    command = ["import", "contacts", str(source), "--endpoint", endpoint, "--chunk-size", "50"]
+    assert main([*command, "--concurrency", "1", "--quiet"]) == 130
+    assert "run the same command with --resume" in capsys.readouterr().err
+    assert (tmp_path / "big.csv.checkpoint").exists()
+    monkeypatch.setattr(ColumnMap, "row", reading)
+    assert main([*command, "--resume", "--quiet"]) == 0
+    assert sent_emails(emu) == {f"user{i}@example.com": 1 for i in range(300)}
+    assert not (tmp_path / "big.csv.checkpoint").exists()
+
+
+def test_ctrl_c_inside_an_exception_group_is_ctrl_c() -> None:
+    """What the command counts as Ctrl-C: a KeyboardInterrupt, alone or anywhere in
+    (nested) exception groups; a group of other errors is not."""
+    assert _interrupted(KeyboardInterrupt())
+    assert _interrupted(_group([ValueError("x"), _group([KeyboardInterrupt()])]))
+    assert not _interrupted(_group([ValueError("x"), _group([RuntimeError("y")])]))
+    assert not _interrupted(ValueError("x"))
+
+
+def _group(errors: list[BaseException]) -> BaseException:
+    """A BaseExceptionGroup of ``errors``, of the class anyio raises on this Python."""
+    make: Any = GROUP
+    group: BaseException = make("errors", errors)
+    return group
 
 
 def test_credentials_come_from_the_environment(
