@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 
 from salesmanago import SyncProgress
 from salesmanago._checkpoint import CheckpointFile
+from serve_process import start, stop
 
 
 class Crash(BaseException):
@@ -140,34 +141,11 @@ def _control(url: str, name: str, body: object) -> Any:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``salesmanago-emulator serve`` with a state file, in its own process."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "salesmanago_emulator",
-            "serve",
-            "--port",
-            "0",
-            "--state",
-            str(tmp_path / "state.json"),
-            "--account",
-            ACCOUNT,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert first.startswith("salesmanago-emulator serving on "), first
+    process, url = start("--state", str(tmp_path / "state.json"), "--account", ACCOUNT)
     try:
-        yield first.rsplit(" ", 1)[1].strip()
+        yield url
     finally:
-        process.terminate()
-        process.wait(10)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        stop(process)
 
 
 def _import(source: Path, url: str, *extra: str) -> subprocess.Popen[str]:

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -28,6 +27,7 @@ from typing import Any, Final
 import pytest
 
 from salesmanago_emulator import Emulator, EmulatorServer, FrozenClock
+from serve_process import start, stop
 
 SCRIPT: Final = Path(__file__).with_name("php") / "onboarding.php"
 CLIENT_ID, SECRET, OWNER = "php-client", "php-secret-0123", "owner@shop.example.com"
@@ -139,31 +139,11 @@ def test_s2_3_php_client_onboards_against_an_emulator_server() -> None:
 def serve() -> Iterator[str]:
     """A ``salesmanago-emulator serve`` process on a free port; its URL."""
     _php()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "salesmanago_emulator",
-            "serve",
-            "--port",
-            "0",
-            "--now",
-            NOW,
-            "--account",
-            f"{CLIENT_ID}:{SECRET}:{OWNER}",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, url = start("--now", NOW, "--account", f"{CLIENT_ID}:{SECRET}:{OWNER}")
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        assert first.startswith("salesmanago-emulator serving on "), first
-        yield first.rsplit(" ", 1)[1].strip()
+        yield url
     finally:
-        process.terminate()
-        process.communicate(timeout=10)
+        stop(process)
 
 
 def test_s2_3_php_client_onboards_against_serve(serve: str) -> None:

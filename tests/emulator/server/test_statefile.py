@@ -18,6 +18,7 @@ from salesmanago import ContactUpsert, SalesManago
 from salesmanago_emulator import Emulator, EmulatorServer
 from salesmanago_emulator.snapshot import SnapshotError
 from salesmanago_emulator.statefile import StateFile, read_state, write_atomic
+from serve_process import start, stop
 
 
 def test_write_atomic_replaces_and_leaves_no_temp_file(tmp_path: Path) -> None:
@@ -96,22 +97,10 @@ def test_concurrent_commits_are_coalesced_and_complete(emu: Emulator, tmp_path: 
 # --- the CLI as a process --------------------------------------------------------------
 
 
-_SERVE = (sys.executable, "-m", "salesmanago_emulator", "serve", "--port", "0")
-
-
 def _start(state: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [*_SERVE, "--state", str(state), *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert first.startswith("salesmanago-emulator serving on http://127.0.0.1:"), first + (
-        process.stderr.read() if process.poll() is not None and process.stderr else ""
-    )
-    return process, first.rsplit(" ", 1)[1].strip()
+    process, url = start("--state", str(state), *extra)
+    assert url.startswith("http://127.0.0.1:"), url  # loopback unless told otherwise
+    return process, url
 
 
 @pytest.fixture
@@ -119,12 +108,7 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
     yield started
     for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        stop(process)
 
 
 def _client(url: str) -> SalesManago:
