@@ -231,26 +231,6 @@ def _failure(
     return envelope
 
 
-_ENVELOPE_KEYS: Final = frozenset({"success", "message"})
-
-
-def _success(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The envelope of a handled request: ``success``, ``message``, then ``fields`` (a
-    handler's own ``success`` or ``message``, as a partly applied batch's, replaces it)."""
-    return {"success": True, "message": [], **fields}
-
-
-_SUCCESS_OPEN: Final = encode_json(_success({}))[:-1]
-"""`_success`'s JSON text without its closing brace: ``{"success":true,"message":[]``."""
-
-
-def _success_json(fields: Mapping[str, Any]) -> str:
-    """``encode_json(_success(fields))`` for ``fields`` holding neither ``success`` nor
-    ``message``, encoding ``fields`` only (the envelope's two keys are the same text)."""
-    text = encode_json(fields)
-    return _SUCCESS_OPEN + ("}" if text == "{}" else "," + text[1:])
-
-
 REQUEST_TIME_SECONDS: Final = (Decimal(10**9), Decimal(10**10))
 """The ``requestTime`` read as seconds must lie in ``[low, high)``: 2001-09-09 to 2286-11-20."""
 REQUEST_TIME_MILLISECONDS: Final = (Decimal(10**12), Decimal(10**13))
@@ -371,21 +351,18 @@ class Router:
         with self._lock:
             now = self._clock.now()
             logged: bytes | None = body  # what the call log keeps of the request
-            fields: dict[str, Any] | None = None  # a success's own fields (`_success`)
             if fault is not None and not fault.reaches_platform:
                 status, response = fault.status, fault.response
             else:
                 if path.startswith(V3_PREFIX):
-                    status, logged, response = self._v3.dispatch(method, path, body, api_key, now)
+                    outcome = self._v3.dispatch(method, path, body, api_key, now)
                 else:
-                    status, logged, response, fields = self._dispatch(
-                        method, path, body, now, host, content_type
-                    )
+                    outcome = self._dispatch(method, path, body, now, host, content_type)
+                status, logged, response = outcome
                 if fault is not None and fault.replaces_answer and fault.status:
-                    status, response, fields = fault.status, fault.response, None
+                    status, response = fault.status, fault.response
             try:
-                text = encode_json(response) if fields is None else _success_json(fields)
-                data = text.encode()
+                data = encode_json(response).encode()
             except (TypeError, ValueError):
                 _LOG.exception("salesmanago_emulator: unserialisable answer to %s", path)
                 status, response = 500, _failure([TEXT_INTERNAL])
@@ -406,16 +383,15 @@ class Router:
         now: datetime,
         host: str | Callable[[], str],
         content_type: str | None = None,
-    ) -> tuple[int, bytes | None, dict[str, Any], dict[str, Any] | None]:
-        """The status, the body to log (``None``: not read), the answer, and the handler's
-        fields when the answer is their `_success` envelope (else ``None``)."""
+    ) -> tuple[int, bytes | None, dict[str, Any]]:
+        """The status, the body to log (``None``: not read) and the answer."""
         if method == "GET" and path.startswith(FILE_PATH_PREFIX):
-            return (*serve_file(self._accounts, path), None)  # an export's file (protocol §6)
+            return serve_file(self._accounts, path)  # an export's file (protocol §6)
         if method != "POST":
-            return 405, None, _failure([TEXT_METHOD_NOT_ALLOWED.format(method=method)]), None
+            return 405, None, _failure([TEXT_METHOD_NOT_ALLOWED.format(method=method)])
         route = self._routes.get(path)
         if route is None:
-            return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)]), None
+            return 404, None, _failure([TEXT_NOT_IMPLEMENTED.format(path=path)])
         attachment: dict[str, Any] | None = None
         form = is_form(path, content_type)
         try:
@@ -424,13 +400,13 @@ class Router:
                 raw, attachment = read_form(raw, content_type)
             body = decode_json(raw)
         except MalformedRequest as error:
-            return 400, None, _failure([error.message]), None
+            return 400, None, _failure([error.message])
         except NumberOutOfRangeError as error:
-            return 400, raw, _failure([str(error)]), None
+            return 400, raw, _failure([str(error)])
         except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep nesting
-            return 400, raw, _failure([TEXT_NOT_JSON]), None
+            return 400, raw, _failure([TEXT_NOT_JSON])
         if not isinstance(body, dict):
-            return 400, raw, _failure([TEXT_NOT_OBJECT]), None
+            return 400, raw, _failure([TEXT_NOT_OBJECT])
         if form:  # the log shows the JSON part with what the file part was
             body["attachment"] = attachment
             raw = encode_json(body).encode()
@@ -443,16 +419,15 @@ class Router:
                 context = self._authenticate(route, body, now)
             result = route.handler(context, body)
         except EmulatorError as error:
-            return 200, raw, _failure(list(error.messages), error.values, error.answer), None
+            return 200, raw, _failure(list(error.messages), error.values, error.answer)
         except NotImplementedByEmulator as error:
-            return 404, raw, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)]), None
+            return 404, raw, _failure([TEXT_NOT_IMPLEMENTED.format(path=error.path)])
         except MalformedRequest as error:
-            return 400, raw, _failure([error.message]), None
+            return 400, raw, _failure([error.message])
         except Exception:
             _LOG.exception("salesmanago_emulator: unexpected error answering %s", path)
-            return 500, raw, _failure([TEXT_INTERNAL]), None
-        fields = result if _ENVELOPE_KEYS.isdisjoint(result) else None
-        return 200, raw, _success(result), fields
+            return 500, raw, _failure([TEXT_INTERNAL])
+        return 200, raw, {"success": True, "message": [], **result}
 
     def _account(self, body: dict[str, Any]) -> Account:
         """The account whose credentials the body carries (clientId, apiKey, sha)."""
