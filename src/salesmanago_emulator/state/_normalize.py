@@ -59,7 +59,7 @@ _DOMAIN_RE: Final = re.compile(rf"(?:{_LABEL}\.)+[a-z]{{2,63}}", re.ASCII)
 # but need Python 3.11, and the project supports 3.10. A test pins this pattern to
 # f"{_LOCAL_RE.pattern}@{_DOMAIN_RE.pattern}".
 _ADDRESS_RE: Final = re.compile(
-    rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:(?!-)[a-z0-9-]{{1,63}}(?<!-)\.)+[a-z]{{2,63}}",
+    rf"{_LOCAL_RE.pattern}@(?:(?!-)[a-z0-9-]{{1,63}}(?<!-)\.)+[a-z]{{2,63}}",
     re.ASCII,
 )
 
