@@ -15,9 +15,11 @@ import httpcore
 import httpx
 import pytest
 import respx
+from httpcore._backends.auto import AutoBackend
 
 from salesmanago import APITimeoutError, AsyncSalesManago, ContactUpsert
 from salesmanago._base_client import PoolEntry, enters_one_at_a_time, pool_limits
+from salesmanago._netstream import PolledBackend
 from salesmanago.aiohttp_transport import AiohttpTransport
 from salesmanago_emulator import Emulator, EmulatorServer
 
@@ -90,7 +92,8 @@ async def test_a_client_from_login_keeps_the_logins_pool_and_its_entry(
     server: EmulatorServer,
 ) -> None:
     """``from_login`` hands the pool it built for the login to the client, and with it
-    that pool's entry (the entry has already seen the pool report)."""
+    that pool's entry (the entry has already seen the pool report) and its network
+    backend, wrapped once."""
     client = await AsyncSalesManago.from_login(
         username=OWNER, password=PASSWORD, endpoint=server.url, max_concurrent_requests=4
     )
@@ -98,6 +101,9 @@ async def test_a_client_from_login_keeps_the_logins_pool_and_its_entry(
     assert client._entry._reports
     pool = _pool(client)
     assert (pool._max_connections, pool._max_keepalive_connections) == (4, 4)
+    backend = pool._network_backend  # polled straight once, for the login (_netstream)
+    assert isinstance(backend, PolledBackend)
+    assert isinstance(backend.inner, AutoBackend)
     assert await client.contacts.has_contact("nobody@example.com") is None
     await client.aclose()
 
@@ -107,18 +113,31 @@ async def test_a_client_from_login_keeps_the_logins_pool_and_its_entry(
     [
         (None, True),
         (httpx.AsyncHTTPTransport(), True),
+        (httpx.AsyncHTTPTransport(proxy="http://127.0.0.1:9"), True),
         (type("Mine", (httpx.AsyncHTTPTransport,), {})(), False),
         (httpx.MockTransport(lambda request: httpx.Response(200)), False),
         (AiohttpTransport(), False),
     ],
-    ids=["built", "httpx", "subclass", "mock", "aiohttp"],
+    ids=["built", "httpx", "httpx-proxy", "subclass", "mock", "aiohttp"],
 )
 def test_only_httpx_own_transport_goes_through_an_entry(
     transport: httpx.AsyncBaseTransport | None, let_in: bool
 ) -> None:
+    """The pool the client builds and an exact httpx transport given (direct or through
+    a proxy) get an entry, and a `PolledBackend` around their pool's own backend
+    (``_netstream``); a subclass, a mock or the aiohttp transport are sent to as they
+    are."""
     assert enters_one_at_a_time(transport) is let_in
     client = AsyncSalesManago(**SETTINGS, transport=transport)
     assert (client._entry is not None) is let_in
+    sender = client._http._transport
+    if let_in:
+        assert isinstance(sender, httpx.AsyncHTTPTransport)
+        backend = sender._pool._network_backend
+        assert isinstance(backend, PolledBackend)
+        assert isinstance(backend.inner, AutoBackend)
+    elif isinstance(sender, httpx.AsyncHTTPTransport):
+        assert not isinstance(sender._pool._network_backend, PolledBackend)
 
 
 async def test_64_tasks_each_start_on_the_connection_they_are_handed(

@@ -33,7 +33,6 @@ from httpcore._utils import is_socket_readable
 import salesmanago._netstream as netstream
 from salesmanago import AsyncSalesManago, SalesManago
 from salesmanago._netstream import PolledBackend, PolledStream, poll_straight, polled
-from salesmanago.aiohttp_transport import AiohttpTransport
 from salesmanago_emulator import Emulator, EmulatorServer
 
 CLIENT_ID, SECRET, OWNER = "net-client", "net-secret-value", "owner@example.com"
@@ -122,35 +121,8 @@ async def _two_calls_across_a_server_close(
 
 
 # --- where the wrapper is installed ------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("transport", "wrapped"),
-    [
-        (None, True),
-        (httpx.AsyncHTTPTransport(), True),
-        (httpx.AsyncHTTPTransport(proxy="http://127.0.0.1:9"), True),
-        (type("Mine", (httpx.AsyncHTTPTransport,), {})(), False),
-        (httpx.MockTransport(lambda request: httpx.Response(200)), False),
-        (AiohttpTransport(), False),
-    ],
-    ids=["built", "httpx", "httpx-proxy", "subclass", "mock", "aiohttp"],
-)
-def test_the_pool_is_polled_straight_exactly_where_the_entry_applies(
-    transport: httpx.AsyncBaseTransport | None, wrapped: bool
-) -> None:
-    """The pool the client builds and an exact httpx transport given (direct or through
-    a proxy) get a `PolledBackend` around their own backend; a subclass, a mock or the
-    aiohttp transport are sent to as they are, as `PoolEntry` decides."""
-    client = AsyncSalesManago(**SETTINGS, transport=transport)
-    assert (client._entry is not None) is wrapped
-    sender = client._http._transport
-    if wrapped:
-        backend = _backend(sender)
-        assert isinstance(backend, PolledBackend)
-        assert isinstance(backend.inner, AutoBackend)
-    elif isinstance(sender, httpx.AsyncHTTPTransport):
-        assert not isinstance(sender._pool._network_backend, PolledBackend)
+# (the pool the client builds, an exact httpx transport, a proxy's, a login's and not the
+# others: `tests/sdk/test_sdk_async_pool.py`, with the entry it goes with)
 
 
 async def test_a_given_http_client_and_a_sync_client_keep_their_backends() -> None:
@@ -183,23 +155,6 @@ def test_a_pool_is_wrapped_once_however_many_clients_share_it() -> None:
     assert isinstance(backend.inner, AutoBackend)
     assert poll_straight(transport) is True
     assert _backend(transport) is backend
-
-
-async def test_a_client_from_login_keeps_the_logins_polled_pool() -> None:
-    """``from_login`` hands the pool it built for the login, already wrapped once, to
-    the client."""
-    emulator = Emulator()
-    emulator.add_account(client_id=CLIENT_ID, api_secret=SECRET, users=[OWNER])
-    emulator.account(CLIENT_ID).users.set_password(OWNER, "net-user-password")
-    with EmulatorServer(emulator) as running:
-        client = await AsyncSalesManago.from_login(
-            username=OWNER, password="net-user-password", endpoint=running.url
-        )
-        backend = _client_backend(client)
-        assert isinstance(backend, PolledBackend)
-        assert isinstance(backend.inner, AutoBackend)
-        assert await client.contacts.has_contact("nobody@example.com") is None
-        await client.aclose()
 
 
 def test_httpx_and_httpcore_private_attributes_keep_their_meaning() -> None:
