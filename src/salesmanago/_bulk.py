@@ -16,8 +16,11 @@ decision; only sending and sleeping differ.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
+import importlib
 import os
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Generic, TypeVar
 
@@ -432,6 +435,29 @@ def run_blocking(
         run.close()
 
 
+#: The exception groups anyio's task groups raise: the built-in class from Python 3.11,
+#: the ``exceptiongroup`` backport's (an anyio dependency there) on 3.10.
+_GROUP: Final[type[BaseException]] = (
+    vars(builtins)["BaseExceptionGroup"]
+    if sys.version_info >= (3, 11)
+    else importlib.import_module("exceptiongroup").BaseExceptionGroup
+)
+
+
+def _as_raised(error: BaseException) -> BaseException:
+    """What a run raises for ``error`` leaving its task group: the one exception a group
+    holds (a run raises each failure as it is), else ``error`` itself.
+
+    Only the task group's own body can put one there: a ``BaseException`` landing in it
+    while the next rows are read, as Ctrl-C does on Python 3.10, whose ``asyncio.run``
+    raises it in whatever code runs (3.11 cancels the main task instead).
+    """
+    inner: Sequence[BaseException] = (
+        getattr(error, "exceptions", ()) if isinstance(error, _GROUP) else ()
+    )
+    return _as_raised(inner[0]) if len(inner) == 1 else error
+
+
 async def run_concurrently(
     run: SyncRun[Any, Any],
     execute: Callable[[Call[list[RowResult]]], Awaitable[list[RowResult]]],
@@ -498,6 +524,11 @@ async def run_concurrently(
                 group.start_soon(send, chunk, call)
                 # let it send before the next chunk is read (reading blocks the loop)
                 await anyio.lowlevel.checkpoint()
+    except BaseException as error:
+        raised = _as_raised(error)
+        if raised is error:
+            raise
+        raise raised from None
     finally:
         run.close()
     if failure:

@@ -36,7 +36,7 @@ from salesmanago import (
     UnreadableRow,
     ValidationError,
 )
-from salesmanago._bulk import Pacer
+from salesmanago._bulk import _GROUP, Pacer, _as_raised
 from salesmanago._checkpoint import CheckpointFile
 from salesmanago.errors import RateLimitError
 from salesmanago_emulator import Emulator, FrozenClock
@@ -186,6 +186,29 @@ def test_a_crashed_run_resumes_without_resending_what_was_acknowledged(
     )
     assert sent_keys(emu) == dict.fromkeys(emails(rows), 1)
     assert not checkpoint.exists(), "a complete run removes its checkpoint"
+
+
+def test_a_crash_while_rows_are_read_is_raised_as_it_is(sync: Sync) -> None:
+    """A crash (Ctrl-C on Python 3.10 lands like this) while the next rows are read,
+    in the async run's task group itself: the run raises that very exception, never
+    the task group's exception group around it, sync and async."""
+
+    def rows() -> Iterator[ContactUpsert]:
+        yield from contacts(30)
+        raise Interrupt
+
+    with pytest.raises(Interrupt):
+        sync("contacts.sync", rows(), chunk_size=10)
+
+
+def test_a_task_groups_lone_exception_is_raised_as_it_is() -> None:
+    """What a run raises for what leaves its task group: a group's one exception (in
+    nested groups too); a group of several, or any other exception, as it is."""
+    crash, other = Interrupt(), ValueError("x")
+    assert _as_raised(_GROUP("run", [_GROUP("inner", [crash])])) is crash
+    several = _GROUP("run", [crash, other])
+    assert _as_raised(several) is several
+    assert _as_raised(other) is other
 
 
 def test_a_resumed_run_reports_the_refusals_of_the_earlier_run(sync: Sync, tmp_path: Path) -> None:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import builtins
-import importlib
 import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,27 +30,6 @@ from ..models.bulk import RowResult, RowStatus, SyncReport, UnreadableRow
 from ._files import READ_ERROR, FailuresFile, InputFile, input_format
 from ._mapping import ColumnMap, MappingError
 from ._progress import Bar, require_rich
-
-#: The exception groups anyio's task groups raise: the built-in class from Python 3.11,
-#: the ``exceptiongroup`` backport's (an anyio dependency there) on 3.10.
-GROUP: Final[type[BaseException]] = (
-    vars(builtins)["BaseExceptionGroup"]
-    if sys.version_info >= (3, 11)
-    else importlib.import_module("exceptiongroup").BaseExceptionGroup
-)
-
-
-def _interrupted(error: BaseException) -> bool:
-    """Whether ``error`` is Ctrl-C: a ``KeyboardInterrupt``, or an exception group holding
-    one. On Python 3.10 ``asyncio.run`` lets Ctrl-C land in whatever code is running, and
-    when that is a task group's body (reading the next rows) the group hands it on
-    inside a ``BaseExceptionGroup``; 3.11 cancels the main task instead."""
-    if isinstance(error, KeyboardInterrupt):
-        return True
-    if isinstance(error, GROUP):
-        return any(_interrupted(inner) for inner in getattr(error, "exceptions", ()))
-    return False
-
 
 __all__ = ["main"]
 
@@ -245,10 +222,7 @@ class _Import:
             )
         try:
             report = asyncio.run(self.send())
-        except BaseException as error:
-            if not _interrupted(error):
-                self.failures.close()
-                raise
+        except KeyboardInterrupt:
             self.leftovers("interrupted before this row was acknowledged")
             self.failures.close()
             print(
@@ -257,6 +231,9 @@ class _Import:
                 file=sys.stderr,
             )
             return 130
+        except BaseException:
+            self.failures.close()
+            raise
         return self._summary(report)
 
     def _summary(self, report: SyncReport) -> int:
@@ -331,11 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigurationError, CheckpointError, ValidationError) as error:
         print(f"salesmanago: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
     except SalesManagoError as error:
         print(f"salesmanago: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    except BaseException as error:  # Ctrl-C, alone or inside a task group's exception group
-        if not _interrupted(error):
-            raise
-        print("\ninterrupted", file=sys.stderr)
-        return 130
